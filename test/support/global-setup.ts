@@ -1,0 +1,18 @@
+import type { TestProject } from 'vitest/node';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { freePort } from '../../infra/local/free-port.ts';
+
+/** One DynamoDB Local for the whole run (it starts in ~2.5 s); each test file makes its own table. */
+export default async function setup(project: TestProject) {
+  const dynamo = await startDynamoDbLocal({ port: await freePort() });
+  project.provide('dynamodbEndpoint', dynamo.endpoint);
+  return async () => {
+    await dynamo.stop();
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamodbEndpoint: string;
+  }
+}
