@@ -1,0 +1,58 @@
+import {
+  SFNClient,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { ServiceUnavailable } from '../../domain/errors.ts';
+import { CallbackNotAccepted, type Workflows } from '../../domain/ports.ts';
+import { errorFields, logger } from '../logger.ts';
+
+/**
+ * Step Functions through `@aws-sdk/client-sfn`. The endpoint comes from the environment
+ * (`AWS_ENDPOINT_URL_SFN` points at the embedded engine locally), so this is the code AWS runs.
+ */
+let client: SFNClient | undefined;
+const sfn = () => {
+  client ??= new SFNClient({ maxAttempts: 3 });
+  return client;
+};
+
+/** Errors meaning the task is no longer waiting: the callback can never be delivered. */
+const CLOSED_TASK = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+export class StepFunctionsWorkflows implements Workflows {
+  constructor(private readonly stateMachines: { cohortFiling?: string | undefined }) {}
+
+  async startCohortFiling(executionName: string, input: Record<string, unknown>): Promise<void> {
+    const arn = this.stateMachines.cohortFiling;
+    if (!arn) throw new Error('COHORT_FILING_STATE_MACHINE_ARN is not set');
+    try {
+      await sfn().send(new StartExecutionCommand({ stateMachineArn: arn, name: executionName, input: JSON.stringify(input) }));
+    } catch (error) {
+      logger.warn('workflow start failed', { executionName, ...errorFields(error) });
+      throw new ServiceUnavailable('The workflow could not be started; retry with the same Idempotency-Key', { cause: error });
+    }
+  }
+
+  async sendSuccess(token: string, output: Record<string, unknown>): Promise<void> {
+    await this.callback(() => sfn().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) })));
+  }
+
+  async sendFailure(token: string, error: string, cause: string): Promise<void> {
+    await this.callback(() => sfn().send(new SendTaskFailureCommand({ taskToken: token, error, cause })));
+  }
+
+  private async callback(send: () => Promise<unknown>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      const name = (error as Error).name;
+      if (CLOSED_TASK.has(name)) throw new CallbackNotAccepted(name);
+      logger.warn('workflow callback failed', errorFields(error));
+      throw new ServiceUnavailable('The decision is recorded but the workflow did not acknowledge it yet; retry', {
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { ulid } from 'ulid';
+import { clock } from '../clock.ts';
+import { dynamoDb, tableName } from '../dynamodb/client.ts';
+import { DynamoCohortStore } from '../dynamodb/cohort-store.ts';
+import { DynamoReferenceData } from '../dynamodb/reference-data.ts';
+import { Table } from '../dynamodb/table.ts';
+
+/**
+ * Wiring of the ports every function needs, made once per process (per Lambda container). Each
+ * extra port lives in its own module so a function bundles only the SDK clients it uses.
+ */
+let base: ReturnType<typeof make> | undefined;
+
+function make() {
+  const table = new Table(dynamoDb(), tableName());
+  return {
+    table,
+    store: new DynamoCohortStore(table, clock),
+    reference: new DynamoReferenceData(table),
+    clock,
+    newId: () => ulid(),
+  };
+}
+
+export function baseDeps() {
+  base ??= make();
+  return base;
+}

@@ -1,0 +1,18 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/**
+ * One client per process. The endpoint comes from the environment the SDK already reads
+ * (`AWS_ENDPOINT_URL_DYNAMODB` in the embedded runtime, nothing on AWS): the code is the same.
+ */
+let client: DynamoDBClient | undefined;
+
+export function dynamoDb(): DynamoDBClient {
+  client ??= new DynamoDBClient({ maxAttempts: 4 });
+  return client;
+}
+
+export function tableName(): string {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new Error('TABLE_NAME is not set');
+  return name;
+}

@@ -1,0 +1,88 @@
+import type { Occupation } from '../../domain/occupations.ts';
+import type { Organisation } from '../../domain/organisation.ts';
+import type { Page, ReferenceData } from '../../domain/ports.ts';
+import type { Policy } from '../../domain/policy.ts';
+import type { Item, Table } from './table.ts';
+
+/** The register, the occupation catalogue and the policy records, kept by `bureau.admin`. */
+export const referenceKeys = {
+  organisation: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
+  occupation: (code: string) => ({ pk: `OCC#${code}`, sk: 'OCC' }),
+  policy: (policy: Pick<Policy, 'effectiveFrom' | 'policyVersion'>) => ({
+    pk: 'POLICY',
+    sk: `VERSION#${policy.effectiveFrom}#${policy.policyVersion.split('.').pop()!.padStart(4, '0')}`,
+  }),
+  budget: (districtCode: string, year: number) => ({ pk: `BUDGET#${districtCode}#${year}`, sk: 'BUDGET' }),
+};
+
+export function organisationItem(organisation: Organisation & { bankAccountCipher?: string }): Item {
+  return {
+    ...referenceKeys.organisation(organisation.orgId),
+    entityType: 'Organisation',
+    ...organisation,
+    version: 1,
+    gsi1pk: 'ORGS',
+    gsi1sk: `${organisation.kind}#${organisation.orgId}`,
+  };
+}
+
+export function occupationItem(occupation: Occupation): Item {
+  return {
+    ...referenceKeys.occupation(occupation.code),
+    entityType: 'Occupation',
+    ...occupation,
+    version: 1,
+    gsi1pk: 'OCCUPATIONS',
+    gsi1sk: occupation.code,
+  };
+}
+
+export function policyItem(policy: Policy): Item {
+  return { ...referenceKeys.policy(policy), entityType: 'Policy', policy, version: 1 };
+}
+
+export class DynamoReferenceData implements ReferenceData {
+  constructor(private readonly table: Table) {}
+
+  async organisation(orgId: string): Promise<Organisation | undefined> {
+    const item = await this.table.get<Item>(referenceKeys.organisation(orgId));
+    return item ? toOrganisation(item) : undefined;
+  }
+
+  async listOrganisations(options: { limit: number; cursor?: string | undefined }): Promise<Page<Organisation>> {
+    const page = await this.table.query<Item>({ index: 'GSI1', pk: 'ORGS', limit: options.limit, cursor: options.cursor });
+    return { items: page.items.map(toOrganisation), nextCursor: page.nextCursor };
+  }
+
+  async occupation(code: string): Promise<Occupation | undefined> {
+    const item = await this.table.get<Item>(referenceKeys.occupation(code));
+    return item ? toOccupation(item) : undefined;
+  }
+
+  async listOccupations(options: { limit: number; cursor?: string | undefined }): Promise<Page<Occupation>> {
+    const page = await this.table.query<Item>({ index: 'GSI1', pk: 'OCCUPATIONS', limit: options.limit, cursor: options.cursor });
+    return { items: page.items.map(toOccupation), nextCursor: page.nextCursor };
+  }
+
+  async policyInForce(date: string): Promise<Policy> {
+    const page = await this.table.query<{ policy: Policy }>({
+      pk: 'POLICY',
+      skAtMost: `VERSION#${date}#9999`,
+      newestFirst: true,
+      limit: 1,
+    });
+    const found = page.items[0];
+    if (!found) throw new Error(`No policy in force on ${date}`);
+    return found.policy;
+  }
+}
+
+function toOrganisation(item: Item): Organisation {
+  const { orgId, kind, name, districtCode, schoolType, bankName, bankAccountMasked } = item as unknown as Organisation;
+  return { orgId, kind, name, districtCode, schoolType, bankName, bankAccountMasked };
+}
+
+function toOccupation(item: Item): Occupation {
+  const { code, name, edition, digital, shortage } = item as unknown as Occupation;
+  return { code, name, edition, digital, shortage };
+}

@@ -1,0 +1,53 @@
+/**
+ * The one logger: JSON lines, one per event. Whatever is logged passes a scrubber first, so a full
+ * ID number, phone number, bank account or token never reaches the logs even by mistake
+ * (domain.md, personal information).
+ */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+const PATTERNS: [RegExp, string][] = [
+  [/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[token]'],
+  [/\b\d{17}[\dXx]\b/g, '[id-number]'],
+  [/\b\d{15}\b/g, '[id-number]'],
+  [/\b1[3-9]\d{9}\b/g, '[phone]'],
+  [/\b\d{12,22}\b/g, '[account]'],
+];
+
+export function scrub(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+function threshold(): number {
+  const level = (process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level;
+  return ORDER[level] ?? ORDER.info;
+}
+
+function emit(level: Level, message: string, fields?: Record<string, unknown>): void {
+  if (ORDER[level] < threshold()) return;
+  const line = JSON.stringify({
+    level,
+    time: new Date().toISOString(),
+    service: process.env.SERVICE_NAME ?? 'apprenticeflow',
+    message,
+    ...fields,
+  });
+  const safe = scrub(line);
+  if (level === 'error' || level === 'warn') process.stderr.write(`${safe}\n`);
+  else process.stdout.write(`${safe}\n`);
+}
+
+export const logger = {
+  debug: (message: string, fields?: Record<string, unknown>) => emit('debug', message, fields),
+  info: (message: string, fields?: Record<string, unknown>) => emit('info', message, fields),
+  warn: (message: string, fields?: Record<string, unknown>) => emit('warn', message, fields),
+  error: (message: string, fields?: Record<string, unknown>) => emit('error', message, fields),
+};
+
+/** What may be logged of an error: its name and message, scrubbed; never request data. */
+export function errorFields(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) return { errorName: error.name, errorMessage: error.message };
+  return { errorName: typeof error };
+}

@@ -1,0 +1,181 @@
+import type { CohortEntitlement } from './entitlement.ts';
+import type { Principal, Role } from './principal.ts';
+
+/** States of a cohort (domain.md, "Cohort filing workflow"). */
+export type CohortStatus =
+  | 'DRAFT'
+  | 'COMPANY_REVIEW'
+  | 'SCHOOL_REVIEW'
+  | 'BUREAU_REVIEW'
+  | 'RETURNED'
+  | 'REJECTED'
+  | 'WITHDRAWN'
+  | 'FILED'
+  | 'COMPLETED';
+
+export type ReviewStage = 'COMPANY_REVIEW' | 'SCHOOL_REVIEW' | 'BUREAU_REVIEW';
+export const REVIEW_STAGES: readonly ReviewStage[] = ['COMPANY_REVIEW', 'SCHOOL_REVIEW', 'BUREAU_REVIEW'];
+
+/** Whose turn it is at each review. */
+export const STAGE_ROLE: Record<ReviewStage, Role> = {
+  COMPANY_REVIEW: 'enterprise.signatory',
+  SCHOOL_REVIEW: 'school.registrar',
+  BUREAU_REVIEW: 'bureau.reviewer',
+};
+
+export const NEXT_AFTER_APPROVAL: Record<ReviewStage, CohortStatus> = {
+  COMPANY_REVIEW: 'SCHOOL_REVIEW',
+  SCHOOL_REVIEW: 'BUREAU_REVIEW',
+  BUREAU_REVIEW: 'FILED',
+};
+
+export const EDITABLE: readonly CohortStatus[] = ['DRAFT', 'RETURNED'];
+export const TERMINAL: readonly CohortStatus[] = ['REJECTED', 'WITHDRAWN', 'COMPLETED'];
+export const WITHDRAWABLE: readonly CohortStatus[] = ['DRAFT', 'RETURNED', ...REVIEW_STAGES];
+
+export function isReviewStage(status: string): status is ReviewStage {
+  return (REVIEW_STAGES as readonly string[]).includes(status);
+}
+
+export type ApprenticeStatus = 'enrolled' | 'withdrawn' | 'completed' | 'certified' | 'not_certified';
+
+export interface EnterpriseMentor {
+  key: string;
+  name: string;
+  employeeNo: string;
+  skillLevel: number;
+}
+
+export interface SchoolMentor {
+  key: string;
+  name: string;
+  teacherNo: string;
+}
+
+export interface ApprenticeRecord {
+  apprenticeId: string;
+  name: string;
+  /** AES-256-GCM ciphertext under the cohort's data key. */
+  idCipher: string;
+  /** HMAC-SHA256 of the ID number: duplicate checks and look-ups. */
+  idHash: string;
+  idMasked: string;
+  phoneCipher: string;
+  phoneHash: string;
+  phoneMasked: string;
+  birthDate: string;
+  hireType: 'new_hire' | 'transfer';
+  contract: { startDate: string; endDate: string | null };
+  enterpriseMentorKey: string;
+  schoolMentorKey?: string;
+  studentNumber?: string;
+  status: ApprenticeStatus;
+  /** Entitlement once FILED, integer fen. */
+  entitlementFen?: number;
+}
+
+export interface CohortRecord {
+  cohortId: string;
+  version: number;
+  status: CohortStatus;
+  enterpriseId: string;
+  schoolId: string;
+  districtCode: string;
+  occupationCode: string;
+  occupationName: string;
+  occupationEdition: string;
+  shortage: boolean;
+  targetLevel: number;
+  startDate: string;
+  endDate: string;
+  trainingJustification?: string;
+  plannedHours: { total: number; concentrated: number };
+  agreements: { schoolAgreementNo: string; apprenticeAgreementNo: string };
+  enterpriseMentors: EnterpriseMentor[];
+  schoolMentors: SchoolMentor[];
+  apprentices: ApprenticeRecord[];
+  /** The cohort's data key, wrapped by the key service (KMS on AWS). */
+  wrappedDataKey: string;
+  /** Submission round: 0 while never submitted; each (re)submission starts a new round. */
+  round: number;
+  /** Approvals of the current round (void after a return). */
+  approvals: { stage: ReviewStage; by: string; at: string }[];
+  openTask?: { taskId: string; stage: ReviewStage } | undefined;
+  returnReason?: string;
+  rejectReason?: string;
+  entitlementFen?: number;
+  /** How the entitlement was computed (standard, months, per apprentice), for the reviewer. */
+  entitlement?: CohortEntitlement;
+  policyVersion?: string;
+  filedAt?: string;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  /** Sequence number and hash of the last audit record: the head of the case's hash chain. */
+  auditSeq: number;
+  auditHead: string;
+}
+
+/** Deny by default: an enterprise sees its own cohorts, a school those naming it, a bureau those of its district. */
+export function canSee(principal: Principal, cohort: Pick<CohortRecord, 'enterpriseId' | 'schoolId' | 'districtCode'>) {
+  switch (principal.role.split('.')[0]) {
+    case 'enterprise':
+      return cohort.enterpriseId === principal.orgId;
+    case 'school':
+      return cohort.schoolId === principal.orgId;
+    case 'bureau':
+      return cohort.districtCode === principal.orgId;
+    default:
+      return false;
+  }
+}
+
+/** The cohort as the API shows it: identities masked, keys and ciphertexts never. */
+export function cohortView(cohort: CohortRecord) {
+  return {
+    cohortId: cohort.cohortId,
+    status: cohort.status,
+    version: cohort.version,
+    enterpriseId: cohort.enterpriseId,
+    schoolId: cohort.schoolId,
+    districtCode: cohort.districtCode,
+    occupationCode: cohort.occupationCode,
+    occupationName: cohort.occupationName,
+    occupationEdition: cohort.occupationEdition,
+    targetLevel: cohort.targetLevel,
+    startDate: cohort.startDate,
+    endDate: cohort.endDate,
+    trainingJustification: cohort.trainingJustification,
+    plannedHours: cohort.plannedHours,
+    agreements: cohort.agreements,
+    enterpriseMentors: cohort.enterpriseMentors,
+    schoolMentors: cohort.schoolMentors,
+    round: cohort.round,
+    approvals: cohort.approvals,
+    currentTask: cohort.openTask ?? null,
+    returnReason: cohort.returnReason,
+    rejectReason: cohort.rejectReason,
+    entitlementFen: cohort.entitlementFen,
+    entitlement: cohort.entitlement,
+    policyVersion: cohort.policyVersion,
+    filedAt: cohort.filedAt,
+    apprenticeCount: cohort.apprentices.length,
+    apprentices: cohort.apprentices.map((apprentice) => ({
+      apprenticeId: apprentice.apprenticeId,
+      name: apprentice.name,
+      idNumber: apprentice.idMasked,
+      phone: apprentice.phoneMasked,
+      hireType: apprentice.hireType,
+      contract: apprentice.contract,
+      status: apprentice.status,
+      studentNumber: apprentice.studentNumber ?? null,
+      enterpriseMentorKey: apprentice.enterpriseMentorKey,
+      schoolMentorKey: apprentice.schoolMentorKey ?? null,
+      entitlementFen: apprentice.entitlementFen,
+    })),
+    createdAt: cohort.createdAt,
+    updatedAt: cohort.updatedAt,
+  };
+}
+
+export type CohortView = ReturnType<typeof cohortView>;

@@ -1,0 +1,136 @@
+import type { AuditDraft, AuditRecord } from './audit.ts';
+import type { CohortRecord, CohortStatus } from './cohort.ts';
+import type { Reply } from './reply.ts';
+import type { Occupation } from './occupations.ts';
+import type { Organisation } from './organisation.ts';
+import type { Policy } from './policy.ts';
+import type { TaskRecord, TaskStatus } from './task.ts';
+
+/**
+ * What the use cases need from the outside world. Adapters in `shared/adapters` implement these
+ * on DynamoDB, Step Functions, KMS and EventBridge; nothing here names an SDK.
+ */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface DataKey {
+  readonly bytes: Uint8Array;
+}
+
+export interface PersonalDataProtector {
+  /** Keyed hash (HMAC-SHA256) for duplicate checks and look-ups. */
+  hash(value: string): Promise<string>;
+  newDataKey(): Promise<{ key: DataKey; wrapped: string }>;
+  openDataKey(wrapped: string): Promise<DataKey>;
+  encrypt(key: DataKey, plaintext: string): string;
+  decrypt(key: DataKey, ciphertext: string): string;
+}
+
+export interface IdempotencyRecord {
+  fingerprint: string;
+  reply: Reply;
+  createdAt: string;
+}
+
+export interface IdempotencyWrite {
+  sub: string;
+  key: string;
+  fingerprint: string;
+  reply: Reply;
+}
+
+export interface MentorLoadWrite {
+  /** `ENT#<uscc>#<employeeNo>` or `SCHOOL#<uscc>#<teacherNo>`. */
+  mentorId: string;
+  /** The whole new map of cohort → apprentices this mentor takes there. */
+  cohorts: Record<string, number>;
+  /** Version of the load item read (0 when there was none). */
+  expectedVersion: number;
+}
+
+export interface MentorLoad {
+  mentorId: string;
+  version: number;
+  cohorts: Record<string, number>;
+}
+
+export interface PersonLock {
+  idHash: string;
+  /** Row of the cohort, to name it in an error. */
+  row: number;
+}
+
+export interface CohortChange {
+  /** The new state; `version` already advanced by one. */
+  cohort: CohortRecord;
+  /** Version read; null for a new cohort. */
+  expectedVersion: number | null;
+  audit: AuditDraft;
+  idempotency?: IdempotencyWrite | undefined;
+  /** Task writes: a new or changed task, conditioned on the status it was read in. */
+  task?: { record: TaskRecord; expectedStatus: TaskStatus | null } | undefined;
+  /** Persons this cohort claims (one active cohort per person). */
+  claimPersons?: PersonLock[] | undefined;
+  mentorLoads?: MentorLoadWrite[] | undefined;
+}
+
+export interface CohortStore {
+  get(cohortId: string): Promise<CohortRecord | undefined>;
+  /** One transaction: cohort, audit record, idempotency record, task, person claims, mentor loads. */
+  save(change: CohortChange): Promise<void>;
+  listForParty(
+    party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
+    options: { status?: CohortStatus | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<Record<string, unknown>>>;
+  history(caseId: string, options: { limit: number; cursor?: string | undefined }): Promise<Page<AuditRecord>>;
+  /** Appends an audit record on its own (reads of a full ID number), chained to the case's head. */
+  appendAudit(cohort: CohortRecord, audit: AuditDraft): Promise<void>;
+  task(taskId: string): Promise<TaskRecord | undefined>;
+  inbox(role: string, org: string, options: { limit: number; cursor?: string | undefined }): Promise<Page<TaskRecord>>;
+  /** Marks a decided task's callback as delivered. */
+  closeTask(taskId: string): Promise<void>;
+  idempotency(sub: string, key: string): Promise<IdempotencyRecord | undefined>;
+  mentorLoads(mentorIds: string[]): Promise<MentorLoad[]>;
+  /** Statuses of cohorts (for verifying mentor loads and person claims lazily). */
+  statuses(cohortIds: string[]): Promise<Record<string, CohortStatus>>;
+}
+
+export interface ReferenceData {
+  organisation(orgId: string): Promise<Organisation | undefined>;
+  listOrganisations(options: { limit: number; cursor?: string | undefined }): Promise<Page<Organisation>>;
+  occupation(code: string): Promise<Occupation | undefined>;
+  listOccupations(options: { limit: number; cursor?: string | undefined }): Promise<Page<Occupation>>;
+  policyInForce(date: string): Promise<Policy>;
+}
+
+/** The token is closed (timed out, finished): the workflow moved on without this callback. */
+export class CallbackNotAccepted extends Error {
+  override name = 'CallbackNotAccepted';
+}
+
+export interface Workflows {
+  /** Idempotent by name: the same name and input start one execution. */
+  startCohortFiling(executionName: string, input: Record<string, unknown>): Promise<void>;
+  sendSuccess(token: string, output: Record<string, unknown>): Promise<void>;
+  sendFailure(token: string, error: string, cause: string): Promise<void>;
+}
+
+export interface DomainEvents {
+  publish(type: string, detail: Record<string, unknown>): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface CohortDeps {
+  store: CohortStore;
+  reference: ReferenceData;
+  pii: PersonalDataProtector;
+  workflows: Workflows;
+  events: DomainEvents;
+  clock: Clock;
+  newId(): string;
+}

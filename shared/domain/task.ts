@@ -1,0 +1,43 @@
+import type { ReviewStage } from './cohort.ts';
+import type { Role } from './principal.ts';
+
+export type TaskStatus = 'OPEN' | 'DECIDED' | 'CLOSED' | 'EXPIRED';
+export type DecisionOutcome = 'approve' | 'return' | 'reject';
+
+/**
+ * A human decision a workflow waits for. It holds the Step Functions task token, which never
+ * leaves the server: callers act by `taskId` (style.md: no task tokens in URLs).
+ */
+export interface TaskRecord {
+  taskId: string;
+  workflow: 'cohort-filing';
+  caseId: string;
+  round: number;
+  stage: ReviewStage;
+  role: Role;
+  /** The organisation whose inbox holds it. */
+  org: string;
+  status: TaskStatus;
+  token: string;
+  createdAt: string;
+  dueAt: string;
+  decision?: DecisionOutcome;
+  decidedBy?: string;
+  decidedAt?: string;
+  /** A decision recorded whose callback has not been acknowledged yet (the reconciler re-drives it). */
+  callbackPending?: boolean;
+  version?: number;
+}
+
+export function taskView(task: TaskRecord) {
+  return {
+    taskId: task.taskId,
+    workflow: task.workflow,
+    stage: task.stage,
+    caseId: task.caseId,
+    role: task.role,
+    status: task.status,
+    createdAt: task.createdAt,
+    dueAt: task.dueAt,
+  };
+}

@@ -1,0 +1,317 @@
+import type { AuditDraft } from '../audit.ts';
+import { GENESIS_HASH } from '../audit.ts';
+import { type ApprenticeRecord, type CohortRecord, EDITABLE, cohortView } from '../cohort.ts';
+import { checkCohortRules } from '../cohort-rules.ts';
+import { Conflict, NotFound, ValidationFailed, type FieldError } from '../errors.ts';
+import { checkResidentId, maskIdNumber, maskPhone } from '../identifiers.ts';
+import { idempotent } from '../idempotency.ts';
+import type { CohortDeps, DataKey, PersonLock } from '../ports.ts';
+import type { TargetLevel } from '../policy.ts';
+import { actorOf, type Principal } from '../principal.ts';
+import type { Reply } from '../reply.ts';
+import { todayInChinaOf } from '../time.ts';
+import type { AddApprenticesBody, ApprenticeInput, CreateCohortBody, UpdateCohortBody } from '../../schemas/cohort.ts';
+import { districtOf, planMentorLoads, tally, visibleCohort } from './common.ts';
+
+type Deps = Pick<CohortDeps, 'store' | 'reference' | 'pii' | 'clock' | 'newId'>;
+export interface RequestMeta {
+  idempotencyKey: string | undefined;
+  fingerprint: string;
+}
+
+/**
+ * Creates a DRAFT cohort for the caller's enterprise (never one named in the body).
+ * Main course: check the school and occupation against the register, apply the rules of the
+ * policy in force, encrypt identities, claim each person and mentor capacity, and write the
+ * cohort, its audit record and the idempotency record in one transaction.
+ */
+export async function createCohort(deps: Deps, principal: Principal, body: CreateCohortBody, meta: RequestMeta): Promise<Reply> {
+  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
+    const now = deps.clock.now();
+    const districtCode = await districtOf(deps.reference, principal.orgId);
+    const { occupation } = await checkAgainstRegister(deps, body, now);
+    const cohortId = deps.newId();
+    const { key, wrapped } = await deps.pii.newDataKey();
+    const apprentices = await sealApprentices(deps, key, body.apprentices);
+    const cohort: CohortRecord = {
+      cohortId,
+      version: 1,
+      status: 'DRAFT',
+      enterpriseId: principal.orgId,
+      schoolId: body.schoolId,
+      districtCode,
+      occupationCode: occupation.code,
+      occupationName: occupation.name,
+      occupationEdition: occupation.edition,
+      shortage: occupation.shortage,
+      targetLevel: body.targetLevel,
+      startDate: body.startDate,
+      endDate: body.endDate,
+      trainingJustification: body.trainingJustification ?? undefined,
+      plannedHours: body.plannedHours,
+      agreements: body.agreements,
+      enterpriseMentors: body.enterpriseMentors,
+      schoolMentors: [],
+      apprentices,
+      wrappedDataKey: wrapped,
+      round: 0,
+      approvals: [],
+      createdAt: now.toISOString(),
+      createdBy: principal.sub,
+      updatedAt: now.toISOString(),
+      auditSeq: 0,
+      auditHead: GENESIS_HASH,
+    };
+    await checkRules(deps, cohort, body.apprentices, false);
+    const mentorLoads = await enterpriseMentorLoads(deps, undefined, cohort);
+    const reply = { status: 201, body: cohortView(cohort) };
+    await deps.store.save({
+      cohort,
+      expectedVersion: null,
+      audit: { action: 'cohort.created', actor: actorOf(principal), to: 'DRAFT', details: { apprentices: apprentices.length } },
+      idempotency: record(reply),
+      claimPersons: apprentices.map((apprentice, row): PersonLock => ({ idHash: apprentice.idHash, row })),
+      mentorLoads,
+    });
+    return reply;
+  });
+}
+
+/** Edits the cohort's own fields while DRAFT or RETURNED, conditioned on the version the client read. */
+export async function updateCohort(
+  deps: Deps,
+  principal: Principal,
+  cohortId: string,
+  body: UpdateCohortBody,
+  meta: RequestMeta,
+): Promise<Reply> {
+  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
+    const current = await editableCohort(deps, principal, cohortId);
+    if (current.version !== body.version) {
+      throw new Conflict(`The cohort is at version ${current.version}, not ${body.version}; reload it`, {
+        status: current.status,
+        version: current.version,
+      });
+    }
+    const { version: _version, apprentices: _apprentices, ...changes } = body;
+    const merged = {
+      schoolId: changes.schoolId ?? current.schoolId,
+      occupationCode: changes.occupationCode ?? current.occupationCode,
+      targetLevel: changes.targetLevel ?? current.targetLevel,
+      startDate: changes.startDate ?? current.startDate,
+      endDate: changes.endDate ?? current.endDate,
+      trainingJustification:
+        changes.trainingJustification === undefined ? current.trainingJustification : (changes.trainingJustification ?? undefined),
+      plannedHours: changes.plannedHours ?? current.plannedHours,
+      agreements: changes.agreements ?? current.agreements,
+      enterpriseMentors: changes.enterpriseMentors ?? current.enterpriseMentors,
+    };
+    const now = deps.clock.now();
+    const { occupation } = await checkAgainstRegister(deps, merged, now);
+    const cohort: CohortRecord = {
+      ...current,
+      ...merged,
+      occupationName: occupation.name,
+      occupationEdition: occupation.edition,
+      shortage: occupation.shortage,
+      version: current.version + 1,
+      updatedAt: now.toISOString(),
+    };
+    await checkRules(deps, cohort, undefined, false);
+    const mentorLoads = await enterpriseMentorLoads(deps, current, cohort);
+    const reply = { status: 200, body: cohortView(cohort) };
+    await deps.store.save({
+      cohort,
+      expectedVersion: current.version,
+      audit: { action: 'cohort.edited', actor: actorOf(principal), details: { fields: Object.keys(changes).sort() } },
+      idempotency: record(reply),
+      mentorLoads,
+    });
+    return reply;
+  });
+}
+
+/** Adds rows: all of them, or none if any row fails (per-row errors with their paths). */
+export async function addApprentices(
+  deps: Deps,
+  principal: Principal,
+  cohortId: string,
+  rows: AddApprenticesBody,
+  meta: RequestMeta,
+): Promise<Reply> {
+  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
+    const current = await editableCohort(deps, principal, cohortId);
+    const key = await deps.pii.openDataKey(current.wrappedDataKey);
+    const added = await sealApprentices(deps, key, rows);
+    const cohort: CohortRecord = {
+      ...current,
+      apprentices: [...current.apprentices, ...added],
+      version: current.version + 1,
+      updatedAt: deps.clock.now().toISOString(),
+    };
+    // Row numbers in errors are those of the request body, not of the whole cohort.
+    const offset = current.apprentices.length;
+    await checkRules(deps, cohort, undefined, false, (path) => rebaseRow(path, offset));
+    const mentorLoads = await enterpriseMentorLoads(deps, current, cohort, (path) => rebaseRow(path, offset));
+    const reply = { status: 201, body: cohortView(cohort) };
+    await deps.store.save({
+      cohort,
+      expectedVersion: current.version,
+      audit: { action: 'apprentices.added', actor: actorOf(principal), details: { added: added.length } },
+      idempotency: record(reply),
+      claimPersons: added.map((apprentice, row) => ({ idHash: apprentice.idHash, row })),
+      mentorLoads,
+    });
+    return reply;
+  });
+}
+
+export async function removeApprentice(deps: Omit<Deps, 'pii'>, principal: Principal, cohortId: string, apprenticeId: string): Promise<Reply> {
+  const current = await editableCohort(deps, principal, cohortId);
+  if (!current.apprentices.some((apprentice) => apprentice.apprenticeId === apprenticeId)) {
+    throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);
+  }
+  const cohort: CohortRecord = {
+    ...current,
+    apprentices: current.apprentices.filter((apprentice) => apprentice.apprenticeId !== apprenticeId),
+    version: current.version + 1,
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  const mentorLoads = await enterpriseMentorLoads(deps, current, cohort);
+  // The person's claim lapses by itself: a claim counts only while its cohort still holds the person.
+  await deps.store.save({
+    cohort,
+    expectedVersion: current.version,
+    audit: { action: 'apprentice.removed', actor: actorOf(principal), details: { apprenticeId } },
+    mentorLoads,
+  });
+  return { status: 200, body: cohortView(cohort) };
+}
+
+async function editableCohort(deps: Pick<Deps, 'store'>, principal: Principal, cohortId: string): Promise<CohortRecord> {
+  const cohort = await visibleCohort(deps.store, principal, cohortId);
+  if (!EDITABLE.includes(cohort.status)) {
+    throw new Conflict(`A cohort can be edited only while DRAFT or RETURNED; it is ${cohort.status}`, {
+      status: cohort.status,
+      version: cohort.version,
+    });
+  }
+  return cohort;
+}
+
+async function checkAgainstRegister(
+  deps: Pick<Deps, 'reference'>,
+  body: { schoolId: string; occupationCode: string },
+  _now: Date,
+) {
+  const errors: FieldError[] = [];
+  const [school, occupation] = await Promise.all([
+    deps.reference.organisation(body.schoolId),
+    deps.reference.occupation(body.occupationCode),
+  ]);
+  if (!school || school.kind !== 'school') errors.push({ path: 'schoolId', message: 'no school with this code in the register' });
+  if (!occupation) errors.push({ path: 'occupationCode', message: 'unknown occupation code' });
+  if (errors.length > 0 || !occupation) throw new ValidationFailed(errors);
+  return { school, occupation };
+}
+
+/**
+ * The rules of domain.md that need the policy: on the stored form of the cohort, so create, edit,
+ * add and submit apply the very same checks.
+ */
+export async function checkRules(
+  deps: Pick<Deps, 'reference' | 'clock'>,
+  cohort: CohortRecord,
+  _input: ApprenticeInput[] | undefined,
+  forSubmission: boolean,
+  rebase: (path: string) => string = (path) => path,
+): Promise<void> {
+  const today = todayInChinaOf(deps.clock.now());
+  const [policy, occupation] = await Promise.all([
+    deps.reference.policyInForce(today),
+    deps.reference.occupation(cohort.occupationCode),
+  ]);
+  const errors = checkCohortRules(
+    {
+      ...cohort,
+      targetLevel: cohort.targetLevel as TargetLevel,
+      apprentices: cohort.apprentices.map((apprentice) => ({
+        name: apprentice.name,
+        birthDate: apprentice.birthDate,
+        idHash: apprentice.idHash,
+        contract: apprentice.contract,
+        enterpriseMentorKey: apprentice.enterpriseMentorKey,
+      })),
+    },
+    { policy, occupation, today, forSubmission },
+  );
+  if (errors.length > 0) throw new ValidationFailed(errors.map((error) => ({ ...error, path: rebase(error.path) })));
+}
+
+function rebaseRow(path: string, offset: number): string {
+  const match = /^apprentices\.(\d+)(.*)$/.exec(path);
+  if (!match) return path;
+  const row = Number(match[1]) - offset;
+  return row >= 0 ? `apprentices.${row}${match[2]}` : path;
+}
+
+async function sealApprentices(deps: Pick<Deps, 'pii' | 'newId'>, key: DataKey, rows: ApprenticeInput[]): Promise<ApprenticeRecord[]> {
+  return Promise.all(
+    rows.map(async (row) => {
+      const identity = checkResidentId(row.idNumber);
+      if (!identity.ok) throw new ValidationFailed([{ path: 'idNumber', message: identity.message }]);
+      return {
+        apprenticeId: deps.newId(),
+        name: row.name,
+        idCipher: deps.pii.encrypt(key, row.idNumber),
+        idHash: await deps.pii.hash(row.idNumber.toUpperCase()),
+        idMasked: maskIdNumber(row.idNumber),
+        phoneCipher: deps.pii.encrypt(key, row.phone),
+        phoneHash: await deps.pii.hash(row.phone),
+        phoneMasked: maskPhone(row.phone),
+        birthDate: identity.birthDate,
+        hireType: row.hireType,
+        contract: { startDate: row.contract.startDate, endDate: row.contract.endDate ?? null },
+        enterpriseMentorKey: row.enterpriseMentorKey,
+        status: 'enrolled' as const,
+      };
+    }),
+  );
+}
+
+/** Mentor capacity claimed by this cohort's enterprise mentors, before and after the change. */
+async function enterpriseMentorLoads(
+  deps: Pick<Deps, 'store' | 'reference' | 'clock'>,
+  before: CohortRecord | undefined,
+  after: CohortRecord,
+  rebase: (path: string) => string = (path) => path,
+) {
+  const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
+  const idOf = (cohort: CohortRecord, key: string) => {
+    const mentor = cohort.enterpriseMentors.find((candidate) => candidate.key === key);
+    return mentor ? `ENT#${cohort.enterpriseId}#${mentor.employeeNo}` : undefined;
+  };
+  const countsOf = (cohort: CohortRecord | undefined) =>
+    cohort
+      ? tally(cohort.apprentices.flatMap((apprentice) => idOf(cohort, apprentice.enterpriseMentorKey) ?? []))
+      : new Map<string, number>();
+  const beforeCounts = countsOf(before);
+  const afterCounts = countsOf(after);
+  const mentorIds = new Set([...beforeCounts.keys(), ...afterCounts.keys()]);
+  return planMentorLoads(
+    deps.store,
+    after.cohortId,
+    [...mentorIds].map((mentorId) => {
+      const index = after.enterpriseMentors.findIndex((mentor) => `ENT#${after.enterpriseId}#${mentor.employeeNo}` === mentorId);
+      return {
+        mentorId,
+        before: beforeCounts.get(mentorId) ?? 0,
+        after: afterCounts.get(mentorId) ?? 0,
+        path: rebase(index >= 0 ? `enterpriseMentors.${index}` : 'enterpriseMentors'),
+      };
+    }),
+    policy.mentorMaxApprentices,
+  );
+}
+
+export type { AuditDraft };

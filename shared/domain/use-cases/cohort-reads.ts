@@ -1,0 +1,84 @@
+import type { CohortStatus } from '../cohort.ts';
+import { cohortView } from '../cohort.ts';
+import { Forbidden, NotFound } from '../errors.ts';
+import type { CohortDeps } from '../ports.ts';
+import { actorOf, orgKindOf, type Principal } from '../principal.ts';
+import { taskView } from '../task.ts';
+import { visibleCohort } from './common.ts';
+
+type Reads = Pick<CohortDeps, 'store'>;
+
+export async function getCohort(deps: Reads, principal: Principal, cohortId: string) {
+  return cohortView(await visibleCohort(deps.store, principal, cohortId));
+}
+
+/** The caller's cohorts through the index of its party (no Scan), newest first, by cursor. */
+export async function listCohorts(
+  deps: Reads,
+  principal: Principal,
+  query: { status?: CohortStatus | undefined; limit: number; cursor?: string | undefined },
+) {
+  const page = await deps.store.listForParty({ kind: orgKindOf(principal.role), orgId: principal.orgId }, query);
+  return {
+    items: page.items.map((item) => ({
+      cohortId: item.cohortId,
+      status: item.status,
+      version: item.version,
+      enterpriseId: item.enterpriseId,
+      schoolId: item.schoolId,
+      districtCode: item.districtCode,
+      occupationCode: item.occupationCode,
+      occupationName: item.occupationName,
+      targetLevel: item.targetLevel,
+      startDate: item.startDate,
+      endDate: item.endDate,
+      apprenticeCount: item.apprenticeCount,
+      createdAt: item.createdAt,
+      updatedAt: item.updatedAt,
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/** Every party of a case can read its history. */
+export async function cohortHistory(deps: Reads, principal: Principal, cohortId: string, query: { limit: number; cursor?: string | undefined }) {
+  await visibleCohort(deps.store, principal, cohortId);
+  const page = await deps.store.history(cohortId, query);
+  return { items: page.items, nextCursor: page.nextCursor };
+}
+
+/** The caller's inbox: open decisions waiting for its role and organisation, soonest due first. */
+export async function listTasks(deps: Reads, principal: Principal, query: { limit: number; cursor?: string | undefined }) {
+  const page = await deps.store.inbox(principal.role, principal.orgId, query);
+  return { items: page.items.map(taskView), nextCursor: page.nextCursor };
+}
+
+/**
+ * The full ID number, for a bureau reviewer only, with the reason recorded in the case's audit
+ * chain before the number is returned.
+ */
+export async function revealIdentity(
+  deps: Pick<CohortDeps, 'store' | 'pii'>,
+  principal: Principal,
+  cohortId: string,
+  apprenticeId: string,
+  reason: string,
+) {
+  if (principal.role !== 'bureau.reviewer') throw new Forbidden('Only a bureau reviewer may read a full ID number');
+  const cohort = await visibleCohort(deps.store, principal, cohortId);
+  const apprentice = cohort.apprentices.find((candidate) => candidate.apprenticeId === apprenticeId);
+  if (!apprentice) throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);
+  await deps.store.appendAudit(cohort, {
+    action: 'identity.read',
+    actor: actorOf(principal),
+    reason,
+    details: { apprenticeId, field: 'idNumber' },
+  });
+  const key = await deps.pii.openDataKey(cohort.wrappedDataKey);
+  return {
+    apprenticeId,
+    name: apprentice.name,
+    idNumber: deps.pii.decrypt(key, apprentice.idCipher),
+    phone: deps.pii.decrypt(key, apprentice.phoneCipher),
+  };
+}

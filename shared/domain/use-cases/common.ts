@@ -1,0 +1,70 @@
+import { type CohortRecord, canSee } from '../cohort.ts';
+import { NotFound, ValidationFailed, type FieldError } from '../errors.ts';
+import type { CohortStore, MentorLoadWrite, ReferenceData } from '../ports.ts';
+import { type Principal, orgKindOf } from '../principal.ts';
+import { TERMINAL } from '../cohort.ts';
+
+/**
+ * The cohort if the caller may see it, else 404 (not 403: existence must not leak). Schools and
+ * bureaus see a cohort once it has been submitted; drafts are the enterprise's own.
+ */
+export async function visibleCohort(store: CohortStore, principal: Principal, cohortId: string): Promise<CohortRecord> {
+  const cohort = await store.get(cohortId);
+  if (!cohort || !canSee(principal, cohort) || (orgKindOf(principal.role) !== 'enterprise' && cohort.round === 0)) {
+    throw new NotFound(`No cohort ${cohortId}`);
+  }
+  return cohort;
+}
+
+export async function districtOf(reference: ReferenceData, enterpriseId: string): Promise<string> {
+  const enterprise = await reference.organisation(enterpriseId);
+  if (!enterprise || enterprise.kind !== 'enterprise') {
+    throw new ValidationFailed([{ path: '', message: 'your enterprise is not in the register; ask the bureau to register it' }]);
+  }
+  return enterprise.districtCode;
+}
+
+/**
+ * New loads for the mentors whose count in this cohort changes. A mentor takes at most
+ * `max` apprentices across active cohorts; entries of cohorts that ended are dropped on the way.
+ */
+export async function planMentorLoads(
+  store: CohortStore,
+  cohortId: string,
+  counts: { mentorId: string; before: number; after: number; path: string }[],
+  max: number,
+): Promise<MentorLoadWrite[]> {
+  const changed = counts.filter((count) => count.before !== count.after);
+  if (changed.length === 0) return [];
+  const loads = new Map((await store.mentorLoads(changed.map((count) => count.mentorId))).map((load) => [load.mentorId, load]));
+  const others = [...new Set([...loads.values()].flatMap((load) => Object.keys(load.cohorts)))].filter((id) => id !== cohortId);
+  const statuses = await store.statuses(others);
+  const errors: FieldError[] = [];
+  const writes: MentorLoadWrite[] = [];
+  for (const count of changed) {
+    const load = loads.get(count.mentorId);
+    const live: Record<string, number> = {};
+    for (const [otherId, taken] of Object.entries(load?.cohorts ?? {})) {
+      const status = statuses[otherId];
+      if (otherId !== cohortId && status && !TERMINAL.includes(status) && taken > 0) live[otherId] = taken;
+    }
+    const elsewhere = Object.values(live).reduce((sum, taken) => sum + taken, 0);
+    if (count.after > count.before && elsewhere + count.after > max) {
+      errors.push({
+        path: count.path,
+        message: `this mentor would take ${elsewhere + count.after} apprentices across active cohorts; at most ${max}`,
+      });
+      continue;
+    }
+    if (count.after > 0) live[cohortId] = count.after;
+    writes.push({ mentorId: count.mentorId, cohorts: live, expectedVersion: load?.version ?? 0 });
+  }
+  if (errors.length > 0) throw new ValidationFailed(errors);
+  return writes;
+}
+
+export function tally(keys: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
+}

@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import * as z from 'zod';
+import {
+  DomainError,
+  Forbidden,
+  PayloadTooLarge,
+  UnsupportedMediaType,
+  ValidationFailed,
+} from '../domain/errors.ts';
+import type { Principal, Role } from '../domain/principal.ts';
+import type { Reply } from '../domain/reply.ts';
+import { zodIssuesToFieldErrors } from '../schemas/errors.ts';
+import { errorFields, logger } from '../adapters/logger.ts';
+import { principalFromClaims } from './principal.ts';
+
+/** Request bodies above this are refused with 413 before parsing. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** JSON nested deeper than this is refused with 400 (no legitimate body comes close). */
+export const MAX_JSON_DEPTH = 12;
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+export type { Reply };
+
+export interface RequestContext<B, P, Q> {
+  principal: Principal;
+  body: B;
+  params: P;
+  query: Q;
+  /** `Idempotency-Key` header, validated; undefined when the caller sent none. */
+  idempotencyKey: string | undefined;
+  /** Hash of what the request asks for (route, path parameters, body): a replayed key must match it. */
+  fingerprint: string;
+  event: HttpEvent;
+}
+
+type AnySchema = z.ZodType;
+
+export interface RouteSpec<BS extends AnySchema | undefined, PS extends AnySchema | undefined, QS extends AnySchema | undefined> {
+  /** Roles allowed to call at all (403 for others). Omitted: every signed-in role. */
+  roles?: readonly Role[];
+  body?: BS;
+  params?: PS;
+  query?: QS;
+  /** Also accept `text/csv`; the parser turns the text into the value `body` validates. */
+  csv?: (text: string) => unknown;
+  /** No token needed (health, openapi). */
+  public?: boolean;
+}
+
+type Infer<S> = S extends AnySchema ? z.infer<S> : undefined;
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_\-:.]{1,128}$/;
+
+/**
+ * The one middy handler factory: authenticate, check the role, parse and validate body, path and
+ * query with zod, call the use case, and map every failure to problem+json in one place.
+ */
+export function httpHandler<
+  BS extends AnySchema | undefined = undefined,
+  PS extends AnySchema | undefined = undefined,
+  QS extends AnySchema | undefined = undefined,
+>(
+  spec: RouteSpec<BS, PS, QS>,
+  run: (request: RequestContext<Infer<BS>, Infer<PS>, Infer<QS>>) => Promise<Reply | unknown>,
+) {
+  const core = async (event: HttpEvent, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const principal = spec.public ? anonymous : principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+    if (spec.roles && !spec.roles.includes(principal.role)) {
+      throw new Forbidden(`The role ${principal.role} may not do this`);
+    }
+    const rawBody = readBody(event);
+    const errors: { path: string; message: string }[] = [];
+    const body = spec.body ? parseBody(event, rawBody, spec) : undefined;
+    const validBody = spec.body ? validate(spec.body, body, '', errors) : undefined;
+    const params = spec.params ? validate(spec.params, event.pathParameters ?? {}, 'path', errors) : undefined;
+    const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query', errors) : undefined;
+    const idempotencyKey = headerOf(event, 'idempotency-key');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      errors.push({ path: 'header.Idempotency-Key', message: 'must be 1–128 letters, digits or - _ : .' });
+    }
+    if (errors.length > 0) throw new ValidationFailed(errors);
+    const fingerprint = createHash('sha256')
+      .update(`${event.routeKey}\n${JSON.stringify(event.pathParameters ?? {})}\n${rawBody}`)
+      .digest('base64url');
+    const result = await run({
+      principal,
+      body: validBody as Infer<BS>,
+      params: params as Infer<PS>,
+      query: query as Infer<QS>,
+      idempotencyKey,
+      fingerprint,
+      event,
+    });
+    return toResponse(isReply(result) ? result : { status: 200, body: result });
+  };
+  return middy(core).use({
+    onError: async (request) => {
+      request.response = problemResponse(request.error, request.event as HttpEvent);
+    },
+  });
+}
+
+const anonymous: Principal = { sub: 'anonymous', username: 'anonymous', role: 'enterprise.clerk', orgId: '' };
+
+function isReply(value: unknown): value is Reply & { headers?: Record<string, string> } {
+  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value && Object.keys(value).length <= 3;
+}
+
+export function toResponse(reply: Reply & { headers?: Record<string, string> }): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: reply.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
+    body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+  };
+}
+
+function headerOf(event: HttpEvent, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+function readBody(event: HttpEvent): string {
+  if (!event.body) return '';
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLarge(`The body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
+  return text;
+}
+
+function parseBody(event: HttpEvent, raw: string, spec: RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined>): unknown {
+  const contentType = (headerOf(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (spec.csv && contentType === 'text/csv') return spec.csv(raw);
+  if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
+    throw new UnsupportedMediaType(
+      `Send the body as application/json${spec.csv ? ' or text/csv' : ''} (got ${contentType || 'no content type'})`,
+    );
+  }
+  if (raw.trim() === '') throw new ValidationFailed([{ path: '', message: 'a JSON body is required' }]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ValidationFailed([{ path: '', message: 'the body is not valid JSON' }]);
+  }
+  if (depthOf(parsed) > MAX_JSON_DEPTH) {
+    throw new ValidationFailed([{ path: '', message: `the body is nested deeper than ${MAX_JSON_DEPTH} levels` }]);
+  }
+  return parsed;
+}
+
+function depthOf(value: unknown, depth = 0): number {
+  if (depth > MAX_JSON_DEPTH) return depth;
+  if (Array.isArray(value)) return Math.max(depth + 1, ...value.map((item) => depthOf(item, depth + 1)));
+  if (value && typeof value === 'object') {
+    return Math.max(depth + 1, ...Object.values(value).map((item) => depthOf(item, depth + 1)));
+  }
+  return depth;
+}
+
+function validate(schema: AnySchema, value: unknown, prefix: string, errors: { path: string; message: string }[]) {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const error of zodIssuesToFieldErrors(result.error)) {
+    errors.push({ path: prefix ? (error.path ? `${prefix}.${error.path}` : prefix) : error.path, message: error.message });
+  }
+  return undefined;
+}
+
+/** RFC 9457 problem+json. Only 4xx messages are shown; a 5xx says nothing about internals. */
+export function problemResponse(error: unknown, event?: HttpEvent): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof DomainError && error.status < 500) {
+    const body: Record<string, unknown> = {
+      type: `https://apprenticeflow.example/problems/${error.name}`,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
+    };
+    if (error instanceof ValidationFailed) body.errors = error.errors;
+    const current = (error as { current?: unknown }).current;
+    if (current) body.current = current;
+    return {
+      statusCode: error.status,
+      headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+      body: JSON.stringify(body),
+    };
+  }
+  const status = error instanceof DomainError ? error.status : 500;
+  logger.error('request failed', { route: event?.routeKey, status, ...errorFields(error) });
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': 'application/problem+json; charset=utf-8',
+      ...(status === 503 ? { 'retry-after': '2' } : {}),
+    },
+    body: JSON.stringify({
+      type: status === 503 ? 'https://apprenticeflow.example/problems/ServiceUnavailable' : 'about:blank',
+      title: status === 503 ? 'Service unavailable' : 'Internal Server Error',
+      status,
+      detail: status === 503 ? 'A dependency did not answer; retry with the same Idempotency-Key.' : 'Something went wrong on our side.',
+    }),
+  };
+}

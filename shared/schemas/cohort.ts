@@ -1,0 +1,275 @@
+/**
+ * Request bodies of the cohort routes (architecture.md, "HTTP API contract": field names are
+ * binding). These check shape and each field on its own; the rules that need the policy, the
+ * occupation catalogue or several fields at once are in `shared/domain/cohort-rules.ts`.
+ */
+import * as z from 'zod';
+import { checkResidentId, isMainlandMobile } from '../domain/identifiers.ts';
+import { OCCUPATION_CODE_PATTERN } from '../domain/occupations.ts';
+import { notATargetLevelMessage } from '../domain/policy.ts';
+import {
+  Flag,
+  IsoDate,
+  integer,
+  Key,
+  list,
+  longText,
+  MAX_ROWS_PER_REQUEST,
+  PersonName,
+  ReferenceNo,
+  typeMessage,
+  Ulid,
+  Uscc,
+} from './primitives.ts';
+
+const objectError = { error: typeMessage('an object') };
+
+export const OccupationCode = z
+  .string({ error: typeMessage('text') })
+  .trim()
+  .regex(OCCUPATION_CODE_PATTERN, 'must be a catalogue code such as 4-04-05-05');
+
+/** 4 四级/中级工, 3 三级/高级工, 2 二级/技师, 1 一级/高级技师. */
+export const TargetLevel = z.literal([1, 2, 3, 4], {
+  error: (issue) => {
+    if (issue.input === undefined) return 'is required';
+    return notATargetLevelMessage(typeof issue.input === 'number' ? issue.input : Number.NaN);
+  },
+});
+
+/** Skill level of a mentor: 1 (高级技师, highest) … 5 (初级工, lowest). */
+export const SkillLevel = z.literal([1, 2, 3, 4, 5], {
+  error: (issue) =>
+    issue.input === undefined ? 'is required' : 'must be 1, 2, 3, 4 or 5 (1 is the highest)',
+});
+
+export const ResidentIdNumber = z
+  .string({ error: typeMessage('text') })
+  .trim()
+  .toUpperCase()
+  .superRefine((value, ctx) => {
+    const check = checkResidentId(value);
+    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
+  });
+
+export const MobileNumber = z
+  .string({ error: typeMessage('text') })
+  .trim()
+  .refine(isMainlandMobile, 'must be a mainland mobile number: 11 digits starting 13–19');
+
+export const PlannedHours = z.strictObject(
+  {
+    total: integer(1, 20_000),
+    /** Concentrated teaching at the school, part of `total`. */
+    concentrated: integer(0, 20_000),
+  },
+  objectError,
+);
+
+export const Agreements = z.strictObject(
+  {
+    /** Enterprise–school cooperation agreement. */
+    schoolAgreementNo: ReferenceNo,
+    /** Enterprise–apprentice training agreement. */
+    apprenticeAgreementNo: ReferenceNo,
+  },
+  objectError,
+);
+
+export const EnterpriseMentorInput = z.strictObject(
+  { key: Key, name: PersonName, employeeNo: ReferenceNo, skillLevel: SkillLevel },
+  objectError,
+);
+
+/**
+ * A labour contract: `endDate` null (or `openEnded: true`, endDate left out) for an open-ended
+ * contract (无固定期限). The term and start rules need the cohort and policy: cohort-rules.
+ */
+export const ContractInput = z
+  .strictObject(
+    { startDate: IsoDate, endDate: IsoDate.nullable().optional(), openEnded: Flag.optional() },
+    objectError,
+  )
+  .superRefine((contract, ctx) => {
+    const openEnded = contract.openEnded ?? contract.endDate === null;
+    if (openEnded && typeof contract.endDate === 'string') {
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'an open-ended contract has no end date' });
+    } else if (!openEnded && typeof contract.endDate !== 'string') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endDate'],
+        message: 'is required unless the contract is open-ended',
+      });
+    }
+  });
+
+export const ApprenticeInput = z.strictObject(
+  {
+    name: PersonName,
+    idNumber: ResidentIdNumber,
+    phone: MobileNumber,
+    hireType: z.enum(['new_hire', 'transfer'], {
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be new_hire or transfer'),
+    }),
+    contract: ContractInput,
+    enterpriseMentorKey: Key,
+  },
+  objectError,
+);
+
+const cohortFields = {
+  /** The school's unified social credit code. */
+  schoolId: Uscc,
+  occupationCode: OccupationCode,
+  targetLevel: TargetLevel,
+  startDate: IsoDate,
+  /** Last day of training (inclusive). */
+  endDate: IsoDate,
+  /** Required by the rules when the training period exceeds the policy's maximum (24 months). */
+  trainingJustification: longText(2000).nullable().optional(),
+  plannedHours: PlannedHours,
+  agreements: Agreements,
+  enterpriseMentors: list(EnterpriseMentorInput, MAX_ROWS_PER_REQUEST),
+};
+
+/** `POST /cohorts`: the enterprise comes from the token, never from the body. */
+export const CreateCohortBody = z.strictObject(
+  {
+    ...cohortFields,
+    /** May be empty in a draft; rows can also be added later through the apprentices route. */
+    apprentices: list(ApprenticeInput, MAX_ROWS_PER_REQUEST).default([]),
+  },
+  objectError,
+);
+
+/** `PATCH /cohorts/{cohortId}`: any cohort field, conditioned on the version the client read. */
+export const UpdateCohortBody = z.strictObject(
+  {
+    schoolId: cohortFields.schoolId.optional(),
+    occupationCode: cohortFields.occupationCode.optional(),
+    targetLevel: cohortFields.targetLevel.optional(),
+    startDate: cohortFields.startDate.optional(),
+    endDate: cohortFields.endDate.optional(),
+    trainingJustification: cohortFields.trainingJustification,
+    plannedHours: cohortFields.plannedHours.optional(),
+    agreements: cohortFields.agreements.optional(),
+    enterpriseMentors: cohortFields.enterpriseMentors.optional(),
+    /** Optimistic locking: the `version` of the cohort the edit is based on. */
+    version: integer(0),
+    // Named here (rather than left to "unknown field") to say where apprentices are changed.
+    apprentices: z
+      .never({ error: 'apprentices are added and removed through /cohorts/{cohortId}/apprentices' })
+      .optional(),
+  },
+  objectError,
+);
+
+/** `POST /cohorts/{cohortId}/apprentices` (JSON): all rows are added, or none. */
+export const AddApprenticesBody = list(ApprenticeInput, MAX_ROWS_PER_REQUEST, 1);
+
+export const SchoolMentorInput = z.strictObject(
+  { key: Key, name: PersonName, teacherNo: ReferenceNo },
+  objectError,
+);
+
+export const EnrolmentInput = z.strictObject(
+  { apprenticeId: Ulid, studentNumber: ReferenceNo, schoolMentorKey: Key },
+  objectError,
+);
+
+/** Enrolment covers every apprentice of a cohort in one decision; the policy may allow more than 200. */
+const MAX_ENROLMENT_ROWS = 10_000;
+
+/** `POST /tasks/{taskId}/decision`. */
+export const DecisionBody = z
+  .strictObject(
+    {
+      decision: z.enum(['approve', 'return', 'reject'], {
+        error: (issue) => (issue.input === undefined ? 'is required' : 'must be approve, return or reject'),
+      }),
+      /** Optional for approve, required for return and reject. */
+      reason: z
+        .string({ error: typeMessage('text') })
+        .trim()
+        .min(1, 'must not be empty')
+        .max(500, 'must be at most 500 characters')
+        .optional(),
+      /** School stage of cohort-filing, approve only. */
+      schoolMentors: list(SchoolMentorInput, MAX_ROWS_PER_REQUEST, 1).optional(),
+      /** School stage of cohort-filing, approve only: one row per apprentice. */
+      enrolment: list(EnrolmentInput, MAX_ENROLMENT_ROWS, 1).optional(),
+      /** Bureau review of a claim: the amount approved, at most the computed one (the use case checks). */
+      approvedAmountFen: integer(0).optional(),
+    },
+    objectError,
+  )
+  .superRefine((body, ctx) => {
+    if (body.decision !== 'approve') {
+      if (body.reason === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reason'],
+          message: `a reason is required to ${body.decision}`,
+        });
+      }
+      for (const field of ['schoolMentors', 'enrolment', 'approvedAmountFen'] as const) {
+        if (body[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: 'may be given only with approve' });
+        }
+      }
+      return;
+    }
+    const mentorRow = new Map<string, number>();
+    body.schoolMentors?.forEach((mentor, row) => {
+      const earlier = mentorRow.get(mentor.key);
+      if (earlier !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schoolMentors', row, 'key'],
+          message: `the same key is already used at row ${earlier}`,
+        });
+      } else mentorRow.set(mentor.key, row);
+    });
+    if (body.enrolment && !body.schoolMentors) {
+      ctx.addIssue({ code: 'custom', path: ['schoolMentors'], message: 'is required with enrolment' });
+    }
+    const apprenticeRow = new Map<string, number>();
+    const studentNumberRow = new Map<string, number>();
+    body.enrolment?.forEach((row, index) => {
+      const earlierApprentice = apprenticeRow.get(row.apprenticeId);
+      if (earlierApprentice !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['enrolment', index, 'apprenticeId'],
+          message: `the same apprentice is already enrolled at row ${earlierApprentice}`,
+        });
+      } else apprenticeRow.set(row.apprenticeId, index);
+      const earlierNumber = studentNumberRow.get(row.studentNumber);
+      if (earlierNumber !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['enrolment', index, 'studentNumber'],
+          message: `the same student number is already given at row ${earlierNumber}`,
+        });
+      } else studentNumberRow.set(row.studentNumber, index);
+      if (body.schoolMentors && !mentorRow.has(row.schoolMentorKey)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['enrolment', index, 'schoolMentorKey'],
+          message: `no school mentor with key ${row.schoolMentorKey} in schoolMentors`,
+        });
+      }
+    });
+  });
+
+export type PlannedHours = z.output<typeof PlannedHours>;
+export type Agreements = z.output<typeof Agreements>;
+export type EnterpriseMentorInput = z.output<typeof EnterpriseMentorInput>;
+export type ContractInput = z.output<typeof ContractInput>;
+export type ApprenticeInput = z.output<typeof ApprenticeInput>;
+export type CreateCohortBody = z.output<typeof CreateCohortBody>;
+export type UpdateCohortBody = z.output<typeof UpdateCohortBody>;
+export type AddApprenticesBody = z.output<typeof AddApprenticesBody>;
+export type SchoolMentorInput = z.output<typeof SchoolMentorInput>;
+export type EnrolmentInput = z.output<typeof EnrolmentInput>;
+export type DecisionBody = z.output<typeof DecisionBody>;

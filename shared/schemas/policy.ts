@@ -1,0 +1,120 @@
+/**
+ * The versioned policy record (`GET/PUT /policy`): every number of domain.md that a bureau
+ * administrator may change. Money is integer fen; dates are `YYYY-MM-DD`.
+ */
+import * as z from 'zod';
+import { IsoDate, integer, list, typeMessage } from './primitives.ts';
+
+const MAX_FEN = 100_000_000_00; // ¥100,000,000: far above any yearly standard, well inside safe integers
+
+const SubsidyStandard = z.strictObject(
+  {
+    /** Fen per apprentice per training year. */
+    standard: integer(1, MAX_FEN),
+    /** Fen per apprentice per training year for occupations on the shortage list. */
+    shortage: integer(1, MAX_FEN),
+  },
+  { error: typeMessage('an object') },
+);
+
+/** Levels 4 (中级工) … 1 (高级技师); a level without an entry has no standard yet. */
+const StandardsByLevel = z.strictObject(
+  {
+    '1': SubsidyStandard.optional(),
+    '2': SubsidyStandard.optional(),
+    '3': SubsidyStandard.optional(),
+    '4': SubsidyStandard.optional(),
+  },
+  { error: typeMessage('an object') },
+);
+
+const TrainingMonths = z.strictObject(
+  { min: integer(1, 120), max: integer(1, 120), maxWithJustification: integer(1, 120) },
+  { error: typeMessage('an object') },
+);
+
+const HolidayList = list(IsoDate, 1000);
+
+export const PolicySchema = z
+  .strictObject(
+    {
+      /** `<effectiveFrom>.<n>`, e.g. `2026-01-01.1`; a correction on the same day gets `.2`. */
+      policyVersion: z
+        .string({ error: typeMessage('text') })
+        .trim()
+        .regex(/^\d{4}-\d{2}-\d{2}\.[1-9]\d{0,3}$/, 'must look like 2026-01-01.1'),
+      effectiveFrom: IsoDate,
+      standardsFen: StandardsByLevel,
+      /** Largest advance as a share of the entitlement, in basis points (5000 = 50%). */
+      advanceShareBasisPoints: integer(0, 10_000),
+      publicNoticeWorkingDays: integer(1, 60),
+      stageTimeLimitDays: integer(1, 365),
+      mentorMaxApprentices: integer(1, 200),
+      cohortMinApprentices: integer(1, 10_000),
+      cohortMaxApprentices: integer(1, 10_000),
+      minPlannedHoursPerYear: integer(0, 8_760),
+      minConcentratedHoursPerYear: integer(0, 8_760),
+      /** Skill levels run 1 (highest) … 5 (lowest): a mentor's level must be <= this. */
+      minMentorSkillLevel: integer(1, 5),
+      /** The Labour Law forbids employing anyone under 16, so no policy may go lower. */
+      minAgeYears: integer(16, 70),
+      contractMinMonths: integer(1, 120),
+      contractStartMaxDaysAfterCohortStart: integer(0, 366),
+      trainingMonths: TrainingMonths,
+      /** Days off that fall on weekdays, from the State Council's yearly notice (放假调休). */
+      holidays: HolidayList,
+      /** Weekend days the same notice makes working days (调休上班); optional. */
+      makeUpWorkingDays: HolidayList.optional(),
+    },
+    { error: typeMessage('an object') },
+  )
+  .superRefine((policy, ctx) => {
+    if (!policy.policyVersion.startsWith(`${policy.effectiveFrom}.`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['policyVersion'],
+        message: 'must start with the effective date',
+      });
+    }
+    for (const level of ['1', '2', '3', '4'] as const) {
+      const standard = policy.standardsFen[level];
+      if (standard && standard.shortage < standard.standard) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['standardsFen', level, 'shortage'],
+          message: 'must not be lower than the standard figure',
+        });
+      }
+    }
+    if (policy.cohortMaxApprentices < policy.cohortMinApprentices) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cohortMaxApprentices'],
+        message: 'must not be lower than cohortMinApprentices',
+      });
+    }
+    if (policy.minConcentratedHoursPerYear > policy.minPlannedHoursPerYear) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minConcentratedHoursPerYear'],
+        message: 'must not exceed minPlannedHoursPerYear',
+      });
+    }
+    const { min, max, maxWithJustification } = policy.trainingMonths;
+    if (max < min)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trainingMonths', 'max'],
+        message: 'must not be lower than min',
+      });
+    if (maxWithJustification < max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trainingMonths', 'maxWithJustification'],
+        message: 'must not be lower than max',
+      });
+    }
+  });
+
+export type Policy = z.output<typeof PolicySchema>;
+export type SubsidyStandard = z.output<typeof SubsidyStandard>;
