@@ -1,0 +1,138 @@
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionSpec, type WorkflowName } from '../function-map.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Names of the environment variables the handlers read; the embedded runtime sets the same ones. */
+export const ENVIRONMENT = {
+  tableName: 'TABLE_NAME',
+  piiKeyId: 'PII_KEY_ID',
+  eventBusName: 'EVENT_BUS_NAME',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  logLevel: 'LOG_LEVEL',
+} as const;
+
+/** `cohort-filing` → `COHORT_FILING_STATE_MACHINE_ARN`. */
+export function stateMachineArnVariable(workflow: WorkflowName): string {
+  return `${workflow.toUpperCase().replaceAll('-', '_')}_STATE_MACHINE_ARN`;
+}
+
+/** ESM needs a `require` for the CommonJS modules esbuild inlines (some SDK dependencies). */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface FunctionsProps {
+  table: dynamodb.ITableV2;
+  piiKey: kms.IKey;
+  eventBus: events.IEventBus;
+  /** LOG_LEVEL of every function. */
+  logLevel?: string;
+}
+
+/**
+ * One Lambda function per entry of the function map, each with its own log group and exactly the
+ * grants its `access` names: the map is the single statement of least privilege, and the infra
+ * tests check every function's policy against it.
+ */
+export class Functions extends Construct {
+  private readonly byName = new Map<string, nodejs.NodejsFunction>();
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    for (const spec of FUNCTIONS) {
+      const fn = this.createFunction(spec, props);
+      this.grantDataAccess(fn, spec, props);
+      this.byName.set(spec.name, fn);
+    }
+  }
+
+  /** The function of a function-map entry. */
+  get(name: string): nodejs.NodejsFunction {
+    const fn = this.byName.get(name);
+    if (!fn) throw new Error(`No function named ${name} in the function map`);
+    return fn;
+  }
+
+  entries(): [FunctionSpec, nodejs.NodejsFunction][] {
+    return FUNCTIONS.map((spec) => [spec, this.get(spec.name)]);
+  }
+
+  /**
+   * Workflow grants come after the state machines exist, which themselves need the step functions:
+   * only the API functions that start or call back a workflow learn its ARN. Handing it to a
+   * function the state machine invokes would make the two depend on each other.
+   */
+  grantWorkflowAccess(stateMachines: Record<WorkflowName, sfn.IStateMachine>): void {
+    for (const [spec, fn] of this.entries()) {
+      const starts = spec.access.startWorkflows ?? [];
+      const callsBack = spec.access.callbackWorkflows ?? [];
+      for (const workflow of new Set([...starts, ...callsBack])) {
+        fn.addEnvironment(stateMachineArnVariable(workflow), stateMachines[workflow].stateMachineArn);
+      }
+      for (const workflow of starts) stateMachines[workflow].grantStartExecution(fn);
+      for (const workflow of callsBack) stateMachines[workflow].grantTaskResponse(fn);
+    }
+  }
+
+  private createFunction(spec: FunctionSpec, props: FunctionsProps): nodejs.NodejsFunction {
+    const id = pascalCase(spec.name);
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_YEAR });
+    return new nodejs.NodejsFunction(this, id, {
+      description: `ApprenticeFlow ${spec.name}${spec.route ? ` (${spec.route})` : ' (workflow step)'}`,
+      entry: `${PROJECT_ROOT}${spec.entry}`,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memoryMb ?? 512,
+      // API Gateway gives up after 30 s; steps may take longer (large cohorts).
+      timeout: Duration.seconds(spec.timeoutSeconds ?? (spec.route ? 15 : 30)),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        [ENVIRONMENT.serviceName]: 'apprenticeflow',
+        [ENVIRONMENT.logLevel]: props.logLevel ?? 'INFO',
+        ...(spec.access.table !== 'none' && { [ENVIRONMENT.tableName]: props.table.tableName }),
+        ...(spec.access.piiKey && { [ENVIRONMENT.piiKeyId]: props.piiKey.keyArn }),
+        ...(spec.access.events && { [ENVIRONMENT.eventBusName]: props.eventBus.eventBusName }),
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: false,
+        // The SDK is bundled rather than taken from the runtime: only the clients a function uses,
+        // and a bundled SDK loads about twice as fast (see architecture.md, "Known facts").
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+        logLevel: nodejs.LogLevel.WARNING,
+      },
+    });
+  }
+
+  private grantDataAccess(fn: lambda.IFunction, spec: FunctionSpec, props: FunctionsProps): void {
+    const { access } = spec;
+    if (access.table === 'read') props.table.grantReadData(fn);
+    if (access.table === 'readwrite') props.table.grantReadWriteData(fn);
+    if (access.piiKey) props.piiKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    if (access.events) props.eventBus.grantPutEventsTo(fn);
+  }
+}
+
+/** `create-cohort` → `CreateCohort` (construct ids, hence logical ids). */
+export function pascalCase(name: string): string {
+  return name.replace(/(^|-)(\w)/g, (_match, _dash, char: string) => char.toUpperCase());
+}

@@ -1,0 +1,35 @@
+import './polyfills.ts';
+import { JavaMissing } from './dynamodb-local.ts';
+import { startRuntime } from './runtime.ts';
+
+/** `npm start`: the embedded runtime on http://127.0.0.1:3000 (PORT overrides). */
+const port = Number(process.env.PORT ?? 3000);
+
+try {
+  const runtime = await startRuntime({ port, dataDir: process.env.DATA_DIR });
+  process.stdout.write(
+    [
+      '',
+      `ApprenticeFlow is running at ${runtime.url}`,
+      `  health:          curl ${runtime.url}/health`,
+      `  a token:         npm run token -- ent-a-clerk      (or POST ${runtime.url}/dev/token {"user":"ent-a-clerk"})`,
+      `  the demo:        PORT=${port} npm run demo`,
+      `  DynamoDB Local:  ${runtime.dynamodbEndpoint}   (aws dynamodb list-tables --endpoint-url ${runtime.dynamodbEndpoint})`,
+      `  Step Functions:  ${runtime.stepFunctionsEndpoint}   (aws stepfunctions list-state-machines --endpoint-url ${runtime.stepFunctionsEndpoint})`,
+      '  data is kept in .data/ (delete it to start afresh). Ctrl-C stops.',
+      '',
+    ].join('\n'),
+  );
+  const stop = async () => {
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  if (error instanceof JavaMissing) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}

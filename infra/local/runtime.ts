@@ -1,0 +1,262 @@
+import './polyfills.ts';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { ulid } from 'ulid';
+import { clock, clockOffsetMs, onClockMoved, restoreClockOffset, setClock } from '../../shared/adapters/clock.ts';
+import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.ts';
+import { Table } from '../../shared/adapters/dynamodb/table.ts';
+import { FUNCTIONS, type FunctionSpec, functionByName } from '../function-map.ts';
+import { localStateMachineArn, renderWorkflowAsl } from '../workflows/render.ts';
+import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gateway.ts';
+import { createDevIssuer, devIssuerRoutes } from './dev-issuer.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { seedDemoData } from './seed.ts';
+import { createLocalStepFunctions, startStepFunctionsEndpoint } from './step-functions/index.ts';
+
+/**
+ * The embedded runtime: the whole system on one machine, on loopback. DynamoDB Local stands in
+ * for DynamoDB, the local engine runs the ASL rendered from the CDK workflow code, and a local
+ * HTTP API turns requests into payload-2.0 events for the very handlers Lambda runs. The
+ * handlers learn where things are only through environment variables (endpoints).
+ */
+export interface RuntimeOptions {
+  port: number;
+  host?: string;
+  /** Where data, keys and the dev issuer's key pair live; default `.data`. */
+  dataDir?: string;
+  /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
+  dynamodbEndpoint?: string;
+  dynamodbPort?: number;
+  stepFunctionsPort?: number;
+  tableName?: string;
+  seed?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningRuntime {
+  url: string;
+  dynamodbEndpoint: string;
+  stepFunctionsEndpoint: string;
+  tableName: string;
+  /** Resolves when no execution is between states (all waiting for people, or finished). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const REGION = 'us-east-1';
+const CLOCK_KEY = { pk: 'LOCAL#CLOCK', sk: 'CLOCK' };
+
+export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
+  const dataDir = resolve(options.dataDir ?? join(ROOT, '.data'));
+  mkdirSync(dataDir, { recursive: true });
+  const tableName = options.tableName ?? 'apprenticeflow';
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+
+  let dynamo: DynamoDbLocal | undefined;
+  let dynamodbEndpoint = options.dynamodbEndpoint;
+  if (!dynamodbEndpoint) {
+    dynamo = await startDynamoDbLocal({ port: options.dynamodbPort ?? options.port + 1, dbPath: join(dataDir, 'dynamodb') });
+    dynamodbEndpoint = dynamo.endpoint;
+  }
+  const stepFunctionsPort = options.stepFunctionsPort ?? options.port + 2;
+  const stepFunctionsEndpoint = `http://127.0.0.1:${stepFunctionsPort}`;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host}:${options.port}`;
+
+  // What Lambda would get from CDK, pointed at the stand-ins.
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+    AWS_ENDPOINT_URL_SFN: stepFunctionsEndpoint,
+    // PutEvents arrives as `POST /` with `X-Amz-Target: AWSEvents.PutEvents` (AWS JSON 1.1).
+    AWS_ENDPOINT_URL_EVENTBRIDGE: url,
+    TABLE_NAME: tableName,
+    PII_KEY_FILE: join(dataDir, 'pii-key.json'),
+    COHORT_FILING_STATE_MACHINE_ARN: localStateMachineArn('cohort-filing'),
+    EVENT_BUS_NAME: 'apprenticeflow-domain-events',
+  });
+
+  const client = new DynamoDBClient({
+    endpoint: dynamodbEndpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTable(client, tableName);
+  const table = new Table(client, tableName);
+  if (options.seed !== false) await seedDemoData(table, process.env.PII_KEY_FILE!);
+
+  // The clock survives restarts: a demo moved to 2028 stays in 2028.
+  const savedClock = await table.get<{ offsetMs: number }>(CLOCK_KEY);
+  if (savedClock) restoreClockOffset(savedClock.offsetMs);
+
+  const handlers = new Map<string, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
+  const handlerOf = (spec: FunctionSpec) => {
+    let loaded = handlers.get(spec.name);
+    if (!loaded) {
+      loaded = import(pathToFileURL(join(ROOT, spec.entry)).href).then((module) => module.handler);
+      handlers.set(spec.name, loaded);
+    }
+    return loaded;
+  };
+
+  const engine = await createLocalStepFunctions({
+    dynamodb: client,
+    tableName: `${tableName}-stepfunctions`,
+    stateMachines: [
+      { name: 'cohort-filing', arn: localStateMachineArn('cohort-filing'), definition: renderWorkflowAsl('cohort-filing') },
+    ],
+    invokeFunction: async (functionName, payload) => {
+      const handler = await handlerOf(functionByName(functionName));
+      return handler(payload, lambdaContext(functionName));
+    },
+  });
+  const stepFunctions = await startStepFunctionsEndpoint(engine, stepFunctionsPort);
+
+  const issuer = await createDevIssuer({ dataDir });
+  const routes: LambdaRoute[] = FUNCTIONS.filter((spec) => spec.route && spec.name !== 'health').map((spec) => {
+    const [method, path] = spec.route!.split(' ') as [string, string];
+    return {
+      method,
+      path,
+      public: spec.public,
+      functionName: spec.name,
+      async handler(event, context) {
+        const handler = await handlerOf(spec);
+        return handler(event, context);
+      },
+    };
+  });
+  const outbox = new LocalEventOutbox(table);
+  const extraRoutes: ExtraRoute[] = [
+    ...devIssuerRoutes(issuer),
+    {
+      method: 'GET',
+      path: '/health',
+      handle: async () =>
+        json(200, { status: 'ok', now: clock.now().toISOString(), endpoints: { dynamodb: dynamodbEndpoint, stepfunctions: stepFunctionsEndpoint } }),
+    },
+    {
+      method: 'POST',
+      path: '/dev/clock',
+      handle: async (request) => {
+        const now = parseClockBody(request.body);
+        if (!now) return json(400, { title: 'Invalid input', status: 400, errors: [{ path: 'now', message: 'an ISO instant, e.g. 2028-03-15T00:00:00Z' }] });
+        const moved = setClock(now);
+        await table.transact([{ put: { ...CLOCK_KEY, offsetMs: clockOffsetMs(), version: Date.now() } }]);
+        await engine.idle();
+        return json(200, { now: moved.toISOString(), offsetMs: clockOffsetMs() });
+      },
+    },
+    { method: 'GET', path: '/dev/clock', handle: async () => json(200, { now: clock.now().toISOString(), offsetMs: clockOffsetMs() }) },
+    { method: 'POST', path: '/', handle: (request) => outbox.putEvents(request.headers, request.body) },
+    { method: 'GET', path: '/dev/events', handle: async () => json(200, { items: await outbox.recent() }) },
+  ];
+  const api = await startApiGateway({ port: options.port, host, routes, issuer: issuer.verifier, extraRoutes, log });
+  const resumed = await engine.resumeWaiting();
+  log(`step functions: ${JSON.stringify(resumed ?? {})} resumed`);
+  const stopClockListener = onClockMoved(() => undefined);
+
+  return {
+    url: api.url,
+    dynamodbEndpoint,
+    stepFunctionsEndpoint: stepFunctions.endpoint,
+    tableName,
+    idle: () => engine.idle(),
+    async stop() {
+      stopClockListener();
+      await api.close();
+      await stepFunctions.close();
+      await engine.close();
+      client.destroy();
+      if (dynamo) await dynamo.stop();
+    },
+  };
+}
+
+async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  }
+}
+
+function parseClockBody(body: string): Date | undefined {
+  try {
+    const parsed = JSON.parse(body) as { now?: unknown };
+    if (typeof parsed.now !== 'string') return undefined;
+    const date = new Date(parsed.now);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  } catch {
+    return undefined;
+  }
+}
+
+function json(statusCode: number, body: unknown) {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function lambdaContext(functionName: string) {
+  const started = Date.now();
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: ulid(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, 30_000 - (Date.now() - started)),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * The embedded EventBridge: answers PutEvents (AWS JSON 1.1) and keeps the events as an outbox in
+ * the table (`OUTBOX`), newest first, for the console and the demo to show.
+ */
+class LocalEventOutbox {
+  constructor(private readonly table: Table) {}
+
+  async putEvents(headers: Record<string, string>, body: string) {
+    const target = headers['x-amz-target'] ?? '';
+    if (target !== 'AWSEvents.PutEvents') return json(400, { __type: 'UnknownOperationException', message: target });
+    const request = JSON.parse(body) as { Entries?: { Source?: string; DetailType?: string; Detail?: string; EventBusName?: string }[] };
+    const entries = request.Entries ?? [];
+    const results = [];
+    for (const entry of entries) {
+      const eventId = ulid();
+      await this.table.transact([
+        {
+          put: {
+            pk: 'OUTBOX',
+            sk: `${clock.now().toISOString()}#${eventId}`,
+            entityType: 'Event',
+            eventId,
+            source: entry.Source,
+            detailType: entry.DetailType,
+            detail: entry.Detail ? JSON.parse(entry.Detail) : {},
+            bus: entry.EventBusName,
+            version: 1,
+          },
+        },
+      ]);
+      results.push({ EventId: eventId });
+    }
+    return { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ FailedEntryCount: 0, Entries: results }) };
+  }
+
+  async recent() {
+    const page = await this.table.query<Record<string, unknown>>({ pk: 'OUTBOX', limit: 50, newestFirst: true });
+    return page.items.map(({ pk: _pk, sk: _sk, entityType: _type, version: _version, ...event }) => event);
+  }
+}

@@ -1,0 +1,451 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { USER_ROLES } from '../../infra/constructs/auth.ts';
+import { ENVIRONMENT, stateMachineArnVariable } from '../../infra/constructs/functions.ts';
+import { PII_KEY_ALIAS } from '../../infra/constructs/table.ts';
+import { FUNCTIONS, type FunctionSpec, type WorkflowName } from '../../infra/function-map.ts';
+import {
+  INDEXES,
+  SUMMARY_ATTRIBUTES,
+  TABLE_KEYS,
+  TTL_ATTRIBUTE,
+} from '../../shared/adapters/dynamodb/table-definition.ts';
+import { type SynthesizedApp, synthApp } from '../support/synth.ts';
+
+let synthesized: SynthesizedApp;
+let template: Template;
+let id: {
+  table: string;
+  tableKey: string;
+  piiKey: string;
+  bus: string;
+  userPool: string;
+  client: string;
+  authorizer: string;
+  api: string;
+  stateMachine: Record<WorkflowName, string>;
+  fn: (name: string) => string;
+  role: (name: string) => string;
+};
+
+beforeAll(() => {
+  synthesized = synthApp();
+  template = synthesized.template;
+  const { stack, logicalId } = synthesized;
+  id = {
+    table: logicalId(stack.data.table),
+    tableKey: logicalId(stack.data.tableKey),
+    piiKey: logicalId(stack.data.piiKey),
+    bus: logicalId(stack.domainEvents.bus),
+    userPool: logicalId(stack.auth.userPool),
+    client: logicalId(stack.auth.consoleClient),
+    authorizer: Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!,
+    api: logicalId(stack.api.httpApi),
+    stateMachine: { 'cohort-filing': logicalId(stack.workflows.stateMachines['cohort-filing']) },
+    fn: (name) => logicalId(stack.functions.get(name)),
+    role: (name) => logicalId(stack.functions.get(name).role!),
+  };
+});
+
+const ref = (logicalId: string) => ({ Ref: logicalId });
+const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every statement of every policy attached to a role: inline policies and AWS::IAM::Policy resources. */
+function roleStatements(roleId: string): Statement[] {
+  const statements: Statement[] = [];
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    const roles = policy.Properties.Roles as unknown[];
+    if (roles.some((role) => JSON.stringify(role) === JSON.stringify(ref(roleId)))) {
+      statements.push(...(policy.Properties.PolicyDocument.Statement as Statement[]));
+    }
+  }
+  const role = template.findResources('AWS::IAM::Role')[roleId];
+  for (const inline of role?.Properties.Policies ?? []) statements.push(...inline.PolicyDocument.Statement);
+  return statements;
+}
+
+const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+/** Whether a (CloudFormation) value refers to a resource; quotes make it an exact logical id. */
+const mentions = (value: unknown, logicalId: string) => JSON.stringify(value).includes(`"${logicalId}"`);
+const routed = FUNCTIONS.filter((spec): spec is FunctionSpec & { route: string } => spec.route !== undefined);
+
+describe('synthesis', () => {
+  it('bundles every function with esbuild, offline and without Docker, in seconds', () => {
+    console.info(
+      `synth with ${FUNCTIONS.length} bundled functions: ${(synthesized.synthMs / 1000).toFixed(1)} s`,
+    );
+    expect(synthesized.synthMs).toBeLessThan(45_000);
+  });
+
+  it('makes ESM bundles that carry their own AWS SDK and a `require` for inlined CommonJS', () => {
+    const assembly = (synthesized.stack.node.root as App).synth();
+    for (const spec of FUNCTIONS) {
+      const code = template.findResources('AWS::Lambda::Function')[id.fn(spec.name)]!.Properties.Code;
+      const assetHash = String(code.S3Key).replace(/\.zip$/, '');
+      const assetDir = join(assembly.directory, `asset.${assetHash}`);
+      expect(readdirSync(assetDir), spec.name).toContain('index.mjs');
+      const bundle = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+      expect(bundle.startsWith("import { createRequire } from 'module'"), spec.name).toBe(true);
+      // Minified ESM imports read `from"@aws-sdk/…"`; the SDK's own error texts mention `require("@aws-sdk/…")`.
+      expect(
+        /\bfrom\s*["']@aws-sdk\/|\bimport\(\s*["']@aws-sdk\//.test(bundle),
+        `${spec.name} imports the SDK`,
+      ).toBe(false);
+    }
+  });
+  // No test for dependency cycles: Template.fromStack refuses an undeployable (cyclic) template.
+});
+
+describe('table and keys', () => {
+  it('is the shared table definition: keys, GSIs with the summary projection, TTL, on demand', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: INDEXES.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...SUMMARY_ATTRIBUTES] },
+      })),
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
+
+  it('has point-in-time recovery, deletion protection and the customer-managed key, and is retained', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+            SSESpecification: { KMSMasterKeyId: arnOf(id.tableKey) },
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('has two rotating, retained customer-managed keys, the PII one under its alias', () => {
+    template.resourceCountIs('AWS::KMS::Key', 2);
+    for (const keyId of [id.tableKey, id.piiKey]) {
+      expect(template.findResources('AWS::KMS::Key')[keyId]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        Properties: { EnableKeyRotation: true },
+      });
+    }
+    template.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: PII_KEY_ALIAS,
+      TargetKeyId: arnOf(id.piiKey),
+    });
+  });
+});
+
+describe('auth', () => {
+  it('is a user pool without self sign-up, with a strong password policy, optional MFA and custom:org', () => {
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+        MfaConfiguration: 'OPTIONAL',
+        DeletionProtection: 'ACTIVE',
+        Policies: {
+          PasswordPolicy: Match.objectLike({
+            MinimumLength: 12,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          }),
+        },
+        Schema: Match.arrayWith([
+          Match.objectLike({ Name: 'org', AttributeDataType: 'String', Mutable: true }),
+        ]),
+      }),
+    });
+  });
+
+  it('has one group per role', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', USER_ROLES.length);
+    for (const role of USER_ROLES) {
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+        GroupName: role,
+        UserPoolId: ref(id.userPool),
+      });
+    }
+  });
+
+  it('has a public console client: code grant, no secret, and it cannot write custom:org', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      UserPoolId: ref(id.userPool),
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      CallbackURLs: ['http://localhost:3000/auth/callback'],
+      ReadAttributes: Match.arrayWith(['custom:org']),
+    });
+    const client = template.findResources('AWS::Cognito::UserPoolClient')[id.client]!;
+    expect(client.Properties.WriteAttributes).not.toContain('custom:org');
+  });
+});
+
+describe('HTTP API', () => {
+  it('authorizes with a JWT authorizer on the Cognito issuer, audience the console client', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      ApiId: ref(id.api),
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [ref(id.client)],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            [`https://cognito-idp.${synthesized.stack.region}.amazonaws.com/`, ref(id.userPool)],
+          ],
+        },
+      },
+    });
+  });
+
+  it('has exactly one route per routed function', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routed.length);
+  });
+
+  it.each(routed.map((spec) => [spec.route, spec] as const))(
+    '%s reaches its function, behind the authorizer unless public',
+    (_route, spec) => {
+      const routes = template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: spec.route },
+      });
+      const [route] = Object.values(routes);
+      expect(Object.keys(routes)).toHaveLength(1);
+      expect(route!.Properties).toMatchObject(
+        spec.public
+          ? { AuthorizationType: 'NONE' }
+          : { AuthorizationType: 'JWT', AuthorizerId: ref(id.authorizer) },
+      );
+      if (spec.public) expect(route!.Properties.AuthorizerId).toBeUndefined();
+
+      const integrationId = JSON.stringify(route!.Properties.Target).match(/"Ref":"([^"]+)"/)?.[1];
+      const integration = template.findResources('AWS::ApiGatewayV2::Integration')[integrationId!]!;
+      expect(integration.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: arnOf(id.fn(spec.name)),
+      });
+    },
+  );
+
+  it('throttles the default stage and writes access logs', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: ref(id.api),
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('\\$context.requestId'),
+      },
+    });
+  });
+
+  it('allows the console origin (CORS)', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['http://localhost:3000'] }),
+    });
+  });
+});
+
+describe('workflows', () => {
+  it('is a Standard state machine, logged without execution data, traced', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+      },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('may invoke exactly its three step functions', () => {
+    const stateMachine = template.findResources('AWS::StepFunctions::StateMachine')[
+      id.stateMachine['cohort-filing']
+    ]!;
+    const roleId = stateMachine.Properties.RoleArn['Fn::GetAtt'][0] as string;
+    const invoke = roleStatements(roleId).filter((statement) =>
+      actionsOf(statement).includes('lambda:InvokeFunction'),
+    );
+    const invoked = FUNCTIONS.filter((spec) =>
+      invoke.some((statement) => mentions(statement.Resource, id.fn(spec.name))),
+    );
+    expect(invoked.map((spec) => spec.name).sort()).toEqual([
+      'check-expired-review',
+      'open-review-task',
+      'publish-filing-outcome',
+    ]);
+  });
+});
+
+describe('events and alarms', () => {
+  it('has the domain event bus and a year-long archive of it', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'apprenticeflow-domain-events' });
+    template.hasResourceProperties('AWS::Events::Archive', { SourceArn: arnOf(id.bus), RetentionDays: 365 });
+  });
+
+  it('alarms on failed executions and on API 5xx', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      Dimensions: [{ Name: 'StateMachineArn', Value: ref(id.stateMachine['cohort-filing']) }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: ref(id.api) }],
+    });
+  });
+});
+
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+const TASK_RESPONSE = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
+
+describe('functions', () => {
+  it('is one Lambda function per function-map entry, each with its own log group kept a year', () => {
+    template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length);
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    for (const spec of FUNCTIONS) {
+      const fn = template.findResources('AWS::Lambda::Function')[id.fn(spec.name)]!;
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+      expect(logGroups[logGroupId]?.Properties.RetentionInDays, spec.name).toBe(365);
+    }
+  });
+
+  describe.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))('%s', (_name, spec) => {
+    it('runs nodejs22.x on arm64', () => {
+      expect(template.findResources('AWS::Lambda::Function')[id.fn(spec.name)]!.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
+    });
+
+    it('is told exactly the resources its access names', () => {
+      const variables = template.findResources('AWS::Lambda::Function')[id.fn(spec.name)]!.Properties
+        .Environment.Variables as Record<string, unknown>;
+      const { access } = spec;
+      expect(variables[ENVIRONMENT.tableName] !== undefined).toBe(access.table !== 'none');
+      expect(variables[ENVIRONMENT.piiKeyId] !== undefined).toBe(access.piiKey === true);
+      expect(variables[ENVIRONMENT.eventBusName] !== undefined).toBe(access.events === true);
+      const workflows = new Set([...(access.startWorkflows ?? []), ...(access.callbackWorkflows ?? [])]);
+      for (const workflow of Object.keys(id.stateMachine) as WorkflowName[]) {
+        expect(variables[stateMachineArnVariable(workflow)] !== undefined).toBe(workflows.has(workflow));
+      }
+    });
+
+    it('has a role granting only what its access says', () => {
+      const { access } = spec;
+      const statements = roleStatements(id.role(spec.name));
+      const all = statements.flatMap(actionsOf);
+      const on = (logicalId: string) =>
+        statements.filter((statement) => mentions(statement.Resource, logicalId)).flatMap(actionsOf);
+
+      // Nothing but allows, on the services the map can grant (X-Ray for active tracing).
+      for (const statement of statements) expect(statement.Effect).toBe('Allow');
+      for (const action of all)
+        expect(['dynamodb', 'kms', 'states', 'events', 'xray']).toContain(action.split(':')[0]);
+      // Each action on the resource of its kind, never a wildcard (X-Ray has no resources).
+      for (const statement of statements) {
+        for (const action of actionsOf(statement)) {
+          const service = action.split(':')[0];
+          const allowed =
+            service === 'dynamodb'
+              ? [id.table]
+              : service === 'kms'
+                ? [id.tableKey, id.piiKey]
+                : service === 'states'
+                  ? Object.values(id.stateMachine)
+                  : service === 'events'
+                    ? [id.bus]
+                    : [];
+          if (service === 'xray') expect(statement.Resource).toBe('*');
+          else
+            expect(
+              allowed.some((logicalId) => mentions(statement.Resource, logicalId)),
+              action,
+            ).toBe(true);
+        }
+      }
+
+      // Table.
+      const dynamo = all.filter((action) => action.startsWith('dynamodb:'));
+      if (access.table === 'none') {
+        expect(dynamo).toEqual([]);
+        expect(on(id.tableKey)).toEqual([]);
+      } else {
+        expect(dynamo).toEqual(expect.arrayContaining(TABLE_READ));
+        if (access.table === 'readwrite') expect(dynamo).toEqual(expect.arrayContaining(TABLE_WRITE));
+        else {
+          for (const write of TABLE_WRITE) expect(dynamo).not.toContain(write);
+          expect(['kms:Decrypt', 'kms:DescribeKey']).toEqual(expect.arrayContaining(on(id.tableKey)));
+        }
+      }
+
+      // Workflows.
+      for (const [workflow, stateMachineId] of Object.entries(id.stateMachine) as [WorkflowName, string][]) {
+        const starts = access.startWorkflows?.includes(workflow) ?? false;
+        const callsBack = access.callbackWorkflows?.includes(workflow) ?? false;
+        const allowed = on(stateMachineId);
+        if (starts) expect(allowed).toContain('states:StartExecution');
+        else expect(allowed).not.toContain('states:StartExecution');
+        if (callsBack) expect(allowed).toEqual(expect.arrayContaining(TASK_RESPONSE));
+        else for (const action of TASK_RESPONSE) expect(allowed).not.toContain(action);
+      }
+      if (!access.startWorkflows?.length) expect(all).not.toContain('states:StartExecution');
+      if (!access.callbackWorkflows?.length) expect(all).not.toContain('states:SendTaskSuccess');
+
+      // Personal-information key: data keys and decryption, nothing else.
+      if (access.piiKey) expect(on(id.piiKey).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      else expect(on(id.piiKey)).toEqual([]);
+
+      // Events.
+      if (access.events) expect(on(id.bus)).toEqual(['events:PutEvents']);
+      else expect(all.filter((action) => action.startsWith('events:'))).toEqual([]);
+    });
+
+    it('has no managed policy but basic execution (logs)', () => {
+      const role = template.findResources('AWS::IAM::Role')[id.role(spec.name)]!;
+      const managed = JSON.stringify(role.Properties.ManagedPolicyArns ?? []);
+      expect(managed).toContain('service-role/AWSLambdaBasicExecutionRole');
+      expect((role.Properties.ManagedPolicyArns ?? []).length).toBe(1);
+    });
+  });
+});

@@ -1,0 +1,30 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ulid } from 'ulid';
+import { inject } from 'vitest';
+import { freePort } from '../../infra/local/free-port.ts';
+import { type RunningRuntime, startRuntime } from '../../infra/local/runtime.ts';
+import { ApiClient } from '../../scripts/lib/api-client.ts';
+
+/**
+ * The embedded runtime for one test file: its own table (from the one definition) on the run's
+ * DynamoDB Local, the local Step Functions engine and the local API on free ports. Everything is
+ * real but the clock, which tests move instead of waiting.
+ */
+export async function startTestRuntime(options: { tableName?: string; dataDir?: string } = {}): Promise<{
+  runtime: RunningRuntime;
+  api: ApiClient;
+  dataDir: string;
+}> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'apprenticeflow-'));
+  const runtime = await startRuntime({
+    port: await freePort(),
+    stepFunctionsPort: await freePort(),
+    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    tableName: options.tableName ?? `it-${ulid()}`,
+    dataDir,
+    log: () => undefined,
+  });
+  return { runtime, api: new ApiClient(runtime.url), dataDir };
+}
