@@ -17,7 +17,7 @@ export const ENVIRONMENT = {
   tableName: 'TABLE_NAME',
   piiKeyId: 'PII_KEY_ID',
   eventBusName: 'EVENT_BUS_NAME',
-  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  serviceName: 'SERVICE_NAME',
   logLevel: 'LOG_LEVEL',
 } as const;
 

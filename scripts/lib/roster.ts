@@ -12,7 +12,7 @@ export function idNumber(birthDate: string, sequence: number, area = '110108'): 
   return body + CHECK[sum % 11];
 }
 
-let counter = Math.floor(Math.random() * 1_000_000);
+let counter = Math.floor(Math.random() * 1_000_000_000);
 
 export function uniqueSuffix(): string {
   counter += 1;
@@ -31,15 +31,15 @@ export interface RosterOptions {
 
 export function makeRoster(options: RosterOptions) {
   return Array.from({ length: options.count }, (_, index) => {
-    const seed = counter++ + index * 7919;
-    const year = 1990 + (seed % 15);
-    const month = 1 + (seed % 12);
-    const day = 1 + (seed % 28);
-    const birthDate = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    // Each call takes the next number: its last three digits are the ID's sequence number and the
+    // rest picks a birth day between 1990 and 2004, so no two rows of a process share an ID.
+    const seed = counter++;
+    const birth = new Date(Date.UTC(1990, 0, 1) + (Math.floor(seed / 1000) % (15 * 365)) * 86_400_000);
+    const birthDate = birth.toISOString().slice(0, 10);
     return {
       name: `${SURNAMES[seed % SURNAMES.length]}${GIVEN[(seed >> 3) % GIVEN.length]}`,
-      idNumber: idNumber(birthDate, seed),
-      phone: `13${String(100000000 + (seed % 899999999)).padStart(9, '0')}`,
+      idNumber: idNumber(birthDate, seed % 1000),
+      phone: `13${String(seed % 1_000_000_000).padStart(9, '0')}`,
       hireType: index % 4 === 0 ? 'transfer' : 'new_hire',
       contract: { startDate: options.contractStart, endDate: options.contractEnd },
       enterpriseMentorKey: options.mentorKeys[Math.floor(index / 8) % options.mentorKeys.length]!,

@@ -33,6 +33,7 @@ import { clock, setClock } from '../../shared/adapters/clock.ts';
  */
 const COHORT_FILING_ARN = localStateMachineArn('cohort-filing');
 const CLOCK_PROBE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:clock-probe';
+const BUDGET_PROBE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:budget-probe';
 const DAY_SECONDS = 86_400;
 const THIRTY_DAYS = 30 * DAY_SECONDS;
 
@@ -50,6 +51,7 @@ const calls = {
   checkExpiredReview: [] as { cohortId: string; stage: string }[],
   publishFilingOutcome: [] as { cohortId: string; decision: unknown }[],
   probeOpened: [] as { taskToken: string }[],
+  reserveBudget: [] as { mode: string }[],
 };
 
 const invokeFunction: LocalStepFunctionsOptions['invokeFunction'] = async (functionName, payload) => {
@@ -66,6 +68,17 @@ const invokeFunction: LocalStepFunctionsOptions['invokeFunction'] = async (funct
     case 'open-probe-task':
       calls.probeOpened.push(payload as { taskToken: string });
       return {};
+    case 'look-up-policy':
+      return { subsidyPerHourFen: 1500, at: new Date(0) };
+    case 'reserve-budget': {
+      const { mode } = payload as { mode: string };
+      calls.reserveBudget.push({ mode });
+      const error = new Error('the budget is not available');
+      // Busy at first, then exhausted (mode "exhausted"), or busy for ever (mode "busy").
+      const attempts = calls.reserveBudget.filter((call) => call.mode === mode).length;
+      error.name = mode === 'exhausted' && attempts > 1 ? 'BudgetExhausted' : 'BudgetBusy';
+      throw error;
+    }
     default: {
       const error = new Error(`No function ${functionName}`);
       error.name = 'ResourceNotFoundException';
@@ -93,6 +106,30 @@ const clockProbeDefinition = {
   },
 };
 
+/** A third for function results and errors: `lambda:invoke`'s envelope, Retry on the clock, Catch by name, TimeoutSeconds. */
+const budgetProbeDefinition = {
+  TimeoutSeconds: DAY_SECONDS,
+  StartAt: 'LookUpPolicy',
+  States: {
+    LookUpPolicy: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'look-up-policy', 'Payload.$': '$' },
+      ResultSelector: { 'policy.$': '$.Payload', 'statusCode.$': '$.StatusCode' },
+      ResultPath: '$.lookup',
+      Next: 'ReserveBudget',
+    },
+    ReserveBudget: {
+      Type: 'Task',
+      Resource: localFunctionArn('reserve-budget'),
+      Retry: [{ ErrorEquals: ['BudgetBusy'], IntervalSeconds: 600, MaxAttempts: 10, BackoffRate: 1 }],
+      Catch: [{ ErrorEquals: ['BudgetExhausted'], ResultPath: '$.failure', Next: 'BudgetRefused' }],
+      End: true,
+    },
+    BudgetRefused: { Type: 'Pass', End: true },
+  },
+};
+
 function dynamodbClient(): DynamoDBClient {
   return new DynamoDBClient({
     endpoint: inject('dynamodbEndpoint'),
@@ -108,6 +145,7 @@ async function startEngine(tableName: string) {
     stateMachines: [
       { name: 'cohort-filing', arn: COHORT_FILING_ARN, definition: renderWorkflowAsl('cohort-filing') },
       { name: 'clock-probe', arn: CLOCK_PROBE_ARN, definition: clockProbeDefinition },
+      { name: 'budget-probe', arn: BUDGET_PROBE_ARN, definition: budgetProbeDefinition },
     ],
     invokeFunction,
   });
@@ -157,7 +195,7 @@ afterAll(async () => {
 
 afterEach(async () => {
   // Leave nothing waiting: a later test moves the clock and would time it out.
-  for (const stateMachineArn of [COHORT_FILING_ARN, CLOCK_PROBE_ARN]) {
+  for (const stateMachineArn of [COHORT_FILING_ARN, CLOCK_PROBE_ARN, BUDGET_PROBE_ARN]) {
     const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }));
     for (const execution of running.executions ?? []) {
       await sfn.send(new StopExecutionCommand({ executionArn: execution.executionArn }));
@@ -437,6 +475,7 @@ describe('local Step Functions engine: cohort-filing', () => {
     expect(machines.stateMachines).toEqual([
       expect.objectContaining({ stateMachineArn: COHORT_FILING_ARN, name: 'cohort-filing', type: 'STANDARD' }),
       expect.objectContaining({ stateMachineArn: CLOCK_PROBE_ARN, name: 'clock-probe' }),
+      expect.objectContaining({ stateMachineArn: BUDGET_PROBE_ARN, name: 'budget-probe' }),
     ]);
   });
 
@@ -491,6 +530,43 @@ describe('local Step Functions engine: Wait states and heartbeats on the clock',
   });
 });
 
+describe('local Step Functions engine: function results and errors', () => {
+  it('wraps lambda:invoke results, retries on the clock, catches by error name', async () => {
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: BUDGET_PROBE_ARN, input: JSON.stringify({ mode: 'exhausted' }) }),
+    );
+    await engine.idle();
+    // First attempt failed with BudgetBusy; the retry waits 600 s on the clock.
+    expect(calls.reserveBudget.filter((call) => call.mode === 'exhausted')).toHaveLength(1);
+    expect((await describe_(started.executionArn!)).status).toBe('RUNNING');
+
+    moveClockBy(600);
+    await engine.idle();
+    const done = await describe_(started.executionArn!);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({
+      mode: 'exhausted',
+      lookup: { policy: { subsidyPerHourFen: 1500, at: '1970-01-01T00:00:00.000Z' }, statusCode: 200 },
+      failure: { Error: 'BudgetExhausted', Cause: JSON.stringify({ errorType: 'BudgetExhausted', errorMessage: 'the budget is not available' }) },
+    });
+    const types = (await history(started.executionArn!)).map((event) => event.type);
+    expect(types).toContain('TaskSucceeded');
+    expect(types.filter((type) => type === 'LambdaFunctionFailed')).toHaveLength(2);
+  });
+
+  it('times the execution out at the state machine TimeoutSeconds', async () => {
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: BUDGET_PROBE_ARN, input: JSON.stringify({ mode: 'busy' }) }),
+    );
+    await engine.idle();
+    moveClockBy(DAY_SECONDS);
+    await engine.idle();
+    const done = await describe_(started.executionArn!);
+    expect(done).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+    expect((await history(started.executionArn!)).at(-1)?.type).toBe('ExecutionTimedOut');
+  });
+});
+
 describe('local Step Functions engine: restart', () => {
   it('resumes a waiting execution in a new engine on the same table without re-opening its task', async () => {
     const tableName = `sfn-engine-restart-${ulid()}`;
@@ -510,11 +586,27 @@ describe('local Step Functions engine: restart', () => {
     const school = latestReviewTask(cohortId, 'SCHOOL_REVIEW');
     expect(reviewTasksOpened(cohortId, 'SCHOOL_REVIEW')).toBe(1);
     const historyBefore = await history(executionArn, before.sfn);
+    // A second execution is in a Wait state (between callbacks): it resumes from that state.
+    const paused = await before.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: CLOCK_PROBE_ARN, input: JSON.stringify({ pauseSeconds: 5 * DAY_SECONDS }) }),
+    );
+    await before.engine.idle();
+    moveClockBy(2 * DAY_SECONDS);
     await before.close();
 
     const after = await startEngine(tableName);
     try {
-      expect(await after.engine.resumeWaiting()).toBe(1);
+      expect(await after.engine.resumeWaiting()).toBe(2);
+      await after.engine.idle();
+      const probesOpened = calls.probeOpened.length;
+      // The pause counts from when the Wait state was entered, not from the restart.
+      moveClockBy(3 * DAY_SECONDS);
+      await after.engine.idle();
+      expect(calls.probeOpened).toHaveLength(probesOpened + 1);
+      await after.sfn.send(new SendTaskSuccessCommand({ taskToken: calls.probeOpened.at(-1)!.taskToken, output: '"yes"' }));
+      await after.engine.idle();
+      expect(JSON.parse((await describe_(paused.executionArn!, after.sfn)).output!)).toMatchObject({ answer: 'yes' });
+
       await after.engine.idle();
       expect(reviewTasksOpened(cohortId, 'SCHOOL_REVIEW')).toBe(1);
       expect((await describe_(executionArn, after.sfn)).status).toBe('RUNNING');

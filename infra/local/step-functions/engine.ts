@@ -361,6 +361,7 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
         stateName: task.stateName,
         rawInput: JSON.parse(task.rawInput),
         enteredEventId: task.enteredEventId,
+        ...(latestEntered?.id === task.enteredEventId ? { enteredAt: latestEntered.timestamp } : {}),
         callbackTask: task,
         nextEventId,
       };
@@ -371,6 +372,7 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
         stateName: entered.name,
         rawInput: JSON.parse(entered.input ?? 'null'),
         enteredEventId: latestEntered.id,
+        enteredAt: latestEntered.timestamp,
         nextEventId,
       };
     }

@@ -32,8 +32,9 @@ export interface ResumePoint {
   /** A top-level state, run again with its raw input. */
   stateName: string;
   rawInput: unknown;
-  /** Its `StateEntered` event, already in the history (not written twice). */
+  /** Its `StateEntered` event, already in the history (not written twice), and when it happened. */
   enteredEventId?: number;
+  enteredAt?: string;
   /** The callback task to re-attach instead of calling its function again. */
   callbackTask?: CallbackTaskRecord;
   nextEventId: number;
@@ -49,6 +50,8 @@ type StopReason =
 interface StateEntry {
   eventId: number;
   rawInput: unknown;
+  /** On the shared clock; a resumed Wait state counts from here, not from the restart. */
+  enteredAtMs: number;
   retry?: { intervalSeconds: number; maxDelaySeconds?: number; backoffRate: number; full: boolean; attempt: number };
 }
 
@@ -306,13 +309,14 @@ export class ExecutionRun {
         if (topLevel) this.#activeTopLevelState = name;
         if (topLevel && this.#skipResumedEntry && this.#resume?.enteredEventId !== undefined) {
           this.#skipResumedEntry = false;
-          this.#latestEntries.set(name, { eventId: this.#resume.enteredEventId, rawInput: input });
+          const enteredAtMs = this.#resume.enteredAt ? Date.parse(this.#resume.enteredAt) : clock.now().getTime();
+          this.#latestEntries.set(name, { eventId: this.#resume.enteredEventId, rawInput: input, enteredAtMs });
           return;
         }
         const id = this.#emit(this.#stateEventType(name, 'Entered'), {
           stateEnteredEventDetails: { name, input: json(input), inputDetails: { truncated: false } },
         });
-        if (topLevel) this.#latestEntries.set(name, { eventId: id, rawInput: input });
+        if (topLevel) this.#latestEntries.set(name, { eventId: id, rawInput: input, enteredAtMs: clock.now().getTime() });
         return;
       }
       case 'StateExited': {
@@ -690,7 +694,13 @@ export class ExecutionRun {
     activity.begin();
     try {
       const envelope = processed as WaitEnvelope;
-      await this.#sleepUntil(waitDueAt(spec, envelope));
+      let startMs = clock.now().getTime();
+      if (this.machine.topLevelStates.has(spec.name)) {
+        // As for tasks: let the event log catch up, then count from when the state was entered.
+        await nextMacrotask();
+        startMs = this.#latestEntries.get(spec.name)?.enteredAtMs ?? startMs;
+      }
+      await this.#sleepUntil(waitDueAt(spec, envelope, startMs));
       if (this.#stop) throw new ExecutionStopped();
       return envelope.input;
     } finally {
@@ -735,13 +745,12 @@ function positiveInteger(value: unknown, field: string): number {
   throw stateError('States.Runtime', `${field} resolved to ${JSON.stringify(value)}, not a positive integer`);
 }
 
-function waitDueAt(spec: WaitStateSpec, envelope: WaitEnvelope): Date {
-  const nowMs = clock.now().getTime();
-  if (spec.seconds !== undefined) return new Date(nowMs + spec.seconds * 1000);
+function waitDueAt(spec: WaitStateSpec, envelope: WaitEnvelope, startMs: number): Date {
+  if (spec.seconds !== undefined) return new Date(startMs + spec.seconds * 1000);
   if (spec.timestamp !== undefined) return new Date(spec.timestamp);
   if (spec.hasSecondsPath) {
     const seconds = envelope.seconds;
-    if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0) return new Date(nowMs + seconds * 1000);
+    if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0) return new Date(startMs + seconds * 1000);
     throw stateError('States.Runtime', `SecondsPath resolved to ${JSON.stringify(seconds)}, not a non-negative integer`);
   }
   const timestamp = envelope.timestamp;
