@@ -79,14 +79,10 @@ const mentions = (value: unknown, logicalId: string) => JSON.stringify(value).in
 const routed = FUNCTIONS.filter((spec): spec is FunctionSpec & { route: string } => spec.route !== undefined);
 
 describe('synthesis', () => {
-  it('bundles every function with esbuild, offline and without Docker, in seconds', () => {
+  it('bundles every function with esbuild (no Docker): ESM, its own AWS SDK, a `require` for CommonJS', () => {
     console.info(
       `synth with ${FUNCTIONS.length} bundled functions: ${(synthesized.synthMs / 1000).toFixed(1)} s`,
     );
-    expect(synthesized.synthMs).toBeLessThan(45_000);
-  });
-
-  it('makes ESM bundles that carry their own AWS SDK and a `require` for inlined CommonJS', () => {
     const assembly = (synthesized.stack.node.root as App).synth();
     for (const spec of FUNCTIONS) {
       const code = template.findResources('AWS::Lambda::Function')[id.fn(spec.name)]!.Properties.Code;

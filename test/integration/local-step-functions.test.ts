@@ -95,7 +95,10 @@ const clockProbeDefinition = {
     AwaitProbeAnswer: {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: localFunctionArn('open-probe-task'), Payload: { 'taskToken.$': '$$.Task.Token' } },
+      Parameters: {
+        FunctionName: localFunctionArn('open-probe-task'),
+        Payload: { 'taskToken.$': '$$.Task.Token' },
+      },
       HeartbeatSeconds: 60,
       TimeoutSeconds: 3600,
       ResultPath: '$.answer',
@@ -216,7 +219,12 @@ async function startFiling(cohortId: string, stageTimeoutSeconds = THIRTY_DAYS):
   return started.executionArn!;
 }
 
-async function decide(cohortId: string, stage: string, outcome: 'approve' | 'return' | 'reject', client = sfn) {
+async function decide(
+  cohortId: string,
+  stage: string,
+  outcome: 'approve' | 'return' | 'reject',
+  client = sfn,
+) {
   const { taskToken } = latestReviewTask(cohortId, stage);
   await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ outcome }) }));
 }
@@ -303,7 +311,9 @@ describe('local Step Functions engine: cohort-filing', () => {
       error: 'States.Timeout',
       resource: 'invoke.waitForTaskToken',
     });
-    expect(events.map((event) => event.stateEnteredEventDetails?.name)).toContain('CheckCompanyApprovalExpiry');
+    expect(events.map((event) => event.stateEnteredEventDetails?.name)).toContain(
+      'CheckCompanyApprovalExpiry',
+    );
     const done = await describe_(executionArn);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!).decision).toEqual({ outcome: 'expired' });
@@ -320,16 +330,24 @@ describe('local Step Functions engine: cohort-filing', () => {
     await decide(cohortId, 'COMPANY_REVIEW', 'approve');
     await engine.idle();
     const { taskToken } = latestReviewTask(cohortId, 'SCHOOL_REVIEW');
-    await sfn.send(new SendTaskFailureCommand({ taskToken, error: 'CaseWithdrawn', cause: 'withdrawn by the enterprise' }));
+    await sfn.send(
+      new SendTaskFailureCommand({ taskToken, error: 'CaseWithdrawn', cause: 'withdrawn by the enterprise' }),
+    );
     await engine.idle();
 
     const done = await describe_(executionArn);
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output!).failure).toEqual({ Error: 'CaseWithdrawn', Cause: 'withdrawn by the enterprise' });
+    expect(JSON.parse(done.output!).failure).toEqual({
+      Error: 'CaseWithdrawn',
+      Cause: 'withdrawn by the enterprise',
+    });
     expect(calls.publishFilingOutcome.filter((call) => call.cohortId === cohortId)).toHaveLength(1);
     expect(reviewTasksOpened(cohortId, 'BUREAU_REVIEW')).toBe(0);
     const failed = (await history(executionArn)).find((event) => event.type === 'TaskFailed');
-    expect(failed?.taskFailedEventDetails).toMatchObject({ error: 'CaseWithdrawn', cause: 'withdrawn by the enterprise' });
+    expect(failed?.taskFailedEventDetails).toMatchObject({
+      error: 'CaseWithdrawn',
+      cause: 'withdrawn by the enterprise',
+    });
   });
 
   it('answers callbacks with closed, unknown or malformed tokens as AWS does', async () => {
@@ -341,7 +359,9 @@ describe('local Step Functions engine: cohort-filing', () => {
 
     const again = { taskToken, output: JSON.stringify({ outcome: 'reject' }) };
     await expect(sfn.send(new SendTaskSuccessCommand(again))).rejects.toMatchObject({ name: 'TaskTimedOut' });
-    await expect(sfn.send(new SendTaskHeartbeatCommand({ taskToken }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    await expect(sfn.send(new SendTaskHeartbeatCommand({ taskToken }))).rejects.toMatchObject({
+      name: 'TaskTimedOut',
+    });
     await expect(
       sfn.send(new SendTaskSuccessCommand({ taskToken: 'A'.repeat(64), output: '{}' })),
     ).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
@@ -357,8 +377,12 @@ describe('local Step Functions engine: cohort-filing', () => {
   it('starts idempotently by name and input, and rejects bad requests with AWS errors', async () => {
     const cohortId = `cohort-${ulid()}`;
     const input = JSON.stringify({ cohortId, round: 1, stageTimeoutSeconds: THIRTY_DAYS });
-    const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: COHORT_FILING_ARN, name: cohortId, input }));
-    const repeat = await sfn.send(new StartExecutionCommand({ stateMachineArn: COHORT_FILING_ARN, name: cohortId, input }));
+    const first = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: COHORT_FILING_ARN, name: cohortId, input }),
+    );
+    const repeat = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: COHORT_FILING_ARN, name: cohortId, input }),
+    );
     expect(repeat.executionArn).toBe(first.executionArn);
     expect(repeat.startDate?.getTime()).toBe(first.startDate?.getTime());
     await engine.idle();
@@ -366,12 +390,21 @@ describe('local Step Functions engine: cohort-filing', () => {
 
     const otherInput = JSON.stringify({ cohortId, round: 2, stageTimeoutSeconds: THIRTY_DAYS });
     await expect(
-      sfn.send(new StartExecutionCommand({ stateMachineArn: COHORT_FILING_ARN, name: cohortId, input: otherInput })),
+      sfn.send(
+        new StartExecutionCommand({ stateMachineArn: COHORT_FILING_ARN, name: cohortId, input: otherInput }),
+      ),
     ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
     await expect(
-      sfn.send(new StartExecutionCommand({ stateMachineArn: localStateMachineArn('cohort-filing').replace('cohort-filing', 'nope'), input })),
+      sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: localStateMachineArn('cohort-filing').replace('cohort-filing', 'nope'),
+          input,
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
-    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: 'not-an-arn' }))).rejects.toMatchObject({
+    await expect(
+      sfn.send(new DescribeExecutionCommand({ executionArn: 'not-an-arn' })),
+    ).rejects.toMatchObject({
       name: 'InvalidArn',
     });
     await expect(
@@ -379,7 +412,9 @@ describe('local Step Functions engine: cohort-filing', () => {
     ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
 
     // A generated name is a ULID.
-    const unnamed = await sfn.send(new StartExecutionCommand({ stateMachineArn: COHORT_FILING_ARN, input: otherInput }));
+    const unnamed = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: COHORT_FILING_ARN, input: otherInput }),
+    );
     expect(unnamed.executionArn).toMatch(/:execution:cohort-filing:[0-9A-HJKMNP-TV-Z]{26}$/);
     await engine.idle();
   });
@@ -388,7 +423,9 @@ describe('local Step Functions engine: cohort-filing', () => {
     const cohortId = `cohort-${ulid()}`;
     const executionArn = await startFiling(cohortId);
     const { taskToken } = latestReviewTask(cohortId, 'COMPANY_REVIEW');
-    const stopped = await sfn.send(new StopExecutionCommand({ executionArn, error: 'Superseded', cause: 'resubmitted' }));
+    const stopped = await sfn.send(
+      new StopExecutionCommand({ executionArn, error: 'Superseded', cause: 'resubmitted' }),
+    );
     expect(stopped.stopDate).toBeInstanceOf(Date);
     await engine.idle();
 
@@ -444,7 +481,13 @@ describe('local Step Functions engine: cohort-filing', () => {
     let nextToken: string | undefined;
     do {
       const page = await sfn.send(
-        new GetExecutionHistoryCommand({ executionArn, maxResults: 5, reverseOrder: true, nextToken, includeExecutionData: false }),
+        new GetExecutionHistoryCommand({
+          executionArn,
+          maxResults: 5,
+          reverseOrder: true,
+          nextToken,
+          includeExecutionData: false,
+        }),
       );
       expect(page.events!.length).toBeLessThanOrEqual(5);
       pages.push(...page.events!);
@@ -455,12 +498,22 @@ describe('local Step Functions engine: cohort-filing', () => {
 
     // Newest first; a status filter; pages of one.
     const second = await startFiling(`cohort-${ulid()}`);
-    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: COHORT_FILING_ARN, maxResults: 1 }));
+    const listed = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: COHORT_FILING_ARN, maxResults: 1 }),
+    );
     expect(listed.executions).toEqual([
-      expect.objectContaining({ executionArn: second, status: 'RUNNING', stateMachineArn: COHORT_FILING_ARN }),
+      expect.objectContaining({
+        executionArn: second,
+        status: 'RUNNING',
+        stateMachineArn: COHORT_FILING_ARN,
+      }),
     ]);
     const next = await sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: COHORT_FILING_ARN, maxResults: 1, nextToken: listed.nextToken }),
+      new ListExecutionsCommand({
+        stateMachineArn: COHORT_FILING_ARN,
+        maxResults: 1,
+        nextToken: listed.nextToken,
+      }),
     );
     expect(next.executions?.[0]).toMatchObject({ executionArn, status: 'SUCCEEDED', name: cohortId });
     expect(next.executions?.[0]?.stopDate).toBeInstanceOf(Date);
@@ -473,7 +526,11 @@ describe('local Step Functions engine: cohort-filing', () => {
 
     const machines = await sfn.send(new ListStateMachinesCommand({}));
     expect(machines.stateMachines).toEqual([
-      expect.objectContaining({ stateMachineArn: COHORT_FILING_ARN, name: 'cohort-filing', type: 'STANDARD' }),
+      expect.objectContaining({
+        stateMachineArn: COHORT_FILING_ARN,
+        name: 'cohort-filing',
+        type: 'STANDARD',
+      }),
       expect.objectContaining({ stateMachineArn: CLOCK_PROBE_ARN, name: 'clock-probe' }),
       expect.objectContaining({ stateMachineArn: BUDGET_PROBE_ARN, name: 'budget-probe' }),
     ]);
@@ -502,12 +559,18 @@ describe('local Step Functions engine: cohort-filing', () => {
 describe('local Step Functions engine: Wait states and heartbeats on the clock', () => {
   it('waits on the clock, not in real time, and expires a task whose heartbeat stops', async () => {
     const started = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: CLOCK_PROBE_ARN, input: JSON.stringify({ pauseSeconds: 7 * DAY_SECONDS }) }),
+      new StartExecutionCommand({
+        stateMachineArn: CLOCK_PROBE_ARN,
+        input: JSON.stringify({ pauseSeconds: 7 * DAY_SECONDS }),
+      }),
     );
     const executionArn = started.executionArn!;
     await engine.idle();
     const opened = calls.probeOpened.length;
-    expect((await history(executionArn)).map((event) => event.type)).toEqual(['ExecutionStarted', 'WaitStateEntered']);
+    expect((await history(executionArn)).map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'WaitStateEntered',
+    ]);
 
     moveClockBy(7 * DAY_SECONDS);
     await engine.idle();
@@ -526,14 +589,20 @@ describe('local Step Functions engine: Wait states and heartbeats on the clock',
     await engine.idle();
     const done = await describe_(executionArn);
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output!)).toMatchObject({ answer: 'expired', failure: { Error: 'States.Timeout' } });
+    expect(JSON.parse(done.output!)).toMatchObject({
+      answer: 'expired',
+      failure: { Error: 'States.Timeout' },
+    });
   });
 });
 
 describe('local Step Functions engine: function results and errors', () => {
   it('wraps lambda:invoke results, retries on the clock, catches by error name', async () => {
     const started = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: BUDGET_PROBE_ARN, input: JSON.stringify({ mode: 'exhausted' }) }),
+      new StartExecutionCommand({
+        stateMachineArn: BUDGET_PROBE_ARN,
+        input: JSON.stringify({ mode: 'exhausted' }),
+      }),
     );
     await engine.idle();
     // First attempt failed with BudgetBusy; the retry waits 600 s on the clock.
@@ -547,7 +616,10 @@ describe('local Step Functions engine: function results and errors', () => {
     expect(JSON.parse(done.output!)).toEqual({
       mode: 'exhausted',
       lookup: { policy: { subsidyPerHourFen: 1500, at: '1970-01-01T00:00:00.000Z' }, statusCode: 200 },
-      failure: { Error: 'BudgetExhausted', Cause: JSON.stringify({ errorType: 'BudgetExhausted', errorMessage: 'the budget is not available' }) },
+      failure: {
+        Error: 'BudgetExhausted',
+        Cause: JSON.stringify({ errorType: 'BudgetExhausted', errorMessage: 'the budget is not available' }),
+      },
     });
     const types = (await history(started.executionArn!)).map((event) => event.type);
     expect(types).toContain('TaskSucceeded');
@@ -556,7 +628,10 @@ describe('local Step Functions engine: function results and errors', () => {
 
   it('times the execution out at the state machine TimeoutSeconds', async () => {
     const started = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: BUDGET_PROBE_ARN, input: JSON.stringify({ mode: 'busy' }) }),
+      new StartExecutionCommand({
+        stateMachineArn: BUDGET_PROBE_ARN,
+        input: JSON.stringify({ mode: 'busy' }),
+      }),
     );
     await engine.idle();
     moveClockBy(DAY_SECONDS);
@@ -588,7 +663,10 @@ describe('local Step Functions engine: restart', () => {
     const historyBefore = await history(executionArn, before.sfn);
     // A second execution is in a Wait state (between callbacks): it resumes from that state.
     const paused = await before.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: CLOCK_PROBE_ARN, input: JSON.stringify({ pauseSeconds: 5 * DAY_SECONDS }) }),
+      new StartExecutionCommand({
+        stateMachineArn: CLOCK_PROBE_ARN,
+        input: JSON.stringify({ pauseSeconds: 5 * DAY_SECONDS }),
+      }),
     );
     await before.engine.idle();
     moveClockBy(2 * DAY_SECONDS);
@@ -603,16 +681,23 @@ describe('local Step Functions engine: restart', () => {
       moveClockBy(3 * DAY_SECONDS);
       await after.engine.idle();
       expect(calls.probeOpened).toHaveLength(probesOpened + 1);
-      await after.sfn.send(new SendTaskSuccessCommand({ taskToken: calls.probeOpened.at(-1)!.taskToken, output: '"yes"' }));
+      await after.sfn.send(
+        new SendTaskSuccessCommand({ taskToken: calls.probeOpened.at(-1)!.taskToken, output: '"yes"' }),
+      );
       await after.engine.idle();
-      expect(JSON.parse((await describe_(paused.executionArn!, after.sfn)).output!)).toMatchObject({ answer: 'yes' });
+      expect(JSON.parse((await describe_(paused.executionArn!, after.sfn)).output!)).toMatchObject({
+        answer: 'yes',
+      });
 
       await after.engine.idle();
       expect(reviewTasksOpened(cohortId, 'SCHOOL_REVIEW')).toBe(1);
       expect((await describe_(executionArn, after.sfn)).status).toBe('RUNNING');
 
       await after.sfn.send(
-        new SendTaskSuccessCommand({ taskToken: school.taskToken, output: JSON.stringify({ outcome: 'approve' }) }),
+        new SendTaskSuccessCommand({
+          taskToken: school.taskToken,
+          output: JSON.stringify({ outcome: 'approve' }),
+        }),
       );
       await after.engine.idle();
       await decide(cohortId, 'BUREAU_REVIEW', 'approve', after.sfn);
@@ -628,7 +713,9 @@ describe('local Step Functions engine: restart', () => {
         historyBefore.map((event) => event.type),
       );
       expect(events.map((event) => event.id)).toEqual(events.map((_, index) => index + 1));
-      const entered = events.filter((event) => event.stateEnteredEventDetails?.name === 'AwaitSchoolConfirmation');
+      const entered = events.filter(
+        (event) => event.stateEnteredEventDetails?.name === 'AwaitSchoolConfirmation',
+      );
       expect(entered).toHaveLength(1);
       expect(events.filter((event) => event.type === 'ExecutionStarted')).toHaveLength(1);
       expect(await after.engine.resumeWaiting()).toBe(0);

@@ -89,7 +89,10 @@ export class PreparedStateMachine {
     readonly arn: string,
     readonly definition: Record<string, unknown>,
   ) {
-    const runnable = structuredClone(definition) as Record<string, unknown> & { States: AslStates; StartAt: string };
+    const runnable = structuredClone(definition) as Record<string, unknown> & {
+      States: AslStates;
+      StartAt: string;
+    };
     if (!runnable.States || typeof runnable.StartAt !== 'string') {
       throw new Error(`State machine ${name}: the definition has no States or StartAt`);
     }
@@ -111,7 +114,8 @@ export class PreparedStateMachine {
   machineStartingAt(stateName: string): StateMachine {
     let machine = this.#machines.get(stateName);
     if (!machine) {
-      if (!this.topLevelStates.has(stateName)) throw new Error(`State machine ${this.name} has no state ${stateName}`);
+      if (!this.topLevelStates.has(stateName))
+        throw new Error(`State machine ${this.name} has no state ${stateName}`);
       machine = this.#construct(stateName);
       this.#machines.set(stateName, machine);
     }
@@ -133,7 +137,8 @@ export class PreparedStateMachine {
 
   #prepareStates(states: AslStates, topLevel: boolean): void {
     for (const [name, state] of Object.entries(states)) {
-      if (this.stateTypes.has(name)) throw new Error(`State machine ${this.name}: state name ${name} is used twice`);
+      if (this.stateTypes.has(name))
+        throw new Error(`State machine ${this.name}: state name ${name} is used twice`);
       this.stateTypes.set(name, state.Type);
       if (topLevel && state.Type === 'Task' && Array.isArray(state.Retry) && state.Retry.length > 0) {
         this.clockRetriedStates.push(name);
@@ -180,7 +185,8 @@ export class PreparedStateMachine {
     if (typeof state.TimeoutSeconds === 'number') spec.timeoutSeconds = state.TimeoutSeconds;
     if (typeof state.TimeoutSecondsPath === 'string') spec.timeoutSecondsPath = state.TimeoutSecondsPath;
     if (typeof state.HeartbeatSeconds === 'number') spec.heartbeatSeconds = state.HeartbeatSeconds;
-    if (typeof state.HeartbeatSecondsPath === 'string') spec.heartbeatSecondsPath = state.HeartbeatSecondsPath;
+    if (typeof state.HeartbeatSecondsPath === 'string')
+      spec.heartbeatSecondsPath = state.HeartbeatSecondsPath;
     this.tasks.set(name, spec);
 
     const envelope: Record<string, unknown> = spec.hasParameters

@@ -36,8 +36,15 @@ import { EngineTable, type ExecutionRecord, type StoredHistoryEvent } from './st
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/;
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:([^:]+):([^:]+)$/;
 /** AWS's rule for execution names: 1–80 characters, no whitespace, brackets, wildcards or punctuation it reserves. */
-const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
-const EXECUTION_STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
+const EXECUTION_STATUSES: readonly string[] = [
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+  'PENDING_REDRIVE',
+];
 const MAX_INPUT_BYTES = 256 * 1024;
 
 /**
@@ -94,12 +101,18 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
     if (!EXECUTION_NAME.test(name)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
     const executionInput = input.input ?? '{}';
     if (Buffer.byteLength(executionInput) > MAX_INPUT_BYTES) {
-      throw new StepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: larger than 256 KiB');
+      throw new StepFunctionsError(
+        'InvalidExecutionInput',
+        'Invalid State Machine Execution Input: larger than 256 KiB',
+      );
     }
     try {
       JSON.parse(executionInput);
     } catch {
-      throw new StepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not JSON');
+      throw new StepFunctionsError(
+        'InvalidExecutionInput',
+        'Invalid State Machine Execution Input: not JSON',
+      );
     }
 
     const startDate = clock.now();
@@ -117,11 +130,16 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
     return this.#activity.during(async () => {
       if (!(await this.#table.createExecution(execution))) {
         // AWS: the same name and input while it runs is the same request again; otherwise a conflict.
-        const existing = this.#runs.get(execution.executionArn)?.execution ?? (await this.#table.getExecution(execution.executionArn));
+        const existing =
+          this.#runs.get(execution.executionArn)?.execution ??
+          (await this.#table.getExecution(execution.executionArn));
         if (existing && existing.status === 'RUNNING' && sameJson(existing.input, executionInput)) {
           return { executionArn: existing.executionArn, startDate: new Date(existing.startDate) };
         }
-        throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${execution.executionArn}'`);
+        throw new StepFunctionsError(
+          'ExecutionAlreadyExists',
+          `Execution Already Exists: '${execution.executionArn}'`,
+        );
       }
       // Listed and marked running before it runs: a crash from here on is resumed.
       await Promise.all([
@@ -171,7 +189,9 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
       ...(execution.stopDate ? { stopDate: new Date(execution.stopDate) } : {}),
       input: execution.input,
       inputDetails: { included: true },
-      ...(execution.output !== undefined ? { output: execution.output, outputDetails: { included: true } } : {}),
+      ...(execution.output !== undefined
+        ? { output: execution.output, outputDetails: { included: true } }
+        : {}),
       ...(execution.error !== undefined ? { error: execution.error } : {}),
       ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
     };
@@ -194,7 +214,8 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
     const execution = await this.#table.getExecution(executionArn);
     if (!execution) throw executionDoesNotExist(executionArn);
     // Already ended: nothing to stop (AWS answers with success too).
-    if (execution.status !== 'RUNNING') return { stopDate: new Date(execution.stopDate ?? execution.startDate) };
+    if (execution.status !== 'RUNNING')
+      return { stopDate: new Date(execution.stopDate ?? execution.startDate) };
     await this.#activity.during(() => this.#stopWithoutRunning(execution, reason));
     return { stopDate: new Date(execution.stopDate ?? clock.now()) };
   }
@@ -219,7 +240,10 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
     const stateMachineArn = requireString(input.stateMachineArn, 'stateMachineArn');
     this.#machine(stateMachineArn);
     if (input.statusFilter !== undefined && !EXECUTION_STATUSES.includes(input.statusFilter)) {
-      throw new StepFunctionsError('ValidationException', `statusFilter must be one of ${EXECUTION_STATUSES.join(', ')}`);
+      throw new StepFunctionsError(
+        'ValidationException',
+        `statusFilter must be one of ${EXECUTION_STATUSES.join(', ')}`,
+      );
     }
     await this.#table.writer.flushed();
     const page = await this.#table.queryExecutionListings(stateMachineArn, {
@@ -302,19 +326,23 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
     const resume = this.#activity.during(async () => {
       if (this.#runs.has(executionArn)) return false;
       const execution = await this.#table.getExecution(executionArn);
-      if (!execution || execution.status !== 'RUNNING') {
+      if (execution?.status !== 'RUNNING') {
         // Ended just before a crash, while still listed as running.
         await this.#table.deleteRunning(executionArn);
         return false;
       }
       const machine = this.#machines.get(execution.stateMachineArn)?.prepared;
       if (!machine) {
-        console.warn(`[step-functions] not resuming ${executionArn}: state machine ${execution.stateMachineArn} is not loaded`);
+        console.warn(
+          `[step-functions] not resuming ${executionArn}: state machine ${execution.stateMachineArn} is not loaded`,
+        );
         return false;
       }
       const point = await this.#resumePoint(machine, execution);
       if (!machine.topLevelStates.has(point.stateName)) {
-        console.warn(`[step-functions] not resuming ${executionArn}: the definition no longer has state ${point.stateName}`);
+        console.warn(
+          `[step-functions] not resuming ${executionArn}: the definition no longer has state ${point.stateName}`,
+        );
         return false;
       }
       const run = this.#startRun(machine, execution, point);
@@ -342,7 +370,8 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
    */
   async #resumePoint(machine: PreparedStateMachine, execution: ExecutionRecord): Promise<ResumePoint> {
     const executionArn = execution.executionArn;
-    const [latestEvent] = (await this.#table.queryHistory(executionArn, { limit: 1, newestFirst: true })).events;
+    const [latestEvent] = (await this.#table.queryHistory(executionArn, { limit: 1, newestFirst: true }))
+      .events;
     const nextEventId = (latestEvent?.id ?? 0) + 1;
     const latestEntered = await this.#table.findLatestEvent(
       executionArn,
@@ -380,9 +409,13 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
   }
 
   /** StopExecution for an execution left running by another process and not resumed here. */
-  async #stopWithoutRunning(execution: ExecutionRecord, reason: { error?: string; cause?: string }): Promise<void> {
+  async #stopWithoutRunning(
+    execution: ExecutionRecord,
+    reason: { error?: string; cause?: string },
+  ): Promise<void> {
     const executionArn = execution.executionArn;
-    const [latestEvent] = (await this.#table.queryHistory(executionArn, { limit: 1, newestFirst: true })).events;
+    const [latestEvent] = (await this.#table.queryHistory(executionArn, { limit: 1, newestFirst: true }))
+      .events;
     const now = clock.now();
     const id = (latestEvent?.id ?? 0) + 1;
     Object.assign(execution, { status: 'ABORTED', stopDate: now.toISOString(), ...reason });
@@ -401,7 +434,12 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
     ];
     if (task?.status === 'WAITING') {
       writes.push(
-        this.#table.putCallbackTask({ ...task, status: 'CLOSED', outcome: { kind: 'aborted' }, closedAt: now.toISOString() }),
+        this.#table.putCallbackTask({
+          ...task,
+          status: 'CLOSED',
+          outcome: { kind: 'aborted' },
+          closedAt: now.toISOString(),
+        }),
       );
     }
     writes.push(this.#table.deleteRunning(executionArn));
@@ -430,7 +468,8 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
 
   async #execution(executionArnInput: string | undefined): Promise<ExecutionRecord> {
     const executionArn = this.#requireExecutionArn(executionArnInput);
-    const execution = this.#runs.get(executionArn)?.execution ?? (await this.#table.getExecution(executionArn));
+    const execution =
+      this.#runs.get(executionArn)?.execution ?? (await this.#table.getExecution(executionArn));
     if (!execution) throw executionDoesNotExist(executionArn);
     return execution;
   }
@@ -441,14 +480,18 @@ export class LocalStepFunctionsEngine implements LocalStepFunctions {
     }
     const machine = this.#machines.get(stateMachineArn);
     if (!machine) {
-      throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+      throw new StepFunctionsError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${stateMachineArn}'`,
+      );
     }
     return machine;
   }
 
   #requireExecutionArn(value: string | undefined): string {
     const executionArn = requireString(value, 'executionArn');
-    if (!EXECUTION_ARN.test(executionArn)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${executionArn}'`);
+    if (!EXECUTION_ARN.test(executionArn))
+      throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${executionArn}'`);
     return executionArn;
   }
 
@@ -474,7 +517,10 @@ function executionDoesNotExist(executionArn: string): StepFunctionsError {
 
 function requireString(value: unknown, field: string): string {
   if (typeof value !== 'string' || value === '') {
-    throw new StepFunctionsError('ValidationException', `1 validation error detected: '${field}' must not be null`);
+    throw new StepFunctionsError(
+      'ValidationException',
+      `1 validation error detected: '${field}' must not be null`,
+    );
   }
   return value;
 }
@@ -501,10 +547,16 @@ function encodePageToken(key: { pk: string; sk: string }): string {
 }
 
 /** Opaque page tokens; one minted for another list (or tampered with) answers InvalidToken, as AWS does. */
-function decodePageToken(token: string | undefined, expectedPk: string): { pk: string; sk: string } | undefined {
+function decodePageToken(
+  token: string | undefined,
+  expectedPk: string,
+): { pk: string; sk: string } | undefined {
   if (token === undefined || token === '') return undefined;
   try {
-    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { pk?: unknown; sk?: unknown };
+    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      pk?: unknown;
+      sk?: unknown;
+    };
     if (key.pk === expectedPk && typeof key.sk === 'string') return { pk: key.pk, sk: key.sk };
   } catch {
     // fall through
@@ -517,8 +569,13 @@ function toHistoryEvent(stored: StoredHistoryEvent, includeData: boolean): Histo
   if (!includeData) {
     for (const [key, details] of Object.entries(event)) {
       if (!key.endsWith('EventDetails') || !details || typeof details !== 'object') continue;
-      const { input: _input, output: _output, inputDetails: _inputDetails, outputDetails: _outputDetails, ...rest } =
-        details as Record<string, unknown>;
+      const {
+        input: _input,
+        output: _output,
+        inputDetails: _inputDetails,
+        outputDetails: _outputDetails,
+        ...rest
+      } = details as Record<string, unknown>;
       event[key] = rest;
     }
   }

@@ -13,7 +13,13 @@ import {
   type WaitStateSpec,
 } from './definition.ts';
 import { lambdaErrorCause, StepFunctionsError, stateError } from './errors.ts';
-import type { CallbackOutcome, CallbackTaskRecord, EngineTable, ExecutionRecord, StoredHistoryEvent } from './store.ts';
+import type {
+  CallbackOutcome,
+  CallbackTaskRecord,
+  EngineTable,
+  ExecutionRecord,
+  StoredHistoryEvent,
+} from './store.ts';
 import { runWithTimerOverflowGuard } from './timer-overflow-guard.ts';
 
 /** What every run of this engine shares. */
@@ -52,7 +58,13 @@ interface StateEntry {
   rawInput: unknown;
   /** On the shared clock; a resumed Wait state counts from here, not from the restart. */
   enteredAtMs: number;
-  retry?: { intervalSeconds: number; maxDelaySeconds?: number; backoffRate: number; full: boolean; attempt: number };
+  retry?: {
+    intervalSeconds: number;
+    maxDelaySeconds?: number;
+    backoffRate: number;
+    full: boolean;
+    attempt: number;
+  };
 }
 
 /** Thrown out of task handlers once the execution is stopped; the library has already let go. */
@@ -138,9 +150,12 @@ export class CallbackWait {
 
   /** SendTaskHeartbeat: moves the heartbeat deadline on. */
   async heartbeat(): Promise<void> {
-    if (this.outcome.settled) throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out: the task is already closed');
+    if (this.outcome.settled)
+      throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out: the task is already closed');
     if (this.record.heartbeatSeconds === undefined) return;
-    this.record.heartbeatAt = new Date(clock.now().getTime() + this.record.heartbeatSeconds * 1000).toISOString();
+    this.record.heartbeatAt = new Date(
+      clock.now().getTime() + this.record.heartbeatSeconds * 1000,
+    ).toISOString();
     this.#armHeartbeat();
     await this.services.table.putCallbackTask(this.record);
   }
@@ -148,7 +163,10 @@ export class CallbackWait {
   armTimers(): void {
     if (this.record.timeoutAt) {
       this.#cancelTimeout = this.services.timers.at(new Date(this.record.timeoutAt), () =>
-        this.outcome.settle({ kind: 'timedOut', cause: 'The task did not complete within its TimeoutSeconds' }),
+        this.outcome.settle({
+          kind: 'timedOut',
+          cause: 'The task did not complete within its TimeoutSeconds',
+        }),
       );
     }
     this.#armHeartbeat();
@@ -222,9 +240,13 @@ export class ExecutionRun {
     const startAt = this.#resume?.stateName ?? this.machine.startAt;
     const input = this.#resume ? this.#resume.rawInput : JSON.parse(this.execution.input);
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const spec of this.machine.tasks.values()) handlers[spec.name] = (processed) => this.#runTask(spec, processed);
-    for (const spec of this.machine.waits.values()) handlers[spec.name] = (processed) => this.#runWait(spec, processed);
-    const retryIntervalOverrides = Object.fromEntries(this.machine.clockRetriedStates.map((name) => [name, 0]));
+    for (const spec of this.machine.tasks.values())
+      handlers[spec.name] = (processed) => this.#runTask(spec, processed);
+    for (const spec of this.machine.waits.values())
+      handlers[spec.name] = (processed) => this.#runWait(spec, processed);
+    const retryIntervalOverrides = Object.fromEntries(
+      this.machine.clockRetriedStates.map((name) => [name, 0]),
+    );
 
     const machine = this.machine.machineStartingAt(startAt);
     const run = runWithTimerOverflowGuard(() =>
@@ -234,7 +256,11 @@ export class ExecutionRun {
           retryIntervalOverrides,
         },
         context: {
-          Execution: { Id: this.execution.executionArn, Name: this.execution.name, StartTime: this.execution.startDate },
+          Execution: {
+            Id: this.execution.executionArn,
+            Name: this.execution.name,
+            StartTime: this.execution.startDate,
+          },
           StateMachine: { Id: this.machine.arn, Name: this.machine.name },
           // Replaced by a freshly minted token in each callback task's parameters.
           Task: { Token: this.#tokenSentinel },
@@ -309,14 +335,21 @@ export class ExecutionRun {
         if (topLevel) this.#activeTopLevelState = name;
         if (topLevel && this.#skipResumedEntry && this.#resume?.enteredEventId !== undefined) {
           this.#skipResumedEntry = false;
-          const enteredAtMs = this.#resume.enteredAt ? Date.parse(this.#resume.enteredAt) : clock.now().getTime();
-          this.#latestEntries.set(name, { eventId: this.#resume.enteredEventId, rawInput: input, enteredAtMs });
+          const enteredAtMs = this.#resume.enteredAt
+            ? Date.parse(this.#resume.enteredAt)
+            : clock.now().getTime();
+          this.#latestEntries.set(name, {
+            eventId: this.#resume.enteredEventId,
+            rawInput: input,
+            enteredAtMs,
+          });
           return;
         }
         const id = this.#emit(this.#stateEventType(name, 'Entered'), {
           stateEnteredEventDetails: { name, input: json(input), inputDetails: { truncated: false } },
         });
-        if (topLevel) this.#latestEntries.set(name, { eventId: id, rawInput: input, enteredAtMs: clock.now().getTime() });
+        if (topLevel)
+          this.#latestEntries.set(name, { eventId: id, rawInput: input, enteredAtMs: clock.now().getTime() });
         return;
       }
       case 'StateExited': {
@@ -384,7 +417,10 @@ export class ExecutionRun {
     const active = this.#activeTopLevelState;
     const activeType = active ? this.machine.stateTypes.get(active) : undefined;
     if (final.status === 'ABORTED' || final.status === 'TIMED_OUT') {
-      if (active && (activeType === 'Task' || activeType === 'Wait' || activeType === 'Map' || activeType === 'Parallel')) {
+      if (
+        active &&
+        (activeType === 'Task' || activeType === 'Wait' || activeType === 'Map' || activeType === 'Parallel')
+      ) {
         this.#emit(this.#stateEventType(active, 'Aborted'), {});
       }
     }
@@ -395,13 +431,19 @@ export class ExecutionRun {
         });
         break;
       case 'FAILED':
-        this.#emit('ExecutionFailed', { executionFailedEventDetails: { error: final.error, cause: final.cause } });
+        this.#emit('ExecutionFailed', {
+          executionFailedEventDetails: { error: final.error, cause: final.cause },
+        });
         break;
       case 'ABORTED':
-        this.#emit('ExecutionAborted', { executionAbortedEventDetails: { error: final.error, cause: final.cause } });
+        this.#emit('ExecutionAborted', {
+          executionAbortedEventDetails: { error: final.error, cause: final.cause },
+        });
         break;
       case 'TIMED_OUT':
-        this.#emit('ExecutionTimedOut', { executionTimedOutEventDetails: { error: final.error, cause: final.cause } });
+        this.#emit('ExecutionTimedOut', {
+          executionTimedOutEventDetails: { error: final.error, cause: final.cause },
+        });
         break;
     }
     Object.assign(this.execution, final, { stopDate: clock.now().toISOString() });
@@ -493,7 +535,11 @@ export class ExecutionRun {
       this.#emit('TaskStarted', { taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke' } });
     }
 
-    type Settled = { kind: 'returned'; value: unknown } | { kind: 'threw'; error: unknown } | { kind: 'timedOut' } | { kind: 'stopped' };
+    type Settled =
+      | { kind: 'returned'; value: unknown }
+      | { kind: 'threw'; error: unknown }
+      | { kind: 'timedOut' }
+      | { kind: 'stopped' };
     let settle!: (settled: Settled) => void;
     const settled = new Promise<Settled>((resolve) => {
       settle = resolve;
@@ -519,29 +565,47 @@ export class ExecutionRun {
         throw new ExecutionStopped();
       case 'returned': {
         const result = asJson(outcome.value);
-        const output = viaLambdaArn ? result : { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
+        const output = viaLambdaArn
+          ? result
+          : { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
         if (viaLambdaArn) {
           this.#emit('LambdaFunctionSucceeded', {
-            lambdaFunctionSucceededEventDetails: { output: json(output), outputDetails: { truncated: false } },
+            lambdaFunctionSucceededEventDetails: {
+              output: json(output),
+              outputDetails: { truncated: false },
+            },
           });
         } else {
           this.#emit('TaskSucceeded', {
-            taskSucceededEventDetails: { resourceType: 'lambda', resource, output: json(output), outputDetails: { truncated: false } },
+            taskSucceededEventDetails: {
+              resourceType: 'lambda',
+              resource,
+              output: json(output),
+              outputDetails: { truncated: false },
+            },
           });
         }
         return output;
       }
       case 'threw': {
         const { error, cause } = lambdaErrorCause(outcome.error);
-        if (viaLambdaArn) this.#emit('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error, cause } });
-        else this.#emit('TaskFailed', { taskFailedEventDetails: { resourceType: 'lambda', resource, error, cause } });
+        if (viaLambdaArn)
+          this.#emit('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error, cause } });
+        else
+          this.#emit('TaskFailed', {
+            taskFailedEventDetails: { resourceType: 'lambda', resource, error, cause },
+          });
         throw stateError(error, cause);
       }
       case 'timedOut': {
         const error = 'States.Timeout';
         const cause = `The function did not return within ${timing.timeoutSeconds} seconds`;
-        if (viaLambdaArn) this.#emit('LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: { error, cause } });
-        else this.#emit('TaskTimedOut', { taskTimedOutEventDetails: { resourceType: 'lambda', resource, error, cause } });
+        if (viaLambdaArn)
+          this.#emit('LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: { error, cause } });
+        else
+          this.#emit('TaskTimedOut', {
+            taskTimedOutEventDetails: { resourceType: 'lambda', resource, error, cause },
+          });
         throw stateError(error, cause);
       }
     }
@@ -552,7 +616,12 @@ export class ExecutionRun {
    * record the waiting task, call the function once, then wait for SendTaskSuccess/Failure or a
    * time limit on the clock.
    */
-  async #runCallbackTask(spec: TaskStateSpec, entry: StateEntry, input: unknown, timing: TaskTiming): Promise<unknown> {
+  async #runCallbackTask(
+    spec: TaskStateSpec,
+    entry: StateEntry,
+    input: unknown,
+    timing: TaskTiming,
+  ): Promise<unknown> {
     const { table, openCallbacks } = this.#services;
     const resumed = this.#takeResumedCallback(spec.name);
     const now = clock.now();
@@ -565,7 +634,9 @@ export class ExecutionRun {
       status: 'WAITING',
       functionInvoked: false,
       createdAt: now.toISOString(),
-      ...(timing.timeoutSeconds ? { timeoutAt: new Date(now.getTime() + timing.timeoutSeconds * 1000).toISOString() } : {}),
+      ...(timing.timeoutSeconds
+        ? { timeoutAt: new Date(now.getTime() + timing.timeoutSeconds * 1000).toISOString() }
+        : {}),
       ...(timing.heartbeatSeconds
         ? {
             heartbeatSeconds: timing.heartbeatSeconds,
@@ -645,17 +716,32 @@ export class ExecutionRun {
     switch (outcome.kind) {
       case 'succeeded':
         this.#emit('TaskSucceeded', {
-          taskSucceededEventDetails: { resourceType: 'lambda', resource, output: outcome.output, outputDetails: { truncated: false } },
+          taskSucceededEventDetails: {
+            resourceType: 'lambda',
+            resource,
+            output: outcome.output,
+            outputDetails: { truncated: false },
+          },
         });
         break;
       case 'failed':
         this.#emit('TaskFailed', {
-          taskFailedEventDetails: { resourceType: 'lambda', resource, error: outcome.error, cause: outcome.cause },
+          taskFailedEventDetails: {
+            resourceType: 'lambda',
+            resource,
+            error: outcome.error,
+            cause: outcome.cause,
+          },
         });
         break;
       case 'timedOut':
         this.#emit('TaskTimedOut', {
-          taskTimedOutEventDetails: { resourceType: 'lambda', resource, error: 'States.Timeout', cause: outcome.cause },
+          taskTimedOutEventDetails: {
+            resourceType: 'lambda',
+            resource,
+            error: 'States.Timeout',
+            cause: outcome.cause,
+          },
         });
         break;
       case 'aborted':
@@ -731,10 +817,13 @@ interface TaskTiming {
 function taskTiming(spec: TaskStateSpec, envelope: TaskEnvelope): TaskTiming {
   const timing: TaskTiming = {};
   const timeoutSeconds =
-    spec.timeoutSeconds ?? (spec.timeoutSecondsPath ? positiveInteger(envelope.timeoutSeconds, 'TimeoutSecondsPath') : undefined);
+    spec.timeoutSeconds ??
+    (spec.timeoutSecondsPath ? positiveInteger(envelope.timeoutSeconds, 'TimeoutSecondsPath') : undefined);
   const heartbeatSeconds =
     spec.heartbeatSeconds ??
-    (spec.heartbeatSecondsPath ? positiveInteger(envelope.heartbeatSeconds, 'HeartbeatSecondsPath') : undefined);
+    (spec.heartbeatSecondsPath
+      ? positiveInteger(envelope.heartbeatSeconds, 'HeartbeatSecondsPath')
+      : undefined);
   if (timeoutSeconds !== undefined) timing.timeoutSeconds = timeoutSeconds;
   if (heartbeatSeconds !== undefined) timing.heartbeatSeconds = heartbeatSeconds;
   return timing;
@@ -750,12 +839,19 @@ function waitDueAt(spec: WaitStateSpec, envelope: WaitEnvelope, startMs: number)
   if (spec.timestamp !== undefined) return new Date(spec.timestamp);
   if (spec.hasSecondsPath) {
     const seconds = envelope.seconds;
-    if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0) return new Date(startMs + seconds * 1000);
-    throw stateError('States.Runtime', `SecondsPath resolved to ${JSON.stringify(seconds)}, not a non-negative integer`);
+    if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0)
+      return new Date(startMs + seconds * 1000);
+    throw stateError(
+      'States.Runtime',
+      `SecondsPath resolved to ${JSON.stringify(seconds)}, not a non-negative integer`,
+    );
   }
   const timestamp = envelope.timestamp;
   if (typeof timestamp === 'string' && !Number.isNaN(Date.parse(timestamp))) return new Date(timestamp);
-  throw stateError('States.Runtime', `TimestampPath resolved to ${JSON.stringify(timestamp)}, not a timestamp`);
+  throw stateError(
+    'States.Runtime',
+    `TimestampPath resolved to ${JSON.stringify(timestamp)}, not a timestamp`,
+  );
 }
 
 function retryDelayMs(retry: NonNullable<StateEntry['retry']>): number {
@@ -794,7 +890,9 @@ function replaceText(value: unknown, search: string, replacement: string): unkno
   if (typeof value === 'string') return value.replaceAll(search, replacement);
   if (Array.isArray(value)) return value.map((item) => replaceText(item, search, replacement));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceText(item, search, replacement)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, replaceText(item, search, replacement)]),
+    );
   }
   return value;
 }
@@ -806,13 +904,23 @@ type LibraryEvent =
   | { type: 'ExecutionSucceeded'; timestamp: number; output: unknown }
   | { type: 'ExecutionFailed'; timestamp: number; Error: string; Cause: unknown }
   | { type: 'ExecutionAborted' | 'ExecutionTimeout'; timestamp: number }
-  | { type: 'StateEntered' | 'StateExited' | 'StateFailed' | 'StateCaught'; timestamp: number; state: LibraryState; index?: number }
+  | {
+      type: 'StateEntered' | 'StateExited' | 'StateFailed' | 'StateCaught';
+      timestamp: number;
+      state: LibraryState;
+      index?: number;
+    }
   | {
       type: 'StateRetried';
       timestamp: number;
       state: LibraryState;
       retry: {
-        retrier: { IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string };
+        retrier: {
+          IntervalSeconds?: number;
+          BackoffRate?: number;
+          MaxDelaySeconds?: number;
+          JitterStrategy?: string;
+        };
         attempt: number;
       };
     }

@@ -54,7 +54,11 @@ export async function startStepFunctionsEndpoint(
   };
 }
 
-async function answer(engine: LocalStepFunctions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function answer(
+  engine: LocalStepFunctions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   try {
     if (request.method !== 'POST' || (request.url ?? '/').split('?')[0] !== '/') {
       return send(response, 404, { __type: 'UnknownOperationException', message: 'POST / only' });
@@ -75,7 +79,10 @@ async function answer(engine: LocalStepFunctions, request: IncomingMessage, resp
       return send(response, 400, { __type: 'SerializationException', message: (error as Error).message });
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      return send(response, 400, { __type: 'SerializationException', message: 'The body must be a JSON object' });
+      return send(response, 400, {
+        __type: 'SerializationException',
+        message: 'The body must be a JSON object',
+      });
     }
     const result = await OPERATIONS[operation as Operation](engine, body as never);
     send(response, 200, toWire(result));

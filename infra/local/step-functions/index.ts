@@ -12,6 +12,8 @@ export type { LocalStepFunctions, LocalStepFunctionsOptions } from './api.ts';
 export { StepFunctionsError, type StepFunctionsErrorType } from './errors.ts';
 export { startStepFunctionsEndpoint } from './http-endpoint.ts';
 
-export async function createLocalStepFunctions(options: LocalStepFunctionsOptions): Promise<LocalStepFunctions> {
+export async function createLocalStepFunctions(
+  options: LocalStepFunctionsOptions,
+): Promise<LocalStepFunctions> {
   return LocalStepFunctionsEngine.create(options);
 }

@@ -13,8 +13,8 @@ import {
   ResourceNotFoundException,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ExecutionStatus, HistoryEvent } from '@aws-sdk/client-sfn';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ActivityMonitor } from './activity.ts';
 
 /**
@@ -338,9 +338,7 @@ function fromItem<T>(item: Record<string, AttributeValue>): T {
   return record as T;
 }
 
-type WriteOperation =
-  | { kind: 'put'; item: Record<string, AttributeValue> }
-  | { kind: 'delete'; key: Key };
+type WriteOperation = { kind: 'put'; item: Record<string, AttributeValue> } | { kind: 'delete'; key: Key };
 
 interface QueuedWrite {
   operation: WriteOperation;
@@ -438,12 +436,16 @@ export class SerialWriter {
       if (only.kind === 'put') {
         await this.dynamodb.send(new PutItemCommand({ TableName: this.tableName, Item: only.item }));
       } else {
-        await this.dynamodb.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(only.key) }));
+        await this.dynamodb.send(
+          new DeleteItemCommand({ TableName: this.tableName, Key: marshall(only.key) }),
+        );
       }
       return;
     }
     let requests: WriteRequest[] = operations.map((operation) =>
-      operation.kind === 'put' ? { PutRequest: { Item: operation.item } } : { DeleteRequest: { Key: marshall(operation.key) } },
+      operation.kind === 'put'
+        ? { PutRequest: { Item: operation.item } }
+        : { DeleteRequest: { Key: marshall(operation.key) } },
     );
     for (let attempt = 0; requests.length > 0; attempt += 1) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
