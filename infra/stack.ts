@@ -22,7 +22,7 @@ export function stackEnvironment(env: NodeJS.ProcessEnv = process.env): { accoun
   };
 }
 
-/** Context keys (`cdk synth -c consoleOrigin=https://…`) and their defaults for a local console. */
+/** Where the web console runs until a deployment names its own origin. */
 const DEFAULT_CONSOLE_ORIGIN = 'http://localhost:3000';
 
 /**
@@ -31,6 +31,11 @@ const DEFAULT_CONSOLE_ORIGIN = 'http://localhost:3000';
  * Stateful resources (table, keys, user pool) are kept apart by construct rather than by stack:
  * they are retained on deletion and protected against it, and one stack avoids cross-stack
  * exports that would pin the table's name to the functions' stack forever.
+ *
+ * Context (`cdk synth -c key=value`): `consoleOrigin` (CORS and sign-in redirects, default
+ * http://localhost:3000), `authCallbackUrl` (default `<consoleOrigin>/auth/callback`),
+ * `authDomainPrefix` (a Cognito hosted sign-in domain; none by default), `apiRateLimit` and
+ * `apiBurstLimit` (default stage throttling, 50/s and 100), `alarmEmail` (alarm subscriber).
  */
 export class ApprenticeFlowStack extends Stack {
   readonly data: DataStore;

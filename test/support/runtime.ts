@@ -12,7 +12,9 @@ import { ApiClient } from '../../scripts/lib/api-client.ts';
  * DynamoDB Local, the local Step Functions engine and the local API on free ports. Everything is
  * real but the clock, which tests move instead of waiting.
  */
-export async function startTestRuntime(options: { tableName?: string; dataDir?: string } = {}): Promise<{
+export async function startTestRuntime(
+  options: { tableName?: string; dataDir?: string; stepFunctionsPort?: number } = {},
+): Promise<{
   runtime: RunningRuntime;
   api: ApiClient;
   dataDir: string;
@@ -20,7 +22,9 @@ export async function startTestRuntime(options: { tableName?: string; dataDir?: 
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'apprenticeflow-'));
   const runtime = await startRuntime({
     port: await freePort(),
-    stepFunctionsPort: await freePort(),
+    // A restarted runtime keeps its Step Functions port: handler modules (like Lambda containers)
+    // keep the SDK clients they made, and a new process would have the same endpoint anyway.
+    stepFunctionsPort: options.stepFunctionsPort ?? (await freePort()),
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     tableName: options.tableName ?? `it-${ulid()}`,
     dataDir,
