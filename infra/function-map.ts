@@ -38,7 +38,13 @@ const read: FunctionAccess = { table: 'read' };
 const write: FunctionAccess = { table: 'readwrite' };
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
-  { name: 'health', entry: 'functions/api/health.ts', route: 'GET /health', public: true, access: { table: 'none' } },
+  {
+    name: 'health',
+    entry: 'functions/api/health.ts',
+    route: 'GET /health',
+    public: true,
+    access: { table: 'none' },
+  },
   {
     name: 'openapi',
     entry: 'functions/api/openapi.ts',
@@ -46,8 +52,18 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     public: true,
     access: { table: 'none' },
   },
-  { name: 'list-organisations', entry: 'functions/api/list-organisations.ts', route: 'GET /organisations', access: read },
-  { name: 'list-occupations', entry: 'functions/api/list-occupations.ts', route: 'GET /occupations', access: read },
+  {
+    name: 'list-organisations',
+    entry: 'functions/api/list-organisations.ts',
+    route: 'GET /organisations',
+    access: read,
+  },
+  {
+    name: 'list-occupations',
+    entry: 'functions/api/list-occupations.ts',
+    route: 'GET /occupations',
+    access: read,
+  },
   { name: 'get-policy', entry: 'functions/api/get-policy.ts', route: 'GET /policy', access: read },
   {
     name: 'create-cohort',

@@ -12,7 +12,9 @@ const SCHOOL_A = '52110108MJ0AA1000A';
 
 function expect(response: { status: number; body: unknown }, status: number, what: string) {
   if (response.status !== status) {
-    throw new Error(`${what}: expected ${status}, got ${response.status} ${JSON.stringify(response.body, null, 2)}`);
+    throw new Error(
+      `${what}: expected ${status}, got ${response.status} ${JSON.stringify(response.body, null, 2)}`,
+    );
   }
   return response.body as any;
 }
@@ -34,20 +36,36 @@ async function main() {
 
   const clerk = api.as('ent-a-clerk');
   const created = expect(
-    await clerk.post('/cohorts', makeCohortBody({ schoolId: SCHOOL_A, startDate: iso(start), endDate: iso(end), count: 30 }), {
-      idempotencyKey: `demo-create-${key}`,
-    }),
+    await clerk.post(
+      '/cohorts',
+      makeCohortBody({ schoolId: SCHOOL_A, startDate: iso(start), endDate: iso(end), count: 30 }),
+      {
+        idempotencyKey: `demo-create-${key}`,
+      },
+    ),
     201,
     'create cohort',
   );
   const cohortId: string = created.cohortId;
-  step(`enterprise clerk created cohort ${cohortId}: ${created.occupationName}, ${created.apprenticeCount} apprentices, ${iso(start)} – ${iso(end)}`);
+  step(
+    `enterprise clerk created cohort ${cohortId}: ${created.occupationName}, ${created.apprenticeCount} apprentices, ${iso(start)} – ${iso(end)}`,
+  );
 
-  expect(await clerk.post(`/cohorts/${cohortId}/submit`, undefined, { idempotencyKey: `demo-submit-1-${key}` }), 200, 'submit');
+  expect(
+    await clerk.post(`/cohorts/${cohortId}/submit`, undefined, { idempotencyKey: `demo-submit-1-${key}` }),
+    200,
+    'submit',
+  );
   step('submitted: the cohort-filing workflow started');
 
   let task = await api.waitForTask('ent-a-signatory', cohortId, 'COMPANY_REVIEW');
-  expect(await api.as('ent-a-signatory').post(`/tasks/${task.taskId}/decision`, { decision: 'approve', reason: '同意报送' }), 200, 'company approval');
+  expect(
+    await api
+      .as('ent-a-signatory')
+      .post(`/tasks/${task.taskId}/decision`, { decision: 'approve', reason: '同意报送' }),
+    200,
+    'company approval',
+  );
   step('enterprise signatory approved');
 
   task = await api.waitForTask('school-a-registrar', cohortId, 'SCHOOL_REVIEW');
@@ -71,29 +89,50 @@ async function main() {
     'edit',
   );
   step(`enterprise clerk corrected the agreement number (version ${returned.version} → ${edited.version})`);
-  expect(await clerk.post(`/cohorts/${cohortId}/submit`, undefined, { idempotencyKey: `demo-submit-2-${key}` }), 200, 'resubmit');
+  expect(
+    await clerk.post(`/cohorts/${cohortId}/submit`, undefined, { idempotencyKey: `demo-submit-2-${key}` }),
+    200,
+    'resubmit',
+  );
   step('resubmitted: every stage again');
 
   task = await api.waitForTask('ent-a-signatory', cohortId, 'COMPANY_REVIEW');
-  expect(await api.as('ent-a-signatory').post(`/tasks/${task.taskId}/decision`, { decision: 'approve' }), 200, 'company approval 2');
+  expect(
+    await api.as('ent-a-signatory').post(`/tasks/${task.taskId}/decision`, { decision: 'approve' }),
+    200,
+    'company approval 2',
+  );
   step('enterprise signatory approved again');
 
   task = await api.waitForTask('school-a-registrar', cohortId, 'SCHOOL_REVIEW');
-  const cohort = expect(await api.as('school-a-registrar').get(`/cohorts/${cohortId}`), 200, 'school reads cohort');
+  const cohort = expect(
+    await api.as('school-a-registrar').get(`/cohorts/${cohortId}`),
+    200,
+    'school reads cohort',
+  );
   expect(
-    await api.as('school-a-registrar').post(`/tasks/${task.taskId}/decision`, makeEnrolment(cohort.apprentices)),
+    await api
+      .as('school-a-registrar')
+      .post(`/tasks/${task.taskId}/decision`, makeEnrolment(cohort.apprentices)),
     200,
     'school confirmation',
   );
   step('school registrar confirmed enrolment: student numbers and school mentors for all 30');
 
   task = await api.waitForTask('bureau-reviewer', cohortId, 'BUREAU_REVIEW');
-  expect(await api.as('bureau-reviewer').post(`/tasks/${task.taskId}/decision`, { decision: 'approve', reason: '材料齐全，准予备案' }), 200, 'bureau filing');
+  expect(
+    await api
+      .as('bureau-reviewer')
+      .post(`/tasks/${task.taskId}/decision`, { decision: 'approve', reason: '材料齐全，准予备案' }),
+    200,
+    'bureau filing',
+  );
   step('bureau reviewer filed it');
 
   const filed = expect(await clerk.get(`/cohorts/${cohortId}`), 200, 'read filed cohort');
   if (filed.status !== 'FILED') throw new Error(`Expected FILED, got ${filed.status}`);
-  const yuan = (fen: number) => `¥${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const yuan = (fen: number) =>
+    `¥${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   step(
     `FILED: entitlement ${yuan(filed.entitlementFen)} (${filed.entitlement.apprentices} × ${yuan(filed.entitlement.perApprenticeFen)}, ${filed.entitlement.months} months, policy ${filed.policyVersion})`,
   );

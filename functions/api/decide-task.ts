@@ -6,5 +6,11 @@ import { DecisionBody } from '../../shared/schemas/cohort.ts';
 import { TaskPath } from '../../shared/schemas/http.ts';
 
 export const handler = httpHandler({ params: TaskPath, body: DecisionBody }, (request) =>
-  decideTask({ ...baseDeps(), workflows: stepFunctions() }, request.principal, request.params.taskId, request.body, request),
+  decideTask(
+    { ...baseDeps(), workflows: stepFunctions() },
+    request.principal,
+    request.params.taskId,
+    request.body,
+    request,
+  ),
 );

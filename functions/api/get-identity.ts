@@ -4,12 +4,14 @@ import { revealIdentity } from '../../shared/domain/use-cases/cohort-reads.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { ApprenticePath, IdentityQuery } from '../../shared/schemas/http.ts';
 
-export const handler = httpHandler({ roles: ['bureau.reviewer'], params: ApprenticePath, query: IdentityQuery }, (request) =>
-  revealIdentity(
-    { ...baseDeps(), pii: personalData() },
-    request.principal,
-    request.params.cohortId,
-    request.params.apprenticeId,
-    request.query.reason,
-  ),
+export const handler = httpHandler(
+  { roles: ['bureau.reviewer'], params: ApprenticePath, query: IdentityQuery },
+  (request) =>
+    revealIdentity(
+      { ...baseDeps(), pii: personalData() },
+      request.principal,
+      request.params.cohortId,
+      request.params.apprenticeId,
+      request.query.reason,
+    ),
 );

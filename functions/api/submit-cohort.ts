@@ -5,5 +5,10 @@ import { httpHandler } from '../../shared/http/handler.ts';
 import { CohortPath } from '../../shared/schemas/http.ts';
 
 export const handler = httpHandler({ roles: ['enterprise.clerk'], params: CohortPath }, (request) =>
-  submitCohort({ ...baseDeps(), workflows: stepFunctions() }, request.principal, request.params.cohortId, request),
+  submitCohort(
+    { ...baseDeps(), workflows: stepFunctions() },
+    request.principal,
+    request.params.cohortId,
+    request,
+  ),
 );

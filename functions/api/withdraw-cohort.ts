@@ -4,12 +4,14 @@ import { withdrawCohort } from '../../shared/domain/use-cases/cohort-filing.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { CohortPath, WithdrawBody } from '../../shared/schemas/http.ts';
 
-export const handler = httpHandler({ roles: ['enterprise.clerk'], params: CohortPath, body: WithdrawBody.optional() }, (request) =>
-  withdrawCohort(
-    { ...baseDeps(), workflows: stepFunctions() },
-    request.principal,
-    request.params.cohortId,
-    request.body?.reason,
-    request,
-  ),
+export const handler = httpHandler(
+  { roles: ['enterprise.clerk'], params: CohortPath, body: WithdrawBody.optional() },
+  (request) =>
+    withdrawCohort(
+      { ...baseDeps(), workflows: stepFunctions() },
+      request.principal,
+      request.params.cohortId,
+      request.body?.reason,
+      request,
+    ),
 );

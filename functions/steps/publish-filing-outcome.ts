@@ -4,4 +4,6 @@ import { publishFilingOutcome } from '../../shared/domain/use-cases/cohort-filin
 import { stepHandler } from '../../shared/http/step.ts';
 import { CaseInput } from '../../shared/schemas/steps.ts';
 
-export const handler = stepHandler(CaseInput, (input) => publishFilingOutcome({ ...baseDeps(), events: domainEvents() }, input));
+export const handler = stepHandler(CaseInput, (input) =>
+  publishFilingOutcome({ ...baseDeps(), events: domainEvents() }, input),
+);

@@ -2,12 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import {
-  INDEXES,
-  SUMMARY_ATTRIBUTES,
-  TABLE_KEYS,
-  TTL_ATTRIBUTE,
-} from '../../shared/adapters/dynamodb/table-definition.ts';
+import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.ts';
 
 /** Alias of the key whose data keys encrypt ID numbers and phone numbers field by field. */
 export const PII_KEY_ALIAS = 'alias/apprenticeflow-pii';
@@ -51,7 +46,7 @@ export class DataStore extends Construct {
         partitionKey: attribute(index.partitionKey),
         sortKey: attribute(index.sortKey),
         projectionType: dynamodb.ProjectionType.INCLUDE,
-        nonKeyAttributes: [...SUMMARY_ATTRIBUTES],
+        nonKeyAttributes: [...index.nonKeyAttributes],
       })),
       timeToLiveAttribute: TTL_ATTRIBUTE,
       billing: dynamodb.Billing.onDemand(),

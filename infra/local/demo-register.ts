@@ -82,24 +82,98 @@ const SCHOOL_A = '52110108MJ0AA1000A';
 const SCHOOL_B = '52110105MJ0BB2000G';
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  { username: 'bureau-reviewer', sub: 'u-bureau-reviewer', role: 'bureau.reviewer', orgId: '110108', displayName: '赵审核' },
-  { username: 'bureau-treasurer', sub: 'u-bureau-treasurer', role: 'bureau.treasurer', orgId: '110108', displayName: '钱出纳' },
-  { username: 'bureau-admin', sub: 'u-bureau-admin', role: 'bureau.admin', orgId: '110108', displayName: '孙管理' },
-  { username: 'bureau2-reviewer', sub: 'u-bureau2-reviewer', role: 'bureau.reviewer', orgId: '110105', displayName: '李审核' },
-  { username: 'ent-a-clerk', sub: 'u-ent-a-clerk', role: 'enterprise.clerk', orgId: ENT_A, displayName: '周经办' },
-  { username: 'ent-a-signatory', sub: 'u-ent-a-signatory', role: 'enterprise.signatory', orgId: ENT_A, displayName: '吴负责' },
-  { username: 'ent-b-clerk', sub: 'u-ent-b-clerk', role: 'enterprise.clerk', orgId: ENT_B, displayName: '郑经办' },
-  { username: 'ent-b-signatory', sub: 'u-ent-b-signatory', role: 'enterprise.signatory', orgId: ENT_B, displayName: '王负责' },
-  { username: 'ent-c-clerk', sub: 'u-ent-c-clerk', role: 'enterprise.clerk', orgId: ENT_C, displayName: '冯经办' },
-  { username: 'ent-c-signatory', sub: 'u-ent-c-signatory', role: 'enterprise.signatory', orgId: ENT_C, displayName: '陈负责' },
-  { username: 'school-a-registrar', sub: 'u-school-a-registrar', role: 'school.registrar', orgId: SCHOOL_A, displayName: '褚教务' },
-  { username: 'school-b-registrar', sub: 'u-school-b-registrar', role: 'school.registrar', orgId: SCHOOL_B, displayName: '卫教务' },
+  {
+    username: 'bureau-reviewer',
+    sub: 'u-bureau-reviewer',
+    role: 'bureau.reviewer',
+    orgId: '110108',
+    displayName: '赵审核',
+  },
+  {
+    username: 'bureau-treasurer',
+    sub: 'u-bureau-treasurer',
+    role: 'bureau.treasurer',
+    orgId: '110108',
+    displayName: '钱出纳',
+  },
+  {
+    username: 'bureau-admin',
+    sub: 'u-bureau-admin',
+    role: 'bureau.admin',
+    orgId: '110108',
+    displayName: '孙管理',
+  },
+  {
+    username: 'bureau2-reviewer',
+    sub: 'u-bureau2-reviewer',
+    role: 'bureau.reviewer',
+    orgId: '110105',
+    displayName: '李审核',
+  },
+  {
+    username: 'ent-a-clerk',
+    sub: 'u-ent-a-clerk',
+    role: 'enterprise.clerk',
+    orgId: ENT_A,
+    displayName: '周经办',
+  },
+  {
+    username: 'ent-a-signatory',
+    sub: 'u-ent-a-signatory',
+    role: 'enterprise.signatory',
+    orgId: ENT_A,
+    displayName: '吴负责',
+  },
+  {
+    username: 'ent-b-clerk',
+    sub: 'u-ent-b-clerk',
+    role: 'enterprise.clerk',
+    orgId: ENT_B,
+    displayName: '郑经办',
+  },
+  {
+    username: 'ent-b-signatory',
+    sub: 'u-ent-b-signatory',
+    role: 'enterprise.signatory',
+    orgId: ENT_B,
+    displayName: '王负责',
+  },
+  {
+    username: 'ent-c-clerk',
+    sub: 'u-ent-c-clerk',
+    role: 'enterprise.clerk',
+    orgId: ENT_C,
+    displayName: '冯经办',
+  },
+  {
+    username: 'ent-c-signatory',
+    sub: 'u-ent-c-signatory',
+    role: 'enterprise.signatory',
+    orgId: ENT_C,
+    displayName: '陈负责',
+  },
+  {
+    username: 'school-a-registrar',
+    sub: 'u-school-a-registrar',
+    role: 'school.registrar',
+    orgId: SCHOOL_A,
+    displayName: '褚教务',
+  },
+  {
+    username: 'school-b-registrar',
+    sub: 'u-school-b-registrar',
+    role: 'school.registrar',
+    orgId: SCHOOL_B,
+    displayName: '卫教务',
+  },
 ];
 
 export function demoUser(username: string): DemoUser {
   const user = DEMO_USERS.find((candidate) => candidate.username === username);
   if (!user) {
-    throw new Error(`Unknown demo user "${username}". Known: ${DEMO_USERS.map((u) => u.username).join(', ')}`);
+    throw new Error(
+      `Unknown demo user "${username}". Known: ${DEMO_USERS.map((u) => u.username).join(', ')}`,
+    );
   }
   return user;
 }

@@ -72,7 +72,8 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
   });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));
       break;

@@ -2,11 +2,22 @@ import './polyfills.ts';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
-import { clock, clockOffsetMs, onClockMoved, restoreClockOffset, setClock } from '../../shared/adapters/clock.ts';
-import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.ts';
+import {
+  clock,
+  clockOffsetMs,
+  onClockMoved,
+  restoreClockOffset,
+  setClock,
+} from '../../shared/adapters/clock.ts';
 import { Table } from '../../shared/adapters/dynamodb/table.ts';
+import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { FUNCTIONS, type FunctionSpec, functionByName } from '../function-map.ts';
 import { localStateMachineArn, renderWorkflowAsl } from '../workflows/render.ts';
 import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gateway.ts';
@@ -58,7 +69,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   let dynamo: DynamoDbLocal | undefined;
   let dynamodbEndpoint = options.dynamodbEndpoint;
   if (!dynamodbEndpoint) {
-    dynamo = await startDynamoDbLocal({ port: options.dynamodbPort ?? options.port + 1, dbPath: join(dataDir, 'dynamodb') });
+    dynamo = await startDynamoDbLocal({
+      port: options.dynamodbPort ?? options.port + 1,
+      dbPath: join(dataDir, 'dynamodb'),
+    });
     dynamodbEndpoint = dynamo.endpoint;
   }
   const stepFunctionsPort = options.stepFunctionsPort ?? options.port + 2;
@@ -108,7 +122,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     dynamodb: client,
     tableName: `${tableName}-stepfunctions`,
     stateMachines: [
-      { name: 'cohort-filing', arn: localStateMachineArn('cohort-filing'), definition: renderWorkflowAsl('cohort-filing') },
+      {
+        name: 'cohort-filing',
+        arn: localStateMachineArn('cohort-filing'),
+        definition: renderWorkflowAsl('cohort-filing'),
+      },
     ],
     invokeFunction: async (functionName, payload) => {
       const handler = await handlerOf(functionByName(functionName));
@@ -118,19 +136,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const stepFunctions = await startStepFunctionsEndpoint(engine, stepFunctionsPort);
 
   const issuer = await createDevIssuer({ dataDir });
-  const routes: LambdaRoute[] = FUNCTIONS.filter((spec) => spec.route && spec.name !== 'health').map((spec) => {
-    const [method, path] = spec.route!.split(' ') as [string, string];
-    return {
-      method,
-      path,
-      public: spec.public,
-      functionName: spec.name,
-      async handler(event, context) {
-        const handler = await handlerOf(spec);
-        return handler(event, context);
-      },
-    };
-  });
+  const routes: LambdaRoute[] = FUNCTIONS.filter((spec) => spec.route && spec.name !== 'health').map(
+    (spec) => {
+      const [method, path] = spec.route!.split(' ') as [string, string];
+      return {
+        method,
+        path,
+        public: spec.public,
+        functionName: spec.name,
+        async handler(event, context) {
+          const handler = await handlerOf(spec);
+          return handler(event, context);
+        },
+      };
+    },
+  );
   const outbox = new LocalEventOutbox(table);
   const extraRoutes: ExtraRoute[] = [
     ...devIssuerRoutes(issuer),
@@ -138,25 +158,45 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       method: 'GET',
       path: '/health',
       handle: async () =>
-        json(200, { status: 'ok', now: clock.now().toISOString(), endpoints: { dynamodb: dynamodbEndpoint, stepfunctions: stepFunctionsEndpoint } }),
+        json(200, {
+          status: 'ok',
+          now: clock.now().toISOString(),
+          endpoints: { dynamodb: dynamodbEndpoint, stepfunctions: stepFunctionsEndpoint },
+        }),
     },
     {
       method: 'POST',
       path: '/dev/clock',
       handle: async (request) => {
         const now = parseClockBody(request.body);
-        if (!now) return json(400, { title: 'Invalid input', status: 400, errors: [{ path: 'now', message: 'an ISO instant, e.g. 2028-03-15T00:00:00Z' }] });
+        if (!now)
+          return json(400, {
+            title: 'Invalid input',
+            status: 400,
+            errors: [{ path: 'now', message: 'an ISO instant, e.g. 2028-03-15T00:00:00Z' }],
+          });
         const moved = setClock(now);
         await table.transact([{ put: { ...CLOCK_KEY, offsetMs: clockOffsetMs(), version: Date.now() } }]);
         await engine.idle();
         return json(200, { now: moved.toISOString(), offsetMs: clockOffsetMs() });
       },
     },
-    { method: 'GET', path: '/dev/clock', handle: async () => json(200, { now: clock.now().toISOString(), offsetMs: clockOffsetMs() }) },
+    {
+      method: 'GET',
+      path: '/dev/clock',
+      handle: async () => json(200, { now: clock.now().toISOString(), offsetMs: clockOffsetMs() }),
+    },
     { method: 'POST', path: '/', handle: (request) => outbox.putEvents(request.headers, request.body) },
     { method: 'GET', path: '/dev/events', handle: async () => json(200, { items: await outbox.recent() }) },
   ];
-  const api = await startApiGateway({ port: options.port, host, routes, issuer: issuer.verifier, extraRoutes, log });
+  const api = await startApiGateway({
+    port: options.port,
+    host,
+    routes,
+    issuer: issuer.verifier,
+    extraRoutes,
+    log,
+  });
   const resumed = await engine.resumeWaiting();
   log(`step functions: ${JSON.stringify(resumed ?? {})} resumed`);
   const stopClockListener = onClockMoved(() => undefined);
@@ -229,8 +269,11 @@ class LocalEventOutbox {
 
   async putEvents(headers: Record<string, string>, body: string) {
     const target = headers['x-amz-target'] ?? '';
-    if (target !== 'AWSEvents.PutEvents') return json(400, { __type: 'UnknownOperationException', message: target });
-    const request = JSON.parse(body) as { Entries?: { Source?: string; DetailType?: string; Detail?: string; EventBusName?: string }[] };
+    if (target !== 'AWSEvents.PutEvents')
+      return json(400, { __type: 'UnknownOperationException', message: target });
+    const request = JSON.parse(body) as {
+      Entries?: { Source?: string; DetailType?: string; Detail?: string; EventBusName?: string }[];
+    };
     const entries = request.Entries ?? [];
     const results = [];
     for (const entry of entries) {
@@ -252,11 +295,19 @@ class LocalEventOutbox {
       ]);
       results.push({ EventId: eventId });
     }
-    return { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ FailedEntryCount: 0, Entries: results }) };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ FailedEntryCount: 0, Entries: results }),
+    };
   }
 
   async recent() {
-    const page = await this.table.query<Record<string, unknown>>({ pk: 'OUTBOX', limit: 50, newestFirst: true });
+    const page = await this.table.query<Record<string, unknown>>({
+      pk: 'OUTBOX',
+      limit: 50,
+      newestFirst: true,
+    });
     return page.items.map(({ pk: _pk, sk: _sk, entityType: _type, version: _version, ...event }) => event);
   }
 }

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { FieldEncryption, LocalKeyFile } from '../../shared/adapters/crypto/personal-data.ts';
-import { occupationItem, organisationItem, policyItem, referenceKeys } from '../../shared/adapters/dynamodb/reference-data.ts';
+import {
+  occupationItem,
+  organisationItem,
+  policyItem,
+  referenceKeys,
+} from '../../shared/adapters/dynamodb/reference-data.ts';
 import { type Item, type Table, WriteConditionFailed } from '../../shared/adapters/dynamodb/table.ts';
 import { maskBankAccount } from '../../shared/domain/identifiers.ts';
 import { SEED_OCCUPATIONS } from '../../shared/domain/occupations.ts';
@@ -24,7 +29,11 @@ export async function seedDemoData(table: Table, keyFile: string): Promise<{ wri
     if (bankAccount) {
       // The account is encrypted under a data key of its own; only its mask is ever shown.
       const { key, wrapped } = await pii.newDataKey();
-      bank = { bankAccountCipher: pii.encrypt(key, bankAccount), bankAccountKey: wrapped, bankAccountMasked: maskBankAccount(bankAccount) };
+      bank = {
+        bankAccountCipher: pii.encrypt(key, bankAccount),
+        bankAccountKey: wrapped,
+        bankAccountMasked: maskBankAccount(bankAccount),
+      };
     }
     items.push(organisationItem({ ...rest, ...bank }));
   }
@@ -59,7 +68,13 @@ export async function seedDemoData(table: Table, keyFile: string): Promise<{ wri
 /** A short, stable fingerprint of the seed (shown by /health so a stale .data is easy to spot). */
 export function seedFingerprint(): string {
   return createHash('sha256')
-    .update(JSON.stringify([DEMO_ORGANISATIONS.map((org) => org.orgId), SEED_OCCUPATIONS.length, DEFAULT_POLICY.policyVersion]))
+    .update(
+      JSON.stringify([
+        DEMO_ORGANISATIONS.map((org) => org.orgId),
+        SEED_OCCUPATIONS.length,
+        DEFAULT_POLICY.policyVersion,
+      ]),
+    )
     .digest('hex')
     .slice(0, 12);
 }

@@ -23,9 +23,24 @@ export interface CohortFilingFunctions {
 }
 
 export const COHORT_REVIEW_STAGES = [
-  { stage: 'COMPANY_REVIEW', state: 'AwaitCompanyApproval', route: 'CompanyDecision', expiry: 'CheckCompanyApprovalExpiry' },
-  { stage: 'SCHOOL_REVIEW', state: 'AwaitSchoolConfirmation', route: 'SchoolDecision', expiry: 'CheckSchoolConfirmationExpiry' },
-  { stage: 'BUREAU_REVIEW', state: 'AwaitBureauFiling', route: 'BureauDecision', expiry: 'CheckBureauFilingExpiry' },
+  {
+    stage: 'COMPANY_REVIEW',
+    state: 'AwaitCompanyApproval',
+    route: 'CompanyDecision',
+    expiry: 'CheckCompanyApprovalExpiry',
+  },
+  {
+    stage: 'SCHOOL_REVIEW',
+    state: 'AwaitSchoolConfirmation',
+    route: 'SchoolDecision',
+    expiry: 'CheckSchoolConfirmationExpiry',
+  },
+  {
+    stage: 'BUREAU_REVIEW',
+    state: 'AwaitBureauFiling',
+    route: 'BureauDecision',
+    expiry: 'CheckBureauFilingExpiry',
+  },
 ] as const;
 
 /** Transient failures of a step (Lambda service errors, a throttled table) are retried, not failed. */
@@ -68,7 +83,11 @@ export function cohortFilingDefinition(scope: Construct, fns: CohortFilingFuncti
 
     const expiry = new tasks.LambdaInvoke(scope, spec.expiry, {
       lambdaFunction: fns.checkExpiredReview,
-      payload: sfn.TaskInput.fromObject({ 'cohortId.$': '$.cohortId', 'round.$': '$.round', stage: spec.stage }),
+      payload: sfn.TaskInput.fromObject({
+        'cohortId.$': '$.cohortId',
+        'round.$': '$.round',
+        stage: spec.stage,
+      }),
       payloadResponseOnly: true,
       resultPath: '$.decision',
       retryOnServiceExceptions: false,

@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { cohortFilingDefinition } from './cohort-filing.ts';
 import type { WorkflowName } from '../function-map.ts';
+import { cohortFilingDefinition } from './cohort-filing.ts';
 
 /** Region and account of the ARNs in locally rendered definitions; the local engine maps them to handlers. */
 export const LOCAL_REGION = 'us-east-1';

@@ -35,7 +35,8 @@ export class ApiClient {
       options: { idempotencyKey?: string; contentType?: string; raw?: string } = {},
     ): Promise<ApiResponse<T>> => {
       const headers: Record<string, string> = { authorization: `Bearer ${await this.token(user)}` };
-      if (body !== undefined || options.raw !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+      if (body !== undefined || options.raw !== undefined)
+        headers['content-type'] = options.contentType ?? 'application/json';
       if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
       const response = await fetch(`${this.baseUrl}${path}`, {
         method,
@@ -53,10 +54,15 @@ export class ApiClient {
     };
     return {
       get: <T = any>(path: string) => call<T>('GET', path),
-      post: <T = any>(path: string, body?: unknown, options?: { idempotencyKey?: string; contentType?: string; raw?: string }) =>
-        call<T>('POST', path, body, options),
-      patch: <T = any>(path: string, body?: unknown, options?: { idempotencyKey?: string }) => call<T>('PATCH', path, body, options),
-      put: <T = any>(path: string, body?: unknown, options?: { idempotencyKey?: string }) => call<T>('PUT', path, body, options),
+      post: <T = any>(
+        path: string,
+        body?: unknown,
+        options?: { idempotencyKey?: string; contentType?: string; raw?: string },
+      ) => call<T>('POST', path, body, options),
+      patch: <T = any>(path: string, body?: unknown, options?: { idempotencyKey?: string }) =>
+        call<T>('PATCH', path, body, options),
+      put: <T = any>(path: string, body?: unknown, options?: { idempotencyKey?: string }) =>
+        call<T>('PUT', path, body, options),
       delete: <T = any>(path: string) => call<T>('DELETE', path),
     };
   }
@@ -76,18 +82,29 @@ export class ApiClient {
   }
 
   /** Polls the user's inbox until a task for the case and stage appears. */
-  async waitForTask(user: string, caseId: string, stage: string, timeoutMs = 15_000): Promise<{ taskId: string; dueAt: string }> {
+  async waitForTask(
+    user: string,
+    caseId: string,
+    stage: string,
+    timeoutMs = 15_000,
+  ): Promise<{ taskId: string; dueAt: string }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       let cursor: string | null = null;
       do {
-        const page: ApiResponse = await this.as(user).get(`/tasks?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-        if (page.status !== 200) throw new Error(`GET /tasks answered ${page.status}: ${JSON.stringify(page.body)}`);
-        const found = page.body.items.find((task: { caseId: string; stage: string }) => task.caseId === caseId && task.stage === stage);
+        const page: ApiResponse = await this.as(user).get(
+          `/tasks?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        if (page.status !== 200)
+          throw new Error(`GET /tasks answered ${page.status}: ${JSON.stringify(page.body)}`);
+        const found = page.body.items.find(
+          (task: { caseId: string; stage: string }) => task.caseId === caseId && task.stage === stage,
+        );
         if (found) return found;
         cursor = page.body.nextCursor;
       } while (cursor);
-      if (Date.now() > deadline) throw new Error(`No ${stage} task for ${caseId} in ${user}'s inbox after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`No ${stage} task for ${caseId} in ${user}'s inbox after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

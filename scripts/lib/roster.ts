@@ -20,7 +20,28 @@ export function uniqueSuffix(): string {
 }
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡'];
-const GIVEN = ['伟', '芳', '娜', '敏', '静', '强', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '秀英', '晨', '欣怡', '子涵'];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '敏',
+  '静',
+  '强',
+  '磊',
+  '洋',
+  '艳',
+  '勇',
+  '军',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀英',
+  '晨',
+  '欣怡',
+  '子涵',
+];
 
 export interface RosterOptions {
   count: number;
@@ -48,7 +69,14 @@ export function makeRoster(options: RosterOptions) {
 }
 
 /** A cohort body for `POST /cohorts` with `count` apprentices and enough mentors for them. */
-export function makeCohortBody(options: { schoolId: string; startDate: string; endDate: string; count: number; occupationCode?: string; targetLevel?: number }) {
+export function makeCohortBody(options: {
+  schoolId: string;
+  startDate: string;
+  endDate: string;
+  count: number;
+  occupationCode?: string;
+  targetLevel?: number;
+}) {
   const mentorCount = Math.max(1, Math.ceil(options.count / 8));
   const suffix = uniqueSuffix();
   const enterpriseMentors = Array.from({ length: mentorCount }, (_, index) => ({

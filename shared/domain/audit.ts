@@ -5,9 +5,7 @@ import { createHash } from 'node:crypto';
  * of a full ID number. The records of a case form a hash chain: each holds the hash of the one
  * before, so a removed or altered record is detectable.
  */
-export type Actor =
-  | { sub: string; username: string; role: string; orgId: string }
-  | { system: string };
+export type Actor = { sub: string; username: string; role: string; orgId: string } | { system: string };
 
 export interface AuditDraft {
   action: string;
@@ -44,11 +42,15 @@ export function auditHash(record: Omit<AuditRecord, 'hash'>): string {
 }
 
 /** Recomputes the chain; names the first record that is missing, altered or out of order. */
-export function verifyAuditChain(records: AuditRecord[]): { ok: true; count: number } | { ok: false; seq: number; problem: string } {
+export function verifyAuditChain(
+  records: AuditRecord[],
+): { ok: true; count: number } | { ok: false; seq: number; problem: string } {
   let previous = { seq: 0, hash: GENESIS_HASH };
   for (const record of records) {
-    if (record.seq !== previous.seq + 1) return { ok: false, seq: previous.seq + 1, problem: 'record missing' };
-    if (record.prevHash !== previous.hash) return { ok: false, seq: record.seq, problem: 'does not follow the record before it' };
+    if (record.seq !== previous.seq + 1)
+      return { ok: false, seq: previous.seq + 1, problem: 'record missing' };
+    if (record.prevHash !== previous.hash)
+      return { ok: false, seq: record.seq, problem: 'does not follow the record before it' };
     const { hash, ...rest } = record;
     if (auditHash(rest) !== hash) return { ok: false, seq: record.seq, problem: 'record altered' };
     previous = { seq: record.seq, hash };
@@ -59,7 +61,8 @@ export function verifyAuditChain(records: AuditRecord[]): { ok: true; count: num
 /** JSON with object keys sorted and undefined dropped: the same record always hashes the same. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, item]) => item !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -117,7 +117,10 @@ export interface CohortRecord {
 }
 
 /** Deny by default: an enterprise sees its own cohorts, a school those naming it, a bureau those of its district. */
-export function canSee(principal: Principal, cohort: Pick<CohortRecord, 'enterpriseId' | 'schoolId' | 'districtCode'>) {
+export function canSee(
+  principal: Principal,
+  cohort: Pick<CohortRecord, 'enterpriseId' | 'schoolId' | 'districtCode'>,
+) {
   switch (principal.role.split('.')[0]) {
     case 'enterprise':
       return cohort.enterpriseId === principal.orgId;

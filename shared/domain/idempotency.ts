@@ -34,7 +34,9 @@ export async function idempotent(
   const earlier = await replay();
   if (earlier) return earlier;
   try {
-    return await run((reply) => (key ? { sub: request.sub, key, fingerprint: request.fingerprint, reply } : undefined));
+    return await run((reply) =>
+      key ? { sub: request.sub, key, fingerprint: request.fingerprint, reply } : undefined,
+    );
   } catch (error) {
     if (error instanceof DuplicateRequest) {
       const winner = await replay();

@@ -1,9 +1,9 @@
 import type { AuditDraft, AuditRecord } from './audit.ts';
 import type { CohortRecord, CohortStatus } from './cohort.ts';
-import type { Reply } from './reply.ts';
 import type { Occupation } from './occupations.ts';
 import type { Organisation } from './organisation.ts';
 import type { Policy } from './policy.ts';
+import type { Reply } from './reply.ts';
 import type { TaskRecord, TaskStatus } from './task.ts';
 
 /**
@@ -84,11 +84,18 @@ export interface CohortStore {
     party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
     options: { status?: CohortStatus | undefined; limit: number; cursor?: string | undefined },
   ): Promise<Page<Record<string, unknown>>>;
-  history(caseId: string, options: { limit: number; cursor?: string | undefined }): Promise<Page<AuditRecord>>;
+  history(
+    caseId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<AuditRecord>>;
   /** Appends an audit record on its own (reads of a full ID number), chained to the case's head. */
   appendAudit(cohort: CohortRecord, audit: AuditDraft): Promise<void>;
   task(taskId: string): Promise<TaskRecord | undefined>;
-  inbox(role: string, org: string, options: { limit: number; cursor?: string | undefined }): Promise<Page<TaskRecord>>;
+  inbox(
+    role: string,
+    org: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<TaskRecord>>;
   /** Marks a decided task's callback as delivered. */
   closeTask(taskId: string): Promise<void>;
   idempotency(sub: string, key: string): Promise<IdempotencyRecord | undefined>;

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import * as z from 'zod';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type * as z from 'zod';
+import { errorFields, logger } from '../adapters/logger.ts';
 import {
   DomainError,
   Forbidden,
@@ -12,7 +17,6 @@ import {
 import type { Principal, Role } from '../domain/principal.ts';
 import type { Reply } from '../domain/reply.ts';
 import { zodIssuesToFieldErrors } from '../schemas/errors.ts';
-import { errorFields, logger } from '../adapters/logger.ts';
 import { principalFromClaims } from './principal.ts';
 
 /** Request bodies above this are refused with 413 before parsing. */
@@ -38,7 +42,11 @@ export interface RequestContext<B, P, Q> {
 
 type AnySchema = z.ZodType;
 
-export interface RouteSpec<BS extends AnySchema | undefined, PS extends AnySchema | undefined, QS extends AnySchema | undefined> {
+export interface RouteSpec<
+  BS extends AnySchema | undefined,
+  PS extends AnySchema | undefined,
+  QS extends AnySchema | undefined,
+> {
   /** Roles allowed to call at all (403 for others). Omitted: every signed-in role. */
   roles?: readonly Role[];
   body?: BS;
@@ -67,7 +75,9 @@ export function httpHandler<
   run: (request: RequestContext<Infer<BS>, Infer<PS>, Infer<QS>>) => Promise<Reply | unknown>,
 ) {
   const core = async (event: HttpEvent, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    const principal = spec.public ? anonymous : principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+    const principal = spec.public
+      ? anonymous
+      : principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
     if (spec.roles && !spec.roles.includes(principal.role)) {
       throw new Forbidden(`The role ${principal.role} may not do this`);
     }
@@ -75,8 +85,12 @@ export function httpHandler<
     const errors: { path: string; message: string }[] = [];
     const body = spec.body ? parseBody(event, rawBody, spec) : undefined;
     const validBody = spec.body ? validate(spec.body, body, '', errors) : undefined;
-    const params = spec.params ? validate(spec.params, event.pathParameters ?? {}, 'path', errors) : undefined;
-    const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query', errors) : undefined;
+    const params = spec.params
+      ? validate(spec.params, event.pathParameters ?? {}, 'path', errors)
+      : undefined;
+    const query = spec.query
+      ? validate(spec.query, event.queryStringParameters ?? {}, 'query', errors)
+      : undefined;
     const idempotencyKey = headerOf(event, 'idempotency-key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       errors.push({ path: 'header.Idempotency-Key', message: 'must be 1–128 letters, digits or - _ : .' });
@@ -106,10 +120,18 @@ export function httpHandler<
 const anonymous: Principal = { sub: 'anonymous', username: 'anonymous', role: 'enterprise.clerk', orgId: '' };
 
 function isReply(value: unknown): value is Reply & { headers?: Record<string, string> } {
-  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value && Object.keys(value).length <= 3;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'status' in value &&
+    'body' in value &&
+    Object.keys(value).length <= 3
+  );
 }
 
-export function toResponse(reply: Reply & { headers?: Record<string, string> }): APIGatewayProxyStructuredResultV2 {
+export function toResponse(
+  reply: Reply & { headers?: Record<string, string> },
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: reply.status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
@@ -132,7 +154,11 @@ function readBody(event: HttpEvent): string {
   return text;
 }
 
-function parseBody(event: HttpEvent, raw: string, spec: RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined>): unknown {
+function parseBody(
+  event: HttpEvent,
+  raw: string,
+  spec: RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined>,
+): unknown {
   const contentType = (headerOf(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (spec.csv && contentType === 'text/csv') return spec.csv(raw);
   if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
@@ -148,7 +174,9 @@ function parseBody(event: HttpEvent, raw: string, spec: RouteSpec<AnySchema | un
     throw new ValidationFailed([{ path: '', message: 'the body is not valid JSON' }]);
   }
   if (depthOf(parsed) > MAX_JSON_DEPTH) {
-    throw new ValidationFailed([{ path: '', message: `the body is nested deeper than ${MAX_JSON_DEPTH} levels` }]);
+    throw new ValidationFailed([
+      { path: '', message: `the body is nested deeper than ${MAX_JSON_DEPTH} levels` },
+    ]);
   }
   return parsed;
 }
@@ -162,11 +190,19 @@ function depthOf(value: unknown, depth = 0): number {
   return depth;
 }
 
-function validate(schema: AnySchema, value: unknown, prefix: string, errors: { path: string; message: string }[]) {
+function validate(
+  schema: AnySchema,
+  value: unknown,
+  prefix: string,
+  errors: { path: string; message: string }[],
+) {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const error of zodIssuesToFieldErrors(result.error)) {
-    errors.push({ path: prefix ? (error.path ? `${prefix}.${error.path}` : prefix) : error.path, message: error.message });
+    errors.push({
+      path: prefix ? (error.path ? `${prefix}.${error.path}` : prefix) : error.path,
+      message: error.message,
+    });
   }
   return undefined;
 }
@@ -201,7 +237,10 @@ export function problemResponse(error: unknown, event?: HttpEvent): APIGatewayPr
       type: status === 503 ? 'https://apprenticeflow.example/problems/ServiceUnavailable' : 'about:blank',
       title: status === 503 ? 'Service unavailable' : 'Internal Server Error',
       status,
-      detail: status === 503 ? 'A dependency did not answer; retry with the same Idempotency-Key.' : 'Something went wrong on our side.',
+      detail:
+        status === 503
+          ? 'A dependency did not answer; retry with the same Idempotency-Key.'
+          : 'Something went wrong on our side.',
     }),
   };
 }

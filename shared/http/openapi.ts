@@ -31,9 +31,18 @@ const problem = { $ref: '#/components/schemas/Problem' };
 const errors = {
   '400': { description: 'Invalid input', content: { 'application/problem+json': { schema: problem } } },
   '401': { description: 'Missing or bad token' },
-  '403': { description: 'This role may not do this', content: { 'application/problem+json': { schema: problem } } },
-  '404': { description: 'Not found or not visible to the caller', content: { 'application/problem+json': { schema: problem } } },
-  '409': { description: 'Wrong state or stale version', content: { 'application/problem+json': { schema: problem } } },
+  '403': {
+    description: 'This role may not do this',
+    content: { 'application/problem+json': { schema: problem } },
+  },
+  '404': {
+    description: 'Not found or not visible to the caller',
+    content: { 'application/problem+json': { schema: problem } },
+  },
+  '409': {
+    description: 'Wrong state or stale version',
+    content: { 'application/problem+json': { schema: problem } },
+  },
 };
 
 function op(summary: string, extra: Record<string, unknown> = {}) {
@@ -41,10 +50,20 @@ function op(summary: string, extra: Record<string, unknown> = {}) {
 }
 
 function jsonBody(name: keyof typeof bodies) {
-  return { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } } };
+  return {
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+    },
+  };
 }
 
-const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } };
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', maxLength: 128 },
+};
 const cohortId = { name: 'cohortId', in: 'path', required: true, schema: { type: 'string' } };
 const apprenticeId = { name: 'apprenticeId', in: 'path', required: true, schema: { type: 'string' } };
 
@@ -53,7 +72,11 @@ let document: Record<string, unknown> | undefined;
 export function openApiDocument(): Record<string, unknown> {
   document ??= {
     openapi: '3.1.0',
-    info: { title: 'ApprenticeFlow API', version: '1.0.0', description: 'New-type enterprise apprenticeship cohorts and training subsidies.' },
+    info: {
+      title: 'ApprenticeFlow API',
+      version: '1.0.0',
+      description: 'New-type enterprise apprenticeship cohorts and training subsidies.',
+    },
     components: {
       securitySchemes: { jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
@@ -65,7 +88,13 @@ export function openApiDocument(): Record<string, unknown> {
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { path: { type: 'string' }, message: { type: 'string' } },
+              },
+            },
           },
         },
       },
@@ -75,12 +104,18 @@ export function openApiDocument(): Record<string, unknown> {
       '/health': { get: { ...op('Liveness and, locally, the endpoints in use'), security: [] } },
       '/openapi.json': { get: { ...op('This document'), security: [] } },
       '/cohorts': {
-        post: op('Create a DRAFT cohort (enterprise.clerk)', { ...jsonBody('CreateCohortBody'), parameters: [idempotencyKey] }),
+        post: op('Create a DRAFT cohort (enterprise.clerk)', {
+          ...jsonBody('CreateCohortBody'),
+          parameters: [idempotencyKey],
+        }),
         get: op('List the caller’s cohorts', { parameters: queryParameters(CohortListQuery) }),
       },
       '/cohorts/{cohortId}': {
         get: op('One cohort with its apprentices (masked)', { parameters: [cohortId] }),
-        patch: op('Edit while DRAFT or RETURNED', { ...jsonBody('UpdateCohortBody'), parameters: [cohortId, idempotencyKey] }),
+        patch: op('Edit while DRAFT or RETURNED', {
+          ...jsonBody('UpdateCohortBody'),
+          parameters: [cohortId, idempotencyKey],
+        }),
       },
       '/cohorts/{cohortId}/apprentices': {
         post: op('Add apprentices (JSON array or text/csv); all or none', {
@@ -92,18 +127,30 @@ export function openApiDocument(): Record<string, unknown> {
         delete: op('Remove an apprentice while DRAFT or RETURNED', { parameters: [cohortId, apprenticeId] }),
       },
       '/cohorts/{cohortId}/apprentices/{apprenticeId}/identity': {
-        get: op('Full ID number for a bureau reviewer; audited', { parameters: [cohortId, apprenticeId, ...queryParameters(IdentityQuery)] }),
+        get: op('Full ID number for a bureau reviewer; audited', {
+          parameters: [cohortId, apprenticeId, ...queryParameters(IdentityQuery)],
+        }),
       },
-      '/cohorts/{cohortId}/submit': { post: op('Start cohort-filing', { parameters: [cohortId, idempotencyKey] }) },
+      '/cohorts/{cohortId}/submit': {
+        post: op('Start cohort-filing', { parameters: [cohortId, idempotencyKey] }),
+      },
       '/cohorts/{cohortId}/withdraw': {
-        post: op('Withdraw before FILED', { ...jsonBody('WithdrawBody'), parameters: [cohortId, idempotencyKey] }),
+        post: op('Withdraw before FILED', {
+          ...jsonBody('WithdrawBody'),
+          parameters: [cohortId, idempotencyKey],
+        }),
       },
-      '/cohorts/{cohortId}/history': { get: op('Audit trail', { parameters: [cohortId, ...queryParameters(PageQuery)] }) },
+      '/cohorts/{cohortId}/history': {
+        get: op('Audit trail', { parameters: [cohortId, ...queryParameters(PageQuery)] }),
+      },
       '/tasks': { get: op('The caller’s inbox', { parameters: queryParameters(PageQuery) }) },
       '/tasks/{taskId}/decision': {
         post: op('Approve, return or reject', {
           ...jsonBody('DecisionBody'),
-          parameters: [{ name: 'taskId', in: 'path', required: true, schema: { type: 'string' } }, idempotencyKey],
+          parameters: [
+            { name: 'taskId', in: 'path', required: true, schema: { type: 'string' } },
+            idempotencyKey,
+          ],
         }),
       },
       '/organisations': { get: op('The register', { parameters: queryParameters(PageQuery) }) },

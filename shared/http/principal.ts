@@ -1,5 +1,5 @@
 import { Unauthenticated } from '../domain/errors.ts';
-import { ROLES, type Principal, type Role } from '../domain/principal.ts';
+import { type Principal, ROLES, type Role } from '../domain/principal.ts';
 
 /**
  * Reads the caller from the JWT claims API Gateway's authorizer verified. API Gateway flattens

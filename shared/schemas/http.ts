@@ -14,7 +14,17 @@ export const PageQuery = z.strictObject({
 
 export const CohortListQuery = PageQuery.extend({
   status: z
-    .enum(['DRAFT', 'COMPANY_REVIEW', 'SCHOOL_REVIEW', 'BUREAU_REVIEW', 'RETURNED', 'REJECTED', 'WITHDRAWN', 'FILED', 'COMPLETED'])
+    .enum([
+      'DRAFT',
+      'COMPANY_REVIEW',
+      'SCHOOL_REVIEW',
+      'BUREAU_REVIEW',
+      'RETURNED',
+      'REJECTED',
+      'WITHDRAWN',
+      'FILED',
+      'COMPLETED',
+    ])
     .optional(),
 });
 

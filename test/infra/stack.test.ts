@@ -7,12 +7,7 @@ import { USER_ROLES } from '../../infra/constructs/auth.ts';
 import { ENVIRONMENT, stateMachineArnVariable } from '../../infra/constructs/functions.ts';
 import { PII_KEY_ALIAS } from '../../infra/constructs/table.ts';
 import { FUNCTIONS, type FunctionSpec, type WorkflowName } from '../../infra/function-map.ts';
-import {
-  INDEXES,
-  SUMMARY_ATTRIBUTES,
-  TABLE_KEYS,
-  TTL_ATTRIBUTE,
-} from '../../shared/adapters/dynamodb/table-definition.ts';
+import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { type SynthesizedApp, synthApp } from '../support/synth.ts';
 
 let synthesized: SynthesizedApp;
@@ -116,7 +111,7 @@ describe('table and keys', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...SUMMARY_ATTRIBUTES] },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.nonKeyAttributes] },
       })),
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
     });

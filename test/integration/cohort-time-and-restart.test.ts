@@ -30,21 +30,26 @@ describe('a decision whose callback fails', () => {
     const task = await api.waitForTask('ent-a-signatory', cohortId, 'COMPANY_REVIEW');
 
     // The emulator cannot drop a connection on cue: fail the next SendTaskSuccess as a reset would.
-    const send = SFNClient.prototype.send;
-    const spy = vi.spyOn(SFNClient.prototype, 'send').mockImplementationOnce(async function (this: SFNClient, command: any) {
-      if (command.constructor.name === 'SendTaskSuccessCommand') {
+    const send = SFNClient.prototype.send as (this: SFNClient, command: unknown) => Promise<unknown>;
+    const failOnce = async function (this: SFNClient, command: unknown) {
+      if ((command as object).constructor.name === 'SendTaskSuccessCommand') {
         throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
       }
       return send.call(this, command);
-    });
-    const first = await api.as('ent-a-signatory').post(`/tasks/${task.taskId}/decision`, { decision: 'approve' }, { idempotencyKey: 'cb-1' });
+    };
+    const spy = vi.spyOn(SFNClient.prototype, 'send').mockImplementationOnce(failOnce as never);
+    const first = await api
+      .as('ent-a-signatory')
+      .post(`/tasks/${task.taskId}/decision`, { decision: 'approve' }, { idempotencyKey: 'cb-1' });
     spy.mockRestore();
     expect(first.status).toBe(503);
     expect(first.headers.get('content-type')).toContain('application/problem+json');
     // Recorded before the callback: the cohort moved on, the workflow has not heard yet.
     expect((await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body.status).toBe('SCHOOL_REVIEW');
 
-    const retry = await api.as('ent-a-signatory').post(`/tasks/${task.taskId}/decision`, { decision: 'approve' }, { idempotencyKey: 'cb-1' });
+    const retry = await api
+      .as('ent-a-signatory')
+      .post(`/tasks/${task.taskId}/decision`, { decision: 'approve' }, { idempotencyKey: 'cb-1' });
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({ taskId: task.taskId, decision: 'approve', stage: 'COMPANY_REVIEW' });
     await api.waitForTask('school-a-registrar', cohortId, 'SCHOOL_REVIEW');
@@ -70,11 +75,20 @@ describe('stage time limit', () => {
     await runtime.idle();
     const expired = (await clerk.get(`/cohorts/${cohortId}`)).body;
     expect(expired).toMatchObject({ status: 'RETURNED', returnReason: 'expired at COMPANY_REVIEW' });
-    expect((await api.as('ent-a-signatory').get('/tasks')).body.items.map((t: any) => t.taskId)).not.toContain(task.taskId);
-    const late = await api.as('ent-a-signatory').post(`/tasks/${task.taskId}/decision`, { decision: 'approve' });
+    expect(
+      (await api.as('ent-a-signatory').get('/tasks')).body.items.map((t: any) => t.taskId),
+    ).not.toContain(task.taskId);
+    const late = await api
+      .as('ent-a-signatory')
+      .post(`/tasks/${task.taskId}/decision`, { decision: 'approve' });
     expect(late.status).toBe(409);
     const history = (await clerk.get(`/cohorts/${cohortId}/history?limit=100`)).body.items;
-    expect(history.at(-1)).toMatchObject({ action: 'review.expired', actor: { system: 'cohort-filing' }, from: 'COMPANY_REVIEW', to: 'RETURNED' });
+    expect(history.at(-1)).toMatchObject({
+      action: 'review.expired',
+      actor: { system: 'cohort-filing' },
+      from: 'COMPANY_REVIEW',
+      to: 'RETURNED',
+    });
 
     expect((await clerk.post(`/cohorts/${cohortId}/submit`)).body.status).toBe('COMPANY_REVIEW');
     await api.waitForTask('ent-a-signatory', cohortId, 'COMPANY_REVIEW');

@@ -33,24 +33,91 @@ const cases: [string, (body: Body) => void, string][] = [
   ['a date that does not exist', (b) => (b.endDate = '2028-02-30'), 'endDate'],
   ['an end before the start', (b) => (b.endDate = '2027-02-01'), 'endDate'],
   ['training shorter than 12 months', (b) => (b.endDate = '2027-12-31'), 'endDate'],
-  ['training over 24 months without a justification', (b) => Object.assign(b, { endDate: '2030-02-28', plannedHours: LONG_HOURS }), 'trainingJustification'],
-  ['training over 36 months even with a justification', (b) => Object.assign(b, { endDate: '2031-02-28', trainingJustification: '特殊工种', plannedHours: LONG_HOURS }), 'endDate'],
-  ['fewer planned hours than 600 a year', (b) => (b.plannedHours = { total: 500, concentrated: 200 }), 'plannedHours.total'],
-  ['fewer concentrated hours than 160 a year', (b) => (b.plannedHours = { total: 1200, concentrated: 100 }), 'plannedHours.concentrated'],
-  ['more concentrated than planned hours', (b) => (b.plannedHours = { total: 600, concentrated: 700 }), 'plannedHours.concentrated'],
-  ['a mentor below 三级/高级工', (b) => ((b.enterpriseMentors[0] as any).skillLevel = 4), 'enterpriseMentors.0.skillLevel'],
-  ['a missing agreement number', (b) => ((b.agreements as any).schoolAgreementNo = ''), 'agreements.schoolAgreementNo'],
-  ['an ID number with a wrong check character', (b) => (apprentice(b, 1).idNumber = `${apprentice(b, 1).idNumber.slice(0, 17)}${apprentice(b, 1).idNumber.endsWith('0') ? '1' : '0'}`), 'apprentices.1.idNumber'],
-  ['an ID number whose birth date is not real', (b) => (apprentice(b, 1).idNumber = idNumber('2001-02-30', 7)), 'apprentices.1.idNumber'],
-  ['an apprentice under 16 on the start date', (b) => (apprentice(b, 2).idNumber = idNumber('2011-06-01', 11)), 'apprentices.2.idNumber'],
-  ['a phone that is not a mainland mobile', (b) => (apprentice(b, 0).phone = '01012345678'), 'apprentices.0.phone'],
+  [
+    'training over 24 months without a justification',
+    (b) => Object.assign(b, { endDate: '2030-02-28', plannedHours: LONG_HOURS }),
+    'trainingJustification',
+  ],
+  [
+    'training over 36 months even with a justification',
+    (b) =>
+      Object.assign(b, {
+        endDate: '2031-02-28',
+        trainingJustification: '特殊工种',
+        plannedHours: LONG_HOURS,
+      }),
+    'endDate',
+  ],
+  [
+    'fewer planned hours than 600 a year',
+    (b) => (b.plannedHours = { total: 500, concentrated: 200 }),
+    'plannedHours.total',
+  ],
+  [
+    'fewer concentrated hours than 160 a year',
+    (b) => (b.plannedHours = { total: 1200, concentrated: 100 }),
+    'plannedHours.concentrated',
+  ],
+  [
+    'more concentrated than planned hours',
+    (b) => (b.plannedHours = { total: 600, concentrated: 700 }),
+    'plannedHours.concentrated',
+  ],
+  [
+    'a mentor below 三级/高级工',
+    (b) => ((b.enterpriseMentors[0] as any).skillLevel = 4),
+    'enterpriseMentors.0.skillLevel',
+  ],
+  [
+    'a missing agreement number',
+    (b) => ((b.agreements as any).schoolAgreementNo = ''),
+    'agreements.schoolAgreementNo',
+  ],
+  [
+    'an ID number with a wrong check character',
+    (b) =>
+      (apprentice(b, 1).idNumber =
+        `${apprentice(b, 1).idNumber.slice(0, 17)}${apprentice(b, 1).idNumber.endsWith('0') ? '1' : '0'}`),
+    'apprentices.1.idNumber',
+  ],
+  [
+    'an ID number whose birth date is not real',
+    (b) => (apprentice(b, 1).idNumber = idNumber('2001-02-30', 7)),
+    'apprentices.1.idNumber',
+  ],
+  [
+    'an apprentice under 16 on the start date',
+    (b) => (apprentice(b, 2).idNumber = idNumber('2011-06-01', 11)),
+    'apprentices.2.idNumber',
+  ],
+  [
+    'a phone that is not a mainland mobile',
+    (b) => (apprentice(b, 0).phone = '01012345678'),
+    'apprentices.0.phone',
+  ],
   ['an empty name', (b) => (apprentice(b, 0).name = ''), 'apprentices.0.name'],
   ['a name over 50 characters', (b) => (apprentice(b, 0).name = '张'.repeat(51)), 'apprentices.0.name'],
   ['an unknown hire type', (b) => (apprentice(b, 0).hireType = 'intern'), 'apprentices.0.hireType'],
-  ['a contract shorter than one year', (b) => (apprentice(b, 0).contract = { startDate: '2027-03-01', endDate: '2027-12-31' }), 'apprentices.0.contract.endDate'],
-  ['a contract starting over 30 days after the cohort', (b) => (apprentice(b, 0).contract = { startDate: '2027-04-15', endDate: null }), 'apprentices.0.contract.startDate'],
-  ['an unknown enterprise mentor', (b) => (apprentice(b, 0).enterpriseMentorKey = 'nobody'), 'apprentices.0.enterpriseMentorKey'],
-  ['the same person twice in the cohort', (b) => (apprentice(b, 2).idNumber = apprentice(b, 0).idNumber), 'apprentices.2.idNumber'],
+  [
+    'a contract shorter than one year',
+    (b) => (apprentice(b, 0).contract = { startDate: '2027-03-01', endDate: '2027-12-31' }),
+    'apprentices.0.contract.endDate',
+  ],
+  [
+    'a contract starting over 30 days after the cohort',
+    (b) => (apprentice(b, 0).contract = { startDate: '2027-04-15', endDate: null }),
+    'apprentices.0.contract.startDate',
+  ],
+  [
+    'an unknown enterprise mentor',
+    (b) => (apprentice(b, 0).enterpriseMentorKey = 'nobody'),
+    'apprentices.0.enterpriseMentorKey',
+  ],
+  [
+    'the same person twice in the cohort',
+    (b) => (apprentice(b, 2).idNumber = apprentice(b, 0).idNumber),
+    'apprentices.2.idNumber',
+  ],
   ['an unknown field', (b) => Object.assign(b, { enterpriseId: '91110108MA01BBBB0B' }), 'enterpriseId'],
   [
     'more than eight apprentices on one mentor',
@@ -74,14 +141,19 @@ describe('bad input to POST /cohorts', () => {
     expect(response.body).toMatchObject({ status: 400, title: 'Invalid input' });
     expect(response.body.errors.map((error: { path: string }) => error.path)).toContain(path);
     // Exactly the spoiled field is blamed, nothing else: the rest of the body is valid.
-    expect(new Set(response.body.errors.map((error: { path: string }) => error.path))).toEqual(new Set([path]));
+    expect(new Set(response.body.errors.map((error: { path: string }) => error.path))).toEqual(
+      new Set([path]),
+    );
     for (const error of response.body.errors) expect(error.message).toEqual(expect.any(String));
     expect(await cohortCount(api)).toBe(before);
   });
 
   it('answers malformed JSON and a wrong media type without a 500', async () => {
     const clerk = api.as('ent-a-clerk');
-    const malformed = await clerk.post('/cohorts', undefined, { raw: '{"schoolId":', contentType: 'application/json' });
+    const malformed = await clerk.post('/cohorts', undefined, {
+      raw: '{"schoolId":',
+      contentType: 'application/json',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors).toEqual([{ path: '', message: 'the body is not valid JSON' }]);
     const xml = await clerk.post('/cohorts', undefined, { raw: '<cohort/>', contentType: 'application/xml' });
@@ -92,13 +164,21 @@ describe('bad input to POST /cohorts', () => {
 
   it('refuses a person already in another active cohort, naming the row', async () => {
     const first = cohortBody(2);
-    await createCohort(api, 0, { apprentices: first.apprentices, enterpriseMentors: first.enterpriseMentors });
+    await createCohort(api, 0, {
+      apprentices: first.apprentices,
+      enterpriseMentors: first.enterpriseMentors,
+    });
     const second = cohortBody(3);
-    second.apprentices[1] = { ...first.apprentices[0]!, enterpriseMentorKey: second.enterpriseMentors[0]!.key };
+    second.apprentices[1] = {
+      ...first.apprentices[0]!,
+      enterpriseMentorKey: second.enterpriseMentors[0]!.key,
+    };
     const before = await cohortCount(api);
     const response = await api.as('ent-a-clerk').post('/cohorts', second);
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([{ path: 'apprentices.1.idNumber', message: 'this person is already in another active cohort' }]);
+    expect(response.body.errors).toEqual([
+      { path: 'apprentices.1.idNumber', message: 'this person is already in another active cohort' },
+    ]);
     expect(await cohortCount(api)).toBe(before);
   });
 
@@ -143,13 +223,22 @@ describe('bad input elsewhere', () => {
     const rows = cohortBody(2).apprentices;
     const csv = [
       'name,idNumber,phone,hireType,contractStartDate,contractEndDate,enterpriseMentorKey',
-      ...rows.map((row) => [row.name, row.idNumber, row.phone, row.hireType, row.contract.startDate, '', 'm1'].join(',')),
+      ...rows.map((row) =>
+        [row.name, row.idNumber, row.phone, row.hireType, row.contract.startDate, '', 'm1'].join(','),
+      ),
     ].join('\r\n');
-    const response = await api.as('ent-a-clerk').post(`/cohorts/${cohortId}/apprentices`, undefined, { raw: csv, contentType: 'text/csv' });
+    const response = await api
+      .as('ent-a-clerk')
+      .post(`/cohorts/${cohortId}/apprentices`, undefined, { raw: csv, contentType: 'text/csv' });
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     expect(response.body.apprentices).toHaveLength(3);
-    const bad = csv.replace(rows[0]!.idNumber, `${rows[0]!.idNumber.slice(0, 17)}${rows[0]!.idNumber.endsWith('1') ? '2' : '1'}`);
-    const refused = await api.as('ent-a-clerk').post(`/cohorts/${cohortId}/apprentices`, undefined, { raw: bad, contentType: 'text/csv' });
+    const bad = csv.replace(
+      rows[0]!.idNumber,
+      `${rows[0]!.idNumber.slice(0, 17)}${rows[0]!.idNumber.endsWith('1') ? '2' : '1'}`,
+    );
+    const refused = await api
+      .as('ent-a-clerk')
+      .post(`/cohorts/${cohortId}/apprentices`, undefined, { raw: bad, contentType: 'text/csv' });
     expect(refused.status).toBe(400);
     expect(refused.body.errors.map((error: { path: string }) => error.path)).toContain('0.idNumber');
   });
@@ -160,7 +249,9 @@ describe('bad input elsewhere', () => {
     expect((await clerk.get('/cohorts?limit=0')).status).toBe(400);
     expect((await clerk.get('/cohorts?status=PENDING')).status).toBe(400);
     expect((await clerk.get('/cohorts?cursor=garbage')).status).toBe(400);
-    const badDecision = await api.as('ent-a-signatory').post('/tasks/01M8C0RKK1QM8KRHZYF2WQE367/decision', { decision: 'maybe' });
+    const badDecision = await api
+      .as('ent-a-signatory')
+      .post('/tasks/01M8C0RKK1QM8KRHZYF2WQE367/decision', { decision: 'maybe' });
     expect(badDecision.status).toBe(400);
     expect(badDecision.body.errors[0].path).toBe('decision');
     const badKey = await clerk.post('/cohorts', cohortBody(1), { idempotencyKey: 'spaces are not allowed' });

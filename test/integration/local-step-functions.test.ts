@@ -65,9 +65,14 @@ const invokeFunction: LocalStepFunctionsOptions['invokeFunction'] = async (funct
     case 'publish-filing-outcome':
       calls.publishFilingOutcome.push(payload as { cohortId: string; decision: unknown });
       return { published: true };
-    case 'open-probe-task':
-      calls.probeOpened.push(payload as { taskToken: string });
+    case 'open-probe-task': {
+      const { taskToken } = payload as { taskToken: string };
+      calls.probeOpened.push({ taskToken });
+      // AWS lets the function that receives the token answer it before returning.
+      if (probeAnswersItself)
+        await sfn.send(new SendTaskSuccessCommand({ taskToken, output: '"answered at once"' }));
       return {};
+    }
     case 'look-up-policy':
       return { subsidyPerHourFen: 1500, at: new Date(0) };
     case 'reserve-budget': {
@@ -86,6 +91,8 @@ const invokeFunction: LocalStepFunctionsOptions['invokeFunction'] = async (funct
     }
   }
 };
+
+let probeAnswersItself = false;
 
 /** A second, tiny machine for what cohort-filing does not use: a Wait state and HeartbeatSeconds. */
 const clockProbeDefinition = {
@@ -593,6 +600,35 @@ describe('local Step Functions engine: Wait states and heartbeats on the clock',
       answer: 'expired',
       failure: { Error: 'States.Timeout' },
     });
+  });
+});
+
+describe('local Step Functions engine: a callback sent by the function that got the token', () => {
+  it('completes the task without waiting for the function to return first', async () => {
+    probeAnswersItself = true;
+    try {
+      const started = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: CLOCK_PROBE_ARN,
+          input: JSON.stringify({ pauseSeconds: 0 }),
+        }),
+      );
+      await engine.idle();
+      const done = await describe_(started.executionArn!);
+      expect(done.status).toBe('SUCCEEDED');
+      expect(JSON.parse(done.output!).answer).toBe('answered at once');
+      const types = (await history(started.executionArn!)).map((event) => event.type);
+      expect(types.slice(types.indexOf('TaskScheduled'))).toEqual([
+        'TaskScheduled',
+        'TaskStarted',
+        'TaskSubmitted',
+        'TaskSucceeded',
+        'TaskStateExited',
+        'ExecutionSucceeded',
+      ]);
+    } finally {
+      probeAnswersItself = false;
+    }
   });
 });
 

@@ -8,7 +8,10 @@ export const SCHOOL_B = '52110105MJ0BB2000G';
 
 /** A valid cohort body starting next year, with `count` fresh apprentices. */
 export function cohortBody(count = 3, overrides: Record<string, unknown> = {}) {
-  return { ...makeCohortBody({ schoolId: SCHOOL_A, startDate: '2027-03-01', endDate: '2028-02-29', count }), ...overrides };
+  return {
+    ...makeCohortBody({ schoolId: SCHOOL_A, startDate: '2027-03-01', endDate: '2028-02-29', count }),
+    ...overrides,
+  };
 }
 
 export async function createCohort(api: ApiClient, count = 3, overrides: Record<string, unknown> = {}) {
@@ -17,7 +20,13 @@ export async function createCohort(api: ApiClient, count = 3, overrides: Record<
   return response.body as { cohortId: string; version: number; apprentices: { apprenticeId: string }[] };
 }
 
-export async function decide(api: ApiClient, user: string, cohortId: string, stage: string, body: Record<string, unknown>) {
+export async function decide(
+  api: ApiClient,
+  user: string,
+  cohortId: string,
+  stage: string,
+  body: Record<string, unknown>,
+) {
   const task = await api.waitForTask(user, cohortId, stage);
   const response = await api.as(user).post(`/tasks/${task.taskId}/decision`, body);
   expect(response.status, JSON.stringify(response.body)).toBe(200);

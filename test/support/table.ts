@@ -4,7 +4,9 @@ import { inject } from 'vitest';
 import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.ts';
 
 /** A fresh table, made from the same definition as the deployed one, on the run's DynamoDB Local. */
-export async function createTestTable(prefix = 'test'): Promise<{ client: DynamoDBClient; tableName: string; endpoint: string }> {
+export async function createTestTable(
+  prefix = 'test',
+): Promise<{ client: DynamoDBClient; tableName: string; endpoint: string }> {
   const endpoint = inject('dynamodbEndpoint');
   const client = new DynamoDBClient({
     endpoint,

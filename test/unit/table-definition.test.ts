@@ -6,6 +6,10 @@ describe('table definition on DynamoDB Local', () => {
   it('creates the table with its three indexes', async () => {
     const { client, tableName } = await createTestTable();
     const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    expect(described.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(['GSI1', 'GSI2', 'GSI3']);
+    expect(described.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual([
+      'GSI1',
+      'GSI2',
+      'GSI3',
+    ]);
   });
 });

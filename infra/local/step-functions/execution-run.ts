@@ -125,8 +125,7 @@ class ParkedWait<T> {
 /** A `.waitForTaskToken` task in this process, waiting for SendTaskSuccess/Failure or its time limits. */
 export class CallbackWait {
   readonly outcome: ParkedWait<CallbackOutcome>;
-  readonly #closed: Promise<void>;
-  #markClosed!: () => void;
+  #closeWritten: Promise<void> | undefined;
   #cancelTimeout?: () => void;
   #cancelHeartbeat?: () => void;
 
@@ -135,17 +134,28 @@ export class CallbackWait {
     private readonly services: RunServices,
   ) {
     this.outcome = new ParkedWait(services.activity);
-    this.#closed = new Promise((resolve) => {
-      this.#markClosed = resolve;
-    });
   }
 
-  /** SendTaskSuccess/Failure: settles the task and resolves once its closing is on the table. */
+  /**
+   * SendTaskSuccess/Failure: settles the task and resolves once it is closed on the table. It does
+   * not wait for the run to move on: the function that received the token may well be the caller,
+   * and the run is still waiting for that function to return.
+   */
   deliver(outcome: CallbackOutcome): Promise<void> {
     if (!this.outcome.settle(outcome)) {
       throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out: the task is already closed');
     }
-    return this.#closed;
+    return this.writeClosed(outcome);
+  }
+
+  /** Closes the task on the table with its outcome, once (both the API call and the run ask). */
+  writeClosed(outcome: CallbackOutcome): Promise<void> {
+    this.#closeWritten ??= (() => {
+      this.cancelTimers();
+      Object.assign(this.record, { status: 'CLOSED', outcome, closedAt: clock.now().toISOString() });
+      return this.services.table.putCallbackTask({ ...this.record });
+    })();
+    return this.#closeWritten;
   }
 
   /** SendTaskHeartbeat: moves the heartbeat deadline on. */
@@ -180,11 +190,9 @@ export class CallbackWait {
     );
   }
 
-  /** Called by the run once the task is closed for good (and written, unless the engine closed). */
-  closed(): void {
+  cancelTimers(): void {
     this.#cancelTimeout?.();
     this.#cancelHeartbeat?.();
-    this.#markClosed();
   }
 }
 
@@ -705,13 +713,10 @@ export class ExecutionRun {
     this.#wakeOnStop.delete(wake);
     openCallbacks.delete(record.token);
     if (this.#abandoned) {
-      wait.closed();
+      wait.cancelTimers();
       throw new ExecutionStopped();
     }
 
-    record.status = 'CLOSED';
-    record.outcome = outcome;
-    record.closedAt = clock.now().toISOString();
     const resource = 'invoke.waitForTaskToken';
     switch (outcome.kind) {
       case 'succeeded':
@@ -747,9 +752,8 @@ export class ExecutionRun {
       case 'aborted':
         break;
     }
-    // SendTaskSuccess/Failure answer once the closing is written: a second call then sees it closed.
-    await table.putCallbackTask(record).catch(() => {});
-    wait.closed();
+    // Closed on the table before the run moves on: a restart must not re-open a decided task.
+    await wait.writeClosed(outcome).catch(() => {});
     return this.#callbackResult(outcome);
   }
 

@@ -15,7 +15,14 @@ export class EventBridgeEvents implements DomainEvents {
     client ??= new EventBridgeClient({ maxAttempts: 3 });
     const out = await client.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: this.busName, Source: 'apprenticeflow', DetailType: type, Detail: JSON.stringify(detail) }],
+        Entries: [
+          {
+            EventBusName: this.busName,
+            Source: 'apprenticeflow',
+            DetailType: type,
+            Detail: JSON.stringify(detail),
+          },
+        ],
       }),
     );
     if ((out.FailedEntryCount ?? 0) > 0) throw new Error(`Event ${type} was not accepted`);

@@ -1,7 +1,7 @@
 import {
-  SFNClient,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
+  SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { ServiceUnavailable } from '../../domain/errors.ts';
@@ -28,15 +28,25 @@ export class StepFunctionsWorkflows implements Workflows {
     const arn = this.stateMachines.cohortFiling;
     if (!arn) throw new Error('COHORT_FILING_STATE_MACHINE_ARN is not set');
     try {
-      await sfn().send(new StartExecutionCommand({ stateMachineArn: arn, name: executionName, input: JSON.stringify(input) }));
+      await sfn().send(
+        new StartExecutionCommand({
+          stateMachineArn: arn,
+          name: executionName,
+          input: JSON.stringify(input),
+        }),
+      );
     } catch (error) {
       logger.warn('workflow start failed', { executionName, ...errorFields(error) });
-      throw new ServiceUnavailable('The workflow could not be started; retry with the same Idempotency-Key', { cause: error });
+      throw new ServiceUnavailable('The workflow could not be started; retry with the same Idempotency-Key', {
+        cause: error,
+      });
     }
   }
 
   async sendSuccess(token: string, output: Record<string, unknown>): Promise<void> {
-    await this.callback(() => sfn().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) })));
+    await this.callback(() =>
+      sfn().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) })),
+    );
   }
 
   async sendFailure(token: string, error: string, cause: string): Promise<void> {
@@ -50,9 +60,12 @@ export class StepFunctionsWorkflows implements Workflows {
       const name = (error as Error).name;
       if (CLOSED_TASK.has(name)) throw new CallbackNotAccepted(name);
       logger.warn('workflow callback failed', errorFields(error));
-      throw new ServiceUnavailable('The decision is recorded but the workflow did not acknowledge it yet; retry', {
-        cause: error,
-      });
+      throw new ServiceUnavailable(
+        'The decision is recorded but the workflow did not acknowledge it yet; retry',
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

@@ -19,7 +19,10 @@ export class KmsKeySource implements KeySource {
   async generateDataKey() {
     const out = await this.kms.send(new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256' }));
     if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
-    return { plaintext: Buffer.from(out.Plaintext), wrapped: `kms:${Buffer.from(out.CiphertextBlob).toString('base64')}` };
+    return {
+      plaintext: Buffer.from(out.Plaintext),
+      wrapped: `kms:${Buffer.from(out.CiphertextBlob).toString('base64')}`,
+    };
   }
 
   async unwrapDataKey(wrapped: string) {

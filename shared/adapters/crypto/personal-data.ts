@@ -26,7 +26,9 @@ export class FieldEncryption implements PersonalDataProtector {
 
   async hash(value: string): Promise<string> {
     this.hmac ??= this.keys.hmacKey();
-    return createHmac('sha256', await this.hmac).update(value.normalize('NFC')).digest('base64url');
+    return createHmac('sha256', await this.hmac)
+      .update(value.normalize('NFC'))
+      .digest('base64url');
   }
 
   async newDataKey() {
@@ -81,12 +83,18 @@ export class LocalKeyFile implements KeySource {
     if (this.material) return this.material;
     if (!existsSync(this.path)) {
       mkdirSync(dirname(this.path), { recursive: true });
-      const fresh = { masterKey: randomBytes(32).toString('base64'), hmacKey: randomBytes(32).toString('base64') };
+      const fresh = {
+        masterKey: randomBytes(32).toString('base64'),
+        hmacKey: randomBytes(32).toString('base64'),
+      };
       writeFileSync(this.path, JSON.stringify(fresh), { flag: 'wx', mode: 0o600 });
       chmodSync(this.path, 0o600);
     }
     const stored = JSON.parse(readFileSync(this.path, 'utf8')) as { masterKey: string; hmacKey: string };
-    this.material = { master: Buffer.from(stored.masterKey, 'base64'), hmac: Buffer.from(stored.hmacKey, 'base64') };
+    this.material = {
+      master: Buffer.from(stored.masterKey, 'base64'),
+      hmac: Buffer.from(stored.hmacKey, 'base64'),
+    };
     return this.material;
   }
 

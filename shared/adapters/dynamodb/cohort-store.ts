@@ -12,12 +12,15 @@ import type {
 } from '../../domain/ports.ts';
 import type { TaskRecord } from '../../domain/task.ts';
 import type { Clock } from '../clock.ts';
-import { type Item, type Table, WriteConditionFailed, type Write } from './table.ts';
+import { type Item, type Table, type Write, WriteConditionFailed } from './table.ts';
 
 /** Key builders: one place that knows how entities map onto pk/sk and the indexes. */
 export const keys = {
   cohort: (cohortId: string) => ({ pk: `COHORT#${cohortId}`, sk: 'COHORT' }),
-  audit: (caseId: string, seq: number) => ({ pk: `COHORT#${caseId}`, sk: `AUDIT#${String(seq).padStart(10, '0')}` }),
+  audit: (caseId: string, seq: number) => ({
+    pk: `COHORT#${caseId}`,
+    sk: `AUDIT#${String(seq).padStart(10, '0')}`,
+  }),
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
   person: (idHash: string) => ({ pk: `PERSON#${idHash}`, sk: 'ACTIVE' }),
   mentor: (mentorId: string) => ({ pk: `MENTOR#${mentorId}`, sk: 'LOAD' }),
@@ -45,7 +48,12 @@ export class DynamoCohortStore implements CohortStore {
   async save(change: CohortChange): Promise<void> {
     const { cohort } = change;
     const now = this.clock.now().toISOString();
-    const record = chainAuditRecord(cohort.cohortId, { seq: cohort.auditSeq, hash: cohort.auditHead }, change.audit, now);
+    const record = chainAuditRecord(
+      cohort.cohortId,
+      { seq: cohort.auditSeq, hash: cohort.auditHead },
+      change.audit,
+      now,
+    );
     const stored: CohortRecord = { ...cohort, auditSeq: record.seq, auditHead: record.hash };
 
     const writes: Write[] = [];
@@ -82,7 +90,12 @@ export class DynamoCohortStore implements CohortStore {
         'task',
         expectedStatus === null
           ? { put: taskItem(task), condition: 'attribute_not_exists(pk)' }
-          : { put: taskItem(task), condition: '#status = :status', names: { '#status': 'status' }, values: { ':status': expectedStatus } },
+          : {
+              put: taskItem(task),
+              condition: '#status = :status',
+              names: { '#status': 'status' },
+              values: { ':status': expectedStatus },
+            },
       );
     }
     for (const load of change.mentorLoads ?? []) {
@@ -106,7 +119,8 @@ export class DynamoCohortStore implements CohortStore {
     // exists, is active and holds the person (checked whenever a claim is contested).
     const claims = change.claimPersons ?? [];
     const room = 100 - writes.length;
-    const early = claims.length > room ? claims.slice(0, claims.length - Math.min(room, CLAIMS_PER_CHUNK)) : [];
+    const early =
+      claims.length > room ? claims.slice(0, claims.length - Math.min(room, CLAIMS_PER_CHUNK)) : [];
     const inline = claims.slice(early.length);
     for (let start = 0; start < early.length; start += CLAIMS_PER_CHUNK) {
       await this.claim(cohort.cohortId, early.slice(start, start + CLAIMS_PER_CHUNK));
@@ -143,7 +157,10 @@ export class DynamoCohortStore implements CohortStore {
       await this.table.transact(locks.map((lock) => claimWrite(cohortId, lock)));
     } catch (error) {
       if (!(error instanceof WriteConditionFailed) || retried) throw this.asTaken(error, locks);
-      await this.releaseStaleClaims(cohortId, error.failed.map((index) => locks[index]!));
+      await this.releaseStaleClaims(
+        cohortId,
+        error.failed.map((index) => locks[index]!),
+      );
       await this.claim(cohortId, locks, true);
     }
   }
@@ -163,10 +180,16 @@ export class DynamoCohortStore implements CohortStore {
    * person: delete those (conditioned on still naming that cohort). Live ones are an error naming the row.
    */
   private async releaseStaleClaims(cohortId: string, contested: PersonLock[]): Promise<void> {
-    const held = await this.table.batchGet<{ pk: string; cohortId: string }>(contested.map((lock) => keys.person(lock.idHash)));
+    const held = await this.table.batchGet<{ pk: string; cohortId: string }>(
+      contested.map((lock) => keys.person(lock.idHash)),
+    );
     const holders = new Map(held.map((item) => [item.pk, item.cohortId]));
     const cohortIds = [...new Set([...holders.values()].filter((id) => id !== cohortId))];
-    const owners = await this.table.batchGet<{ cohortId: string; status: CohortStatus; apprentices?: { idHash: string; status: string }[] }>(
+    const owners = await this.table.batchGet<{
+      cohortId: string;
+      status: CohortStatus;
+      apprentices?: { idHash: string; status: string }[];
+    }>(
       cohortIds.map((id) => keys.cohort(id)),
       ['cohortId', 'status', 'apprentices'],
     );
@@ -179,14 +202,23 @@ export class DynamoCohortStore implements CohortStore {
       const owner = byId.get(holder);
       const holds = owner?.apprentices?.some((a) => a.idHash === lock.idHash && a.status !== 'withdrawn');
       if (owner && !TERMINAL.includes(owner.status) && holds) live.push(lock);
-      else stale.push({ delete: keys.person(lock.idHash), condition: 'cohortId = :holder', values: { ':holder': holder } });
+      else
+        stale.push({
+          delete: keys.person(lock.idHash),
+          condition: 'cohortId = :holder',
+          values: { ':holder': holder },
+        });
     }
     if (live.length > 0) {
       throw new ValidationFailed(
-        live.map((lock) => ({ path: `apprentices.${lock.row}.idNumber`, message: 'this person is already in another active cohort' })),
+        live.map((lock) => ({
+          path: `apprentices.${lock.row}.idNumber`,
+          message: 'this person is already in another active cohort',
+        })),
       );
     }
-    for (let start = 0; start < stale.length; start += 100) await this.table.transact(stale.slice(start, start + 100));
+    for (let start = 0; start < stale.length; start += 100)
+      await this.table.transact(stale.slice(start, start + 100));
   }
 
   async listForParty(
@@ -203,7 +235,11 @@ export class DynamoCohortStore implements CohortStore {
       cursor: options.cursor,
       newestFirst: true,
       filter: options.status
-        ? { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': options.status } }
+        ? {
+            expression: '#status = :status',
+            names: { '#status': 'status' },
+            values: { ':status': options.status },
+          }
         : undefined,
     });
     return {
@@ -212,13 +248,26 @@ export class DynamoCohortStore implements CohortStore {
     };
   }
 
-  async history(caseId: string, options: { limit: number; cursor?: string | undefined }): Promise<Page<AuditRecord>> {
-    const page = await this.table.query<Item>({ pk: `COHORT#${caseId}`, skPrefix: 'AUDIT#', limit: options.limit, cursor: options.cursor });
+  async history(
+    caseId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<AuditRecord>> {
+    const page = await this.table.query<Item>({
+      pk: `COHORT#${caseId}`,
+      skPrefix: 'AUDIT#',
+      limit: options.limit,
+      cursor: options.cursor,
+    });
     return { items: page.items.map((item) => stripKeys<AuditRecord>(item)), nextCursor: page.nextCursor };
   }
 
   async appendAudit(cohort: CohortRecord, audit: AuditDraft): Promise<void> {
-    const record = chainAuditRecord(cohort.cohortId, { seq: cohort.auditSeq, hash: cohort.auditHead }, audit, this.clock.now().toISOString());
+    const record = chainAuditRecord(
+      cohort.cohortId,
+      { seq: cohort.auditSeq, hash: cohort.auditHead },
+      audit,
+      this.clock.now().toISOString(),
+    );
     try {
       await this.table.transact([
         {
@@ -240,8 +289,17 @@ export class DynamoCohortStore implements CohortStore {
     return item ? stripKeys<TaskRecord>(item) : undefined;
   }
 
-  async inbox(role: string, org: string, options: { limit: number; cursor?: string | undefined }): Promise<Page<TaskRecord>> {
-    const page = await this.table.query<Item>({ index: 'GSI1', pk: `INBOX#${role}#${org}`, limit: options.limit, cursor: options.cursor });
+  async inbox(
+    role: string,
+    org: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<TaskRecord>> {
+    const page = await this.table.query<Item>({
+      index: 'GSI1',
+      pk: `INBOX#${role}#${org}`,
+      limit: options.limit,
+      cursor: options.cursor,
+    });
     return { items: page.items.map((item) => stripKeys<TaskRecord>(item)), nextCursor: page.nextCursor };
   }
 
@@ -322,7 +380,19 @@ function taskItem(task: TaskRecord): Item {
   };
 }
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entityType', 'apprenticeCount', 'expiresAt'];
+const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'entityType',
+  'apprenticeCount',
+  'expiresAt',
+];
 
 function stripKeys<T>(item: Item): T {
   const copy: Item = { ...item };

@@ -1,7 +1,7 @@
 import type { Occupation } from '../../domain/occupations.ts';
 import type { Organisation } from '../../domain/organisation.ts';
-import type { Page, ReferenceData } from '../../domain/ports.ts';
 import type { Policy } from '../../domain/policy.ts';
+import type { Page, ReferenceData } from '../../domain/ports.ts';
 import type { Item, Table } from './table.ts';
 
 /** The register, the occupation catalogue and the policy records, kept by `bureau.admin`. */
@@ -21,8 +21,8 @@ export function organisationItem(organisation: Organisation & { bankAccountCiphe
     entityType: 'Organisation',
     ...organisation,
     version: 1,
-    gsi1pk: 'ORGS',
-    gsi1sk: `${organisation.kind}#${organisation.orgId}`,
+    gsi2pk: 'ORGS',
+    gsi2sk: `${organisation.kind}#${organisation.orgId}`,
   };
 }
 
@@ -32,8 +32,8 @@ export function occupationItem(occupation: Occupation): Item {
     entityType: 'Occupation',
     ...occupation,
     version: 1,
-    gsi1pk: 'OCCUPATIONS',
-    gsi1sk: occupation.code,
+    gsi3pk: 'OCCUPATIONS',
+    gsi3sk: occupation.code,
   };
 }
 
@@ -49,8 +49,16 @@ export class DynamoReferenceData implements ReferenceData {
     return item ? toOrganisation(item) : undefined;
   }
 
-  async listOrganisations(options: { limit: number; cursor?: string | undefined }): Promise<Page<Organisation>> {
-    const page = await this.table.query<Item>({ index: 'GSI1', pk: 'ORGS', limit: options.limit, cursor: options.cursor });
+  async listOrganisations(options: {
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<Page<Organisation>> {
+    const page = await this.table.query<Item>({
+      index: 'GSI2',
+      pk: 'ORGS',
+      limit: options.limit,
+      cursor: options.cursor,
+    });
     return { items: page.items.map(toOrganisation), nextCursor: page.nextCursor };
   }
 
@@ -60,7 +68,12 @@ export class DynamoReferenceData implements ReferenceData {
   }
 
   async listOccupations(options: { limit: number; cursor?: string | undefined }): Promise<Page<Occupation>> {
-    const page = await this.table.query<Item>({ index: 'GSI1', pk: 'OCCUPATIONS', limit: options.limit, cursor: options.cursor });
+    const page = await this.table.query<Item>({
+      index: 'GSI3',
+      pk: 'OCCUPATIONS',
+      limit: options.limit,
+      cursor: options.cursor,
+    });
     return { items: page.items.map(toOccupation), nextCursor: page.nextCursor };
   }
 
@@ -78,7 +91,8 @@ export class DynamoReferenceData implements ReferenceData {
 }
 
 function toOrganisation(item: Item): Organisation {
-  const { orgId, kind, name, districtCode, schoolType, bankName, bankAccountMasked } = item as unknown as Organisation;
+  const { orgId, kind, name, districtCode, schoolType, bankName, bankAccountMasked } =
+    item as unknown as Organisation;
   return { orgId, kind, name, districtCode, schoolType, bankName, bankAccountMasked };
 }
 

@@ -10,7 +10,8 @@
  * | audit trail of a case, in order           | pk = COHORT#<id> / CLAIM#<id>, sk begins_with AUDIT#  | table |
  * | cohorts of an enterprise, newest first    | gsi1pk = ENT#<uscc>, gsi1sk begins_with COHORT#       | GSI1  |
  * | open tasks in a role's inbox              | gsi1pk = INBOX#<role>#<org>, gsi1sk = <dueAt>#<taskId>| GSI1  |
- * | organisations / occupations register      | gsi1pk = ORGS / OCCUPATIONS                           | GSI1  |
+ * | organisation register                     | gsi2pk = ORGS, gsi2sk = <kind>#<orgId>                | GSI2  |
+ * | occupation catalogue                      | gsi3pk = OCCUPATIONS, gsi3sk = <code>                 | GSI3  |
  * | cohorts naming a school                   | gsi2pk = SCHOOL#<uscc>, gsi2sk begins_with COHORT#    | GSI2  |
  * | cohorts in a bureau's district            | gsi3pk = DISTRICT#<code>, gsi3sk begins_with COHORT#  | GSI3  |
  * | task by id (decision)                     | pk = TASK#<id>, sk = TASK                             | table |
@@ -20,13 +21,13 @@
  * | idempotency record                        | pk = IDEM#<sub>#<key>, sk = IDEM                      | table |
  * | organisation, policy, occupation, budget  | pk = ORG#<id> / POLICY / OCC#<code> / BUDGET#<d>#<y>  | table |
  *
- * GSI projections are KEYS_ONLY plus the summary attributes a list shows, so listing cohorts
- * never reads 200 apprentices' worth of item per row.
+ * GSI projections include only the attributes a list shows, so listing cohorts never reads
+ * 200 apprentices' worth of item per row.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
-export const SUMMARY_ATTRIBUTES = [
-  'entityType',
+/** What a list of cohorts shows; every index that lists cohorts projects these. */
+const COHORT_SUMMARY = [
   'cohortId',
   'status',
   'version',
@@ -41,31 +42,46 @@ export const SUMMARY_ATTRIBUTES = [
   'apprenticeCount',
   'createdAt',
   'updatedAt',
-  'taskId',
-  'workflow',
-  'stage',
-  'caseId',
-  'dueAt',
-  'role',
-  'org',
-  'name',
-  'kind',
-  'code',
-  'edition',
-  'digital',
-  'shortage',
 ] as const;
 
 export interface IndexDefinition {
   indexName: string;
   partitionKey: string;
   sortKey: string;
+  /** INCLUDE projection: at most 20 per index (CloudFormation's limit for global tables). */
+  nonKeyAttributes: readonly string[];
 }
 
 export const INDEXES: readonly IndexDefinition[] = [
-  { indexName: 'GSI1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  { indexName: 'GSI2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-  { indexName: 'GSI3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  {
+    // Cohorts of an enterprise, and inboxes of tasks.
+    indexName: 'GSI1',
+    partitionKey: 'gsi1pk',
+    sortKey: 'gsi1sk',
+    nonKeyAttributes: [...COHORT_SUMMARY, 'taskId', 'workflow', 'stage', 'caseId', 'dueAt', 'role'],
+  },
+  {
+    // Cohorts naming a school, and the organisation register.
+    indexName: 'GSI2',
+    partitionKey: 'gsi2pk',
+    sortKey: 'gsi2sk',
+    nonKeyAttributes: [
+      ...COHORT_SUMMARY,
+      'orgId',
+      'kind',
+      'name',
+      'schoolType',
+      'bankName',
+      'bankAccountMasked',
+    ],
+  },
+  {
+    // Cohorts of a district, and the occupation catalogue.
+    indexName: 'GSI3',
+    partitionKey: 'gsi3pk',
+    sortKey: 'gsi3sk',
+    nonKeyAttributes: [...COHORT_SUMMARY, 'code', 'name', 'edition', 'digital', 'shortage'],
+  },
 ];
 
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -80,7 +96,10 @@ export function createTableInput(tableName: string) {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: [...attributeNames].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    AttributeDefinitions: [...attributeNames].map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S' as const,
+    })),
     KeySchema: [
       { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const },
@@ -91,7 +110,7 @@ export function createTableInput(tableName: string) {
         { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...SUMMARY_ATTRIBUTES] },
+      Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] },
     })),
   };
 }

@@ -1,12 +1,12 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
   TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
-  BatchGetItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ValidationFailed } from '../../domain/errors.ts';
@@ -28,7 +28,8 @@ export class WriteConditionFailed extends Error {
   }
 }
 
-export const toAttributes = (value: Item) => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
+export const toAttributes = (value: Item) =>
+  marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 export const fromAttributes = (value: Record<string, AttributeValue>) => unmarshall(value) as Item;
 
 /** A write of a transaction, in the SDK's own shape but with plain JS values. */
@@ -52,13 +53,19 @@ export class Table {
 
   async get<T = Item>(key: Key): Promise<T | undefined> {
     const out = await this.client.send(
-      new GetItemCommand({ TableName: this.name, Key: toAttributes(key as unknown as Item), ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.name,
+        Key: toAttributes(key as unknown as Item),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? (fromAttributes(out.Item) as T) : undefined;
   }
 
   async batchGet<T = Item>(keys: Key[], projection?: string[]): Promise<T[]> {
-    const names = projection ? Object.fromEntries(projection.map((name, index) => [`#p${index}`, name])) : undefined;
+    const names = projection
+      ? Object.fromEntries(projection.map((name, index) => [`#p${index}`, name]))
+      : undefined;
     const found: T[] = [];
     for (let start = 0; start < keys.length; start += 100) {
       let request: Record<string, AttributeValue>[] | undefined = keys
@@ -135,10 +142,17 @@ export class Table {
     if (writes.length > 100) throw new Error(`A transaction holds at most 100 writes (got ${writes.length})`);
     const items: TransactWriteItem[] = writes.map((write) => this.toTransactItem(write));
     try {
-      await this.client.send(new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: token }));
+      await this.client.send(
+        new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: token }),
+      );
     } catch (error) {
-      if (error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException') {
-        const reasons = ((error as TransactionCanceledException).CancellationReasons ?? []).map((reason) => reason.Code);
+      if (
+        error instanceof TransactionCanceledException ||
+        (error as Error).name === 'TransactionCanceledException'
+      ) {
+        const reasons = ((error as TransactionCanceledException).CancellationReasons ?? []).map(
+          (reason) => reason.Code,
+        );
         const failed = reasons.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
         if (failed.length > 0) throw new WriteConditionFailed(failed, reasons);
       }
@@ -151,13 +165,21 @@ export class Table {
       TableName: this.name,
       ConditionExpression: write.condition,
       ExpressionAttributeNames: write.names && Object.keys(write.names).length > 0 ? write.names : undefined,
-      ExpressionAttributeValues: write.values && Object.keys(write.values).length > 0 ? toAttributes(write.values) : undefined,
+      ExpressionAttributeValues:
+        write.values && Object.keys(write.values).length > 0 ? toAttributes(write.values) : undefined,
     };
     if ('put' in write) return { Put: { ...common, Item: toAttributes(write.put) } };
     if ('update' in write) {
-      return { Update: { ...common, Key: toAttributes(write.update as unknown as Item), UpdateExpression: write.set } };
+      return {
+        Update: {
+          ...common,
+          Key: toAttributes(write.update as unknown as Item),
+          UpdateExpression: write.set,
+        },
+      };
     }
-    if ('delete' in write) return { Delete: { ...common, Key: toAttributes(write.delete as unknown as Item) } };
+    if ('delete' in write)
+      return { Delete: { ...common, Key: toAttributes(write.delete as unknown as Item) } };
     return {
       ConditionCheck: {
         ...common,

@@ -1,16 +1,21 @@
+import type {
+  AddApprenticesBody,
+  ApprenticeInput,
+  CreateCohortBody,
+  UpdateCohortBody,
+} from '../../schemas/cohort.ts';
 import type { AuditDraft } from '../audit.ts';
 import { GENESIS_HASH } from '../audit.ts';
-import { type ApprenticeRecord, type CohortRecord, EDITABLE, cohortView } from '../cohort.ts';
+import { type ApprenticeRecord, type CohortRecord, cohortView, EDITABLE } from '../cohort.ts';
 import { checkCohortRules } from '../cohort-rules.ts';
-import { Conflict, NotFound, ValidationFailed, type FieldError } from '../errors.ts';
-import { checkResidentId, maskIdNumber, maskPhone } from '../identifiers.ts';
+import { Conflict, type FieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
-import type { CohortDeps, DataKey, PersonLock } from '../ports.ts';
+import { checkResidentId, maskIdNumber, maskPhone } from '../identifiers.ts';
 import type { TargetLevel } from '../policy.ts';
+import type { CohortDeps, DataKey, PersonLock } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import { todayInChinaOf } from '../time.ts';
-import type { AddApprenticesBody, ApprenticeInput, CreateCohortBody, UpdateCohortBody } from '../../schemas/cohort.ts';
 import { districtOf, planMentorLoads, tally, visibleCohort } from './common.ts';
 
 type Deps = Pick<CohortDeps, 'store' | 'reference' | 'pii' | 'clock' | 'newId'>;
@@ -25,56 +30,70 @@ export interface RequestMeta {
  * policy in force, encrypt identities, claim each person and mentor capacity, and write the
  * cohort, its audit record and the idempotency record in one transaction.
  */
-export async function createCohort(deps: Deps, principal: Principal, body: CreateCohortBody, meta: RequestMeta): Promise<Reply> {
-  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
-    const now = deps.clock.now();
-    const districtCode = await districtOf(deps.reference, principal.orgId);
-    const { occupation } = await checkAgainstRegister(deps, body, now);
-    const cohortId = deps.newId();
-    const { key, wrapped } = await deps.pii.newDataKey();
-    const apprentices = await sealApprentices(deps, key, body.apprentices);
-    const cohort: CohortRecord = {
-      cohortId,
-      version: 1,
-      status: 'DRAFT',
-      enterpriseId: principal.orgId,
-      schoolId: body.schoolId,
-      districtCode,
-      occupationCode: occupation.code,
-      occupationName: occupation.name,
-      occupationEdition: occupation.edition,
-      shortage: occupation.shortage,
-      targetLevel: body.targetLevel,
-      startDate: body.startDate,
-      endDate: body.endDate,
-      trainingJustification: body.trainingJustification ?? undefined,
-      plannedHours: body.plannedHours,
-      agreements: body.agreements,
-      enterpriseMentors: body.enterpriseMentors,
-      schoolMentors: [],
-      apprentices,
-      wrappedDataKey: wrapped,
-      round: 0,
-      approvals: [],
-      createdAt: now.toISOString(),
-      createdBy: principal.sub,
-      updatedAt: now.toISOString(),
-      auditSeq: 0,
-      auditHead: GENESIS_HASH,
-    };
-    await checkRules(deps, cohort, body.apprentices, false);
-    const mentorLoads = await enterpriseMentorLoads(deps, undefined, cohort);
-    const reply = { status: 201, body: cohortView(cohort) };
-    await deps.store.save({
-      cohort,
-      expectedVersion: null,
-      audit: { action: 'cohort.created', actor: actorOf(principal), to: 'DRAFT', details: { apprentices: apprentices.length } },
-      idempotency: record(reply),
-      claimPersons: apprentices.map((apprentice, row): PersonLock => ({ idHash: apprentice.idHash, row })),
-      mentorLoads,
-    });
-    return reply;
-  });
+export async function createCohort(
+  deps: Deps,
+  principal: Principal,
+  body: CreateCohortBody,
+  meta: RequestMeta,
+): Promise<Reply> {
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      const now = deps.clock.now();
+      const districtCode = await districtOf(deps.reference, principal.orgId);
+      const { occupation } = await checkAgainstRegister(deps, body, now);
+      const cohortId = deps.newId();
+      const { key, wrapped } = await deps.pii.newDataKey();
+      const apprentices = await sealApprentices(deps, key, body.apprentices);
+      const cohort: CohortRecord = {
+        cohortId,
+        version: 1,
+        status: 'DRAFT',
+        enterpriseId: principal.orgId,
+        schoolId: body.schoolId,
+        districtCode,
+        occupationCode: occupation.code,
+        occupationName: occupation.name,
+        occupationEdition: occupation.edition,
+        shortage: occupation.shortage,
+        targetLevel: body.targetLevel,
+        startDate: body.startDate,
+        endDate: body.endDate,
+        trainingJustification: body.trainingJustification ?? undefined,
+        plannedHours: body.plannedHours,
+        agreements: body.agreements,
+        enterpriseMentors: body.enterpriseMentors,
+        schoolMentors: [],
+        apprentices,
+        wrappedDataKey: wrapped,
+        round: 0,
+        approvals: [],
+        createdAt: now.toISOString(),
+        createdBy: principal.sub,
+        updatedAt: now.toISOString(),
+        auditSeq: 0,
+        auditHead: GENESIS_HASH,
+      };
+      await checkRules(deps, cohort, body.apprentices, false);
+      const mentorLoads = await enterpriseMentorLoads(deps, undefined, cohort);
+      const reply = { status: 201, body: cohortView(cohort) };
+      await deps.store.save({
+        cohort,
+        expectedVersion: null,
+        audit: {
+          action: 'cohort.created',
+          actor: actorOf(principal),
+          to: 'DRAFT',
+          details: { apprentices: apprentices.length },
+        },
+        idempotency: record(reply),
+        claimPersons: apprentices.map((apprentice, row): PersonLock => ({ idHash: apprentice.idHash, row })),
+        mentorLoads,
+      });
+      return reply;
+    },
+  );
 }
 
 /** Edits the cohort's own fields while DRAFT or RETURNED, conditioned on the version the client read. */
@@ -85,50 +104,60 @@ export async function updateCohort(
   body: UpdateCohortBody,
   meta: RequestMeta,
 ): Promise<Reply> {
-  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
-    const current = await editableCohort(deps, principal, cohortId);
-    if (current.version !== body.version) {
-      throw new Conflict(`The cohort is at version ${current.version}, not ${body.version}; reload it`, {
-        status: current.status,
-        version: current.version,
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      const current = await editableCohort(deps, principal, cohortId);
+      if (current.version !== body.version) {
+        throw new Conflict(`The cohort is at version ${current.version}, not ${body.version}; reload it`, {
+          status: current.status,
+          version: current.version,
+        });
+      }
+      const { version: _version, apprentices: _apprentices, ...changes } = body;
+      const merged = {
+        schoolId: changes.schoolId ?? current.schoolId,
+        occupationCode: changes.occupationCode ?? current.occupationCode,
+        targetLevel: changes.targetLevel ?? current.targetLevel,
+        startDate: changes.startDate ?? current.startDate,
+        endDate: changes.endDate ?? current.endDate,
+        trainingJustification:
+          changes.trainingJustification === undefined
+            ? current.trainingJustification
+            : (changes.trainingJustification ?? undefined),
+        plannedHours: changes.plannedHours ?? current.plannedHours,
+        agreements: changes.agreements ?? current.agreements,
+        enterpriseMentors: changes.enterpriseMentors ?? current.enterpriseMentors,
+      };
+      const now = deps.clock.now();
+      const { occupation } = await checkAgainstRegister(deps, merged, now);
+      const cohort: CohortRecord = {
+        ...current,
+        ...merged,
+        occupationName: occupation.name,
+        occupationEdition: occupation.edition,
+        shortage: occupation.shortage,
+        version: current.version + 1,
+        updatedAt: now.toISOString(),
+      };
+      await checkRules(deps, cohort, undefined, false);
+      const mentorLoads = await enterpriseMentorLoads(deps, current, cohort);
+      const reply = { status: 200, body: cohortView(cohort) };
+      await deps.store.save({
+        cohort,
+        expectedVersion: current.version,
+        audit: {
+          action: 'cohort.edited',
+          actor: actorOf(principal),
+          details: { fields: Object.keys(changes).sort() },
+        },
+        idempotency: record(reply),
+        mentorLoads,
       });
-    }
-    const { version: _version, apprentices: _apprentices, ...changes } = body;
-    const merged = {
-      schoolId: changes.schoolId ?? current.schoolId,
-      occupationCode: changes.occupationCode ?? current.occupationCode,
-      targetLevel: changes.targetLevel ?? current.targetLevel,
-      startDate: changes.startDate ?? current.startDate,
-      endDate: changes.endDate ?? current.endDate,
-      trainingJustification:
-        changes.trainingJustification === undefined ? current.trainingJustification : (changes.trainingJustification ?? undefined),
-      plannedHours: changes.plannedHours ?? current.plannedHours,
-      agreements: changes.agreements ?? current.agreements,
-      enterpriseMentors: changes.enterpriseMentors ?? current.enterpriseMentors,
-    };
-    const now = deps.clock.now();
-    const { occupation } = await checkAgainstRegister(deps, merged, now);
-    const cohort: CohortRecord = {
-      ...current,
-      ...merged,
-      occupationName: occupation.name,
-      occupationEdition: occupation.edition,
-      shortage: occupation.shortage,
-      version: current.version + 1,
-      updatedAt: now.toISOString(),
-    };
-    await checkRules(deps, cohort, undefined, false);
-    const mentorLoads = await enterpriseMentorLoads(deps, current, cohort);
-    const reply = { status: 200, body: cohortView(cohort) };
-    await deps.store.save({
-      cohort,
-      expectedVersion: current.version,
-      audit: { action: 'cohort.edited', actor: actorOf(principal), details: { fields: Object.keys(changes).sort() } },
-      idempotency: record(reply),
-      mentorLoads,
-    });
-    return reply;
-  });
+      return reply;
+    },
+  );
 }
 
 /** Adds rows: all of them, or none if any row fails (per-row errors with their paths). */
@@ -139,34 +168,45 @@ export async function addApprentices(
   rows: AddApprenticesBody,
   meta: RequestMeta,
 ): Promise<Reply> {
-  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
-    const current = await editableCohort(deps, principal, cohortId);
-    const key = await deps.pii.openDataKey(current.wrappedDataKey);
-    const added = await sealApprentices(deps, key, rows);
-    const cohort: CohortRecord = {
-      ...current,
-      apprentices: [...current.apprentices, ...added],
-      version: current.version + 1,
-      updatedAt: deps.clock.now().toISOString(),
-    };
-    // Row numbers in errors are those of the request body, not of the whole cohort.
-    const offset = current.apprentices.length;
-    await checkRules(deps, cohort, undefined, false, (path) => rebaseRow(path, offset));
-    const mentorLoads = await enterpriseMentorLoads(deps, current, cohort, (path) => rebaseRow(path, offset));
-    const reply = { status: 201, body: cohortView(cohort) };
-    await deps.store.save({
-      cohort,
-      expectedVersion: current.version,
-      audit: { action: 'apprentices.added', actor: actorOf(principal), details: { added: added.length } },
-      idempotency: record(reply),
-      claimPersons: added.map((apprentice, row) => ({ idHash: apprentice.idHash, row })),
-      mentorLoads,
-    });
-    return reply;
-  });
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      const current = await editableCohort(deps, principal, cohortId);
+      const key = await deps.pii.openDataKey(current.wrappedDataKey);
+      const added = await sealApprentices(deps, key, rows);
+      const cohort: CohortRecord = {
+        ...current,
+        apprentices: [...current.apprentices, ...added],
+        version: current.version + 1,
+        updatedAt: deps.clock.now().toISOString(),
+      };
+      // Row numbers in errors are those of the request body, not of the whole cohort.
+      const offset = current.apprentices.length;
+      await checkRules(deps, cohort, undefined, false, (path) => rebaseRow(path, offset));
+      const mentorLoads = await enterpriseMentorLoads(deps, current, cohort, (path) =>
+        rebaseRow(path, offset),
+      );
+      const reply = { status: 201, body: cohortView(cohort) };
+      await deps.store.save({
+        cohort,
+        expectedVersion: current.version,
+        audit: { action: 'apprentices.added', actor: actorOf(principal), details: { added: added.length } },
+        idempotency: record(reply),
+        claimPersons: added.map((apprentice, row) => ({ idHash: apprentice.idHash, row })),
+        mentorLoads,
+      });
+      return reply;
+    },
+  );
 }
 
-export async function removeApprentice(deps: Omit<Deps, 'pii'>, principal: Principal, cohortId: string, apprenticeId: string): Promise<Reply> {
+export async function removeApprentice(
+  deps: Omit<Deps, 'pii'>,
+  principal: Principal,
+  cohortId: string,
+  apprenticeId: string,
+): Promise<Reply> {
   const current = await editableCohort(deps, principal, cohortId);
   if (!current.apprentices.some((apprentice) => apprentice.apprenticeId === apprenticeId)) {
     throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);
@@ -188,7 +228,11 @@ export async function removeApprentice(deps: Omit<Deps, 'pii'>, principal: Princ
   return { status: 200, body: cohortView(cohort) };
 }
 
-async function editableCohort(deps: Pick<Deps, 'store'>, principal: Principal, cohortId: string): Promise<CohortRecord> {
+async function editableCohort(
+  deps: Pick<Deps, 'store'>,
+  principal: Principal,
+  cohortId: string,
+): Promise<CohortRecord> {
   const cohort = await visibleCohort(deps.store, principal, cohortId);
   if (!EDITABLE.includes(cohort.status)) {
     throw new Conflict(`A cohort can be edited only while DRAFT or RETURNED; it is ${cohort.status}`, {
@@ -209,7 +253,8 @@ async function checkAgainstRegister(
     deps.reference.organisation(body.schoolId),
     deps.reference.occupation(body.occupationCode),
   ]);
-  if (!school || school.kind !== 'school') errors.push({ path: 'schoolId', message: 'no school with this code in the register' });
+  if (!school || school.kind !== 'school')
+    errors.push({ path: 'schoolId', message: 'no school with this code in the register' });
   if (!occupation) errors.push({ path: 'occupationCode', message: 'unknown occupation code' });
   if (errors.length > 0 || !occupation) throw new ValidationFailed(errors);
   return { school, occupation };
@@ -245,7 +290,8 @@ export async function checkRules(
     },
     { policy, occupation, today, forSubmission },
   );
-  if (errors.length > 0) throw new ValidationFailed(errors.map((error) => ({ ...error, path: rebase(error.path) })));
+  if (errors.length > 0)
+    throw new ValidationFailed(errors.map((error) => ({ ...error, path: rebase(error.path) })));
 }
 
 function rebaseRow(path: string, offset: number): string {
@@ -255,7 +301,11 @@ function rebaseRow(path: string, offset: number): string {
   return row >= 0 ? `apprentices.${row}${match[2]}` : path;
 }
 
-async function sealApprentices(deps: Pick<Deps, 'pii' | 'newId'>, key: DataKey, rows: ApprenticeInput[]): Promise<ApprenticeRecord[]> {
+async function sealApprentices(
+  deps: Pick<Deps, 'pii' | 'newId'>,
+  key: DataKey,
+  rows: ApprenticeInput[],
+): Promise<ApprenticeRecord[]> {
   return Promise.all(
     rows.map(async (row) => {
       const identity = checkResidentId(row.idNumber);
@@ -302,7 +352,9 @@ async function enterpriseMentorLoads(
     deps.store,
     after.cohortId,
     [...mentorIds].map((mentorId) => {
-      const index = after.enterpriseMentors.findIndex((mentor) => `ENT#${after.enterpriseId}#${mentor.employeeNo}` === mentorId);
+      const index = after.enterpriseMentors.findIndex(
+        (mentor) => `ENT#${after.enterpriseId}#${mentor.employeeNo}` === mentorId,
+      );
       return {
         mentorId,
         before: beforeCounts.get(mentorId) ?? 0,

@@ -1,14 +1,22 @@
-import { type CohortRecord, NEXT_AFTER_APPROVAL, type ReviewStage, STAGE_ROLE, WITHDRAWABLE, cohortView, isReviewStage } from '../cohort.ts';
-import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldError } from '../errors.ts';
+import type { DecisionBody } from '../../schemas/cohort.ts';
+import {
+  type CohortRecord,
+  cohortView,
+  isReviewStage,
+  NEXT_AFTER_APPROVAL,
+  type ReviewStage,
+  STAGE_ROLE,
+  WITHDRAWABLE,
+} from '../cohort.ts';
 import { cohortEntitlementFen } from '../entitlement.ts';
-import type { TargetLevel } from '../policy.ts';
+import { Conflict, type FieldError, Forbidden, NotFound, ValidationFailed } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
+import type { TargetLevel } from '../policy.ts';
 import { CallbackNotAccepted, type CohortDeps } from '../ports.ts';
 import { actorOf, orgKindOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import type { DecisionOutcome, TaskRecord } from '../task.ts';
 import { todayInChinaOf } from '../time.ts';
-import type { DecisionBody } from '../../schemas/cohort.ts';
 import { checkRules, type RequestMeta } from './cohort-drafts.ts';
 import { planMentorLoads, tally, visibleCohort } from './common.ts';
 
@@ -106,7 +114,10 @@ export async function withdrawCohort(
     async (record) => {
       const current = await visibleCohort(deps.store, principal, cohortId);
       if (!WITHDRAWABLE.includes(current.status)) {
-        throw new Conflict(`A ${current.status} cohort cannot be withdrawn`, { status: current.status, version: current.version });
+        throw new Conflict(`A ${current.status} cohort cannot be withdrawn`, {
+          status: current.status,
+          version: current.version,
+        });
       }
       const now = deps.clock.now().toISOString();
       const open = current.openTask ? await deps.store.task(current.openTask.taskId) : undefined;
@@ -122,11 +133,23 @@ export async function withdrawCohort(
       await deps.store.save({
         cohort,
         expectedVersion: current.version,
-        audit: { action: 'cohort.withdrawn', actor: actorOf(principal), from: current.status, to: 'WITHDRAWN', reason },
+        audit: {
+          action: 'cohort.withdrawn',
+          actor: actorOf(principal),
+          from: current.status,
+          to: 'WITHDRAWN',
+          reason,
+        },
         idempotency: record(reply),
         task: task
           ? {
-              record: { ...task, status: 'DECIDED', decidedBy: principal.sub, decidedAt: now, callbackPending: true },
+              record: {
+                ...task,
+                status: 'DECIDED',
+                decidedBy: principal.sub,
+                decidedAt: now,
+                callbackPending: true,
+              },
               expectedStatus: 'OPEN',
             }
           : undefined,
@@ -184,17 +207,30 @@ export async function decideTask(
       const now = deps.clock.now();
       const at = now.toISOString();
       const stage = task.stage;
-      let cohort: CohortRecord = { ...current, openTask: undefined, version: current.version + 1, updatedAt: at };
+      let cohort: CohortRecord = {
+        ...current,
+        openTask: undefined,
+        version: current.version + 1,
+        updatedAt: at,
+      };
       let mentorLoads: Awaited<ReturnType<typeof planMentorLoads>> | undefined;
       const details: Record<string, unknown> = { taskId, round: task.round };
       if (body.decision === 'approve') {
         if (stage !== 'SCHOOL_REVIEW' && (body.schoolMentors || body.enrolment)) {
-          throw new ValidationFailed([{ path: 'enrolment', message: 'enrolment is given only at the school stage' }]);
+          throw new ValidationFailed([
+            { path: 'enrolment', message: 'enrolment is given only at the school stage' },
+          ]);
         }
         if (body.approvedAmountFen !== undefined) {
-          throw new ValidationFailed([{ path: 'approvedAmountFen', message: 'applies to claims, not to cohort filing' }]);
+          throw new ValidationFailed([
+            { path: 'approvedAmountFen', message: 'applies to claims, not to cohort filing' },
+          ]);
         }
-        cohort = { ...cohort, status: NEXT_AFTER_APPROVAL[stage], approvals: [...cohort.approvals, { stage, by: principal.sub, at }] };
+        cohort = {
+          ...cohort,
+          status: NEXT_AFTER_APPROVAL[stage],
+          approvals: [...cohort.approvals, { stage, by: principal.sub, at }],
+        };
         if (stage === 'SCHOOL_REVIEW') {
           const enrolled = enrol(cohort, body);
           cohort = enrolled.cohort;
@@ -253,7 +289,8 @@ function enrol(cohort: CohortRecord, body: DecisionBody): { cohort: CohortRecord
   const errors: FieldError[] = [];
   const mentors = body.schoolMentors ?? [];
   const rows = body.enrolment ?? [];
-  if (mentors.length === 0) errors.push({ path: 'schoolMentors', message: 'the school names its mentors when it approves' });
+  if (mentors.length === 0)
+    errors.push({ path: 'schoolMentors', message: 'the school names its mentors when it approves' });
   const byId = new Map(rows.map((row, index) => [row.apprenticeId, { row, index }]));
   rows.forEach((row, index) => {
     if (!cohort.apprentices.some((apprentice) => apprentice.apprenticeId === row.apprenticeId)) {
@@ -264,10 +301,17 @@ function enrol(cohort: CohortRecord, body: DecisionBody): { cohort: CohortRecord
     if (apprentice.status !== 'enrolled') return apprentice;
     const entry = byId.get(apprentice.apprenticeId);
     if (!entry) {
-      errors.push({ path: 'enrolment', message: `apprentice ${index + 1} (${apprentice.apprenticeId}) has no student number and school mentor` });
+      errors.push({
+        path: 'enrolment',
+        message: `apprentice ${index + 1} (${apprentice.apprenticeId}) has no student number and school mentor`,
+      });
       return apprentice;
     }
-    return { ...apprentice, studentNumber: entry.row.studentNumber, schoolMentorKey: entry.row.schoolMentorKey };
+    return {
+      ...apprentice,
+      studentNumber: entry.row.studentNumber,
+      schoolMentorKey: entry.row.schoolMentorKey,
+    };
   });
   if (errors.length > 0) throw new ValidationFailed(errors);
   return { cohort: { ...cohort, schoolMentors: mentors, apprentices }, count: rows.length };
@@ -294,25 +338,41 @@ async function schoolMentorLoads(
       mentorId,
       before: beforeCounts.get(mentorId) ?? 0,
       after: afterCounts.get(mentorId) ?? 0,
-      path: `schoolMentors.${Math.max(0, after.schoolMentors.findIndex((mentor) => `SCHOOL#${after.schoolId}#${mentor.teacherNo}` === mentorId))}`,
+      path: `schoolMentors.${Math.max(
+        0,
+        after.schoolMentors.findIndex(
+          (mentor) => `SCHOOL#${after.schoolId}#${mentor.teacherNo}` === mentorId,
+        ),
+      )}`,
     })),
     policy.mentorMaxApprentices,
   );
 }
 
 /** FILED: the entitlement is computed with the policy in force and stored with its version. */
-async function file(deps: Pick<CohortDeps, 'reference' | 'clock'>, cohort: CohortRecord, at: string): Promise<CohortRecord> {
+async function file(
+  deps: Pick<CohortDeps, 'reference' | 'clock'>,
+  cohort: CohortRecord,
+  at: string,
+): Promise<CohortRecord> {
   const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
   const enrolled = cohort.apprentices.filter((apprentice) => apprentice.status === 'enrolled').length;
   const entitlement = cohortEntitlementFen(
     policy,
-    { targetLevel: cohort.targetLevel as TargetLevel, startDate: cohort.startDate, endDate: cohort.endDate, apprenticeCount: enrolled },
+    {
+      targetLevel: cohort.targetLevel as TargetLevel,
+      startDate: cohort.startDate,
+      endDate: cohort.endDate,
+      apprenticeCount: enrolled,
+    },
     { shortage: cohort.shortage },
   );
   return {
     ...cohort,
     apprentices: cohort.apprentices.map((apprentice) =>
-      apprentice.status === 'enrolled' ? { ...apprentice, entitlementFen: entitlement.perApprenticeFen } : apprentice,
+      apprentice.status === 'enrolled'
+        ? { ...apprentice, entitlementFen: entitlement.perApprenticeFen }
+        : apprentice,
     ),
     entitlementFen: entitlement.totalFen,
     entitlement,
@@ -335,7 +395,8 @@ export async function openReviewTask(
     // The cohort moved on (withdrawn) before the review opened: end this stage as withdrawn.
     throw new CaseWithdrawn(`Cohort ${input.cohortId} is no longer at ${input.stage}`);
   }
-  const existing = current.openTask?.stage === input.stage ? await deps.store.task(current.openTask.taskId) : undefined;
+  const existing =
+    current.openTask?.stage === input.stage ? await deps.store.task(current.openTask.taskId) : undefined;
   const now = deps.clock.now();
   const role = STAGE_ROLE[input.stage];
   const org = orgFor(current, role);
@@ -355,9 +416,18 @@ export async function openReviewTask(
         dueAt: new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString(),
       };
   await deps.store.save({
-    cohort: { ...current, openTask: { taskId: task.taskId, stage: input.stage }, version: current.version + 1 },
+    cohort: {
+      ...current,
+      openTask: { taskId: task.taskId, stage: input.stage },
+      version: current.version + 1,
+    },
     expectedVersion: current.version,
-    audit: { action: 'review.opened', actor: SYSTEM, to: input.stage, details: { taskId: task.taskId, dueAt: task.dueAt } },
+    audit: {
+      action: 'review.opened',
+      actor: SYSTEM,
+      to: input.stage,
+      details: { taskId: task.taskId, dueAt: task.dueAt },
+    },
     task: { record: task, expectedStatus: existing ? 'OPEN' : null },
   });
   return { taskId: task.taskId };
@@ -369,7 +439,11 @@ export class CaseWithdrawn extends Error {
 
 function orgFor(cohort: CohortRecord, role: string): string {
   const kind = role.split('.')[0];
-  return kind === 'enterprise' ? cohort.enterpriseId : kind === 'school' ? cohort.schoolId : cohort.districtCode;
+  return kind === 'enterprise'
+    ? cohort.enterpriseId
+    : kind === 'school'
+      ? cohort.schoolId
+      : cohort.districtCode;
 }
 
 /**
@@ -398,10 +472,21 @@ export async function checkExpiredReview(
   const at = deps.clock.now().toISOString();
   const reason = `expired at ${input.stage}`;
   await deps.store.save({
-    cohort: { ...current, status: 'RETURNED', returnReason: reason, approvals: [], openTask: undefined, version: current.version + 1, updatedAt: at },
+    cohort: {
+      ...current,
+      status: 'RETURNED',
+      returnReason: reason,
+      approvals: [],
+      openTask: undefined,
+      version: current.version + 1,
+      updatedAt: at,
+    },
     expectedVersion: current.version,
     audit: { action: 'review.expired', actor: SYSTEM, from: input.stage, to: 'RETURNED', reason },
-    task: task && task.status === 'OPEN' ? { record: { ...task, status: 'EXPIRED' }, expectedStatus: 'OPEN' } : undefined,
+    task:
+      task && task.status === 'OPEN'
+        ? { record: { ...task, status: 'EXPIRED' }, expectedStatus: 'OPEN' }
+        : undefined,
   });
   return { outcome: 'expired' };
 }

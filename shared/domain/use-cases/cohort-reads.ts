@@ -18,7 +18,10 @@ export async function listCohorts(
   principal: Principal,
   query: { status?: CohortStatus | undefined; limit: number; cursor?: string | undefined },
 ) {
-  const page = await deps.store.listForParty({ kind: orgKindOf(principal.role), orgId: principal.orgId }, query);
+  const page = await deps.store.listForParty(
+    { kind: orgKindOf(principal.role), orgId: principal.orgId },
+    query,
+  );
   return {
     items: page.items.map((item) => ({
       cohortId: item.cohortId,
@@ -41,14 +44,23 @@ export async function listCohorts(
 }
 
 /** Every party of a case can read its history. */
-export async function cohortHistory(deps: Reads, principal: Principal, cohortId: string, query: { limit: number; cursor?: string | undefined }) {
+export async function cohortHistory(
+  deps: Reads,
+  principal: Principal,
+  cohortId: string,
+  query: { limit: number; cursor?: string | undefined },
+) {
   await visibleCohort(deps.store, principal, cohortId);
   const page = await deps.store.history(cohortId, query);
   return { items: page.items, nextCursor: page.nextCursor };
 }
 
 /** The caller's inbox: open decisions waiting for its role and organisation, soonest due first. */
-export async function listTasks(deps: Reads, principal: Principal, query: { limit: number; cursor?: string | undefined }) {
+export async function listTasks(
+  deps: Reads,
+  principal: Principal,
+  query: { limit: number; cursor?: string | undefined },
+) {
   const page = await deps.store.inbox(principal.role, principal.orgId, query);
   return { items: page.items.map(taskView), nextCursor: page.nextCursor };
 }
@@ -64,7 +76,8 @@ export async function revealIdentity(
   apprenticeId: string,
   reason: string,
 ) {
-  if (principal.role !== 'bureau.reviewer') throw new Forbidden('Only a bureau reviewer may read a full ID number');
+  if (principal.role !== 'bureau.reviewer')
+    throw new Forbidden('Only a bureau reviewer may read a full ID number');
   const cohort = await visibleCohort(deps.store, principal, cohortId);
   const apprentice = cohort.apprentices.find((candidate) => candidate.apprenticeId === apprenticeId);
   if (!apprentice) throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);

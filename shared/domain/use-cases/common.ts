@@ -1,16 +1,23 @@
-import { type CohortRecord, canSee } from '../cohort.ts';
-import { NotFound, ValidationFailed, type FieldError } from '../errors.ts';
+import { type CohortRecord, canSee, TERMINAL } from '../cohort.ts';
+import { type FieldError, NotFound, ValidationFailed } from '../errors.ts';
 import type { CohortStore, MentorLoadWrite, ReferenceData } from '../ports.ts';
-import { type Principal, orgKindOf } from '../principal.ts';
-import { TERMINAL } from '../cohort.ts';
+import { orgKindOf, type Principal } from '../principal.ts';
 
 /**
  * The cohort if the caller may see it, else 404 (not 403: existence must not leak). Schools and
  * bureaus see a cohort once it has been submitted; drafts are the enterprise's own.
  */
-export async function visibleCohort(store: CohortStore, principal: Principal, cohortId: string): Promise<CohortRecord> {
+export async function visibleCohort(
+  store: CohortStore,
+  principal: Principal,
+  cohortId: string,
+): Promise<CohortRecord> {
   const cohort = await store.get(cohortId);
-  if (!cohort || !canSee(principal, cohort) || (orgKindOf(principal.role) !== 'enterprise' && cohort.round === 0)) {
+  if (
+    !cohort ||
+    !canSee(principal, cohort) ||
+    (orgKindOf(principal.role) !== 'enterprise' && cohort.round === 0)
+  ) {
     throw new NotFound(`No cohort ${cohortId}`);
   }
   return cohort;
@@ -19,7 +26,9 @@ export async function visibleCohort(store: CohortStore, principal: Principal, co
 export async function districtOf(reference: ReferenceData, enterpriseId: string): Promise<string> {
   const enterprise = await reference.organisation(enterpriseId);
   if (!enterprise || enterprise.kind !== 'enterprise') {
-    throw new ValidationFailed([{ path: '', message: 'your enterprise is not in the register; ask the bureau to register it' }]);
+    throw new ValidationFailed([
+      { path: '', message: 'your enterprise is not in the register; ask the bureau to register it' },
+    ]);
   }
   return enterprise.districtCode;
 }
@@ -36,8 +45,12 @@ export async function planMentorLoads(
 ): Promise<MentorLoadWrite[]> {
   const changed = counts.filter((count) => count.before !== count.after);
   if (changed.length === 0) return [];
-  const loads = new Map((await store.mentorLoads(changed.map((count) => count.mentorId))).map((load) => [load.mentorId, load]));
-  const others = [...new Set([...loads.values()].flatMap((load) => Object.keys(load.cohorts)))].filter((id) => id !== cohortId);
+  const loads = new Map(
+    (await store.mentorLoads(changed.map((count) => count.mentorId))).map((load) => [load.mentorId, load]),
+  );
+  const others = [...new Set([...loads.values()].flatMap((load) => Object.keys(load.cohorts)))].filter(
+    (id) => id !== cohortId,
+  );
   const statuses = await store.statuses(others);
   const errors: FieldError[] = [];
   const writes: MentorLoadWrite[] = [];
