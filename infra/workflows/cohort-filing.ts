@@ -60,11 +60,9 @@ const STEP_RETRY: sfn.RetryProps = {
 export function cohortFilingDefinition(scope: Construct, fns: CohortFilingFunctions): sfn.IChainable {
   const publishOutcome = new tasks.LambdaInvoke(scope, 'PublishFilingOutcome', {
     lambdaFunction: fns.publishFilingOutcome,
-    payload: sfn.TaskInput.fromObject({
-      'cohortId.$': '$.cohortId',
-      'round.$': '$.round',
-      'decision.$': '$.decision',
-    }),
+    // Only the case: however the round ended (approval, return, expiry, withdrawal — where
+    // `$.decision` may not exist), the step reads the outcome from the cohort itself.
+    payload: sfn.TaskInput.fromObject({ 'cohortId.$': '$.cohortId', 'round.$': '$.round' }),
     payloadResponseOnly: true,
     resultPath: sfn.JsonPath.DISCARD,
     retryOnServiceExceptions: false,

@@ -1,4 +1,6 @@
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionName } from '../../shared/domain/use-cases/cohort-filing.ts';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
 import { makeEnrolment } from '../../scripts/lib/roster.ts';
@@ -320,8 +322,27 @@ describe('return, edit, resubmit', () => {
     expect(
       (await api.as('ent-a-signatory').get('/tasks')).body.items.map((t: any) => t.caseId),
     ).not.toContain(second.cohortId);
+    // Both executions ended cleanly, through PublishFilingOutcome, and said so on the bus.
+    const sfn = new SFNClient({
+      endpoint: runtime.stepFunctionsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    for (const [id, event] of [
+      [cohortId, 'CohortFilingRejected'],
+      [second.cohortId, 'CohortFilingWithdrawn'],
+    ] as const) {
+      const execution = await sfn.send(
+        new DescribeExecutionCommand({ executionArn: `${EXECUTION_PREFIX}${executionName(id, 1)}` }),
+      );
+      expect(execution.status, id).toBe('SUCCEEDED');
+      const events = (await (await fetch(`${runtime.url}/dev/events`)).json()) as { items: any[] };
+      expect(events.items.find((item) => item.detail.cohortId === id)?.detailType).toBe(event);
+    }
   });
 });
+
+const EXECUTION_PREFIX = 'arn:aws:states:us-east-1:000000000000:execution:cohort-filing:';
 
 describe('large cohorts', () => {
   it('stores a cohort of 200 apprentices whole and files it', async () => {

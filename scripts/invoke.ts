@@ -1,0 +1,54 @@
+import '../infra/local/polyfills.ts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FUNCTIONS, functionByName } from '../infra/function-map.ts';
+import { localStateMachineArn } from '../infra/workflows/render.ts';
+
+/**
+ * `npm run invoke -- <function> <event.json> [--user <demo user>]`: runs one handler in this
+ * process with a sample event (events/), against the stand-ins of a running `npm start`
+ * (PORT, default 3000) — the same handler module Lambda runs. With --user, the event's JWT claims
+ * are those of that demo user (as API Gateway's authorizer would pass them).
+ */
+const [name, eventFile, ...rest] = process.argv.slice(2);
+if (!name || !eventFile) {
+  process.stderr.write(`usage: npm run invoke -- <function> <event.json> [--user <demo user>]\nfunctions: ${FUNCTIONS.map((f) => f.name).join(', ')}\n`);
+  process.exit(2);
+}
+const user = rest[0] === '--user' ? rest[1] : undefined;
+const port = Number(process.env.PORT ?? 3000);
+const base = `http://127.0.0.1:${port}`;
+
+const health = await fetch(`${base}/health`).catch(() => undefined);
+if (!health?.ok) {
+  process.stderr.write(`No ApprenticeFlow at ${base}: start it with \`npm start\` first\n`);
+  process.exit(1);
+}
+const { endpoints } = (await health.json()) as { endpoints: { dynamodb: string; stepfunctions: string } };
+Object.assign(process.env, {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+  AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: base,
+  TABLE_NAME: process.env.TABLE_NAME ?? 'apprenticeflow',
+  PII_KEY_FILE: resolve(process.env.DATA_DIR ?? '.data', 'pii-key.json'),
+  COHORT_FILING_STATE_MACHINE_ARN: localStateMachineArn('cohort-filing'),
+  EVENT_BUS_NAME: 'apprenticeflow-domain-events',
+});
+
+const event = JSON.parse(readFileSync(eventFile, 'utf8')) as Record<string, any>;
+if (user) {
+  const response = await fetch(`${base}/dev/token`, { method: 'POST', body: JSON.stringify({ user }) });
+  const { username, role, orgId } = (await response.json()) as { username: string; role: string; orgId: string };
+  event.requestContext ??= {};
+  event.requestContext.authorizer = {
+    jwt: { claims: { sub: `u-${username}`, 'cognito:username': username, 'cognito:groups': `[${role}]`, 'custom:org': orgId }, scopes: null },
+  };
+}
+const spec = functionByName(name);
+const module = (await import(pathToFileURL(resolve(spec.entry)).href)) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+const result = await module.handler(event, { functionName: name, awsRequestId: 'invoke', getRemainingTimeInMillis: () => 30_000 });
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
