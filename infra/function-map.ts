@@ -18,7 +18,7 @@ export interface FunctionAccess {
   events?: boolean;
 }
 
-export type WorkflowName = 'cohort-filing';
+export type WorkflowName = 'cohort-filing' | 'subsidy-claim';
 
 export interface FunctionSpec {
   /** Stable name; also the function-name part of the local Lambda ARN. */
@@ -125,14 +125,64 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     name: 'decide-task',
     entry: 'functions/api/decide-task.ts',
     route: 'POST /tasks/{taskId}/decision',
-    access: { table: 'readwrite', callbackWorkflows: ['cohort-filing'] },
+    access: { table: 'readwrite', callbackWorkflows: ['cohort-filing', 'subsidy-claim'] },
   },
+  // The apprenticeship after filing (domain.md, "Changes while FILED").
+  {
+    name: 'withdraw-apprentice',
+    entry: 'functions/api/withdraw-apprentice.ts',
+    route: 'POST /cohorts/{cohortId}/apprentices/{apprenticeId}/withdrawal',
+    access: write,
+  },
+  {
+    name: 'record-outcome',
+    entry: 'functions/api/record-outcome.ts',
+    route: 'POST /cohorts/{cohortId}/apprentices/{apprenticeId}/outcome',
+    access: write,
+  },
+  {
+    name: 'replace-mentor',
+    entry: 'functions/api/replace-mentor.ts',
+    route: 'PUT /cohorts/{cohortId}/apprentices/{apprenticeId}/mentors',
+    access: write,
+  },
+  // Training-fund claims.
+  { name: 'create-claim', entry: 'functions/api/create-claim.ts', route: 'POST /claims', access: write },
+  { name: 'list-claims', entry: 'functions/api/list-claims.ts', route: 'GET /claims', access: read },
+  { name: 'get-claim', entry: 'functions/api/get-claim.ts', route: 'GET /claims/{claimId}', access: read },
+  { name: 'update-claim', entry: 'functions/api/update-claim.ts', route: 'PATCH /claims/{claimId}', access: write },
+  {
+    name: 'submit-claim',
+    entry: 'functions/api/submit-claim.ts',
+    route: 'POST /claims/{claimId}/submit',
+    access: { table: 'readwrite', startWorkflows: ['subsidy-claim'] },
+  },
+  { name: 'claim-history', entry: 'functions/api/claim-history.ts', route: 'GET /claims/{claimId}/history', access: read },
+  {
+    name: 'lodge-objection',
+    entry: 'functions/api/lodge-objection.ts',
+    route: 'POST /claims/{claimId}/objection',
+    access: { table: 'readwrite', callbackWorkflows: ['subsidy-claim'] },
+  },
+  // Reference data kept by bureau.admin, and reports.
+  { name: 'put-policy', entry: 'functions/api/put-policy.ts', route: 'PUT /policy', access: write },
+  { name: 'get-budget', entry: 'functions/api/get-budget.ts', route: 'GET /budgets/{districtCode}/{year}', access: read },
+  { name: 'put-budget', entry: 'functions/api/put-budget.ts', route: 'PUT /budgets/{districtCode}/{year}', access: write },
+  { name: 'subsidy-report', entry: 'functions/api/subsidy-report.ts', route: 'GET /reports/subsidies', access: read },
   // Workflow steps (invoked by Step Functions, never by HTTP).
   { name: 'open-review-task', entry: 'functions/steps/open-review-task.ts', access: write },
   { name: 'check-expired-review', entry: 'functions/steps/check-expired-review.ts', access: write },
   {
     name: 'publish-filing-outcome',
     entry: 'functions/steps/publish-filing-outcome.ts',
+    access: { table: 'read', events: true },
+  },
+  { name: 'open-claim-task', entry: 'functions/steps/open-claim-task.ts', access: write },
+  { name: 'check-claim-task-expiry', entry: 'functions/steps/check-claim-task-expiry.ts', access: write },
+  { name: 'plan-public-notice', entry: 'functions/steps/plan-public-notice.ts', access: write },
+  {
+    name: 'publish-claim-outcome',
+    entry: 'functions/steps/publish-claim-outcome.ts',
     access: { table: 'read', events: true },
   },
 ];

@@ -36,6 +36,7 @@ Object.assign(process.env, {
   TABLE_NAME: process.env.TABLE_NAME ?? 'apprenticeflow',
   PII_KEY_FILE: resolve(process.env.DATA_DIR ?? '.data', 'pii-key.json'),
   COHORT_FILING_STATE_MACHINE_ARN: localStateMachineArn('cohort-filing'),
+  SUBSIDY_CLAIM_STATE_MACHINE_ARN: localStateMachineArn('subsidy-claim'),
   EVENT_BUS_NAME: 'apprenticeflow-domain-events',
 });
 

@@ -30,6 +30,21 @@ export function stateMachineArnVariable(workflow: WorkflowName): string {
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/** How every function is bundled; the bundle-size budget test and `npm run bench` build with these too. */
+export const BUNDLING = {
+  format: nodejs.OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: false,
+  // The SDK is bundled rather than taken from the runtime: only the clients a function uses,
+  // and a bundled SDK loads about twice as fast (see architecture.md, "Known facts").
+  bundleAwsSDK: true,
+  forceDockerBundling: false,
+  logLevel: nodejs.LogLevel.WARNING,
+} satisfies nodejs.BundlingOptions;
+
 export interface FunctionsProps {
   table: dynamodb.ITableV2;
   piiKey: kms.IKey;
@@ -107,19 +122,7 @@ export class Functions extends Construct {
         ...(spec.access.piiKey && { [ENVIRONMENT.piiKeyId]: props.piiKey.keyArn }),
         ...(spec.access.events && { [ENVIRONMENT.eventBusName]: props.eventBus.eventBusName }),
       },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: false,
-        // The SDK is bundled rather than taken from the runtime: only the clients a function uses,
-        // and a bundled SDK loads about twice as fast (see architecture.md, "Known facts").
-        bundleAwsSDK: true,
-        forceDockerBundling: false,
-        logLevel: nodejs.LogLevel.WARNING,
-      },
+      bundling: BUNDLING,
     });
   }
 

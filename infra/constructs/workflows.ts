@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowName } from '../function-map.ts';
 import { cohortFilingDefinition } from '../workflows/cohort-filing.ts';
+import { subsidyClaimDefinition } from '../workflows/subsidy-claim.ts';
 
 export interface WorkflowsProps {
   /** The function of a function-map entry by name (the steps the definitions invoke). */
@@ -31,8 +32,16 @@ export class Workflows extends Construct {
       publishFilingOutcome: props.fn('publish-filing-outcome'),
     });
 
+    const subsidyClaim = subsidyClaimDefinition(new Construct(this, 'SubsidyClaimStates'), {
+      openClaimTask: props.fn('open-claim-task'),
+      checkClaimTaskExpiry: props.fn('check-claim-task-expiry'),
+      planPublicNotice: props.fn('plan-public-notice'),
+      publishClaimOutcome: props.fn('publish-claim-outcome'),
+    });
+
     this.stateMachines = {
       'cohort-filing': this.stateMachine('CohortFiling', 'cohort-filing', cohortFiling),
+      'subsidy-claim': this.stateMachine('SubsidyClaim', 'subsidy-claim', subsidyClaim),
     };
   }
 

@@ -92,6 +92,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     TABLE_NAME: tableName,
     PII_KEY_FILE: join(dataDir, 'pii-key.json'),
     COHORT_FILING_STATE_MACHINE_ARN: localStateMachineArn('cohort-filing'),
+    SUBSIDY_CLAIM_STATE_MACHINE_ARN: localStateMachineArn('subsidy-claim'),
     EVENT_BUS_NAME: 'apprenticeflow-domain-events',
   });
 
@@ -126,6 +127,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         name: 'cohort-filing',
         arn: localStateMachineArn('cohort-filing'),
         definition: renderWorkflowAsl('cohort-filing'),
+      },
+      {
+        name: 'subsidy-claim',
+        arn: localStateMachineArn('subsidy-claim'),
+        definition: renderWorkflowAsl('subsidy-claim'),
       },
     ],
     invokeFunction: async (functionName, payload) => {

@@ -49,6 +49,7 @@ export async function seedDemoData(table: Table, keyFile: string): Promise<{ wri
         budgetFen: DEMO_BUDGET_FEN,
         reservedFen: 0,
         paidFen: 0,
+        availableFen: DEMO_BUDGET_FEN,
         version: 1,
       });
     }

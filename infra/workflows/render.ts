@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { WorkflowName } from '../function-map.ts';
 import { cohortFilingDefinition } from './cohort-filing.ts';
+import { subsidyClaimDefinition } from './subsidy-claim.ts';
 
 /** Region and account of the ARNs in locally rendered definitions; the local engine maps them to handlers. */
 export const LOCAL_REGION = 'us-east-1';
@@ -30,6 +31,14 @@ export function renderWorkflowAsl(workflow: WorkflowName): Record<string, unknow
         openReviewTask: fn('open-review-task'),
         checkExpiredReview: fn('check-expired-review'),
         publishFilingOutcome: fn('publish-filing-outcome'),
+      });
+      break;
+    case 'subsidy-claim':
+      chain = subsidyClaimDefinition(stack, {
+        openClaimTask: fn('open-claim-task'),
+        checkClaimTaskExpiry: fn('check-claim-task-expiry'),
+        planPublicNotice: fn('plan-public-notice'),
+        publishClaimOutcome: fn('publish-claim-outcome'),
       });
       break;
   }

@@ -72,6 +72,20 @@ export interface ApprenticeRecord {
   status: ApprenticeStatus;
   /** Entitlement once FILED, integer fen. */
   entitlementFen?: number;
+  withdrawal?: { date: string; reason: WithdrawalReason; recordedBy: string };
+  certificate?: { kind: string; number: string; level: number; issuedOn: string };
+  outcomeRecordedBy?: string;
+}
+
+export type WithdrawalReason = 'resigned' | 'dismissed' | 'transferred_out' | 'other';
+
+/** What the subsidy ledger of a cohort holds, in fen (updated when a claim is paid). */
+export interface CohortLedger {
+  advancePaidFen: number;
+  finalPaidFen: number;
+  recoveryOwedFen: number;
+  /** Claims of the cohort: at most one active advance and one active final. */
+  claims: { claimId: string; kind: 'advance' | 'final'; status: string }[];
 }
 
 export interface CohortRecord {
@@ -108,6 +122,8 @@ export interface CohortRecord {
   entitlement?: CohortEntitlement;
   policyVersion?: string;
   filedAt?: string;
+  ledger?: CohortLedger;
+  completedAt?: string;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -175,7 +191,11 @@ export function cohortView(cohort: CohortRecord) {
       enterpriseMentorKey: apprentice.enterpriseMentorKey,
       schoolMentorKey: apprentice.schoolMentorKey ?? null,
       entitlementFen: apprentice.entitlementFen,
+      withdrawal: apprentice.withdrawal,
+      certificate: apprentice.certificate,
     })),
+    ledger: cohort.ledger,
+    completedAt: cohort.completedAt,
     createdAt: cohort.createdAt,
     updatedAt: cohort.updatedAt,
   };

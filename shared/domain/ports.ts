@@ -108,6 +108,8 @@ export interface ReferenceData {
   organisation(orgId: string): Promise<Organisation | undefined>;
   listOrganisations(options: { limit: number; cursor?: string | undefined }): Promise<Page<Organisation>>;
   occupation(code: string): Promise<Occupation | undefined>;
+  /** A policy by its version (a filed cohort keeps the version it was filed under). */
+  policy(version: string): Promise<Policy | undefined>;
   listOccupations(options: { limit: number; cursor?: string | undefined }): Promise<Page<Occupation>>;
   policyInForce(date: string): Promise<Policy>;
 }
@@ -117,9 +119,11 @@ export class CallbackNotAccepted extends Error {
   override name = 'CallbackNotAccepted';
 }
 
+export type WorkflowName = 'cohort-filing' | 'subsidy-claim';
+
 export interface Workflows {
   /** Idempotent by name: the same name and input start one execution. */
-  startCohortFiling(executionName: string, input: Record<string, unknown>): Promise<void>;
+  start(workflow: WorkflowName, executionName: string, input: Record<string, unknown>): Promise<void>;
   sendSuccess(token: string, output: Record<string, unknown>): Promise<void>;
   sendFailure(token: string, error: string, cause: string): Promise<void>;
 }

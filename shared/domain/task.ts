@@ -1,8 +1,9 @@
+import type { ClaimStage } from './claim.ts';
 import type { ReviewStage } from './cohort.ts';
 import type { Role } from './principal.ts';
 
 export type TaskStatus = 'OPEN' | 'DECIDED' | 'CLOSED' | 'EXPIRED';
-export type DecisionOutcome = 'approve' | 'return' | 'reject';
+export type DecisionOutcome = 'approve' | 'return' | 'reject' | 'objection';
 
 /**
  * A human decision a workflow waits for. It holds the Step Functions task token, which never
@@ -10,10 +11,10 @@ export type DecisionOutcome = 'approve' | 'return' | 'reject';
  */
 export interface TaskRecord {
   taskId: string;
-  workflow: 'cohort-filing';
+  workflow: 'cohort-filing' | 'subsidy-claim';
   caseId: string;
   round: number;
-  stage: ReviewStage;
+  stage: ReviewStage | ClaimStage | 'PUBLIC_NOTICE';
   role: Role;
   /** The organisation whose inbox holds it. */
   org: string;
@@ -26,6 +27,8 @@ export interface TaskRecord {
   decidedAt?: string;
   /** A decision recorded whose callback has not been acknowledged yet (the reconciler re-drives it). */
   callbackPending?: boolean;
+  /** False for a wait nobody decides in an inbox (the public notice period). */
+  listed?: boolean;
   version?: number;
 }
 

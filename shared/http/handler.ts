@@ -108,6 +108,8 @@ export function httpHandler<
       fingerprint,
       event,
     });
+    // A non-JSON answer (CSV reports) carries its own content type.
+    if (isRawReply(result)) return { statusCode: result.status, headers: result.headers, body: result.raw };
     return toResponse(isReply(result) ? result : { status: 200, body: result });
   };
   return middy(core).use({
@@ -127,6 +129,13 @@ function isReply(value: unknown): value is Reply & { headers?: Record<string, st
     'body' in value &&
     Object.keys(value).length <= 3
   );
+}
+
+/** A non-JSON answer: the body as text with its own headers (CSV downloads). */
+type RawReply = { status: number; raw: string; headers: Record<string, string> };
+
+function isRawReply(value: unknown): value is RawReply {
+  return typeof value === 'object' && value !== null && 'status' in value && 'raw' in value && 'headers' in value;
 }
 
 export function toResponse(
@@ -159,6 +168,9 @@ function parseBody(
   raw: string,
   spec: RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined>,
 ): unknown {
+  // No body where the body is optional (`POST …/withdraw` without a reason): nothing to parse,
+  // whatever the content type says — a client sending nothing need not name a media type.
+  if (raw === '' && spec.body?.safeParse(undefined).success) return undefined;
   const contentType = (headerOf(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (spec.csv && contentType === 'text/csv') return spec.csv(raw);
   if (contentType !== 'application/json' && !contentType.endsWith('+json')) {

@@ -200,6 +200,14 @@ export const DecisionBody = z
       enrolment: list(EnrolmentInput, MAX_ENROLMENT_ROWS, 1).optional(),
       /** Bureau review of a claim: the amount approved, at most the computed one (the use case checks). */
       approvedAmountFen: integer(0).optional(),
+      /** School verification of a claim, approve only: hours attended per apprentice. */
+      attendance: list(
+        z.strictObject({ apprenticeId: Ulid, hours: integer(0, 10_000) }, objectError),
+        MAX_ENROLMENT_ROWS,
+        1,
+      ).optional(),
+      /** School verification of a final claim: every assessment result checked again. */
+      outcomesConfirmed: Flag.optional(),
     },
     objectError,
   )
@@ -212,7 +220,7 @@ export const DecisionBody = z
           message: `a reason is required to ${body.decision}`,
         });
       }
-      for (const field of ['schoolMentors', 'enrolment', 'approvedAmountFen'] as const) {
+      for (const field of ['schoolMentors', 'enrolment', 'approvedAmountFen', 'attendance', 'outcomesConfirmed'] as const) {
         if (body[field] !== undefined) {
           ctx.addIssue({ code: 'custom', path: [field], message: 'may be given only with approve' });
         }

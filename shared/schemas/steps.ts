@@ -9,3 +9,11 @@ export const OpenReviewInput = StageInput.extend({
   taskToken: z.string().min(1),
   timeoutSeconds: z.number().int().min(1),
 });
+
+const claimStage = z.enum(['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT']);
+export const ClaimInput = z.object({ claimId: z.string().min(1), round: z.number().int().min(1) });
+export const ClaimStageInput = ClaimInput.extend({ stage: claimStage });
+export const OpenClaimTaskInput = ClaimStageInput.extend({
+  taskToken: z.string().min(1),
+  timeoutSeconds: z.number().int().min(1),
+});

@@ -39,7 +39,10 @@ beforeAll(() => {
     client: logicalId(stack.auth.consoleClient),
     authorizer: Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!,
     api: logicalId(stack.api.httpApi),
-    stateMachine: { 'cohort-filing': logicalId(stack.workflows.stateMachines['cohort-filing']) },
+    stateMachine: {
+      'cohort-filing': logicalId(stack.workflows.stateMachines['cohort-filing']),
+      'subsidy-claim': logicalId(stack.workflows.stateMachines['subsidy-claim']),
+    },
     fn: (name) => logicalId(stack.functions.get(name)),
     role: (name) => logicalId(stack.functions.get(name).role!),
   };
@@ -268,8 +271,8 @@ describe('HTTP API', () => {
 });
 
 describe('workflows', () => {
-  it('is a Standard state machine, logged without execution data, traced', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  it('has Standard state machines, logged without execution data, traced', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       LoggingConfiguration: {
@@ -281,10 +284,11 @@ describe('workflows', () => {
     });
   });
 
-  it('may invoke exactly its three step functions', () => {
-    const stateMachine = template.findResources('AWS::StepFunctions::StateMachine')[
-      id.stateMachine['cohort-filing']
-    ]!;
+  it.each([
+    ['cohort-filing', ['check-expired-review', 'open-review-task', 'publish-filing-outcome']],
+    ['subsidy-claim', ['check-claim-task-expiry', 'open-claim-task', 'plan-public-notice', 'publish-claim-outcome']],
+  ] as const)('%s may invoke exactly its own step functions', (workflow, steps) => {
+    const stateMachine = template.findResources('AWS::StepFunctions::StateMachine')[id.stateMachine[workflow]]!;
     const roleId = stateMachine.Properties.RoleArn['Fn::GetAtt'][0] as string;
     const invoke = roleStatements(roleId).filter((statement) =>
       actionsOf(statement).includes('lambda:InvokeFunction'),
@@ -292,11 +296,7 @@ describe('workflows', () => {
     const invoked = FUNCTIONS.filter((spec) =>
       invoke.some((statement) => mentions(statement.Resource, id.fn(spec.name))),
     );
-    expect(invoked.map((spec) => spec.name).sort()).toEqual([
-      'check-expired-review',
-      'open-review-task',
-      'publish-filing-outcome',
-    ]);
+    expect(invoked.map((spec) => spec.name).sort()).toEqual([...steps]);
   });
 });
 

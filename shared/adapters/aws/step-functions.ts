@@ -5,7 +5,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { ServiceUnavailable } from '../../domain/errors.ts';
-import { CallbackNotAccepted, type Workflows } from '../../domain/ports.ts';
+import { CallbackNotAccepted, type WorkflowName, type Workflows } from '../../domain/ports.ts';
 import { errorFields, logger } from '../logger.ts';
 
 /**
@@ -22,11 +22,11 @@ const sfn = () => {
 const CLOSED_TASK = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 export class StepFunctionsWorkflows implements Workflows {
-  constructor(private readonly stateMachines: { cohortFiling?: string | undefined }) {}
+  constructor(private readonly stateMachines: Partial<Record<WorkflowName, string | undefined>>) {}
 
-  async startCohortFiling(executionName: string, input: Record<string, unknown>): Promise<void> {
-    const arn = this.stateMachines.cohortFiling;
-    if (!arn) throw new Error('COHORT_FILING_STATE_MACHINE_ARN is not set');
+  async start(workflow: WorkflowName, executionName: string, input: Record<string, unknown>): Promise<void> {
+    const arn = this.stateMachines[workflow];
+    if (!arn) throw new Error(`The state machine ARN of ${workflow} is not set`);
     try {
       await sfn().send(
         new StartExecutionCommand({

@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { clock } from '../clock.ts';
 import { dynamoDb, tableName } from '../dynamodb/client.ts';
+import { DynamoClaimStore } from '../dynamodb/claim-store.ts';
 import { DynamoCohortStore } from '../dynamodb/cohort-store.ts';
 import { DynamoReferenceData } from '../dynamodb/reference-data.ts';
 import { Table } from '../dynamodb/table.ts';
@@ -16,6 +17,7 @@ function make() {
   return {
     table,
     store: new DynamoCohortStore(table, clock),
+    claims: new DynamoClaimStore(table, clock),
     reference: new DynamoReferenceData(table),
     clock,
     newId: () => ulid(),

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { countRequestsWhenAsked } from './request-counter.ts';
 
 /**
  * One client per process. The endpoint comes from the environment the SDK already reads
@@ -7,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 let client: DynamoDBClient | undefined;
 
 export function dynamoDb(): DynamoDBClient {
-  client ??= new DynamoDBClient({ maxAttempts: 4 });
+  client ??= countRequestsWhenAsked(new DynamoDBClient({ maxAttempts: 4 }));
   return client;
 }
 

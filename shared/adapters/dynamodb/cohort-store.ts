@@ -346,7 +346,7 @@ function claimWrite(cohortId: string, lock: PersonLock): Write {
   };
 }
 
-function cohortItem(cohort: CohortRecord): Item {
+export function cohortItem(cohort: CohortRecord): Item {
   const sortKey = `COHORT#${cohort.createdAt}#${cohort.cohortId}`;
   // Schools and bureaus see a cohort once it has been submitted; drafts stay the enterprise's own.
   const submitted = cohort.round > 0;
@@ -364,12 +364,19 @@ function cohortItem(cohort: CohortRecord): Item {
   };
 }
 
-function auditItem(record: AuditRecord): Item {
-  return { ...keys.audit(record.caseId, record.seq), entityType: 'Audit', ...record, version: 1 };
+export function auditItem(record: AuditRecord, casePrefix: 'COHORT' | 'CLAIM' = 'COHORT'): Item {
+  return {
+    pk: `${casePrefix}#${record.caseId}`,
+    sk: keys.audit(record.caseId, record.seq).sk,
+    entityType: 'Audit',
+    ...record,
+    version: 1,
+  };
 }
 
-function taskItem(task: TaskRecord): Item {
-  const open = task.status === 'OPEN';
+export function taskItem(task: TaskRecord): Item {
+  // Only open tasks that ask someone to decide are in an inbox (a public notice waits for no one).
+  const open = task.status === 'OPEN' && task.listed !== false;
   return {
     ...keys.task(task.taskId),
     entityType: 'Task',
@@ -394,7 +401,7 @@ const KEY_ATTRIBUTES = [
   'expiresAt',
 ];
 
-function stripKeys<T>(item: Item): T {
+export function stripKeys<T>(item: Item): T {
   const copy: Item = { ...item };
   for (const name of KEY_ATTRIBUTES) delete copy[name];
   return copy as T;

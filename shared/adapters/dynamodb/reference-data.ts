@@ -1,8 +1,9 @@
+import { Conflict } from '../../domain/errors.ts';
 import type { Occupation } from '../../domain/occupations.ts';
 import type { Organisation } from '../../domain/organisation.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { Page, ReferenceData } from '../../domain/ports.ts';
-import type { Item, Table } from './table.ts';
+import { type Item, type Table, WriteConditionFailed } from './table.ts';
 
 /** The register, the occupation catalogue and the policy records, kept by `bureau.admin`. */
 export const referenceKeys = {
@@ -44,6 +45,19 @@ export function policyItem(policy: Policy): Item {
 export class DynamoReferenceData implements ReferenceData {
   constructor(private readonly table: Table) {}
 
+  /** A new policy version; never overwrites one (the version names its effective date). */
+  async addPolicy(policy: Policy, by: string): Promise<void> {
+    try {
+      await this.table.transact([
+        { put: { ...policyItem(policy), createdBy: by }, condition: 'attribute_not_exists(pk)' },
+      ]);
+    } catch (error) {
+      if (error instanceof WriteConditionFailed)
+        throw new Conflict(`Policy version ${policy.policyVersion} exists`);
+      throw error;
+    }
+  }
+
   async organisation(orgId: string): Promise<Organisation | undefined> {
     const item = await this.table.get<Item>(referenceKeys.organisation(orgId));
     return item ? toOrganisation(item) : undefined;
@@ -75,6 +89,15 @@ export class DynamoReferenceData implements ReferenceData {
       cursor: options.cursor,
     });
     return { items: page.items.map(toOccupation), nextCursor: page.nextCursor };
+  }
+
+  async policy(version: string): Promise<Policy | undefined> {
+    const match = /^(\d{4}-\d{2}-\d{2})\.(\d+)$/.exec(version);
+    if (!match) return undefined;
+    const item = await this.table.get<{ policy: Policy }>(
+      referenceKeys.policy({ effectiveFrom: match[1]!, policyVersion: version }),
+    );
+    return item?.policy;
   }
 
   async policyInForce(date: string): Promise<Policy> {

@@ -136,27 +136,37 @@ export class Table {
     };
   }
 
-  /** One TransactWriteItems (at most 100 writes). A failed condition raises WriteConditionFailed. */
+  /**
+   * One TransactWriteItems (at most 100 writes). A failed condition raises WriteConditionFailed.
+   * A conflict with a concurrent transaction on the same items (`TransactionConflict`) is retried
+   * a few times with jitter: every write is conditioned, so a retry never applies a change twice.
+   */
   async transact(writes: Write[], token?: string): Promise<void> {
     if (writes.length === 0) return;
     if (writes.length > 100) throw new Error(`A transaction holds at most 100 writes (got ${writes.length})`);
     const items: TransactWriteItem[] = writes.map((write) => this.toTransactItem(write));
-    try {
-      await this.client.send(
-        new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: token }),
-      );
-    } catch (error) {
-      if (
-        error instanceof TransactionCanceledException ||
-        (error as Error).name === 'TransactionCanceledException'
-      ) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(
+          new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: token }),
+        );
+        return;
+      } catch (error) {
+        if (
+          !(
+            error instanceof TransactionCanceledException ||
+            (error as Error).name === 'TransactionCanceledException'
+          )
+        )
+          throw error;
         const reasons = ((error as TransactionCanceledException).CancellationReasons ?? []).map(
           (reason) => reason.Code,
         );
         const failed = reasons.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
         if (failed.length > 0) throw new WriteConditionFailed(failed, reasons);
+        if (!reasons.includes('TransactionConflict') || attempt >= 8) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
       }
-      throw error;
     }
   }
 

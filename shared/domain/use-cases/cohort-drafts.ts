@@ -12,13 +12,14 @@ import { Conflict, type FieldError, NotFound, ValidationFailed } from '../errors
 import { idempotent } from '../idempotency.ts';
 import { checkResidentId, maskIdNumber, maskPhone } from '../identifiers.ts';
 import type { TargetLevel } from '../policy.ts';
+import type { ClaimStore } from '../claim-ports.ts';
 import type { CohortDeps, DataKey, PersonLock } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import { todayInChinaOf } from '../time.ts';
 import { districtOf, planMentorLoads, tally, visibleCohort } from './common.ts';
 
-type Deps = Pick<CohortDeps, 'store' | 'reference' | 'pii' | 'clock' | 'newId'>;
+type Deps = Pick<CohortDeps, 'store' | 'reference' | 'pii' | 'clock' | 'newId'> & { claims: Pick<ClaimStore, 'subsidyMarks'> };
 export interface RequestMeta {
   idempotencyKey: string | undefined;
   fingerprint: string;
@@ -76,6 +77,7 @@ export async function createCohort(
         auditHead: GENESIS_HASH,
       };
       await checkRules(deps, cohort, body.apprentices, false);
+      await refuseSubsidisedPersons(deps, cohort, apprentices);
       const mentorLoads = await enterpriseMentorLoads(deps, undefined, cohort);
       const reply = { status: 201, body: cohortView(cohort) };
       await deps.store.save({
@@ -184,6 +186,7 @@ export async function addApprentices(
       // Row numbers in errors are those of the request body, not of the whole cohort.
       const offset = current.apprentices.length;
       await checkRules(deps, cohort, undefined, false, (path) => rebaseRow(path, offset));
+    await refuseSubsidisedPersons(deps, cohort, added, (path) => rebaseRow(path, offset), offset);
       const mentorLoads = await enterpriseMentorLoads(deps, current, cohort, (path) =>
         rebaseRow(path, offset),
       );
@@ -226,6 +229,35 @@ export async function removeApprentice(
     mentorLoads,
   });
   return { status: 200, body: cohortView(cohort) };
+}
+
+/**
+ * No double subsidy: a person already subsidised for this occupation at the same or a higher
+ * level (1 is the highest) cannot be in the cohort; the error names the row.
+ */
+async function refuseSubsidisedPersons(
+  deps: Pick<Deps, 'claims'>,
+  cohort: CohortRecord,
+  rows: ApprenticeRecord[],
+  rebase: (path: string) => string = (path) => path,
+  offset = 0,
+): Promise<void> {
+  const marks = await deps.claims.subsidyMarks(
+    rows.map((row) => row.idHash),
+    cohort.occupationCode,
+  );
+  const blocking = new Map(marks.filter((mark) => mark.level <= cohort.targetLevel).map((mark) => [mark.idHash, mark]));
+  const errors: FieldError[] = [];
+  rows.forEach((row, index) => {
+    const mark = blocking.get(row.idHash);
+    if (mark) {
+      errors.push({
+        path: rebase(`apprentices.${offset + index}.idNumber`),
+        message: `this person was already subsidised for ${cohort.occupationCode} at level ${mark.level}`,
+      });
+    }
+  });
+  if (errors.length > 0) throw new ValidationFailed(errors);
 }
 
 async function editableCohort(

@@ -1,4 +1,7 @@
 import type { DecisionBody } from '../../schemas/cohort.ts';
+import type { ClaimStore } from '../claim-ports.ts';
+import { decideClaimTask } from './claims.ts';
+import { CaseWithdrawn } from '../workflow-errors.ts';
 import {
   type CohortRecord,
   cohortView,
@@ -34,7 +37,7 @@ export async function submitCohort(
   meta: RequestMeta,
 ): Promise<Reply> {
   const start = (cohort: { cohortId: string; round: number }, stageTimeoutSeconds: number) =>
-    deps.workflows.startCohortFiling(executionName(cohort.cohortId, cohort.round), {
+    deps.workflows.start('cohort-filing', executionName(cohort.cohortId, cohort.round), {
       cohortId: cohort.cohortId,
       round: cohort.round,
       stageTimeoutSeconds,
@@ -172,7 +175,7 @@ export async function withdrawCohort(
  * same key (or the reconciler) delivers it.
  */
 export async function decideTask(
-  deps: Pick<CohortDeps, 'store' | 'reference' | 'clock' | 'workflows'>,
+  deps: Pick<CohortDeps, 'store' | 'reference' | 'clock' | 'workflows' | 'newId'> & { claims: ClaimStore },
   principal: Principal,
   taskId: string,
   body: DecisionBody,
@@ -193,6 +196,7 @@ export async function decideTask(
     async (record) => {
       const task = await deps.store.task(taskId);
       if (!task) throw new NotFound(`No task ${taskId}`);
+      if (task.workflow === 'subsidy-claim') return decideClaimTask(deps, principal, task, body, record);
       const current = await visibleCohort(deps.store, principal, task.caseId).catch(() => {
         throw new NotFound(`No task ${taskId}`);
       });
@@ -433,9 +437,6 @@ export async function openReviewTask(
   return { taskId: task.taskId };
 }
 
-export class CaseWithdrawn extends Error {
-  override name = 'CaseWithdrawn';
-}
 
 function orgFor(cohort: CohortRecord, role: string): string {
   const kind = role.split('.')[0];

@@ -1,0 +1,20 @@
+import { baseDeps } from '../../shared/adapters/deps/base.ts';
+import { reportCsv, subsidyReport } from '../../shared/domain/use-cases/reports.ts';
+import { httpHandler } from '../../shared/http/handler.ts';
+import { ReportQuery } from '../../shared/schemas/claim.ts';
+
+export const handler = httpHandler(
+  { roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin'], query: ReportQuery },
+  async (request) => {
+    const report = await subsidyReport(baseDeps(), request.principal, request.query.year);
+    if (request.query.format === 'json') return report;
+    return {
+      status: 200,
+      raw: reportCsv(report),
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="subsidies-${report.districtCode}-${report.year}.csv"`,
+      },
+    };
+  },
+);

@@ -1,0 +1,335 @@
+import { type AuditRecord, chainAuditRecord } from '../../domain/audit.ts';
+import type { ClaimRecord, ClaimStatus } from '../../domain/claim.ts';
+import {
+  type Budget,
+  BudgetDoesNotFit,
+  type ClaimChange,
+  type ClaimStore,
+  type PaymentRecord,
+  type SubsidyMark,
+} from '../../domain/claim-ports.ts';
+import { Conflict } from '../../domain/errors.ts';
+import { DuplicateRequest } from '../../domain/idempotency.ts';
+import type { Page } from '../../domain/ports.ts';
+import type { Clock } from '../clock.ts';
+import { auditItem, cohortItem, keys, stripKeys, taskItem } from './cohort-store.ts';
+import { referenceKeys } from './reference-data.ts';
+import { type Item, type Table, type Write, WriteConditionFailed } from './table.ts';
+
+export const claimKeys = {
+  claim: (claimId: string) => ({ pk: `CLAIM#${claimId}`, sk: 'CLAIM' }),
+  subsidised: (idHash: string, occupationCode: string) => ({
+    pk: `PERSON#${idHash}`,
+    sk: `SUBSIDISED#${occupationCode}`,
+  }),
+};
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+type Tag = 'claim' | 'audit' | 'idempotency' | 'task' | 'cohort' | 'budget' | 'payment';
+
+/** Claims, budgets and subsidy marks on the one table; every change is one transaction with its audit record. */
+export class DynamoClaimStore implements ClaimStore {
+  constructor(
+    private readonly table: Table,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(claimId: string): Promise<ClaimRecord | undefined> {
+    const item = await this.table.get<Item>(claimKeys.claim(claimId));
+    return item ? stripKeys<ClaimRecord>(item) : undefined;
+  }
+
+  async save(change: ClaimChange): Promise<void> {
+    const now = this.clock.now();
+    const { claim } = change;
+    const record = chainAuditRecord(
+      claim.claimId,
+      { seq: claim.auditSeq, hash: claim.auditHead },
+      change.audit,
+      now.toISOString(),
+    );
+    const stored: ClaimRecord = { ...claim, auditSeq: record.seq, auditHead: record.hash };
+    const writes: Write[] = [];
+    const tags: Tag[] = [];
+    const add = (tag: Tag, write: Write) => {
+      tags.push(tag);
+      writes.push(write);
+    };
+    add(
+      'claim',
+      change.expectedVersion === null
+        ? { put: claimItem(stored), condition: 'attribute_not_exists(pk)' }
+        : { put: claimItem(stored), condition: 'version = :v', values: { ':v': change.expectedVersion } },
+    );
+    add('audit', { put: auditItem(record, 'CLAIM'), condition: 'attribute_not_exists(pk)' });
+    if (change.idempotency) {
+      const { sub, key, fingerprint, reply } = change.idempotency;
+      add('idempotency', {
+        put: {
+          ...keys.idempotency(sub, key),
+          entityType: 'Idempotency',
+          fingerprint,
+          reply,
+          createdAt: now.toISOString(),
+          expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+          version: 1,
+        },
+        condition: 'attribute_not_exists(pk)',
+      });
+    }
+    if (change.task) {
+      const { record: task, expectedStatus } = change.task;
+      add(
+        'task',
+        expectedStatus === null
+          ? { put: taskItem(task), condition: 'attribute_not_exists(pk)' }
+          : {
+              put: taskItem(task),
+              condition: '#status = :status',
+              names: { '#status': 'status' },
+              values: { ':status': expectedStatus },
+            },
+      );
+    }
+    if (change.cohort) {
+      add('cohort', {
+        put: cohortItem(change.cohort.record),
+        condition: 'version = :v',
+        values: { ':v': change.cohort.expectedVersion },
+      });
+    }
+    if (change.payment) {
+      const payment = change.payment;
+      add('payment', {
+        put: {
+          pk: `PAYMENTS#${payment.districtCode}#${payment.year}`,
+          sk: `${payment.paidAt}#${payment.claimId}`,
+          entityType: 'Payment',
+          ...payment,
+          version: 1,
+        },
+        condition: 'attribute_not_exists(pk)',
+      });
+    }
+    if (change.budget) {
+      const { districtCode, year, operation, amountFen } = change.budget;
+      const key = referenceKeys.budget(districtCode, year);
+      const values = { ':a': amountFen, ':one': 1 };
+      if (operation === 'reserve') {
+        // Reserved + paid never exceeds the budget: the condition holds it, also under concurrency.
+        add('budget', {
+          update: key,
+          set: 'SET availableFen = availableFen - :a, reservedFen = reservedFen + :a, version = version + :one',
+          condition: 'availableFen >= :a',
+          values,
+        });
+      } else if (operation === 'release') {
+        add('budget', {
+          update: key,
+          set: 'SET reservedFen = reservedFen - :a, paidFen = paidFen + :a, version = version + :one',
+          condition: 'reservedFen >= :a',
+          values,
+        });
+      } else {
+        add('budget', {
+          update: key,
+          set: 'SET reservedFen = reservedFen - :a, availableFen = availableFen + :a, version = version + :one',
+          condition: 'reservedFen >= :a',
+          values,
+        });
+      }
+    }
+    try {
+      await this.table.transact(writes);
+    } catch (error) {
+      if (!(error instanceof WriteConditionFailed)) throw error;
+      const failed = error.failed.map((index) => tags[index]!);
+      if (failed.includes('idempotency')) throw new DuplicateRequest();
+      if (failed.includes('claim')) {
+        const current = await this.get(claim.claimId);
+        throw new Conflict('The claim was changed by someone else; reload it and try again', {
+          status: current?.status,
+          version: current?.version,
+        });
+      }
+      if (failed.includes('budget')) {
+        const budget = change.budget
+          ? await this.budget(change.budget.districtCode, change.budget.year)
+          : undefined;
+        throw new BudgetDoesNotFit(change.budget?.amountFen ?? 0, budget);
+      }
+      if (failed.includes('task')) throw new Conflict('This task was already decided or closed');
+      if (failed.includes('cohort')) throw new Conflict('The cohort changed meanwhile; try again');
+      throw new Conflict('The change conflicts with another one; try again');
+    }
+  }
+
+  async history(
+    claimId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<AuditRecord>> {
+    const page = await this.table.query<Item>({
+      pk: `CLAIM#${claimId}`,
+      skPrefix: 'AUDIT#',
+      limit: options.limit,
+      cursor: options.cursor,
+    });
+    return { items: page.items.map((item) => stripKeys<AuditRecord>(item)), nextCursor: page.nextCursor };
+  }
+
+  async listForParty(
+    party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
+    options: { status?: ClaimStatus | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<ClaimRecord>> {
+    const index = party.kind === 'enterprise' ? 'GSI1' : party.kind === 'school' ? 'GSI2' : 'GSI3';
+    const prefix = party.kind === 'enterprise' ? 'ENT#' : party.kind === 'school' ? 'SCHOOL#' : 'DISTRICT#';
+    const page = await this.table.query<Item>({
+      index,
+      pk: `${prefix}${party.orgId}`,
+      skPrefix: 'CLAIM#',
+      limit: options.limit,
+      cursor: options.cursor,
+      newestFirst: true,
+      filter: options.status
+        ? {
+            expression: '#status = :status',
+            names: { '#status': 'status' },
+            values: { ':status': options.status },
+          }
+        : undefined,
+    });
+    // The indexes project what cohort lists show; a claim's page is read whole by key (one BatchGetItem).
+    const full = await this.table.batchGet<Item>(page.items.map((item) => claimKeys.claim(String(item.claimId ?? String(item.pk).slice(6)))));
+    const byId = new Map(full.map((item) => [item.claimId as string, item]));
+    return {
+      items: page.items.flatMap((item) => {
+        const claim = byId.get(String(item.pk).slice('CLAIM#'.length));
+        return claim ? [stripKeys<ClaimRecord>(claim)] : [];
+      }),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** Payments of a district in a year (China calendar), oldest first: the report's one partition. */
+  async payments(districtCode: string, year: number, options: { limit: number; cursor?: string | undefined }): Promise<Page<PaymentRecord>> {
+    const page = await this.table.query<Item>({ pk: `PAYMENTS#${districtCode}#${year}`, limit: options.limit, cursor: options.cursor });
+    return { items: page.items.map((item) => stripKeys<PaymentRecord>(item)), nextCursor: page.nextCursor };
+  }
+
+  async budget(districtCode: string, year: number): Promise<Budget | undefined> {
+    const item = await this.table.get<Budget>(referenceKeys.budget(districtCode, year));
+    return item
+      ? {
+          districtCode: item.districtCode,
+          year: item.year,
+          budgetFen: item.budgetFen,
+          reservedFen: item.reservedFen,
+          paidFen: item.paidFen,
+          availableFen: item.availableFen,
+          version: item.version,
+        }
+      : undefined;
+  }
+
+  async setBudget(
+    districtCode: string,
+    year: number,
+    budgetFen: number,
+    expected: Budget | undefined,
+  ): Promise<void> {
+    const key = referenceKeys.budget(districtCode, year);
+    try {
+      if (!expected) {
+        await this.table.transact([
+          {
+            put: {
+              ...key,
+              entityType: 'Budget',
+              districtCode,
+              year,
+              budgetFen,
+              reservedFen: 0,
+              paidFen: 0,
+              availableFen: budgetFen,
+              version: 1,
+            },
+            condition: 'attribute_not_exists(pk)',
+          },
+        ]);
+        return;
+      }
+      const delta = budgetFen - expected.budgetFen;
+      // Lowering the budget below what is reserved and paid is refused by the condition.
+      await this.table.transact([
+        {
+          update: key,
+          set: 'SET budgetFen = :budget, availableFen = availableFen + :delta, version = version + :one',
+          condition: 'version = :v AND availableFen >= :minus',
+          values: {
+            ':budget': budgetFen,
+            ':delta': delta,
+            ':one': 1,
+            ':v': expected.version,
+            ':minus': Math.max(0, -delta),
+          },
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof WriteConditionFailed) {
+        throw new Conflict('The budget changed meanwhile, or is below what is already reserved and paid');
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Marks persons as subsidised for an occupation. Written before the payment's transaction, in
+   * chunks; a mark counts only while the claim it names is PAID, so marks of a payment that then
+   * failed are harmless.
+   */
+  async markSubsidised(marks: SubsidyMark[]): Promise<void> {
+    for (let start = 0; start < marks.length; start += 100) {
+      await this.table.transact(
+        marks.slice(start, start + 100).map((mark) => ({
+          put: {
+            ...claimKeys.subsidised(mark.idHash, mark.occupationCode),
+            entityType: 'SubsidyMark',
+            ...mark,
+            version: 1,
+          },
+        })),
+      );
+    }
+  }
+
+  async subsidyMarks(idHashes: string[], occupationCode: string): Promise<SubsidyMark[]> {
+    if (idHashes.length === 0) return [];
+    const marks = await this.table.batchGet<SubsidyMark>(
+      idHashes.map((hash) => claimKeys.subsidised(hash, occupationCode)),
+    );
+    if (marks.length === 0) return [];
+    const claims = await this.table.batchGet<{ claimId: string; status: string }>(
+      [...new Set(marks.map((mark) => mark.claimId))].map((id) => claimKeys.claim(id)),
+      ['claimId', 'status'],
+    );
+    const paid = new Set(claims.filter((claim) => claim.status === 'PAID').map((claim) => claim.claimId));
+    return marks.filter((mark) => paid.has(mark.claimId));
+  }
+}
+
+function claimItem(claim: ClaimRecord): Item {
+  const sortKey = `CLAIM#${claim.createdAt}#${claim.claimId}`;
+  const submitted = claim.round > 0;
+  return {
+    ...claimKeys.claim(claim.claimId),
+    entityType: 'Claim',
+    ...claim,
+    gsi1pk: `ENT#${claim.enterpriseId}`,
+    gsi1sk: sortKey,
+    gsi2pk: submitted ? `SCHOOL#${claim.schoolId}` : undefined,
+    gsi2sk: submitted ? sortKey : undefined,
+    gsi3pk: submitted ? `DISTRICT#${claim.districtCode}` : undefined,
+    gsi3sk: submitted ? sortKey : undefined,
+  };
+}

@@ -1,0 +1,80 @@
+import type { AuditDraft, AuditRecord } from './audit.ts';
+import type { ClaimRecord, ClaimStatus } from './claim.ts';
+import type { CohortRecord } from './cohort.ts';
+import type { IdempotencyWrite, Page } from './ports.ts';
+import type { TaskRecord, TaskStatus } from './task.ts';
+
+export interface Budget {
+  districtCode: string;
+  year: number;
+  budgetFen: number;
+  reservedFen: number;
+  paidFen: number;
+  /** budget − reserved − paid, kept in step so one condition guards every reservation. */
+  availableFen: number;
+  version: number;
+}
+
+export interface SubsidyMark {
+  idHash: string;
+  occupationCode: string;
+  level: number;
+  claimId: string;
+  cohortId: string;
+}
+
+/** One payment released, as the bureau's yearly report reads it. */
+export interface PaymentRecord {
+  claimId: string;
+  cohortId: string;
+  kind: 'advance' | 'final';
+  districtCode: string;
+  /** Year of payment in the China calendar. */
+  year: number;
+  paidAt: string;
+  amountFen: number;
+  recoveryFen: number;
+  occupationCode: string;
+  targetLevel: number;
+  enterpriseId: string;
+  schoolId: string;
+}
+
+export class BudgetDoesNotFit extends Error {
+  override name = 'BudgetDoesNotFit';
+  constructor(
+    readonly neededFen: number,
+    readonly budget: Budget | undefined,
+  ) {
+    super('The budget does not fit this claim');
+  }
+}
+
+export interface ClaimChange {
+  claim: ClaimRecord;
+  expectedVersion: number | null;
+  audit: AuditDraft;
+  idempotency?: IdempotencyWrite | undefined;
+  task?: { record: TaskRecord; expectedStatus: TaskStatus | null } | undefined;
+  /** The cohort's ledger changes with the claim (same transaction). */
+  cohort?: { record: CohortRecord; expectedVersion: number } | undefined;
+  budget?: { districtCode: string; year: number; operation: 'reserve' | 'release' | 'unreserve'; amountFen: number } | undefined;
+  /** Written when a payment is released. */
+  payment?: PaymentRecord | undefined;
+}
+
+export interface ClaimStore {
+  get(claimId: string): Promise<ClaimRecord | undefined>;
+  save(change: ClaimChange): Promise<void>;
+  history(claimId: string, options: { limit: number; cursor?: string | undefined }): Promise<Page<AuditRecord>>;
+  listForParty(
+    party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
+    options: { status?: ClaimStatus | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<ClaimRecord>>;
+  payments(districtCode: string, year: number, options: { limit: number; cursor?: string | undefined }): Promise<Page<PaymentRecord>>;
+  budget(districtCode: string, year: number): Promise<Budget | undefined>;
+  setBudget(districtCode: string, year: number, budgetFen: number, expected: Budget | undefined): Promise<void>;
+  markSubsidised(marks: SubsidyMark[]): Promise<void>;
+  /** Marks of these persons for the occupation whose claim was PAID. */
+  subsidyMarks(idHashes: string[], occupationCode: string): Promise<SubsidyMark[]>;
+}

@@ -1,0 +1,100 @@
+import type { Principal } from './principal.ts';
+
+/**
+ * A training-fund claim (domain.md, "Claim workflow"): an advance once the cohort is FILED, or the
+ * final settlement after the end date once every apprentice has an outcome.
+ */
+export type ClaimKind = 'advance' | 'final';
+export type ClaimStatus =
+  | 'PREPARED'
+  | 'SCHOOL_VERIFICATION'
+  | 'BUREAU_REVIEW'
+  | 'PUBLIC_NOTICE'
+  | 'PAYMENT'
+  | 'PAID'
+  | 'RETURNED'
+  | 'REJECTED'
+  | 'WITHDRAWN';
+
+export type ClaimStage = 'SCHOOL_VERIFICATION' | 'BUREAU_REVIEW' | 'PAYMENT';
+
+export const CLAIM_STAGE_ROLE = {
+  SCHOOL_VERIFICATION: 'school.registrar',
+  BUREAU_REVIEW: 'bureau.reviewer',
+  PAYMENT: 'bureau.treasurer',
+} as const;
+
+/** Claims that still count against "one advance, one final": everything but the dead ends. */
+export const ACTIVE_CLAIM: readonly ClaimStatus[] = ['PREPARED', 'SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT', 'PAID', 'RETURNED'];
+
+export interface ClaimEvidence {
+  feeInvoiceNo: string;
+  attendance: { apprenticeId: string; hours: number }[];
+  documents: { key: string; sha256: string; kind: 'sign_in_sheet' | 'training_video' | 'fee_invoice' | 'certificate' | 'other' }[];
+}
+
+export interface ClaimComputation {
+  policyVersion: string;
+  /** Advance: entitlement of apprentices in training × share. Final: earned and advanced. */
+  entitlementFen: number;
+  advanceShareBasisPoints?: number;
+  earnedFen?: number;
+  advancedFen?: number;
+  earners?: number;
+  apprentices: number;
+}
+
+export interface ClaimRecord {
+  claimId: string;
+  cohortId: string;
+  kind: ClaimKind;
+  status: ClaimStatus;
+  version: number;
+  enterpriseId: string;
+  schoolId: string;
+  districtCode: string;
+  occupationCode: string;
+  targetLevel: number;
+  /** What the rules allow (computed). */
+  computedAmountFen: number;
+  /** What is claimed and, after review, approved (≤ computed). */
+  amountFen: number;
+  /** Final claims: what the enterprise owes back when it was advanced more than it earned. */
+  recoveryFen: number;
+  computation: ClaimComputation;
+  evidence: ClaimEvidence;
+  schoolVerification?: { attendance: { apprenticeId: string; hours: number }[]; outcomesConfirmed: boolean; by: string; at: string };
+  reduction?: { fromFen: number; toFen: number; reason: string };
+  preparedBy: string;
+  submittedBy?: string;
+  reviewedBy?: string;
+  releasedBy?: string;
+  round: number;
+  openTask?: { taskId: string; stage: ClaimStage | 'PUBLIC_NOTICE' } | undefined;
+  /** The budget year the reservation was charged to (the year the bureau approved it). */
+  budgetYear?: number;
+  reservedFen?: number;
+  notice?: { startsAt: string; endsAt: string; objections: { by: string; at: string; reason: string }[] };
+  returnReason?: string;
+  rejectReason?: string;
+  /** Why an approval could not be completed (e.g. the budget does not fit); shown at review. */
+  pendingReason?: string;
+  paidAt?: string;
+  createdAt: string;
+  updatedAt: string;
+  auditSeq: number;
+  auditHead: string;
+}
+
+export function canSeeClaim(principal: Principal, claim: Pick<ClaimRecord, 'enterpriseId' | 'schoolId' | 'districtCode' | 'round'>): boolean {
+  const kind = principal.role.split('.')[0];
+  if (kind === 'enterprise') return claim.enterpriseId === principal.orgId;
+  if (claim.round === 0) return false; // not submitted yet: the enterprise's own
+  if (kind === 'school') return claim.schoolId === principal.orgId;
+  return claim.districtCode === principal.orgId;
+}
+
+export function claimView(claim: ClaimRecord) {
+  const { auditHead: _head, auditSeq: _seq, openTask, ...rest } = claim;
+  return { ...rest, currentTask: openTask ?? null };
+}

@@ -1,0 +1,236 @@
+import { hasOutcome } from '../claim-money.ts';
+import type { ApprenticeRecord, CohortRecord } from '../cohort.ts';
+import { compareDates } from '../dates.ts';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../errors.ts';
+import { idempotent } from '../idempotency.ts';
+import type { CohortDeps } from '../ports.ts';
+import { actorOf, type Principal } from '../principal.ts';
+import type { Reply } from '../reply.ts';
+import { todayInChinaOf } from '../time.ts';
+import { cohortView } from '../cohort.ts';
+import type { MentorsBody, OutcomeBody, WithdrawalBody } from '../../schemas/claim.ts';
+import type { RequestMeta } from './cohort-drafts.ts';
+import { planMentorLoads, tally, visibleCohort } from './common.ts';
+
+/**
+ * The apprenticeship after filing (domain.md, "Changes while FILED"): withdrawals, outcomes and
+ * certificates, mentor replacements. Each is one audited transaction on the cohort; the cohort
+ * becomes COMPLETED once its end date has passed and every apprentice has an outcome.
+ */
+type Deps = Pick<CohortDeps, 'store' | 'reference' | 'clock'>;
+
+async function filedCohort(deps: Deps, principal: Principal, cohortId: string, apprenticeId: string) {
+  const cohort = await visibleCohort(deps.store, principal, cohortId);
+  const index = cohort.apprentices.findIndex((apprentice) => apprentice.apprenticeId === apprenticeId);
+  if (index < 0) throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);
+  if (cohort.status !== 'FILED') {
+    throw new Conflict(`Changes of circumstances are recorded while the cohort is FILED; it is ${cohort.status}`, {
+      status: cohort.status,
+      version: cohort.version,
+    });
+  }
+  return { cohort, index, apprentice: cohort.apprentices[index]! };
+}
+
+function replaceApprentice(cohort: CohortRecord, index: number, apprentice: ApprenticeRecord, at: string, today: string): CohortRecord {
+  const apprentices = cohort.apprentices.map((existing, position) => (position === index ? apprentice : existing));
+  const complete = apprentices.every(hasOutcome) && compareDates(today, cohort.endDate) > 0;
+  return {
+    ...cohort,
+    apprentices,
+    status: complete ? 'COMPLETED' : cohort.status,
+    completedAt: complete ? at : cohort.completedAt,
+    version: cohort.version + 1,
+    updatedAt: at,
+  };
+}
+
+export async function withdrawApprentice(
+  deps: Deps,
+  principal: Principal,
+  cohortId: string,
+  apprenticeId: string,
+  body: WithdrawalBody,
+  meta: RequestMeta,
+): Promise<Reply> {
+  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
+    if (principal.role !== 'enterprise.clerk') throw new Forbidden('Withdrawals are recorded by the enterprise clerk');
+    const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
+    if (apprentice.status !== 'enrolled') throw new Conflict(`This apprentice is already ${apprentice.status}`);
+    const today = todayInChinaOf(deps.clock.now());
+    if (compareDates(body.date, cohort.startDate) < 0 || compareDates(body.date, today) > 0) {
+      throw new ValidationFailed([{ path: 'date', message: `must be between the cohort's start (${cohort.startDate}) and today (${today})` }]);
+    }
+    const at = deps.clock.now().toISOString();
+    const updated = replaceApprentice(
+      cohort,
+      index,
+      { ...apprentice, status: 'withdrawn', withdrawal: { date: body.date, reason: body.reason, recordedBy: principal.sub } },
+      at,
+      today,
+    );
+    const mentorLoads = await mentorLoadChanges(deps, cohort, updated);
+    const reply = { status: 200, body: cohortView(updated) };
+    await deps.store.save({
+      cohort: updated,
+      expectedVersion: cohort.version,
+      audit: {
+        action: 'apprentice.withdrawn',
+        actor: actorOf(principal),
+        reason: body.reason,
+        details: { apprenticeId, date: body.date, note: body.note },
+        ...(updated.status !== cohort.status ? { from: cohort.status, to: updated.status } : {}),
+      },
+      idempotency: record(reply),
+      mentorLoads,
+    });
+    return reply;
+  });
+}
+
+export async function recordOutcome(
+  deps: Deps,
+  principal: Principal,
+  cohortId: string,
+  apprenticeId: string,
+  body: OutcomeBody,
+  meta: RequestMeta,
+): Promise<Reply> {
+  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
+    if (principal.role !== 'school.registrar' && principal.role !== 'enterprise.clerk') {
+      throw new Forbidden('Outcomes are recorded by the school registrar or the enterprise clerk');
+    }
+    const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
+    if (apprentice.status !== 'enrolled' && apprentice.status !== 'completed') {
+      throw new Conflict(`This apprentice already has an outcome (${apprentice.status})`);
+    }
+    const today = todayInChinaOf(deps.clock.now());
+    if (body.certificate && compareDates(body.certificate.issuedOn, today) > 0) {
+      throw new ValidationFailed([{ path: 'certificate.issuedOn', message: 'a certificate cannot be issued in the future' }]);
+    }
+    const at = deps.clock.now().toISOString();
+    const updated = replaceApprentice(
+      cohort,
+      index,
+      { ...apprentice, status: body.outcome, certificate: body.certificate, outcomeRecordedBy: principal.sub },
+      at,
+      today,
+    );
+    const reply = { status: 200, body: cohortView(updated) };
+    await deps.store.save({
+      cohort: updated,
+      expectedVersion: cohort.version,
+      audit: {
+        action: 'apprentice.outcome',
+        actor: actorOf(principal),
+        details: { apprenticeId, outcome: body.outcome, certificateLevel: body.certificate?.level, certificateNo: body.certificate?.number },
+        ...(updated.status !== cohort.status ? { from: cohort.status, to: updated.status } : {}),
+      },
+      idempotency: record(reply),
+    });
+    return reply;
+  });
+}
+
+/** A school mentor is replaced by the school; an enterprise mentor by the enterprise signatory. */
+export async function replaceMentor(
+  deps: Deps,
+  principal: Principal,
+  cohortId: string,
+  apprenticeId: string,
+  body: MentorsBody,
+  meta: RequestMeta,
+): Promise<Reply> {
+  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
+    const enterpriseSide = body.enterpriseMentorKey !== undefined || body.enterpriseMentor !== undefined;
+    const allowed = enterpriseSide ? 'enterprise.signatory' : 'school.registrar';
+    if (principal.role !== allowed) throw new Forbidden(`This mentor is replaced by the ${allowed}`);
+    const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
+    if (apprentice.status !== 'enrolled') throw new Conflict(`This apprentice is ${apprentice.status}`);
+    let updated: CohortRecord = cohort;
+    const at = deps.clock.now().toISOString();
+    if (enterpriseSide) {
+      const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
+      const added = body.enterpriseMentor;
+      if (added && added.skillLevel > policy.minMentorSkillLevel) {
+        throw new ValidationFailed([{ path: 'enterpriseMentor.skillLevel', message: `a mentor holds level ${policy.minMentorSkillLevel} or higher` }]);
+      }
+      if (added && cohort.enterpriseMentors.some((mentor) => mentor.key === added.key)) {
+        throw new ValidationFailed([{ path: 'enterpriseMentor.key', message: 'this key is already a mentor of the cohort' }]);
+      }
+      const key = added?.key ?? body.enterpriseMentorKey!;
+      if (!added && !cohort.enterpriseMentors.some((mentor) => mentor.key === key)) {
+        throw new ValidationFailed([{ path: 'enterpriseMentorKey', message: 'no enterprise mentor with this key in the cohort' }]);
+      }
+      updated = {
+        ...cohort,
+        enterpriseMentors: added ? [...cohort.enterpriseMentors, added] : cohort.enterpriseMentors,
+        apprentices: cohort.apprentices.map((a, position) => (position === index ? { ...a, enterpriseMentorKey: key } : a)),
+      };
+    } else {
+      const added = body.schoolMentor;
+      if (added && cohort.schoolMentors.some((mentor) => mentor.key === added.key)) {
+        throw new ValidationFailed([{ path: 'schoolMentor.key', message: 'this key is already a mentor of the cohort' }]);
+      }
+      const key = added?.key ?? body.schoolMentorKey!;
+      if (!added && !cohort.schoolMentors.some((mentor) => mentor.key === key)) {
+        throw new ValidationFailed([{ path: 'schoolMentorKey', message: 'no school mentor with this key in the cohort' }]);
+      }
+      updated = {
+        ...cohort,
+        schoolMentors: added ? [...cohort.schoolMentors, added] : cohort.schoolMentors,
+        apprentices: cohort.apprentices.map((a, position) => (position === index ? { ...a, schoolMentorKey: key } : a)),
+      };
+    }
+    updated = { ...updated, version: cohort.version + 1, updatedAt: at };
+    const mentorLoads = await mentorLoadChanges(deps, cohort, updated);
+    const reply = { status: 200, body: cohortView(updated) };
+    await deps.store.save({
+      cohort: updated,
+      expectedVersion: cohort.version,
+      audit: {
+        action: enterpriseSide ? 'mentor.enterprise_replaced' : 'mentor.school_replaced',
+        actor: actorOf(principal),
+        reason: body.reason,
+        details: {
+          apprenticeId,
+          from: enterpriseSide ? apprentice.enterpriseMentorKey : apprentice.schoolMentorKey,
+          to: enterpriseSide ? (body.enterpriseMentor?.key ?? body.enterpriseMentorKey) : (body.schoolMentor?.key ?? body.schoolMentorKey),
+        },
+      },
+      idempotency: record(reply),
+      mentorLoads,
+    });
+    return reply;
+  });
+}
+
+/** Mentor loads of both sides before and after a change (withdrawn apprentices free their mentors). */
+async function mentorLoadChanges(deps: Deps, before: CohortRecord, after: CohortRecord) {
+  const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
+  const idsOf = (cohort: CohortRecord) =>
+    cohort.apprentices
+      .filter((apprentice) => apprentice.status === 'enrolled')
+      .flatMap((apprentice) => {
+        const ids: string[] = [];
+        const enterprise = cohort.enterpriseMentors.find((mentor) => mentor.key === apprentice.enterpriseMentorKey);
+        if (enterprise) ids.push(`ENT#${cohort.enterpriseId}#${enterprise.employeeNo}`);
+        const school = cohort.schoolMentors.find((mentor) => mentor.key === apprentice.schoolMentorKey);
+        if (school) ids.push(`SCHOOL#${cohort.schoolId}#${school.teacherNo}`);
+        return ids;
+      });
+  const beforeCounts = tally(idsOf(before));
+  const afterCounts = tally(idsOf(after));
+  const mentorIds = [...new Set([...beforeCounts.keys(), ...afterCounts.keys()])];
+  return planMentorLoads(
+    deps.store,
+    after.cohortId,
+    mentorIds.map((mentorId) => ({
+      mentorId,
+      before: beforeCounts.get(mentorId) ?? 0,
+      after: afterCounts.get(mentorId) ?? 0,
+      path: mentorId.startsWith('ENT#') ? 'enterpriseMentor' : 'schoolMentor',
+    })),
+    policy.mentorMaxApprentices,
+  );
+}

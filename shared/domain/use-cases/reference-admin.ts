@@ -1,0 +1,52 @@
+import type { ClaimStore } from '../claim-ports.ts';
+import { Conflict, Forbidden, NotFound } from '../errors.ts';
+import type { Policy } from '../policy.ts';
+import type { Principal } from '../principal.ts';
+import type { Reply } from '../reply.ts';
+
+/**
+ * Policy records and budgets, kept by the bureau administrator. A policy is never edited in place:
+ * each PUT adds a version with its effective date, so a filed cohort keeps the one it was filed
+ * under and the history of the rules stays readable.
+ */
+export interface PolicyWriter {
+  addPolicy(policy: Policy, by: string): Promise<void>;
+  policy(version: string): Promise<Policy | undefined>;
+}
+
+export async function putPolicy(deps: { policies: PolicyWriter }, principal: Principal, policy: Policy): Promise<Reply> {
+  if (principal.role !== 'bureau.admin') throw new Forbidden('The policy is kept by the bureau administrator');
+  if (await deps.policies.policy(policy.policyVersion)) {
+    throw new Conflict(`Policy version ${policy.policyVersion} exists; a change is a new version (e.g. the next sequence number)`);
+  }
+  await deps.policies.addPolicy(policy, principal.sub);
+  return { status: 201, body: policy };
+}
+
+export async function getBudget(deps: { claims: ClaimStore }, districtCode: string, year: number) {
+  const budget = await deps.claims.budget(districtCode, year);
+  if (!budget) throw new NotFound(`No budget of ${districtCode} for ${year}`);
+  return budget;
+}
+
+/** Sets a district's budget for a year: never below what is already reserved and paid. */
+export async function putBudget(
+  deps: { claims: ClaimStore },
+  principal: Principal,
+  districtCode: string,
+  year: number,
+  body: { budgetFen: number; version?: number | undefined },
+): Promise<Reply> {
+  if (principal.role !== 'bureau.admin' || principal.orgId !== districtCode) {
+    throw new Forbidden('A budget is set by the administrator of its own bureau');
+  }
+  const current = await deps.claims.budget(districtCode, year);
+  if (current && body.version !== undefined && body.version !== current.version) {
+    throw new Conflict(`The budget is at version ${current.version}`, { version: current.version });
+  }
+  if (current && body.budgetFen < current.reservedFen + current.paidFen) {
+    throw new Conflict(`The budget cannot go below what is reserved and paid (${current.reservedFen + current.paidFen} fen)`);
+  }
+  await deps.claims.setBudget(districtCode, year, body.budgetFen, current);
+  return { status: current ? 200 : 201, body: await deps.claims.budget(districtCode, year) };
+}

@@ -1,0 +1,77 @@
+import type { ClaimStore, PaymentRecord } from '../claim-ports.ts';
+import { Forbidden } from '../errors.ts';
+import type { Principal } from '../principal.ts';
+
+/**
+ * `GET /reports/subsidies`: what a bureau paid in a year (by the China date of payment), with
+ * totals by occupation, target level, enterprise and school. Amounts are integer fen; the CSV
+ * shows yuan with two decimals.
+ */
+export interface SubsidyReport {
+  year: number;
+  districtCode: string;
+  totals: Totals;
+  byOccupation: (Totals & { occupationCode: string })[];
+  byLevel: (Totals & { targetLevel: number })[];
+  byEnterprise: (Totals & { enterpriseId: string })[];
+  bySchool: (Totals & { schoolId: string })[];
+}
+
+interface Totals {
+  claims: number;
+  paidFen: number;
+  recoveryFen: number;
+}
+
+const MAX_PAGES = 200;
+
+export async function subsidyReport(deps: { claims: ClaimStore }, principal: Principal, year: number): Promise<SubsidyReport> {
+  if (!principal.role.startsWith('bureau.')) throw new Forbidden('Reports are for the bureau');
+  const paid: PaymentRecord[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await deps.claims.payments(principal.orgId, year, { limit: 1000, cursor });
+    paid.push(...result.items);
+    if (!result.nextCursor) break;
+    cursor = result.nextCursor;
+  }
+  const group = <K extends string>(key: (claim: PaymentRecord) => string, name: K) => {
+    const totals = new Map<string, Totals>();
+    for (const claim of paid) {
+      const entry = totals.get(key(claim)) ?? { claims: 0, paidFen: 0, recoveryFen: 0 };
+      entry.claims += 1;
+      entry.paidFen += claim.amountFen;
+      entry.recoveryFen += claim.recoveryFen;
+      totals.set(key(claim), entry);
+    }
+    return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([value, entry]) => ({ [name]: value, ...entry }) as Totals & Record<K, string>);
+  };
+  return {
+    year,
+    districtCode: principal.orgId,
+    totals: paid.reduce((sum, claim) => ({ claims: sum.claims + 1, paidFen: sum.paidFen + claim.amountFen, recoveryFen: sum.recoveryFen + claim.recoveryFen }), {
+      claims: 0,
+      paidFen: 0,
+      recoveryFen: 0,
+    }),
+    byOccupation: group((claim) => claim.occupationCode, 'occupationCode'),
+    byLevel: group((claim) => String(claim.targetLevel), 'targetLevel').map((row) => ({ ...row, targetLevel: Number(row.targetLevel) })),
+    byEnterprise: group((claim) => claim.enterpriseId, 'enterpriseId'),
+    bySchool: group((claim) => claim.schoolId, 'schoolId'),
+  };
+}
+
+/** The report as CSV a spreadsheet opens correctly: UTF-8 with BOM, CRLF, amounts in yuan with two decimals. */
+export function reportCsv(report: SubsidyReport): string {
+  const yuan = (fen: number) => `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+  const rows: string[][] = [['维度 dimension', '代码 key', '笔数 claims', '拨付金额(元) paid (yuan)', '应追回(元) recovery (yuan)']];
+  const add = (dimension: string, key: string, totals: Totals) =>
+    rows.push([dimension, key, String(totals.claims), yuan(totals.paidFen), yuan(totals.recoveryFen)]);
+  add('合计 total', `${report.districtCode} ${report.year}`, report.totals);
+  for (const row of report.byOccupation) add('职业 occupation', row.occupationCode, row);
+  for (const row of report.byLevel) add('等级 level', String(row.targetLevel), row);
+  for (const row of report.byEnterprise) add('企业 enterprise', row.enterpriseId, row);
+  for (const row of report.bySchool) add('院校 school', row.schoolId, row);
+  const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  return `\uFEFF${rows.map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
+}
