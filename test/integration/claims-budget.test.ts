@@ -131,7 +131,13 @@ describe('four eyes, person by person', () => {
     );
     expect(sameClerk.statusCode).toBe(403);
     expect(JSON.parse(sameClerk.body!).detail).toMatch(/prepared/);
-    expect((await api.as('ent-a-signatory').post(`/claims/${prepared.body.claimId}/submit`)).status).toBe(200);
+    // Submitted twice with one key: one submission, the same answer; with another key: 409.
+    const first = await api.as('ent-a-signatory').post(`/claims/${prepared.body.claimId}/submit`, undefined, { idempotencyKey: 'sub-1' });
+    const again = await api.as('ent-a-signatory').post(`/claims/${prepared.body.claimId}/submit`, undefined, { idempotencyKey: 'sub-1' });
+    const other = await api.as('ent-a-signatory').post(`/claims/${prepared.body.claimId}/submit`, undefined, { idempotencyKey: 'sub-2' });
+    expect(first.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(other.status).toBe(409);
     await verifyAtSchool(api, prepared.body.claimId, cohortId);
     const review = await api.waitForTask('bureau-reviewer', prepared.body.claimId, 'BUREAU_REVIEW');
     expect((await api.as('bureau-reviewer').post(`/tasks/${review.taskId}/decision`, { decision: 'approve' })).status).toBe(200);
@@ -144,6 +150,9 @@ describe('four eyes, person by person', () => {
     expect(sameReviewer.statusCode).toBe(403);
     expect(JSON.parse(sameReviewer.body!).detail).toMatch(/approved/);
     expect((await api.as('bureau-treasurer').post(`/tasks/${payment.taskId}/decision`, { decision: 'approve' })).body.claim.status).toBe('PAID');
+    const history = (await api.as('ent-a-clerk').get(`/claims/${prepared.body.claimId}/history?limit=100`)).body.items;
+    expect(history.filter((r: { action: string }) => r.action === 'claim.submitted')).toHaveLength(1);
+    expect(history.filter((r: { action: string }) => r.action === 'payment.released')).toHaveLength(1);
   });
 });
 
