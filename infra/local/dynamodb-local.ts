@@ -104,7 +104,7 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
@@ -114,7 +114,7 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not answer within 30 s: ${output.slice(-2000)}`);
+        throw new Error(`DynamoDB Local did not answer within 90 s: ${output.slice(-2000)}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
