@@ -29,6 +29,8 @@ export interface FunctionSpec {
   route?: `${HttpMethod} /${string}`;
   /** Whether the route is public (no JWT authorizer). */
   public?: boolean;
+  /** Run on a schedule (minutes between runs on AWS; the embedded runtime runs it every few seconds). */
+  scheduleMinutes?: number;
   access: FunctionAccess;
   memoryMb?: number;
   timeoutSeconds?: number;
@@ -178,6 +180,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     access: { table: 'read', events: true },
   },
   { name: 'open-claim-task', entry: 'functions/steps/open-claim-task.ts', access: write },
+  {
+    name: 'redeliver-callbacks',
+    entry: 'functions/steps/redeliver-callbacks.ts',
+    scheduleMinutes: 5,
+    access: { table: 'readwrite', callbackWorkflows: ['cohort-filing', 'subsidy-claim'] },
+  },
   { name: 'check-claim-task-expiry', entry: 'functions/steps/check-claim-task-expiry.ts', access: write },
   { name: 'plan-public-notice', entry: 'functions/steps/plan-public-notice.ts', access: write },
   {

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as events from 'aws-cdk-lib/aws-events';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -67,6 +68,13 @@ export class Functions extends Construct {
       const fn = this.createFunction(spec, props);
       this.grantDataAccess(fn, spec, props);
       this.byName.set(spec.name, fn);
+      if (spec.scheduleMinutes) {
+        // The reconciler runs on a schedule (EventBridge Scheduler's older sibling is enough here).
+        new events.Rule(this, `${pascalCase(spec.name)}Schedule`, {
+          schedule: events.Schedule.rate(Duration.minutes(spec.scheduleMinutes)),
+          targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
+        });
+      }
     }
   }
 

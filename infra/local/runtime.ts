@@ -21,6 +21,7 @@ import { createTableInput } from '../../shared/adapters/dynamodb/table-definitio
 import { FUNCTIONS, type FunctionSpec, functionByName } from '../function-map.ts';
 import { localStateMachineArn, renderWorkflowAsl } from '../workflows/render.ts';
 import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gateway.ts';
+import { consoleRoutes } from './console-assets.ts';
 import { createDevIssuer, devIssuerRoutes } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { seedDemoData } from './seed.ts';
@@ -44,6 +45,8 @@ export interface RuntimeOptions {
   tableName?: string;
   seed?: boolean;
   log?: (line: string) => void;
+  /** How often scheduled functions (the reconciler) run; default 3 s. */
+  scheduleIntervalMs?: number;
 }
 
 export interface RunningRuntime {
@@ -160,6 +163,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const outbox = new LocalEventOutbox(table);
   const extraRoutes: ExtraRoute[] = [
     ...devIssuerRoutes(issuer),
+    // The web console at `/` (built on first request), as CloudFront serves it on AWS.
+    ...consoleRoutes({ log }),
     {
       method: 'GET',
       path: '/health',
@@ -207,6 +212,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   log(`step functions: ${JSON.stringify(resumed ?? {})} resumed`);
   const stopClockListener = onClockMoved(() => undefined);
 
+  // Scheduled functions (the callback reconciler) run every few seconds here, every few minutes on AWS.
+  let scheduledRun: Promise<unknown> = Promise.resolve();
+  const scheduled = FUNCTIONS.filter((spec) => spec.scheduleMinutes);
+  const scheduleTimer = setInterval(() => {
+    scheduledRun = scheduledRun.then(() =>
+      Promise.all(
+        scheduled.map(async (spec) => (await handlerOf(spec))({}, lambdaContext(spec.name)).catch(() => undefined)),
+      ),
+    );
+  }, options.scheduleIntervalMs ?? 3_000);
+  scheduleTimer.unref();
+
   return {
     url: api.url,
     dynamodbEndpoint,
@@ -214,6 +231,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     tableName,
     idle: () => engine.idle(),
     async stop() {
+      clearInterval(scheduleTimer);
+      await scheduledRun;
       stopClockListener();
       await api.close();
       await stepFunctions.close();

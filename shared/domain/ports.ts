@@ -98,6 +98,8 @@ export interface CohortStore {
   ): Promise<Page<TaskRecord>>;
   /** Marks a decided task's callback as delivered. */
   closeTask(taskId: string): Promise<void>;
+  /** Decisions stored whose callback was not acknowledged yet (the reconciler's work list). */
+  pendingCallbacks(options: { limit: number; cursor?: string | undefined }): Promise<Page<TaskRecord>>;
   idempotency(sub: string, key: string): Promise<IdempotencyRecord | undefined>;
   mentorLoads(mentorIds: string[]): Promise<MentorLoad[]>;
   /** Statuses of cohorts (for verifying mentor loads and person claims lazily). */

@@ -62,7 +62,7 @@ describe('budget reservations under concurrency', () => {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ decision: 'approve' }),
-        }).then(async (response) => ({ status: response.status, body: await response.json() })),
+        }).then(async (response) => ({ status: response.status, body: (await response.json()) as any })),
       ),
     );
     sampling = false;

@@ -56,6 +56,26 @@ describe('a decision whose callback fails', () => {
     const history = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}/history?limit=100`)).body.items;
     expect(history.filter((record: any) => record.action === 'review.approve')).toHaveLength(1);
   });
+
+  it('is re-driven by the reconciler when the caller never retries', async () => {
+    const { cohortId } = await createCohort(api, 1);
+    await api.as('ent-a-clerk').post(`/cohorts/${cohortId}/submit`);
+    const task = await api.waitForTask('ent-a-signatory', cohortId, 'COMPANY_REVIEW');
+    const send = SFNClient.prototype.send as (this: SFNClient, command: unknown) => Promise<unknown>;
+    const dropOnce = async function (this: SFNClient, command: unknown) {
+      if ((command as object).constructor.name === 'SendTaskSuccessCommand') {
+        throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
+      }
+      return send.call(this, command);
+    };
+    const spy = vi.spyOn(SFNClient.prototype, 'send').mockImplementationOnce(dropOnce as never);
+    const first = await api.as('ent-a-signatory').post(`/tasks/${task.taskId}/decision`, { decision: 'approve' });
+    spy.mockRestore();
+    expect(first.status).toBe(503);
+    // Nobody retries: the reconciler (scheduled every few seconds here) finds the stored decision.
+    const school = await api.waitForTask('school-a-registrar', cohortId, 'SCHOOL_REVIEW', 30_000);
+    expect(school.taskId).not.toBe(task.taskId);
+  });
 });
 
 describe('stage time limit', () => {

@@ -27,6 +27,8 @@ export const keys = {
   idempotency: (sub: string, key: string) => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
 };
 
+const PENDING_CALLBACKS = 'CALLBACKS#PENDING';
+
 /** Idempotency records are kept a day (TTL on AWS; DynamoDB Local never expires them, which is harmless). */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /** Writes per transaction, leaving room under DynamoDB's 100 for the cohort, audit, idempotency and task. */
@@ -308,7 +310,7 @@ export class DynamoCohortStore implements CohortStore {
       await this.table.transact([
         {
           update: keys.task(taskId),
-          set: 'SET #status = :closed, callbackPending = :no, version = version + :one',
+          set: 'SET #status = :closed, callbackPending = :no, version = version + :one REMOVE gsi1pk, gsi1sk',
           condition: '#status = :decided',
           names: { '#status': 'status' },
           values: { ':closed': 'CLOSED', ':decided': 'DECIDED', ':no': false, ':one': 1 },
@@ -317,6 +319,14 @@ export class DynamoCohortStore implements CohortStore {
     } catch (error) {
       if (!(error instanceof WriteConditionFailed)) throw error; // already closed: nothing to do
     }
+  }
+
+  /** Decisions stored whose callback was not acknowledged, oldest first (GSI1, sparse). */
+  async pendingCallbacks(options: { limit: number; cursor?: string | undefined }): Promise<Page<TaskRecord>> {
+    const page = await this.table.query<Item>({ index: 'GSI1', pk: PENDING_CALLBACKS, limit: options.limit, cursor: options.cursor });
+    // The index projects a task's summary; the token is read from the task itself.
+    const tasks = await this.table.batchGet<Item>(page.items.map((item) => keys.task(String(item.taskId))));
+    return { items: tasks.map((item) => stripKeys<TaskRecord>(item)), nextCursor: page.nextCursor };
   }
 
   async idempotency(sub: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -377,13 +387,15 @@ export function auditItem(record: AuditRecord, casePrefix: 'COHORT' | 'CLAIM' = 
 export function taskItem(task: TaskRecord): Item {
   // Only open tasks that ask someone to decide are in an inbox (a public notice waits for no one).
   const open = task.status === 'OPEN' && task.listed !== false;
+  // A decision whose callback is not yet acknowledged waits in the reconciler's list instead.
+  const pending = task.status === 'DECIDED' && task.callbackPending === true;
   return {
     ...keys.task(task.taskId),
     entityType: 'Task',
     ...task,
     version: (task.version ?? 0) + 1,
-    gsi1pk: open ? `INBOX#${task.role}#${task.org}` : undefined,
-    gsi1sk: open ? `${task.dueAt}#${task.taskId}` : undefined,
+    gsi1pk: open ? `INBOX#${task.role}#${task.org}` : pending ? PENDING_CALLBACKS : undefined,
+    gsi1sk: open ? `${task.dueAt}#${task.taskId}` : pending ? `${task.decidedAt}#${task.taskId}` : undefined,
   };
 }
 
