@@ -12,7 +12,7 @@ import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type { Page } from '../../domain/ports.ts';
 import type { Clock } from '../clock.ts';
-import { auditItem, cohortItem, keys, stripKeys, taskItem } from './cohort-store.ts';
+import { auditItem, auditRecordOf, cohortItem, keys, stripKeys, taskItem } from './cohort-store.ts';
 import { referenceKeys } from './reference-data.ts';
 import { type Item, type Table, type Write, WriteConditionFailed } from './table.ts';
 
@@ -175,7 +175,7 @@ export class DynamoClaimStore implements ClaimStore {
       limit: options.limit,
       cursor: options.cursor,
     });
-    return { items: page.items.map((item) => stripKeys<AuditRecord>(item)), nextCursor: page.nextCursor };
+    return { items: page.items.map(auditRecordOf), nextCursor: page.nextCursor };
   }
 
   async listForParty(

@@ -260,7 +260,7 @@ export class DynamoCohortStore implements CohortStore {
       limit: options.limit,
       cursor: options.cursor,
     });
-    return { items: page.items.map((item) => stripKeys<AuditRecord>(item)), nextCursor: page.nextCursor };
+    return { items: page.items.map(auditRecordOf), nextCursor: page.nextCursor };
   }
 
   async appendAudit(cohort: CohortRecord, audit: AuditDraft): Promise<void> {
@@ -417,4 +417,10 @@ export function stripKeys<T>(item: Item): T {
   const copy: Item = { ...item };
   for (const name of KEY_ATTRIBUTES) delete copy[name];
   return copy as T;
+}
+
+/** An audit item as the record that was hashed: without the table's keys and item version. */
+export function auditRecordOf(item: Item): AuditRecord {
+  const { version: _version, ...record } = stripKeys<AuditRecord & { version?: number }>(item);
+  return record;
 }
