@@ -122,6 +122,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     route: 'GET /cohorts/{cohortId}/apprentices/{apprenticeId}/identity',
     access: { table: 'readwrite', piiKey: true },
   },
+  {
+    name: 'verify-audit',
+    entry: 'functions/api/verify-audit.ts',
+    route: 'GET /cohorts/{cohortId}/audit-verification',
+    access: read,
+  },
   { name: 'list-tasks', entry: 'functions/api/list-tasks.ts', route: 'GET /tasks', access: read },
   {
     name: 'decide-task',

@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
+import { WebConsole } from './constructs/console.ts';
 import { DomainEvents } from './constructs/events.ts';
 import { Functions } from './constructs/functions.ts';
 import { Observability } from './constructs/observability.ts';
@@ -22,9 +23,6 @@ export function stackEnvironment(env: NodeJS.ProcessEnv = process.env): { accoun
   };
 }
 
-/** Where the web console runs until a deployment names its own origin. */
-const DEFAULT_CONSOLE_ORIGIN = 'http://localhost:3000';
-
 /**
  * ApprenticeFlow on AWS, one stack of one construct per concern.
  *
@@ -33,7 +31,7 @@ const DEFAULT_CONSOLE_ORIGIN = 'http://localhost:3000';
  * exports that would pin the table's name to the functions' stack forever.
  *
  * Context (`cdk synth -c key=value`): `consoleOrigin` (CORS and sign-in redirects, default
- * http://localhost:3000), `authCallbackUrl` (default `<consoleOrigin>/auth/callback`),
+ * the console's CloudFront distribution), `authCallbackUrl` (default `<consoleOrigin>/auth/callback`),
  * `authDomainPrefix` (a Cognito hosted sign-in domain; none by default), `apiRateLimit` and
  * `apiBurstLimit` (default stage throttling, 50/s and 100), `alarmEmail` (alarm subscriber).
  */
@@ -45,6 +43,7 @@ export class ApprenticeFlowStack extends Stack {
   readonly workflows: Workflows;
   readonly api: Api;
   readonly observability: Observability;
+  readonly webConsole: WebConsole;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, {
@@ -52,7 +51,8 @@ export class ApprenticeFlowStack extends Stack {
       ...props,
     });
 
-    const consoleOrigin: string = this.node.tryGetContext('consoleOrigin') ?? DEFAULT_CONSOLE_ORIGIN;
+    this.webConsole = new WebConsole(this, 'Console');
+    const consoleOrigin: string = this.node.tryGetContext('consoleOrigin') ?? this.webConsole.origin;
     const callbackUrl: string =
       this.node.tryGetContext('authCallbackUrl') ?? `${consoleOrigin}/auth/callback`;
 
@@ -85,6 +85,12 @@ export class ApprenticeFlowStack extends Stack {
       },
     });
 
+    this.webConsole.publish({
+      apiUrl: this.api.url,
+      userPool: this.auth.userPool,
+      client: this.auth.consoleClient,
+    });
+
     this.observability = new Observability(this, 'Observability', {
       stateMachines: this.workflows.stateMachines,
       httpApi: this.api.httpApi,
@@ -92,6 +98,7 @@ export class ApprenticeFlowStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'ConsoleUrl', { value: consoleOrigin });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.consoleClient.userPoolClientId });
     new CfnOutput(this, 'IssuerUrl', { value: this.auth.issuerUrl });

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
+import { scrub } from '../../shared/adapters/logger.ts';
 
 /**
  * The embedded runtime's stand-in for API Gateway HTTP API with a JWT authorizer: a plain
@@ -775,7 +776,8 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Runni
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const startedAt = Date.now();
     const requestId = apiGatewayRequestId();
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    // A path may carry anything a caller typed (even an ID number): log it scrubbed.
+    const path = scrub((request.url ?? '/').split('?')[0] ?? '/');
     let reply: Promise<HttpReply>;
     try {
       reply = handle(request, requestId, startedAt);

@@ -21,6 +21,7 @@ import { createTableInput } from '../../shared/adapters/dynamodb/table-definitio
 import { FUNCTIONS, type FunctionSpec, functionByName } from '../function-map.ts';
 import { localStateMachineArn, renderWorkflowAsl } from '../workflows/render.ts';
 import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gateway.ts';
+import { consoleRoutes } from './console-assets.ts';
 import { createDevIssuer, devIssuerRoutes } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { seedDemoData } from './seed.ts';
@@ -162,6 +163,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const outbox = new LocalEventOutbox(table);
   const extraRoutes: ExtraRoute[] = [
     ...devIssuerRoutes(issuer),
+    // The web console at `/` (built on first request), as CloudFront serves it on AWS.
+    ...consoleRoutes({ log }),
     {
       method: 'GET',
       path: '/health',

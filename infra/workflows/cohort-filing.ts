@@ -53,7 +53,7 @@ const STEP_RETRY: sfn.RetryProps = {
     'ServiceUnavailable',
   ],
   interval: Duration.seconds(1),
-  maxAttempts: 4,
+  maxAttempts: 6,
   backoffRate: 2,
 };
 
@@ -107,6 +107,8 @@ export function cohortFilingDefinition(scope: Construct, fns: CohortFilingFuncti
       taskTimeout: sfn.Timeout.at('$.stageTimeoutSeconds'),
       retryOnServiceExceptions: false,
     });
+    // Opening the review may meet a throttled table; the retry opens it again with a new token.
+    awaitDecision.addRetry(STEP_RETRY);
     awaitDecision.addCatch(expiry, { errors: ['States.Timeout'], resultPath: '$.failure' });
     awaitDecision.addCatch(publishOutcome, { errors: ['CaseWithdrawn'], resultPath: '$.failure' });
     awaitDecision.next(route);

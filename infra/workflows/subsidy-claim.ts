@@ -31,7 +31,7 @@ const STEP_RETRY: sfn.RetryProps = {
     'ServiceUnavailable',
   ],
   interval: Duration.seconds(1),
-  maxAttempts: 4,
+  maxAttempts: 6,
   backoffRate: 2,
 };
 
@@ -47,8 +47,8 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
     task.addRetry(STEP_RETRY);
     return task;
   };
-  const awaitTask = (id: string, stage: string, timeoutPath: string) =>
-    new tasks.LambdaInvoke(scope, id, {
+  const awaitTask = (id: string, stage: string, timeoutPath: string) => {
+    const task = new tasks.LambdaInvoke(scope, id, {
       lambdaFunction: fns.openClaimTask,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({
@@ -62,6 +62,10 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
       taskTimeout: sfn.Timeout.at(timeoutPath),
       retryOnServiceExceptions: false,
     });
+    // Opening the task may meet a throttled table; the retry opens it again with a new token.
+    task.addRetry(STEP_RETRY);
+    return task;
+  };
   const checkExpiry = (id: string, stage: string) =>
     step(id, fns.checkClaimTaskExpiry, { 'claimId.$': '$.claimId', 'round.$': '$.round', stage }, '$.decision');
   const outcomeIs = (value: string) => sfn.Condition.stringEquals('$.decision.outcome', value);

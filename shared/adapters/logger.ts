@@ -6,12 +6,14 @@
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+// Digit boundaries, not word boundaries: a number glued to letters (`id110105…`, `tel138…`,
+// `acct_0200…`) is still a number, and `\b` would let it through.
 const PATTERNS: [RegExp, string][] = [
   [/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[token]'],
-  [/\b\d{17}[\dXx]\b/g, '[id-number]'],
-  [/\b\d{15}\b/g, '[id-number]'],
-  [/\b1[3-9]\d{9}\b/g, '[phone]'],
-  [/\b\d{12,22}\b/g, '[account]'],
+  [/(?<!\d)\d{17}[\dXx](?!\d)/g, '[id-number]'],
+  [/(?<!\d)\d{15}(?!\d)/g, '[id-number]'],
+  [/(?<!\d)1[3-9]\d{9}(?!\d)/g, '[phone]'],
+  [/(?<!\d)\d{12,22}(?!\d)/g, '[account]'],
 ];
 
 export function scrub(text: string): string {

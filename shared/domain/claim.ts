@@ -74,7 +74,15 @@ export interface ClaimRecord {
   /** The budget year the reservation was charged to (the year the bureau approved it). */
   budgetYear?: number;
   reservedFen?: number;
-  notice?: { startsAt: string; endsAt: string; objections: { by: string; at: string; reason: string }[] };
+  /** When the bureau approved (the notice planned for that approval names it). */
+  approvedAt?: string;
+  notice?: {
+    startsAt: string;
+    endsAt: string;
+    lastDay?: string;
+    forApprovalAt?: string | undefined;
+    objections: { by: string; at: string; reason: string }[];
+  };
   returnReason?: string;
   rejectReason?: string;
   /** Why an approval could not be completed (e.g. the budget does not fit); shown at review. */

@@ -18,6 +18,7 @@ import type { Principal, Role } from '../domain/principal.ts';
 import type { Reply } from '../domain/reply.ts';
 import { zodIssuesToFieldErrors } from '../schemas/errors.ts';
 import { principalFromClaims } from './principal.ts';
+import { isTransient } from './transient-errors.ts';
 
 /** Request bodies above this are refused with 413 before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -135,7 +136,9 @@ function isReply(value: unknown): value is Reply & { headers?: Record<string, st
 type RawReply = { status: number; raw: string; headers: Record<string, string> };
 
 function isRawReply(value: unknown): value is RawReply {
-  return typeof value === 'object' && value !== null && 'status' in value && 'raw' in value && 'headers' in value;
+  return (
+    typeof value === 'object' && value !== null && 'status' in value && 'raw' in value && 'headers' in value
+  );
 }
 
 export function toResponse(
@@ -237,7 +240,8 @@ export function problemResponse(error: unknown, event?: HttpEvent): APIGatewayPr
       body: JSON.stringify(body),
     };
   }
-  const status = error instanceof DomainError ? error.status : 500;
+  // A dependency's passing trouble (throttling, a timeout) is 503, never a bare 500: the caller retries.
+  const status = error instanceof DomainError ? error.status : isTransient(error) ? 503 : 500;
   logger.error('request failed', { route: event?.routeKey, status, ...errorFields(error) });
   return {
     statusCode: status,

@@ -143,6 +143,9 @@ export function openApiDocument(): Record<string, unknown> {
       '/cohorts/{cohortId}/history': {
         get: op('Audit trail', { parameters: [cohortId, ...queryParameters(PageQuery)] }),
       },
+      '/cohorts/{cohortId}/audit-verification': {
+        get: op('Recompute the cohort’s audit hash chain (bureau roles)', { parameters: [cohortId] }),
+      },
       '/tasks': { get: op('The caller’s inbox', { parameters: queryParameters(PageQuery) }) },
       '/tasks/{taskId}/decision': {
         post: op('Approve, return or reject', {

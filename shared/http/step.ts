@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type * as z from 'zod';
 import { errorFields, logger } from '../adapters/logger.ts';
+import { isRetryableInStep } from './transient-errors.ts';
 
 /**
  * Handler factory for workflow steps: validate the input the state machine built, run one use
@@ -9,7 +10,13 @@ import { errorFields, logger } from '../adapters/logger.ts';
 export function stepHandler<S extends z.ZodType, R>(schema: S, run: (input: z.output<S>) => Promise<R>) {
   return middy(async (event: unknown) => {
     const input = schema.parse(event);
-    return run(input);
+    try {
+      return await run(input);
+    } catch (error) {
+      // Throttling, timeouts, a concurrent change: the state machine retries `ServiceUnavailable`.
+      if (isRetryableInStep(error)) throw Object.assign(new Error((error as Error).message), { name: 'ServiceUnavailable' });
+      throw error;
+    }
   }).use({
     onError: async (request) => {
       logger.warn('step failed', errorFields(request.error));

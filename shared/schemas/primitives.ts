@@ -81,7 +81,9 @@ export const Key = z
 export const IsoDate = z
   .string({ error: typeMessage('a date YYYY-MM-DD') })
   .trim()
-  .refine(isRealDate, 'must be a real date in the form YYYY-MM-DD');
+  .refine(isRealDate, 'must be a real date in the form YYYY-MM-DD')
+  // Far enough for an open-ended contract written as 9999-12-31 to be refused plainly, not to overflow.
+  .refine((value) => value >= '1900-01-01' && value <= '2199-12-31', 'must be between 1900 and 2199');
 
 /** A ULID, as every id the system issues. */
 export const Ulid = z

@@ -46,6 +46,7 @@ beforeAll(() => {
 });
 
 const ref = (logicalId: string) => ({ Ref: logicalId });
+const consoleDistribution = () => synthesized.logicalId(synthesized.stack.webConsole.distribution);
 const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
 interface Statement {
@@ -181,7 +182,8 @@ describe('auth', () => {
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
-      CallbackURLs: ['http://localhost:3000/auth/callback'],
+      // The web console's CloudFront distribution (infra/constructs/console.ts; test/infra/console.test.ts).
+      CallbackURLs: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [consoleDistribution(), 'DomainName'] }, '/auth/callback']] }],
       ReadAttributes: Match.arrayWith(['custom:org']),
     });
     const client = template.findResources('AWS::Cognito::UserPoolClient')[id.client]!;
@@ -254,7 +256,9 @@ describe('HTTP API', () => {
   it('allows the console origin (CORS)', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      CorsConfiguration: Match.objectLike({ AllowOrigins: ['http://localhost:3000'] }),
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [consoleDistribution(), 'DomainName'] }]] }],
+      }),
     });
   });
 });
@@ -325,7 +329,8 @@ const TASK_RESPONSE = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'stat
 
 describe('functions', () => {
   it('is one Lambda function per function-map entry, each with its own log group kept a year', () => {
-    template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length);
+    // + the one handler of the console's two BucketDeployments (a singleton).
+    template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length + 1);
     const logGroups = template.findResources('AWS::Logs::LogGroup');
     for (const spec of FUNCTIONS) {
       const fn = template.findResources('AWS::Lambda::Function')[id.fn(spec.name)]!;

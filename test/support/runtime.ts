@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { freePort } from '../../infra/local/free-port.ts';
 import { type RunningRuntime, startRuntime } from '../../infra/local/runtime.ts';
 import { ApiClient } from '../../scripts/lib/api-client.ts';
+import { scanLogLine } from './log-scan.ts';
 
 /**
  * The embedded runtime for one test file: its own table (from the one definition) on the run's
@@ -13,7 +14,13 @@ import { ApiClient } from '../../scripts/lib/api-client.ts';
  * real but the clock, which tests move instead of waiting.
  */
 export async function startTestRuntime(
-  options: { tableName?: string; dataDir?: string; stepFunctionsPort?: number } = {},
+  options: {
+    tableName?: string;
+    dataDir?: string;
+    stepFunctionsPort?: number;
+    /** The runtime's own log lines (one per request); by default scanned for personal data, not printed. */
+    log?: (line: string) => void;
+  } = {},
 ): Promise<{
   runtime: RunningRuntime;
   api: ApiClient;
@@ -28,7 +35,7 @@ export async function startTestRuntime(
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     tableName: options.tableName ?? `it-${ulid()}`,
     dataDir,
-    log: () => undefined,
+    log: options.log ?? ((line) => scanLogLine(line)),
   });
   return { runtime, api: new ApiClient(runtime.url), dataDir };
 }

@@ -124,11 +124,35 @@ export class DynamoCohortStore implements CohortStore {
     const early =
       claims.length > room ? claims.slice(0, claims.length - Math.min(room, CLAIMS_PER_CHUNK)) : [];
     const inline = claims.slice(early.length);
-    for (let start = 0; start < early.length; start += CLAIMS_PER_CHUNK) {
-      await this.claim(cohort.cohortId, early.slice(start, start + CLAIMS_PER_CHUNK));
+    const claimed: PersonLock[] = [];
+    try {
+      for (let start = 0; start < early.length; start += CLAIMS_PER_CHUNK) {
+        const chunk = early.slice(start, start + CLAIMS_PER_CHUNK);
+        await this.claim(cohort.cohortId, chunk);
+        claimed.push(...chunk);
+      }
+      for (const lock of inline) add({ person: lock }, claimWrite(cohort.cohortId, lock));
+      return await this.commit(change, writes, tags, claims, early);
+    } catch (error) {
+      // Nothing of a refused change stays behind: not even the keyed hashes of its people.
+      if (claimed.length > 0) await this.releaseOwnClaims(cohort.cohortId, claimed).catch(() => undefined);
+      throw error;
     }
-    for (const lock of inline) add({ person: lock }, claimWrite(cohort.cohortId, lock));
+  }
 
+  private async releaseOwnClaims(cohortId: string, locks: PersonLock[]): Promise<void> {
+    const deletes: Write[] = locks.map((lock) => ({
+      delete: keys.person(lock.idHash),
+      condition: 'cohortId = :me',
+      values: { ':me': cohortId },
+    }));
+    for (let start = 0; start < deletes.length; start += 100) {
+      await this.table.transact(deletes.slice(start, start + 100)).catch(() => undefined);
+    }
+  }
+
+  private async commit(change: CohortChange, writes: Write[], tags: Tag[], claims: PersonLock[], early: PersonLock[]): Promise<void> {
+    const { cohort } = change;
     try {
       await this.table.transact(writes);
     } catch (error) {

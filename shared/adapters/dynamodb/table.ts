@@ -126,7 +126,7 @@ export class Table {
         ExpressionAttributeValues: toAttributes(values),
         Limit: options.limit,
         ScanIndexForward: !options.newestFirst,
-        ExclusiveStartKey: decodeCursor(options.cursor),
+        ExclusiveStartKey: cursorFor(options.cursor, pkName, options.pk),
         ConsistentRead: options.index ? undefined : true,
       }),
     );
@@ -202,6 +202,15 @@ export class Table {
 
 export function encodeCursor(key: Record<string, AttributeValue>): string {
   return Buffer.from(JSON.stringify(unmarshall(key))).toString('base64url');
+}
+
+/** A cursor is accepted only for the query that gave it out (same partition): otherwise 400. */
+function cursorFor(cursor: string | undefined, pkName: string, pk: string): Record<string, AttributeValue> | undefined {
+  const key = decodeCursor(cursor);
+  if (key && (key[pkName]?.S !== pk || !key.pk || !key.sk)) {
+    throw new ValidationFailed([{ path: 'query.cursor', message: 'is not a cursor this API gave out' }]);
+  }
+  return key;
 }
 
 export function decodeCursor(cursor: string | undefined): Record<string, AttributeValue> | undefined {

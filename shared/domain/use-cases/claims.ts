@@ -128,8 +128,12 @@ function withLedgerClaim(cohort: CohortRecord, claimId: string, kind: ClaimKind,
  */
 export async function createClaim(deps: ClaimDeps, principal: Principal, body: CreateClaimBody, meta: RequestMeta): Promise<Reply> {
   return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
-    const cohort = await visibleCohort(deps.store, principal, body.cohortId).catch(() => {
-      throw new ValidationFailed([{ path: 'cohortId', message: 'no cohort of your enterprise with this id' }]);
+    const cohort = await visibleCohort(deps.store, principal, body.cohortId).catch((error: unknown) => {
+      // Only "not found" is the caller's mistake; anything else (a throttled read) stays what it is.
+      if (error instanceof NotFound) {
+        throw new ValidationFailed([{ path: 'cohortId', message: 'no cohort of your enterprise with this id' }]);
+      }
+      throw error;
     });
     const computed = await computeClaim(deps, cohort, body.kind);
     checkEvidence(cohort, body.kind, body.evidence);
@@ -357,6 +361,7 @@ export async function decideClaimTask(
         amountFen: amount,
         reduction: amount < current.computedAmountFen ? { fromFen: current.computedAmountFen, toFen: amount, reason: body.reason! } : undefined,
         reviewedBy: principal.sub,
+        approvedAt: at,
         budgetYear: year,
         reservedFen: amount,
         pendingReason: undefined,
@@ -571,12 +576,69 @@ export async function openClaimTask(
   input: { taskToken: string; claimId: string; round: number; stage: ClaimStage | 'PUBLIC_NOTICE'; timeoutSeconds: number },
 ): Promise<{ taskId: string }> {
   const current = await deps.claims.get(input.claimId);
-  if (!current || current.round !== input.round || current.status !== STAGE_STATUS[input.stage]) {
-    throw new CaseWithdrawn(`Claim ${input.claimId} is no longer at ${input.stage}`);
+  if (!current || current.round !== input.round) throw new CaseWithdrawn(`Claim ${input.claimId} is no longer at ${input.stage}`);
+  if (current.status !== STAGE_STATUS[input.stage]) {
+    const outcome = claimOutcomeAfter(current, input.stage);
+    if (!outcome) throw new CaseWithdrawn(`Claim ${input.claimId} is no longer at ${input.stage}`);
+    // Decided while this step was being retried (its first attempt had opened the task): hand the
+    // decision to this attempt's token through the reconciler rather than lose it.
+    const now = deps.clock.now().toISOString();
+    const task: TaskRecord = {
+      taskId: deps.newId(),
+      workflow: 'subsidy-claim',
+      caseId: current.claimId,
+      round: current.round,
+      stage: input.stage,
+      role: input.stage === 'PUBLIC_NOTICE' ? 'bureau.reviewer' : CLAIM_STAGE_ROLE[input.stage],
+      org: current.districtCode,
+      status: 'DECIDED',
+      decision: outcome,
+      decidedAt: now,
+      callbackPending: true,
+      token: input.taskToken,
+      createdAt: now,
+      dueAt: now,
+    };
+    await deps.claims.save({
+      claim: { ...current, version: current.version + 1 },
+      expectedVersion: current.version,
+      audit: { action: 'task.redelivered', actor: SYSTEM, details: { stage: input.stage, outcome, taskId: task.taskId } },
+      task: { record: task, expectedStatus: null },
+    });
+    return { taskId: task.taskId };
+  }
+  const now = deps.clock.now();
+  if (input.stage === 'PUBLIC_NOTICE' && current.notice && now.toISOString() >= current.notice.endsAt) {
+    // A retried wait that starts after the notice already ran out (its time limit would count
+    // afresh): the notice is over, so it ends here and the decision goes on through the reconciler.
+    const at = now.toISOString();
+    const task: TaskRecord = {
+      taskId: deps.newId(),
+      workflow: 'subsidy-claim',
+      caseId: current.claimId,
+      round: current.round,
+      stage: 'PUBLIC_NOTICE',
+      role: 'bureau.reviewer',
+      org: current.districtCode,
+      status: 'DECIDED',
+      decision: 'approve',
+      decidedAt: at,
+      callbackPending: true,
+      token: input.taskToken,
+      createdAt: at,
+      dueAt: at,
+      listed: false,
+    };
+    await deps.claims.save({
+      claim: { ...current, status: 'PAYMENT', openTask: undefined, version: current.version + 1, updatedAt: at },
+      expectedVersion: current.version,
+      audit: { action: 'notice.ended', actor: SYSTEM, from: 'PUBLIC_NOTICE', to: 'PAYMENT', details: { objections: current.notice.objections.length } },
+      task: { record: task, expectedStatus: null },
+    });
+    return { taskId: task.taskId };
   }
   const existing = current.openTask?.stage === input.stage ? await deps.store.task(current.openTask.taskId) : undefined;
   const reuse = existing?.status === 'OPEN' ? existing : undefined;
-  const now = deps.clock.now();
   const role = input.stage === 'PUBLIC_NOTICE' ? 'bureau.reviewer' : CLAIM_STAGE_ROLE[input.stage];
   const org = role.startsWith('school') ? current.schoolId : current.districtCode;
   const task: TaskRecord = reuse
@@ -604,6 +666,21 @@ export async function openClaimTask(
   return { taskId: task.taskId };
 }
 
+/** The decision a claim's later state shows was taken at `stage` (undefined if none was). */
+export function claimOutcomeAfter(claim: ClaimRecord, stage: ClaimStage | 'PUBLIC_NOTICE'): DecisionOutcome | undefined {
+  const after: Record<string, ClaimStatus[]> = {
+    SCHOOL_VERIFICATION: ['BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT', 'PAID'],
+    BUREAU_REVIEW: ['PUBLIC_NOTICE', 'PAYMENT', 'PAID'],
+    PUBLIC_NOTICE: ['PAYMENT', 'PAID'],
+    PAYMENT: ['PAID'],
+  };
+  if (after[stage]!.includes(claim.status)) return 'approve';
+  if (stage === 'PUBLIC_NOTICE' && claim.status === 'BUREAU_REVIEW') return 'objection';
+  if (stage !== 'PAYMENT' && stage !== 'PUBLIC_NOTICE' && claim.status === 'RETURNED') return 'return';
+  if (stage !== 'PAYMENT' && stage !== 'PUBLIC_NOTICE' && claim.status === 'REJECTED') return 'reject';
+  return undefined;
+}
+
 /**
  * Step `plan-public-notice`: the notice runs for the policy's working days after today (weekends
  * and listed holidays do not count) and ends at midnight China time after its last day.
@@ -617,6 +694,11 @@ export async function planPublicNotice(
     throw new CaseWithdrawn(`Claim ${input.claimId} is not on public notice`);
   }
   const now = deps.clock.now();
+  if (current.notice && current.notice.forApprovalAt === current.approvedAt) {
+    // A retry of this step: the notice of this approval is already planned; keep its end.
+    const timeoutSeconds = Math.max(1, Math.ceil((Date.parse(current.notice.endsAt) - now.getTime()) / 1000));
+    return { timeoutSeconds, endsAt: current.notice.endsAt, lastDay: current.notice.lastDay ?? '' };
+  }
   const today = todayInChinaOf(now);
   const policy = await deps.reference.policyInForce(today);
   const { lastDay, endsAt } = publicNoticeEnd(today, policy);
@@ -624,7 +706,7 @@ export async function planPublicNotice(
   await deps.claims.save({
     claim: {
       ...current,
-      notice: { startsAt: now.toISOString(), endsAt, objections: current.notice?.objections ?? [] },
+      notice: { startsAt: now.toISOString(), endsAt, lastDay, forApprovalAt: current.approvedAt, objections: current.notice?.objections ?? [] },
       version: current.version + 1,
       updatedAt: now.toISOString(),
     },
@@ -659,9 +741,11 @@ export async function checkClaimTaskExpiry(
   }
   const at = deps.clock.now().toISOString();
   const expiredTask = task && task.status === 'OPEN' && task.stage === input.stage ? { record: { ...task, status: 'EXPIRED' as const }, expectedStatus: 'OPEN' as const } : undefined;
+  if (current.status !== STAGE_STATUS[input.stage]) {
+    // Decided (or the notice ended) while the wait was timing out: follow what the claim shows.
+    return { outcome: claimOutcomeAfter(current, input.stage) ?? 'closed' };
+  }
   if (input.stage === 'PUBLIC_NOTICE') {
-    if (current.status === 'BUREAU_REVIEW') return { outcome: 'objection' };
-    if (current.status !== 'PUBLIC_NOTICE') return { outcome: 'closed' };
     await deps.claims.save({
       claim: { ...current, status: 'PAYMENT', openTask: undefined, version: current.version + 1, updatedAt: at },
       expectedVersion: current.version,
@@ -670,7 +754,6 @@ export async function checkClaimTaskExpiry(
     });
     return { outcome: 'approve' };
   }
-  if (current.status !== STAGE_STATUS[input.stage]) return { outcome: 'closed' };
   if (input.stage === 'PAYMENT') {
     await deps.claims.save({
       claim: { ...current, openTask: undefined, version: current.version + 1, updatedAt: at },

@@ -197,8 +197,8 @@ export async function decideTask(
       const task = await deps.store.task(taskId);
       if (!task) throw new NotFound(`No task ${taskId}`);
       if (task.workflow === 'subsidy-claim') return decideClaimTask(deps, principal, task, body, record);
-      const current = await visibleCohort(deps.store, principal, task.caseId).catch(() => {
-        throw new NotFound(`No task ${taskId}`);
+      const current = await visibleCohort(deps.store, principal, task.caseId).catch((error: unknown) => {
+        throw error instanceof NotFound ? new NotFound(`No task ${taskId}`) : error;
       });
       if (task.role !== principal.role) throw new Forbidden(`This task is for ${task.role}`);
       if (task.org !== principal.orgId) throw new NotFound(`No task ${taskId}`);
@@ -395,9 +395,39 @@ export async function openReviewTask(
   input: { taskToken: string; cohortId: string; round: number; stage: ReviewStage; timeoutSeconds: number },
 ): Promise<{ taskId: string }> {
   const current = await deps.store.get(input.cohortId);
-  if (!current || current.round !== input.round || current.status !== input.stage) {
+  if (!current || current.round !== input.round || current.status === 'WITHDRAWN') {
     // The cohort moved on (withdrawn) before the review opened: end this stage as withdrawn.
     throw new CaseWithdrawn(`Cohort ${input.cohortId} is no longer at ${input.stage}`);
+  }
+  if (current.status !== input.stage) {
+    const outcome = outcomeOf(current, input.stage);
+    if (outcome === 'closed') throw new CaseWithdrawn(`Cohort ${input.cohortId} is no longer at ${input.stage}`);
+    // Decided while this step was being retried (its first attempt had opened the review): hand
+    // the decision to this attempt's token through the reconciler rather than lose it.
+    const now = deps.clock.now().toISOString();
+    const redelivery: TaskRecord = {
+      taskId: deps.newId(),
+      workflow: 'cohort-filing',
+      caseId: current.cohortId,
+      round: current.round,
+      stage: input.stage,
+      role: STAGE_ROLE[input.stage],
+      org: orgFor(current, STAGE_ROLE[input.stage]),
+      status: 'DECIDED',
+      decision: outcome,
+      decidedAt: now,
+      callbackPending: true,
+      token: input.taskToken,
+      createdAt: now,
+      dueAt: now,
+    };
+    await deps.store.save({
+      cohort: { ...current, version: current.version + 1 },
+      expectedVersion: current.version,
+      audit: { action: 'review.redelivered', actor: SYSTEM, details: { stage: input.stage, outcome, taskId: redelivery.taskId } },
+      task: { record: redelivery, expectedStatus: null },
+    });
+    return { taskId: redelivery.taskId };
   }
   const existing =
     current.openTask?.stage === input.stage ? await deps.store.task(current.openTask.taskId) : undefined;

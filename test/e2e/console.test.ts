@@ -1,0 +1,430 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningRuntime } from '../../infra/local/runtime.ts';
+import type { ApiClient } from '../../scripts/lib/api-client.ts';
+import { makeCohortBody, makeRoster } from '../../scripts/lib/roster.ts';
+import { residentIdCheckCharacter } from '../../shared/domain/identifiers.ts';
+import { SCHOOL_A } from '../support/cohorts.ts';
+import { startTestRuntime } from '../support/runtime.ts';
+
+/**
+ * The web console in a real browser (Debian's Chromium, driven by playwright-core) against an
+ * embedded runtime started in-process: one full filing case, each role in its own browser context
+ * signed in as itself, and the screens of one role or organisation kept from another. Screenshots
+ * of the main screens go to docs/screenshots/.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
+const DESKTOP = { width: 1280, height: 860 };
+const TABLET = { width: 820, height: 1180 };
+
+let runtime: RunningRuntime;
+let api: ApiClient;
+let browser: Browser;
+let cohortId: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: the console's browser tests need Debian's chromium ` +
+        '(apt-get install -y chromium; .ci/run installs it when missing).',
+    );
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ runtime, api } = await startTestRuntime());
+  // The runtime builds the console (esbuild, in memory) on the first request for it.
+  const page = await fetch(`${runtime.url}/`);
+  expect(page.status, `GET / answered ${page.status}: ${await page.text()}`).toBe(200);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await runtime?.stop();
+});
+
+/** A page in a fresh browser context: its own storage, like another person's browser. */
+async function freshPage(viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw new Error(`the console threw: ${error.message}`);
+  });
+  return page;
+}
+
+/** A fresh browser context signed in as `user`, at `path`. */
+async function signedIn(user: string, viewport = DESKTOP, path = '/'): Promise<Page> {
+  const page = await freshPage(viewport);
+  await page.goto(`${runtime.url}${path}`);
+  await page.locator(`button[data-user="${user}"]`).click();
+  await page.getByTestId('menu-cohorts').waitFor();
+  return page;
+}
+
+async function shot(page: Page, name: string, fullPage = false) {
+  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage, animations: 'disabled' });
+}
+
+/** 30 apprentices as the CSV template has them (Chinese headers), row 17 with a wrong check character. */
+function rosterCsv() {
+  const rows = makeRoster({
+    count: 30,
+    mentorKeys: ['m1', 'm2', 'm3', 'm4'],
+    contractStart: '2027-03-01',
+    contractEnd: null,
+  });
+  const good = rows[16]!.idNumber;
+  const wrongCheck = '10X98765432'.split('').find((c) => c !== residentIdCheckCharacter(good.slice(0, 17)))!;
+  const bad = good.slice(0, 17) + wrongCheck;
+  const lines = ['姓名,身份证号码,手机号码,招用类型,劳动合同开始日期,劳动合同结束日期,企业导师编号'];
+  rows.forEach((row, index) => {
+    lines.push(
+      [
+        row.name,
+        index === 16 ? bad : row.idNumber,
+        row.phone,
+        row.hireType === 'transfer' ? '转岗' : '新招用',
+        row.contract.startDate,
+        '无固定期限',
+        row.enterpriseMentorKey,
+      ].join(','),
+    );
+  });
+  return { csv: `${lines.join('\r\n')}\r\n`, good, firstId: rows[0]!.idNumber };
+}
+
+/** Waits for what the page shows; workflow steps and API calls take their time on a busy machine. */
+function poll<T>(read: () => Promise<T> | T) {
+  return expect.poll(read, { timeout: 20_000, interval: 100 });
+}
+
+async function cohortCount(user: string): Promise<number> {
+  return (await api.as(user).get('/cohorts?limit=100')).body.items.length;
+}
+
+describe('the web console', () => {
+  it('files a cohort end to end: clerk uploads a roster (one bad cell fixed before saving), signatory approves, school enrols, bureau files', async () => {
+    const roster = rosterCsv();
+
+    // — Enterprise clerk: sign-in page, new cohort, roster upload. —
+    const clerk = await freshPage();
+    await clerk.goto(`${runtime.url}/`);
+    await clerk.locator('button[data-user="ent-a-clerk"]').waitFor();
+    await shot(clerk, 'sign-in.png');
+    await clerk.locator('button[data-user="ent-a-clerk"]').click();
+    await poll(() => new URL(clerk.url()).pathname).toBe('/app/cohorts');
+
+    await clerk.getByTestId('menu-cohortNew').click();
+    await clerk.locator('#f-schoolId').selectOption(SCHOOL_A);
+    await clerk.locator('#f-occupationCode').selectOption('4-04-05-05');
+    await clerk.locator('#f-startDate').fill('2027-03-01');
+    await clerk.locator('#f-endDate').fill('2028-02-29');
+    await clerk.locator('[id="f-plannedHours.total"]').fill('1200');
+    await clerk.locator('[id="f-plannedHours.concentrated"]').fill('320');
+    await clerk.locator('[id="f-agreements.schoolAgreementNo"]').fill('HZ-2027-001');
+    await clerk.locator('[id="f-agreements.apprenticeAgreementNo"]').fill('PX-2027-001');
+    for (let index = 0; index < 4; index++) {
+      if (index > 0) await clerk.getByRole('button', { name: '添加导师' }).click();
+      await clerk
+        .locator(`[id="f-enterpriseMentors.${index}.name"]`)
+        .fill(['张伟', '李强', '王磊', '刘洋'][index]!);
+      await clerk.locator(`[id="f-enterpriseMentors.${index}.employeeNo"]`).fill(`E100${index}`);
+      await clerk.locator(`[id="f-enterpriseMentors.${index}.skillLevel"]`).selectOption('2');
+    }
+    await clerk.locator('#roster-file').setInputFiles({
+      name: '学徒名单.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(roster.csv, 'utf8'),
+    });
+    await poll(() => clerk.getByTestId('roster-count').textContent()).toBe('共 30 人');
+    // The bad cell carries its message before anything is sent.
+    const badCell = clerk.locator('tr[data-row="16"] [data-field="idNumber"]');
+    await poll(() => badCell.getAttribute('aria-invalid')).toBe('true');
+    expect(await clerk.locator('tr[data-row="16"] td.cell-idNumber .error-text').textContent()).toBe(
+      '校验码错误',
+    );
+    expect(await clerk.getByTestId('roster-error-count').textContent()).toBe('1 处错误');
+    expect(await clerk.locator('[data-field][aria-invalid="true"]').count()).toBe(1);
+
+    // Saving is refused in the browser: the problem is listed, and the API holds no cohort.
+    await clerk.getByTestId('save-cohort').click();
+    await clerk.locator('#problem-summary').waitFor();
+    expect(await clerk.locator('#problem-summary').textContent()).toContain(
+      '第 17 行 身份证号码：校验码错误',
+    );
+    expect(new URL(clerk.url()).pathname).toBe('/app/cohorts/new');
+    expect(await cohortCount('ent-a-clerk')).toBe(0);
+    await clerk.getByLabel('只显示有错误的行').check();
+    expect(await clerk.locator('[data-testid="roster-grid"] tbody tr').count()).toBe(1);
+    await shot(clerk, 'cohort-new-roster-error.png', true);
+    await clerk.getByLabel('只显示有错误的行').uncheck();
+
+    // Fixed in the grid, then saved.
+    await badCell.fill(roster.good);
+    await poll(() => clerk.getByTestId('roster-error-count').textContent()).toBe('校验通过');
+    await clerk.getByTestId('save-cohort').click();
+    await clerk.getByTestId('cohort-case').waitFor();
+    cohortId = new URL(clerk.url()).pathname.split('/').pop()!;
+    expect(await clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('DRAFT');
+    expect(await clerk.locator('[data-testid="apprentice-table"] tbody tr').count()).toBe(30);
+    const stored = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body;
+    expect(stored.apprentices).toHaveLength(30);
+    expect(stored.apprentices[16].idNumber).toBe(
+      `${roster.good.slice(0, 6)}********${roster.good.slice(14)}`,
+    );
+
+    await clerk.getByTestId('submit-cohort').click();
+    await clerk.getByTestId('confirm-dialog').click();
+    await poll(() => clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('COMPANY_REVIEW');
+    await shot(clerk, 'cohort-case-submitted.png');
+    await runtime.idle();
+
+    // — Enterprise signatory: inbox, the case, approve. —
+    const signatory = await signedIn('ent-a-signatory');
+    await poll(() => new URL(signatory.url()).pathname).toBe('/app/inbox');
+    const task = signatory.locator(`[data-testid="inbox"] tr[data-case="${cohortId}"]`);
+    await task.waitFor();
+    expect(await task.textContent()).toContain('企业审核');
+    expect(await task.textContent()).toContain('人工智能训练师');
+    await shot(signatory, 'inbox-signatory.png');
+    await task.getByRole('link', { name: '办理' }).click();
+    await signatory.getByTestId('decision-panel').waitFor();
+    await signatory.getByTestId('decision-approve').click();
+    await poll(() => signatory.getByTestId('cohort-case').getAttribute('data-status')).toBe('SCHOOL_REVIEW');
+    await runtime.idle();
+
+    // — School registrar: enrolment in bulk with mentors, load in sight. —
+    const school = await signedIn('school-a-registrar');
+    const schoolTask = school.locator(`[data-testid="inbox"] tr[data-case="${cohortId}"]`);
+    await schoolTask.getByRole('link', { name: '办理' }).click();
+    await school.getByTestId('enrolment').waitFor();
+    const mentorRows = school.locator('[data-testid="school-mentors"] tbody tr');
+    expect(await mentorRows.count()).toBe(4); // 30 apprentices, at most 8 each
+    for (let index = 0; index < 4; index++) {
+      await school
+        .locator(`[id="f-schoolMentors.${index}.name"]`)
+        .fill(['王老师', '赵老师', '钱老师', '孙老师'][index]!);
+      await school.locator(`[id="f-schoolMentors.${index}.teacherNo"]`).fill(`T10${index}`);
+    }
+    await school.getByTestId('generate-numbers').click();
+    await school.getByTestId('assign-mentors').click();
+    expect(await school.getByTestId('load-t1').textContent()).toContain('带教 8 / 8 人');
+    expect(await school.getByTestId('load-t4').textContent()).toContain('带教 6 / 8 人');
+    await shot(school, 'school-enrolment.png');
+    await school.getByTestId('decision-approve').click();
+    await school.getByText('已同意。').waitFor();
+    await runtime.idle();
+    const enrolled = (await api.as('school-a-registrar').get(`/cohorts/${cohortId}`)).body;
+    expect(enrolled.status).toBe('BUREAU_REVIEW');
+    expect(enrolled.apprentices[0]).toMatchObject({ studentNumber: 'S2027001', schoolMentorKey: 't1' });
+    expect(enrolled.apprentices[29]).toMatchObject({ studentNumber: 'S2027030', schoolMentorKey: 't4' });
+
+    // — Bureau reviewer: everything on one page, one identity revealed with a reason, filed. —
+    const bureau = await signedIn('bureau-reviewer');
+    await bureau
+      .locator(`[data-testid="inbox"] tr[data-case="${cohortId}"]`)
+      .getByRole('link', { name: '办理' })
+      .click();
+    await bureau.getByTestId('review').waitFor();
+    expect(await bureau.getByTestId('policy-version').textContent()).toBe('2026-01-01.1');
+    expect(await bureau.getByTestId('entitlement-total').textContent()).toBe(
+      '¥7,000.00 × 30 人 = ¥210,000.00',
+    );
+    expect(await bureau.getByTestId('entitlement-panel').textContent()).toContain(
+      '¥7,000.00 × 12 ÷ 12 = ¥7,000.00',
+    );
+    expect(await bureau.locator('[data-testid="apprentice-table"] tbody tr').first().textContent()).toContain(
+      '********',
+    );
+    await bureau
+      .getByRole('button', { name: /查看完整号码/ })
+      .first()
+      .click();
+    await bureau.locator('#reveal-reason').fill('核对身份信息');
+    await bureau.getByTestId('confirm-reveal').click();
+    await poll(() => bureau.getByTestId('revealed-id').first().textContent()).toContain(roster.firstId);
+    await bureau.getByText('查阅完整身份证号码').waitFor();
+    await bureau.evaluate('window.scrollTo(0, 0)');
+    await shot(bureau, 'bureau-review.png', true);
+    await bureau.locator('#decision-reason').fill('材料齐全，准予备案');
+    await bureau.getByTestId('decision-approve').click();
+    await poll(() => bureau.getByTestId('review').getAttribute('data-status')).toBe('FILED');
+    await runtime.idle();
+
+    // A tablet sees the same review page in one column.
+    const tablet = await signedIn('bureau-reviewer', TABLET, `/app/cohorts/${cohortId}/review`);
+    await tablet.getByTestId('review').waitFor();
+    await shot(tablet, 'bureau-review-tablet.png');
+
+    // — The clerk follows the case to FILED on its timeline; money and dates the local way. —
+    await clerk.reload();
+    await clerk.getByTestId('cohort-case').waitFor();
+    expect(await clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('FILED');
+    expect(await clerk.getByTestId('entitlement').textContent()).toBe('¥210,000.00（政策版本 2026-01-01.1）');
+    expect(await clerk.locator('.facts').first().textContent()).toContain('2027年3月1日 – 2028年2月29日');
+    const timeline = clerk.getByTestId('timeline');
+    // created, submitted, three reviews opened and approved, one identity read: 9 records.
+    await poll(() => timeline.locator('li').count()).toBe(9);
+    const events = await timeline.textContent();
+    for (const step of [
+      '创建学徒班',
+      '提交审核',
+      '企业审核：同意',
+      '学校确认入学：同意',
+      '查阅完整身份证号码',
+      '人社局备案审核：同意',
+      '材料齐全，准予备案',
+    ]) {
+      expect(events).toContain(step);
+    }
+    await clerk
+      .locator('.timeline-section')
+      .screenshot({ path: join(SCREENSHOTS, 'cohort-filed-timeline.png') });
+
+    await clerk.getByRole('button', { name: 'Switch to English' }).click();
+    await poll(() => clerk.locator('.facts').first().textContent()).toContain('Mar 1, 2027 – Feb 29, 2028');
+    expect(await clerk.evaluate('document.documentElement.lang')).toBe('en');
+    await clerk.getByRole('button', { name: '切换到中文' }).click();
+  }, 120_000);
+
+  it('returns a cohort with a reason, edits and resubmits it, then withdraws it — by keyboard where it counts', async () => {
+    const created = await api.as('ent-a-clerk').post('/cohorts', {
+      ...makeCohortBody({ schoolId: SCHOOL_A, startDate: '2027-03-01', endDate: '2028-02-29', count: 3 }),
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.cohortId as string;
+    expect(
+      (await api.as('ent-a-clerk').post(`/cohorts/${id}/submit`, undefined, { idempotencyKey: `s-${id}` }))
+        .status,
+    ).toBe(200);
+    await runtime.idle();
+
+    // The signatory returns it using the keyboard only: skip link, reason, Tab to "退回修改", Enter.
+    const signatory = await signedIn('ent-a-signatory', DESKTOP, `/app/cohorts/${id}`);
+    await signatory.getByTestId('decision-panel').waitFor();
+    await signatory.keyboard.press('Tab');
+    expect(await signatory.evaluate('document.activeElement.textContent')).toBe('跳到主要内容');
+    await signatory.keyboard.press('Enter');
+    expect(await signatory.evaluate('document.activeElement.id')).toBe('main');
+    await signatory.locator('#decision-reason').focus();
+    await signatory.keyboard.type('校企合作协议编号有误');
+    await signatory.keyboard.press('Tab'); // 同意
+    await signatory.keyboard.press('Tab'); // 退回修改
+    expect(await signatory.evaluate('document.activeElement.dataset.testid')).toBe('decision-return');
+    await signatory.keyboard.press('Enter');
+    await poll(() => signatory.getByTestId('cohort-case').getAttribute('data-status')).toBe('RETURNED');
+    await runtime.idle();
+
+    // The clerk sees why, corrects the agreement number, resubmits: every stage again.
+    const clerk = await signedIn('ent-a-clerk', DESKTOP, `/app/cohorts/${id}`);
+    await clerk.getByText('退回原因：校企合作协议编号有误').waitFor();
+    await clerk.getByRole('link', { name: '修改学徒班信息' }).click();
+    await clerk.locator('[id="f-agreements.schoolAgreementNo"]').fill('HZ-2027-009');
+    await clerk.getByRole('button', { name: '保存修改' }).click();
+    await clerk.getByText('修改已保存。').waitFor();
+    expect(await clerk.locator('.facts').first().textContent()).toContain('校企合作 HZ-2027-009');
+    await clerk.getByTestId('submit-cohort').click();
+    await clerk.getByTestId('confirm-dialog').click();
+    await poll(() => clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('COMPANY_REVIEW');
+
+    // And withdraws it, with a reason; the timeline tells the whole story.
+    await clerk.getByRole('button', { name: '撤回申请' }).click();
+    await clerk.locator('#withdraw-reason').fill('项目调整');
+    await clerk.getByTestId('confirm-dialog').click();
+    await poll(() => clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('WITHDRAWN');
+    const story = await clerk.getByTestId('timeline').textContent();
+    for (const step of [
+      '企业审核：退回修改',
+      '理由：校企合作协议编号有误',
+      '修改学徒班信息',
+      '提交审核（第 2 轮）',
+      '撤回申请',
+      '理由：项目调整',
+    ]) {
+      expect(story).toContain(step);
+    }
+    await shot(clerk, 'cohort-withdrawn.png');
+  });
+
+  it('keeps each role to its own screens and each organisation to its own cases, whatever URL is typed', async () => {
+    expect(cohortId, 'the filing case runs first').toBeTruthy();
+
+    // Another enterprise's clerk: the case does not exist for it, and its data never shows.
+    const otherClerk = await signedIn('ent-b-clerk', DESKTOP, `/app/cohorts/${cohortId}`);
+    await otherClerk.getByTestId('case-unavailable').waitFor();
+    expect(await otherClerk.getByTestId('case-unavailable').textContent()).toContain(
+      '未找到该学徒班，或您无权查看',
+    );
+    expect(await otherClerk.getByTestId('apprentice-table').count()).toBe(0);
+    await shot(otherClerk, 'case-not-visible.png');
+
+    // A clerk typing the bureau's review page, or the school's enrolment page: not its screens.
+    await otherClerk.goto(`${runtime.url}/app/cohorts/${cohortId}/review`);
+    await otherClerk.getByTestId('screen-forbidden').waitFor();
+    expect(await otherClerk.getByTestId('screen-forbidden').textContent()).toContain(
+      '此页面不属于您的角色（企业经办人）',
+    );
+    await otherClerk.goto(`${runtime.url}/app/cohorts/${cohortId}/enrolment`);
+    await otherClerk.getByTestId('screen-forbidden').waitFor();
+
+    // The signatory may not open the clerk's form; the owning clerk may not open the review page.
+    const signatory = await signedIn('ent-a-signatory', DESKTOP, '/app/cohorts/new');
+    await signatory.getByTestId('screen-forbidden').waitFor();
+    expect(await signatory.getByTestId('menu-cohortNew').count()).toBe(0);
+    const clerk = await signedIn('ent-a-clerk', DESKTOP, `/app/cohorts/${cohortId}/review`);
+    await clerk.getByTestId('screen-forbidden').waitFor();
+
+    // Another school and another district: the screen is theirs by role, the case is not.
+    const otherSchool = await signedIn('school-b-registrar', DESKTOP, `/app/cohorts/${cohortId}/enrolment`);
+    await otherSchool.getByTestId('case-unavailable').waitFor();
+    const otherBureau = await signedIn('bureau2-reviewer', DESKTOP, `/app/cohorts/${cohortId}/review`);
+    await otherBureau.getByTestId('case-unavailable').waitFor();
+    expect(await otherBureau.getByTestId('apprentice-table').count()).toBe(0);
+
+    // Nor does another district's reviewer get a full ID number by typing the API's URL.
+    const apprenticeId = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body.apprentices[0]
+      .apprenticeId;
+    const reveal = await api
+      .as('bureau2-reviewer')
+      .get(
+        `/cohorts/${cohortId}/apprentices/${apprenticeId}/identity?reason=${encodeURIComponent('核对身份信息')}`,
+      );
+    expect(reveal.status).toBe(404);
+  });
+
+  it('offers the claims, payment and budget screens only where the server answers their routes', async () => {
+    const probe = async (path: string, user: string) => {
+      const response = await api.as(user).get(path);
+      return response.status !== 404 || response.headers.get('content-type')?.includes('problem+json');
+    };
+    const treasurer = await signedIn('bureau-treasurer');
+    const claimsServed = await probe('/claims?limit=1', 'bureau-treasurer');
+    const budgetServed = await probe(`/budgets/110108/${new Date().getFullYear()}`, 'bureau-treasurer');
+    expect(await treasurer.getByTestId('menu-claims').count()).toBe(claimsServed ? 1 : 0);
+    expect(await treasurer.getByTestId('menu-payments').count()).toBe(claimsServed ? 1 : 0);
+    expect(await treasurer.getByTestId('menu-budget').count()).toBe(budgetServed ? 1 : 0);
+    await treasurer.goto(`${runtime.url}/app/budget`);
+    await treasurer.getByTestId('feature-budget').waitFor();
+    expect(await treasurer.getByTestId('feature-budget').textContent()).toContain(
+      budgetServed ? '该功能正在建设中' : '当前服务器尚未提供该接口',
+    );
+  });
+});

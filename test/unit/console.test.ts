@@ -1,0 +1,314 @@
+import fc from 'fast-check';
+import { strToU8, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { consoleRoutes, embeddedConsoleConfig } from '../../infra/local/console-assets.ts';
+import { DEMO_USERS } from '../../infra/local/demo-register.ts';
+import { makeCohortBody } from '../../scripts/lib/roster.ts';
+import { SEED_OCCUPATIONS } from '../../shared/domain/occupations.ts';
+import { DEFAULT_POLICY } from '../../shared/domain/policy.ts';
+import { formatDate, formatFen, formatInstant } from '../../web/src/format.ts';
+import {
+  cellOfPath,
+  decodeCsv,
+  rowsFromCsv,
+  rowsFromTable,
+  templateCsv,
+  toApprenticeInput,
+} from '../../web/src/roster/model.ts';
+import { checkDecision, checkNewCohort } from '../../web/src/roster/validate.ts';
+import { readXlsx, writeXlsx } from '../../web/src/roster/xlsx.ts';
+import { parseRoute } from '../../web/src/router-paths.ts';
+import { apiMessage, DICTIONARIES } from '../../web/src/words.ts';
+
+/** The console's own logic, in Node: formats, roster files, the browser-side checks, routes. */
+describe('money and dates', () => {
+  it('writes integer fen as ¥ with thousands separators, never through a float', () => {
+    expect(formatFen(123456)).toBe('¥1,234.56');
+    expect(formatFen(0)).toBe('¥0.00');
+    expect(formatFen(5)).toBe('¥0.05');
+    expect(formatFen(21_000_000)).toBe('¥210,000.00');
+    expect(formatFen(-123456)).toBe('-¥1,234.56');
+    expect(formatFen(Number.MAX_SAFE_INTEGER)).toBe('¥90,071,992,547,409.91');
+    expect(formatFen(1.5)).toBe('—');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (fen) => {
+        expect(Number(formatFen(fen).replace(/[¥,.]/g, ''))).toBe(fen);
+      }),
+    );
+  });
+
+  it('writes dates the local way, and instants in China time whatever the machine zone', () => {
+    expect(formatDate('2027-03-01', 'zh-CN')).toBe('2027年3月1日');
+    expect(formatDate('2028-02-29', 'en')).toBe('Feb 29, 2028');
+    expect(formatDate(undefined, 'zh-CN')).toBe('—');
+    expect(formatInstant('2027-02-28T16:30:00Z', 'zh-CN')).toBe('2027年3月1日 00:30');
+  });
+});
+
+describe('words', () => {
+  it('has every key in both languages, none empty', () => {
+    const zh = DICTIONARIES['zh-CN'];
+    const en = DICTIONARIES.en;
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
+    for (const [key, text] of [...Object.entries(zh), ...Object.entries(en)]) expect(text, key).not.toBe('');
+  });
+
+  it('says the API messages in Chinese, rows counted from 1, unknown ones left as written', () => {
+    expect(apiMessage('zh-CN', 'check character is wrong')).toBe('校验码错误');
+    expect(apiMessage('zh-CN', 'the same person is already in this cohort at row 3')).toBe(
+      '与第 4 行是同一人',
+    );
+    expect(apiMessage('zh-CN', 'this person is already in another active cohort')).toBe(
+      '该人员已在另一个在训学徒班中',
+    );
+    expect(apiMessage('zh-CN', 'something new')).toBe('something new');
+    expect(apiMessage('en', 'check character is wrong')).toBe('check character is wrong');
+  });
+});
+
+describe('roster files', () => {
+  it('reads the template columns (Chinese or the API keys) and normalises what people type', () => {
+    const imported = rowsFromTable([
+      ['姓名', '身份证号码', '手机号码', '招用类型', '劳动合同开始日期', '劳动合同结束日期', '企业导师编号'],
+      ['李娜', '11010519491231002x', '13800138000', '转岗', '2027/3/1', '无固定期限', 'm1'],
+      ['', '', '', '', '', '', ''],
+      ['王伟', '110108200001011237', '13800138001', '新招用', '2027年3月5日', '2030-03-04', 'm1'],
+    ]);
+    expect(imported.missing).toEqual([]);
+    expect(imported.rows.map(toApprenticeInput)).toEqual([
+      {
+        name: '李娜',
+        idNumber: '11010519491231002X',
+        phone: '13800138000',
+        hireType: 'transfer',
+        contract: { startDate: '2027-03-01', endDate: null },
+        enterpriseMentorKey: 'm1',
+      },
+      {
+        name: '王伟',
+        idNumber: '110108200001011237',
+        phone: '13800138001',
+        hireType: 'new_hire',
+        contract: { startDate: '2027-03-05', endDate: '2030-03-04' },
+        enterpriseMentorKey: 'm1',
+      },
+    ]);
+    expect(rowsFromCsv('name,idNumber,phone\nx,y,z\n').missing).toEqual([
+      'hireType',
+      'contractStartDate',
+      'contractEndDate',
+      'enterpriseMentorKey',
+    ]);
+  });
+
+  it('reads CSV as UTF-8 (with the BOM the template has) or as Excel’s GB18030', () => {
+    expect(rowsFromCsv(decodeCsv(strToU8(templateCsv('zh-CN')))).missing).toEqual([]);
+    // "姓名" in GB18030, as Excel on a Chinese Windows saves a CSV.
+    expect(decodeCsv(new Uint8Array([0xd0, 0xd5, 0xc3, 0xfb]))).toBe('姓名');
+  });
+
+  it('writes the Excel template and reads it back, text columns kept as typed', () => {
+    const header = [
+      '姓名',
+      '身份证号码',
+      '手机号码',
+      '招用类型',
+      '劳动合同开始日期',
+      '劳动合同结束日期',
+      '企业导师编号',
+    ];
+    const row = ['李娜 & 王伟 <测试>', '110108200001011237', '13800138000', '新招用', '2027-03-01', '', 'm1'];
+    const bytes = writeXlsx({
+      sheetName: '学徒名单',
+      header,
+      rows: [row],
+      listColumn: { index: 3, values: ['新招用', '转岗'] },
+    });
+    expect(readXlsx(bytes)).toEqual([header, row]);
+  });
+
+  it('reads what Excel writes: shared strings, numbers, dates from date-formatted numbers, gaps', () => {
+    const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>${body}`;
+    const file = zipSync({
+      'xl/workbook.xml': strToU8(
+        xml('<workbook xmlns:r="r"><sheets><sheet name="名单" sheetId="1" r:id="rId7"/></sheets></workbook>'),
+      ),
+      'xl/_rels/workbook.xml.rels': strToU8(
+        xml(
+          '<Relationships><Relationship Id="rId7" Type="worksheet" Target="worksheets/roster.xml"/></Relationships>',
+        ),
+      ),
+      'xl/sharedStrings.xml': strToU8(
+        xml(
+          '<sst><si><t>姓名</t></si><si><r><t>李</t></r><r><t>娜</t></r><rPh><t>リ</t></rPh></si><si><t>a&amp;b</t></si></sst>',
+        ),
+      ),
+      'xl/styles.xml': strToU8(
+        xml(
+          '<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy/m/d"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/></cellXfs></styleSheet>',
+        ),
+      ),
+      'xl/worksheets/roster.xml': strToU8(
+        xml(
+          '<worksheet><sheetData>' +
+            '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>2</v></c></row>' +
+            '<row r="3"><c r="A3" t="s"><v>1</v></c><c r="B3"><v>13800138000</v></c><c r="C3" s="1"><v>46447</v></c><c r="D3" s="2"><v>46451</v></c><c r="E3" t="inlineStr"><is><t>m1</t></is></c></row>' +
+            '</sheetData></worksheet>',
+        ),
+      ),
+    });
+    expect(readXlsx(file)).toEqual([
+      ['姓名', '', 'a&b'],
+      [],
+      ['李娜', '13800138000', '2027-03-01', '2027-03-05', 'm1'],
+    ]);
+    expect(() => readXlsx(strToU8('not a zip'))).toThrow(/not an \.xlsx file/);
+  });
+
+  it('finds the cell an error path names', () => {
+    expect(cellOfPath('apprentices.3.idNumber')).toEqual({ row: 3, field: 'idNumber' });
+    expect(cellOfPath('apprentices.12.contract.startDate')).toEqual({ row: 12, field: 'contractStartDate' });
+    expect(cellOfPath('apprentices.0')).toEqual({ row: 0, field: undefined });
+    expect(cellOfPath('enterpriseMentors.0.name')).toBeUndefined();
+    expect(cellOfPath('3.phone', '')).toEqual({ row: 3, field: 'phone' });
+  });
+});
+
+describe('the checks the browser runs before sending (the shared schemas and rules)', () => {
+  const context = { policy: DEFAULT_POLICY, occupations: SEED_OCCUPATIONS, today: '2026-11-26' };
+  const body = () =>
+    makeCohortBody({
+      schoolId: '52110108MJ0AA1000A',
+      startDate: '2027-03-01',
+      endDate: '2028-02-29',
+      count: 12,
+    });
+
+  it('passes a valid cohort', () => {
+    expect(checkNewCohort(body(), context)).toEqual([]);
+  });
+
+  it('names every bad cell at once: a bad row does not hide the rule errors of the others', () => {
+    const cohort = body();
+    const good = cohort.apprentices[4]!.idNumber;
+    cohort.apprentices[4]!.idNumber = good.slice(0, 17) + (good.endsWith('1') ? '2' : '1');
+    cohort.apprentices[7]!.contract = { startDate: '2027-06-01', endDate: null };
+    cohort.apprentices[9]!.enterpriseMentorKey = 'm9';
+    cohort.apprentices[10]!.idNumber = cohort.apprentices[2]!.idNumber;
+    expect(checkNewCohort(cohort, context)).toEqual([
+      { path: 'apprentices.4.idNumber', message: 'check character is wrong' },
+      {
+        path: 'apprentices.7.contract.startDate',
+        message:
+          'the labour contract must start no later than 30 days after the cohort starts (by 2027-03-31)',
+      },
+      {
+        path: 'apprentices.9.enterpriseMentorKey',
+        message: 'no enterprise mentor with key m9 in this cohort',
+      },
+      { path: 'apprentices.10.idNumber', message: 'the same person is already in this cohort at row 2' },
+    ]);
+  });
+
+  it('checks the cohort fields with the same paths as the API', () => {
+    const errors = checkNewCohort(
+      { ...body(), schoolId: '52110108MJ0AA1000Z', plannedHours: { total: 100 } },
+      context,
+    );
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { path: 'schoolId', message: 'check character is wrong' },
+        { path: 'plannedHours.concentrated', message: 'is required' },
+      ]),
+    );
+  });
+
+  it('checks the school’s enrolment body', () => {
+    expect(
+      checkDecision({
+        decision: 'approve',
+        schoolMentors: [{ key: 't1', name: '王老师', teacherNo: 'T1' }],
+        enrolment: [
+          { apprenticeId: '01J00000000000000000000000', studentNumber: 'S1', schoolMentorKey: 't2' },
+          { apprenticeId: '01J00000000000000000000001', studentNumber: 'S1', schoolMentorKey: 't1' },
+        ],
+      }),
+    ).toEqual([
+      { path: 'enrolment.0.schoolMentorKey', message: 'no school mentor with key t2 in schoolMentors' },
+      { path: 'enrolment.1.studentNumber', message: 'the same student number is already given at row 0' },
+    ]);
+    expect(checkDecision({ decision: 'return' })).toEqual([
+      { path: 'reason', message: 'a reason is required to return' },
+    ]);
+  });
+});
+
+describe('console routes', () => {
+  it('the router knows the paths the runtime and CloudFront answer with index.html', () => {
+    expect(parseRoute('/')).toEqual({ name: 'home' });
+    expect(parseRoute('/app/cohorts/01J00000000000000000000000/review')).toEqual({
+      name: 'review',
+      cohortId: '01J00000000000000000000000',
+    });
+    expect(parseRoute('/app/cohorts/new')).toEqual({ name: 'cohortNew' });
+    expect(parseRoute('/auth/callback')).toEqual({ name: 'callback' });
+    expect(parseRoute('/app/nothing-here')).toEqual({ name: 'notFound' });
+  });
+
+  it('serves index.html for client routes, hashed assets for good, and the sign-in choices', async () => {
+    let builds = 0;
+    const routes = consoleRoutes({
+      build: async () => {
+        builds++;
+        return [
+          {
+            path: '/index.html',
+            contentType: 'text/html; charset=utf-8',
+            text: '<html>console</html>',
+            immutable: false,
+          },
+          {
+            path: '/assets/main-ABC.js',
+            contentType: 'text/javascript; charset=utf-8',
+            text: 'run()',
+            immutable: true,
+          },
+        ];
+      },
+    });
+    const handle = (path: string, routePath: string) =>
+      routes
+        .find((route) => route.path === routePath)!
+        .handle({
+          method: 'GET',
+          path,
+          body: '',
+          headers: {},
+          query: {},
+          pathParameters: {},
+        });
+    const page = await handle('/app/cohorts/X/review', '/app/{proxy+}');
+    expect(page).toMatchObject({ statusCode: 200, body: '<html>console</html>' });
+    expect(page.headers).toMatchObject({ 'cache-control': 'no-cache' });
+    expect(page.headers?.['content-security-policy']).toContain("default-src 'self'");
+    expect((await handle('/', '/')).body).toBe('<html>console</html>');
+    const asset = await handle('/assets/main-ABC.js', '/assets/{proxy+}');
+    expect(asset.headers).toMatchObject({ 'cache-control': 'public, max-age=31536000, immutable' });
+    expect((await handle('/assets/gone.js', '/assets/{proxy+}')).statusCode).toBe(404);
+    expect(builds).toBe(1);
+    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual([
+      'GET /',
+      'GET /app',
+      'GET /app/{proxy+}',
+      'GET /auth/callback',
+      'GET /assets/{proxy+}',
+      'GET /console-config.json',
+    ]);
+    const config = embeddedConsoleConfig();
+    expect(config.apiUrl).toBe('');
+    expect(config.auth.users.map((user) => user.username)).toEqual(DEMO_USERS.map((user) => user.username));
+    expect(config.auth.users.find((user) => user.username === 'ent-a-clerk')?.orgName).toBe(
+      '北京智算未来科技有限公司',
+    );
+  });
+});

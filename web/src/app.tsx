@@ -1,0 +1,371 @@
+/**
+ * The console's frame: configuration, language, sign-in, then the signed-in shell (top bar, menu
+ * for the person's role, the screen of the current route). Each screen checks nothing but its
+ * own data: who may open which screen is decided here, from `roles.ts`.
+ */
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Api, whenUnauthorised } from './api.ts';
+import { type ConsoleConfig, loadConfig } from './config.ts';
+import { AppContext, type AppServices, type Features, type Organisation, once } from './context.ts';
+import type { Lang } from './format.ts';
+import { I18nContext, type MessageKey, makeI18n, storedLang, storeLang, useI18n } from './i18n.ts';
+import { homeOf, mayOpen, type Screen } from './roles.ts';
+import { Link, navigate, parseRoute, type Route, useLocation } from './router.tsx';
+import { CohortCase } from './screens/cohort-case.tsx';
+import { CohortList } from './screens/cohort-list.tsx';
+import { FeatureScreen } from './screens/feature.tsx';
+import { Inbox } from './screens/inbox.tsx';
+import { HostedCallback, SignIn } from './screens/sign-in.tsx';
+import { forgetSession, readSession, type Session, signOut } from './session.ts';
+import { Alert, Progress } from './ui.tsx';
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(storedLang());
+  const i18n = useMemo(
+    () =>
+      makeI18n(lang, (next) => {
+        storeLang(next);
+        setLangState(next);
+      }),
+    [lang],
+  );
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = i18n.t('app.name');
+  }, [lang, i18n]);
+  const [config, setConfig] = useState<ConsoleConfig>();
+  const [configError, setConfigError] = useState<string>();
+  useEffect(() => {
+    loadConfig().then(setConfig, (error: unknown) => setConfigError(String(error)));
+  }, []);
+  return (
+    <I18nContext.Provider value={i18n}>
+      {config ? (
+        <Console config={config} />
+      ) : configError ? (
+        <main class="centered">
+          <Alert kind="error">{i18n.t('app.configFailed', { reason: configError })}</Alert>
+        </main>
+      ) : (
+        <main class="centered">
+          <Progress label={i18n.t('app.loading')} />
+        </main>
+      )}
+    </I18nContext.Provider>
+  );
+}
+
+function Console({ config }: { config: ConsoleConfig }) {
+  const { pathname } = useLocation();
+  const route = parseRoute(pathname);
+  const [session, setSession] = useState<Session | undefined>(readSession());
+  const [expired, setExpired] = useState(false);
+  useEffect(() => {
+    whenUnauthorised(() => {
+      forgetSession();
+      setSession(undefined);
+      setExpired(true);
+    });
+  }, []);
+
+  if (route.name === 'callback') {
+    return (
+      <HostedCallback
+        config={config}
+        onSignedIn={(signedIn, returnTo) => {
+          setSession(signedIn);
+          navigate(returnTo || homeOf(signedIn.role), { replace: true });
+        }}
+      />
+    );
+  }
+  if (!session) {
+    return (
+      <SignIn
+        config={config}
+        expired={expired}
+        onSignedIn={(signedIn) => {
+          setExpired(false);
+          setSession(signedIn);
+          if (route.name === 'signIn' || route.name === 'home')
+            navigate(homeOf(signedIn.role), { replace: true });
+        }}
+      />
+    );
+  }
+  return (
+    <SignedIn
+      key={session.token}
+      config={config}
+      session={session}
+      route={route}
+      onSignOut={() => {
+        setSession(undefined);
+        signOut(config);
+        navigate('/app/sign-in');
+      }}
+    />
+  );
+}
+
+function SignedIn(props: { config: ConsoleConfig; session: Session; route: Route; onSignOut: () => void }) {
+  const { config, session, route } = props;
+  const { t } = useI18n();
+  const [services, setServices] = useState<AppServices>();
+  const [failure, setFailure] = useState<unknown>();
+
+  useEffect(() => {
+    const api = new Api(config, session);
+    const load = async () => {
+      const year = new Date().getFullYear();
+      const bureau = session.role.startsWith('bureau.');
+      const [organisations, claims, budget] = await Promise.all([
+        api.all<Organisation>('/organisations'),
+        api.probe('/claims?limit=1'),
+        bureau ? api.probe(`/budgets/${session.orgId}/${year}`) : Promise.resolve('absent' as const),
+      ]);
+      const features: Features = {
+        claims: claims === 'available',
+        payments: claims === 'available' && session.role === 'bureau.treasurer',
+        budget: budget === 'available',
+      };
+      setServices({
+        config,
+        session,
+        api,
+        organisations: new Map(organisations.map((organisation) => [organisation.orgId, organisation])),
+        features,
+        occupations: once(() => api.all('/occupations')),
+        policy: once(() => api.get('/policy')),
+      });
+    };
+    load().catch(setFailure);
+  }, [config, session]);
+
+  useEffect(() => {
+    if (route.name === 'home' || route.name === 'signIn') navigate(homeOf(session.role), { replace: true });
+  }, [route.name, session.role]);
+
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <TopBar
+        session={session}
+        organisation={services?.organisations.get(session.orgId)}
+        onSignOut={props.onSignOut}
+      />
+      <div class="layout">
+        {services ? (
+          <Menu services={services} route={route} />
+        ) : (
+          <nav class="menu" aria-label={t('nav.label')} />
+        )}
+        <main id="main" tabIndex={-1}>
+          {failure ? (
+            <Alert kind="error">{t('error.generic', { message: String(failure) })}</Alert>
+          ) : services ? (
+            <AppContext.Provider value={services}>
+              <RouteScreen route={route} services={services} />
+            </AppContext.Provider>
+          ) : (
+            <Progress label={t('app.loading')} />
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function TopBar(props: { session: Session; organisation: Organisation | undefined; onSignOut: () => void }) {
+  const { t, lang, setLang } = useI18n();
+  const { session } = props;
+  return (
+    <header class="topbar">
+      <Link class="brand" href={homeOf(session.role)}>
+        {t('app.name')}
+      </Link>
+      <div class="who" data-testid="who">
+        <strong>{session.displayName}</strong>
+        <span>{t(`role.${session.role}` as MessageKey)}</span>
+        <span class="org">{props.organisation?.name ?? session.orgId}</span>
+      </div>
+      <div class="topbar-actions">
+        <button
+          type="button"
+          class="button-ghost"
+          lang={lang === 'zh-CN' ? 'en' : 'zh-CN'}
+          aria-label={t('nav.switchLanguageLabel')}
+          onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
+        >
+          {t('nav.switchLanguage')}
+        </button>
+        <button type="button" class="button-ghost" onClick={props.onSignOut}>
+          {t('nav.signOut')}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function Menu(props: { services: AppServices; route: Route }) {
+  const { t } = useI18n();
+  const { session, features } = props.services;
+  const entries: { screen: Screen; href: string; label: string; active: boolean; shown: boolean }[] = [
+    {
+      screen: 'inbox',
+      href: '/app/inbox',
+      label: t('nav.inbox'),
+      active: props.route.name === 'inbox',
+      shown: session.role !== 'enterprise.clerk',
+    },
+    {
+      screen: 'cohorts',
+      href: '/app/cohorts',
+      label: t('nav.cohorts'),
+      active: ['cohorts', 'cohort', 'cohortEdit', 'enrolment', 'review'].includes(props.route.name),
+      shown: true,
+    },
+    {
+      screen: 'cohortNew',
+      href: '/app/cohorts/new',
+      label: t('nav.cohortNew'),
+      active: props.route.name === 'cohortNew',
+      shown: true,
+    },
+    // The claims pass (issue 3): these appear once the server answers their routes.
+    {
+      screen: 'claims',
+      href: '/app/claims',
+      label: t('nav.claims'),
+      active: props.route.name === 'claims',
+      shown: features.claims,
+    },
+    {
+      screen: 'payments',
+      href: '/app/payments',
+      label: t('nav.payments'),
+      active: props.route.name === 'payments',
+      shown: features.payments,
+    },
+    {
+      screen: 'budget',
+      href: '/app/budget',
+      label: t('nav.budget'),
+      active: props.route.name === 'budget',
+      shown: features.budget,
+    },
+  ];
+  return (
+    <nav class="menu" aria-label={t('nav.label')}>
+      <ul>
+        {entries
+          .filter((entry) => entry.shown && mayOpen(session.role, entry.screen))
+          .map((entry) => (
+            <li key={entry.screen}>
+              <Link
+                href={entry.href}
+                aria-current={entry.active ? 'page' : undefined}
+                data-testid={`menu-${entry.screen}`}
+              >
+                {entry.label}
+              </Link>
+            </li>
+          ))}
+      </ul>
+    </nav>
+  );
+}
+
+const SCREEN_OF: Partial<Record<Route['name'], Screen>> = {
+  inbox: 'inbox',
+  cohorts: 'cohorts',
+  cohortNew: 'cohortNew',
+  cohort: 'cohort',
+  cohortEdit: 'cohortEdit',
+  enrolment: 'enrolment',
+  review: 'review',
+  claims: 'claims',
+  payments: 'payments',
+  budget: 'budget',
+};
+
+function RouteScreen(props: { route: Route; services: AppServices }) {
+  const { t } = useI18n();
+  const { route } = props;
+  const { role } = props.services.session;
+  const screen = SCREEN_OF[route.name];
+  if (!screen) {
+    if (route.name === 'home' || route.name === 'signIn') return <Progress label={t('app.loading')} />;
+    return <Blocked>{t('error.pageNotFound')}</Blocked>;
+  }
+  if (!mayOpen(role, screen)) {
+    return (
+      <Blocked testId="screen-forbidden">
+        {t('error.screenForbidden', { role: t(`role.${role}` as MessageKey) })}
+      </Blocked>
+    );
+  }
+  switch (route.name) {
+    case 'inbox':
+      return <Inbox />;
+    case 'cohorts':
+      return <CohortList />;
+    case 'cohortNew':
+      return <Lazy load={loadForm} render={(module) => <module.CohortNew />} />;
+    case 'cohort':
+      return <CohortCase cohortId={route.cohortId} />;
+    case 'cohortEdit':
+      return <Lazy load={loadForm} render={(module) => <module.CohortEdit cohortId={route.cohortId} />} />;
+    case 'enrolment':
+      return (
+        <Lazy load={loadEnrolment} render={(module) => <module.Enrolment cohortId={route.cohortId} />} />
+      );
+    case 'review':
+      return <Lazy load={loadReview} render={(module) => <module.Review cohortId={route.cohortId} />} />;
+    case 'claims':
+    case 'payments':
+    case 'budget':
+      return <FeatureScreen feature={route.name} />;
+    default:
+      return <Blocked>{t('error.pageNotFound')}</Blocked>;
+  }
+}
+
+// The editing and deciding screens bring the shared zod schemas and the domain's arithmetic:
+// loaded when first opened, so signing in and reading lists stay light.
+const loadForm = () => import('./screens/cohort-form.tsx');
+const loadEnrolment = () => import('./screens/enrolment.tsx');
+const loadReview = () => import('./screens/review.tsx');
+
+function Lazy<M>(props: { load: () => Promise<M>; render: (module: M) => JSX.Element }) {
+  const { t } = useI18n();
+  const [module, setModule] = useState<M>();
+  const [failure, setFailure] = useState<unknown>();
+  useEffect(() => {
+    let live = true;
+    props.load().then(
+      (loaded) => live && setModule(() => loaded),
+      (error: unknown) => live && setFailure(error),
+    );
+    return () => {
+      live = false;
+    };
+  }, [props.load]);
+  if (failure) return <Alert kind="error">{t('error.generic', { message: String(failure) })}</Alert>;
+  return module ? props.render(module) : <Progress label={t('app.loading')} />;
+}
+
+function Blocked(props: { children: ComponentChildren; testId?: string }) {
+  const { t, lang } = useI18n();
+  return (
+    <section class="blocked" data-testid={props.testId ?? 'page-not-found'} lang={lang}>
+      <Alert kind="warning">{props.children}</Alert>
+      <p>
+        <Link href="/app">{t('common.back')}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * How the console writes money and dates. Money arrives as integer fen and is written without
+ * ever becoming a float (¥1,234.56); dates are the rules' calendar days (`YYYY-MM-DD`) written
+ * the local way (2027年3月1日); instants are shown in China Standard Time, the calendar of the
+ * rules, whatever the browser's own time zone.
+ */
+export type Lang = 'zh-CN' | 'en';
+
+/** `123456` fen → `¥1,234.56`; negative amounts (recoveries) → `-¥1,234.56`. */
+export function formatFen(fen: number): string {
+  if (!Number.isSafeInteger(fen)) return '—';
+  const negative = fen < 0;
+  const digits = String(Math.abs(fen)).padStart(3, '0');
+  const yuan = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}¥${yuan}.${digits.slice(-2)}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2027-03-01` → `2027年3月1日` (zh-CN) or `Mar 1, 2027` (en); anything else is returned as given. */
+export function formatDate(date: string | null | undefined, lang: Lang): string {
+  if (!date) return '—';
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return date;
+  const [, year, month, day] = match as unknown as [string, string, string, string];
+  return lang === 'zh-CN'
+    ? `${year}年${Number(month)}月${Number(day)}日`
+    : `${MONTHS[Number(month) - 1]} ${Number(day)}, ${year}`;
+}
+
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** An ISO instant in China Standard Time: `2027年3月1日 14:03` or `Mar 1, 2027 14:03`. */
+export function formatInstant(instant: string | null | undefined, lang: Lang): string {
+  if (!instant) return '—';
+  const time = Date.parse(instant);
+  if (Number.isNaN(time)) return instant;
+  const local = new Date(time + CHINA_OFFSET_MS).toISOString();
+  return `${formatDate(local.slice(0, 10), lang)} ${local.slice(11, 16)}`;
+}
+
+/** Today in China (`YYYY-MM-DD`), as the rules count days. */
+export function todayInChina(now: Date = new Date()): string {
+  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from now until an instant (negative when past). */
+export function daysUntil(instant: string, now: Date = new Date()): number {
+  return Math.floor((Date.parse(instant) - now.getTime()) / 86_400_000);
+}

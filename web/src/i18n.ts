@@ -1,0 +1,51 @@
+/**
+ * The language of the console as Preact sees it: a context with the current language, `t` for the
+ * console's words and `m` for the API's field messages (both from `words.ts`).
+ */
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Lang } from './format.ts';
+import { apiMessage, type MessageKey, translate } from './words.ts';
+
+export type { MessageKey };
+
+export interface I18n {
+  lang: Lang;
+  t: (key: MessageKey, params?: Record<string, string | number>) => string;
+  /** An API field message, in the console's language when it is a known one. */
+  m: (message: string) => string;
+  setLang: (lang: Lang) => void;
+}
+
+export function makeI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
+  return {
+    lang,
+    t: (key, params) => translate(lang, key, params),
+    m: (message) => apiMessage(lang, message),
+    setLang,
+  };
+}
+
+export const I18nContext = createContext<I18n>(makeI18n('zh-CN', () => undefined));
+
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}
+
+const LANG_KEY = 'af.lang';
+
+export function storedLang(): Lang {
+  try {
+    return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
+}
+
+export function storeLang(lang: Lang): void {
+  try {
+    localStorage.setItem(LANG_KEY, lang);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+}

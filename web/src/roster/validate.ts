@@ -1,0 +1,167 @@
+/**
+ * Checks in the browser with the server's own code: the zod schemas of `shared/schemas/cohort.ts`
+ * (shape and each field, with the same messages and paths) and `checkCohortRules` of
+ * `shared/domain/cohort-rules.ts` (the policy's numbers, several fields at once). So every bad
+ * cell shows before anything is sent. What needs the database (a person in another active
+ * cohort, a mentor's load across cohorts) the API still answers, on the same paths.
+ *
+ * Loaded on demand: the schemas bring zod, which only the editing screens need.
+ */
+import type { CohortView } from '../../../shared/domain/cohort.ts';
+import { type ApprenticeForRules, checkCohortRules } from '../../../shared/domain/cohort-rules.ts';
+import type { FieldError } from '../../../shared/domain/errors.ts';
+import { findOccupation, type Occupation } from '../../../shared/domain/occupations.ts';
+import type { Policy } from '../../../shared/domain/policy.ts';
+import {
+  ApprenticeInput,
+  CreateCohortBody,
+  DecisionBody,
+  UpdateCohortBody,
+} from '../../../shared/schemas/cohort.ts';
+import { zodIssuesToFieldErrors } from '../../../shared/schemas/errors.ts';
+
+export interface RulesContext {
+  policy: Policy;
+  occupations: readonly Occupation[];
+  /** Today in China, `YYYY-MM-DD`. */
+  today: string;
+}
+
+type CohortFields = Omit<CohortView, 'apprentices'>;
+
+function dedupe(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = `${error.path}\n${error.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Each row on its own with the apprentice schema; paths `apprentices.<index>.<field>`. */
+function checkRows(rows: readonly unknown[], firstIndex = 0) {
+  const valid: { index: number; row: ApprenticeInput }[] = [];
+  const errors: FieldError[] = [];
+  rows.forEach((row, offset) => {
+    const index = firstIndex + offset;
+    const parsed = ApprenticeInput.safeParse(row);
+    if (parsed.success) valid.push({ index, row: parsed.data });
+    else errors.push(...zodIssuesToFieldErrors(parsed.error, { prefix: `apprentices.${index}` }));
+  });
+  return { valid, errors };
+}
+
+/** Maps rule errors on `apprentices.<k>` (k = position among the rows given) back to the row's index. */
+function rebaseRuleErrors(errors: FieldError[], indexOf: (k: number) => number | undefined): FieldError[] {
+  return errors.flatMap((error) => {
+    const match = /^apprentices\.(\d+)(\..*)?$/.exec(error.path);
+    if (!match) return [error];
+    const index = indexOf(Number(match[1]));
+    return index === undefined ? [] : [{ ...error, path: `apprentices.${index}${match[2] ?? ''}` }];
+  });
+}
+
+/**
+ * A whole `POST /cohorts` body: the cohort's fields, every row, then the rules over the parts
+ * that parsed — so a bad row does not hide the rule errors of the others.
+ */
+export function checkNewCohort(
+  body: Record<string, unknown> & { apprentices: unknown[] },
+  ctx: RulesContext,
+): FieldError[] {
+  const fields = CreateCohortBody.safeParse({ ...body, apprentices: [] });
+  const errors: FieldError[] = fields.success ? [] : zodIssuesToFieldErrors(fields.error);
+  if (body.apprentices.length > 200)
+    errors.push({ path: 'apprentices', message: 'must have at most 200 items' });
+  const rows = checkRows(body.apprentices);
+  errors.push(...rows.errors);
+  if (fields.success) {
+    const cohort = fields.data;
+    const ruleErrors = checkCohortRules(
+      { ...cohort, apprentices: rows.valid.map(({ row }) => row) },
+      {
+        policy: ctx.policy,
+        occupation: findOccupation(ctx.occupations, cohort.occupationCode),
+        today: ctx.today,
+        forSubmission: false,
+      },
+    );
+    errors.push(...rebaseRuleErrors(ruleErrors, (k) => rows.valid[k]?.index));
+  }
+  return dedupe(errors);
+}
+
+/** A `PATCH /cohorts/{id}` body, with the rules over the cohort as it would become. */
+export function checkCohortEdit(
+  body: Record<string, unknown>,
+  current: CohortView,
+  ctx: RulesContext,
+): FieldError[] {
+  const parsed = UpdateCohortBody.safeParse(body);
+  if (!parsed.success) return dedupe(zodIssuesToFieldErrors(parsed.error));
+  const { version: _version, apprentices: _apprentices, ...changes } = parsed.data;
+  const merged = {
+    ...current,
+    ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
+  };
+  const ruleErrors = checkCohortRules(
+    { ...(merged as CohortFields), apprentices: existingForRules(current) },
+    {
+      policy: ctx.policy,
+      occupation: findOccupation(ctx.occupations, merged.occupationCode),
+      today: ctx.today,
+      forSubmission: false,
+    },
+  );
+  // Errors about rows already stored are the server's to report; here only the cohort's fields.
+  return dedupe(ruleErrors.filter((error) => !error.path.startsWith('apprentices.')));
+}
+
+/**
+ * Stored rows as the rules can count them: the console sees masked IDs only, so each stands in
+ * as a distinct person with no birth date; mentor loads and contract rules still count them.
+ */
+function existingForRules(cohort: CohortView): ApprenticeForRules[] {
+  return cohort.apprentices.map((apprentice) => ({
+    birthDate: '',
+    idHash: `stored:${apprentice.apprenticeId}`,
+    enterpriseMentorKey: apprentice.enterpriseMentorKey,
+    contract: apprentice.contract,
+  }));
+}
+
+/** Rows for `POST /cohorts/{id}/apprentices`; paths count from 0 in the request, as the API's do. */
+export function checkAddedRows(
+  rows: readonly unknown[],
+  cohort: CohortView,
+  ctx: RulesContext,
+): FieldError[] {
+  const checked = checkRows(rows);
+  const existing = existingForRules(cohort);
+  const ruleErrors = checkCohortRules(
+    {
+      ...(cohort as CohortFields),
+      trainingJustification: cohort.trainingJustification ?? null,
+      apprentices: [...existing, ...checked.valid.map(({ row }) => row)],
+    },
+    {
+      policy: ctx.policy,
+      occupation: findOccupation(ctx.occupations, cohort.occupationCode),
+      today: ctx.today,
+      forSubmission: false,
+    },
+  );
+  return dedupe([
+    ...checked.errors,
+    ...rebaseRuleErrors(ruleErrors, (k) =>
+      k < existing.length ? undefined : checked.valid[k - existing.length]?.index,
+    ),
+  ]);
+}
+
+/** The school's approval body (`POST /tasks/{id}/decision`). */
+export function checkDecision(body: unknown): FieldError[] {
+  const parsed = DecisionBody.safeParse(body);
+  return parsed.success ? [] : dedupe(zodIssuesToFieldErrors(parsed.error));
+}

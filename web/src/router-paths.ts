@@ -1,0 +1,48 @@
+/**
+ * Client routes live under `/app/…` (plus `/auth/callback` for the hosted sign-in), paths that
+ * the HTTP API contract never uses: the embedded runtime and CloudFront both answer them with
+ * `index.html`, and the API keeps every path it owns.
+ */
+export type Route =
+  | { name: 'signIn' }
+  | { name: 'callback' }
+  | { name: 'home' }
+  | { name: 'inbox' }
+  | { name: 'cohorts' }
+  | { name: 'cohortNew' }
+  | { name: 'cohort'; cohortId: string }
+  | { name: 'cohortEdit'; cohortId: string }
+  | { name: 'enrolment'; cohortId: string }
+  | { name: 'review'; cohortId: string }
+  | { name: 'claims' }
+  | { name: 'payments' }
+  | { name: 'budget' }
+  | { name: 'notFound' };
+
+const CASE_ID = '([0-9A-Za-z]{1,64})';
+
+const PATTERNS: [RegExp, (match: RegExpExecArray) => Route][] = [
+  [/^\/?$/, () => ({ name: 'home' })],
+  [/^\/app\/?$/, () => ({ name: 'home' })],
+  [/^\/app\/sign-in$/, () => ({ name: 'signIn' })],
+  [/^\/auth\/callback$/, () => ({ name: 'callback' })],
+  [/^\/app\/inbox$/, () => ({ name: 'inbox' })],
+  [/^\/app\/cohorts$/, () => ({ name: 'cohorts' })],
+  [/^\/app\/cohorts\/new$/, () => ({ name: 'cohortNew' })],
+  [new RegExp(`^/app/cohorts/${CASE_ID}$`), (m) => ({ name: 'cohort', cohortId: m[1]! })],
+  [new RegExp(`^/app/cohorts/${CASE_ID}/edit$`), (m) => ({ name: 'cohortEdit', cohortId: m[1]! })],
+  [new RegExp(`^/app/cohorts/${CASE_ID}/enrolment$`), (m) => ({ name: 'enrolment', cohortId: m[1]! })],
+  [new RegExp(`^/app/cohorts/${CASE_ID}/review$`), (m) => ({ name: 'review', cohortId: m[1]! })],
+  [/^\/app\/claims$/, () => ({ name: 'claims' })],
+  [/^\/app\/payments$/, () => ({ name: 'payments' })],
+  [/^\/app\/budget$/, () => ({ name: 'budget' })],
+];
+
+export function parseRoute(pathname: string): Route {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  for (const [pattern, build] of PATTERNS) {
+    const match = pattern.exec(path);
+    if (match) return build(match);
+  }
+  return { name: 'notFound' };
+}

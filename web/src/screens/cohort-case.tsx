@@ -1,0 +1,368 @@
+/**
+ * One cohort, for every party that may see it: where it stands, its facts, its apprentices, its
+ * history, and what the person may do now — the clerk edits, adds or removes apprentices,
+ * submits or withdraws; the signatory decides; the school and the bureau go to their screens.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiError, type FieldError } from '../api.ts';
+import { useApp } from '../context.ts';
+import { type MessageKey, useI18n } from '../i18n.ts';
+import { emptyRow, type RosterRow, toApprenticeInput } from '../roster/model.ts';
+import { Link } from '../router.tsx';
+import {
+  Alert,
+  Dialog,
+  ErrorAlert,
+  PageHeader,
+  Progress,
+  StatusBadge,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
+import { type PinnedCellError, pinServerErrors, takeFlash, unpinServerErrors, useChecks } from './checks.ts';
+import {
+  ApprenticeTable,
+  CaseNotices,
+  CohortFacts,
+  type CohortView,
+  cohortTitle,
+  StageSteps,
+  Timeline,
+} from './cohort-parts.tsx';
+import { DecisionPanel } from './decision.tsx';
+import { isRosterPath, RosterEditor, rosterErrors } from './roster-editor.tsx';
+
+const EDITABLE = ['DRAFT', 'RETURNED'];
+const WITHDRAWABLE = ['DRAFT', 'RETURNED', 'COMPANY_REVIEW', 'SCHOOL_REVIEW', 'BUREAU_REVIEW'];
+const REVIEWS = ['COMPANY_REVIEW', 'SCHOOL_REVIEW', 'BUREAU_REVIEW'];
+
+export function CohortCase(props: { cohortId: string }) {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const [flash, setFlashState] = useState<string | undefined>(takeFlash);
+  const cohort = useLoad(() => api.get<CohortView>(`/cohorts/${props.cohortId}`), [props.cohortId]);
+  useFocusHeading(cohort.data?.cohortId);
+  if (cohort.error) {
+    return (
+      <section data-testid="case-unavailable">
+        <ErrorAlert error={cohort.error} />
+        <Link href="/app/cohorts">{t('common.back')}</Link>
+      </section>
+    );
+  }
+  if (!cohort.data) return <Progress label={t('app.loading')} />;
+  return (
+    <CaseView
+      cohort={cohort.data}
+      flash={flash}
+      onChanged={(message) => {
+        setFlashState(message);
+        cohort.reload();
+      }}
+    />
+  );
+}
+
+function CaseView(props: {
+  cohort: CohortView;
+  flash: string | undefined;
+  onChanged: (message?: string) => void;
+}) {
+  const { t } = useI18n();
+  const { session } = useApp();
+  const { cohort } = props;
+  const clerk = session.role === 'enterprise.clerk';
+  return (
+    <section data-testid="cohort-case" data-status={cohort.status}>
+      <PageHeader title={cohortTitle(t, cohort)} subtitle={<code>{cohort.cohortId}</code>}>
+        <StatusBadge status={cohort.status} />
+      </PageHeader>
+      <StageSteps status={cohort.status} />
+      {props.flash ? <Alert kind="success">{props.flash}</Alert> : null}
+      <CaseNotices cohort={cohort} />
+      <Actions cohort={cohort} onChanged={props.onChanged} />
+      <div class="case-columns">
+        <div>
+          <h2>{t('case.summaryTitle')}</h2>
+          <CohortFacts cohort={cohort} />
+        </div>
+      </div>
+      <h2>{t('case.apprentices', { n: cohort.apprentices.length })}</h2>
+      <p class="hint">{t('case.masked')}</p>
+      {clerk && EDITABLE.includes(cohort.status) ? (
+        <>
+          <RemovableApprentices cohort={cohort} onChanged={props.onChanged} />
+          <AddApprentices cohort={cohort} onChanged={props.onChanged} />
+        </>
+      ) : (
+        <ApprenticeTable cohort={cohort} />
+      )}
+      <Timeline cohortId={cohort.cohortId} refreshKey={cohort.version} />
+    </section>
+  );
+}
+
+function Actions(props: { cohort: CohortView; onChanged: (message?: string) => void }) {
+  const { t } = useI18n();
+  const { session } = useApp();
+  const { cohort } = props;
+  const role = session.role;
+  const task = cohort.currentTask;
+  const content = (() => {
+    if (role === 'enterprise.clerk' && WITHDRAWABLE.includes(cohort.status)) {
+      return <ClerkActions cohort={cohort} onChanged={props.onChanged} />;
+    }
+    if (role === 'enterprise.signatory' && cohort.status === 'COMPANY_REVIEW' && task) {
+      return (
+        <DecisionPanel
+          cohort={cohort}
+          onDecided={(outcome) => props.onChanged(t(`decision.done.${outcome}`))}
+        />
+      );
+    }
+    if (role === 'school.registrar' && cohort.status === 'SCHOOL_REVIEW' && task) {
+      return (
+        <Link class="button button-primary" href={`/app/cohorts/${cohort.cohortId}/enrolment`}>
+          {t('case.openEnrolment')}
+        </Link>
+      );
+    }
+    if (role === 'bureau.reviewer' && cohort.status === 'BUREAU_REVIEW' && task) {
+      return (
+        <Link class="button button-primary" href={`/app/cohorts/${cohort.cohortId}/review`}>
+          {t('case.openReview')}
+        </Link>
+      );
+    }
+    return null;
+  })();
+  return (
+    <section class="actions-panel" aria-labelledby="actions-title">
+      <h2 id="actions-title">{t('case.actions')}</h2>
+      {content ?? (
+        <p>
+          {REVIEWS.includes(cohort.status)
+            ? t('case.waitingFor', { stage: t(`stage.${cohort.status}` as MessageKey) })
+            : t('case.noActions')}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function ClerkActions(props: { cohort: CohortView; onChanged: (message?: string) => void }) {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const { cohort } = props;
+  const [dialog, setDialog] = useState<'submit' | 'withdraw'>();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  const editable = EDITABLE.includes(cohort.status);
+
+  const run = async (action: 'submit' | 'withdraw') => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      if (action === 'submit') await api.post(`/cohorts/${cohort.cohortId}/submit`);
+      else
+        await api.post(`/cohorts/${cohort.cohortId}/withdraw`, {
+          body: reason.trim() ? { reason: reason.trim() } : {},
+        });
+      setDialog(undefined);
+      props.onChanged(action === 'submit' ? t('case.submitted') : t('case.withdrawn'));
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="action-row">
+      {failure && !dialog ? <ErrorAlert error={failure} /> : null}
+      {editable ? (
+        <>
+          <button
+            type="button"
+            class="button-primary"
+            onClick={() => setDialog('submit')}
+            data-testid="submit-cohort"
+          >
+            {t('case.submit')}
+          </button>
+          <Link class="button button-secondary" href={`/app/cohorts/${cohort.cohortId}/edit`}>
+            {t('case.edit')}
+          </Link>
+        </>
+      ) : null}
+      <button type="button" class="button-danger" onClick={() => setDialog('withdraw')}>
+        {t('case.withdraw')}
+      </button>
+      <Dialog
+        open={dialog !== undefined}
+        title={dialog === 'withdraw' ? t('case.withdraw') : t('case.submit')}
+        onClose={() => setDialog(undefined)}
+      >
+        {failure ? <ErrorAlert error={failure} /> : null}
+        {dialog === 'withdraw' ? (
+          <>
+            <p>{t('case.withdrawConfirm')}</p>
+            <div class="field">
+              <label for="withdraw-reason">{t('case.withdrawReason')}</label>
+              <textarea
+                id="withdraw-reason"
+                rows={3}
+                maxLength={500}
+                value={reason}
+                onInput={(event) => setReason(event.currentTarget.value)}
+              />
+            </div>
+          </>
+        ) : (
+          <p>{t('case.submitConfirm', { n: cohort.apprentices.length })}</p>
+        )}
+        <div class="dialog-actions">
+          <button type="button" class="button-secondary" onClick={() => setDialog(undefined)}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            class={dialog === 'withdraw' ? 'button-danger' : 'button-primary'}
+            disabled={busy}
+            data-testid="confirm-dialog"
+            onClick={() => void run(dialog ?? 'submit')}
+          >
+            {busy ? t('decision.sending') : t('common.confirm')}
+          </button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}
+
+function RemovableApprentices(props: { cohort: CohortView; onChanged: (message?: string) => void }) {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const [failure, setFailure] = useState<unknown>();
+  const [busy, setBusy] = useState<string>();
+  const remove = async (apprenticeId: string, name: string) => {
+    setBusy(apprenticeId);
+    setFailure(undefined);
+    try {
+      await api.delete(`/cohorts/${props.cohort.cohortId}/apprentices/${apprenticeId}`);
+      props.onChanged(t('case.removed', { name }));
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return (
+    <>
+      {failure ? <ErrorAlert error={failure} /> : null}
+      <ApprenticeTable
+        cohort={props.cohort}
+        extra={{
+          header: t('col.actions'),
+          cell: (apprentice) => (
+            <button
+              type="button"
+              class="button-ghost small"
+              disabled={busy !== undefined}
+              aria-label={t('case.removeApprentice', { name: apprentice.name })}
+              onClick={() => void remove(apprentice.apprenticeId, apprentice.name)}
+            >
+              {t('common.remove')}
+            </button>
+          ),
+        }}
+      />
+    </>
+  );
+}
+
+/** More rows for a DRAFT or RETURNED cohort: checked in the browser against the cohort, then sent all at once. */
+function AddApprentices(props: { cohort: CohortView; onChanged: (message?: string) => void }) {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const checks = useChecks();
+  const [open, setOpen] = useState(false);
+  const [rows, setRows] = useState<RosterRow[]>([]);
+  const [attempted, setAttempted] = useState(false);
+  const [pinned, setPinned] = useState<PinnedCellError[]>([]);
+  const [other, setOther] = useState<FieldError[]>([]);
+  const [saving, setSaving] = useState<number>();
+  const [failure, setFailure] = useState<unknown>();
+  const mentorKeys = props.cohort.enterpriseMentors.map((mentor) => mentor.key);
+  useEffect(() => {
+    if (open && rows.length === 0) setRows([emptyRow(mentorKeys[0] ?? '')]);
+  }, [open, rows.length, mentorKeys]);
+  const inputs = useMemo(() => rows.map(toApprenticeInput), [rows]);
+  const clientErrors = useMemo(
+    () => (checks ? checks.validator.checkAddedRows(inputs, props.cohort, checks.context) : []),
+    [checks, inputs, props.cohort],
+  );
+  const errors = [...clientErrors, ...unpinServerErrors(pinned, rows)];
+
+  const save = async () => {
+    setAttempted(true);
+    setFailure(undefined);
+    if (!checks || clientErrors.length > 0) return;
+    setSaving(0);
+    try {
+      await api.post(`/cohorts/${props.cohort.cohortId}/apprentices`, {
+        body: inputs,
+        onUploadProgress: setSaving,
+      });
+      setRows([]);
+      setOpen(false);
+      props.onChanged(t('case.added', { n: inputs.length }));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400 && error.errors.length) {
+        const split = pinServerErrors(error.errors, rows);
+        setPinned(split.pinned);
+        setOther(split.other.filter((entry) => !isRosterPath(entry.path)));
+      } else setFailure(error);
+    } finally {
+      setSaving(undefined);
+    }
+  };
+
+  if (!open) {
+    return (
+      <button type="button" class="button-secondary" onClick={() => setOpen(true)}>
+        {t('case.addApprentices')}
+      </button>
+    );
+  }
+  return (
+    <section class="form-section" aria-label={t('case.addApprentices')}>
+      <h3>{t('case.addApprentices')}</h3>
+      {failure ? <ErrorAlert error={failure} /> : null}
+      {other.length ? <ErrorAlert error={new ApiError(400, '', '', other)} /> : null}
+      <RosterEditor
+        rows={rows}
+        onChange={setRows}
+        errors={rosterErrors(errors)}
+        showEmptyRowErrors={attempted}
+        mentorKeys={mentorKeys}
+        offset={props.cohort.apprentices.length}
+      />
+      <div class="form-actions">
+        {saving !== undefined ? <Progress label={t('roster.saving')} value={saving} /> : null}
+        <button type="button" class="button-secondary" onClick={() => setOpen(false)}>
+          {t('common.cancel')}
+        </button>
+        <button
+          type="button"
+          class="button-primary"
+          disabled={!checks || saving !== undefined}
+          onClick={() => void save()}
+        >
+          {t('case.saveApprentices')}
+        </button>
+      </div>
+    </section>
+  );
+}

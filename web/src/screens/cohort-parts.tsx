@@ -1,0 +1,346 @@
+/**
+ * Pieces every cohort screen shows: the case's facts, where it stands among the stages, its
+ * apprentices (masked) and its history — the audit trail, read through `GET /cohorts/{id}/history`,
+ * every page of it, with its hash chain visible.
+ */
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import type { CohortView } from '../../../shared/domain/cohort.ts';
+import { organisationName, useApp } from '../context.ts';
+import { formatDate, formatFen, formatInstant } from '../format.ts';
+import { type MessageKey, useI18n } from '../i18n.ts';
+import { Alert, ErrorAlert, Progress, StatusBadge, useLoad } from '../ui.tsx';
+
+export type { CohortView };
+export type CohortApprentice = CohortView['apprentices'][number];
+
+export interface CohortSummary {
+  cohortId: string;
+  status: string;
+  version: number;
+  enterpriseId: string;
+  schoolId: string;
+  districtCode: string;
+  occupationCode: string;
+  occupationName: string;
+  targetLevel: number;
+  startDate: string;
+  endDate: string;
+  apprenticeCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface HistoryRecord {
+  seq: number;
+  at: string;
+  action: string;
+  actor: { username: string; role: string; orgId: string } | { system: string };
+  from?: string;
+  to?: string;
+  reason?: string;
+  details?: Record<string, unknown>;
+  hash: string;
+}
+
+export interface Task {
+  taskId: string;
+  workflow: string;
+  stage: 'COMPANY_REVIEW' | 'SCHOOL_REVIEW' | 'BUREAU_REVIEW';
+  caseId: string;
+  role: string;
+  status: string;
+  createdAt: string;
+  dueAt: string;
+}
+
+export function levelName(t: ReturnType<typeof useI18n>['t'], level: number): string {
+  return t(`level.${level}` as MessageKey);
+}
+
+/** `人工智能训练师 · 四级/中级工` */
+export function cohortTitle(
+  t: ReturnType<typeof useI18n>['t'],
+  cohort: { occupationName: string; targetLevel: number },
+) {
+  return `${cohort.occupationName} · ${levelName(t, cohort.targetLevel)}`;
+}
+
+const STEPS = ['DRAFT', 'COMPANY_REVIEW', 'SCHOOL_REVIEW', 'BUREAU_REVIEW', 'FILED'] as const;
+
+/** Where the case stands: prepare → company → school → bureau → filed; off-track states named. */
+export function StageSteps(props: { status: string }) {
+  const { t } = useI18n();
+  // FILED (and COMPLETED) have passed every step; a RETURNED case is back at the first.
+  const finished = props.status === 'FILED' || props.status === 'COMPLETED';
+  const reached = finished
+    ? STEPS.length
+    : props.status === 'RETURNED'
+      ? 0
+      : STEPS.indexOf(props.status as (typeof STEPS)[number]);
+  return (
+    <div class="steps-wrap">
+      <ol class="steps" aria-label={t('case.stages')}>
+        {STEPS.map((step, index) => {
+          const state =
+            reached < 0 ? 'todo' : index < reached ? 'done' : index === reached ? 'current' : 'todo';
+          return (
+            <li
+              key={step}
+              class={`step step-${state}`}
+              aria-current={state === 'current' ? 'step' : undefined}
+            >
+              <span class="step-dot" aria-hidden="true">
+                {state === 'done' ? '✓' : index + 1}
+              </span>
+              <span>{t(`step.${step}` as MessageKey)}</span>
+            </li>
+          );
+        })}
+      </ol>
+      {['RETURNED', 'REJECTED', 'WITHDRAWN', 'COMPLETED'].includes(props.status) ? (
+        <StatusBadge status={props.status} />
+      ) : null}
+    </div>
+  );
+}
+
+/** The facts of a cohort as a definition list. */
+export function CohortFacts(props: { cohort: CohortView; children?: ComponentChildren }) {
+  const { t, lang } = useI18n();
+  const { organisations } = useApp();
+  const { cohort } = props;
+  return (
+    <dl class="facts">
+      <dt>{t('case.enterprise')}</dt>
+      <dd>
+        {organisationName(organisations, cohort.enterpriseId)} <code>{cohort.enterpriseId}</code>
+      </dd>
+      <dt>{t('case.school')}</dt>
+      <dd>
+        {organisationName(organisations, cohort.schoolId)} <code>{cohort.schoolId}</code>
+      </dd>
+      <dt>{t('case.district')}</dt>
+      <dd>{organisationName(organisations, cohort.districtCode)}</dd>
+      <dt>{t('case.occupation')}</dt>
+      <dd>
+        {cohort.occupationName} <code>{cohort.occupationCode}</code>（{cohort.occupationEdition}）
+      </dd>
+      <dt>{t('case.level')}</dt>
+      <dd>{levelName(t, cohort.targetLevel)}</dd>
+      <dt>{t('case.period')}</dt>
+      <dd>
+        {formatDate(cohort.startDate, lang)} – {formatDate(cohort.endDate, lang)}
+      </dd>
+      <dt>{t('case.hours')}</dt>
+      <dd>
+        {t('case.hoursValue', {
+          total: cohort.plannedHours.total,
+          concentrated: cohort.plannedHours.concentrated,
+        })}
+      </dd>
+      <dt>{t('case.agreements')}</dt>
+      <dd>
+        {t('case.agreementsValue', {
+          school: cohort.agreements.schoolAgreementNo,
+          apprentice: cohort.agreements.apprenticeAgreementNo,
+        })}
+      </dd>
+      {cohort.trainingJustification ? (
+        <>
+          <dt>{t('case.justification')}</dt>
+          <dd>{cohort.trainingJustification}</dd>
+        </>
+      ) : null}
+      <dt>{t('case.mentors')}</dt>
+      <dd>
+        {cohort.enterpriseMentors
+          .map(
+            (mentor) =>
+              `${mentor.key} ${mentor.name}（${mentor.employeeNo}，${levelName(t, mentor.skillLevel)}）`,
+          )
+          .join('；')}
+      </dd>
+      {cohort.schoolMentors.length ? (
+        <>
+          <dt>{t('case.schoolMentors')}</dt>
+          <dd>
+            {cohort.schoolMentors
+              .map((mentor) => `${mentor.key} ${mentor.name}（${mentor.teacherNo}）`)
+              .join('；')}
+          </dd>
+        </>
+      ) : null}
+      {cohort.entitlementFen !== undefined && cohort.policyVersion ? (
+        <>
+          <dt>{t('case.entitlement')}</dt>
+          <dd data-testid="entitlement">
+            {t('case.entitlementValue', {
+              total: formatFen(cohort.entitlementFen),
+              version: cohort.policyVersion,
+            })}
+          </dd>
+        </>
+      ) : null}
+      {props.children}
+    </dl>
+  );
+}
+
+/** The apprentices, masked; `extra` adds columns (a remove button, a reveal button). */
+export function ApprenticeTable(props: {
+  cohort: CohortView;
+  extra?: { header: string; cell: (apprentice: CohortApprentice, index: number) => ComponentChildren };
+  idCell?: (apprentice: CohortApprentice) => ComponentChildren;
+}) {
+  const { t, lang } = useI18n();
+  const { cohort } = props;
+  const mentorName = (key: string | null, mentors: { key: string; name: string }[]) =>
+    key ? (mentors.find((mentor) => mentor.key === key)?.name ?? key) : '—';
+  return (
+    <div class="table-scroll">
+      <table class="data" data-testid="apprentice-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('col.index')}</th>
+            <th scope="col">{t('col.name')}</th>
+            <th scope="col">{t('col.idNumber')}</th>
+            <th scope="col">{t('col.phone')}</th>
+            <th scope="col">{t('col.hireType')}</th>
+            <th scope="col">{t('col.contractStartDate')}</th>
+            <th scope="col">{t('col.contractEndDate')}</th>
+            <th scope="col">{t('col.enterpriseMentor')}</th>
+            <th scope="col">{t('col.studentNumber')}</th>
+            <th scope="col">{t('col.schoolMentor')}</th>
+            <th scope="col">{t('col.status')}</th>
+            {cohort.entitlementFen !== undefined ? <th scope="col">{t('col.entitlement')}</th> : null}
+            {props.extra ? <th scope="col">{props.extra.header}</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {cohort.apprentices.map((apprentice, index) => (
+            <tr key={apprentice.apprenticeId}>
+              <td>{index + 1}</td>
+              <td>{apprentice.name}</td>
+              <td class="mono">{props.idCell ? props.idCell(apprentice) : apprentice.idNumber}</td>
+              <td class="mono">{apprentice.phone}</td>
+              <td>{t(`hireType.${apprentice.hireType}` as MessageKey)}</td>
+              <td>{formatDate(apprentice.contract.startDate, lang)}</td>
+              <td>
+                {apprentice.contract.endDate
+                  ? formatDate(apprentice.contract.endDate, lang)
+                  : t('common.openEnded')}
+              </td>
+              <td>{mentorName(apprentice.enterpriseMentorKey, cohort.enterpriseMentors)}</td>
+              <td class="mono">{apprentice.studentNumber ?? '—'}</td>
+              <td>{mentorName(apprentice.schoolMentorKey, cohort.schoolMentors)}</td>
+              <td>{t(`apprentice.${apprentice.status}` as MessageKey)}</td>
+              {cohort.entitlementFen !== undefined ? (
+                <td class="money">
+                  {apprentice.entitlementFen === undefined ? '—' : formatFen(apprentice.entitlementFen)}
+                </td>
+              ) : null}
+              {props.extra ? <td>{props.extra.cell(apprentice, index)}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function actorLabel(
+  t: ReturnType<typeof useI18n>['t'],
+  record: HistoryRecord,
+  orgName: (id: string) => string,
+): string {
+  if ('system' in record.actor) return t('audit.system');
+  return `${record.actor.username}（${t(`role.${record.actor.role}` as MessageKey)}，${orgName(record.actor.orgId)}）`;
+}
+
+function actionLabel(t: ReturnType<typeof useI18n>['t'], record: HistoryRecord): string {
+  const stage = record.from && record.action !== 'review.opened' ? record.from : record.to;
+  const stageName = stage ? t(`stage.${stage}` as MessageKey) : '';
+  const key = `audit.${record.action}` as MessageKey;
+  const label = t(key, {
+    stage: stageName,
+    n: Number(record.details?.added ?? 0),
+    round: Number(record.details?.round ?? 1),
+  });
+  return label === key ? record.action : label;
+}
+
+/** The case history: every record of the audit trail, oldest first, with who, when, what and why. */
+export function Timeline(props: { cohortId: string; refreshKey?: unknown }) {
+  const { t, lang } = useI18n();
+  const { api, organisations } = useApp();
+  const [loaded, setLoaded] = useState(0);
+  const history = useLoad(
+    () => api.all<HistoryRecord>(`/cohorts/${props.cohortId}/history`, setLoaded),
+    [props.cohortId, props.refreshKey],
+  );
+  return (
+    <section class="timeline-section" aria-labelledby="history-title">
+      <h2 id="history-title">{t('case.history')}</h2>
+      {history.loading ? <Progress label={t('audit.loading', { n: loaded })} /> : null}
+      {history.error ? <ErrorAlert error={history.error} onRetry={history.reload} /> : null}
+      {history.data && history.data.length === 0 ? <p>{t('audit.empty')}</p> : null}
+      {history.data ? (
+        <ol class="timeline" data-testid="timeline">
+          {history.data.map((record) => (
+            <li key={record.seq} class={`timeline-item action-${record.action.replace(/\./g, '-')}`}>
+              <div class="timeline-when">
+                <time dateTime={record.at}>{formatInstant(record.at, lang)}</time>
+              </div>
+              <div class="timeline-what">
+                <strong>{actionLabel(t, record)}</strong>
+                {record.to && record.action !== 'review.opened' ? (
+                  <span class="timeline-state">
+                    {' → '}
+                    {t(`status.${record.to}` as MessageKey)}
+                  </span>
+                ) : null}
+                <div class="timeline-who">
+                  {actorLabel(t, record, (id) => organisationName(organisations, id))}
+                </div>
+                {record.reason ? (
+                  <div class="timeline-reason">{t('audit.reason', { reason: record.reason })}</div>
+                ) : null}
+                {typeof record.details?.enrolled === 'number' ? (
+                  <div class="timeline-detail">{t('audit.enrolled', { n: record.details.enrolled })}</div>
+                ) : null}
+                {typeof record.details?.entitlementFen === 'number' ? (
+                  <div class="timeline-detail">
+                    {t('audit.entitlement', {
+                      amount: formatFen(record.details.entitlementFen),
+                      version: String(record.details.policyVersion ?? ''),
+                    })}
+                  </div>
+                ) : null}
+                <div class="timeline-chain">
+                  {t('audit.chain', { seq: record.seq, hash: record.hash.slice(0, 12) })}
+                </div>
+              </div>
+            </li>
+          ))}
+        </ol>
+      ) : null}
+    </section>
+  );
+}
+
+/** Why a case was sent back or refused, shown on top of every screen of it. */
+export function CaseNotices(props: { cohort: CohortView }) {
+  const { t } = useI18n();
+  const { cohort } = props;
+  return (
+    <>
+      {cohort.status === 'RETURNED' && cohort.returnReason ? (
+        <Alert kind="warning">{t('case.returnReason', { reason: cohort.returnReason })}</Alert>
+      ) : null}
+      {cohort.status === 'REJECTED' && cohort.rejectReason ? (
+        <Alert kind="error">{t('case.rejectReason', { reason: cohort.rejectReason })}</Alert>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * A decision on the review waiting for the person's role: approve, return or reject, with a
+ * reason (required to return or reject, as the API says). Stage data (the school's enrolment)
+ * comes from the screen around it; its field errors go back to that screen.
+ */
+import { useState } from 'preact/hooks';
+import { ApiError, type FieldError } from '../api.ts';
+import { useApp } from '../context.ts';
+import { useI18n } from '../i18n.ts';
+import { Alert, ErrorAlert } from '../ui.tsx';
+import type { CohortView } from './cohort-parts.tsx';
+
+type Outcome = 'approve' | 'return' | 'reject';
+
+export function DecisionPanel(props: {
+  cohort: CohortView;
+  approveLabel?: string;
+  /** Stage data sent with an approval. */
+  approveBody?: () => Record<string, unknown>;
+  /** Problems the screen finds in its stage data before approving (blocks the approval). */
+  checkApproval?: () => FieldError[];
+  /** The API refused the stage data: its field errors, for the screen to show. */
+  onFieldErrors?: (errors: FieldError[]) => void;
+  onDecided: (outcome: Outcome) => void;
+}) {
+  const { t, m } = useI18n();
+  const { api } = useApp();
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string>();
+  const [sending, setSending] = useState<Outcome>();
+  const [failure, setFailure] = useState<unknown>();
+  const [done, setDone] = useState<Outcome>();
+  const task = props.cohort.currentTask;
+
+  const decide = async (decision: Outcome) => {
+    setFailure(undefined);
+    setReasonError(undefined);
+    if (!task) return;
+    if (decision !== 'approve' && reason.trim() === '') {
+      setReasonError(t('decision.reasonRequired'));
+      document.getElementById('decision-reason')?.focus();
+      return;
+    }
+    if (decision === 'approve' && props.checkApproval && props.checkApproval().length > 0) return;
+    const body = {
+      decision,
+      ...(reason.trim() ? { reason: reason.trim() } : {}),
+      ...(decision === 'approve' && props.approveBody ? props.approveBody() : {}),
+    };
+    setSending(decision);
+    try {
+      await api.post(`/tasks/${task.taskId}/decision`, { body });
+      setDone(decision);
+      props.onDecided(decision);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400 && error.errors.length) {
+        const reasonErrors = error.errors.filter((entry) => entry.path === 'reason');
+        if (reasonErrors.length) setReasonError(reasonErrors.map((entry) => m(entry.message)).join('；'));
+        props.onFieldErrors?.(error.errors.filter((entry) => entry.path !== 'reason'));
+      }
+      setFailure(error);
+    } finally {
+      setSending(undefined);
+    }
+  };
+
+  if (done) return <Alert kind="success">{t(`decision.done.${done}`)}</Alert>;
+  if (!task) return null;
+  return (
+    <section class="decision" aria-labelledby="decision-title" data-testid="decision-panel">
+      <h2 id="decision-title">{t('decision.title')}</h2>
+      {failure ? <ErrorAlert error={failure} /> : null}
+      <div class={`field ${reasonError ? 'field-invalid' : ''}`}>
+        <label for="decision-reason">{t('decision.reason')}</label>
+        <textarea
+          id="decision-reason"
+          rows={3}
+          maxLength={500}
+          value={reason}
+          aria-invalid={Boolean(reasonError)}
+          aria-describedby="decision-reason-hint"
+          onInput={(event) => setReason(event.currentTarget.value)}
+        />
+        <small class="hint" id="decision-reason-hint">
+          {t('decision.reasonHint')}
+        </small>
+        {reasonError ? <small class="error-text">{reasonError}</small> : null}
+      </div>
+      <div class="decision-buttons">
+        <button
+          type="button"
+          class="button-primary"
+          disabled={sending !== undefined}
+          onClick={() => void decide('approve')}
+          data-testid="decision-approve"
+        >
+          {sending === 'approve' ? t('decision.sending') : (props.approveLabel ?? t('decision.approve'))}
+        </button>
+        <button
+          type="button"
+          class="button-secondary"
+          disabled={sending !== undefined}
+          onClick={() => void decide('return')}
+          data-testid="decision-return"
+        >
+          {t('decision.return')}
+        </button>
+        <button
+          type="button"
+          class="button-danger"
+          disabled={sending !== undefined}
+          onClick={() => void decide('reject')}
+          data-testid="decision-reject"
+        >
+          {t('decision.reject')}
+        </button>
+      </div>
+    </section>
+  );
+}

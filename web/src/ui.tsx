@@ -1,0 +1,242 @@
+/**
+ * Small building blocks every screen uses: headings, alerts, progress, fields with their error
+ * messages, status badges, a confirm dialog on the native `<dialog>` (focus and Escape come free),
+ * and a hook for loading data.
+ */
+import type { ComponentChildren, JSX } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, NoAnswer } from './api.ts';
+import { type I18n, type MessageKey, useI18n } from './i18n.ts';
+import { hasNavigated } from './router.tsx';
+
+export function PageHeader(props: {
+  title: string;
+  children?: ComponentChildren;
+  subtitle?: ComponentChildren;
+}) {
+  return (
+    <header class="page-header">
+      <div>
+        <h1 tabIndex={-1} id="page-title">
+          {props.title}
+        </h1>
+        {props.subtitle ? <p class="subtitle">{props.subtitle}</p> : null}
+      </div>
+      {props.children ? <div class="page-actions">{props.children}</div> : null}
+    </header>
+  );
+}
+
+export function Alert(props: {
+  kind: 'error' | 'info' | 'success' | 'warning';
+  children: ComponentChildren;
+  id?: string;
+  /** May take focus from script (a summary of problems after a failed save). */
+  focusable?: boolean;
+}) {
+  return (
+    <div
+      class={`alert alert-${props.kind}`}
+      role={props.kind === 'error' ? 'alert' : 'status'}
+      id={props.id}
+      tabIndex={props.focusable ? -1 : undefined}
+      data-testid={`alert-${props.kind}`}
+    >
+      {props.children}
+    </div>
+  );
+}
+
+/** A labelled progress bar; without a value it shows activity only. */
+export function Progress(props: { label: string; value?: number | undefined }) {
+  const percent =
+    props.value === undefined ? undefined : Math.round(Math.min(1, Math.max(0, props.value)) * 100);
+  return (
+    <div class="progress" role="status" aria-live="polite">
+      <span class="progress-label">
+        {props.label}
+        {percent === undefined ? '' : ` ${percent}%`}
+      </span>
+      {percent === undefined ? (
+        <progress aria-label={props.label} />
+      ) : (
+        <progress aria-label={props.label} max={100} value={percent} />
+      )}
+    </div>
+  );
+}
+
+export function StatusBadge(props: { status: string }) {
+  const { t } = useI18n();
+  return (
+    <span class={`badge badge-${props.status.toLowerCase()}`} data-status={props.status}>
+      {t(`status.${props.status}` as MessageKey)}
+    </span>
+  );
+}
+
+/** A form field: label, the control, a hint and the field's error messages (linked for screen readers). */
+export function Field(props: {
+  id: string;
+  label: string;
+  errors?: string[] | undefined;
+  hint?: string | undefined;
+  children: (aria: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => JSX.Element;
+  class?: string;
+}) {
+  const { m } = useI18n();
+  const errors = props.errors ?? [];
+  const described = [props.hint ? `${props.id}-hint` : '', errors.length ? `${props.id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div class={`field ${errors.length ? 'field-invalid' : ''} ${props.class ?? ''}`}>
+      <label for={props.id}>{props.label}</label>
+      {props.children({
+        id: props.id,
+        'aria-invalid': errors.length > 0,
+        ...(described ? { 'aria-describedby': described } : {}),
+      })}
+      {props.hint ? (
+        <small class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </small>
+      ) : null}
+      {errors.length ? (
+        <small class="error-text" id={`${props.id}-error`}>
+          {errors.map(m).join('；')}
+        </small>
+      ) : null}
+    </div>
+  );
+}
+
+/** What went wrong, in the console's words; problem+json field errors listed with their paths. */
+export function describeError(i18n: I18n, error: unknown): { summary: string; fields: string[] } {
+  const { t, m } = i18n;
+  if (error instanceof NoAnswer) return { summary: t('error.network'), fields: [] };
+  if (error instanceof ApiError) {
+    if (error.status === 400 && error.errors.length) {
+      return {
+        summary: t('error.validation', { n: error.errors.length }),
+        fields: error.errors.map((entry) =>
+          entry.path ? t('error.field', { field: entry.path, message: m(entry.message) }) : m(entry.message),
+        ),
+      };
+    }
+    if (error.status === 404) return { summary: t('error.caseNotFound'), fields: [] };
+    if (error.status === 409) return { summary: t('error.conflict', { detail: error.detail }), fields: [] };
+    if (error.status === 403) return { summary: t('error.forbidden', { detail: error.detail }), fields: [] };
+    return { summary: t('error.generic', { message: error.detail || error.title }), fields: [] };
+  }
+  return {
+    summary: t('error.generic', { message: error instanceof Error ? error.message : String(error) }),
+    fields: [],
+  };
+}
+
+export function ErrorAlert(props: { error: unknown; onRetry?: () => void }) {
+  const i18n = useI18n();
+  const { summary, fields } = describeError(i18n, props.error);
+  return (
+    <Alert kind="error">
+      <p>{summary}</p>
+      {fields.length ? (
+        <ul>
+          {fields.map((field) => (
+            <li key={field}>{field}</li>
+          ))}
+        </ul>
+      ) : null}
+      {props.onRetry ? (
+        <button type="button" class="button-secondary" onClick={props.onRetry}>
+          {i18n.t('common.reload')}
+        </button>
+      ) : null}
+    </Alert>
+  );
+}
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Runs `load` when a dependency changes; `reload()` runs it again. Answers to stale runs are dropped. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
+  const [tick, setTick] = useState(0);
+  const run = useRef(0);
+  // The caller names the dependencies.
+  useEffect(() => {
+    const mine = ++run.current;
+    setState((previous) => ({ ...previous, loading: true, error: undefined }));
+    load().then(
+      (data) => {
+        if (run.current === mine) setState({ data, error: undefined, loading: false });
+      },
+      (error: unknown) => {
+        if (run.current === mine) setState({ data: undefined, error, loading: false });
+      },
+    );
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((value) => value + 1), []);
+  return { ...state, reload };
+}
+
+/** A modal dialog on `<dialog>`: traps focus, closes on Escape, returns focus where it was. */
+export function Dialog(props: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (props.open && !dialog.open) dialog.showModal();
+    if (!props.open && dialog.open) dialog.close();
+  }, [props.open]);
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby="dialog-title"
+      onClose={props.onClose}
+      onCancel={(event) => {
+        event.preventDefault();
+        props.onClose();
+      }}
+    >
+      {props.open ? (
+        <div class="dialog-body">
+          <h2 id="dialog-title">{props.title}</h2>
+          {props.children}
+        </div>
+      ) : null}
+    </dialog>
+  );
+}
+
+/** `n` of `total` done as a share, for `<Progress>`. */
+export function share(done: number, total: number): number | undefined {
+  return total > 0 ? done / total : undefined;
+}
+
+/**
+ * Moves focus to the page heading after a move within the console, so keyboard and screen-reader
+ * users start there (on a fresh page load the first Tab reaches the skip link instead).
+ */
+export function useFocusHeading(key: unknown): void {
+  useEffect(() => {
+    const heading = document.getElementById('page-title');
+    if (heading && hasNavigated() && document.activeElement === document.body)
+      heading.focus({ preventScroll: true });
+  }, [key]);
+}
