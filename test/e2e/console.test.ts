@@ -350,6 +350,8 @@ describe('the web console', () => {
     await clerk.locator('#withdraw-reason').fill('项目调整');
     await clerk.getByTestId('confirm-dialog').click();
     await poll(() => clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('WITHDRAWN');
+    // The case history is read after the status: wait until it shows the withdrawal too.
+    await clerk.getByTestId('timeline').getByText('撤回申请').first().waitFor();
     const story = await clerk.getByTestId('timeline').textContent();
     for (const step of [
       '企业审核：退回修改',
