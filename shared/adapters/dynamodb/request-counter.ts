@@ -28,7 +28,6 @@ const CAPACITY_COMMANDS = new Set([
   'UpdateItemCommand',
   'DeleteItemCommand',
   'QueryCommand',
-  'ScanCommand',
   'BatchGetItemCommand',
   'BatchWriteItemCommand',
   'TransactGetItemsCommand',
