@@ -12,7 +12,14 @@ import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type { Page } from '../../domain/ports.ts';
 import type { Clock } from '../clock.ts';
-import { auditItem, auditRecordOf, cohortItem, keys, stripKeys, taskItem } from './cohort-store.ts';
+import {
+  auditItem,
+  auditRecordOf,
+  cohortItem,
+  idempotencyWrite,
+  stripKeys,
+  taskWrite,
+} from './cohort-store.ts';
 import { referenceKeys } from './reference-data.ts';
 import { type Item, type Table, type Write, WriteConditionFailed } from './table.ts';
 
@@ -23,8 +30,6 @@ export const claimKeys = {
     sk: `SUBSIDISED#${occupationCode}`,
   }),
 };
-
-const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 type Tag = 'claim' | 'audit' | 'idempotency' | 'task' | 'cohort' | 'budget' | 'payment';
 
@@ -63,35 +68,8 @@ export class DynamoClaimStore implements ClaimStore {
         : { put: claimItem(stored), condition: 'version = :v', values: { ':v': change.expectedVersion } },
     );
     add('audit', { put: auditItem(record, 'CLAIM'), condition: 'attribute_not_exists(pk)' });
-    if (change.idempotency) {
-      const { sub, key, fingerprint, reply } = change.idempotency;
-      add('idempotency', {
-        put: {
-          ...keys.idempotency(sub, key),
-          entityType: 'Idempotency',
-          fingerprint,
-          reply,
-          createdAt: now.toISOString(),
-          expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-          version: 1,
-        },
-        condition: 'attribute_not_exists(pk)',
-      });
-    }
-    if (change.task) {
-      const { record: task, expectedStatus } = change.task;
-      add(
-        'task',
-        expectedStatus === null
-          ? { put: taskItem(task), condition: 'attribute_not_exists(pk)' }
-          : {
-              put: taskItem(task),
-              condition: '#status = :status',
-              names: { '#status': 'status' },
-              values: { ':status': expectedStatus },
-            },
-      );
-    }
+    if (change.idempotency) add('idempotency', idempotencyWrite(change.idempotency, now));
+    if (change.task) add('task', taskWrite(change.task));
     if (change.cohort) {
       add('cohort', {
         put: cohortItem(change.cohort.record),
@@ -200,7 +178,9 @@ export class DynamoClaimStore implements ClaimStore {
         : undefined,
     });
     // The indexes project what cohort lists show; a claim's page is read whole by key (one BatchGetItem).
-    const full = await this.table.batchGet<Item>(page.items.map((item) => claimKeys.claim(String(item.claimId ?? String(item.pk).slice(6)))));
+    const full = await this.table.batchGet<Item>(
+      page.items.map((item) => claimKeys.claim(String(item.claimId ?? String(item.pk).slice(6)))),
+    );
     const byId = new Map(full.map((item) => [item.claimId as string, item]));
     return {
       items: page.items.flatMap((item) => {
@@ -212,8 +192,16 @@ export class DynamoClaimStore implements ClaimStore {
   }
 
   /** Payments of a district in a year (China calendar), oldest first: the report's one partition. */
-  async payments(districtCode: string, year: number, options: { limit: number; cursor?: string | undefined }): Promise<Page<PaymentRecord>> {
-    const page = await this.table.query<Item>({ pk: `PAYMENTS#${districtCode}#${year}`, limit: options.limit, cursor: options.cursor });
+  async payments(
+    districtCode: string,
+    year: number,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<PaymentRecord>> {
+    const page = await this.table.query<Item>({
+      pk: `PAYMENTS#${districtCode}#${year}`,
+      limit: options.limit,
+      cursor: options.cursor,
+    });
     return { items: page.items.map((item) => stripKeys<PaymentRecord>(item)), nextCursor: page.nextCursor };
   }
 

@@ -6,6 +6,7 @@ import type {
   CohortChange,
   CohortStore,
   IdempotencyRecord,
+  IdempotencyWrite,
   MentorLoad,
   Page,
   PersonLock,
@@ -71,35 +72,8 @@ export class DynamoCohortStore implements CohortStore {
         : { put: cohortItem(stored), condition: 'version = :v', values: { ':v': change.expectedVersion } },
     );
     add('audit', { put: auditItem(record), condition: 'attribute_not_exists(pk)' });
-    if (change.idempotency) {
-      const { sub, key, fingerprint, reply } = change.idempotency;
-      add('idempotency', {
-        put: {
-          ...keys.idempotency(sub, key),
-          entityType: 'Idempotency',
-          fingerprint,
-          reply,
-          createdAt: now,
-          expiresAt: Math.floor(this.clock.now().getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-          version: 1,
-        },
-        condition: 'attribute_not_exists(pk)',
-      });
-    }
-    if (change.task) {
-      const { record: task, expectedStatus } = change.task;
-      add(
-        'task',
-        expectedStatus === null
-          ? { put: taskItem(task), condition: 'attribute_not_exists(pk)' }
-          : {
-              put: taskItem(task),
-              condition: '#status = :status',
-              names: { '#status': 'status' },
-              values: { ':status': expectedStatus },
-            },
-      );
-    }
+    if (change.idempotency) add('idempotency', idempotencyWrite(change.idempotency, this.clock.now()));
+    if (change.task) add('task', taskWrite(change.task));
     for (const load of change.mentorLoads ?? []) {
       const item = {
         ...keys.mentor(load.mentorId),
@@ -151,7 +125,13 @@ export class DynamoCohortStore implements CohortStore {
     }
   }
 
-  private async commit(change: CohortChange, writes: Write[], tags: Tag[], claims: PersonLock[], early: PersonLock[]): Promise<void> {
+  private async commit(
+    change: CohortChange,
+    writes: Write[],
+    tags: Tag[],
+    claims: PersonLock[],
+    early: PersonLock[],
+  ): Promise<void> {
     const { cohort } = change;
     try {
       await this.table.transact(writes);
@@ -347,7 +327,12 @@ export class DynamoCohortStore implements CohortStore {
 
   /** Decisions stored whose callback was not acknowledged, oldest first (GSI1, sparse). */
   async pendingCallbacks(options: { limit: number; cursor?: string | undefined }): Promise<Page<TaskRecord>> {
-    const page = await this.table.query<Item>({ index: 'GSI1', pk: PENDING_CALLBACKS, limit: options.limit, cursor: options.cursor });
+    const page = await this.table.query<Item>({
+      index: 'GSI1',
+      pk: PENDING_CALLBACKS,
+      limit: options.limit,
+      cursor: options.cursor,
+    });
     // The index projects a task's summary; the token is read from the task itself.
     const tasks = await this.table.batchGet<Item>(page.items.map((item) => keys.task(String(item.taskId))));
     return { items: tasks.map((item) => stripKeys<TaskRecord>(item)), nextCursor: page.nextCursor };
@@ -447,4 +432,37 @@ export function stripKeys<T>(item: Item): T {
 export function auditRecordOf(item: Item): AuditRecord {
   const { version: _version, ...record } = stripKeys<AuditRecord & { version?: number }>(item);
   return record;
+}
+
+/** The idempotency record of a change: written with it, once (`attribute_not_exists`). */
+export function idempotencyWrite(record: IdempotencyWrite, now: Date): Write {
+  const { sub, key, fingerprint, reply } = record;
+  return {
+    put: {
+      ...keys.idempotency(sub, key),
+      entityType: 'Idempotency',
+      fingerprint,
+      reply,
+      createdAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+      version: 1,
+    },
+    condition: 'attribute_not_exists(pk)',
+  };
+}
+
+/** A task written with a change: new, or conditioned on the status it was read in. */
+export function taskWrite(change: {
+  record: TaskRecord;
+  expectedStatus: TaskRecord['status'] | null;
+}): Write {
+  const { record, expectedStatus } = change;
+  return expectedStatus === null
+    ? { put: taskItem(record), condition: 'attribute_not_exists(pk)' }
+    : {
+        put: taskItem(record),
+        condition: '#status = :status',
+        names: { '#status': 'status' },
+        values: { ':status': expectedStatus },
+      };
 }

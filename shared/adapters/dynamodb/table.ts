@@ -205,7 +205,11 @@ export function encodeCursor(key: Record<string, AttributeValue>): string {
 }
 
 /** A cursor is accepted only for the query that gave it out (same partition): otherwise 400. */
-function cursorFor(cursor: string | undefined, pkName: string, pk: string): Record<string, AttributeValue> | undefined {
+function cursorFor(
+  cursor: string | undefined,
+  pkName: string,
+  pk: string,
+): Record<string, AttributeValue> | undefined {
   const key = decodeCursor(cursor);
   if (key && (key[pkName]?.S !== pk || !key.pk || !key.sk)) {
     throw new ValidationFailed([{ path: 'query.cursor', message: 'is not a cursor this API gave out' }]);
