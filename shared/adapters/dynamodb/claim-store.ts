@@ -17,6 +17,7 @@ import {
   auditRecordOf,
   cohortItem,
   idempotencyWrite,
+  queryPartyCases,
   stripKeys,
   taskWrite,
 } from './cohort-store.ts';
@@ -160,23 +161,7 @@ export class DynamoClaimStore implements ClaimStore {
     party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
     options: { status?: ClaimStatus | undefined; limit: number; cursor?: string | undefined },
   ): Promise<Page<ClaimRecord>> {
-    const index = party.kind === 'enterprise' ? 'GSI1' : party.kind === 'school' ? 'GSI2' : 'GSI3';
-    const prefix = party.kind === 'enterprise' ? 'ENT#' : party.kind === 'school' ? 'SCHOOL#' : 'DISTRICT#';
-    const page = await this.table.query<Item>({
-      index,
-      pk: `${prefix}${party.orgId}`,
-      skPrefix: 'CLAIM#',
-      limit: options.limit,
-      cursor: options.cursor,
-      newestFirst: true,
-      filter: options.status
-        ? {
-            expression: '#status = :status',
-            names: { '#status': 'status' },
-            values: { ':status': options.status },
-          }
-        : undefined,
-    });
+    const page = await queryPartyCases(this.table, party, 'CLAIM#', options);
     // The indexes project what cohort lists show; a claim's page is read whole by key (one BatchGetItem).
     const full = await this.table.batchGet<Item>(
       page.items.map((item) => claimKeys.claim(String(item.claimId ?? String(item.pk).slice(6)))),

@@ -231,23 +231,7 @@ export class DynamoCohortStore implements CohortStore {
     party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
     options: { status?: CohortStatus | undefined; limit: number; cursor?: string | undefined },
   ): Promise<Page<Record<string, unknown>>> {
-    const index = party.kind === 'enterprise' ? 'GSI1' : party.kind === 'school' ? 'GSI2' : 'GSI3';
-    const prefix = party.kind === 'enterprise' ? 'ENT#' : party.kind === 'school' ? 'SCHOOL#' : 'DISTRICT#';
-    const page = await this.table.query<Item>({
-      index,
-      pk: `${prefix}${party.orgId}`,
-      skPrefix: 'COHORT#',
-      limit: options.limit,
-      cursor: options.cursor,
-      newestFirst: true,
-      filter: options.status
-        ? {
-            expression: '#status = :status',
-            names: { '#status': 'status' },
-            values: { ':status': options.status },
-          }
-        : undefined,
-    });
+    const page = await queryPartyCases(this.table, party, 'COHORT#', options);
     return {
       items: page.items.map((item) => ({ ...stripKeys<Item>(item), apprenticeCount: item.apprenticeCount })),
       nextCursor: page.nextCursor,
@@ -465,4 +449,33 @@ export function taskWrite(change: {
         names: { '#status': 'status' },
         values: { ':status': expectedStatus },
       };
+}
+
+/**
+ * The cases (cohorts or claims, by sort-key prefix) of a party, newest first, through the index
+ * of its kind: enterprise GSI1, school GSI2, district GSI3. A status filter is applied on the page.
+ */
+export function queryPartyCases(
+  table: Table,
+  party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
+  casePrefix: 'COHORT#' | 'CLAIM#',
+  options: { status?: string | undefined; limit: number; cursor?: string | undefined },
+) {
+  const index = party.kind === 'enterprise' ? 'GSI1' : party.kind === 'school' ? 'GSI2' : 'GSI3';
+  const prefix = party.kind === 'enterprise' ? 'ENT#' : party.kind === 'school' ? 'SCHOOL#' : 'DISTRICT#';
+  return table.query<Item>({
+    index,
+    pk: `${prefix}${party.orgId}`,
+    skPrefix: casePrefix,
+    limit: options.limit,
+    cursor: options.cursor,
+    newestFirst: true,
+    filter: options.status
+      ? {
+          expression: '#status = :status',
+          names: { '#status': 'status' },
+          values: { ':status': options.status },
+        }
+      : undefined,
+  });
 }
