@@ -1,6 +1,6 @@
 import type { CohortStatus } from '../cohort.ts';
 import { cohortView } from '../cohort.ts';
-import { Forbidden, NotFound } from '../errors.ts';
+import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import type { CohortDeps } from '../ports.ts';
 import { actorOf, orgKindOf, type Principal } from '../principal.ts';
 import { taskView } from '../task.ts';
@@ -78,18 +78,35 @@ export async function revealIdentity(
 ) {
   if (principal.role !== 'bureau.reviewer')
     throw new Forbidden('Only a bureau reviewer may read a full ID number');
-  const cohort = await visibleCohort(deps.store, principal, cohortId);
-  const apprentice = cohort.apprentices.find((candidate) => candidate.apprenticeId === apprenticeId);
-  if (!apprentice) throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);
-  await deps.store.appendAudit(cohort, {
-    action: 'identity.read',
-    actor: actorOf(principal),
-    reason,
-    details: { apprenticeId, field: 'idNumber' },
-  });
+  // The read is chained onto the case's audit head; a workflow step writing the cohort at the same
+  // moment moves that head, so the append is tried again on the fresh cohort.
+  for (let attempt = 1; ; attempt++) {
+    const cohort = await visibleCohort(deps.store, principal, cohortId);
+    const apprentice = cohort.apprentices.find((candidate) => candidate.apprenticeId === apprenticeId);
+    if (!apprentice) throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);
+    try {
+      await deps.store.appendAudit(cohort, {
+        action: 'identity.read',
+        actor: actorOf(principal),
+        reason,
+        details: { apprenticeId, field: 'idNumber' },
+      });
+    } catch (error) {
+      if (error instanceof Conflict && attempt < 5) continue;
+      throw error;
+    }
+    return reveal(deps, cohort, apprentice);
+  }
+}
+
+async function reveal(
+  deps: Pick<CohortDeps, 'pii'>,
+  cohort: Awaited<ReturnType<typeof visibleCohort>>,
+  apprentice: Awaited<ReturnType<typeof visibleCohort>>['apprentices'][number],
+) {
   const key = await deps.pii.openDataKey(cohort.wrappedDataKey);
   return {
-    apprenticeId,
+    apprenticeId: apprentice.apprenticeId,
     name: apprentice.name,
     idNumber: deps.pii.decrypt(key, apprentice.idCipher),
     phone: deps.pii.decrypt(key, apprentice.phoneCipher),
