@@ -121,6 +121,16 @@ describe('a cohort paid for, advance to final settlement', () => {
     expect(onNotice.status).toBe('PUBLIC_NOTICE');
     expect(onNotice.notice.endsAt > '2028-03-06').toBe(true);
 
+    // The notice's own wait is nobody's decision: a reviewer who "approves" it (its id is in the
+    // claim view) is refused, and nothing is paid or changed.
+    expect(onNotice.currentTask?.stage).toBe('PUBLIC_NOTICE');
+    for (const decision of [{ decision: 'approve' }, { decision: 'reject', reason: '不予受理' }]) {
+      const early = await api.as('bureau-reviewer').post(`/tasks/${onNotice.currentTask.taskId}/decision`, decision);
+      expect(early.status, JSON.stringify(early.body)).toBe(409);
+    }
+    const unchanged = (await api.as('ent-a-clerk').get(`/claims/${submitted.claimId}`)).body;
+    expect([unchanged.status, unchanged.version]).toEqual(['PUBLIC_NOTICE', onNotice.version]);
+
     // An objection during the notice sends it back to review.
     const objection = await api.as('bureau-reviewer').post(`/claims/${submitted.claimId}/objection`, { reason: '群众反映培训记录不实' });
     expect(objection.status).toBe(200);

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -124,14 +124,29 @@ async function taskOf(user: string, caseId: string, stage: string): Promise<stri
   const asCohort = await api.as('bureau-reviewer').get(`/cohorts/${caseId}`);
   const kind = asCohort.status === 200 ? 'cohorts' : 'claims';
   const state = (await api.as('bureau-reviewer').get(`/${kind}/${caseId}`)).body;
-  const history = (await api.as('bureau-reviewer').get(`/${kind}/${caseId}/history?limit=100`)).body.items?.map((r: any) => r.action);
+  const records = (await api.as('bureau-reviewer').get(`/${kind}/${caseId}/history?limit=100`)).body.items ?? [];
+  const history = records.map((r: any) => r.action);
+  // The tasks the history names, as stored, and the reconciler's list of undelivered decisions.
+  const db = new DynamoDBClient({ endpoint: runtime.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const taskIds = [...new Set(records.map((r: any) => r.details?.taskId).filter(Boolean))] as string[];
+  const tasks = await Promise.all(
+    taskIds.map((id) =>
+      db
+        .send(new GetItemCommand({ TableName: runtime.tableName, Key: { pk: { S: `TASK#${id}` }, sk: { S: 'TASK' } } }))
+        .then((out) => (out.Item ? `${id}:${out.Item.stage?.S}/${out.Item.status?.S}/pending=${out.Item.callbackPending?.BOOL}/gsi1=${out.Item.gsi1pk?.S ?? '-'}/decidedAt=${out.Item.decidedAt?.S}` : `${id}:missing`)),
+    ),
+  );
+  const pending = await db
+    .send(new QueryCommand({ TableName: runtime.tableName, IndexName: 'GSI1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: 'CALLBACKS#PENDING' } } }))
+    .then((out) => `${out.Count} pending callbacks: ${out.Items?.map((i) => i.gsi1sk?.S).join(', ')}`);
+  const clock = (await api.now()).toISOString();
   const sfn = new SFNClient({ endpoint: runtime.stepFunctionsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
   const machine = kind === 'cohorts' ? 'cohort-filing' : 'subsidy-claim';
   const events = await sfn
     .send(new GetExecutionHistoryCommand({ executionArn: `arn:aws:states:us-east-1:000000000000:execution:${machine}:${caseId}-r${state.round}`, reverseOrder: true, maxResults: 12 }))
     .then((out) => out.events?.map((e) => `${e.type}:${e.stateEnteredEventDetails?.name ?? e.taskFailedEventDetails?.error ?? e.executionFailedEventDetails?.error ?? ''}`).join(' < '))
     .catch((error: Error) => error.message);
-  throw new Error(`no ${stage} task for ${caseId}: ${state.status}, ${JSON.stringify(state.currentTask)}; ${history?.join(' ')}; execution: ${events}`);
+  throw new Error(`no ${stage} task for ${caseId}: ${state.status}, ${JSON.stringify(state.currentTask)}; ${history.join(' ')}; tasks: ${tasks.join(' ')}; ${pending}; clock ${clock}; execution: ${events}`);
 }
 
 async function fullFlow(run: number, invariants: { checked: number; violated: string[] }) {

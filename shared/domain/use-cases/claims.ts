@@ -309,6 +309,14 @@ export async function decideClaimTask(
   if (task.status !== 'OPEN' || current.status !== task.stage || current.round !== task.round) {
     throw new Conflict(`This task is closed; the claim is ${current.status}`, { status: current.status, version: current.version });
   }
+  if (task.stage === 'PUBLIC_NOTICE') {
+    // The notice's wait is nobody's decision: it runs its working days (domain.md), and only an
+    // objection (POST /claims/{claimId}/objection) ends it early — never an approval that pays.
+    throw new Conflict('A public notice is not decided: it runs its days; lodge an objection to stop it', {
+      status: current.status,
+      version: current.version,
+    });
+  }
   if (body.schoolMentors || body.enrolment) {
     throw new ValidationFailed([{ path: 'enrolment', message: 'enrolment belongs to cohort filing, not to claims' }]);
   }
