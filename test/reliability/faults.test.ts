@@ -111,13 +111,19 @@ async function reliably<T extends { status: number; body: any }>(request: () => 
   throw new Error(`${what} kept failing: ${JSON.stringify(last)}`);
 }
 
-/** Waits for an inbox task; if a stored decision's callback is stuck, the reconciler runs meanwhile. */
+/**
+ * Waits for an inbox task; if a stored decision's callback is stuck, the reconciler (every 3 s, for
+ * decisions older than 5 s) delivers it meanwhile. The wait is counted in time, not in attempts: an
+ * injected fault answers GET /tasks with a 503 at once, so attempts alone could run out in less
+ * time than the reconciler needs.
+ */
 async function taskOf(user: string, caseId: string, stage: string): Promise<string> {
-  for (let round = 0; round < 8; round++) {
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
     try {
       return (await api.waitForTask(user, caseId, stage, 4_000)).taskId;
     } catch {
       await runtime.idle();
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
   vi.restoreAllMocks(); // diagnose without faults
