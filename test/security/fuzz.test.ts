@@ -14,7 +14,8 @@ import { makeRoster } from '../../scripts/lib/roster.ts';
 import { stepFunctions } from '../../shared/adapters/deps/workflows.ts';
 import { dynamoDb } from '../../shared/adapters/dynamodb/client.ts';
 import { checkResidentId, isMainlandMobile } from '../../shared/domain/identifiers.ts';
-import { cohortBody, createCohort } from '../support/cohorts.ts';
+import { evidence } from '../support/claims.ts';
+import { cohortBody, createCohort, fileCohort } from '../support/cohorts.ts';
 import { recordReliability } from '../support/reliability.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 import { apiEvent, type Caller, demoCaller, lambdaContext } from '../support/security.ts';
@@ -52,9 +53,16 @@ const WRITES = new Set([
   'TransactWriteItemsCommand',
 ]);
 
-/** Targets the recipes aim at: a draft per route that changes drafts, an open company review. */
-const targets: Record<string, { cohortId: string; version: number; apprenticeId: string; taskId?: string }> =
-  {};
+/**
+ * Targets the recipes aim at: a draft per route that changes drafts, an open company review, filed
+ * cohorts for the changes while FILED and for a claim, a prepared claim.
+ */
+const targets: Record<
+  string,
+  { cohortId: string; version: number; apprenticeId: string; taskId?: string; claimId?: string }
+> = {};
+let policySample: Record<string, unknown> = {};
+let policyVersions = 0;
 
 beforeAll(async () => {
   ({ runtime, api } = await startTestRuntime());
@@ -90,6 +98,23 @@ beforeAll(async () => {
   expect((await api.as('ent-a-clerk').post(`/cohorts/${decision.cohortId}/submit`)).status).toBe(200);
   decision.taskId = (await api.waitForTask('ent-a-signatory', decision.cohortId, 'COMPANY_REVIEW')).taskId;
   expect((await api.as('ent-a-clerk').post(`/cohorts/${targets.reads!.cohortId}/submit`)).status).toBe(200);
+  for (const name of ['filed', 'claim']) {
+    const cohortId = await fileCohort(api, 2);
+    const cohort = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body;
+    targets[name] = { cohortId, version: cohort.version, apprenticeId: cohort.apprentices[0].apprenticeId };
+  }
+  const claim = targets.claim!;
+  const apprentices = (await api.as('ent-a-clerk').get(`/cohorts/${claim.cohortId}`)).body.apprentices;
+  const prepared = await api
+    .as('ent-a-clerk')
+    .post('/claims', {
+      cohortId: claim.cohortId,
+      kind: 'advance',
+      evidence: evidence(apprentices, 'advance'),
+    });
+  expect(prepared.status, JSON.stringify(prepared.body)).toBe(201);
+  Object.assign(claim, { claimId: prepared.body.claimId, version: prepared.body.version });
+  policySample = (await api.as('bureau-admin').get('/policy')).body;
   await runtime.idle();
 });
 afterAll(async () => {
@@ -132,6 +157,72 @@ const RECIPES: Record<string, Recipe> = {
     caller: 'bureau-reviewer',
     target: 'reads',
   },
+  'POST /claims': {
+    caller: 'ent-a-clerk',
+    target: 'filed',
+    sample: () => ({
+      cohortId: targets.filed!.cohortId,
+      kind: 'advance',
+      evidence: {
+        feeInvoiceNo: 'FP-2027-001',
+        attendance: [{ apprenticeId: targets.filed!.apprenticeId, hours: 640 }],
+      },
+    }),
+  },
+  'PATCH /claims/{claimId}': {
+    caller: 'ent-a-clerk',
+    target: 'claim',
+    sample: () => ({
+      version: targets.claim!.version,
+      evidence: {
+        feeInvoiceNo: 'FP-2027-002',
+        attendance: [{ apprenticeId: targets.claim!.apprenticeId, hours: 600 }],
+        documents: [{ key: 'evidence/sign-in.pdf', sha256: `${'0'.repeat(63)}1`, kind: 'sign_in_sheet' }],
+      },
+    }),
+  },
+  'POST /claims/{claimId}/submit': { caller: 'ent-a-signatory', target: 'claim' },
+  'POST /claims/{claimId}/objection': {
+    caller: 'bureau-reviewer',
+    target: 'claim',
+    sample: () => ({ reason: '群众反映培训记录不实' }),
+  },
+  'POST /cohorts/{cohortId}/apprentices/{apprenticeId}/withdrawal': {
+    caller: 'ent-a-clerk',
+    target: 'filed',
+    sample: () => ({ date: '2027-03-02', reason: 'resigned', note: '个人原因' }),
+  },
+  'POST /cohorts/{cohortId}/apprentices/{apprenticeId}/outcome': {
+    caller: 'school-a-registrar',
+    target: 'filed',
+    sample: () => ({
+      outcome: 'certified',
+      certificate: { kind: 'skill_level', number: 'C-2027-1', level: 4, issuedOn: '2026-11-01' },
+    }),
+  },
+  'PUT /cohorts/{cohortId}/apprentices/{apprenticeId}/mentors': {
+    caller: 'school-a-registrar',
+    target: 'filed',
+    sample: () => ({
+      schoolMentor: { key: 'sm-9', name: '赵老师', teacherNo: 'T-2027-9' },
+      reason: '原导师调离',
+    }),
+  },
+  'PUT /policy': {
+    caller: 'bureau-admin',
+    sample: () => ({
+      ...policySample,
+      policyVersion: `2099-01-01.${++policyVersions}`,
+      effectiveFrom: '2099-01-01',
+    }),
+  },
+  'PUT /budgets/{districtCode}/{year}': {
+    caller: 'bureau-admin',
+    sample: () => ({ budgetFen: 1_000_000_000 }),
+  },
+  'GET /claims': { caller: 'ent-a-clerk' },
+  'GET /claims/{claimId}': { caller: 'school-a-registrar', target: 'claim' },
+  'GET /claims/{claimId}/history': { caller: 'ent-a-signatory', target: 'claim' },
   'GET /tasks': { caller: 'ent-a-signatory' },
   'GET /cohorts': { caller: 'ent-a-clerk' },
   'GET /cohorts/{cohortId}': { caller: 'school-a-registrar', target: 'reads' },
@@ -331,6 +422,7 @@ const PARAMETERS: Record<string, (recipe: Recipe | undefined) => fc.Arbitrary<st
   cohortId: (recipe) => withTarget(recipe, (target) => target.cohortId),
   apprenticeId: (recipe) => withTarget(recipe, (target) => target.apprenticeId),
   taskId: (recipe) => withTarget(recipe, (target) => target.taskId ?? ulid()),
+  claimId: (recipe) => withTarget(recipe, (target) => target.claimId ?? ulid()),
   districtCode: () => fc.oneof(fc.constantFrom('110108', '110105', '000000'), fc.string({ maxLength: 10 })),
   year: () => fc.oneof(fc.constantFrom('2027', '2026', '1999', '99999'), fc.string({ maxLength: 6 })),
 };
@@ -470,6 +562,7 @@ function regressions(
     cohortId: target?.cohortId,
     apprenticeId: target?.apprenticeId,
     taskId: target?.taskId,
+    claimId: target?.claimId,
     districtCode: '110108',
     year: '2027',
   };
