@@ -3,6 +3,7 @@ import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
 import { idNumber, makeEnrolment } from '../../scripts/lib/roster.ts';
 import { errorFields, logger } from '../../shared/adapters/logger.ts';
+import { claim, evidence, verifyAtSchool } from '../support/claims.ts';
 import { cohortBody, decide } from '../support/cohorts.ts';
 import { scanLogLine } from '../support/log-scan.ts';
 import {
@@ -16,7 +17,7 @@ import { demoCaller, idTokenClaims, send, signWithDevKey } from '../support/secu
 
 /**
  * domain.md: logs, errors and events never contain a full ID number, a phone number, a bank
- * account or a token. One runtime runs a cohort from draft to FILED plus the error paths a client
+ * account or a token. One runtime runs a cohort from draft to FILED and its advance to PAID, plus the error paths a client
  * can provoke (400 naming rows, 401, 404, 409, 413, 415, a 500), while every line it logs and
  * everything the process writes to stdout/stderr is kept; then each line is scanned for the exact
  * ID numbers, phones and tokens the test used (so a near miss with a wrong check character is
@@ -76,7 +77,7 @@ function scanAll(lines: string[]): { line: number; finding: PersonalDataFinding 
   );
 }
 
-describe('a cohort from draft to FILED, and the error paths on the way', () => {
+describe('a cohort from draft to FILED and its advance to PAID, and the error paths on the way', () => {
   it('logs no ID number, phone, bank account or token, and publishes none in its events', async ({
     task,
   }) => {
@@ -191,6 +192,38 @@ describe('a cohort from draft to FILED, and the error paths on the way', () => {
     await decide(api, 'bureau-reviewer', cohortId, 'BUREAU_REVIEW', { decision: 'approve' });
     await runtime.idle();
     expect((await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body.status).toBe('FILED');
+
+    // Then paid for: the advance through school verification, bureau review and the treasurer's
+    // release (where the enterprise's bank account is used), with a claim refused on the way.
+    for (const user of ['ent-a-signatory', 'bureau-treasurer']) await token(user);
+    const filed = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body;
+    const proof = evidence(filed.apprentices, 'advance');
+    proof.feeInvoiceNo = body.apprentices[0]!.idNumber; // a careless clerk types an ID number as the invoice number
+    const refused = await send(runtime.url, {
+      method: 'POST',
+      path: '/claims',
+      token: clerk,
+      body: { cohortId, kind: 'final', evidence: proof },
+    });
+    expect(refused.status).toBe(409); // a final claim before the training ends
+    const submitted = await claim(api, cohortId, 'advance');
+    await verifyAtSchool(api, submitted.claimId, cohortId);
+    const review = await api.waitForTask('bureau-reviewer', submitted.claimId, 'BUREAU_REVIEW');
+    expect(
+      (await api.as('bureau-reviewer').post(`/tasks/${review.taskId}/decision`, { decision: 'approve' }))
+        .status,
+    ).toBe(200);
+    const payment = await api.waitForTask('bureau-treasurer', submitted.claimId, 'PAYMENT');
+    expect(
+      (await api.as('bureau-treasurer').post(`/tasks/${payment.taskId}/decision`, { decision: 'approve' }))
+        .status,
+    ).toBe(200);
+    await runtime.idle();
+    expect((await api.as('ent-a-clerk').get(`/claims/${submitted.claimId}`)).body.status).toBe('PAID');
+    const report = await api
+      .as('bureau-treasurer')
+      .get(`/reports/subsidies?year=${(await api.now()).getUTCFullYear()}&format=csv`);
+    expect(report.status).toBe(200);
 
     const events = await (await fetch(`${runtime.url}/dev/events`)).text();
     expect(JSON.parse(events).items.length).toBeGreaterThan(0);
