@@ -5,7 +5,6 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type * as z from 'zod';
 import { errorFields, logger } from '../adapters/logger.ts';
 import {
   DomainError,
@@ -17,6 +16,7 @@ import {
 import type { Principal, Role } from '../domain/principal.ts';
 import type { Reply } from '../domain/reply.ts';
 import { zodIssuesToFieldErrors } from '../schemas/errors.ts';
+import type * as z from '../schemas/zod.ts';
 import { principalFromClaims } from './principal.ts';
 import { isTransient } from './transient-errors.ts';
 
@@ -41,7 +41,7 @@ export interface RequestContext<B, P, Q> {
   event: HttpEvent;
 }
 
-type AnySchema = z.ZodType;
+type AnySchema = z.ZodMiniType;
 
 export interface RouteSpec<
   BS extends AnySchema | undefined,

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { AddApprenticesBody, CreateCohortBody, DecisionBody, UpdateCohortBody } from '../schemas/cohort.ts';
 import { CohortListQuery, IdentityQuery, PageQuery, WithdrawBody } from '../schemas/http.ts';
+import * as z from '../schemas/zod.ts';
 
 /**
  * OpenAPI 3.1, generated from the zod schemas that validate the requests (one source of truth).
@@ -14,16 +14,16 @@ const bodies = {
   WithdrawBody,
 } as const;
 
-function schemaOf(schema: z.ZodType) {
+function schemaOf(schema: z.ZodMiniType) {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 }
 
-function queryParameters(schema: z.ZodObject) {
+function queryParameters(schema: z.ZodMiniObject) {
   return Object.entries(schema.shape).map(([name, field]) => ({
     name,
     in: 'query',
-    required: !(field as z.ZodType).safeParse(undefined).success,
-    schema: schemaOf(field as z.ZodType),
+    required: !(field as z.ZodMiniType).safeParse(undefined).success,
+    schema: schemaOf(field as z.ZodMiniType),
   }));
 }
 

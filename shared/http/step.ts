@@ -1,20 +1,21 @@
 import middy from '@middy/core';
-import type * as z from 'zod';
 import { errorFields, logger } from '../adapters/logger.ts';
+import type * as z from '../schemas/zod.ts';
 import { isRetryableInStep } from './transient-errors.ts';
 
 /**
  * Handler factory for workflow steps: validate the input the state machine built, run one use
  * case, and let errors propagate by name (Step Functions' Retry/Catch match `errorType`).
  */
-export function stepHandler<S extends z.ZodType, R>(schema: S, run: (input: z.output<S>) => Promise<R>) {
+export function stepHandler<S extends z.ZodMiniType, R>(schema: S, run: (input: z.output<S>) => Promise<R>) {
   return middy(async (event: unknown) => {
     const input = schema.parse(event);
     try {
       return await run(input);
     } catch (error) {
       // Throttling, timeouts, a concurrent change: the state machine retries `ServiceUnavailable`.
-      if (isRetryableInStep(error)) throw Object.assign(new Error((error as Error).message), { name: 'ServiceUnavailable' });
+      if (isRetryableInStep(error))
+        throw Object.assign(new Error((error as Error).message), { name: 'ServiceUnavailable' });
       throw error;
     }
   }).use({

@@ -1,19 +1,32 @@
-import * as z from 'zod';
-import { integer, IsoDate, list, ReferenceNo, Ulid } from './primitives.ts';
+import { IsoDate, integer, list, ReferenceNo, Ulid } from './primitives.ts';
+import * as z from './zod.ts';
 
 /** Bodies of the claim routes (architecture.md: binding names `cohortId`, `kind`, `evidence`). */
+const trimmed = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+const year = z.coerce.number().check(z.int(), z.gte(2000), z.lte(2100));
+
 const Document = z.strictObject({
-  key: z.string().trim().min(1).max(512).regex(/^[\w\-./]+$/, 'letters, digits and - _ . / only'),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
-  kind: z.enum(['sign_in_sheet', 'training_video', 'fee_invoice', 'certificate', 'other']).default('other'),
+  key: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(512),
+      z.regex(/^[\w\-./]+$/, 'letters, digits and - _ . / only'),
+    ),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits')),
+  kind: z._default(
+    z.enum(['sign_in_sheet', 'training_video', 'fee_invoice', 'certificate', 'other']),
+    'other',
+  ),
 });
 
 const Attendance = z.strictObject({ apprenticeId: Ulid, hours: integer(0, 10_000) });
 
 export const ClaimEvidenceBody = z.strictObject({
   feeInvoiceNo: ReferenceNo,
-  attendance: list(Attendance, 10_000).default([]),
-  documents: list(Document, 500).default([]),
+  attendance: z._default(list(Attendance, 10_000), []),
+  documents: z._default(list(Document, 500), []),
 });
 
 export const CreateClaimBody = z.strictObject({
@@ -24,14 +37,24 @@ export const CreateClaimBody = z.strictObject({
 
 export const UpdateClaimBody = z.strictObject({ version: integer(0), evidence: ClaimEvidenceBody });
 
-export const ObjectionBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const ObjectionBody = z.strictObject({ reason: trimmed(1, 500) });
 
 export const ClaimListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
-  status: z
-    .enum(['PREPARED', 'SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT', 'PAID', 'RETURNED', 'REJECTED', 'WITHDRAWN'])
-    .optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  status: z.optional(
+    z.enum([
+      'PREPARED',
+      'SCHOOL_VERIFICATION',
+      'BUREAU_REVIEW',
+      'PUBLIC_NOTICE',
+      'PAYMENT',
+      'PAID',
+      'RETURNED',
+      'REJECTED',
+      'WITHDRAWN',
+    ]),
+  ),
 });
 
 export const ClaimPath = z.strictObject({ claimId: Ulid });
@@ -39,60 +62,85 @@ export const ClaimPath = z.strictObject({ claimId: Ulid });
 /** School verification of a claim (approve): hours attended per apprentice, outcomes confirmed. */
 export const ClaimVerification = z.strictObject({
   attendance: list(Attendance, 10_000, 1),
-  outcomesConfirmed: z.literal(true, { error: 'the school confirms the assessment results' }).optional(),
+  outcomesConfirmed: z.optional(z.literal(true, { error: 'the school confirms the assessment results' })),
 });
 
 export const WithdrawalBody = z.strictObject({
   date: IsoDate,
   reason: z.enum(['resigned', 'dismissed', 'transferred_out', 'other']),
-  note: z.string().trim().max(500).optional(),
+  note: z.optional(z.string().check(z.trim(), z.maxLength(500))),
 });
 
 export const OutcomeBody = z
   .strictObject({
     outcome: z.enum(['certified', 'not_certified']),
-    certificate: z
-      .strictObject({
-        kind: z.string().trim().min(1).max(32),
+    certificate: z.optional(
+      z.strictObject({
+        kind: trimmed(1, 32),
         number: ReferenceNo,
         level: z.literal([1, 2, 3, 4, 5], { error: 'must be a skill level from 1 to 5' }),
         issuedOn: IsoDate,
-      })
-      .optional(),
+      }),
+    ),
   })
-  .superRefine((body, ctx) => {
-    if (body.outcome === 'certified' && !body.certificate) {
-      ctx.addIssue({ code: 'custom', path: ['certificate'], message: 'is required for a certified outcome' });
-    }
-    if (body.outcome === 'not_certified' && body.certificate) {
-      ctx.addIssue({ code: 'custom', path: ['certificate'], message: 'is given only with certified' });
-    }
-  });
+  .check(
+    z.superRefine((body, ctx) => {
+      if (body.outcome === 'certified' && !body.certificate) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['certificate'],
+          message: 'is required for a certified outcome',
+        });
+      }
+      if (body.outcome === 'not_certified' && body.certificate) {
+        ctx.addIssue({ code: 'custom', path: ['certificate'], message: 'is given only with certified' });
+      }
+    }),
+  );
 
 export const MentorsBody = z
   .strictObject({
-    enterpriseMentorKey: z.string().trim().min(1).max(32).optional(),
-    enterpriseMentor: z
-      .strictObject({ key: z.string().trim().min(1).max(32), name: z.string().trim().min(1).max(50), employeeNo: ReferenceNo, skillLevel: z.literal([1, 2, 3, 4, 5]) })
-      .optional(),
-    schoolMentorKey: z.string().trim().min(1).max(32).optional(),
-    schoolMentor: z.strictObject({ key: z.string().trim().min(1).max(32), name: z.string().trim().min(1).max(50), teacherNo: ReferenceNo }).optional(),
-    reason: z.string().trim().min(1).max(500),
+    enterpriseMentorKey: z.optional(trimmed(1, 32)),
+    enterpriseMentor: z.optional(
+      z.strictObject({
+        key: trimmed(1, 32),
+        name: trimmed(1, 50),
+        employeeNo: ReferenceNo,
+        skillLevel: z.literal([1, 2, 3, 4, 5]),
+      }),
+    ),
+    schoolMentorKey: z.optional(trimmed(1, 32)),
+    schoolMentor: z.optional(
+      z.strictObject({ key: trimmed(1, 32), name: trimmed(1, 50), teacherNo: ReferenceNo }),
+    ),
+    reason: trimmed(1, 500),
   })
-  .superRefine((body, ctx) => {
-    const enterprise = body.enterpriseMentorKey !== undefined || body.enterpriseMentor !== undefined;
-    const school = body.schoolMentorKey !== undefined || body.schoolMentor !== undefined;
-    if (enterprise === school) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'replace either the enterprise mentor or the school mentor' });
-    }
-  });
+  .check(
+    z.superRefine((body, ctx) => {
+      const enterprise = body.enterpriseMentorKey !== undefined || body.enterpriseMentor !== undefined;
+      const school = body.schoolMentorKey !== undefined || body.schoolMentor !== undefined;
+      if (enterprise === school) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message: 'replace either the enterprise mentor or the school mentor',
+        });
+      }
+    }),
+  );
 
-export const BudgetPath = z.strictObject({ districtCode: z.string().regex(/^\d{6}$/, 'is a 6-digit division code'), year: z.coerce.number().int().min(2000).max(2100) });
-export const BudgetBody = z.strictObject({ budgetFen: integer(0, 1_000_000_000_000), version: integer(0).optional() });
+export const BudgetPath = z.strictObject({
+  districtCode: z.string().check(z.regex(/^\d{6}$/, 'is a 6-digit division code')),
+  year,
+});
+export const BudgetBody = z.strictObject({
+  budgetFen: integer(0, 1_000_000_000_000),
+  version: z.optional(integer(0)),
+});
 
 export const ReportQuery = z.strictObject({
-  year: z.coerce.number().int().min(2000).max(2100),
-  format: z.enum(['json', 'csv']).default('json'),
+  year,
+  format: z._default(z.enum(['json', 'csv']), 'json'),
 });
 
 export type CreateClaimBody = z.output<typeof CreateClaimBody>;

@@ -3,7 +3,7 @@
  * binding). These check shape and each field on its own; the rules that need the policy, the
  * occupation catalogue or several fields at once are in `shared/domain/cohort-rules.ts`.
  */
-import * as z from 'zod';
+
 import { checkResidentId, isMainlandMobile } from '../domain/identifiers.ts';
 import { OCCUPATION_CODE_PATTERN } from '../domain/occupations.ts';
 import { notATargetLevelMessage } from '../domain/policy.ts';
@@ -21,13 +21,13 @@ import {
   Ulid,
   Uscc,
 } from './primitives.ts';
+import * as z from './zod.ts';
 
 const objectError = { error: typeMessage('an object') };
 
 export const OccupationCode = z
   .string({ error: typeMessage('text') })
-  .trim()
-  .regex(OCCUPATION_CODE_PATTERN, 'must be a catalogue code such as 4-04-05-05');
+  .check(z.trim(), z.regex(OCCUPATION_CODE_PATTERN, 'must be a catalogue code such as 4-04-05-05'));
 
 /** 4 四级/中级工, 3 三级/高级工, 2 二级/技师, 1 一级/高级技师. */
 export const TargetLevel = z.literal([1, 2, 3, 4], {
@@ -43,19 +43,18 @@ export const SkillLevel = z.literal([1, 2, 3, 4, 5], {
     issue.input === undefined ? 'is required' : 'must be 1, 2, 3, 4 or 5 (1 is the highest)',
 });
 
-export const ResidentIdNumber = z
-  .string({ error: typeMessage('text') })
-  .trim()
-  .toUpperCase()
-  .superRefine((value, ctx) => {
+export const ResidentIdNumber = z.string({ error: typeMessage('text') }).check(
+  z.trim(),
+  z.toUpperCase(),
+  z.superRefine((value, ctx) => {
     const check = checkResidentId(value);
     if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
-  });
+  }),
+);
 
 export const MobileNumber = z
   .string({ error: typeMessage('text') })
-  .trim()
-  .refine(isMainlandMobile, 'must be a mainland mobile number: 11 digits starting 13–19');
+  .check(z.trim(), z.refine(isMainlandMobile, 'must be a mainland mobile number: 11 digits starting 13–19'));
 
 export const PlannedHours = z.strictObject(
   {
@@ -87,21 +86,27 @@ export const EnterpriseMentorInput = z.strictObject(
  */
 export const ContractInput = z
   .strictObject(
-    { startDate: IsoDate, endDate: IsoDate.nullable().optional(), openEnded: Flag.optional() },
+    { startDate: IsoDate, endDate: z.optional(z.nullable(IsoDate)), openEnded: z.optional(Flag) },
     objectError,
   )
-  .superRefine((contract, ctx) => {
-    const openEnded = contract.openEnded ?? contract.endDate === null;
-    if (openEnded && typeof contract.endDate === 'string') {
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'an open-ended contract has no end date' });
-    } else if (!openEnded && typeof contract.endDate !== 'string') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endDate'],
-        message: 'is required unless the contract is open-ended',
-      });
-    }
-  });
+  .check(
+    z.superRefine((contract, ctx) => {
+      const openEnded = contract.openEnded ?? contract.endDate === null;
+      if (openEnded && typeof contract.endDate === 'string') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endDate'],
+          message: 'an open-ended contract has no end date',
+        });
+      } else if (!openEnded && typeof contract.endDate !== 'string') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endDate'],
+          message: 'is required unless the contract is open-ended',
+        });
+      }
+    }),
+  );
 
 export const ApprenticeInput = z.strictObject(
   {
@@ -126,7 +131,7 @@ const cohortFields = {
   /** Last day of training (inclusive). */
   endDate: IsoDate,
   /** Required by the rules when the training period exceeds the policy's maximum (24 months). */
-  trainingJustification: longText(2000).nullable().optional(),
+  trainingJustification: z.optional(z.nullable(longText(2000))),
   plannedHours: PlannedHours,
   agreements: Agreements,
   enterpriseMentors: list(EnterpriseMentorInput, MAX_ROWS_PER_REQUEST),
@@ -137,7 +142,7 @@ export const CreateCohortBody = z.strictObject(
   {
     ...cohortFields,
     /** May be empty in a draft; rows can also be added later through the apprentices route. */
-    apprentices: list(ApprenticeInput, MAX_ROWS_PER_REQUEST).default([]),
+    apprentices: z._default(list(ApprenticeInput, MAX_ROWS_PER_REQUEST), []),
   },
   objectError,
 );
@@ -145,21 +150,21 @@ export const CreateCohortBody = z.strictObject(
 /** `PATCH /cohorts/{cohortId}`: any cohort field, conditioned on the version the client read. */
 export const UpdateCohortBody = z.strictObject(
   {
-    schoolId: cohortFields.schoolId.optional(),
-    occupationCode: cohortFields.occupationCode.optional(),
-    targetLevel: cohortFields.targetLevel.optional(),
-    startDate: cohortFields.startDate.optional(),
-    endDate: cohortFields.endDate.optional(),
+    schoolId: z.optional(cohortFields.schoolId),
+    occupationCode: z.optional(cohortFields.occupationCode),
+    targetLevel: z.optional(cohortFields.targetLevel),
+    startDate: z.optional(cohortFields.startDate),
+    endDate: z.optional(cohortFields.endDate),
     trainingJustification: cohortFields.trainingJustification,
-    plannedHours: cohortFields.plannedHours.optional(),
-    agreements: cohortFields.agreements.optional(),
-    enterpriseMentors: cohortFields.enterpriseMentors.optional(),
+    plannedHours: z.optional(cohortFields.plannedHours),
+    agreements: z.optional(cohortFields.agreements),
+    enterpriseMentors: z.optional(cohortFields.enterpriseMentors),
     /** Optimistic locking: the `version` of the cohort the edit is based on. */
     version: integer(0),
     // Named here (rather than left to "unknown field") to say where apprentices are changed.
-    apprentices: z
-      .never({ error: 'apprentices are added and removed through /cohorts/{cohortId}/apprentices' })
-      .optional(),
+    apprentices: z.optional(
+      z.never({ error: 'apprentices are added and removed through /cohorts/{cohortId}/apprentices' }),
+    ),
   },
   objectError,
 );
@@ -188,87 +193,100 @@ export const DecisionBody = z
         error: (issue) => (issue.input === undefined ? 'is required' : 'must be approve, return or reject'),
       }),
       /** Optional for approve, required for return and reject. */
-      reason: z
-        .string({ error: typeMessage('text') })
-        .trim()
-        .min(1, 'must not be empty')
-        .max(500, 'must be at most 500 characters')
-        .optional(),
+      reason: z.optional(
+        z
+          .string({ error: typeMessage('text') })
+          .check(
+            z.trim(),
+            z.minLength(1, 'must not be empty'),
+            z.maxLength(500, 'must be at most 500 characters'),
+          ),
+      ),
       /** School stage of cohort-filing, approve only. */
-      schoolMentors: list(SchoolMentorInput, MAX_ROWS_PER_REQUEST, 1).optional(),
+      schoolMentors: z.optional(list(SchoolMentorInput, MAX_ROWS_PER_REQUEST, 1)),
       /** School stage of cohort-filing, approve only: one row per apprentice. */
-      enrolment: list(EnrolmentInput, MAX_ENROLMENT_ROWS, 1).optional(),
+      enrolment: z.optional(list(EnrolmentInput, MAX_ENROLMENT_ROWS, 1)),
       /** Bureau review of a claim: the amount approved, at most the computed one (the use case checks). */
-      approvedAmountFen: integer(0).optional(),
+      approvedAmountFen: z.optional(integer(0)),
       /** School verification of a claim, approve only: hours attended per apprentice. */
-      attendance: list(
-        z.strictObject({ apprenticeId: Ulid, hours: integer(0, 10_000) }, objectError),
-        MAX_ENROLMENT_ROWS,
-        1,
-      ).optional(),
+      attendance: z.optional(
+        list(
+          z.strictObject({ apprenticeId: Ulid, hours: integer(0, 10_000) }, objectError),
+          MAX_ENROLMENT_ROWS,
+          1,
+        ),
+      ),
       /** School verification of a final claim: every assessment result checked again. */
-      outcomesConfirmed: Flag.optional(),
+      outcomesConfirmed: z.optional(Flag),
     },
     objectError,
   )
-  .superRefine((body, ctx) => {
-    if (body.decision !== 'approve') {
-      if (body.reason === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reason'],
-          message: `a reason is required to ${body.decision}`,
-        });
-      }
-      for (const field of ['schoolMentors', 'enrolment', 'approvedAmountFen', 'attendance', 'outcomesConfirmed'] as const) {
-        if (body[field] !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [field], message: 'may be given only with approve' });
+  .check(
+    z.superRefine((body, ctx) => {
+      if (body.decision !== 'approve') {
+        if (body.reason === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reason'],
+            message: `a reason is required to ${body.decision}`,
+          });
         }
+        for (const field of [
+          'schoolMentors',
+          'enrolment',
+          'approvedAmountFen',
+          'attendance',
+          'outcomesConfirmed',
+        ] as const) {
+          if (body[field] !== undefined) {
+            ctx.addIssue({ code: 'custom', path: [field], message: 'may be given only with approve' });
+          }
+        }
+        return;
       }
-      return;
-    }
-    const mentorRow = new Map<string, number>();
-    body.schoolMentors?.forEach((mentor, row) => {
-      const earlier = mentorRow.get(mentor.key);
-      if (earlier !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['schoolMentors', row, 'key'],
-          message: `the same key is already used at row ${earlier}`,
-        });
-      } else mentorRow.set(mentor.key, row);
-    });
-    if (body.enrolment && !body.schoolMentors) {
-      ctx.addIssue({ code: 'custom', path: ['schoolMentors'], message: 'is required with enrolment' });
-    }
-    const apprenticeRow = new Map<string, number>();
-    const studentNumberRow = new Map<string, number>();
-    body.enrolment?.forEach((row, index) => {
-      const earlierApprentice = apprenticeRow.get(row.apprenticeId);
-      if (earlierApprentice !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['enrolment', index, 'apprenticeId'],
-          message: `the same apprentice is already enrolled at row ${earlierApprentice}`,
-        });
-      } else apprenticeRow.set(row.apprenticeId, index);
-      const earlierNumber = studentNumberRow.get(row.studentNumber);
-      if (earlierNumber !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['enrolment', index, 'studentNumber'],
-          message: `the same student number is already given at row ${earlierNumber}`,
-        });
-      } else studentNumberRow.set(row.studentNumber, index);
-      if (body.schoolMentors && !mentorRow.has(row.schoolMentorKey)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['enrolment', index, 'schoolMentorKey'],
-          message: `no school mentor with key ${row.schoolMentorKey} in schoolMentors`,
-        });
+      const mentorRow = new Map<string, number>();
+      body.schoolMentors?.forEach((mentor, row) => {
+        const earlier = mentorRow.get(mentor.key);
+        if (earlier !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['schoolMentors', row, 'key'],
+            message: `the same key is already used at row ${earlier}`,
+          });
+        } else mentorRow.set(mentor.key, row);
+      });
+      if (body.enrolment && !body.schoolMentors) {
+        ctx.addIssue({ code: 'custom', path: ['schoolMentors'], message: 'is required with enrolment' });
       }
-    });
-  });
+      const apprenticeRow = new Map<string, number>();
+      const studentNumberRow = new Map<string, number>();
+      body.enrolment?.forEach((row, index) => {
+        const earlierApprentice = apprenticeRow.get(row.apprenticeId);
+        if (earlierApprentice !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['enrolment', index, 'apprenticeId'],
+            message: `the same apprentice is already enrolled at row ${earlierApprentice}`,
+          });
+        } else apprenticeRow.set(row.apprenticeId, index);
+        const earlierNumber = studentNumberRow.get(row.studentNumber);
+        if (earlierNumber !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['enrolment', index, 'studentNumber'],
+            message: `the same student number is already given at row ${earlierNumber}`,
+          });
+        } else studentNumberRow.set(row.studentNumber, index);
+        if (body.schoolMentors && !mentorRow.has(row.schoolMentorKey)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['enrolment', index, 'schoolMentorKey'],
+            message: `no school mentor with key ${row.schoolMentorKey} in schoolMentors`,
+          });
+        }
+      });
+    }),
+  );
 
 export type PlannedHours = z.output<typeof PlannedHours>;
 export type Agreements = z.output<typeof Agreements>;

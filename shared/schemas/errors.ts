@@ -3,8 +3,9 @@
  * `{ path: 'apprentices.3.idNumber', message: 'check character is wrong' }`.
  * Messages come from the schemas and never echo the submitted value.
  */
-import type * as z from 'zod';
+
 import { type FieldError, ValidationFailed } from '../domain/errors.ts';
+import type * as z from './zod.ts';
 
 export function pathToString(path: readonly PropertyKey[]): string {
   return path
@@ -21,7 +22,10 @@ function joinPath(parent: string, key: string): string {
  * `prefix` places the paths inside a larger body: the rows of `POST …/apprentices` are parsed as
  * an array but reported as `apprentices.3.idNumber`, like the same rows of `POST /cohorts`.
  */
-export function zodIssuesToFieldErrors(error: z.ZodError, options: { prefix?: string } = {}): FieldError[] {
+export function zodIssuesToFieldErrors(
+  error: z.core.$ZodError,
+  options: { prefix?: string } = {},
+): FieldError[] {
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
     const path = joinPath(options.prefix ?? '', pathToString(issue.path));
@@ -37,7 +41,7 @@ export function zodIssuesToFieldErrors(error: z.ZodError, options: { prefix?: st
 }
 
 /** Parses `input` or throws `ValidationFailed` carrying every field error. */
-export function parseOrFail<T extends z.ZodType>(
+export function parseOrFail<T extends z.ZodMiniType>(
   schema: T,
   input: unknown,
   options: { prefix?: string } = {},

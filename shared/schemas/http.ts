@@ -1,20 +1,25 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /** Path and query parameters shared by the routes. */
-const id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'is not an id this API gave out');
+const id = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'is not an id this API gave out'));
 
 export const CohortPath = z.strictObject({ cohortId: id });
 export const ApprenticePath = z.strictObject({ cohortId: id, apprenticeId: id });
 export const TaskPath = z.strictObject({ taskId: id });
 
-export const PageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
-});
+/** `limit` (1–100, `fallback` when left out) and `cursor` of a paginated list. */
+export function pageQuery(fallback = 25) {
+  return z.strictObject({
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), fallback),
+    cursor: z.optional(z.string().check(z.maxLength(2048))),
+  });
+}
 
-export const CohortListQuery = PageQuery.extend({
-  status: z
-    .enum([
+export const PageQuery = pageQuery();
+
+export const CohortListQuery = z.extend(PageQuery, {
+  status: z.optional(
+    z.enum([
       'DRAFT',
       'COMPANY_REVIEW',
       'SCHOOL_REVIEW',
@@ -24,12 +29,20 @@ export const CohortListQuery = PageQuery.extend({
       'WITHDRAWN',
       'FILED',
       'COMPLETED',
-    ])
-    .optional(),
+    ]),
+  ),
 });
 
 export const IdentityQuery = z.strictObject({
-  reason: z.string().trim().min(4, 'say why you need the full number (at least 4 characters)').max(500),
+  reason: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(4, 'say why you need the full number (at least 4 characters)'),
+      z.maxLength(500),
+    ),
 });
 
-export const WithdrawBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export const WithdrawBody = z.strictObject({
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
+});

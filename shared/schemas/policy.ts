@@ -2,8 +2,9 @@
  * The versioned policy record (`GET/PUT /policy`): every number of domain.md that a bureau
  * administrator may change. Money is integer fen; dates are `YYYY-MM-DD`.
  */
-import * as z from 'zod';
+
 import { IsoDate, integer, list, typeMessage } from './primitives.ts';
+import * as z from './zod.ts';
 
 const MAX_FEN = 100_000_000_00; // ¥100,000,000: far above any yearly standard, well inside safe integers
 
@@ -20,10 +21,10 @@ const SubsidyStandard = z.strictObject(
 /** Levels 4 (中级工) … 1 (高级技师); a level without an entry has no standard yet. */
 const StandardsByLevel = z.strictObject(
   {
-    '1': SubsidyStandard.optional(),
-    '2': SubsidyStandard.optional(),
-    '3': SubsidyStandard.optional(),
-    '4': SubsidyStandard.optional(),
+    '1': z.optional(SubsidyStandard),
+    '2': z.optional(SubsidyStandard),
+    '3': z.optional(SubsidyStandard),
+    '4': z.optional(SubsidyStandard),
   },
   { error: typeMessage('an object') },
 );
@@ -41,8 +42,7 @@ export const PolicySchema = z
       /** `<effectiveFrom>.<n>`, e.g. `2026-01-01.1`; a correction on the same day gets `.2`. */
       policyVersion: z
         .string({ error: typeMessage('text') })
-        .trim()
-        .regex(/^\d{4}-\d{2}-\d{2}\.[1-9]\d{0,3}$/, 'must look like 2026-01-01.1'),
+        .check(z.trim(), z.regex(/^\d{4}-\d{2}-\d{2}\.[1-9]\d{0,3}$/, 'must look like 2026-01-01.1')),
       effectiveFrom: IsoDate,
       standardsFen: StandardsByLevel,
       /** Largest advance as a share of the entitlement, in basis points (5000 = 50%). */
@@ -64,57 +64,59 @@ export const PolicySchema = z
       /** Days off that fall on weekdays, from the State Council's yearly notice (放假调休). */
       holidays: HolidayList,
       /** Weekend days the same notice makes working days (调休上班); optional. */
-      makeUpWorkingDays: HolidayList.optional(),
+      makeUpWorkingDays: z.optional(HolidayList),
     },
     { error: typeMessage('an object') },
   )
-  .superRefine((policy, ctx) => {
-    if (!policy.policyVersion.startsWith(`${policy.effectiveFrom}.`)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['policyVersion'],
-        message: 'must start with the effective date',
-      });
-    }
-    for (const level of ['1', '2', '3', '4'] as const) {
-      const standard = policy.standardsFen[level];
-      if (standard && standard.shortage < standard.standard) {
+  .check(
+    z.superRefine((policy, ctx) => {
+      if (!policy.policyVersion.startsWith(`${policy.effectiveFrom}.`)) {
         ctx.addIssue({
           code: 'custom',
-          path: ['standardsFen', level, 'shortage'],
-          message: 'must not be lower than the standard figure',
+          path: ['policyVersion'],
+          message: 'must start with the effective date',
         });
       }
-    }
-    if (policy.cohortMaxApprentices < policy.cohortMinApprentices) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cohortMaxApprentices'],
-        message: 'must not be lower than cohortMinApprentices',
-      });
-    }
-    if (policy.minConcentratedHoursPerYear > policy.minPlannedHoursPerYear) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['minConcentratedHoursPerYear'],
-        message: 'must not exceed minPlannedHoursPerYear',
-      });
-    }
-    const { min, max, maxWithJustification } = policy.trainingMonths;
-    if (max < min)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['trainingMonths', 'max'],
-        message: 'must not be lower than min',
-      });
-    if (maxWithJustification < max) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['trainingMonths', 'maxWithJustification'],
-        message: 'must not be lower than max',
-      });
-    }
-  });
+      for (const level of ['1', '2', '3', '4'] as const) {
+        const standard = policy.standardsFen[level];
+        if (standard && standard.shortage < standard.standard) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['standardsFen', level, 'shortage'],
+            message: 'must not be lower than the standard figure',
+          });
+        }
+      }
+      if (policy.cohortMaxApprentices < policy.cohortMinApprentices) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cohortMaxApprentices'],
+          message: 'must not be lower than cohortMinApprentices',
+        });
+      }
+      if (policy.minConcentratedHoursPerYear > policy.minPlannedHoursPerYear) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['minConcentratedHoursPerYear'],
+          message: 'must not exceed minPlannedHoursPerYear',
+        });
+      }
+      const { min, max, maxWithJustification } = policy.trainingMonths;
+      if (max < min)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trainingMonths', 'max'],
+          message: 'must not be lower than min',
+        });
+      if (maxWithJustification < max) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trainingMonths', 'maxWithJustification'],
+          message: 'must not be lower than max',
+        });
+      }
+    }),
+  );
 
 export type Policy = z.output<typeof PolicySchema>;
 export type SubsidyStandard = z.output<typeof SubsidyStandard>;

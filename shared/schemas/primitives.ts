@@ -4,9 +4,10 @@
  * plain-English messages, so whoever parses gets the same `errors` array without a custom
  * error map.
  */
-import * as z from 'zod';
+
 import { isRealDate } from '../domain/dates.ts';
 import { checkUscc } from '../domain/identifiers.ts';
+import * as z from './zod.ts';
 
 /** Longest list a single request may carry (apprentice rows, mentors, enrolment rows). */
 export const MAX_ROWS_PER_REQUEST = 200;
@@ -39,28 +40,28 @@ function hasControlCharacter(value: string): boolean {
 
 /** Trimmed single-line text of `min`–`max` characters. */
 export function text(max: number, min = 1) {
-  return z
-    .string({ error: typeMessage('text') })
-    .trim()
-    .max(max * 2, `must be at most ${max} characters`) // cheap bound before counting characters
-    .refine((value) => characterCount(value) >= min, {
+  return z.string({ error: typeMessage('text') }).check(
+    z.trim(),
+    z.maxLength(max * 2, `must be at most ${max} characters`), // cheap bound before counting characters
+    z.refine((value) => characterCount(value) >= min, {
       message: min === 1 ? 'must not be empty' : `must be at least ${min} characters`,
       abort: true,
-    })
-    .refine((value) => characterCount(value) <= max, {
+    }),
+    z.refine((value) => characterCount(value) <= max, {
       message: `must be at most ${max} characters`,
       abort: true,
-    })
-    .refine((value) => !hasControlCharacter(value), { message: 'must not contain control characters' });
+    }),
+    z.refine((value) => !hasControlCharacter(value), { message: 'must not contain control characters' }),
+  );
 }
 
 /** Free text that may run over several lines (a justification); may be empty. */
 export function longText(max: number) {
-  return z
-    .string({ error: typeMessage('text') })
-    .trim()
-    .max(max * 2, `must be at most ${max} characters`)
-    .refine((value) => characterCount(value) <= max, { message: `must be at most ${max} characters` });
+  return z.string({ error: typeMessage('text') }).check(
+    z.trim(),
+    z.maxLength(max * 2, `must be at most ${max} characters`),
+    z.refine((value) => characterCount(value) <= max, { message: `must be at most ${max} characters` }),
+  );
 }
 
 /** A person's name: 1–50 characters. */
@@ -72,50 +73,55 @@ export const ReferenceNo = text(64);
 /** A key the client chooses to link rows within one body (`m1`, `t1`): 1–32 letters, digits, `-`, `_`. */
 export const Key = z
   .string({ error: typeMessage('text') })
-  .trim()
-  .min(1, 'must not be empty')
-  .max(32, 'must be at most 32 characters')
-  .regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, - and _');
+  .check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(32, 'must be at most 32 characters'),
+    z.regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, - and _'),
+  );
 
 /** A calendar date `YYYY-MM-DD` that exists. */
-export const IsoDate = z
-  .string({ error: typeMessage('a date YYYY-MM-DD') })
-  .trim()
-  .refine(isRealDate, 'must be a real date in the form YYYY-MM-DD')
+export const IsoDate = z.string({ error: typeMessage('a date YYYY-MM-DD') }).check(
+  z.trim(),
+  z.refine(isRealDate, 'must be a real date in the form YYYY-MM-DD'),
   // Far enough for an open-ended contract written as 9999-12-31 to be refused plainly, not to overflow.
-  .refine((value) => value >= '1900-01-01' && value <= '2199-12-31', 'must be between 1900 and 2199');
+  z.refine((value) => value >= '1900-01-01' && value <= '2199-12-31', 'must be between 1900 and 2199'),
+);
 
 /** A ULID, as every id the system issues. */
 export const Ulid = z
   .string({ error: typeMessage('an id') })
-  .trim()
-  .toUpperCase()
-  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an id of 26 characters as the system issued it');
+  .check(
+    z.trim(),
+    z.toUpperCase(),
+    z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an id of 26 characters as the system issued it'),
+  );
 
 /** An organisation's unified social credit code (GB 32100-2015), upper-cased. */
-export const Uscc = z
-  .string({ error: typeMessage('a unified social credit code') })
-  .trim()
-  .toUpperCase()
-  .superRefine((value, ctx) => {
+export const Uscc = z.string({ error: typeMessage('a unified social credit code') }).check(
+  z.trim(),
+  z.toUpperCase(),
+  z.superRefine((value, ctx) => {
     const check = checkUscc(value);
     if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
-  });
+  }),
+);
 
 /** A whole number between `min` and `max`. */
 export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
   return z
     .int({ error: typeMessage('a whole number') })
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+    .check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`));
 }
 
 /** A list of `min`–`max` items. */
-export function list<T extends z.ZodType>(item: T, max: number, min = 0) {
+export function list<T extends z.ZodMiniType>(item: T, max: number, min = 0) {
   return z
     .array(item, { error: typeMessage('a list') })
-    .min(min, min === 1 ? 'must have at least 1 item' : `must have at least ${min} items`)
-    .max(max, `must have at most ${max} items`);
+    .check(
+      z.minLength(min, min === 1 ? 'must have at least 1 item' : `must have at least ${min} items`),
+      z.maxLength(max, `must have at most ${max} items`),
+    );
 }
 
 export const Flag = z.boolean({ error: typeMessage('true or false') });

@@ -1,19 +1,18 @@
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /** Inputs of the workflow steps, as the state machine's Parameters build them. */
 const stage = z.enum(['COMPANY_REVIEW', 'SCHOOL_REVIEW', 'BUREAU_REVIEW']);
+const nonEmpty = z.string().check(z.minLength(1));
+const positive = z.number().check(z.int(), z.gte(1));
 
-export const CaseInput = z.object({ cohortId: z.string().min(1), round: z.number().int().min(1) });
-export const StageInput = CaseInput.extend({ stage });
-export const OpenReviewInput = StageInput.extend({
-  taskToken: z.string().min(1),
-  timeoutSeconds: z.number().int().min(1),
-});
+export const CaseInput = z.object({ cohortId: nonEmpty, round: positive });
+export const StageInput = z.extend(CaseInput, { stage });
+export const OpenReviewInput = z.extend(StageInput, { taskToken: nonEmpty, timeoutSeconds: positive });
 
 const claimStage = z.enum(['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT']);
-export const ClaimInput = z.object({ claimId: z.string().min(1), round: z.number().int().min(1) });
-export const ClaimStageInput = ClaimInput.extend({ stage: claimStage });
-export const OpenClaimTaskInput = ClaimStageInput.extend({
-  taskToken: z.string().min(1),
-  timeoutSeconds: z.number().int().min(1),
+export const ClaimInput = z.object({ claimId: nonEmpty, round: positive });
+export const ClaimStageInput = z.extend(ClaimInput, { stage: claimStage });
+export const OpenClaimTaskInput = z.extend(ClaimStageInput, {
+  taskToken: nonEmpty,
+  timeoutSeconds: positive,
 });

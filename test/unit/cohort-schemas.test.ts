@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { ValidationFailed } from '../../shared/domain/errors.ts';
 import { residentIdCheckCharacter } from '../../shared/domain/identifiers.ts';
 import {
@@ -11,6 +10,7 @@ import {
   UpdateCohortBody,
 } from '../../shared/schemas/cohort.ts';
 import { parseOrFail, zodIssuesToFieldErrors } from '../../shared/schemas/errors.ts';
+import * as z from '../../shared/schemas/zod.ts';
 
 /** The example body of architecture.md. */
 function apprentice(overrides: Record<string, unknown> = {}) {
@@ -41,7 +41,7 @@ function cohortBody(overrides: Record<string, unknown> = {}) {
 }
 
 /** Field errors of a failed parse (fails the test if the parse succeeds). */
-function errorsOf(schema: z.ZodType, input: unknown, prefix?: string) {
+function errorsOf(schema: z.ZodMiniType, input: unknown, prefix?: string) {
   const result = schema.safeParse(input);
   expect(result.success, 'expected the parse to fail').toBe(false);
   return result.success ? [] : zodIssuesToFieldErrors(result.error, prefix === undefined ? {} : { prefix });
