@@ -42,6 +42,12 @@ export const BUNDLING = {
   // The SDK is bundled rather than taken from the runtime: only the clients a function uses,
   // and a bundled SDK loads about twice as fast (see architecture.md, "Known facts").
   bundleAwsSDK: true,
+  // Lambda gives credentials in the environment: the SDK's default chain (SSO, INI, STS, process,
+  // IMDS…) is ~135 KB of every bundle that never runs there. Resolved from the project root, where
+  // CDK runs esbuild (and the bench and the bundle-budget test build with these options too).
+  esbuildArgs: {
+    '--alias': ['@aws-sdk/credential-provider-node=./infra/bundling/credential-provider-env-only.ts'],
+  },
   forceDockerBundling: false,
   logLevel: nodejs.LogLevel.WARNING,
 } satisfies nodejs.BundlingOptions;

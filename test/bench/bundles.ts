@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -17,8 +18,10 @@ import { FUNCTIONS, type FunctionSpec } from '../../infra/function-map.ts';
  * The byte budget of every function's minified bundle, in one place: `npm test` asserts it
  * (test/unit/bundle-budget.test.ts) and `npm run bench` prints it. Issue 6 starts it at 350 KB
  * (350,000 bytes, so it holds whether a KB is 1,000 or 1,024 bytes); lower it as it is beaten.
+ * Lowered to 330,000 when the largest bundle (add-apprentices) came to 323,071 bytes: the SDK's
+ * credential chain aliased to the environment only (infra/bundling/) and the schemas on zod/mini.
  */
-export const BUNDLE_BUDGET_BYTES = 350_000;
+export const BUNDLE_BUDGET_BYTES = 330_000;
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 /** Built bundles go here: under node_modules, so a sample-style bundle finds the SDK at run time. */
@@ -61,7 +64,17 @@ export function cdkEsbuildOptions(entry: string, outfile: string): esbuild.Build
     if (flag !== '--alias')
       throw new Error(`test/bench/bundles.ts does not translate esbuildArgs ${flag} yet`);
   }
-  const alias = Object.fromEntries(args.map(([, value]) => String(value).split('=') as [string, string]));
+  // `--alias:from=to`, one per array item (aws-cdk-lib's toCliArgsArray); `to` is resolved from
+  // the working directory, the project root, as CDK runs esbuild.
+  const alias = Object.fromEntries(
+    args
+      .flatMap(([, value]) => [value].flat())
+      .map((entry) => {
+        const [from, to] = String(entry).split('=');
+        if (!from || !to) throw new Error(`esbuildArgs --alias ${String(entry)} is not from=to`);
+        return [from, to];
+      }),
+  );
   return {
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [join(PROJECT_ROOT, entry)],
@@ -86,27 +99,39 @@ export function cdkEsbuildOptions(entry: string, outfile: string): esbuild.Build
 
 /**
  * The sample style: CDK's defaults for the SDK (`@aws-sdk/*` external, loaded from the runtime's
- * node_modules at run time) and zod imported as `import { z } from 'zod'` (which keeps every
- * locale in the bundle), everything else as the project builds it.
+ * node_modules at run time, no alias) and zod as common samples import it, `import { z } from
+ * 'zod'` (the chaining API with every locale), everything else as the project builds it.
  */
 function sampleEsbuildOptions(entry: string, outfile: string): esbuild.BuildOptions {
   return {
     ...cdkEsbuildOptions(entry, outfile),
     external: ['@aws-sdk/*'],
+    alias: undefined,
     plugins: [namedZodImport],
   };
 }
 
-/** Rewrites the project's `import * as z from 'zod'` to the named form common samples use. */
+/** The one module through which the project's schemas reach zod (`zod/mini`, English messages). */
+const SCHEMAS_ZOD = join(PROJECT_ROOT, 'shared/schemas/zod.ts');
+
+/**
+ * Serves, in place of `shared/schemas/zod.ts`, the same names taken from `import { z } from
+ * 'zod'`: the schemas' `z.optional(…)`, `.check(z.trim(), …)` run unchanged on the chaining API
+ * (it exports the same functions), except `z.extend(schema, shape)`, a method there.
+ */
 const namedZodImport: esbuild.Plugin = {
   name: 'named-zod-import',
   setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (args.path.includes('node_modules')) return undefined;
-      const source = readFileSync(args.path, 'utf8');
-      const rewritten = source.replace(/^import \* as z from 'zod';$/gm, "import { z } from 'zod';");
-      if (rewritten === source) return undefined;
-      return { contents: rewritten, loader: 'ts', resolveDir: dirname(args.path) };
+    build.onLoad({ filter: /[\\/]shared[\\/]schemas[\\/]zod\.ts$/ }, async (args) => {
+      if (args.path !== SCHEMAS_ZOD) return undefined;
+      const names = Object.keys(await import('zod/mini')).filter((name) => name !== 'extend');
+      const contents = [
+        "import { z } from 'zod';",
+        ...names.map((name, index) => `const $${index} = z[${JSON.stringify(name)}];`),
+        'const $extend = (schema, shape) => schema.extend(shape);',
+        `export { ${names.map((name, index) => `$${index} as ${name}`).join(', ')}, $extend as extend };`,
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
@@ -118,6 +143,10 @@ export interface BuiltBundle {
   file: string;
   minifiedBytes: number;
   gzippedBytes: number;
+  /** sha256 of the bundle: a function with neither SDK nor zod builds the same file in both styles. */
+  sha256: string;
+  /** The modules esbuild put into it (paths from the project root), from its metafile. */
+  inputs: string[];
 }
 
 /** Builds one function's bundle in memory (for sizes) and, with `write`, to BUILD_DIR too. */
@@ -128,9 +157,13 @@ export async function buildBundle(
 ): Promise<BuiltBundle> {
   const file = join(BUILD_DIR, style, spec.name, 'index.mjs');
   const build = style === 'project' ? cdkEsbuildOptions : sampleEsbuildOptions;
-  const result = await esbuild.build({ ...build(spec.entry, file), write: false });
+  const result = await esbuild.build({ ...build(spec.entry, file), write: false, metafile: true });
   const output = result.outputFiles?.find((out) => out.path.endsWith('index.mjs'));
   if (!output) throw new Error(`esbuild wrote no index.mjs for ${spec.name}`);
+  const inputs = Object.keys(result.metafile.inputs);
+  if (style === 'sample' && inputs.some((input) => input.includes('node_modules/zod/v4/mini/'))) {
+    throw new Error(`The sample-style ${spec.name} still bundles zod/mini: does ${SCHEMAS_ZOD} still exist?`);
+  }
   if (options.write) {
     rmSync(dirname(file), { recursive: true, force: true });
     mkdirSync(dirname(file), { recursive: true });
@@ -142,15 +175,15 @@ export async function buildBundle(
     file,
     minifiedBytes: output.contents.byteLength,
     gzippedBytes: gzipSync(output.contents, { level: 9 }).byteLength,
+    sha256: createHash('sha256').update(output.contents).digest('hex'),
+    inputs,
   };
 }
 
-/** Every function of the function map, built in the given style. */
+/** Every function of the function map, built in the given style (esbuild runs them in parallel). */
 export async function buildAll(
   style: BundleStyle,
   options: { write?: boolean } = {},
 ): Promise<BuiltBundle[]> {
-  const built: BuiltBundle[] = [];
-  for (const spec of FUNCTIONS) built.push(await buildBundle(spec, style, options));
-  return built;
+  return Promise.all(FUNCTIONS.map((spec) => buildBundle(spec, style, options)));
 }
