@@ -44,3 +44,29 @@ export function taskView(task: TaskRecord) {
     dueAt: task.dueAt,
   };
 }
+
+/**
+ * A decision handed to a waiting step's token without anyone deciding again: the decision a
+ * retried opening step finds already taken, or a notice that ran out while its wait was retried.
+ * It is stored DECIDED with its callback pending, and the reconciler delivers it.
+ */
+export function preDecidedTask(
+  task: Pick<
+    TaskRecord,
+    'taskId' | 'workflow' | 'caseId' | 'round' | 'stage' | 'role' | 'org' | 'token' | 'listed'
+  > & {
+    decision: DecisionOutcome;
+    at: string;
+  },
+): TaskRecord {
+  const { at, listed, ...rest } = task;
+  return {
+    ...rest,
+    status: 'DECIDED',
+    decidedAt: at,
+    callbackPending: true,
+    createdAt: at,
+    dueAt: at,
+    ...(listed === undefined ? {} : { listed }),
+  };
+}

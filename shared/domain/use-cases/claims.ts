@@ -20,7 +20,7 @@ import { CallbackNotAccepted, type CohortDeps } from '../ports.ts';
 import type { Policy } from '../policy.ts';
 import { actorOf, orgKindOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
-import type { DecisionOutcome, TaskRecord } from '../task.ts';
+import { type DecisionOutcome, preDecidedTask, type TaskRecord } from '../task.ts';
 import { todayInChinaOf } from '../time.ts';
 import type { ClaimEvidenceBody, CreateClaimBody } from '../../schemas/claim.ts';
 import type { DecisionBody } from '../../schemas/cohort.ts';
@@ -590,8 +590,7 @@ export async function openClaimTask(
     if (!outcome) throw new CaseWithdrawn(`Claim ${input.claimId} is no longer at ${input.stage}`);
     // Decided while this step was being retried (its first attempt had opened the task): hand the
     // decision to this attempt's token through the reconciler rather than lose it.
-    const now = deps.clock.now().toISOString();
-    const task: TaskRecord = {
+    const task = preDecidedTask({
       taskId: deps.newId(),
       workflow: 'subsidy-claim',
       caseId: current.claimId,
@@ -599,14 +598,10 @@ export async function openClaimTask(
       stage: input.stage,
       role: input.stage === 'PUBLIC_NOTICE' ? 'bureau.reviewer' : CLAIM_STAGE_ROLE[input.stage],
       org: current.districtCode,
-      status: 'DECIDED',
       decision: outcome,
-      decidedAt: now,
-      callbackPending: true,
       token: input.taskToken,
-      createdAt: now,
-      dueAt: now,
-    };
+      at: deps.clock.now().toISOString(),
+    });
     await deps.claims.save({
       claim: { ...current, version: current.version + 1 },
       expectedVersion: current.version,
@@ -620,7 +615,7 @@ export async function openClaimTask(
     // A retried wait that starts after the notice already ran out (its time limit would count
     // afresh): the notice is over, so it ends here and the decision goes on through the reconciler.
     const at = now.toISOString();
-    const task: TaskRecord = {
+    const task = preDecidedTask({
       taskId: deps.newId(),
       workflow: 'subsidy-claim',
       caseId: current.claimId,
@@ -628,15 +623,11 @@ export async function openClaimTask(
       stage: 'PUBLIC_NOTICE',
       role: 'bureau.reviewer',
       org: current.districtCode,
-      status: 'DECIDED',
       decision: 'approve',
-      decidedAt: at,
-      callbackPending: true,
       token: input.taskToken,
-      createdAt: at,
-      dueAt: at,
+      at,
       listed: false,
-    };
+    });
     await deps.claims.save({
       claim: { ...current, status: 'PAYMENT', openTask: undefined, version: current.version + 1, updatedAt: at },
       expectedVersion: current.version,

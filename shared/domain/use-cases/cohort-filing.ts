@@ -1,7 +1,5 @@
 import type { DecisionBody } from '../../schemas/cohort.ts';
 import type { ClaimStore } from '../claim-ports.ts';
-import { decideClaimTask } from './claims.ts';
-import { CaseWithdrawn } from '../workflow-errors.ts';
 import {
   type CohortRecord,
   cohortView,
@@ -18,8 +16,10 @@ import type { TargetLevel } from '../policy.ts';
 import { CallbackNotAccepted, type CohortDeps } from '../ports.ts';
 import { actorOf, orgKindOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
-import type { DecisionOutcome, TaskRecord } from '../task.ts';
+import { type DecisionOutcome, preDecidedTask, type TaskRecord } from '../task.ts';
 import { todayInChinaOf } from '../time.ts';
+import { CaseWithdrawn } from '../workflow-errors.ts';
+import { decideClaimTask } from './claims.ts';
 import { checkRules, type RequestMeta } from './cohort-drafts.ts';
 import { planMentorLoads, tally, visibleCohort } from './common.ts';
 
@@ -401,11 +401,11 @@ export async function openReviewTask(
   }
   if (current.status !== input.stage) {
     const outcome = outcomeOf(current, input.stage);
-    if (outcome === 'closed') throw new CaseWithdrawn(`Cohort ${input.cohortId} is no longer at ${input.stage}`);
+    if (outcome === 'closed')
+      throw new CaseWithdrawn(`Cohort ${input.cohortId} is no longer at ${input.stage}`);
     // Decided while this step was being retried (its first attempt had opened the review): hand
     // the decision to this attempt's token through the reconciler rather than lose it.
-    const now = deps.clock.now().toISOString();
-    const redelivery: TaskRecord = {
+    const redelivery = preDecidedTask({
       taskId: deps.newId(),
       workflow: 'cohort-filing',
       caseId: current.cohortId,
@@ -413,18 +413,18 @@ export async function openReviewTask(
       stage: input.stage,
       role: STAGE_ROLE[input.stage],
       org: orgFor(current, STAGE_ROLE[input.stage]),
-      status: 'DECIDED',
       decision: outcome,
-      decidedAt: now,
-      callbackPending: true,
       token: input.taskToken,
-      createdAt: now,
-      dueAt: now,
-    };
+      at: deps.clock.now().toISOString(),
+    });
     await deps.store.save({
       cohort: { ...current, version: current.version + 1 },
       expectedVersion: current.version,
-      audit: { action: 'review.redelivered', actor: SYSTEM, details: { stage: input.stage, outcome, taskId: redelivery.taskId } },
+      audit: {
+        action: 'review.redelivered',
+        actor: SYSTEM,
+        details: { stage: input.stage, outcome, taskId: redelivery.taskId },
+      },
       task: { record: redelivery, expectedStatus: null },
     });
     return { taskId: redelivery.taskId };
@@ -466,7 +466,6 @@ export async function openReviewTask(
   });
   return { taskId: task.taskId };
 }
-
 
 function orgFor(cohort: CohortRecord, role: string): string {
   const kind = role.split('.')[0];
