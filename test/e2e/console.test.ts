@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ let runtime: RunningRuntime;
 let api: ApiClient;
 let browser: Browser;
 let cohortId: string;
+let claimIds: { advanceId: string; finalId: string } | undefined;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
@@ -109,6 +111,27 @@ function rosterCsv() {
     );
   });
   return { csv: `${lines.join('\r\n')}\r\n`, good, firstId: rows[0]!.idNumber };
+}
+
+function sha256(buffer: Buffer): string {
+  return createHash('sha256').update(buffer).digest('hex');
+}
+
+/** Small stand-ins for the training records a claim references (the console hashes whatever it is given). */
+function pdf(title: string) {
+  return {
+    name: `${title}.pdf`,
+    mimeType: 'application/pdf',
+    buffer: Buffer.from(`%PDF-1.4 ${title}`, 'utf8'),
+  };
+}
+
+function video(n: number) {
+  return {
+    name: `training-${n}.mp4`,
+    mimeType: 'video/mp4',
+    buffer: Buffer.from(`training video ${n}`, 'utf8'),
+  };
 }
 
 /** Waits for what the page shows; workflow steps and API calls take their time on a busy machine. */
@@ -366,6 +389,291 @@ describe('the web console', () => {
     await shot(clerk, 'cohort-withdrawn.png');
   });
 
+  it('pays the subsidy: the advance claimed, signed, verified, approved and paid; after training, outcomes and the final settlement through public notice (one objection) to PAID', async () => {
+    expect(cohortId, 'the filing case runs first').toBeTruthy();
+    // The system's clock, not the calendar the test runs on, decides the budget year: fixed here.
+    await api.setClock('2027-01-15T02:00:00Z');
+
+    // — Enterprise clerk: the advance on the filed cohort, with its evidence. —
+    const clerk = await signedIn('ent-a-clerk', DESKTOP, `/app/cohorts/${cohortId}`);
+    await clerk.getByTestId('new-advance').click();
+    await clerk.getByTestId('claim-form').waitFor();
+    await poll(() => clerk.getByTestId('claim-estimate').textContent()).toContain('¥105,000.00');
+    await clerk.locator('#claim-feeInvoiceNo').fill('FP-2027-0001');
+    await clerk.locator('#bulk-hours').fill('320');
+    await clerk.getByTestId('apply-hours').click();
+    const signIn = pdf('签到表 2027 春季');
+    await clerk.locator('#claim-documents').setInputFiles([signIn]);
+    const documentRow = clerk.locator('[data-testid="documents"] tbody tr');
+    await poll(() => documentRow.count()).toBe(1);
+    // The checksum is the file's own, computed in the browser; the key is ASCII under the cohort.
+    expect(await documentRow.locator('td').nth(2).textContent()).toMatch(
+      new RegExp(`^evidence/${cohortId}/${sha256(signIn.buffer).slice(0, 16)}-2027_\\.pdf$`),
+    );
+    await clerk.getByRole('combobox', { name: '第 1 行 类别' }).selectOption('sign_in_sheet');
+    await shot(clerk, 'claim-new-advance.png', true);
+    await clerk.getByTestId('save-claim').click();
+    await clerk.getByTestId('claim-case').waitFor();
+    const advanceId = new URL(clerk.url()).pathname.split('/').pop()!;
+    expect(await clerk.getByTestId('claim-case').getAttribute('data-status')).toBe('PREPARED');
+    expect(await clerk.getByTestId('claim-amount').textContent()).toBe('¥105,000.00');
+    expect(await clerk.getByTestId('claim-formula').textContent()).toBe(
+      '¥210,000.00 × 50% = ¥105,000.00（向下取整到分）',
+    );
+
+    // — Enterprise signatory: the claim waits in its inbox for a signature. —
+    const signatory = await signedIn('ent-a-signatory');
+    await signatory
+      .locator(`[data-testid="claims-to-sign"] tr[data-case="${advanceId}"]`)
+      .getByRole('link', { name: '办理' })
+      .click();
+    await signatory.getByTestId('sign-claim').click();
+    expect(await signatory.locator('dialog').textContent()).toContain('预支申领（¥105,000.00）');
+    await signatory.getByTestId('confirm-dialog').click();
+    await poll(() => signatory.getByTestId('claim-case').getAttribute('data-status')).toBe(
+      'SCHOOL_VERIFICATION',
+    );
+    await runtime.idle();
+
+    // — School registrar: verifies the hours, correcting one apprentice's. —
+    const school = await signedIn('school-a-registrar');
+    const schoolTask = school.locator(`[data-testid="inbox"] tr[data-case="${advanceId}"]`);
+    expect(await schoolTask.textContent()).toContain('学校核验补贴申领');
+    await schoolTask.getByRole('link', { name: '办理' }).click();
+    await school.getByTestId('claim-verify').waitFor();
+    await school.getByLabel('第 3 行 学校核验学时').fill('300');
+    await poll(() => school.getByText('与企业申报不同的 1 人').count()).toBe(1);
+    await shot(school, 'claim-school-verify.png');
+    await school.getByTestId('decision-approve').click();
+    await school.getByText('已同意。').waitFor();
+    await runtime.idle();
+
+    // — Bureau reviewer: the amount and how it was computed, the school's hours, the budget; approves. —
+    const reviewer = await signedIn('bureau-reviewer');
+    await reviewer
+      .locator(`[data-testid="inbox"] tr[data-case="${advanceId}"]`)
+      .getByRole('link', { name: '办理' })
+      .click();
+    await reviewer.getByTestId('claim-review').waitFor();
+    expect(await reviewer.getByTestId('claim-formula').textContent()).toContain(
+      '¥210,000.00 × 50% = ¥105,000.00',
+    );
+    expect(await reviewer.getByTestId('school-verification').textContent()).toContain('30 人合计 9580 学时');
+    expect(await reviewer.getByTestId('claim-budget').textContent()).toContain('¥10,000,000.00');
+    await shot(reviewer, 'claim-review-advance.png', true);
+    await reviewer.getByTestId('decision-approve').click();
+    await poll(() => reviewer.getByTestId('claim-review').getAttribute('data-status')).toBe('PAYMENT');
+    await runtime.idle();
+
+    // — Bureau treasurer: the payment queue, released to the enterprise's account. —
+    const treasurer = await signedIn('bureau-treasurer');
+    await treasurer.getByTestId('menu-payments').click();
+    const payment = treasurer.locator(`[data-testid="payment-queue"] tr[data-case="${advanceId}"]`);
+    await payment.waitFor();
+    expect(await payment.textContent()).toContain('¥105,000.00');
+    expect(await payment.textContent()).toContain('bureau-reviewer');
+    await shot(treasurer, 'payment-queue.png');
+    await payment.getByTestId('release-payment').click();
+    await treasurer.getByTestId('confirm-dialog').click();
+    await treasurer.getByText(/已向 .+ 拨付 ¥105,000\.00。/).waitFor();
+    await runtime.idle();
+
+    // — The clerk follows the claim to PAID on its timeline. —
+    await clerk.reload();
+    await poll(() => clerk.getByTestId('claim-case').getAttribute('data-status')).toBe('PAID');
+    const advanceStory = clerk.getByTestId('timeline');
+    await advanceStory.getByText('出纳拨付补贴').waitFor();
+    for (const step of [
+      '企业经办人准备补贴申领',
+      '企业负责人签署提交（第 1 轮）',
+      '学校核验补贴申领：同意',
+      '人社局补贴审核：同意',
+      '核准金额 ¥105,000.00',
+      '拨付 ¥105,000.00',
+    ]) {
+      expect(await advanceStory.textContent()).toContain(step);
+    }
+    await shot(clerk, 'claim-case-paid.png', true);
+
+    // — During training an apprentice resigns: the clerk records it on the cohort. —
+    await api.setClock('2027-06-01T02:00:00Z');
+    await clerk.goto(`${runtime.url}/app/cohorts/${cohortId}`);
+    const leaver = clerk.locator('[data-testid="apprentice-table"] tbody tr').nth(29);
+    await leaver.getByTestId('withdraw-apprentice').click();
+    await poll(() => clerk.locator('#withdrawal-date').inputValue()).toBe('2027-06-01');
+    await clerk.locator('#withdrawal-date').fill('2027-05-27');
+    await clerk.locator('#withdrawal-reason').selectOption('resigned');
+    await clerk.getByTestId('confirm-dialog').click();
+    await poll(() => leaver.textContent()).toContain('已退出');
+    await clerk.getByTestId('timeline').getByText('登记学徒退出').waitFor();
+
+    // — Training has ended: the school records the outcomes in bulk (three not certified). —
+    await api.setClock('2028-03-05T02:00:00Z');
+    await school.goto(`${runtime.url}/app/cohorts/${cohortId}`);
+    await school.getByRole('link', { name: '登记考核结果' }).click();
+    await school.getByTestId('outcomes').waitFor();
+    await school.locator('#certificate-date').fill('2028-03-01');
+    await school.getByTestId('fill-certified').click();
+    for (const row of [9, 19, 28]) {
+      await school.locator(`tr[data-row="${row}"] [data-field="outcome"]`).selectOption('not_certified');
+    }
+    await shot(school, 'outcomes.png');
+    await school.getByTestId('save-outcomes').click();
+    await school.getByText('已登记 29 人的考核结果。').waitFor({ timeout: 60_000 });
+    await poll(() => school.getByTestId('outcome-counts').textContent()).toBe(
+      '已取证 26 人，未取证 3 人，已退出 1 人，待登记 0 人',
+    );
+    expect(await school.getByTestId('outcomes').getAttribute('data-status')).toBe('COMPLETED');
+
+    // — The final settlement: earned 26 × ¥7,000.00 less the advance; refused with nine videos. —
+    await clerk.goto(`${runtime.url}/app/cohorts/${cohortId}`);
+    expect(await clerk.getByTestId('ledger-advance').textContent()).toBe('¥105,000.00');
+    await clerk.getByTestId('new-final').click();
+    await clerk.getByTestId('claim-form').waitFor();
+    await poll(() => clerk.getByTestId('claim-estimate').textContent()).toContain('¥77,000.00');
+    await clerk.locator('#claim-feeInvoiceNo').fill('FP-2028-0009');
+    await clerk.locator('#bulk-hours').fill('640');
+    await clerk.getByTestId('apply-hours').click();
+    await clerk
+      .locator('#claim-documents')
+      .setInputFiles([pdf('签到表 2027 全年'), ...Array.from({ length: 9 }, (_, index) => video(index + 1))]);
+    await poll(() => clerk.getByTestId('video-count').textContent()).toBe('培训视频 9 个（清算至少 10 个）');
+    await clerk.getByTestId('save-claim').click();
+    await clerk.getByText('清算申领至少需要 10 个培训视频（现有 9 个）').first().waitFor();
+    await clerk.locator('#claim-documents').setInputFiles([video(10)]);
+    await poll(() => clerk.getByTestId('video-count').textContent()).toBe('培训视频 10 个（清算至少 10 个）');
+    await clerk.getByTestId('save-claim').click();
+    await clerk.getByTestId('claim-case').waitFor();
+    const finalId = new URL(clerk.url()).pathname.split('/').pop()!;
+    expect(await clerk.getByTestId('claim-formula').textContent()).toBe(
+      '应得 ¥182,000.00 − 已预支 ¥105,000.00 = ¥77,000.00',
+    );
+
+    // Signed, then verified: a final claim needs every assessment result checked.
+    await signatory.goto(`${runtime.url}/app/claims/${finalId}`);
+    await signatory.getByTestId('sign-claim').click();
+    await signatory.getByTestId('confirm-dialog').click();
+    await poll(() => signatory.getByTestId('claim-case').getAttribute('data-status')).toBe(
+      'SCHOOL_VERIFICATION',
+    );
+    await runtime.idle();
+    await school.getByTestId('menu-inbox').click();
+    await school
+      .locator(`[data-testid="inbox"] tr[data-case="${finalId}"]`)
+      .getByRole('link', { name: '办理' })
+      .click();
+    await school.getByTestId('claim-verify').waitFor();
+    await school.getByTestId('decision-approve').click();
+    await school.getByText('清算申领须核对全部考核结果').waitFor();
+    await school.locator('#outcomes-confirmed').check();
+    await school.getByTestId('decision-approve').click();
+    await school.getByText('已同意。').waitFor();
+    await runtime.idle();
+
+    // The reviewer approves it in full; on public notice an objection sends it back to review.
+    await reviewer.goto(`${runtime.url}/app/claims/${finalId}/review`);
+    await reviewer.getByTestId('decision-panel').waitFor();
+    await reviewer.getByTestId('decision-approve').click();
+    await poll(() => reviewer.getByTestId('claim-review').getAttribute('data-status')).toBe('PUBLIC_NOTICE');
+    await runtime.idle();
+    await reviewer.reload();
+    await reviewer.getByTestId('objection-panel').waitFor();
+    await reviewer.locator('#objection-reason').fill('公示期间收到反映：一名学徒的证书信息待核实');
+    await reviewer.getByTestId('lodge-objection').click();
+    await reviewer.getByText('已提出异议，申领退回审核。').waitFor();
+    await runtime.idle();
+
+    // Back at review: lowered by one apprentice's subsidy, which needs a reason.
+    await reviewer.reload();
+    await reviewer.getByTestId('decision-panel').waitFor();
+    await reviewer.locator('#approved-amount').fill('70000.00');
+    await reviewer.getByTestId('decision-approve').click();
+    await reviewer.getByText('调减金额时必须填写理由').waitFor();
+    await reviewer.locator('#decision-reason').fill('经核实一名学徒的证书无效，按 25 人核定');
+    expect(await reviewer.getByTestId('decision-approve').textContent()).toBe('核准 ¥70,000.00');
+    await shot(reviewer, 'claim-review-final.png', true);
+    await reviewer.getByTestId('decision-approve').click();
+    await poll(() => reviewer.getByTestId('claim-review').getAttribute('data-status')).toBe('PUBLIC_NOTICE');
+    await runtime.idle();
+    await reviewer.reload();
+    await reviewer.getByTestId('objection-panel').waitFor();
+    expect(await reviewer.getByTestId('claim-reduction').textContent()).toBe(
+      '由 ¥77,000.00 调减为 ¥70,000.00；理由：经核实一名学徒的证书无效，按 25 人核定',
+    );
+    const endsAt = await reviewer.getByTestId('claim-notice').getAttribute('data-ends-at');
+    expect(endsAt).toMatch(/^2028-03-\d\dT16:00:00\.000Z$/);
+
+    // The notice runs its working days (the clock moves past them); then the treasurer pays.
+    await api.setClock(new Date(Date.parse(endsAt!) + 3_600_000).toISOString());
+    await runtime.idle();
+    await treasurer.getByTestId('menu-inbox').click();
+    await treasurer.getByTestId('menu-payments').click();
+    const finalPayment = treasurer.locator(`[data-testid="payment-queue"] tr[data-case="${finalId}"]`);
+    await finalPayment.waitFor();
+    expect(await finalPayment.textContent()).toContain('¥70,000.00');
+    await finalPayment.getByTestId('release-payment').click();
+    await treasurer.getByTestId('confirm-dialog').click();
+    await treasurer.getByText(/已向 .+ 拨付 ¥70,000\.00。/).waitFor();
+    await runtime.idle();
+
+    // — The clerk sees both claims PAID and the cohort's ledger; the final claim's whole story. —
+    await clerk.goto(`${runtime.url}/app/claims/${finalId}`);
+    await poll(() => clerk.getByTestId('claim-case').getAttribute('data-status')).toBe('PAID');
+    const finalStory = clerk.getByTestId('timeline');
+    await finalStory.getByText('出纳拨付补贴').waitFor();
+    for (const step of [
+      '公示期间提出异议',
+      '公示期满，无异议',
+      '核准金额 ¥70,000.00（占用 2028 年度预算）',
+      '拨付 ¥70,000.00',
+    ]) {
+      expect(await finalStory.textContent()).toContain(step);
+    }
+    await clerk.getByTestId('menu-claims').click();
+    const listed = clerk.getByTestId('claim-list');
+    await poll(() => listed.locator('tbody tr').count()).toBe(2);
+    expect(await listed.locator(`tr[data-case="${advanceId}"]`).textContent()).toContain('已拨付');
+    expect(await listed.locator(`tr[data-case="${finalId}"]`).textContent()).toContain('已拨付');
+    await shot(clerk, 'claim-list.png');
+    await clerk.goto(`${runtime.url}/app/cohorts/${cohortId}`);
+    await poll(() => clerk.getByTestId('ledger-final').textContent()).toBe('¥70,000.00');
+    expect(await clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('COMPLETED');
+
+    // — The bureau's budget dashboard for 2028, and its report as CSV. —
+    await treasurer.getByTestId('menu-budget').click();
+    await treasurer.getByTestId('budget-dashboard').waitFor();
+    expect(await treasurer.getByTestId('budget-dashboard').getAttribute('data-year')).toBe('2028');
+    await poll(() => treasurer.getByTestId('budget-bar-paid').textContent()).toBe('已拨付：¥70,000.00');
+    expect(await treasurer.getByTestId('budget-bar-reserved').textContent()).toBe('已核准待拨付：¥0.00');
+    expect(await treasurer.getByTestId('budget-bar-available').textContent()).toBe('剩余可用：¥9,930,000.00');
+    await poll(() => treasurer.getByTestId('report-totals').textContent()).toBe(
+      '拨付 1 笔，合计 ¥70,000.00；应追回 ¥0.00',
+    );
+    await poll(() => treasurer.getByTestId('chart-occupation').textContent()).toContain('人工智能训练师');
+    expect(await treasurer.getByTestId('chart-level').textContent()).toContain('四级/中级工');
+    await poll(() => treasurer.locator('[data-testid="chart-claim-stages"] [data-row="PAID"]').count()).toBe(
+      1,
+    );
+    const [download] = await Promise.all([
+      treasurer.waitForEvent('download'),
+      treasurer.getByTestId('download-report').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('subsidies-110108-2028.csv');
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(csv).toContain('职业 occupation,4-04-05-05,1,70000.00,0.00');
+    await treasurer.evaluate('window.scrollTo(0, 0)');
+    await shot(treasurer, 'budget-dashboard.png', true);
+    // The advance was approved and paid in 2027, and counts there.
+    await treasurer.locator('#budget-year').selectOption('2027');
+    await poll(() => treasurer.getByTestId('budget-dashboard').getAttribute('data-year')).toBe('2027');
+    await poll(() => treasurer.getByTestId('budget-bar-paid').textContent()).toBe('已拨付：¥105,000.00');
+    await poll(() => treasurer.getByTestId('report-totals').textContent()).toBe(
+      '拨付 1 笔，合计 ¥105,000.00；应追回 ¥0.00',
+    );
+    claimIds = { advanceId, finalId };
+  }, 180_000);
+
   it('keeps each role to its own screens and each organisation to its own cases, whatever URL is typed', async () => {
     expect(cohortId, 'the filing case runs first').toBeTruthy();
 
@@ -410,6 +718,27 @@ describe('the web console', () => {
         `/cohorts/${cohortId}/apprentices/${apprenticeId}/identity?reason=${encodeURIComponent('核对身份信息')}`,
       );
     expect(reveal.status).toBe(404);
+
+    // Claims likewise: another enterprise, school or district finds nothing at the claim's URLs.
+    expect(claimIds, 'the claims case runs first').toBeTruthy();
+    const { advanceId } = claimIds!;
+    await otherClerk.goto(`${runtime.url}/app/claims/${advanceId}`);
+    await otherClerk.getByTestId('case-unavailable').waitFor();
+    expect(await otherClerk.getByTestId('case-unavailable').textContent()).toContain(
+      '未找到该补贴申领，或您无权查看',
+    );
+    expect(await otherClerk.getByTestId('claim-facts').count()).toBe(0);
+    await otherSchool.goto(`${runtime.url}/app/claims/${advanceId}/verify`);
+    await otherSchool.getByTestId('case-unavailable').waitFor();
+    await otherBureau.goto(`${runtime.url}/app/claims/${advanceId}/review`);
+    await otherBureau.getByTestId('case-unavailable').waitFor();
+    expect(await otherBureau.getByTestId('claim-computation').count()).toBe(0);
+    // And each role keeps to its claim screens: the clerk may not review, the reviewer may not pay.
+    await clerk.goto(`${runtime.url}/app/claims/${advanceId}/review`);
+    await clerk.getByTestId('screen-forbidden').waitFor();
+    const reviewer = await signedIn('bureau-reviewer', DESKTOP, '/app/payments');
+    await reviewer.getByTestId('screen-forbidden').waitFor();
+    expect(await reviewer.getByTestId('menu-payments').count()).toBe(0);
   });
 
   it('offers the claims, payment and budget screens only where the server answers their routes', async () => {
@@ -424,9 +753,11 @@ describe('the web console', () => {
     expect(await treasurer.getByTestId('menu-payments').count()).toBe(claimsServed ? 1 : 0);
     expect(await treasurer.getByTestId('menu-budget').count()).toBe(budgetServed ? 1 : 0);
     await treasurer.goto(`${runtime.url}/app/budget`);
-    await treasurer.getByTestId('feature-budget').waitFor();
-    expect(await treasurer.getByTestId('feature-budget').textContent()).toContain(
-      budgetServed ? '该功能正在建设中' : '当前服务器尚未提供该接口',
-    );
+    await treasurer.getByTestId(budgetServed ? 'budget-dashboard' : 'feature-budget').waitFor();
+    // The school has claims to verify but neither a payment queue nor a budget.
+    const school = await signedIn('school-a-registrar');
+    expect(await school.getByTestId('menu-claims').count()).toBe(claimsServed ? 1 : 0);
+    expect(await school.getByTestId('menu-payments').count()).toBe(0);
+    expect(await school.getByTestId('menu-budget').count()).toBe(0);
   });
 });

@@ -75,6 +75,19 @@ export class Api {
     return this.request<T>('DELETE', path);
   }
 
+  /** A body that is not JSON (a CSV report), as text. */
+  async text(path: string, accept: string): Promise<string> {
+    const answer = await send(
+      'GET',
+      `${this.config.apiUrl}${path}`,
+      { authorization: `Bearer ${this.session.token}`, accept: `${accept}, application/problem+json` },
+      undefined,
+    );
+    if (answer.status === 401) onUnauthorised();
+    if (answer.status >= 400) throw apiError(answer);
+    return answer.text;
+  }
+
   /** Every page of a list, reporting how many items have arrived. */
   async all<T>(path: string, onProgress?: (loaded: number) => void, limit = 100): Promise<T[]> {
     const items: T[] = [];

@@ -134,6 +134,7 @@ function SignedIn(props: { config: ConsoleConfig; session: Session; route: Route
         config,
         session,
         api,
+        systemNow: () => systemNow(config),
         organisations: new Map(organisations.map((organisation) => [organisation.orgId, organisation])),
         features,
         occupations: once(() => api.all('/occupations')),
@@ -225,7 +226,9 @@ function Menu(props: { services: AppServices; route: Route }) {
       screen: 'cohorts',
       href: '/app/cohorts',
       label: t('nav.cohorts'),
-      active: ['cohorts', 'cohort', 'cohortEdit', 'enrolment', 'review'].includes(props.route.name),
+      active: ['cohorts', 'cohort', 'cohortEdit', 'enrolment', 'review', 'outcomes', 'claimNew'].includes(
+        props.route.name,
+      ),
       shown: true,
     },
     {
@@ -235,12 +238,12 @@ function Menu(props: { services: AppServices; route: Route }) {
       active: props.route.name === 'cohortNew',
       shown: true,
     },
-    // The claims pass (issue 3): these appear once the server answers their routes.
+    // The claims API (issue 3): these appear once the server answers their routes.
     {
       screen: 'claims',
       href: '/app/claims',
       label: t('nav.claims'),
-      active: props.route.name === 'claims',
+      active: ['claims', 'claim', 'claimEdit', 'claimVerify', 'claimReview'].includes(props.route.name),
       shown: features.claims,
     },
     {
@@ -287,7 +290,13 @@ const SCREEN_OF: Partial<Record<Route['name'], Screen>> = {
   cohortEdit: 'cohortEdit',
   enrolment: 'enrolment',
   review: 'review',
+  outcomes: 'outcomes',
   claims: 'claims',
+  claim: 'claim',
+  claimNew: 'claimNew',
+  claimEdit: 'claimEdit',
+  claimVerify: 'claimVerify',
+  claimReview: 'claimReview',
   payments: 'payments',
   budget: 'budget',
 };
@@ -325,10 +334,27 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
       );
     case 'review':
       return <Lazy load={loadReview} render={(module) => <module.Review cohortId={route.cohortId} />} />;
+    case 'outcomes':
+      return <Lazy load={loadClaims} render={(module) => <module.Outcomes cohortId={route.cohortId} />} />;
     case 'claims':
+      if (!props.services.features.claims) return <FeatureScreen feature="claims" />;
+      return <Lazy load={loadClaims} render={(module) => <module.ClaimList />} />;
+    case 'claim':
+      return <Lazy load={loadClaims} render={(module) => <module.ClaimCase claimId={route.claimId} />} />;
+    case 'claimNew':
+      return <Lazy load={loadClaims} render={(module) => <module.ClaimNew cohortId={route.cohortId} />} />;
+    case 'claimEdit':
+      return <Lazy load={loadClaims} render={(module) => <module.ClaimEdit claimId={route.claimId} />} />;
+    case 'claimVerify':
+      return <Lazy load={loadClaims} render={(module) => <module.ClaimVerify claimId={route.claimId} />} />;
+    case 'claimReview':
+      return <Lazy load={loadClaims} render={(module) => <module.ClaimReview claimId={route.claimId} />} />;
     case 'payments':
+      if (!props.services.features.payments) return <FeatureScreen feature="payments" />;
+      return <Lazy load={loadClaims} render={(module) => <module.Payments />} />;
     case 'budget':
-      return <FeatureScreen feature={route.name} />;
+      if (!props.services.features.budget) return <FeatureScreen feature="budget" />;
+      return <Lazy load={loadBudget} render={(module) => <module.BudgetDashboard />} />;
     default:
       return <Blocked>{t('error.pageNotFound')}</Blocked>;
   }
@@ -339,6 +365,21 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
 const loadForm = () => import('./screens/cohort-form.tsx');
 const loadEnrolment = () => import('./screens/enrolment.tsx');
 const loadReview = () => import('./screens/review.tsx');
+// The claim screens, the outcomes and the payment queue share one chunk; the dashboard has its own.
+const loadClaims = () => import('./screens/claims.ts');
+const loadBudget = () => import('./screens/budget.tsx');
+
+/** The system's time: the embedded runtime's `/health` says it (its clock may be moved); else the browser's. */
+async function systemNow(config: ConsoleConfig): Promise<Date> {
+  try {
+    const response = await fetch(`${config.apiUrl}/health`, { cache: 'no-store' });
+    const body = (await response.json()) as { now?: string };
+    const now = body.now ? new Date(body.now) : undefined;
+    return now && !Number.isNaN(now.getTime()) ? now : new Date();
+  } catch {
+    return new Date();
+  }
+}
 
 function Lazy<M>(props: { load: () => Promise<M>; render: (module: M) => JSX.Element }) {
   const { t } = useI18n();

@@ -28,6 +28,11 @@ export interface AppServices {
   features: Features;
   occupations(): Promise<Occupation[]>;
   policy(): Promise<Policy>;
+  /**
+   * The system's clock: the embedded runtime's `GET /health` tells its time (tests and the demo
+   * move it with `POST /dev/clock`); elsewhere the browser's. Read afresh each time, never cached.
+   */
+  systemNow(): Promise<Date>;
 }
 
 export const AppContext = createContext<AppServices | undefined>(undefined);

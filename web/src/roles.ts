@@ -15,7 +15,13 @@ export type Screen =
   | 'cohortEdit'
   | 'enrolment'
   | 'review'
+  | 'outcomes'
   | 'claims'
+  | 'claim'
+  | 'claimNew'
+  | 'claimEdit'
+  | 'claimVerify'
+  | 'claimReview'
   | 'payments'
   | 'budget';
 
@@ -36,13 +42,14 @@ export const SCREEN_ROLES: Readonly<Record<Screen, readonly Role[]>> = {
   cohortEdit: ['enterprise.clerk'],
   enrolment: ['school.registrar'],
   review: ['bureau.reviewer'],
-  claims: [
-    'enterprise.clerk',
-    'enterprise.signatory',
-    'school.registrar',
-    'bureau.reviewer',
-    'bureau.treasurer',
-  ],
+  // Outcomes and certificates are recorded by the school or the enterprise clerk (domain.md).
+  outcomes: ['enterprise.clerk', 'school.registrar'],
+  claims: EVERYONE,
+  claim: EVERYONE,
+  claimNew: ['enterprise.clerk'],
+  claimEdit: ['enterprise.clerk'],
+  claimVerify: ['school.registrar'],
+  claimReview: ['bureau.reviewer'],
   payments: ['bureau.treasurer'],
   budget: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin'],
 };

@@ -14,7 +14,13 @@ export type Route =
   | { name: 'cohortEdit'; cohortId: string }
   | { name: 'enrolment'; cohortId: string }
   | { name: 'review'; cohortId: string }
+  | { name: 'outcomes'; cohortId: string }
+  | { name: 'claimNew'; cohortId: string }
   | { name: 'claims' }
+  | { name: 'claim'; claimId: string }
+  | { name: 'claimEdit'; claimId: string }
+  | { name: 'claimVerify'; claimId: string }
+  | { name: 'claimReview'; claimId: string }
   | { name: 'payments' }
   | { name: 'budget' }
   | { name: 'notFound' };
@@ -33,7 +39,13 @@ const PATTERNS: [RegExp, (match: RegExpExecArray) => Route][] = [
   [new RegExp(`^/app/cohorts/${CASE_ID}/edit$`), (m) => ({ name: 'cohortEdit', cohortId: m[1]! })],
   [new RegExp(`^/app/cohorts/${CASE_ID}/enrolment$`), (m) => ({ name: 'enrolment', cohortId: m[1]! })],
   [new RegExp(`^/app/cohorts/${CASE_ID}/review$`), (m) => ({ name: 'review', cohortId: m[1]! })],
+  [new RegExp(`^/app/cohorts/${CASE_ID}/outcomes$`), (m) => ({ name: 'outcomes', cohortId: m[1]! })],
+  [new RegExp(`^/app/cohorts/${CASE_ID}/claims/new$`), (m) => ({ name: 'claimNew', cohortId: m[1]! })],
   [/^\/app\/claims$/, () => ({ name: 'claims' })],
+  [new RegExp(`^/app/claims/${CASE_ID}$`), (m) => ({ name: 'claim', claimId: m[1]! })],
+  [new RegExp(`^/app/claims/${CASE_ID}/edit$`), (m) => ({ name: 'claimEdit', claimId: m[1]! })],
+  [new RegExp(`^/app/claims/${CASE_ID}/verify$`), (m) => ({ name: 'claimVerify', claimId: m[1]! })],
+  [new RegExp(`^/app/claims/${CASE_ID}/review$`), (m) => ({ name: 'claimReview', claimId: m[1]! })],
   [/^\/app\/payments$/, () => ({ name: 'payments' })],
   [/^\/app\/budget$/, () => ({ name: 'budget' })],
 ];

@@ -112,7 +112,11 @@ export function Field(props: {
 }
 
 /** What went wrong, in the console's words; problem+json field errors listed with their paths. */
-export function describeError(i18n: I18n, error: unknown): { summary: string; fields: string[] } {
+export function describeError(
+  i18n: I18n,
+  error: unknown,
+  notFound: MessageKey = 'error.caseNotFound',
+): { summary: string; fields: string[] } {
   const { t, m } = i18n;
   if (error instanceof NoAnswer) return { summary: t('error.network'), fields: [] };
   if (error instanceof ApiError) {
@@ -124,7 +128,7 @@ export function describeError(i18n: I18n, error: unknown): { summary: string; fi
         ),
       };
     }
-    if (error.status === 404) return { summary: t('error.caseNotFound'), fields: [] };
+    if (error.status === 404) return { summary: t(notFound), fields: [] };
     if (error.status === 409) return { summary: t('error.conflict', { detail: error.detail }), fields: [] };
     if (error.status === 403) return { summary: t('error.forbidden', { detail: error.detail }), fields: [] };
     return { summary: t('error.generic', { message: error.detail || error.title }), fields: [] };
@@ -135,9 +139,9 @@ export function describeError(i18n: I18n, error: unknown): { summary: string; fi
   };
 }
 
-export function ErrorAlert(props: { error: unknown; onRetry?: () => void }) {
+export function ErrorAlert(props: { error: unknown; onRetry?: () => void; notFound?: MessageKey }) {
   const i18n = useI18n();
-  const { summary, fields } = describeError(i18n, props.error);
+  const { summary, fields } = describeError(i18n, props.error, props.notFound);
   return (
     <Alert kind="error">
       <p>{summary}</p>

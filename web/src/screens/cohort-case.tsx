@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, type FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
+import { formatDate, formatFen, todayInChina } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { emptyRow, type RosterRow, toApprenticeInput } from '../roster/model.ts';
 import { Link } from '../router.tsx';
@@ -23,6 +24,7 @@ import { type PinnedCellError, pinServerErrors, takeFlash, unpinServerErrors, us
 import {
   ApprenticeTable,
   CaseNotices,
+  type CohortApprentice,
   CohortFacts,
   type CohortView,
   cohortTitle,
@@ -94,10 +96,17 @@ function CaseView(props: {
           <RemovableApprentices cohort={cohort} onChanged={props.onChanged} />
           <AddApprentices cohort={cohort} onChanged={props.onChanged} />
         </>
+      ) : clerk && cohort.status === 'FILED' ? (
+        <WithdrawableApprentices cohort={cohort} onChanged={props.onChanged} />
       ) : (
         <ApprenticeTable cohort={cohort} />
       )}
-      <Timeline cohortId={cohort.cohortId} refreshKey={cohort.version} />
+      {cohort.status === 'FILED' || cohort.status === 'COMPLETED' ? <CohortClaims cohort={cohort} /> : null}
+      <Timeline
+        cohortId={cohort.cohortId}
+        refreshKey={cohort.version}
+        names={new Map(cohort.apprentices.map((apprentice) => [apprentice.apprenticeId, apprentice.name]))}
+      />
     </section>
   );
 }
@@ -115,7 +124,7 @@ function Actions(props: { cohort: CohortView; onChanged: (message?: string) => v
     if (role === 'enterprise.signatory' && cohort.status === 'COMPANY_REVIEW' && task) {
       return (
         <DecisionPanel
-          cohort={cohort}
+          task={cohort.currentTask}
           onDecided={(outcome) => props.onChanged(t(`decision.done.${outcome}`))}
         />
       );
@@ -125,6 +134,16 @@ function Actions(props: { cohort: CohortView; onChanged: (message?: string) => v
         <Link class="button button-primary" href={`/app/cohorts/${cohort.cohortId}/enrolment`}>
           {t('case.openEnrolment')}
         </Link>
+      );
+    }
+    if ((role === 'enterprise.clerk' || role === 'school.registrar') && cohort.status === 'FILED') {
+      return (
+        <div class="action-row">
+          <Link class="button button-secondary" href={`/app/cohorts/${cohort.cohortId}/outcomes`}>
+            {t('outcome.open')}
+          </Link>
+          {role === 'enterprise.clerk' ? <p class="hint">{t('case.filedClerkHint')}</p> : null}
+        </div>
       );
     }
     if (role === 'bureau.reviewer' && cohort.status === 'BUREAU_REVIEW' && task) {
@@ -363,6 +382,215 @@ function AddApprentices(props: { cohort: CohortView; onChanged: (message?: strin
           {t('case.saveApprentices')}
         </button>
       </div>
+    </section>
+  );
+}
+
+const WITHDRAWAL_REASONS = ['resigned', 'dismissed', 'transferred_out', 'other'] as const;
+
+/** A FILED cohort: the clerk records that an apprentice left (date and reason), one audited change. */
+function WithdrawableApprentices(props: { cohort: CohortView; onChanged: (message?: string) => void }) {
+  const { t, m } = useI18n();
+  const { api, systemNow } = useApp();
+  const [leaving, setLeaving] = useState<CohortApprentice>();
+  const [date, setDate] = useState('');
+  const [reason, setReason] = useState<(typeof WITHDRAWAL_REASONS)[number]>('resigned');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string>();
+  const [failure, setFailure] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const open = (apprentice: CohortApprentice) => {
+    setLeaving(apprentice);
+    setError(undefined);
+    setFailure(undefined);
+    setNote('');
+    systemNow().then((now) => setDate(todayInChina(now)));
+  };
+  const save = async () => {
+    if (!leaving) return;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+      setError(t('outcome.dateRequired'));
+      return;
+    }
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await api.post(`/cohorts/${props.cohort.cohortId}/apprentices/${leaving.apprenticeId}/withdrawal`, {
+        body: { date, reason, ...(note.trim() ? { note: note.trim() } : {}) },
+      });
+      setLeaving(undefined);
+      props.onChanged(t('withdrawal.done', { name: leaving.name }));
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.errors.length)
+        setError(caught.errors.map((entry) => m(entry.message)).join('；'));
+      else setFailure(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <ApprenticeTable
+        cohort={props.cohort}
+        extra={{
+          header: t('col.actions'),
+          cell: (apprentice) =>
+            apprentice.status === 'enrolled' ? (
+              <button
+                type="button"
+                class="button-ghost small"
+                aria-label={t('withdrawal.open', { name: apprentice.name })}
+                data-testid="withdraw-apprentice"
+                onClick={() => open(apprentice)}
+              >
+                {t('withdrawal.button')}
+              </button>
+            ) : apprentice.withdrawal ? (
+              <small>{t(`withdrawReason.${apprentice.withdrawal.reason}` as MessageKey)}</small>
+            ) : null,
+        }}
+      />
+      <Dialog
+        open={leaving !== undefined}
+        title={t('withdrawal.title', { name: leaving?.name ?? '' })}
+        onClose={() => setLeaving(undefined)}
+      >
+        {failure ? <ErrorAlert error={failure} /> : null}
+        <div class={`field ${error ? 'field-invalid' : ''}`}>
+          <label for="withdrawal-date">{t('withdrawal.date')}</label>
+          <input
+            id="withdrawal-date"
+            type="date"
+            value={date}
+            min={props.cohort.startDate}
+            aria-invalid={Boolean(error)}
+            onInput={(event) => {
+              setError(undefined);
+              setDate(event.currentTarget.value);
+            }}
+          />
+          {error ? <small class="error-text">{error}</small> : null}
+        </div>
+        <div class="field">
+          <label for="withdrawal-reason">{t('withdrawal.reason')}</label>
+          <select
+            id="withdrawal-reason"
+            value={reason}
+            onChange={(event) => setReason(event.currentTarget.value as (typeof WITHDRAWAL_REASONS)[number])}
+          >
+            {WITHDRAWAL_REASONS.map((value) => (
+              <option key={value} value={value}>
+                {t(`withdrawReason.${value}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="withdrawal-note">{t('withdrawal.note')}</label>
+          <textarea
+            id="withdrawal-note"
+            rows={2}
+            maxLength={500}
+            value={note}
+            onInput={(event) => setNote(event.currentTarget.value)}
+          />
+        </div>
+        <div class="dialog-actions">
+          <button type="button" class="button-secondary" onClick={() => setLeaving(undefined)}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            class="button-danger"
+            disabled={busy}
+            data-testid="confirm-dialog"
+            onClick={() => void save()}
+          >
+            {busy ? t('decision.sending') : t('common.confirm')}
+          </button>
+        </div>
+      </Dialog>
+    </>
+  );
+}
+
+/** The cohort's subsidy: its ledger, its claims, and (for the clerk) the claims it may prepare now. */
+function CohortClaims(props: { cohort: CohortView }) {
+  const { t, lang } = useI18n();
+  const { session, features, systemNow } = useApp();
+  const { cohort } = props;
+  const [today, setToday] = useState<string>();
+  useEffect(() => {
+    systemNow().then((now) => setToday(todayInChina(now)));
+  }, [systemNow]);
+  if (!features.claims) return null;
+  const ledger = cohort.ledger ?? { advancePaidFen: 0, finalPaidFen: 0, recoveryOwedFen: 0, claims: [] };
+  const active = ledger.claims.filter((claim) => !['REJECTED', 'WITHDRAWN'].includes(claim.status));
+  const hasAdvance = active.some((claim) => claim.kind === 'advance');
+  const hasFinal = active.some((claim) => claim.kind === 'final');
+  const missing = cohort.apprentices.filter((apprentice) =>
+    ['enrolled', 'completed'].includes(apprentice.status),
+  ).length;
+  const ended = today !== undefined && today > cohort.endDate;
+  const advanceOpen = active.some((claim) => claim.kind === 'advance' && claim.status !== 'PAID');
+  const finalBlocked = !ended
+    ? t('case.finalAfter', { date: formatDate(cohort.endDate, lang) })
+    : missing > 0
+      ? t('claim.outcomesMissing', { n: missing })
+      : advanceOpen
+        ? t('case.finalAfterAdvance')
+        : undefined;
+  return (
+    <section aria-labelledby="claims-title" data-testid="cohort-claims">
+      <h2 id="claims-title">{t('case.claims')}</h2>
+      <dl class="facts">
+        <dt>{t('case.advancePaid')}</dt>
+        <dd data-testid="ledger-advance">{formatFen(ledger.advancePaidFen)}</dd>
+        <dt>{t('case.finalPaid')}</dt>
+        <dd data-testid="ledger-final">{formatFen(ledger.finalPaidFen)}</dd>
+        <dt>{t('claim.recovery')}</dt>
+        <dd>{formatFen(ledger.recoveryOwedFen)}</dd>
+      </dl>
+      {ledger.claims.length ? (
+        <ul class="plain">
+          {ledger.claims.map((claim) => (
+            <li key={claim.claimId}>
+              <Link href={`/app/claims/${claim.claimId}`}>
+                {t(`claimKind.${claim.kind}` as MessageKey)} <code>{claim.claimId}</code>
+              </Link>{' '}
+              <StatusBadge status={claim.status} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('case.noClaims')}</p>
+      )}
+      {session.role === 'enterprise.clerk' ? (
+        <div class="action-row">
+          {!hasAdvance && !hasFinal ? (
+            <Link
+              class="button button-primary"
+              href={`/app/cohorts/${cohort.cohortId}/claims/new?kind=advance`}
+              data-testid="new-advance"
+            >
+              {t('case.claimAdvance')}
+            </Link>
+          ) : null}
+          {!hasFinal ? (
+            finalBlocked ? (
+              <span class="hint">{finalBlocked}</span>
+            ) : (
+              <Link
+                class="button button-primary"
+                href={`/app/cohorts/${cohort.cohortId}/claims/new?kind=final`}
+                data-testid="new-final"
+              >
+                {t('case.claimFinal')}
+              </Link>
+            )
+          ) : null}
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -46,7 +46,7 @@ export interface HistoryRecord {
 export interface Task {
   taskId: string;
   workflow: string;
-  stage: 'COMPANY_REVIEW' | 'SCHOOL_REVIEW' | 'BUREAU_REVIEW';
+  stage: string;
   caseId: string;
   role: string;
   status: string;
@@ -254,31 +254,104 @@ function actorLabel(
   record: HistoryRecord,
   orgName: (id: string) => string,
 ): string {
-  if ('system' in record.actor) return t('audit.system');
+  if ('system' in record.actor)
+    return record.actor.system === 'subsidy-claim' ? t('audit.systemClaim') : t('audit.system');
   return `${record.actor.username}（${t(`role.${record.actor.role}` as MessageKey)}，${orgName(record.actor.orgId)}）`;
 }
 
-function actionLabel(t: ReturnType<typeof useI18n>['t'], record: HistoryRecord): string {
-  const stage = record.from && record.action !== 'review.opened' ? record.from : record.to;
-  const stageName = stage ? t(`stage.${stage}` as MessageKey) : '';
+/** A stage's name: the claim workflow names its stages apart from the filing ones (both have BUREAU_REVIEW). */
+export function stageName(t: ReturnType<typeof useI18n>['t'], stage: string, workflow: string): string {
+  return workflow === 'subsidy-claim'
+    ? t(`claimStage.${stage}` as MessageKey)
+    : t(`stage.${stage}` as MessageKey);
+}
+
+/** Records that name a stage opened, not a state reached: no "→ state" after them. */
+const OPENINGS = new Set(['review.opened', 'task.opened']);
+
+function actionLabel(t: ReturnType<typeof useI18n>['t'], record: HistoryRecord, workflow: string): string {
+  const stage = record.from && !OPENINGS.has(record.action) ? record.from : record.to;
   const key = `audit.${record.action}` as MessageKey;
   const label = t(key, {
-    stage: stageName,
+    stage: stage ? stageName(t, stage, workflow) : '',
     n: Number(record.details?.added ?? 0),
     round: Number(record.details?.round ?? 1),
   });
   return label === key ? record.action : label;
 }
 
-/** The case history: every record of the audit trail, oldest first, with who, when, what and why. */
-export function Timeline(props: { cohortId: string; refreshKey?: unknown }) {
-  const { t, lang } = useI18n();
+/** What a record's details say, in words: amounts, the budget year, a notice's end, an outcome. */
+function detailLines(
+  i18n: ReturnType<typeof useI18n>,
+  record: HistoryRecord,
+  names: ReadonlyMap<string, string> | undefined,
+): string[] {
+  const { t, lang } = i18n;
+  const details = record.details ?? {};
+  const lines: string[] = [];
+  const fen = (value: unknown) => (typeof value === 'number' ? formatFen(value) : undefined);
+  if (typeof details.enrolled === 'number') lines.push(t('audit.enrolled', { n: details.enrolled }));
+  if (typeof details.entitlementFen === 'number')
+    lines.push(
+      t('audit.entitlement', {
+        amount: formatFen(details.entitlementFen),
+        version: String(details.policyVersion ?? ''),
+      }),
+    );
+  const who = typeof details.apprenticeId === 'string' ? names?.get(details.apprenticeId) : undefined;
+  if (who) lines.push(t('audit.apprentice', { name: who }));
+  if (record.action === 'apprentice.withdrawn' && typeof details.date === 'string')
+    lines.push(t('audit.withdrawnOn', { date: formatDate(details.date, lang) }));
+  if (record.action === 'apprentice.outcome' && typeof details.outcome === 'string')
+    lines.push(
+      details.outcome === 'certified'
+        ? t('audit.certified', {
+            number: String(details.certificateNo ?? ''),
+            level: levelName(t, Number(details.certificateLevel)),
+          })
+        : t('apprentice.not_certified'),
+    );
+  if (record.action === 'claim.prepared' || record.action === 'claim.edited') {
+    if (fen(details.amountFen)) lines.push(t('audit.claimAmount', { amount: fen(details.amountFen)! }));
+    if (typeof details.recoveryFen === 'number' && details.recoveryFen > 0)
+      lines.push(t('audit.recovery', { amount: formatFen(details.recoveryFen) }));
+  }
+  if (record.action === 'claim.approve' && fen(details.amountFen))
+    lines.push(
+      t('audit.approvedAmount', { amount: fen(details.amountFen)!, year: String(details.budgetYear ?? '') }),
+    );
+  if (record.action === 'payment.released' && fen(details.paidFen))
+    lines.push(t('audit.paid', { amount: fen(details.paidFen)! }));
+  if (record.action === 'notice.started' && typeof details.lastDay === 'string')
+    lines.push(
+      t('audit.noticeUntil', {
+        days: Number(details.workingDays ?? 0),
+        date: formatDate(details.lastDay, lang),
+      }),
+    );
+  if (record.action === 'task.opened' && typeof details.dueAt === 'string')
+    lines.push(t('audit.dueAt', { at: formatInstant(details.dueAt, lang) }));
+  return lines;
+}
+
+/**
+ * The case history: every record of the audit trail, oldest first, with who, when, what and why —
+ * of a cohort (`GET /cohorts/{id}/history`) or of a claim (`GET /claims/{id}/history`).
+ */
+export function Timeline(props: {
+  cohortId?: string;
+  claimId?: string;
+  refreshKey?: unknown;
+  /** Apprentice names by id, to say whom a change was about. */
+  names?: ReadonlyMap<string, string>;
+}) {
+  const i18n = useI18n();
+  const { t, lang } = i18n;
   const { api, organisations } = useApp();
   const [loaded, setLoaded] = useState(0);
-  const history = useLoad(
-    () => api.all<HistoryRecord>(`/cohorts/${props.cohortId}/history`, setLoaded),
-    [props.cohortId, props.refreshKey],
-  );
+  const workflow = props.claimId ? 'subsidy-claim' : 'cohort-filing';
+  const path = props.claimId ? `/claims/${props.claimId}/history` : `/cohorts/${props.cohortId}/history`;
+  const history = useLoad(() => api.all<HistoryRecord>(path, setLoaded), [path, props.refreshKey]);
   return (
     <section class="timeline-section" aria-labelledby="history-title">
       <h2 id="history-title">{t('case.history')}</h2>
@@ -288,13 +361,13 @@ export function Timeline(props: { cohortId: string; refreshKey?: unknown }) {
       {history.data ? (
         <ol class="timeline" data-testid="timeline">
           {history.data.map((record) => (
-            <li key={record.seq} class={`timeline-item action-${record.action.replace(/\./g, '-')}`}>
+            <li key={record.seq} class={`timeline-item action-${record.action.replace(/[._]/g, '-')}`}>
               <div class="timeline-when">
                 <time dateTime={record.at}>{formatInstant(record.at, lang)}</time>
               </div>
               <div class="timeline-what">
-                <strong>{actionLabel(t, record)}</strong>
-                {record.to && record.action !== 'review.opened' ? (
+                <strong>{actionLabel(t, record, workflow)}</strong>
+                {record.to && !OPENINGS.has(record.action) ? (
                   <span class="timeline-state">
                     {' → '}
                     {t(`status.${record.to}` as MessageKey)}
@@ -304,19 +377,20 @@ export function Timeline(props: { cohortId: string; refreshKey?: unknown }) {
                   {actorLabel(t, record, (id) => organisationName(organisations, id))}
                 </div>
                 {record.reason ? (
-                  <div class="timeline-reason">{t('audit.reason', { reason: record.reason })}</div>
-                ) : null}
-                {typeof record.details?.enrolled === 'number' ? (
-                  <div class="timeline-detail">{t('audit.enrolled', { n: record.details.enrolled })}</div>
-                ) : null}
-                {typeof record.details?.entitlementFen === 'number' ? (
-                  <div class="timeline-detail">
-                    {t('audit.entitlement', {
-                      amount: formatFen(record.details.entitlementFen),
-                      version: String(record.details.policyVersion ?? ''),
+                  <div class="timeline-reason">
+                    {t('audit.reason', {
+                      reason:
+                        record.action === 'apprentice.withdrawn'
+                          ? t(`withdrawReason.${record.reason}` as MessageKey)
+                          : record.reason,
                     })}
                   </div>
                 ) : null}
+                {detailLines(i18n, record, props.names).map((line) => (
+                  <div class="timeline-detail" key={line}>
+                    {line}
+                  </div>
+                ))}
                 <div class="timeline-chain">
                   {t('audit.chain', { seq: record.seq, hash: record.hash.slice(0, 12) })}
                 </div>

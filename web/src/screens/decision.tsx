@@ -1,24 +1,30 @@
 /**
- * A decision on the review waiting for the person's role: approve, return or reject, with a
- * reason (required to return or reject, as the API says). Stage data (the school's enrolment)
- * comes from the screen around it; its field errors go back to that screen.
+ * A decision on the task waiting for the person's role (a cohort's review or a claim's stage):
+ * approve, return or reject, with a reason (required to return or reject, as the API says).
+ * Stage data (the school's enrolment or verified hours, the bureau's approved amount) comes from
+ * the screen around it; its field errors go back to that screen.
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, type FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { useI18n } from '../i18n.ts';
 import { Alert, ErrorAlert } from '../ui.tsx';
-import type { CohortView } from './cohort-parts.tsx';
 
 type Outcome = 'approve' | 'return' | 'reject';
 
 export function DecisionPanel(props: {
-  cohort: CohortView;
+  /** The open task of the case (`currentTask`); nothing is shown without one. */
+  task: { taskId: string } | null | undefined;
   approveLabel?: string;
+  /** Only approve (the treasurer releases a payment; there is nothing to return or reject). */
+  approveOnly?: boolean;
+  /** Stage fields shown above the reason (the bureau's approved amount). */
+  children?: ComponentChildren;
   /** Stage data sent with an approval. */
-  approveBody?: () => Record<string, unknown>;
-  /** Problems the screen finds in its stage data before approving (blocks the approval). */
-  checkApproval?: () => FieldError[];
+  approveBody?: (reason: string) => Record<string, unknown>;
+  /** Problems the screen finds in its stage data before approving (blocks the approval); `reason` ones show at the reason. */
+  checkApproval?: (reason: string) => FieldError[];
   /** The API refused the stage data: its field errors, for the screen to show. */
   onFieldErrors?: (errors: FieldError[]) => void;
   onDecided: (outcome: Outcome) => void;
@@ -30,7 +36,7 @@ export function DecisionPanel(props: {
   const [sending, setSending] = useState<Outcome>();
   const [failure, setFailure] = useState<unknown>();
   const [done, setDone] = useState<Outcome>();
-  const task = props.cohort.currentTask;
+  const task = props.task;
 
   const decide = async (decision: Outcome) => {
     setFailure(undefined);
@@ -41,11 +47,19 @@ export function DecisionPanel(props: {
       document.getElementById('decision-reason')?.focus();
       return;
     }
-    if (decision === 'approve' && props.checkApproval && props.checkApproval().length > 0) return;
+    if (decision === 'approve' && props.checkApproval) {
+      const problems = props.checkApproval(reason.trim());
+      const reasonProblems = problems.filter((problem) => problem.path === 'reason');
+      if (reasonProblems.length) {
+        setReasonError(reasonProblems.map((problem) => m(problem.message)).join('；'));
+        document.getElementById('decision-reason')?.focus();
+      }
+      if (problems.length > 0) return;
+    }
     const body = {
       decision,
       ...(reason.trim() ? { reason: reason.trim() } : {}),
-      ...(decision === 'approve' && props.approveBody ? props.approveBody() : {}),
+      ...(decision === 'approve' && props.approveBody ? props.approveBody(reason.trim()) : {}),
     };
     setSending(decision);
     try {
@@ -70,6 +84,7 @@ export function DecisionPanel(props: {
     <section class="decision" aria-labelledby="decision-title" data-testid="decision-panel">
       <h2 id="decision-title">{t('decision.title')}</h2>
       {failure ? <ErrorAlert error={failure} /> : null}
+      {props.children}
       <div class={`field ${reasonError ? 'field-invalid' : ''}`}>
         <label for="decision-reason">{t('decision.reason')}</label>
         <textarea
@@ -79,7 +94,10 @@ export function DecisionPanel(props: {
           value={reason}
           aria-invalid={Boolean(reasonError)}
           aria-describedby="decision-reason-hint"
-          onInput={(event) => setReason(event.currentTarget.value)}
+          onInput={(event) => {
+            setReasonError(undefined);
+            setReason(event.currentTarget.value);
+          }}
         />
         <small class="hint" id="decision-reason-hint">
           {t('decision.reasonHint')}
@@ -96,24 +114,28 @@ export function DecisionPanel(props: {
         >
           {sending === 'approve' ? t('decision.sending') : (props.approveLabel ?? t('decision.approve'))}
         </button>
-        <button
-          type="button"
-          class="button-secondary"
-          disabled={sending !== undefined}
-          onClick={() => void decide('return')}
-          data-testid="decision-return"
-        >
-          {t('decision.return')}
-        </button>
-        <button
-          type="button"
-          class="button-danger"
-          disabled={sending !== undefined}
-          onClick={() => void decide('reject')}
-          data-testid="decision-reject"
-        >
-          {t('decision.reject')}
-        </button>
+        {props.approveOnly ? null : (
+          <>
+            <button
+              type="button"
+              class="button-secondary"
+              disabled={sending !== undefined}
+              onClick={() => void decide('return')}
+              data-testid="decision-return"
+            >
+              {t('decision.return')}
+            </button>
+            <button
+              type="button"
+              class="button-danger"
+              disabled={sending !== undefined}
+              onClick={() => void decide('reject')}
+              data-testid="decision-reject"
+            >
+              {t('decision.reject')}
+            </button>
+          </>
+        )}
       </div>
     </section>
   );

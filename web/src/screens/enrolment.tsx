@@ -369,7 +369,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
       </div>
 
       <DecisionPanel
-        cohort={props.cohort}
+        task={props.cohort.currentTask}
         approveLabel={t('enrol.approve')}
         approveBody={() => body}
         checkApproval={() => {

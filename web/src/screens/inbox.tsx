@@ -1,18 +1,32 @@
 /**
- * The person's inbox (`GET /tasks`): the decisions waiting for its role and organisation, soonest
- * due first, each with its cohort and a link to the screen where it is decided.
+ * The person's inbox (`GET /tasks`): the decisions waiting for its role and organisation — cohort
+ * filings and claims — each with its cohort and a link to the screen where it is decided. The
+ * signatory's claims to sign have no workflow task yet (the workflow starts when it signs): they
+ * are listed from `GET /claims` by status.
  */
 import { useState } from 'preact/hooks';
 import { organisationName, useApp } from '../context.ts';
-import { daysUntil, formatInstant } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { daysUntil, formatFen, formatInstant } from '../format.ts';
+import { useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { ErrorAlert, PageHeader, Progress, share, useFocusHeading, useLoad } from '../ui.tsx';
-import { type CohortSummary, type CohortView, cohortTitle, type Task } from './cohort-parts.tsx';
+import { ErrorAlert, PageHeader, Progress, StatusBadge, share, useFocusHeading, useLoad } from '../ui.tsx';
+import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-parts.tsx';
+import { type CohortSummary, type CohortView, cohortTitle, stageName, type Task } from './cohort-parts.tsx';
 
 /** Where each stage is decided. */
 export function taskHref(task: Pick<Task, 'stage' | 'caseId' | 'workflow'>): string {
-  if (task.workflow !== 'cohort-filing') return '/app/claims';
+  if (task.workflow === 'subsidy-claim') {
+    switch (task.stage) {
+      case 'SCHOOL_VERIFICATION':
+        return `/app/claims/${task.caseId}/verify`;
+      case 'BUREAU_REVIEW':
+        return `/app/claims/${task.caseId}/review`;
+      case 'PAYMENT':
+        return '/app/payments';
+      default:
+        return `/app/claims/${task.caseId}`;
+    }
+  }
   switch (task.stage) {
     case 'SCHOOL_REVIEW':
       return `/app/cohorts/${task.caseId}/enrolment`;
@@ -24,7 +38,7 @@ export function taskHref(task: Pick<Task, 'stage' | 'caseId' | 'workflow'>): str
 }
 
 /** Runs `work` over `items`, `width` at a time, reporting each one done. */
-async function inBatches<T, R>(
+export async function inBatches<T, R>(
   items: T[],
   width: number,
   work: (item: T) => Promise<R>,
@@ -43,30 +57,44 @@ async function inBatches<T, R>(
   return results;
 }
 
+interface Entry {
+  task: Task;
+  cohort: CohortSummary | undefined;
+  claim: ClaimView | undefined;
+}
+
 export function Inbox() {
   const { t, lang } = useI18n();
-  const { api, organisations } = useApp();
+  const { api, organisations, session, systemNow } = useApp();
   const [progress, setProgress] = useState({ done: 0, total: 0 });
   useFocusHeading('inbox');
   const inbox = useLoad(async () => {
     setProgress({ done: 0, total: 0 });
     const tasks = await api.all<Task>('/tasks');
     setProgress({ done: 0, total: tasks.length });
-    const cohorts = await inBatches(
+    const entries = await inBatches(
       tasks,
       4,
-      (task) =>
-        task.workflow === 'cohort-filing'
-          ? api.get<CohortView>(`/cohorts/${task.caseId}`).catch(() => undefined)
-          : Promise.resolve(undefined),
+      async (task): Promise<Entry> => {
+        if (task.workflow === 'cohort-filing') {
+          const cohort = await api.get<CohortView>(`/cohorts/${task.caseId}`).catch(() => undefined);
+          return { task, cohort, claim: undefined };
+        }
+        const claim = await api.get<ClaimView>(`/claims/${task.caseId}`).catch(() => undefined);
+        const cohort = claim
+          ? await api.get<CohortView>(`/cohorts/${claim.cohortId}`).catch(() => undefined)
+          : undefined;
+        return { task, cohort, claim };
+      },
       () => setProgress((previous) => ({ ...previous, done: previous.done + 1 })),
     );
-    return tasks.map((task, index) => ({ task, cohort: cohorts[index] as CohortSummary | undefined }));
+    return { entries, now: await systemNow() };
   }, []);
 
   return (
     <section>
       <PageHeader title={t('inbox.title')} />
+      {session.role === 'enterprise.signatory' ? <ClaimsToSign /> : null}
       {inbox.loading ? (
         <Progress
           label={t('inbox.loading', { done: progress.done, total: progress.total })}
@@ -74,8 +102,8 @@ export function Inbox() {
         />
       ) : null}
       {inbox.error ? <ErrorAlert error={inbox.error} onRetry={inbox.reload} /> : null}
-      {inbox.data && inbox.data.length === 0 ? <p class="empty">{t('inbox.empty')}</p> : null}
-      {inbox.data && inbox.data.length > 0 ? (
+      {inbox.data && inbox.data.entries.length === 0 ? <p class="empty">{t('inbox.empty')}</p> : null}
+      {inbox.data && inbox.data.entries.length > 0 ? (
         <div class="table-scroll">
           <table class="data" data-testid="inbox">
             <thead>
@@ -84,6 +112,7 @@ export function Inbox() {
                 <th scope="col">{t('inbox.case')}</th>
                 <th scope="col">{t('cohorts.enterprise')}</th>
                 <th scope="col">{t('cohorts.count')}</th>
+                <th scope="col">{t('claim.amount')}</th>
                 <th scope="col">{t('inbox.received')}</th>
                 <th scope="col">{t('inbox.due')}</th>
                 <th scope="col">
@@ -92,14 +121,18 @@ export function Inbox() {
               </tr>
             </thead>
             <tbody>
-              {inbox.data.map(({ task, cohort }) => {
-                const days = daysUntil(task.dueAt);
+              {inbox.data.entries.map(({ task, cohort, claim }) => {
+                const days = daysUntil(task.dueAt, inbox.data?.now);
+                const enterpriseId = claim?.enterpriseId ?? cohort?.enterpriseId;
                 return (
-                  <tr key={task.taskId} data-case={task.caseId}>
-                    <td>{t(`stage.${task.stage}` as MessageKey)}</td>
-                    <td>{cohort ? cohortTitle(t, cohort) : task.caseId}</td>
-                    <td>{cohort ? organisationName(organisations, cohort.enterpriseId) : '—'}</td>
+                  <tr key={task.taskId} data-case={task.caseId} data-workflow={task.workflow}>
+                    <td>{stageName(t, task.stage, task.workflow)}</td>
+                    <td>
+                      {claim ? claimTitle(t, claim, cohort) : cohort ? cohortTitle(t, cohort) : task.caseId}
+                    </td>
+                    <td>{enterpriseId ? organisationName(organisations, enterpriseId) : '—'}</td>
                     <td class="number">{cohort?.apprenticeCount ?? '—'}</td>
+                    <td class="money">{claim ? formatFen(claim.amountFen) : '—'}</td>
                     <td>{formatInstant(task.createdAt, lang)}</td>
                     <td class={days < 0 ? 'overdue' : days <= 3 ? 'due-soon' : ''}>
                       {formatInstant(task.dueAt, lang)}
@@ -118,6 +151,59 @@ export function Inbox() {
           </table>
         </div>
       ) : null}
+    </section>
+  );
+}
+
+/** The signatory's claims prepared by the clerk (or returned) and waiting for its signature. */
+function ClaimsToSign() {
+  const { t, lang } = useI18n();
+  const { api, features } = useApp();
+  const names = useOccupationNames();
+  const claims = useLoad(async () => {
+    if (!features.claims) return [];
+    const [prepared, returned] = await Promise.all([
+      api.all<ClaimView>('/claims?status=PREPARED'),
+      api.all<ClaimView>('/claims?status=RETURNED'),
+    ]);
+    return [...prepared, ...returned];
+  }, [features.claims]);
+  if (!claims.data || claims.data.length === 0) return null;
+  return (
+    <section aria-labelledby="to-sign-title">
+      <h2 id="to-sign-title">{t('inbox.toSign')}</h2>
+      <div class="table-scroll">
+        <table class="data" data-testid="claims-to-sign">
+          <thead>
+            <tr>
+              <th scope="col">{t('payments.claim')}</th>
+              <th scope="col">{t('col.status')}</th>
+              <th scope="col">{t('claim.amount')}</th>
+              <th scope="col">{t('claim.prepared')}</th>
+              <th scope="col">
+                <span class="visually-hidden">{t('col.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {claims.data.map((claim) => (
+              <tr key={claim.claimId} data-case={claim.claimId}>
+                <td>{claimHeadline(t, claim, names)}</td>
+                <td>
+                  <StatusBadge status={claim.status} />
+                </td>
+                <td class="money">{formatFen(claim.amountFen)}</td>
+                <td>{formatInstant(claim.updatedAt, lang)}</td>
+                <td>
+                  <Link class="button button-primary" href={`/app/claims/${claim.claimId}`}>
+                    {t('inbox.open')}
+                  </Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

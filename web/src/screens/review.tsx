@@ -121,7 +121,7 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
           </section>
           {deciding && !decided ? (
             <DecisionPanel
-              cohort={cohort}
+              task={cohort.currentTask}
               approveLabel={t('review.approve')}
               onDecided={(outcome) => {
                 setDecided(t(`decision.done.${outcome}`));

@@ -1,0 +1,319 @@
+/**
+ * The bureau's budget dashboard for a year: the budget as reserved, paid and left
+ * (`GET /budgets/{district}/{year}`); what was paid by occupation and by level
+ * (`GET /reports/subsidies`, with its CSV for download); and the district's cases by stage and by
+ * how long they have waited there (`GET /cohorts`, `GET /claims`, every page).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../api.ts';
+import { organisationName, useApp } from '../context.ts';
+import { formatFen, todayInChina } from '../format.ts';
+import { type MessageKey, useI18n } from '../i18n.ts';
+import { Alert, ErrorAlert, PageHeader, Progress, useFocusHeading, useLoad } from '../ui.tsx';
+import { BarChart, StackedBar, StackedBars } from './charts.tsx';
+import { CLAIM_STATUSES } from './claim-list.tsx';
+import { type Budget, type ClaimView, type SubsidyReport, useOccupationNames } from './claim-parts.tsx';
+import { type CohortSummary, levelName } from './cohort-parts.tsx';
+
+const COHORT_STATUSES = [
+  'DRAFT',
+  'COMPANY_REVIEW',
+  'SCHOOL_REVIEW',
+  'BUREAU_REVIEW',
+  'RETURNED',
+  'FILED',
+  'COMPLETED',
+  'REJECTED',
+  'WITHDRAWN',
+];
+
+/** Days since a case last changed, in buckets. */
+const AGE_BUCKETS = [
+  { key: 'week', upTo: 7, color: '#1f7a3d' },
+  { key: 'fortnight', upTo: 14, color: '#5b8def' },
+  { key: 'month', upTo: 30, color: '#d99a00' },
+  { key: 'older', upTo: Number.POSITIVE_INFINITY, color: '#b42318' },
+] as const;
+
+export function BudgetDashboard() {
+  const { t } = useI18n();
+  const { systemNow } = useApp();
+  const [year, setYear] = useState<number>();
+  const [now, setNow] = useState<Date>();
+  useFocusHeading('budget');
+  useEffect(() => {
+    systemNow().then((current) => {
+      setNow(current);
+      setYear(Number(todayInChina(current).slice(0, 4)));
+    });
+  }, [systemNow]);
+  if (year === undefined || !now) return <Progress label={t('app.loading')} />;
+  const thisYear = Number(todayInChina(now).slice(0, 4));
+  const years = [thisYear - 2, thisYear - 1, thisYear, thisYear + 1];
+  return (
+    <section data-testid="budget-dashboard" data-year={year}>
+      <PageHeader title={t('budget.title')}>
+        <label class="inline-field">
+          {t('budget.year')}
+          <select
+            id="budget-year"
+            value={String(year)}
+            onChange={(event) => setYear(Number(event.currentTarget.value))}
+          >
+            {years.map((value) => (
+              <option key={value} value={String(value)}>
+                {t('budget.yearValue', { year: value })}
+              </option>
+            ))}
+          </select>
+        </label>
+      </PageHeader>
+      <div class="dashboard">
+        <BudgetPanel year={year} />
+        <ReportPanel year={year} />
+      </div>
+      <CasesPanel now={now} />
+    </section>
+  );
+}
+
+function BudgetPanel(props: { year: number }) {
+  const { t } = useI18n();
+  const { api, session } = useApp();
+  const budget = useLoad(
+    () =>
+      api.get<Budget>(`/budgets/${session.orgId}/${props.year}`).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 404 && !error.fromGateway) return undefined;
+        throw error;
+      }),
+    [props.year],
+  );
+  return (
+    <section class="panel" aria-labelledby="budget-panel-title">
+      <h2 id="budget-panel-title">{t('budget.panel', { year: props.year })}</h2>
+      {budget.loading ? <Progress label={t('app.loading')} /> : null}
+      {budget.error ? <ErrorAlert error={budget.error} onRetry={budget.reload} /> : null}
+      {!budget.loading && !budget.error && !budget.data ? (
+        <Alert kind="info">{t('budget.none', { year: props.year })}</Alert>
+      ) : null}
+      {budget.data ? (
+        <>
+          <p class="big-figure" data-testid="budget-total">
+            {t('budget.totalValue', { amount: formatFen(budget.data.budgetFen) })}
+          </p>
+          <StackedBar
+            title={t('budget.panel', { year: props.year })}
+            testId="budget-bar"
+            segments={[
+              {
+                key: 'paid',
+                label: t('budget.paid'),
+                value: budget.data.paidFen,
+                display: formatFen(budget.data.paidFen),
+                color: '#1f7a3d',
+              },
+              {
+                key: 'reserved',
+                label: t('budget.reserved'),
+                value: budget.data.reservedFen,
+                display: formatFen(budget.data.reservedFen),
+                color: '#d99a00',
+              },
+              {
+                key: 'available',
+                label: t('budget.available'),
+                value: budget.data.availableFen,
+                display: formatFen(budget.data.availableFen),
+                color: '#c9d1da',
+              },
+            ]}
+          />
+          <p class="hint">{t('budget.rule')}</p>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function ReportPanel(props: { year: number }) {
+  const { t } = useI18n();
+  const { api, organisations } = useApp();
+  const names = useOccupationNames();
+  const [downloading, setDownloading] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  const report = useLoad(() => api.get<SubsidyReport>(`/reports/subsidies?year=${props.year}`), [props.year]);
+
+  const download = async () => {
+    setDownloading(true);
+    setFailure(undefined);
+    try {
+      const csv = await api.text(`/reports/subsidies?year=${props.year}&format=csv`, 'text/csv');
+      // The API writes a BOM so Excel reads UTF-8; the browser's decoder drops it, so it goes back on.
+      const blob = new Blob([csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}`], {
+        type: 'text/csv;charset=utf-8',
+      });
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `subsidies-${report.data?.districtCode ?? 'report'}-${props.year}.csv`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setDownloading(false);
+    }
+  };
+
+  const data = report.data;
+  return (
+    <section class="panel" aria-labelledby="report-panel-title">
+      <h2 id="report-panel-title">{t('report.title', { year: props.year })}</h2>
+      {report.loading ? <Progress label={t('app.loading')} /> : null}
+      {report.error ? <ErrorAlert error={report.error} onRetry={report.reload} /> : null}
+      {failure ? <ErrorAlert error={failure} /> : null}
+      {data ? (
+        <>
+          <p class="big-figure" data-testid="report-totals">
+            {t('report.totals', {
+              n: data.totals.claims,
+              paid: formatFen(data.totals.paidFen),
+              recovery: formatFen(data.totals.recoveryFen),
+            })}
+          </p>
+          <div class="action-row">
+            <button
+              type="button"
+              class="button-secondary"
+              disabled={downloading}
+              onClick={() => void download()}
+              data-testid="download-report"
+            >
+              {downloading ? t('report.downloading') : t('report.download')}
+            </button>
+          </div>
+          {data.totals.claims === 0 ? (
+            <p class="empty">{t('report.empty', { year: props.year })}</p>
+          ) : (
+            <>
+              <h3>{t('report.byOccupation')}</h3>
+              <BarChart
+                title={t('report.byOccupation')}
+                testId="chart-occupation"
+                rows={data.byOccupation.map((row) => ({
+                  key: row.occupationCode,
+                  label: names.get(row.occupationCode) ?? row.occupationCode,
+                  value: row.paidFen,
+                  display: formatFen(row.paidFen),
+                }))}
+              />
+              <h3>{t('report.byLevel')}</h3>
+              <BarChart
+                title={t('report.byLevel')}
+                testId="chart-level"
+                color="#16407f"
+                rows={data.byLevel.map((row) => ({
+                  key: String(row.targetLevel),
+                  label: levelName(t, row.targetLevel),
+                  value: row.paidFen,
+                  display: formatFen(row.paidFen),
+                }))}
+              />
+              <h3>{t('report.byEnterprise')}</h3>
+              <div class="table-scroll">
+                <table class="data" data-testid="report-enterprises">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('cohorts.enterprise')}</th>
+                      <th scope="col">{t('report.claims')}</th>
+                      <th scope="col">{t('budget.paid')}</th>
+                      <th scope="col">{t('claim.recovery')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.byEnterprise.map((row) => (
+                      <tr key={row.enterpriseId}>
+                        <td>{organisationName(organisations, row.enterpriseId)}</td>
+                        <td class="number">{row.claims}</td>
+                        <td class="money">{formatFen(row.paidFen)}</td>
+                        <td class="money">{formatFen(row.recoveryFen)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function CasesPanel(props: { now: Date }) {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const [loaded, setLoaded] = useState(0);
+  const cases = useLoad(async () => {
+    let cohortCount = 0;
+    const cohorts = await api.all<CohortSummary>('/cohorts', (n) => {
+      cohortCount = n;
+      setLoaded(n);
+    });
+    const claims = await api.all<ClaimView>('/claims', (n) => setLoaded(cohortCount + n));
+    return { cohorts, claims };
+  }, []);
+  const series = AGE_BUCKETS.map((bucket) => ({
+    key: bucket.key,
+    label: t(`age.${bucket.key}` as MessageKey),
+    color: bucket.color,
+  }));
+  const rowsOf = (items: { status: string; updatedAt: string }[], statuses: string[], prefix: string) =>
+    statuses
+      .map((status) => {
+        const values = AGE_BUCKETS.map(() => 0);
+        for (const item of items) {
+          if (item.status !== status) continue;
+          const days = Math.max(
+            0,
+            Math.floor((props.now.getTime() - Date.parse(item.updatedAt)) / 86_400_000),
+          );
+          const bucket = AGE_BUCKETS.findIndex((candidate) => days <= candidate.upTo);
+          values[bucket] = (values[bucket] ?? 0) + 1;
+        }
+        return { key: status, label: t(`${prefix}${status}` as MessageKey), values };
+      })
+      .filter((row) => row.values.some((value) => value > 0));
+  return (
+    <section class="panel" aria-labelledby="cases-panel-title">
+      <h2 id="cases-panel-title">{t('cases.title')}</h2>
+      <p class="hint">{t('cases.hint')}</p>
+      {cases.loading ? <Progress label={t('common.loadingCount', { n: loaded })} /> : null}
+      {cases.error ? <ErrorAlert error={cases.error} onRetry={cases.reload} /> : null}
+      {cases.data ? (
+        <div class="dashboard">
+          <div>
+            <h3>{t('cases.cohorts', { n: cases.data.cohorts.length })}</h3>
+            <StackedBars
+              title={t('cases.cohorts', { n: cases.data.cohorts.length })}
+              testId="chart-cohort-stages"
+              series={series}
+              rows={rowsOf(cases.data.cohorts, COHORT_STATUSES, 'status.')}
+            />
+          </div>
+          <div>
+            <h3>{t('cases.claims', { n: cases.data.claims.length })}</h3>
+            <StackedBars
+              title={t('cases.claims', { n: cases.data.claims.length })}
+              testId="chart-claim-stages"
+              series={series}
+              rows={rowsOf(cases.data.claims, CLAIM_STATUSES, 'status.')}
+            />
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}

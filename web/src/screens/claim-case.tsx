@@ -1,0 +1,197 @@
+/**
+ * One claim, for every party that may see it: where it stands, the amount and how it was computed,
+ * the evidence, and its history — plus what the person may do now: the signatory signs and submits
+ * a prepared (or returned) claim, the clerk corrects a returned one, the school and the bureau go to
+ * their screens, the treasurer to the payment queue.
+ */
+import { useState } from 'preact/hooks';
+import { useApp } from '../context.ts';
+import { formatFen } from '../format.ts';
+import { type MessageKey, useI18n } from '../i18n.ts';
+import { Link } from '../router.tsx';
+import {
+  Alert,
+  Dialog,
+  ErrorAlert,
+  PageHeader,
+  Progress,
+  StatusBadge,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
+import { takeFlash } from './checks.ts';
+import {
+  ClaimComputation,
+  ClaimEvidence,
+  ClaimFacts,
+  ClaimNotices,
+  ClaimSteps,
+  type ClaimView,
+  claimTitle,
+  SchoolVerification,
+} from './claim-parts.tsx';
+import type { CohortView } from './cohort-parts.tsx';
+import { Timeline } from './cohort-parts.tsx';
+
+const WAITING = ['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT'];
+
+export function ClaimCase(props: { claimId: string }) {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const [flash, setFlash] = useState<string | undefined>(takeFlash);
+  const loaded = useLoad(async () => {
+    const claim = await api.get<ClaimView>(`/claims/${props.claimId}`);
+    const cohort = await api.get<CohortView>(`/cohorts/${claim.cohortId}`).catch(() => undefined);
+    return { claim, cohort };
+  }, [props.claimId]);
+  useFocusHeading(loaded.data?.claim.claimId);
+  if (loaded.error) {
+    return (
+      <section data-testid="case-unavailable">
+        <ErrorAlert error={loaded.error} notFound="error.claimNotFound" />
+        <Link href="/app/claims">{t('common.back')}</Link>
+      </section>
+    );
+  }
+  if (!loaded.data) return <Progress label={t('app.loading')} />;
+  const { claim, cohort } = loaded.data;
+  return (
+    <section data-testid="claim-case" data-status={claim.status}>
+      <PageHeader title={claimTitle(t, claim, cohort)} subtitle={<code>{claim.claimId}</code>}>
+        <StatusBadge status={claim.status} />
+      </PageHeader>
+      <ClaimSteps claim={claim} />
+      {flash ? <Alert kind="success">{flash}</Alert> : null}
+      <ClaimNotices claim={claim} />
+      <Actions
+        claim={claim}
+        onChanged={(message) => {
+          setFlash(message);
+          loaded.reload();
+        }}
+      />
+      <div class="case-columns">
+        <div>
+          <h2>{t('claim.summary')}</h2>
+          <ClaimFacts claim={claim} cohort={cohort} />
+        </div>
+      </div>
+      <ClaimComputation claim={claim} />
+      <ClaimEvidence claim={claim} />
+      <SchoolVerification claim={claim} />
+      <Timeline claimId={claim.claimId} refreshKey={claim.version} />
+    </section>
+  );
+}
+
+function Actions(props: { claim: ClaimView; onChanged: (message?: string) => void }) {
+  const { t } = useI18n();
+  const { session } = useApp();
+  const { claim } = props;
+  const role = session.role;
+  const content = (() => {
+    if (role === 'enterprise.signatory' && (claim.status === 'PREPARED' || claim.status === 'RETURNED')) {
+      return <SignAndSubmit claim={claim} onChanged={props.onChanged} />;
+    }
+    if (role === 'enterprise.clerk' && (claim.status === 'PREPARED' || claim.status === 'RETURNED')) {
+      return (
+        <div class="action-row">
+          <p>{t('claim.waitingSignatory')}</p>
+          <Link class="button button-secondary" href={`/app/claims/${claim.claimId}/edit`}>
+            {t('claim.edit')}
+          </Link>
+        </div>
+      );
+    }
+    if (role === 'school.registrar' && claim.status === 'SCHOOL_VERIFICATION' && claim.currentTask) {
+      return (
+        <Link class="button button-primary" href={`/app/claims/${claim.claimId}/verify`}>
+          {t('claim.openVerify')}
+        </Link>
+      );
+    }
+    if (role === 'bureau.reviewer' && ['BUREAU_REVIEW', 'PUBLIC_NOTICE'].includes(claim.status)) {
+      return (
+        <Link class="button button-primary" href={`/app/claims/${claim.claimId}/review`}>
+          {claim.status === 'PUBLIC_NOTICE' ? t('claim.openNotice') : t('case.openReview')}
+        </Link>
+      );
+    }
+    if (role === 'bureau.treasurer' && claim.status === 'PAYMENT') {
+      return (
+        <Link class="button button-primary" href="/app/payments">
+          {t('claim.openPayments')}
+        </Link>
+      );
+    }
+    return null;
+  })();
+  return (
+    <section class="actions-panel" aria-labelledby="actions-title">
+      <h2 id="actions-title">{t('case.actions')}</h2>
+      {content ?? (
+        <p>
+          {WAITING.includes(claim.status)
+            ? t('case.waitingFor', { stage: t(`claimStage.${claim.status}` as MessageKey) })
+            : claim.status === 'PREPARED'
+              ? t('claim.waitingSignatory')
+              : t('case.noActions')}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The signatory signs for the company: the claim starts its workflow at the school's verification. */
+function SignAndSubmit(props: { claim: ClaimView; onChanged: (message?: string) => void }) {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const { claim } = props;
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  const submit = async () => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await api.post(`/claims/${claim.claimId}/submit`);
+      setOpen(false);
+      props.onChanged(t('claim.submitted'));
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="action-row">
+      {failure && !open ? <ErrorAlert error={failure} /> : null}
+      <button type="button" class="button-primary" onClick={() => setOpen(true)} data-testid="sign-claim">
+        {t('claim.sign')}
+      </button>
+      <Dialog open={open} title={t('claim.sign')} onClose={() => setOpen(false)}>
+        {failure ? <ErrorAlert error={failure} /> : null}
+        <p>
+          {t('claim.signConfirm', {
+            kind: t(`claimKind.${claim.kind}` as MessageKey),
+            amount: formatFen(claim.amountFen),
+          })}
+        </p>
+        <div class="dialog-actions">
+          <button type="button" class="button-secondary" onClick={() => setOpen(false)}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            class="button-primary"
+            disabled={busy}
+            data-testid="confirm-dialog"
+            onClick={() => void submit()}
+          >
+            {busy ? t('decision.sending') : t('common.confirm')}
+          </button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}

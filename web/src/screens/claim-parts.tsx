@@ -1,0 +1,442 @@
+/**
+ * Pieces every claim screen shows: where the claim stands among its stages, its facts, the amount
+ * and how the rules computed it (the claim's own `computation`, stored with it), the evidence, the
+ * school's verification and the public notice. Money is integer fen from the API to the screen.
+ */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { claimView } from '../../../shared/domain/claim.ts';
+import { organisationName, useApp } from '../context.ts';
+import { formatDate, formatFen, formatInstant } from '../format.ts';
+import { type MessageKey, useI18n } from '../i18n.ts';
+import { Link } from '../router.tsx';
+import { Alert, StatusBadge } from '../ui.tsx';
+import { type CohortView, cohortTitle, levelName } from './cohort-parts.tsx';
+
+export type ClaimView = ReturnType<typeof claimView>;
+
+/** `GET /budgets/{district}/{year}` (the domain's `Budget`; its module brings server-side types). */
+export interface Budget {
+  districtCode: string;
+  year: number;
+  budgetFen: number;
+  reservedFen: number;
+  paidFen: number;
+  availableFen: number;
+  version: number;
+}
+
+interface ReportTotals {
+  claims: number;
+  paidFen: number;
+  recoveryFen: number;
+}
+
+/** `GET /reports/subsidies?year=` (as `shared/domain/use-cases/reports.ts` writes it). */
+export interface SubsidyReport {
+  year: number;
+  districtCode: string;
+  totals: ReportTotals;
+  byOccupation: (ReportTotals & { occupationCode: string })[];
+  byLevel: (ReportTotals & { targetLevel: number })[];
+  byEnterprise: (ReportTotals & { enterpriseId: string })[];
+  bySchool: (ReportTotals & { schoolId: string })[];
+}
+type T = ReturnType<typeof useI18n>['t'];
+
+/** `预支 · 人工智能训练师 · 四级/中级工` */
+export function claimTitle(
+  t: T,
+  claim: Pick<ClaimView, 'kind'>,
+  cohort?: Pick<CohortView, 'occupationName' | 'targetLevel'>,
+) {
+  const kind = t(`claimKind.${claim.kind}` as MessageKey);
+  return cohort ? `${kind} · ${cohortTitle(t, cohort)}` : kind;
+}
+
+/** The stages of a claim: a final one has a public notice between review and payment. */
+export function claimSteps(kind: string): string[] {
+  return kind === 'final'
+    ? ['PREPARED', 'SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT', 'PAID']
+    : ['PREPARED', 'SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PAYMENT', 'PAID'];
+}
+
+export function ClaimSteps(props: { claim: Pick<ClaimView, 'kind' | 'status'> }) {
+  const { t } = useI18n();
+  const steps = claimSteps(props.claim.kind);
+  const { status } = props.claim;
+  const reached = status === 'PAID' ? steps.length : status === 'RETURNED' ? 0 : steps.indexOf(status);
+  return (
+    <div class="steps-wrap">
+      <ol class="steps" aria-label={t('case.stages')} data-testid="claim-steps">
+        {steps.map((step, index) => {
+          const state =
+            reached < 0 ? 'todo' : index < reached ? 'done' : index === reached ? 'current' : 'todo';
+          return (
+            <li
+              key={step}
+              class={`step step-${state}`}
+              aria-current={state === 'current' ? 'step' : undefined}
+            >
+              <span class="step-dot" aria-hidden="true">
+                {state === 'done' ? '✓' : index + 1}
+              </span>
+              <span>{t(`claimStep.${step}` as MessageKey)}</span>
+            </li>
+          );
+        })}
+      </ol>
+      {['RETURNED', 'REJECTED', 'WITHDRAWN'].includes(status) ? <StatusBadge status={status} /> : null}
+    </div>
+  );
+}
+
+/** Percent from basis points, written without float noise (5000 → "50", 3333 → "33.33"). */
+export function percentOf(basisPoints: number): string {
+  const whole = Math.trunc(basisPoints / 100);
+  const rest = basisPoints % 100;
+  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(2, '0').replace(/0$/, '')}`;
+}
+
+/** The amount and how it was computed, in words and figures (the bureau reviews exactly this). */
+export function ClaimComputation(props: { claim: ClaimView }) {
+  const { t } = useI18n();
+  const { claim } = props;
+  const c = claim.computation;
+  return (
+    <section aria-labelledby="computation-title" class="entitlement" data-testid="claim-computation">
+      <h2 id="computation-title">{t('claim.computation')}</h2>
+      <dl class="facts">
+        <dt>{t('review.policyVersion')}</dt>
+        <dd data-testid="claim-policy">{c.policyVersion}</dd>
+        {claim.kind === 'advance' ? (
+          <>
+            <dt>{t('claim.basis')}</dt>
+            <dd>{t('claim.advanceBasis', { n: c.apprentices, amount: formatFen(c.entitlementFen) })}</dd>
+            <dt>{t('claim.share')}</dt>
+            <dd>{`${percentOf(c.advanceShareBasisPoints ?? 0)}%`}</dd>
+            <dt>{t('claim.computed')}</dt>
+            <dd class="total" data-testid="claim-formula">
+              {t('claim.advanceFormula', {
+                entitlement: formatFen(c.entitlementFen),
+                share: percentOf(c.advanceShareBasisPoints ?? 0),
+                amount: formatFen(claim.computedAmountFen),
+              })}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>{t('claim.earners')}</dt>
+            <dd>{t('claim.earnersValue', { earners: c.earners ?? 0, n: c.apprentices })}</dd>
+            <dt>{t('claim.earned')}</dt>
+            <dd>
+              {t('claim.earnedValue', {
+                amount: formatFen(c.earnedFen ?? 0),
+                entitlement: formatFen(c.entitlementFen),
+              })}
+            </dd>
+            <dt>{t('claim.advanced')}</dt>
+            <dd>{formatFen(c.advancedFen ?? 0)}</dd>
+            <dt>{t('claim.computed')}</dt>
+            <dd class="total" data-testid="claim-formula">
+              {t('claim.finalFormula', {
+                earned: formatFen(c.earnedFen ?? 0),
+                advanced: formatFen(c.advancedFen ?? 0),
+                amount: formatFen(claim.computedAmountFen),
+              })}
+            </dd>
+            {claim.recoveryFen > 0 ? (
+              <>
+                <dt>{t('claim.recovery')}</dt>
+                <dd class="total" data-testid="claim-recovery">
+                  {formatFen(claim.recoveryFen)}
+                </dd>
+              </>
+            ) : null}
+          </>
+        )}
+        {claim.reduction ? (
+          <>
+            <dt>{t('claim.reduced')}</dt>
+            <dd data-testid="claim-reduction">
+              {t('claim.reducedValue', {
+                from: formatFen(claim.reduction.fromFen),
+                to: formatFen(claim.reduction.toFen),
+                reason: claim.reduction.reason,
+              })}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <p class="hint">{claim.kind === 'advance' ? t('claim.advanceRule') : t('claim.finalRule')}</p>
+    </section>
+  );
+}
+
+/** The claim's facts: whose, which cohort, amounts, who did what, the notice and the payment. */
+export function ClaimFacts(props: { claim: ClaimView; cohort?: CohortView; children?: ComponentChildren }) {
+  const { t, lang } = useI18n();
+  const { organisations } = useApp();
+  const { claim, cohort } = props;
+  const enterprise = organisations.get(claim.enterpriseId);
+  return (
+    <dl class="facts" data-testid="claim-facts">
+      <dt>{t('claim.kind')}</dt>
+      <dd>{t(`claimKind.${claim.kind}` as MessageKey)}</dd>
+      <dt>{t('claim.cohort')}</dt>
+      <dd>
+        <Link href={`/app/cohorts/${claim.cohortId}`}>
+          {cohort ? cohortTitle(t, cohort) : claim.cohortId}
+        </Link>
+        {cohort ? ` （${formatDate(cohort.startDate, lang)} – ${formatDate(cohort.endDate, lang)}）` : null}
+      </dd>
+      <dt>{t('case.enterprise')}</dt>
+      <dd>{organisationName(organisations, claim.enterpriseId)}</dd>
+      <dt>{t('case.school')}</dt>
+      <dd>{organisationName(organisations, claim.schoolId)}</dd>
+      <dt>{t('claim.amount')}</dt>
+      <dd class="total" data-testid="claim-amount">
+        {formatFen(claim.amountFen)}
+      </dd>
+      {claim.amountFen !== claim.computedAmountFen ? (
+        <>
+          <dt>{t('claim.computed')}</dt>
+          <dd>{formatFen(claim.computedAmountFen)}</dd>
+        </>
+      ) : null}
+      {claim.recoveryFen > 0 ? (
+        <>
+          <dt>{t('claim.recovery')}</dt>
+          <dd>{formatFen(claim.recoveryFen)}</dd>
+        </>
+      ) : null}
+      <dt>{t('claim.bank')}</dt>
+      <dd>
+        {enterprise?.bankName ?? '—'} <span class="mono">{enterprise?.bankAccountMasked ?? ''}</span>
+      </dd>
+      <dt>{t('claim.round')}</dt>
+      <dd>{claim.round}</dd>
+      <dt>{t('claim.prepared')}</dt>
+      <dd>{formatInstant(claim.createdAt, lang)}</dd>
+      {claim.approvedAt ? (
+        <>
+          <dt>{t('claim.approvedAt')}</dt>
+          <dd>
+            {formatInstant(claim.approvedAt, lang)}
+            {claim.budgetYear ? `（${t('claim.budgetYear', { year: claim.budgetYear })}）` : ''}
+          </dd>
+        </>
+      ) : null}
+      {claim.notice ? (
+        <>
+          <dt>{t('claim.notice')}</dt>
+          <dd data-testid="claim-notice" data-ends-at={claim.notice.endsAt}>
+            {t('claim.noticeValue', {
+              from: formatInstant(claim.notice.startsAt, lang),
+              to: formatDate(claim.notice.lastDay ?? claim.notice.endsAt.slice(0, 10), lang),
+            })}
+          </dd>
+          {claim.notice.objections.length ? (
+            <>
+              <dt>{t('claim.objections')}</dt>
+              <dd>
+                <ul class="plain">
+                  {claim.notice.objections.map((objection) => (
+                    <li key={objection.at}>
+                      {formatInstant(objection.at, lang)}：{objection.reason}
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          ) : null}
+        </>
+      ) : null}
+      {claim.paidAt ? (
+        <>
+          <dt>{t('claim.paidAt')}</dt>
+          <dd data-testid="claim-paid-at">{formatInstant(claim.paidAt, lang)}</dd>
+        </>
+      ) : null}
+      {props.children}
+    </dl>
+  );
+}
+
+/** Why the claim was sent back, refused or is held (a budget that does not fit). */
+export function ClaimNotices(props: { claim: ClaimView }) {
+  const { t } = useI18n();
+  const { claim } = props;
+  return (
+    <>
+      {claim.status === 'RETURNED' && claim.returnReason ? (
+        <Alert kind="warning">{t('case.returnReason', { reason: claim.returnReason })}</Alert>
+      ) : null}
+      {claim.status === 'REJECTED' && claim.rejectReason ? (
+        <Alert kind="error">{t('case.rejectReason', { reason: claim.rejectReason })}</Alert>
+      ) : null}
+      {claim.pendingReason && claim.status === 'BUREAU_REVIEW' ? (
+        <Alert kind="warning">{t('claim.pending', { reason: claim.pendingReason })}</Alert>
+      ) : null}
+    </>
+  );
+}
+
+/** The evidence: the school's fee invoice, attendance in sum, the documents by key and checksum. */
+export function ClaimEvidence(props: { claim: ClaimView }) {
+  const { t } = useI18n();
+  const { evidence } = props.claim;
+  const hours = evidence.attendance.map((row) => row.hours);
+  const videos = evidence.documents.filter((document) => document.kind === 'training_video').length;
+  return (
+    <section aria-labelledby="evidence-title">
+      <h2 id="evidence-title">{t('claim.evidence')}</h2>
+      <dl class="facts" data-testid="claim-evidence">
+        <dt>{t('claim.feeInvoiceNo')}</dt>
+        <dd class="mono">{evidence.feeInvoiceNo}</dd>
+        <dt>{t('claim.attendance')}</dt>
+        <dd>
+          {hours.length
+            ? t('claim.attendanceValue', {
+                n: hours.length,
+                total: hours.reduce((sum, value) => sum + value, 0),
+                min: Math.min(...hours),
+                max: Math.max(...hours),
+              })
+            : t('common.none')}
+        </dd>
+        <dt>{t('claim.documents')}</dt>
+        <dd>
+          {t('claim.documentsValue', { n: evidence.documents.length, videos })}
+          {evidence.documents.length ? (
+            <details class="facts-details">
+              <summary>{t('claim.documentsList')}</summary>
+              <ul class="plain documents">
+                {evidence.documents.map((document) => (
+                  <li key={document.key}>
+                    {t(`docKind.${document.kind}` as MessageKey)} <code>{document.key}</code>{' '}
+                    <small class="mono">sha256 {document.sha256.slice(0, 16)}…</small>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
+/** The apprentices as the claim concerns them: outcome, certificate, hours claimed and verified. */
+export function ClaimApprentices(props: { claim: ClaimView; cohort: CohortView }) {
+  const { t, lang } = useI18n();
+  const { claim, cohort } = props;
+  const claimed = new Map(claim.evidence.attendance.map((row) => [row.apprenticeId, row.hours]));
+  const verified = new Map(claim.schoolVerification?.attendance.map((row) => [row.apprenticeId, row.hours]));
+  return (
+    <div class="table-scroll">
+      <table class="data" data-testid="claim-apprentices">
+        <thead>
+          <tr>
+            <th scope="col">{t('col.index')}</th>
+            <th scope="col">{t('col.name')}</th>
+            <th scope="col">{t('col.idNumber')}</th>
+            <th scope="col">{t('col.studentNumber')}</th>
+            <th scope="col">{t('col.status')}</th>
+            <th scope="col">{t('col.certificate')}</th>
+            <th scope="col">{t('col.hoursClaimed')}</th>
+            <th scope="col">{t('col.hoursVerified')}</th>
+            <th scope="col">{t('col.entitlement')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cohort.apprentices.map((apprentice, index) => (
+            <tr key={apprentice.apprenticeId}>
+              <td>{index + 1}</td>
+              <td>{apprentice.name}</td>
+              <td class="mono">{apprentice.idNumber}</td>
+              <td class="mono">{apprentice.studentNumber ?? '—'}</td>
+              <td>{t(`apprentice.${apprentice.status}` as MessageKey)}</td>
+              <td
+                title={apprentice.certificate ? formatDate(apprentice.certificate.issuedOn, lang) : undefined}
+              >
+                {apprentice.certificate
+                  ? `${apprentice.certificate.number}（${levelName(t, apprentice.certificate.level).split('/')[0]}）`
+                  : apprentice.withdrawal
+                    ? t('outcome.withdrawnOn', { date: formatDate(apprentice.withdrawal.date, lang) })
+                    : '—'}
+              </td>
+              <td class="number">{claimed.get(apprentice.apprenticeId) ?? '—'}</td>
+              <td class="number">{verified.get(apprentice.apprenticeId) ?? '—'}</td>
+              <td class="money">
+                {apprentice.entitlementFen === undefined ? '—' : formatFen(apprentice.entitlementFen)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The school's verification, once given. */
+export function SchoolVerification(props: { claim: ClaimView }) {
+  const { t, lang } = useI18n();
+  const verification = props.claim.schoolVerification;
+  if (!verification) return null;
+  const total = verification.attendance.reduce((sum, row) => sum + row.hours, 0);
+  return (
+    <p class="verification" data-testid="school-verification">
+      {t('claim.verifiedBy', {
+        by: verification.by,
+        at: formatInstant(verification.at, lang),
+        n: verification.attendance.length,
+        total,
+      })}
+      {verification.outcomesConfirmed ? ` ${t('claim.outcomesConfirmed')}` : ''}
+    </p>
+  );
+}
+
+/**
+ * Yuan typed by a person → integer fen, by the digits (never through a float): "76000", "76,000.5",
+ * "¥76000.50". Undefined when it is not an amount.
+ */
+export function parseYuan(text: string): number | undefined {
+  const cleaned = text.trim().replace(/^¥/, '').replace(/,/g, '');
+  const match = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(cleaned);
+  if (!match) return undefined;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/** Integer fen → what a person types back ("76000.00"). */
+export function fenToYuanText(fen: number): string {
+  return `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+}
+
+/** Occupation names by code, from the catalogue (loaded once per sign-in). */
+export function useOccupationNames(): ReadonlyMap<string, string> {
+  const { occupations } = useApp();
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  useEffect(() => {
+    let live = true;
+    occupations().then(
+      (catalogue) =>
+        live && setNames(new Map(catalogue.map((occupation) => [occupation.code, occupation.name]))),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [occupations]);
+  return names;
+}
+
+/** `预支 · 人工智能训练师 · 四级/中级工`, from the claim alone and the catalogue's names. */
+export function claimHeadline(
+  t: T,
+  claim: Pick<ClaimView, 'kind' | 'occupationCode' | 'targetLevel'>,
+  names: ReadonlyMap<string, string>,
+): string {
+  return `${t(`claimKind.${claim.kind}` as MessageKey)} · ${names.get(claim.occupationCode) ?? claim.occupationCode} · ${levelName(t, claim.targetLevel)}`;
+}
