@@ -494,6 +494,12 @@ describe('the web console', () => {
       expect(await advanceStory.textContent()).toContain(step);
     }
     await shot(clerk, 'claim-case-paid.png', true);
+    await clerk.getByRole('button', { name: 'Switch to English' }).click();
+    await poll(() => clerk.getByTestId('claim-formula').textContent()).toBe(
+      '¥210,000.00 × 50% = ¥105,000.00 (rounded down to the fen)',
+    );
+    expect(await clerk.locator('.page-header .badge').textContent()).toBe('Paid');
+    await clerk.getByRole('button', { name: '切换到中文' }).click();
 
     // — During training an apprentice resigns: the clerk records it on the cohort. —
     await api.setClock('2027-06-01T02:00:00Z');
@@ -506,6 +512,19 @@ describe('the web console', () => {
     await clerk.getByTestId('confirm-dialog').click();
     await poll(() => leaver.textContent()).toContain('已退出');
     await clerk.getByTestId('timeline').getByText('登记学徒退出').waitFor();
+
+    // — …and the school gives the first apprentice a new school mentor, with a reason. —
+    await school.goto(`${runtime.url}/app/cohorts/${cohortId}`);
+    const first = school.locator('[data-testid="apprentice-table"] tbody tr').first();
+    await first.getByTestId('replace-mentor').click();
+    await school.locator('#mentor-choice').selectOption('new');
+    expect(await school.locator('#mentor-key').inputValue()).toBe('t5');
+    await school.locator('#mentor-name').fill('周老师');
+    await school.locator('#mentor-number').fill('T105');
+    await school.locator('#mentor-reason').fill('王老师调往其他专业');
+    await school.getByTestId('confirm-dialog').click();
+    await poll(() => first.textContent()).toContain('周老师');
+    await school.getByTestId('timeline').getByText('导师 t1 → t5').waitFor();
 
     // — Training has ended: the school records the outcomes in bulk (three not certified). —
     await api.setClock('2028-03-05T02:00:00Z');

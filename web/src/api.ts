@@ -67,6 +67,10 @@ export class Api {
     return this.request<T>('POST', path, { idempotencyKey: newIdempotencyKey(), ...options });
   }
 
+  put<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('PUT', path, { idempotencyKey: newIdempotencyKey(), ...options });
+  }
+
   patch<T>(path: string, options: RequestOptions = {}): Promise<T> {
     return this.request<T>('PATCH', path, options);
   }

@@ -98,6 +98,13 @@ function CaseView(props: {
         </>
       ) : clerk && cohort.status === 'FILED' ? (
         <WithdrawableApprentices cohort={cohort} onChanged={props.onChanged} />
+      ) : cohort.status === 'FILED' &&
+        (session.role === 'enterprise.signatory' || session.role === 'school.registrar') ? (
+        <MentorChange
+          cohort={cohort}
+          side={session.role === 'school.registrar' ? 'school' : 'enterprise'}
+          onChanged={props.onChanged}
+        />
       ) : (
         <ApprenticeTable cohort={cohort} />
       )}
@@ -592,5 +599,229 @@ function CohortClaims(props: { cohort: CohortView }) {
         </div>
       ) : null}
     </section>
+  );
+}
+
+interface NewMentor {
+  key: string;
+  name: string;
+  number: string;
+  skillLevel: string;
+}
+
+/**
+ * A FILED cohort: a mentor is replaced for one apprentice — the school's by the registrar, the
+ * enterprise's by the signatory (domain.md) — with one already in the cohort or a new one, and a
+ * reason; the API checks the mentor's load across active cohorts.
+ */
+function MentorChange(props: {
+  cohort: CohortView;
+  side: 'enterprise' | 'school';
+  onChanged: (message?: string) => void;
+}) {
+  const { t, m } = useI18n();
+  const { api } = useApp();
+  const { cohort, side } = props;
+  const mentors =
+    side === 'school'
+      ? cohort.schoolMentors.map((mentor) => ({ key: mentor.key, name: mentor.name }))
+      : cohort.enterpriseMentors.map((mentor) => ({ key: mentor.key, name: mentor.name }));
+  const [target, setTarget] = useState<CohortApprentice>();
+  const [choice, setChoice] = useState('');
+  const [added, setAdded] = useState<NewMentor>({ key: '', name: '', number: '', skillLevel: '2' });
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<Map<string, string[]>>(new Map());
+  const [failure, setFailure] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const currentKey = (apprentice: CohortApprentice) =>
+    side === 'school' ? apprentice.schoolMentorKey : apprentice.enterpriseMentorKey;
+  const open = (apprentice: CohortApprentice) => {
+    setTarget(apprentice);
+    setChoice(mentors.find((mentor) => mentor.key !== currentKey(apprentice))?.key ?? 'new');
+    let n = mentors.length + 1;
+    const prefix = side === 'school' ? 't' : 'm';
+    while (mentors.some((mentor) => mentor.key === `${prefix}${n}`)) n++;
+    setAdded({ key: `${prefix}${n}`, name: '', number: '', skillLevel: '2' });
+    setReason('');
+    setErrors(new Map());
+    setFailure(undefined);
+  };
+  const save = async () => {
+    if (!target) return;
+    const found = new Map<string, string[]>();
+    if (!reason.trim()) found.set('reason', [t('mentor.reasonRequired')]);
+    if (choice === 'new' && (!added.key.trim() || !added.name.trim() || !added.number.trim()))
+      found.set('new', [t('mentor.newRequired')]);
+    setErrors(found);
+    if (found.size) return;
+    const body =
+      choice !== 'new'
+        ? { [side === 'school' ? 'schoolMentorKey' : 'enterpriseMentorKey']: choice, reason: reason.trim() }
+        : side === 'school'
+          ? {
+              schoolMentor: {
+                key: added.key.trim(),
+                name: added.name.trim(),
+                teacherNo: added.number.trim(),
+              },
+              reason: reason.trim(),
+            }
+          : {
+              enterpriseMentor: {
+                key: added.key.trim(),
+                name: added.name.trim(),
+                employeeNo: added.number.trim(),
+                skillLevel: Number(added.skillLevel),
+              },
+              reason: reason.trim(),
+            };
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await api.put(`/cohorts/${cohort.cohortId}/apprentices/${target.apprenticeId}/mentors`, { body });
+      setTarget(undefined);
+      props.onChanged(t('mentor.done', { name: target.name }));
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 400 && caught.errors.length) {
+        const byPath = new Map<string, string[]>();
+        for (const entry of caught.errors) {
+          const path =
+            entry.path === 'reason' ? 'reason' : entry.path.endsWith('MentorKey') ? 'choice' : 'new';
+          byPath.set(path, [...(byPath.get(path) ?? []), m(entry.message)]);
+        }
+        setErrors(byPath);
+      } else setFailure(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const errorOf = (path: string) =>
+    errors.get(path) ? <small class="error-text">{errors.get(path)!.join('；')}</small> : null;
+  return (
+    <>
+      <ApprenticeTable
+        cohort={cohort}
+        extra={{
+          header: t('col.actions'),
+          cell: (apprentice) =>
+            apprentice.status === 'enrolled' ? (
+              <button
+                type="button"
+                class="button-ghost small"
+                aria-label={t('mentor.open', { name: apprentice.name })}
+                data-testid="replace-mentor"
+                onClick={() => open(apprentice)}
+              >
+                {side === 'school' ? t('mentor.school') : t('mentor.enterprise')}
+              </button>
+            ) : null,
+        }}
+      />
+      <Dialog
+        open={target !== undefined}
+        title={t('mentor.title', {
+          name: target?.name ?? '',
+          side: side === 'school' ? t('case.schoolMentors') : t('case.mentors'),
+        })}
+        onClose={() => setTarget(undefined)}
+      >
+        {failure ? <ErrorAlert error={failure} /> : null}
+        <p>
+          {t('mentor.current', {
+            mentor: (target && mentors.find((mentor) => mentor.key === currentKey(target))?.name) ?? '—',
+          })}
+        </p>
+        <div class={`field ${errors.get('choice') ? 'field-invalid' : ''}`}>
+          <label for="mentor-choice">{t('mentor.to')}</label>
+          <select
+            id="mentor-choice"
+            value={choice}
+            onChange={(event) => setChoice(event.currentTarget.value)}
+          >
+            {mentors
+              .filter((mentor) => !target || mentor.key !== currentKey(target))
+              .map((mentor) => (
+                <option key={mentor.key} value={mentor.key}>
+                  {mentor.key} {mentor.name}
+                </option>
+              ))}
+            <option value="new">{t('mentor.new')}</option>
+          </select>
+          {errorOf('choice')}
+        </div>
+        {choice === 'new' ? (
+          <div class={`form-grid ${errors.get('new') ? 'field-invalid' : ''}`}>
+            <div class="field">
+              <label for="mentor-key">{t('form.mentorKey')}</label>
+              <input
+                id="mentor-key"
+                value={added.key}
+                onInput={(event) => setAdded({ ...added, key: event.currentTarget.value })}
+              />
+            </div>
+            <div class="field">
+              <label for="mentor-name">{t('form.mentorName')}</label>
+              <input
+                id="mentor-name"
+                value={added.name}
+                onInput={(event) => setAdded({ ...added, name: event.currentTarget.value })}
+              />
+            </div>
+            <div class="field">
+              <label for="mentor-number">
+                {side === 'school' ? t('enrol.teacherNo') : t('form.employeeNo')}
+              </label>
+              <input
+                id="mentor-number"
+                value={added.number}
+                onInput={(event) => setAdded({ ...added, number: event.currentTarget.value })}
+              />
+            </div>
+            {side === 'enterprise' ? (
+              <div class="field">
+                <label for="mentor-level">{t('form.skillLevel')}</label>
+                <select
+                  id="mentor-level"
+                  value={added.skillLevel}
+                  onChange={(event) => setAdded({ ...added, skillLevel: event.currentTarget.value })}
+                >
+                  {[1, 2, 3, 4, 5].map((level) => (
+                    <option key={level} value={String(level)}>
+                      {t(`level.${level}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ) : null}
+            {errorOf('new')}
+          </div>
+        ) : null}
+        <div class={`field ${errors.get('reason') ? 'field-invalid' : ''}`}>
+          <label for="mentor-reason">{t('mentor.reason')}</label>
+          <textarea
+            id="mentor-reason"
+            rows={2}
+            maxLength={500}
+            value={reason}
+            onInput={(event) => setReason(event.currentTarget.value)}
+          />
+          {errorOf('reason')}
+        </div>
+        <div class="dialog-actions">
+          <button type="button" class="button-secondary" onClick={() => setTarget(undefined)}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            class="button-primary"
+            disabled={busy}
+            data-testid="confirm-dialog"
+            onClick={() => void save()}
+          >
+            {busy ? t('decision.sending') : t('common.confirm')}
+          </button>
+        </div>
+      </Dialog>
+    </>
   );
 }

@@ -311,6 +311,8 @@ function detailLines(
           })
         : t('apprentice.not_certified'),
     );
+  if (record.action.startsWith('mentor.') && typeof details.to === 'string')
+    lines.push(t('audit.mentorChange', { from: String(details.from ?? '—'), to: details.to }));
   if (record.action === 'claim.prepared' || record.action === 'claim.edited') {
     if (fen(details.amountFen)) lines.push(t('audit.claimAmount', { amount: fen(details.amountFen)! }));
     if (typeof details.recoveryFen === 'number' && details.recoveryFen > 0)

@@ -112,12 +112,14 @@ export function Payments() {
                   const days = daysUntil(task.dueAt, queue.data?.now);
                   return (
                     <tr key={task.taskId} data-case={task.caseId}>
-                      <td>
+                      <td class="wrap">
                         <Link href={`/app/claims/${task.caseId}`}>
                           {claim ? claimTitle(t, claim, cohort) : task.caseId}
                         </Link>
                       </td>
-                      <td>{claim ? organisationName(organisations, claim.enterpriseId) : '—'}</td>
+                      <td class="wrap">
+                        {claim ? organisationName(organisations, claim.enterpriseId) : '—'}
+                      </td>
                       <td>
                         {enterprise?.bankName ?? '—'}
                         <br />
