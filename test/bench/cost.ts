@@ -87,7 +87,7 @@ export function workPerCase(cases: readonly CaseWork[]): WorkPerCase {
       writeUnits: mean((work) => work.dynamodb.writeUnits),
     },
     stateTransitions: mean((work) => work.execution.stateTransitions),
-    executions: 1,
+    executions: mean((work) => work.executions ?? 1),
     kmsRequests: mean((work) => work.kmsRequests),
     eventsPut: mean((work) => work.eventsPut),
     logBytes: {

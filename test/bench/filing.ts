@@ -1,4 +1,5 @@
 import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import type { WorkflowName } from '../../infra/function-map.ts';
 import { DEMO_USERS } from '../../infra/local/demo-register.ts';
 import { localStateMachineArn } from '../../infra/workflows/render.ts';
 import type { ApiClient, ApiResponse } from '../../scripts/lib/api-client.ts';
@@ -89,13 +90,18 @@ export interface ExecutionFacts {
   historyEvents: number;
 }
 
-/** Facts of a case's workflow, from GetExecutionHistory against the local engine's endpoint. */
-export async function executionFacts(
+/** Facts of a filing's workflow, from GetExecutionHistory against the local engine's endpoint. */
+export function executionFacts(bench: BenchRuntime, cohortId: string, round = 1): Promise<ExecutionFacts> {
+  return executionFactsOf(bench, 'cohort-filing', executionName(cohortId, round));
+}
+
+/** Facts of one execution of `workflow`, from GetExecutionHistory against the local engine's endpoint. */
+export async function executionFactsOf(
   bench: BenchRuntime,
-  cohortId: string,
-  round = 1,
+  workflow: WorkflowName,
+  name: string,
 ): Promise<ExecutionFacts> {
-  const executionArn = `${localStateMachineArn('cohort-filing').replace(':stateMachine:', ':execution:')}:${executionName(cohortId, round)}`;
+  const executionArn = `${localStateMachineArn(workflow).replace(':stateMachine:', ':execution:')}:${name}`;
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
@@ -182,6 +188,8 @@ export interface CaseWork {
   cohortId: string;
   apiCalls: ApiCall[];
   execution: ExecutionFacts;
+  /** Workflow executions the case started (default 1: its filing). */
+  executions?: number;
   dynamodb: DynamoDbWork;
   kmsRequests: number;
   eventsPut: number;

@@ -1,3 +1,4 @@
+import type { DraftToPaidThroughput } from './claims.ts';
 import type { CaseCost, FixedMonthlyCost, WorkPerCase } from './cost.ts';
 import type { GrowthPoint } from './growth.ts';
 import type { LoadResult } from './load.ts';
@@ -26,19 +27,27 @@ export interface BenchResults {
     taskList: LoadFigures;
     decision: { requests: number; errors: number; p50Ms: number; p99Ms: number };
   };
-  throughput: { cohortFiled: Omit<FilingThroughput, 'stages' | 'cohortIds'>; draftToPaid: NotMeasuredFigure };
+  throughput: {
+    cohortFiled: Omit<FilingThroughput, 'stages' | 'cohortIds'>;
+    draftToPaid: DraftToPaidThroughput;
+  };
   workPerCase: {
-    cohortFiled: { work: WorkPerCase; cost: CaseCost };
-    claimPaid: NotMeasuredFigure;
+    cohortFiled: PricedWork;
+    advancePaid: PricedWork;
+    /** The school recording every apprentice's assessment result (one call each), which a final claim needs. */
+    outcomesRecorded: PricedWork;
+    finalPaid: PricedWork;
+    /** Filed, advance paid, outcomes, final paid: one cohort's whole case. */
+    wholeCase: PricedWork;
   };
   fixedMonthly: FixedMonthlyCost;
   scheduled: ScheduledWork[];
   growth: GrowthFigures[];
 }
 
-export interface NotMeasuredFigure {
-  measured: false;
-  reason: string;
+export interface PricedWork {
+  work: WorkPerCase;
+  cost: CaseCost;
 }
 
 export interface FunctionFigures {
@@ -49,8 +58,10 @@ export interface FunctionFigures {
   importP50Ms: number;
   importP95Ms: number;
   sample: { minifiedBytes: number; gzippedBytes: number; importP50Ms: number; importP95Ms: number };
-  /** Sample-style p50 import time ÷ this build's p50 import time. */
-  importSpeedup: number;
+  /** Both styles built the same bytes (no SDK, no zod: health): no ratio to speak of. */
+  sameAsSample: boolean;
+  /** Sample-style p50 import time ÷ this build's p50 import time; null when the builds are the same. */
+  importSpeedup: number | null;
 }
 
 export type LoadFigures = Omit<LoadResult, 'latenciesMs'> & { what: string };
@@ -114,9 +125,17 @@ export function renderTable(results: BenchResults): string {
     add(
       s1,
       fn.name,
-      `${kb(fn.minifiedBytes)} / ${kb(fn.gzippedBytes)}${fn.withinBudget ? '' : ' OVER BUDGET'} · import ${ms(fn.importP50Ms)} / ${ms(fn.importP95Ms)} · sample ${kb(fn.sample.minifiedBytes)}, ${ms(fn.sample.importP50Ms)} / ${ms(fn.sample.importP95Ms)} · ${num(fn.importSpeedup, 2)}× faster`,
+      `${kb(fn.minifiedBytes)} / ${kb(fn.gzippedBytes)}${fn.withinBudget ? '' : ' OVER BUDGET'} · import ${ms(fn.importP50Ms)} / ${ms(fn.importP95Ms)} · sample ${kb(fn.sample.minifiedBytes)}, ${ms(fn.sample.importP50Ms)} / ${ms(fn.sample.importP95Ms)} · ${fn.importSpeedup === null ? 'same bytes as the sample style (no SDK, no zod): no ratio' : `${num(fn.importSpeedup, 2)}× faster`}`,
     );
   }
+  const compared = bundles.functions.filter((fn) => fn.importSpeedup !== null);
+  const speedups = compared.map((fn) => fn.importSpeedup!);
+  const largest = bundles.functions.reduce((a, b) => (b.minifiedBytes > a.minifiedBytes ? b : a));
+  add(
+    s1,
+    'summary',
+    `largest ${largest.name} ${kb(largest.minifiedBytes)} (budget ${kb(bundles.budgetBytes)}), ${bundles.functions.filter((fn) => !fn.withinBudget).length} over · import speed-up over the sample style ${num(Math.min(...speedups), 2)}–${num(Math.max(...speedups), 2)}× for the ${compared.length} functions whose builds differ, ${speedups.filter((x) => x < 1.5).length} below 1.5×`,
+  );
 
   const s2 = `2 API latency (c=${api.concurrency})`;
   for (const load of [api.cohortRead, api.taskList]) {
@@ -139,7 +158,15 @@ export function renderTable(results: BenchResults): string {
     `${filed.cases} cohorts × ${filed.apprenticesPerCase}, DRAFT → FILED (c=${filed.concurrency})`,
     `${num(filed.casesPerMinute)} cases/min · ${num(filed.apprenticesPerMinute, 0)} apprentices/min · ${num(filed.wallMs / 1000)} s`,
   );
-  add(s3, 'cohorts DRAFT → PAID', throughput.draftToPaid.reason);
+  const paid = throughput.draftToPaid;
+  const stageSeconds = (['filing', 'advance', 'outcomes', 'final'] as const)
+    .map((stage) => `${stage} ${num(paid.stages[stage].wallMs / 1000)} s`)
+    .join(' + ');
+  add(
+    s3,
+    `the same ${paid.cases} cohorts × ${paid.apprenticesPerCase}, DRAFT → PAID (c=${paid.concurrency})`,
+    `${num(paid.casesPerMinute)} cases/min · ${num(paid.apprenticesPerMinute, 0)} apprentices/min · ${num(paid.wallMs / 1000)} s = ${stageSeconds} · ${paid.calls} API calls, ${paid.retried} retried after a 409`,
+  );
 
   const s4 = '4 work per case';
   const { work, cost } = workPerCase.cohortFiled;
@@ -167,7 +194,38 @@ export function renderTable(results: BenchResults): string {
     'of which (per 1,000 apprentices)',
     top.map((line) => `${line.service} ${usd((line.usd / work.apprentices) * 1000)}`).join(' · '),
   );
-  add(s4, 'per claim paid', workPerCase.claimPaid.reason);
+  for (const [label, priced] of [
+    ['per advance claim paid', workPerCase.advancePaid],
+    ['per final claim paid (through public notice)', workPerCase.finalPaid],
+    ['outcomes of a cohort (one call per apprentice)', workPerCase.outcomesRecorded],
+  ] as const) {
+    const part = priced.work;
+    add(
+      s4,
+      `${label} (${num(part.apprentices)} apprentices, mean of ${part.cases})`,
+      `${num(part.apiRequests)} API requests · ${num(part.lambdaInvocations)} Lambda invocations (${num(part.stepInvocations)} workflow steps) · ${num(part.stateTransitions)} state transitions · ${num(part.kmsRequests)} KMS · ${num(part.eventsPut)} events · DynamoDB ${num(part.dynamodb.readRequests + part.dynamodb.writeRequests)} requests (${Object.entries(
+        part.dynamodb.requests,
+      )
+        .map(([command, count]) => `${num(count)} ${command}`)
+        .join(
+          ', ',
+        )}), ${num(part.dynamodb.readUnits)} RRU, ${num(part.dynamodb.writeUnits)} WRU · ${usd(priced.cost.perCaseUsd)}`,
+    );
+  }
+  const whole = workPerCase.wholeCase;
+  add(
+    s4,
+    'AWS cost per 1,000 apprentices, whole case (filed, advance, outcomes, final)',
+    `${usd(whole.cost.per1000ApprenticesUsd)} · per cohort ${usd(whole.cost.perCaseUsd)} (filing ${usd(cost.perCaseUsd)}, advance ${usd(workPerCase.advancePaid.cost.perCaseUsd)}, outcomes ${usd(workPerCase.outcomesRecorded.cost.perCaseUsd)}, final ${usd(workPerCase.finalPaid.cost.perCaseUsd)}) · ${num(whole.work.apiRequests)} API requests, ${num(whole.work.lambdaInvocations)} Lambda invocations, ${num(whole.work.stateTransitions)} state transitions, ${num(whole.work.dynamodb.readRequests + whole.work.dynamodb.writeRequests)} DynamoDB requests per cohort`,
+  );
+  add(
+    s4,
+    'of which (per 1,000 apprentices, whole case)',
+    [...whole.cost.lines]
+      .sort((a, b) => b.usd - a.usd)
+      .map((line) => `${line.service} ${usd((line.usd / whole.work.apprentices) * 1000)}`)
+      .join(' · '),
+  );
   for (const run of results.scheduled) {
     add(
       s4,
@@ -182,7 +240,7 @@ export function renderTable(results: BenchResults): string {
   add(
     s4,
     'fixed per month',
-    `${fixedMonthly.lines.map((line) => `${line.service} (${line.quantity}) ${usd(line.usd)}`).join(' · ')} = ${usd(fixedMonthly.usd)} · log storage ${usd(fixedMonthly.logStoragePer1000ApprenticesUsd)} a month per 1,000 apprentices kept a year (${num(cost.logGbPer1000Apprentices * 1024, 2)} MB)`,
+    `${fixedMonthly.lines.map((line) => `${line.service} (${line.quantity}) ${usd(line.usd)}`).join(' · ')} = ${usd(fixedMonthly.usd)} · log storage ${usd(fixedMonthly.logStoragePer1000ApprenticesUsd)} a month per 1,000 apprentices kept a year (${num(workPerCase.wholeCase.cost.logGbPer1000Apprentices * 1024, 2)} MB, whole cases)`,
   );
 
   const s5 = '5 growth';
