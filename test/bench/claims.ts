@@ -449,19 +449,16 @@ async function recordOutcomesConcurrently(
  * The clock moves between the stages are not timed (they stand in for months passing); the work
  * each stage sets going is.
  */
-export async function casesDraftToPaid(
-  bench: BenchRuntime,
-  options: {
-    cohortIds: string[];
-    apprentices: number;
-    concurrency: number;
-    filing: ClaimsThroughputStage;
-    advance: ClaimsThroughputStage;
-    outcomes: ClaimsThroughputStage;
-    final: ClaimsThroughputStage;
-    retried: number;
-  },
-): Promise<DraftToPaidThroughput> {
+export function casesDraftToPaid(options: {
+  cohortIds: string[];
+  apprentices: number;
+  concurrency: number;
+  filing: ClaimsThroughputStage;
+  advance: ClaimsThroughputStage;
+  outcomes: ClaimsThroughputStage;
+  final: ClaimsThroughputStage;
+  retried: number;
+}): DraftToPaidThroughput {
   const { filing, advance, outcomes, final } = options;
   const wallMs = filing.wallMs + advance.wallMs + outcomes.wallMs + final.wallMs;
   const cases = options.cohortIds.length;

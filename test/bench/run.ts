@@ -243,7 +243,7 @@ try {
     SETTINGS.concurrency,
     retried,
   );
-  const draftToPaid = await casesDraftToPaid(bench, {
+  const draftToPaid = casesDraftToPaid({
     cohortIds: throughput.cohortIds,
     apprentices: APPRENTICES,
     concurrency: SETTINGS.concurrency,
