@@ -421,6 +421,15 @@ describe('the web console', () => {
       '¥210,000.00 × 50% = ¥105,000.00（向下取整到分）',
     );
 
+    // Until it is signed, the clerk may still correct its evidence (PATCH with the version read).
+    await clerk.getByRole('link', { name: '修改申领材料' }).click();
+    await clerk.getByTestId('claim-form').waitFor();
+    expect(await clerk.locator('#claim-feeInvoiceNo').inputValue()).toBe('FP-2027-0001');
+    await clerk.locator('#claim-feeInvoiceNo').fill('FP-2027-0002');
+    await clerk.getByTestId('save-claim').click();
+    await clerk.getByText('申领材料已修改，请企业负责人签署提交。').waitFor();
+    expect(await clerk.getByTestId('claim-evidence').textContent()).toContain('FP-2027-0002');
+
     // — Enterprise signatory: the claim waits in its inbox for a signature. —
     const signatory = await signedIn('ent-a-signatory');
     await signatory

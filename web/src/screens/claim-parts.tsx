@@ -4,16 +4,16 @@
  * school's verification and the public notice. Money is integer fen from the API to the screen.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import type { claimView } from '../../../shared/domain/claim.ts';
 import { organisationName, useApp } from '../context.ts';
 import { formatDate, formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { Alert, StatusBadge } from '../ui.tsx';
+import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-names.ts';
 import { type CohortView, cohortTitle, levelName } from './cohort-parts.tsx';
 
-export type ClaimView = ReturnType<typeof claimView>;
+export type { ClaimView };
+export { claimHeadline, claimTitle, useOccupationNames };
 
 /** `GET /budgets/{district}/{year}` (the domain's `Budget`; its module brings server-side types). */
 export interface Budget {
@@ -41,17 +41,6 @@ export interface SubsidyReport {
   byLevel: (ReportTotals & { targetLevel: number })[];
   byEnterprise: (ReportTotals & { enterpriseId: string })[];
   bySchool: (ReportTotals & { schoolId: string })[];
-}
-type T = ReturnType<typeof useI18n>['t'];
-
-/** `预支 · 人工智能训练师 · 四级/中级工` */
-export function claimTitle(
-  t: T,
-  claim: Pick<ClaimView, 'kind'>,
-  cohort?: Pick<CohortView, 'occupationName' | 'targetLevel'>,
-) {
-  const kind = t(`claimKind.${claim.kind}` as MessageKey);
-  return cohort ? `${kind} · ${cohortTitle(t, cohort)}` : kind;
 }
 
 /** The stages of a claim: a final one has a public notice between review and payment. */
@@ -412,31 +401,4 @@ export function parseYuan(text: string): number | undefined {
 /** Integer fen → what a person types back ("76000.00"). */
 export function fenToYuanText(fen: number): string {
   return `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-}
-
-/** Occupation names by code, from the catalogue (loaded once per sign-in). */
-export function useOccupationNames(): ReadonlyMap<string, string> {
-  const { occupations } = useApp();
-  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
-  useEffect(() => {
-    let live = true;
-    occupations().then(
-      (catalogue) =>
-        live && setNames(new Map(catalogue.map((occupation) => [occupation.code, occupation.name]))),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [occupations]);
-  return names;
-}
-
-/** `预支 · 人工智能训练师 · 四级/中级工`, from the claim alone and the catalogue's names. */
-export function claimHeadline(
-  t: T,
-  claim: Pick<ClaimView, 'kind' | 'occupationCode' | 'targetLevel'>,
-  names: ReadonlyMap<string, string>,
-): string {
-  return `${t(`claimKind.${claim.kind}` as MessageKey)} · ${names.get(claim.occupationCode) ?? claim.occupationCode} · ${levelName(t, claim.targetLevel)}`;
 }

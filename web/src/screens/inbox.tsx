@@ -10,7 +10,7 @@ import { daysUntil, formatFen, formatInstant } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { ErrorAlert, PageHeader, Progress, StatusBadge, share, useFocusHeading, useLoad } from '../ui.tsx';
-import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-parts.tsx';
+import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-names.ts';
 import { type CohortSummary, type CohortView, cohortTitle, stageName, type Task } from './cohort-parts.tsx';
 
 /** Where each stage is decided. */
