@@ -129,8 +129,10 @@ export function describeError(
       };
     }
     if (error.status === 404) return { summary: t(notFound), fields: [] };
-    if (error.status === 409) return { summary: t('error.conflict', { detail: error.detail }), fields: [] };
-    if (error.status === 403) return { summary: t('error.forbidden', { detail: error.detail }), fields: [] };
+    if (error.status === 409)
+      return { summary: t('error.conflict', { detail: m(error.detail) }), fields: [] };
+    if (error.status === 403)
+      return { summary: t('error.forbidden', { detail: m(error.detail) }), fields: [] };
     return { summary: t('error.generic', { message: error.detail || error.title }), fields: [] };
   }
   return {

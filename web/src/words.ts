@@ -1287,6 +1287,48 @@ const API_MESSAGES_ZH: [RegExp, (...groups: string[]) => string][] = [
   [/^the treasurer releases an approved payment \(approve\)$/, () => '出纳只能拨付已核准的补贴'],
   [/^is set by the bureau reviewer$/, () => '核准金额由人社局审核员填写'],
   [/^this key is already a mentor of the cohort$/, () => '本班已有这个编号的导师'],
+  // Why the API refused a step (409 / 403 details), as the claim rules word them.
+  [
+    /^Not approved: the (\d+) budget of (\d+) does not fit (.+) \((.+) left\)\. The claim stays at review\.$/,
+    (year, _district, needed, left) =>
+      `未核准：${year} 年度预算不足以核准 ${needed}（剩余 ${left}），申领仍在审核环节`,
+  ],
+  [/^An advance was already claimed for this cohort$/, () => '本学徒班已申领过预支补贴'],
+  [/^The final settlement is already claimed; no advance now$/, () => '已申请清算，不能再申领预支'],
+  [/^The final settlement was already claimed for this cohort$/, () => '本学徒班已申请过清算'],
+  [
+    /^The final settlement is claimed after the training ends \((.+)\)$/,
+    (date) => `培训结束（${date}）后才能申请清算`,
+  ],
+  [
+    /^(\d+) apprentice\(s\) have no outcome yet; record every outcome first$/,
+    (n) => `还有 ${n} 名学徒没有考核结果，请先全部登记`,
+  ],
+  [/^The advance is still being processed/, () => '预支补贴仍在办理中，拨付或终止后才能申请清算'],
+  [
+    /^Claims are made on a FILED cohort; this one is (\w+)$/,
+    (status) => `只有已备案的学徒班可以申领（当前：${status}）`,
+  ],
+  [/^The person who prepared a claim cannot also submit it$/, () => '准备申领的人不能同时签署提交'],
+  [
+    /^The reviewer who approved a claim cannot release its payment$/,
+    () => '核准该申领的审核员不能拨付该笔补贴',
+  ],
+  [/^Objections are lodged while the claim is on public notice$/, () => '只能在公示期间提出异议'],
+  [/^Objections are lodged by the bureau reviewer$/, () => '异议由人社局审核员提出'],
+  [/^This task is closed; the claim is (\w+)$/, (status) => `该事项已办结，申领当前状态为 ${status}`],
+  [/^A (\w+) claim cannot be edited$/, (status) => `${status} 状态的申领不能修改`],
+  [/^This apprentice is already (\w+)$/, (status) => `该学徒已是 ${status} 状态`],
+  [/^This apprentice already has an outcome \((\w+)\)$/, (status) => `该学徒已有考核结果（${status}）`],
+  [
+    /^Changes of circumstances are recorded while the cohort is FILED; it is (\w+)$/,
+    (status) => `只有已备案的学徒班可以登记变更（当前：${status}）`,
+  ],
+  [/^Withdrawals are recorded by the enterprise clerk$/, () => '学徒退出由企业经办人登记'],
+  [
+    /^Outcomes are recorded by the school registrar or the enterprise clerk$/,
+    () => '考核结果由学校教务或企业经办人登记',
+  ],
   [/^no (enterprise|school) mentor with this key in the cohort$/, () => '本班没有这个编号的导师'],
   [/^a mentor holds level (\d) or higher$/, (level) => `导师技能等级须为 ${level} 级或以上`],
 ];
