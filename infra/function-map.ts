@@ -158,14 +158,24 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: 'create-claim', entry: 'functions/api/create-claim.ts', route: 'POST /claims', access: write },
   { name: 'list-claims', entry: 'functions/api/list-claims.ts', route: 'GET /claims', access: read },
   { name: 'get-claim', entry: 'functions/api/get-claim.ts', route: 'GET /claims/{claimId}', access: read },
-  { name: 'update-claim', entry: 'functions/api/update-claim.ts', route: 'PATCH /claims/{claimId}', access: write },
+  {
+    name: 'update-claim',
+    entry: 'functions/api/update-claim.ts',
+    route: 'PATCH /claims/{claimId}',
+    access: write,
+  },
   {
     name: 'submit-claim',
     entry: 'functions/api/submit-claim.ts',
     route: 'POST /claims/{claimId}/submit',
     access: { table: 'readwrite', startWorkflows: ['subsidy-claim'] },
   },
-  { name: 'claim-history', entry: 'functions/api/claim-history.ts', route: 'GET /claims/{claimId}/history', access: read },
+  {
+    name: 'claim-history',
+    entry: 'functions/api/claim-history.ts',
+    route: 'GET /claims/{claimId}/history',
+    access: read,
+  },
   {
     name: 'lodge-objection',
     entry: 'functions/api/lodge-objection.ts',
@@ -174,9 +184,24 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   // Reference data kept by bureau.admin, and reports.
   { name: 'put-policy', entry: 'functions/api/put-policy.ts', route: 'PUT /policy', access: write },
-  { name: 'get-budget', entry: 'functions/api/get-budget.ts', route: 'GET /budgets/{districtCode}/{year}', access: read },
-  { name: 'put-budget', entry: 'functions/api/put-budget.ts', route: 'PUT /budgets/{districtCode}/{year}', access: write },
-  { name: 'subsidy-report', entry: 'functions/api/subsidy-report.ts', route: 'GET /reports/subsidies', access: read },
+  {
+    name: 'get-budget',
+    entry: 'functions/api/get-budget.ts',
+    route: 'GET /budgets/{districtCode}/{year}',
+    access: read,
+  },
+  {
+    name: 'put-budget',
+    entry: 'functions/api/put-budget.ts',
+    route: 'PUT /budgets/{districtCode}/{year}',
+    access: write,
+  },
+  {
+    name: 'subsidy-report',
+    entry: 'functions/api/subsidy-report.ts',
+    route: 'GET /reports/subsidies',
+    access: read,
+  },
   // Workflow steps (invoked by Step Functions, never by HTTP).
   { name: 'open-review-task', entry: 'functions/steps/open-review-task.ts', access: write },
   { name: 'check-expired-review', entry: 'functions/steps/check-expired-review.ts', access: write },

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { yuan } from '../shared/domain/claim-money.ts';
 import { ApiClient } from './lib/api-client.ts';
 import { makeCohortBody, makeEnrolment, uniqueSuffix } from './lib/roster.ts';
 
@@ -152,7 +151,11 @@ async function main() {
     documents: [
       { key: `evidence/${cohortId}/sign-in.pdf`, sha256: sha(`${cohortId}-sign-in`), kind: 'sign_in_sheet' },
       ...(kind === 'final'
-        ? Array.from({ length: 10 }, (_, i) => ({ key: `evidence/${cohortId}/video-${i + 1}.mp4`, sha256: sha(`${cohortId}-v${i}`), kind: 'training_video' }))
+        ? Array.from({ length: 10 }, (_, i) => ({
+            key: `evidence/${cohortId}/video-${i + 1}.mp4`,
+            sha256: sha(`${cohortId}-v${i}`),
+            kind: 'training_video',
+          }))
         : []),
     ],
   });
@@ -163,16 +166,36 @@ async function main() {
     let response = await api.as('bureau-admin').get(`/budgets/110108/${year}`);
     if (response.status === 404) {
       // A year the seed does not cover (the demo moves the clock on each run): the administrator opens it.
-      expect(await api.as('bureau-admin').put(`/budgets/110108/${year}`, { budgetFen: 10_000_000_00 }), 201, 'open budget');
+      expect(
+        await api.as('bureau-admin').put(`/budgets/110108/${year}`, { budgetFen: 10_000_000_00 }),
+        201,
+        'open budget',
+      );
       response = await api.as('bureau-admin').get(`/budgets/110108/${year}`);
     }
     budgets.set(year, { before: response.body });
     budgetYears.add(year);
   };
   const payClaim = async (kind: 'advance' | 'final') => {
-    const prepared = expect(await clerk.post('/claims', { cohortId, kind, evidence: evidence(kind) }, { idempotencyKey: `demo-${kind}-${key}` }), 201, `${kind} claim`);
-    step(`enterprise clerk prepared the ${kind} claim ${prepared.claimId}: ${yuan(prepared.amountFen)}${prepared.recoveryFen ? `, recovery ${yuan(prepared.recoveryFen)}` : ''}`);
-    expect(await api.as('ent-a-signatory').post(`/claims/${prepared.claimId}/submit`, undefined, { idempotencyKey: `demo-${kind}-submit-${key}` }), 200, 'submit claim');
+    const prepared = expect(
+      await clerk.post(
+        '/claims',
+        { cohortId, kind, evidence: evidence(kind) },
+        { idempotencyKey: `demo-${kind}-${key}` },
+      ),
+      201,
+      `${kind} claim`,
+    );
+    step(
+      `enterprise clerk prepared the ${kind} claim ${prepared.claimId}: ${yuan(prepared.amountFen)}${prepared.recoveryFen ? `, recovery ${yuan(prepared.recoveryFen)}` : ''}`,
+    );
+    expect(
+      await api.as('ent-a-signatory').post(`/claims/${prepared.claimId}/submit`, undefined, {
+        idempotencyKey: `demo-${kind}-submit-${key}`,
+      }),
+      200,
+      'submit claim',
+    );
     step('enterprise signatory submitted it');
     let claimTask = await api.waitForTask('school-a-registrar', prepared.claimId, 'SCHOOL_VERIFICATION');
     expect(
@@ -184,11 +207,17 @@ async function main() {
       200,
       'school verification',
     );
-    step('school registrar verified attendance' + (kind === 'final' ? ' and every assessment result' : ''));
+    step(`school registrar verified attendance${kind === 'final' ? ' and every assessment result' : ''}`);
     await watchBudget((await api.now()).getUTCFullYear());
     claimTask = await api.waitForTask('bureau-reviewer', prepared.claimId, 'BUREAU_REVIEW');
-    expect(await api.as('bureau-reviewer').post(`/tasks/${claimTask.taskId}/decision`, { decision: 'approve' }), 200, 'bureau review');
-    step(`bureau reviewer approved ${yuan(prepared.amountFen)} (reserved in the ${(await api.now()).getUTCFullYear()} budget)`);
+    expect(
+      await api.as('bureau-reviewer').post(`/tasks/${claimTask.taskId}/decision`, { decision: 'approve' }),
+      200,
+      'bureau review',
+    );
+    step(
+      `bureau reviewer approved ${yuan(prepared.amountFen)} (reserved in the ${(await api.now()).getUTCFullYear()} budget)`,
+    );
     if (kind === 'final') {
       let onNotice: any;
       for (let i = 0; i < 100; i++) {
@@ -196,11 +225,23 @@ async function main() {
         if (onNotice.notice) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      step(`on public notice (公示) until ${onNotice.notice.endsAt} (the policy's working days, weekends and holidays not counted); the clock moves past it`);
+      step(
+        `on public notice (公示) until ${onNotice.notice.endsAt} (the policy's working days, weekends and holidays not counted); the clock moves past it`,
+      );
       await api.setClock(new Date(Date.parse(onNotice.notice.endsAt) + 3600_000).toISOString());
     }
     claimTask = await api.waitForTask('bureau-treasurer', prepared.claimId, 'PAYMENT');
-    const paid = expect(await api.as('bureau-treasurer').post(`/tasks/${claimTask.taskId}/decision`, { decision: 'approve' }, { idempotencyKey: `demo-${kind}-pay-${key}` }), 200, 'payment');
+    const paid = expect(
+      await api
+        .as('bureau-treasurer')
+        .post(
+          `/tasks/${claimTask.taskId}/decision`,
+          { decision: 'approve' },
+          { idempotencyKey: `demo-${kind}-pay-${key}` },
+        ),
+      200,
+      'payment',
+    );
     step(`bureau treasurer released the payment: ${paid.claim.status}`);
     return prepared.claimId as string;
   };
@@ -211,7 +252,10 @@ async function main() {
   await api.setClock(inTraining.toISOString());
   const leaver = apprentices[29]!;
   expect(
-    await clerk.post(`/cohorts/${cohortId}/apprentices/${leaver.apprenticeId}/withdrawal`, { date: iso(new Date(inTraining.getTime() - 5 * 86_400_000)), reason: 'resigned' }),
+    await clerk.post(`/cohorts/${cohortId}/apprentices/${leaver.apprenticeId}/withdrawal`, {
+      date: iso(new Date(inTraining.getTime() - 5 * 86_400_000)),
+      reason: 'resigned',
+    }),
     200,
     'withdrawal',
   );
@@ -223,13 +267,29 @@ async function main() {
   for (const [index, apprentice] of apprentices.slice(0, 29).entries()) {
     const pass = index % 10 !== 9; // three of the 29 do not pass the assessment
     const body = pass
-      ? { outcome: 'certified', certificate: { kind: 'skill_level', number: `ZS-${key}-${index + 1}`, level: 4, issuedOn: iso(new Date(afterEnd.getTime() - 2 * 86_400_000)) } }
+      ? {
+          outcome: 'certified',
+          certificate: {
+            kind: 'skill_level',
+            number: `ZS-${key}-${index + 1}`,
+            level: 4,
+            issuedOn: iso(new Date(afterEnd.getTime() - 2 * 86_400_000)),
+          },
+        }
       : { outcome: 'not_certified' };
-    expect(await api.as('school-a-registrar').post(`/cohorts/${cohortId}/apprentices/${apprentice.apprenticeId}/outcome`, body), 200, 'outcome');
+    expect(
+      await api
+        .as('school-a-registrar')
+        .post(`/cohorts/${cohortId}/apprentices/${apprentice.apprenticeId}/outcome`, body),
+      200,
+      'outcome',
+    );
     if (pass) certified++;
   }
   const completed = expect(await clerk.get(`/cohorts/${cohortId}`), 200, 'cohort');
-  step(`clock at ${iso(afterEnd)}: outcomes recorded — ${certified} certified at 中级工, ${29 - certified} not certified, 1 withdrawn; cohort ${completed.status}`);
+  step(
+    `clock at ${iso(afterEnd)}: outcomes recorded — ${certified} certified at 中级工, ${29 - certified} not certified, 1 withdrawn; cohort ${completed.status}`,
+  );
 
   const finalId = await payClaim('final');
 
@@ -240,14 +300,23 @@ async function main() {
   const { advancePaidFen, finalPaidFen, recoveryOwedFen } = ledgerCohort.ledger;
   const earned = final.computation.earnedFen as number;
   process.stdout.write(`\nLedger of cohort ${cohortId}\n`);
-  const line = (label: string, fen: number) => process.stdout.write(`  ${label.padEnd(44)}${yuan(fen).padStart(16)}\n`);
-  line(`entitlement at filing (${ledgerCohort.entitlement.apprentices} × ${yuan(ledgerCohort.entitlement.perApprenticeFen)})`, ledgerCohort.entitlementFen);
+  const line = (label: string, fen: number) =>
+    process.stdout.write(`  ${label.padEnd(44)}${yuan(fen).padStart(16)}\n`);
+  line(
+    `entitlement at filing (${ledgerCohort.entitlement.apprentices} × ${yuan(ledgerCohort.entitlement.perApprenticeFen)})`,
+    ledgerCohort.entitlementFen,
+  );
   line(`advance paid (claim ${advanceId.slice(-6)})`, advancePaidFen);
-  line(`earned (${final.computation.earners} certified × ${yuan(ledgerCohort.entitlement.perApprenticeFen)})`, earned);
+  line(
+    `earned (${final.computation.earners} certified × ${yuan(ledgerCohort.entitlement.perApprenticeFen)})`,
+    earned,
+  );
   line(`final settlement paid (claim ${finalId.slice(-6)})`, finalPaidFen);
   line('recovery owed by the enterprise', recoveryOwedFen);
   const balances = advancePaidFen + finalPaidFen - recoveryOwedFen === earned;
-  process.stdout.write(`  advance + final − recovery = earned: ${yuan(advancePaidFen + finalPaidFen - recoveryOwedFen)} = ${yuan(earned)}  ${balances ? '✓' : '✗'}\n`);
+  process.stdout.write(
+    `  advance + final − recovery = earned: ${yuan(advancePaidFen + finalPaidFen - recoveryOwedFen)} = ${yuan(earned)}  ${balances ? '✓' : '✗'}\n`,
+  );
 
   process.stdout.write('\nBudget of bureau 110108\n');
   let paidDelta = 0;
@@ -260,11 +329,16 @@ async function main() {
         `  ${after.reservedFen + after.paidFen + after.availableFen === after.budgetFen ? '✓' : '✗'}\n`,
     );
   }
-  const matches = paidDelta === advance.amountFen + final.amountFen && paidDelta === advancePaidFen + finalPaidFen;
-  process.stdout.write(`  paid from the budget by this demo = payments released: ${yuan(paidDelta)} = ${yuan(advance.amountFen + final.amountFen)}  ${matches ? '✓' : '✗'}\n`);
+  const matches =
+    paidDelta === advance.amountFen + final.amountFen && paidDelta === advancePaidFen + finalPaidFen;
+  process.stdout.write(
+    `  paid from the budget by this demo = payments released: ${yuan(paidDelta)} = ${yuan(advance.amountFen + final.amountFen)}  ${matches ? '✓' : '✗'}\n`,
+  );
   await printTimeline(`/claims/${finalId}/history?limit=100`, `final claim ${finalId}`);
   if (!balances || !matches) throw new Error('The ledger does not balance');
-  process.stdout.write(`\nCohort ${cohortId} is ${ledgerCohort.status}; its advance and final settlement are PAID.\n`);
+  process.stdout.write(
+    `\nCohort ${cohortId} is ${ledgerCohort.status}; its advance and final settlement are PAID.\n`,
+  );
 }
 
 function sha(text: string): string {

@@ -13,7 +13,9 @@ import { localStateMachineArn } from '../infra/workflows/render.ts';
  */
 const [name, eventFile, ...rest] = process.argv.slice(2);
 if (!name || !eventFile) {
-  process.stderr.write(`usage: npm run invoke -- <function> <event.json> [--user <demo user>]\nfunctions: ${FUNCTIONS.map((f) => f.name).join(', ')}\n`);
+  process.stderr.write(
+    `usage: npm run invoke -- <function> <event.json> [--user <demo user>]\nfunctions: ${FUNCTIONS.map((f) => f.name).join(', ')}\n`,
+  );
   process.exit(2);
 }
 const user = rest[0] === '--user' ? rest[1] : undefined;
@@ -43,13 +45,31 @@ Object.assign(process.env, {
 const event = JSON.parse(readFileSync(eventFile, 'utf8')) as Record<string, any>;
 if (user) {
   const response = await fetch(`${base}/dev/token`, { method: 'POST', body: JSON.stringify({ user }) });
-  const { username, role, orgId } = (await response.json()) as { username: string; role: string; orgId: string };
+  const { username, role, orgId } = (await response.json()) as {
+    username: string;
+    role: string;
+    orgId: string;
+  };
   event.requestContext ??= {};
   event.requestContext.authorizer = {
-    jwt: { claims: { sub: `u-${username}`, 'cognito:username': username, 'cognito:groups': `[${role}]`, 'custom:org': orgId }, scopes: null },
+    jwt: {
+      claims: {
+        sub: `u-${username}`,
+        'cognito:username': username,
+        'cognito:groups': `[${role}]`,
+        'custom:org': orgId,
+      },
+      scopes: null,
+    },
   };
 }
 const spec = functionByName(name);
-const module = (await import(pathToFileURL(resolve(spec.entry)).href)) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
-const result = await module.handler(event, { functionName: name, awsRequestId: 'invoke', getRemainingTimeInMillis: () => 30_000 });
+const module = (await import(pathToFileURL(resolve(spec.entry)).href)) as {
+  handler: (event: unknown, context: unknown) => Promise<unknown>;
+};
+const result = await module.handler(event, {
+  functionName: name,
+  awsRequestId: 'invoke',
+  getRemainingTimeInMillis: () => 30_000,
+});
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

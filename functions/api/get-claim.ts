@@ -3,4 +3,6 @@ import { getClaim } from '../../shared/domain/use-cases/claims.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { ClaimPath } from '../../shared/schemas/claim.ts';
 
-export const handler = httpHandler({ params: ClaimPath }, (request) => getClaim(baseDeps(), request.principal, request.params.claimId));
+export const handler = httpHandler({ params: ClaimPath }, (request) =>
+  getClaim(baseDeps(), request.principal, request.params.claimId),
+);

@@ -3,4 +3,6 @@ import { listClaims } from '../../shared/domain/use-cases/claims.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { ClaimListQuery } from '../../shared/schemas/claim.ts';
 
-export const handler = httpHandler({ query: ClaimListQuery }, (request) => listClaims(baseDeps(), request.principal, request.query));
+export const handler = httpHandler({ query: ClaimListQuery }, (request) =>
+  listClaims(baseDeps(), request.principal, request.query),
+);

@@ -4,6 +4,14 @@ import { lodgeObjection } from '../../shared/domain/use-cases/claims.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { ClaimPath, ObjectionBody } from '../../shared/schemas/claim.ts';
 
-export const handler = httpHandler({ roles: ['bureau.reviewer'], params: ClaimPath, body: ObjectionBody }, (request) =>
-  lodgeObjection({ ...baseDeps(), workflows: stepFunctions() }, request.principal, request.params.claimId, request.body.reason, request),
+export const handler = httpHandler(
+  { roles: ['bureau.reviewer'], params: ClaimPath, body: ObjectionBody },
+  (request) =>
+    lodgeObjection(
+      { ...baseDeps(), workflows: stepFunctions() },
+      request.principal,
+      request.params.claimId,
+      request.body.reason,
+      request,
+    ),
 );

@@ -6,5 +6,13 @@ import { ApprenticePath } from '../../shared/schemas/http.ts';
 
 export const handler = httpHandler(
   { roles: ['school.registrar', 'enterprise.clerk'], params: ApprenticePath, body: OutcomeBody },
-  (request) => recordOutcome(baseDeps(), request.principal, request.params.cohortId, request.params.apprenticeId, request.body, request),
+  (request) =>
+    recordOutcome(
+      baseDeps(),
+      request.principal,
+      request.params.cohortId,
+      request.params.apprenticeId,
+      request.body,
+      request,
+    ),
 );

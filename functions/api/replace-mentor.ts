@@ -6,5 +6,13 @@ import { ApprenticePath } from '../../shared/schemas/http.ts';
 
 export const handler = httpHandler(
   { roles: ['school.registrar', 'enterprise.signatory'], params: ApprenticePath, body: MentorsBody },
-  (request) => replaceMentor(baseDeps(), request.principal, request.params.cohortId, request.params.apprenticeId, request.body, request),
+  (request) =>
+    replaceMentor(
+      baseDeps(),
+      request.principal,
+      request.params.cohortId,
+      request.params.apprenticeId,
+      request.body,
+      request,
+    ),
 );

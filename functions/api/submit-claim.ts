@@ -5,5 +5,10 @@ import { httpHandler } from '../../shared/http/handler.ts';
 import { ClaimPath } from '../../shared/schemas/claim.ts';
 
 export const handler = httpHandler({ roles: ['enterprise.signatory'], params: ClaimPath }, (request) =>
-  submitClaim({ ...baseDeps(), workflows: stepFunctions() }, request.principal, request.params.claimId, request),
+  submitClaim(
+    { ...baseDeps(), workflows: stepFunctions() },
+    request.principal,
+    request.params.claimId,
+    request,
+  ),
 );

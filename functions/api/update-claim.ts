@@ -3,6 +3,7 @@ import { updateClaim } from '../../shared/domain/use-cases/claims.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { ClaimPath, UpdateClaimBody } from '../../shared/schemas/claim.ts';
 
-export const handler = httpHandler({ roles: ['enterprise.clerk'], params: ClaimPath, body: UpdateClaimBody }, (request) =>
-  updateClaim(baseDeps(), request.principal, request.params.claimId, request.body, request),
+export const handler = httpHandler(
+  { roles: ['enterprise.clerk'], params: ClaimPath, body: UpdateClaimBody },
+  (request) => updateClaim(baseDeps(), request.principal, request.params.claimId, request.body, request),
 );

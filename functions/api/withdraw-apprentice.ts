@@ -4,6 +4,15 @@ import { httpHandler } from '../../shared/http/handler.ts';
 import { WithdrawalBody } from '../../shared/schemas/claim.ts';
 import { ApprenticePath } from '../../shared/schemas/http.ts';
 
-export const handler = httpHandler({ roles: ['enterprise.clerk'], params: ApprenticePath, body: WithdrawalBody }, (request) =>
-  withdrawApprentice(baseDeps(), request.principal, request.params.cohortId, request.params.apprenticeId, request.body, request),
+export const handler = httpHandler(
+  { roles: ['enterprise.clerk'], params: ApprenticePath, body: WithdrawalBody },
+  (request) =>
+    withdrawApprentice(
+      baseDeps(),
+      request.principal,
+      request.params.cohortId,
+      request.params.apprenticeId,
+      request.body,
+      request,
+    ),
 );

@@ -4,4 +4,6 @@ import { publishClaimOutcome } from '../../shared/domain/use-cases/claims.ts';
 import { stepHandler } from '../../shared/http/step.ts';
 import { ClaimInput } from '../../shared/schemas/steps.ts';
 
-export const handler = stepHandler(ClaimInput, (input) => publishClaimOutcome({ ...baseDeps(), events: domainEvents() }, input));
+export const handler = stepHandler(ClaimInput, (input) =>
+  publishClaimOutcome({ ...baseDeps(), events: domainEvents() }, input),
+);

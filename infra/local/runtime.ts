@@ -218,7 +218,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const scheduleTimer = setInterval(() => {
     scheduledRun = scheduledRun.then(() =>
       Promise.all(
-        scheduled.map(async (spec) => (await handlerOf(spec))({}, lambdaContext(spec.name)).catch(() => undefined)),
+        scheduled.map(async (spec) =>
+          (await handlerOf(spec))({}, lambdaContext(spec.name)).catch(() => undefined),
+        ),
       ),
     );
   }, options.scheduleIntervalMs ?? 3_000);

@@ -67,10 +67,20 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
     return task;
   };
   const checkExpiry = (id: string, stage: string) =>
-    step(id, fns.checkClaimTaskExpiry, { 'claimId.$': '$.claimId', 'round.$': '$.round', stage }, '$.decision');
+    step(
+      id,
+      fns.checkClaimTaskExpiry,
+      { 'claimId.$': '$.claimId', 'round.$': '$.round', stage },
+      '$.decision',
+    );
   const outcomeIs = (value: string) => sfn.Condition.stringEquals('$.decision.outcome', value);
 
-  const publish = step('PublishClaimOutcome', fns.publishClaimOutcome, { 'claimId.$': '$.claimId', 'round.$': '$.round' }, sfn.JsonPath.DISCARD);
+  const publish = step(
+    'PublishClaimOutcome',
+    fns.publishClaimOutcome,
+    { 'claimId.$': '$.claimId', 'round.$': '$.round' },
+    sfn.JsonPath.DISCARD,
+  );
   publish.next(new sfn.Succeed(scope, 'ClaimClosed'));
 
   // Payment by the treasurer; an expired payment task is opened again.
@@ -87,7 +97,12 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
   // Bureau review, then public notice for final claims.
   const awaitReview = awaitTask('AwaitBureauClaimReview', 'BUREAU_REVIEW', '$.stageTimeoutSeconds');
   const reviewExpiry = checkExpiry('CheckBureauClaimReviewExpiry', 'BUREAU_REVIEW');
-  const planNotice = step('PlanPublicNotice', fns.planPublicNotice, { 'claimId.$': '$.claimId', 'round.$': '$.round' }, '$.notice');
+  const planNotice = step(
+    'PlanPublicNotice',
+    fns.planPublicNotice,
+    { 'claimId.$': '$.claimId', 'round.$': '$.round' },
+    '$.notice',
+  );
   const awaitNotice = awaitTask('AwaitPublicNoticePeriod', 'PUBLIC_NOTICE', '$.notice.timeoutSeconds');
   const closeNotice = checkExpiry('ClosePublicNotice', 'PUBLIC_NOTICE');
   const noticeDecision = new sfn.Choice(scope, 'PublicNoticeOutcome')
@@ -103,7 +118,9 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
   const isFinal = new sfn.Choice(scope, 'IsFinalSettlement')
     .when(sfn.Condition.stringEquals('$.kind', 'final'), planNotice)
     .otherwise(awaitPayment);
-  const reviewDecision = new sfn.Choice(scope, 'BureauClaimDecision').when(outcomeIs('approve'), isFinal).otherwise(publish);
+  const reviewDecision = new sfn.Choice(scope, 'BureauClaimDecision')
+    .when(outcomeIs('approve'), isFinal)
+    .otherwise(publish);
   awaitReview.addCatch(reviewExpiry, { errors: ['States.Timeout'], resultPath: '$.failure' });
   awaitReview.addCatch(publish, { errors: ['CaseWithdrawn'], resultPath: '$.failure' });
   awaitReview.next(reviewDecision);
@@ -112,7 +129,9 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
   // School verification first.
   const awaitSchool = awaitTask('AwaitSchoolVerification', 'SCHOOL_VERIFICATION', '$.stageTimeoutSeconds');
   const schoolExpiry = checkExpiry('CheckSchoolVerificationExpiry', 'SCHOOL_VERIFICATION');
-  const schoolDecision = new sfn.Choice(scope, 'SchoolVerificationDecision').when(outcomeIs('approve'), awaitReview).otherwise(publish);
+  const schoolDecision = new sfn.Choice(scope, 'SchoolVerificationDecision')
+    .when(outcomeIs('approve'), awaitReview)
+    .otherwise(publish);
   awaitSchool.addCatch(schoolExpiry, { errors: ['States.Timeout'], resultPath: '$.failure' });
   awaitSchool.addCatch(publish, { errors: ['CaseWithdrawn'], resultPath: '$.failure' });
   awaitSchool.next(schoolDecision);

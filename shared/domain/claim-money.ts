@@ -9,7 +9,10 @@ import type { ApprenticeRecord } from './cohort.ts';
  * - Final = earned − advanced; a negative result is a recovery the enterprise owes.
  * So advance + final − recovery = Σ earned, to the fen.
  */
-export function advanceCeilingFen(apprentices: readonly ApprenticeRecord[], shareBasisPoints: number): number {
+export function advanceCeilingFen(
+  apprentices: readonly ApprenticeRecord[],
+  shareBasisPoints: number,
+): number {
   const entitlement = apprentices
     .filter((apprentice) => apprentice.status !== 'withdrawn')
     .reduce((sum, apprentice) => sum + (apprentice.entitlementFen ?? 0), 0);
@@ -22,16 +25,28 @@ export function earnsSubsidy(apprentice: ApprenticeRecord, targetLevel: number):
 }
 
 export function earnedFen(apprentices: readonly ApprenticeRecord[], targetLevel: number): number {
-  return apprentices.reduce((sum, apprentice) => sum + (earnsSubsidy(apprentice, targetLevel) ? (apprentice.entitlementFen ?? 0) : 0), 0);
+  return apprentices.reduce(
+    (sum, apprentice) => sum + (earnsSubsidy(apprentice, targetLevel) ? (apprentice.entitlementFen ?? 0) : 0),
+    0,
+  );
 }
 
-export function finalSettlement(earned: number, advanced: number): { amountFen: number; recoveryFen: number } {
+export function finalSettlement(
+  earned: number,
+  advanced: number,
+): { amountFen: number; recoveryFen: number } {
   const difference = earned - advanced;
-  return difference >= 0 ? { amountFen: difference, recoveryFen: 0 } : { amountFen: 0, recoveryFen: -difference };
+  return difference >= 0
+    ? { amountFen: difference, recoveryFen: 0 }
+    : { amountFen: 0, recoveryFen: -difference };
 }
 
 export function hasOutcome(apprentice: ApprenticeRecord): boolean {
-  return apprentice.status === 'withdrawn' || apprentice.status === 'certified' || apprentice.status === 'not_certified';
+  return (
+    apprentice.status === 'withdrawn' ||
+    apprentice.status === 'certified' ||
+    apprentice.status === 'not_certified'
+  );
 }
 
 /** ¥1,234.56 from integer fen (no floating point on the way). */

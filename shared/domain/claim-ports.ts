@@ -58,7 +58,14 @@ export interface ClaimChange {
   task?: { record: TaskRecord; expectedStatus: TaskStatus | null } | undefined;
   /** The cohort's ledger changes with the claim (same transaction). */
   cohort?: { record: CohortRecord; expectedVersion: number } | undefined;
-  budget?: { districtCode: string; year: number; operation: 'reserve' | 'release' | 'unreserve'; amountFen: number } | undefined;
+  budget?:
+    | {
+        districtCode: string;
+        year: number;
+        operation: 'reserve' | 'release' | 'unreserve';
+        amountFen: number;
+      }
+    | undefined;
   /** Written when a payment is released. */
   payment?: PaymentRecord | undefined;
 }
@@ -66,14 +73,26 @@ export interface ClaimChange {
 export interface ClaimStore {
   get(claimId: string): Promise<ClaimRecord | undefined>;
   save(change: ClaimChange): Promise<void>;
-  history(claimId: string, options: { limit: number; cursor?: string | undefined }): Promise<Page<AuditRecord>>;
+  history(
+    claimId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<AuditRecord>>;
   listForParty(
     party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
     options: { status?: ClaimStatus | undefined; limit: number; cursor?: string | undefined },
   ): Promise<Page<ClaimRecord>>;
-  payments(districtCode: string, year: number, options: { limit: number; cursor?: string | undefined }): Promise<Page<PaymentRecord>>;
+  payments(
+    districtCode: string,
+    year: number,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<PaymentRecord>>;
   budget(districtCode: string, year: number): Promise<Budget | undefined>;
-  setBudget(districtCode: string, year: number, budgetFen: number, expected: Budget | undefined): Promise<void>;
+  setBudget(
+    districtCode: string,
+    year: number,
+    budgetFen: number,
+    expected: Budget | undefined,
+  ): Promise<void>;
   markSubsidised(marks: SubsidyMark[]): Promise<void>;
   /** Marks of these persons for the occupation whose claim was PAID. */
   subsidyMarks(idHashes: string[], occupationCode: string): Promise<SubsidyMark[]>;

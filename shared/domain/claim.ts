@@ -25,12 +25,24 @@ export const CLAIM_STAGE_ROLE = {
 } as const;
 
 /** Claims that still count against "one advance, one final": everything but the dead ends. */
-export const ACTIVE_CLAIM: readonly ClaimStatus[] = ['PREPARED', 'SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT', 'PAID', 'RETURNED'];
+export const ACTIVE_CLAIM: readonly ClaimStatus[] = [
+  'PREPARED',
+  'SCHOOL_VERIFICATION',
+  'BUREAU_REVIEW',
+  'PUBLIC_NOTICE',
+  'PAYMENT',
+  'PAID',
+  'RETURNED',
+];
 
 export interface ClaimEvidence {
   feeInvoiceNo: string;
   attendance: { apprenticeId: string; hours: number }[];
-  documents: { key: string; sha256: string; kind: 'sign_in_sheet' | 'training_video' | 'fee_invoice' | 'certificate' | 'other' }[];
+  documents: {
+    key: string;
+    sha256: string;
+    kind: 'sign_in_sheet' | 'training_video' | 'fee_invoice' | 'certificate' | 'other';
+  }[];
 }
 
 export interface ClaimComputation {
@@ -63,7 +75,12 @@ export interface ClaimRecord {
   recoveryFen: number;
   computation: ClaimComputation;
   evidence: ClaimEvidence;
-  schoolVerification?: { attendance: { apprenticeId: string; hours: number }[]; outcomesConfirmed: boolean; by: string; at: string };
+  schoolVerification?: {
+    attendance: { apprenticeId: string; hours: number }[];
+    outcomesConfirmed: boolean;
+    by: string;
+    at: string;
+  };
   reduction?: { fromFen: number; toFen: number; reason: string };
   preparedBy: string;
   submittedBy?: string;
@@ -94,7 +111,10 @@ export interface ClaimRecord {
   auditHead: string;
 }
 
-export function canSeeClaim(principal: Principal, claim: Pick<ClaimRecord, 'enterpriseId' | 'schoolId' | 'districtCode' | 'round'>): boolean {
+export function canSeeClaim(
+  principal: Principal,
+  claim: Pick<ClaimRecord, 'enterpriseId' | 'schoolId' | 'districtCode' | 'round'>,
+): boolean {
   const kind = principal.role.split('.')[0];
   if (kind === 'enterprise') return claim.enterpriseId === principal.orgId;
   if (claim.round === 0) return false; // not submitted yet: the enterprise's own

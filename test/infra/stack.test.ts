@@ -183,7 +183,14 @@ describe('auth', () => {
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
       // The web console's CloudFront distribution (infra/constructs/console.ts; test/infra/console.test.ts).
-      CallbackURLs: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [consoleDistribution(), 'DomainName'] }, '/auth/callback']] }],
+      CallbackURLs: [
+        {
+          'Fn::Join': [
+            '',
+            ['https://', { 'Fn::GetAtt': [consoleDistribution(), 'DomainName'] }, '/auth/callback'],
+          ],
+        },
+      ],
       ReadAttributes: Match.arrayWith(['custom:org']),
     });
     const client = template.findResources('AWS::Cognito::UserPoolClient')[id.client]!;
@@ -257,7 +264,9 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: Match.objectLike({
-        AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [consoleDistribution(), 'DomainName'] }]] }],
+        AllowOrigins: [
+          { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [consoleDistribution(), 'DomainName'] }]] },
+        ],
       }),
     });
   });

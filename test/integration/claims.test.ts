@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
-import { cohortBody, fileCohort } from '../support/cohorts.ts';
 import { claim, evidence, verifyAtSchool } from '../support/claims.ts';
+import { cohortBody, fileCohort } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
 /**
@@ -35,9 +35,16 @@ describe('a cohort paid for, advance to final settlement', () => {
     const before = await budget(year);
 
     const cohort = filed;
-    const prepared = await api.as('ent-a-clerk').post('/claims', { cohortId, kind: 'advance', evidence: evidence(cohort.apprentices, 'advance') });
+    const prepared = await api
+      .as('ent-a-clerk')
+      .post('/claims', { cohortId, kind: 'advance', evidence: evidence(cohort.apprentices, 'advance') });
     expect(prepared.status).toBe(201);
-    expect(prepared.body).toMatchObject({ status: 'PREPARED', kind: 'advance', amountFen: Math.floor(entitlementFen / 2), recoveryFen: 0 });
+    expect(prepared.body).toMatchObject({
+      status: 'PREPARED',
+      kind: 'advance',
+      amountFen: Math.floor(entitlementFen / 2),
+      recoveryFen: 0,
+    });
     advanceFen = prepared.body.amountFen;
     // Four eyes: the clerk cannot submit what the clerk prepared.
     expect((await api.as('ent-a-clerk').post(`/claims/${prepared.body.claimId}/submit`)).status).toBe(403);
@@ -47,17 +54,41 @@ describe('a cohort paid for, advance to final settlement', () => {
 
     await verifyAtSchool(api, claimId, cohortId);
     const review = await api.waitForTask('bureau-reviewer', claimId, 'BUREAU_REVIEW');
-    expect((await api.as('bureau-reviewer').post(`/tasks/${review.taskId}/decision`, { decision: 'approve' })).status).toBe(200);
+    expect(
+      (await api.as('bureau-reviewer').post(`/tasks/${review.taskId}/decision`, { decision: 'approve' }))
+        .status,
+    ).toBe(200);
     expect((await api.as('ent-a-clerk').get(`/claims/${claimId}`)).body.status).toBe('PAYMENT');
     const reserved = await budget(year);
     expect(reserved.reservedFen - before.reservedFen).toBe(advanceFen);
 
     const payment = await api.waitForTask('bureau-treasurer', claimId, 'PAYMENT');
     // The reviewer may not release (another role); the treasurer does, once, whatever the key.
-    expect((await api.as('bureau-reviewer').post(`/tasks/${payment.taskId}/decision`, { decision: 'approve' })).status).toBe(403);
-    const release1 = await api.as('bureau-treasurer').post(`/tasks/${payment.taskId}/decision`, { decision: 'approve' }, { idempotencyKey: `pay-${claimId}` });
-    const release2 = await api.as('bureau-treasurer').post(`/tasks/${payment.taskId}/decision`, { decision: 'approve' }, { idempotencyKey: `pay-${claimId}` });
-    const release3 = await api.as('bureau-treasurer').post(`/tasks/${payment.taskId}/decision`, { decision: 'approve' }, { idempotencyKey: `pay-${claimId}-again` });
+    expect(
+      (await api.as('bureau-reviewer').post(`/tasks/${payment.taskId}/decision`, { decision: 'approve' }))
+        .status,
+    ).toBe(403);
+    const release1 = await api
+      .as('bureau-treasurer')
+      .post(
+        `/tasks/${payment.taskId}/decision`,
+        { decision: 'approve' },
+        { idempotencyKey: `pay-${claimId}` },
+      );
+    const release2 = await api
+      .as('bureau-treasurer')
+      .post(
+        `/tasks/${payment.taskId}/decision`,
+        { decision: 'approve' },
+        { idempotencyKey: `pay-${claimId}` },
+      );
+    const release3 = await api
+      .as('bureau-treasurer')
+      .post(
+        `/tasks/${payment.taskId}/decision`,
+        { decision: 'approve' },
+        { idempotencyKey: `pay-${claimId}-again` },
+      );
     expect(release1.status).toBe(200);
     expect(release2.body).toEqual(release1.body);
     expect(release3.status).toBe(409);
@@ -69,7 +100,9 @@ describe('a cohort paid for, advance to final settlement', () => {
     expect(paid.ledger).toMatchObject({ advancePaidFen: advanceFen, finalPaidFen: 0, recoveryOwedFen: 0 });
 
     // One advance per cohort.
-    const again = await api.as('ent-a-clerk').post('/claims', { cohortId, kind: 'advance', evidence: evidence(cohort.apprentices, 'advance') });
+    const again = await api
+      .as('ent-a-clerk')
+      .post('/claims', { cohortId, kind: 'advance', evidence: evidence(cohort.apprentices, 'advance') });
     expect(again.status).toBe(409);
   });
 
@@ -78,28 +111,63 @@ describe('a cohort paid for, advance to final settlement', () => {
     const [first, second, third, fourth] = cohort.apprentices;
     // Training has begun: the clock moves into it rather than anyone waiting.
     await api.setClock('2027-06-01T02:00:00Z');
-    const early = await api.as('ent-a-clerk').post(`/claims`, { cohortId, kind: 'final', evidence: evidence(cohort.apprentices, 'final') });
+    const early = await api
+      .as('ent-a-clerk')
+      .post(`/claims`, { cohortId, kind: 'final', evidence: evidence(cohort.apprentices, 'final') });
     expect(early.status).toBe(409);
     const withdrawal = await api
       .as('ent-a-clerk')
-      .post(`/cohorts/${cohortId}/apprentices/${first.apprenticeId}/withdrawal`, { date: '2027-05-20', reason: 'resigned' });
+      .post(`/cohorts/${cohortId}/apprentices/${first.apprenticeId}/withdrawal`, {
+        date: '2027-05-20',
+        reason: 'resigned',
+      });
     expect(withdrawal.status, JSON.stringify(withdrawal.body)).toBe(200);
-    expect((await api.as('school-a-registrar').post(`/cohorts/${cohortId}/apprentices/${first.apprenticeId}/withdrawal`, { date: '2027-05-20', reason: 'resigned' })).status).toBe(403);
+    expect(
+      (
+        await api
+          .as('school-a-registrar')
+          .post(`/cohorts/${cohortId}/apprentices/${first.apprenticeId}/withdrawal`, {
+            date: '2027-05-20',
+            reason: 'resigned',
+          })
+      ).status,
+    ).toBe(403);
 
     await api.setClock('2028-03-06T02:00:00Z');
-    const certificate = (number: string, level = 4) => ({ kind: 'skill_level', number, level, issuedOn: '2028-03-01' });
+    const certificate = (number: string, level = 4) => ({
+      kind: 'skill_level',
+      number,
+      level,
+      issuedOn: '2028-03-01',
+    });
     expect(
-      (await api.as('school-a-registrar').post(`/cohorts/${cohortId}/apprentices/${second.apprenticeId}/outcome`, { outcome: 'certified', certificate: certificate('C-2') })).status,
+      (
+        await api
+          .as('school-a-registrar')
+          .post(`/cohorts/${cohortId}/apprentices/${second.apprenticeId}/outcome`, {
+            outcome: 'certified',
+            certificate: certificate('C-2'),
+          })
+      ).status,
     ).toBe(200);
     expect(
-      (await api.as('ent-a-clerk').post(`/cohorts/${cohortId}/apprentices/${third.apprenticeId}/outcome`, { outcome: 'not_certified' })).status,
+      (
+        await api.as('ent-a-clerk').post(`/cohorts/${cohortId}/apprentices/${third.apprenticeId}/outcome`, {
+          outcome: 'not_certified',
+        })
+      ).status,
     ).toBe(200);
-    const bad = await api.as('school-a-registrar').post(`/cohorts/${cohortId}/apprentices/${fourth.apprenticeId}/outcome`, { outcome: 'certified' });
+    const bad = await api
+      .as('school-a-registrar')
+      .post(`/cohorts/${cohortId}/apprentices/${fourth.apprenticeId}/outcome`, { outcome: 'certified' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('certificate');
     const last = await api
       .as('school-a-registrar')
-      .post(`/cohorts/${cohortId}/apprentices/${fourth.apprenticeId}/outcome`, { outcome: 'certified', certificate: certificate('C-4', 3) });
+      .post(`/cohorts/${cohortId}/apprentices/${fourth.apprenticeId}/outcome`, {
+        outcome: 'certified',
+        certificate: certificate('C-4', 3),
+      });
     expect(last.body.status).toBe('COMPLETED');
   });
 
@@ -108,14 +176,22 @@ describe('a cohort paid for, advance to final settlement', () => {
     const perApprentice = cohort.apprentices[1].entitlementFen;
     const earned = 2 * perApprentice; // two certified at the target level or higher
     const submitted = await claim(api, cohortId, 'final');
-    expect(submitted).toMatchObject({ amountFen: Math.max(0, earned - advanceFen), recoveryFen: Math.max(0, advanceFen - earned) });
+    expect(submitted).toMatchObject({
+      amountFen: Math.max(0, earned - advanceFen),
+      recoveryFen: Math.max(0, advanceFen - earned),
+    });
     await verifyAtSchool(api, submitted.claimId, cohortId, true);
 
     let review = await api.waitForTask('bureau-reviewer', submitted.claimId, 'BUREAU_REVIEW');
     // Lowering needs a reason.
-    const lower = await api.as('bureau-reviewer').post(`/tasks/${review.taskId}/decision`, { decision: 'approve', approvedAmountFen: 1 });
+    const lower = await api
+      .as('bureau-reviewer')
+      .post(`/tasks/${review.taskId}/decision`, { decision: 'approve', approvedAmountFen: 1 });
     expect(lower.status).toBe(400);
-    expect((await api.as('bureau-reviewer').post(`/tasks/${review.taskId}/decision`, { decision: 'approve' })).status).toBe(200);
+    expect(
+      (await api.as('bureau-reviewer').post(`/tasks/${review.taskId}/decision`, { decision: 'approve' }))
+        .status,
+    ).toBe(200);
     await runtime.idle();
     let onNotice = (await api.as('ent-a-clerk').get(`/claims/${submitted.claimId}`)).body;
     expect(onNotice.status).toBe('PUBLIC_NOTICE');
@@ -125,18 +201,28 @@ describe('a cohort paid for, advance to final settlement', () => {
     // claim view) is refused, and nothing is paid or changed.
     expect(onNotice.currentTask?.stage).toBe('PUBLIC_NOTICE');
     for (const decision of [{ decision: 'approve' }, { decision: 'reject', reason: '不予受理' }]) {
-      const early = await api.as('bureau-reviewer').post(`/tasks/${onNotice.currentTask.taskId}/decision`, decision);
+      const early = await api
+        .as('bureau-reviewer')
+        .post(`/tasks/${onNotice.currentTask.taskId}/decision`, decision);
       expect(early.status, JSON.stringify(early.body)).toBe(409);
     }
     const unchanged = (await api.as('ent-a-clerk').get(`/claims/${submitted.claimId}`)).body;
     expect([unchanged.status, unchanged.version]).toEqual(['PUBLIC_NOTICE', onNotice.version]);
 
     // An objection during the notice sends it back to review.
-    const objection = await api.as('bureau-reviewer').post(`/claims/${submitted.claimId}/objection`, { reason: '群众反映培训记录不实' });
+    const objection = await api
+      .as('bureau-reviewer')
+      .post(`/claims/${submitted.claimId}/objection`, { reason: '群众反映培训记录不实' });
     expect(objection.status).toBe(200);
     expect(objection.body.status).toBe('BUREAU_REVIEW');
     review = await api.waitForTask('bureau-reviewer', submitted.claimId, 'BUREAU_REVIEW');
-    expect((await api.as('bureau-reviewer').post(`/tasks/${review.taskId}/decision`, { decision: 'approve', reason: '经核实，异议不成立' })).status).toBe(200);
+    expect(
+      (
+        await api
+          .as('bureau-reviewer')
+          .post(`/tasks/${review.taskId}/decision`, { decision: 'approve', reason: '经核实，异议不成立' })
+      ).status,
+    ).toBe(200);
     await runtime.idle();
     onNotice = (await api.as('ent-a-clerk').get(`/claims/${submitted.claimId}`)).body;
     expect(onNotice.status).toBe('PUBLIC_NOTICE');
@@ -146,7 +232,10 @@ describe('a cohort paid for, advance to final settlement', () => {
     await runtime.idle();
     expect((await api.as('ent-a-clerk').get(`/claims/${submitted.claimId}`)).body.status).toBe('PAYMENT');
     const payment = await api.waitForTask('bureau-treasurer', submitted.claimId, 'PAYMENT');
-    expect((await api.as('bureau-treasurer').post(`/tasks/${payment.taskId}/decision`, { decision: 'approve' })).status).toBe(200);
+    expect(
+      (await api.as('bureau-treasurer').post(`/tasks/${payment.taskId}/decision`, { decision: 'approve' }))
+        .status,
+    ).toBe(200);
 
     const done = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body;
     const { advancePaidFen, finalPaidFen, recoveryOwedFen } = done.ledger;
@@ -155,20 +244,43 @@ describe('a cohort paid for, advance to final settlement', () => {
       ['advance', 'PAID'],
       ['final', 'PAID'],
     ]);
-    const history = (await api.as('bureau-reviewer').get(`/claims/${submitted.claimId}/history?limit=100`)).body.items.map((r: { action: string }) => r.action);
-    expect(history).toEqual(expect.arrayContaining(['claim.prepared', 'claim.submitted', 'notice.started', 'notice.objection', 'notice.ended', 'payment.released']));
+    const history = (
+      await api.as('bureau-reviewer').get(`/claims/${submitted.claimId}/history?limit=100`)
+    ).body.items.map((r: { action: string }) => r.action);
+    expect(history).toEqual(
+      expect.arrayContaining([
+        'claim.prepared',
+        'claim.submitted',
+        'notice.started',
+        'notice.objection',
+        'notice.ended',
+        'payment.released',
+      ]),
+    );
   });
 
   it('refuses a person already subsidised for the occupation at that level, naming the row', async () => {
     const cohort = (await api.as('bureau-reviewer').get(`/cohorts/${cohortId}`)).body;
-    const certifiedRow = cohort.apprentices.findIndex((apprentice: { status: string; certificate?: { level: number } }) => apprentice.status === 'certified' && apprentice.certificate?.level === 4);
-    const full = await api.as('bureau-reviewer').get(`/cohorts/${cohortId}/apprentices/${cohort.apprentices[certifiedRow].apprenticeId}/identity?reason=${encodeURIComponent('重复补贴核查')}`);
+    const certifiedRow = cohort.apprentices.findIndex(
+      (apprentice: { status: string; certificate?: { level: number } }) =>
+        apprentice.status === 'certified' && apprentice.certificate?.level === 4,
+    );
+    const full = await api
+      .as('bureau-reviewer')
+      .get(
+        `/cohorts/${cohortId}/apprentices/${cohort.apprentices[certifiedRow].apprenticeId}/identity?reason=${encodeURIComponent('重复补贴核查')}`,
+      );
     const body = cohortBody(2, { startDate: '2028-04-01', endDate: '2029-03-31' });
     for (const row of body.apprentices) row.contract = { startDate: '2028-04-01', endDate: null };
     body.apprentices[1] = { ...body.apprentices[1]!, idNumber: full.body.idNumber };
     const response = await api.as('ent-a-clerk').post('/cohorts', body);
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([{ path: 'apprentices.1.idNumber', message: 'this person was already subsidised for 4-04-05-05 at level 4' }]);
+    expect(response.body.errors).toEqual([
+      {
+        path: 'apprentices.1.idNumber',
+        message: 'this person was already subsidised for 4-04-05-05 at level 4',
+      },
+    ]);
   });
 
   it('reports what the bureau paid in a year, as JSON and as CSV a spreadsheet opens', async () => {

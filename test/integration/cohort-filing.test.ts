@@ -1,9 +1,9 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executionName } from '../../shared/domain/use-cases/cohort-filing.ts';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
 import { makeEnrolment } from '../../scripts/lib/roster.ts';
+import { executionName } from '../../shared/domain/use-cases/cohort-filing.ts';
 import { cohortBody, cohortCount, createCohort, decide, fileCohort } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 

@@ -69,7 +69,9 @@ describe('a decision whose callback fails', () => {
       return send.call(this, command);
     };
     const spy = vi.spyOn(SFNClient.prototype, 'send').mockImplementationOnce(dropOnce as never);
-    const first = await api.as('ent-a-signatory').post(`/tasks/${task.taskId}/decision`, { decision: 'approve' });
+    const first = await api
+      .as('ent-a-signatory')
+      .post(`/tasks/${task.taskId}/decision`, { decision: 'approve' });
     spy.mockRestore();
     expect(first.status).toBe(503);
     // Nobody retries: the reconciler (scheduled every few seconds here) finds the stored decision.

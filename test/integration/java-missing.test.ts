@@ -10,7 +10,11 @@ describe('npm start without java on PATH', () => {
   it('exits with a message that says how to install Java', () => {
     const tsx = join(createRequire(import.meta.url).resolve('tsx/package.json'), '..', 'dist', 'cli.mjs');
     const result = spawnSync(process.execPath, [tsx, 'infra/local/main.ts'], {
-      env: { PATH: mkdtempSync(join(tmpdir(), 'no-java-')), PORT: '0', DATA_DIR: mkdtempSync(join(tmpdir(), 'af-')) },
+      env: {
+        PATH: mkdtempSync(join(tmpdir(), 'no-java-')),
+        PORT: '0',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'af-')),
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });

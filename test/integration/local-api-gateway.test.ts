@@ -31,7 +31,6 @@ interface Reply {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: test helper reading arbitrary JSON
   json: () => any;
 }
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/free-port.ts';
-import { verifyAuditChain } from '../../shared/domain/audit.ts';
 import { ApiClient } from '../../scripts/lib/api-client.ts';
 import { makeCohortBody, makeEnrolment } from '../../scripts/lib/roster.ts';
+import { verifyAuditChain } from '../../shared/domain/audit.ts';
 import { recordReliability } from '../support/reliability.ts';
 
 /**
@@ -35,9 +35,16 @@ async function start(): Promise<void> {
   // A start on a busy 2-core machine (Java for DynamoDB Local, the tsx loader) has taken over 100 s.
   const deadline = Date.now() + 240_000;
   for (;;) {
-    if (await fetch(`${api.baseUrl}/health`).then((r) => r.ok).catch(() => false)) return;
-    const why = () => readFileSync(join(dataDir, 'runtime.err.log'), 'utf8').split('\n').slice(-15).join('\n');
-    if (started.exitCode !== null) throw new Error(`the runtime exited with ${started.exitCode} before it came up:\n${why()}`);
+    if (
+      await fetch(`${api.baseUrl}/health`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return;
+    const why = () =>
+      readFileSync(join(dataDir, 'runtime.err.log'), 'utf8').split('\n').slice(-15).join('\n');
+    if (started.exitCode !== null)
+      throw new Error(`the runtime exited with ${started.exitCode} before it came up:\n${why()}`);
     if (Date.now() > deadline) throw new Error(`the runtime did not come up within 240 s:\n${why()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -80,7 +87,12 @@ describe('crashes of the embedded runtime', () => {
   it('survives kill -9 at ten points of the demo and still pays exactly once', async ({ task: test }) => {
     await start();
     const state: Record<string, any> = {};
-    const body = makeCohortBody({ schoolId: '52110108MJ0AA1000A', startDate: '2027-03-01', endDate: '2028-02-29', count: 5 });
+    const body = makeCohortBody({
+      schoolId: '52110108MJ0AA1000A',
+      startDate: '2027-03-01',
+      endDate: '2028-02-29',
+      count: 5,
+    });
     const task = async (user: string, caseId: string, stage: string, slot: string) => {
       state[slot] ??= (await api.waitForTask(user, caseId, stage, 60_000)).taskId;
       return state[slot] as string;
@@ -93,14 +105,22 @@ describe('crashes of the embedded runtime', () => {
       {
         name: 'create cohort',
         run: async () => {
-          state.cohortId = (await reliably(() => api.as('ent-a-clerk').post('/cohorts', body, { idempotencyKey: 'crash-create' }))).body.cohortId;
+          state.cohortId = (
+            await reliably(() =>
+              api.as('ent-a-clerk').post('/cohorts', body, { idempotencyKey: 'crash-create' }),
+            )
+          ).body.cohortId;
         },
       },
       {
         name: 'submit',
         crashDuring: true,
         run: async () => {
-          await reliably(() => api.as('ent-a-clerk').post(`/cohorts/${state.cohortId}/submit`, undefined, { idempotencyKey: 'crash-submit' }));
+          await reliably(() =>
+            api
+              .as('ent-a-clerk')
+              .post(`/cohorts/${state.cohortId}/submit`, undefined, { idempotencyKey: 'crash-submit' }),
+          );
         },
       },
       {
@@ -116,7 +136,9 @@ describe('crashes of the embedded runtime', () => {
         crashDuring: true,
         run: async () => {
           await task('school-a-registrar', state.cohortId, 'SCHOOL_REVIEW', 'school');
-          state.apprentices ??= (await reliably(() => api.as('school-a-registrar').get(`/cohorts/${state.cohortId}`))).body.apprentices;
+          state.apprentices ??= (
+            await reliably(() => api.as('school-a-registrar').get(`/cohorts/${state.cohortId}`))
+          ).body.apprentices;
           state.enrolment ??= makeEnrolment(state.apprentices);
           await reliably(decide('school-a-registrar', 'school', state.enrolment));
         },
@@ -135,9 +157,21 @@ describe('crashes of the embedded runtime', () => {
         run: async () => {
           const evidence = { feeInvoiceNo: 'FP-A', attendance: [], documents: [] };
           state.advance ??= (
-            await reliably(() => api.as('ent-a-clerk').post('/claims', { cohortId: state.cohortId, kind: 'advance', evidence }, { idempotencyKey: 'crash-advance' }))
+            await reliably(() =>
+              api
+                .as('ent-a-clerk')
+                .post(
+                  '/claims',
+                  { cohortId: state.cohortId, kind: 'advance', evidence },
+                  { idempotencyKey: 'crash-advance' },
+                ),
+            )
           ).body.claimId;
-          await reliably(() => api.as('ent-a-signatory').post(`/claims/${state.advance}/submit`, undefined, { idempotencyKey: 'crash-advance-submit' }));
+          await reliably(() =>
+            api
+              .as('ent-a-signatory')
+              .post(`/claims/${state.advance}/submit`, undefined, { idempotencyKey: 'crash-advance-submit' }),
+          );
         },
       },
       {
@@ -145,7 +179,10 @@ describe('crashes of the embedded runtime', () => {
         crashAfter: true,
         run: async () => {
           await task('school-a-registrar', state.advance, 'SCHOOL_VERIFICATION', 'advance-school');
-          const attendance = state.apprentices.map((a: { apprenticeId: string }) => ({ apprenticeId: a.apprenticeId, hours: 640 }));
+          const attendance = state.apprentices.map((a: { apprenticeId: string }) => ({
+            apprenticeId: a.apprenticeId,
+            hours: 640,
+          }));
           await reliably(decide('school-a-registrar', 'advance-school', { decision: 'approve', attendance }));
           await task('bureau-reviewer', state.advance, 'BUREAU_REVIEW', 'advance-bureau');
           await reliably(decide('bureau-reviewer', 'advance-bureau', { decision: 'approve' }));
@@ -162,15 +199,48 @@ describe('crashes of the embedded runtime', () => {
       {
         name: 'withdrawal and outcomes',
         run: async () => {
-          await reliably(() => fetch(`${api.baseUrl}/dev/clock`, { method: 'POST', body: JSON.stringify({ now: '2027-06-01T02:00:00Z' }) }));
+          await reliably(() =>
+            fetch(`${api.baseUrl}/dev/clock`, {
+              method: 'POST',
+              body: JSON.stringify({ now: '2027-06-01T02:00:00Z' }),
+            }),
+          );
           const [leaver, ...rest] = state.apprentices as { apprenticeId: string }[];
           await reliably(() =>
-            api.as('ent-a-clerk').post(`/cohorts/${state.cohortId}/apprentices/${leaver!.apprenticeId}/withdrawal`, { date: '2027-05-20', reason: 'resigned' }, { idempotencyKey: 'crash-withdraw' }),
+            api
+              .as('ent-a-clerk')
+              .post(
+                `/cohorts/${state.cohortId}/apprentices/${leaver!.apprenticeId}/withdrawal`,
+                { date: '2027-05-20', reason: 'resigned' },
+                { idempotencyKey: 'crash-withdraw' },
+              ),
           );
-          await reliably(() => fetch(`${api.baseUrl}/dev/clock`, { method: 'POST', body: JSON.stringify({ now: '2028-03-06T02:00:00Z' }) }));
+          await reliably(() =>
+            fetch(`${api.baseUrl}/dev/clock`, {
+              method: 'POST',
+              body: JSON.stringify({ now: '2028-03-06T02:00:00Z' }),
+            }),
+          );
           for (const [index, apprentice] of rest.entries()) {
-            const outcome = index === 0 ? { outcome: 'not_certified' } : { outcome: 'certified', certificate: { kind: 'skill_level', number: `C-${index}`, level: 4, issuedOn: '2028-03-01' } };
-            await reliably(() => api.as('school-a-registrar').post(`/cohorts/${state.cohortId}/apprentices/${apprentice.apprenticeId}/outcome`, outcome, { idempotencyKey: `crash-outcome-${index}` }));
+            const outcome =
+              index === 0
+                ? { outcome: 'not_certified' }
+                : {
+                    outcome: 'certified',
+                    certificate: {
+                      kind: 'skill_level',
+                      number: `C-${index}`,
+                      level: 4,
+                      issuedOn: '2028-03-01',
+                    },
+                  };
+            await reliably(() =>
+              api
+                .as('school-a-registrar')
+                .post(`/cohorts/${state.cohortId}/apprentices/${apprentice.apprenticeId}/outcome`, outcome, {
+                  idempotencyKey: `crash-outcome-${index}`,
+                }),
+            );
           }
         },
       },
@@ -182,12 +252,28 @@ describe('crashes of the embedded runtime', () => {
           const evidence = {
             feeInvoiceNo: 'FP-F',
             attendance: [],
-            documents: Array.from({ length: 10 }, (_, i) => ({ key: `v/${i}.mp4`, sha256: hex(i + 1), kind: 'training_video' })),
+            documents: Array.from({ length: 10 }, (_, i) => ({
+              key: `v/${i}.mp4`,
+              sha256: hex(i + 1),
+              kind: 'training_video',
+            })),
           };
           state.final ??= (
-            await reliably(() => api.as('ent-a-clerk').post('/claims', { cohortId: state.cohortId, kind: 'final', evidence }, { idempotencyKey: 'crash-final' }))
+            await reliably(() =>
+              api
+                .as('ent-a-clerk')
+                .post(
+                  '/claims',
+                  { cohortId: state.cohortId, kind: 'final', evidence },
+                  { idempotencyKey: 'crash-final' },
+                ),
+            )
           ).body.claimId;
-          await reliably(() => api.as('ent-a-signatory').post(`/claims/${state.final}/submit`, undefined, { idempotencyKey: 'crash-final-submit' }));
+          await reliably(() =>
+            api
+              .as('ent-a-signatory')
+              .post(`/claims/${state.final}/submit`, undefined, { idempotencyKey: 'crash-final-submit' }),
+          );
         },
       },
       {
@@ -195,8 +281,17 @@ describe('crashes of the embedded runtime', () => {
         crashAfter: true,
         run: async () => {
           await task('school-a-registrar', state.final, 'SCHOOL_VERIFICATION', 'final-school');
-          const attendance = state.apprentices.map((a: { apprenticeId: string }) => ({ apprenticeId: a.apprenticeId, hours: 640 }));
-          await reliably(decide('school-a-registrar', 'final-school', { decision: 'approve', attendance, outcomesConfirmed: true }));
+          const attendance = state.apprentices.map((a: { apprenticeId: string }) => ({
+            apprenticeId: a.apprenticeId,
+            hours: 640,
+          }));
+          await reliably(
+            decide('school-a-registrar', 'final-school', {
+              decision: 'approve',
+              attendance,
+              outcomesConfirmed: true,
+            }),
+          );
           await task('bureau-reviewer', state.final, 'BUREAU_REVIEW', 'final-bureau');
           await reliably(decide('bureau-reviewer', 'final-bureau', { decision: 'approve' }));
         },
@@ -210,7 +305,9 @@ describe('crashes of the embedded runtime', () => {
             if (!claim.notice) await new Promise((resolve) => setTimeout(resolve, 100));
           }
           const after = new Date(Date.parse(claim.notice.endsAt) + 3600_000).toISOString();
-          await reliably(() => fetch(`${api.baseUrl}/dev/clock`, { method: 'POST', body: JSON.stringify({ now: after }) }));
+          await reliably(() =>
+            fetch(`${api.baseUrl}/dev/clock`, { method: 'POST', body: JSON.stringify({ now: after }) }),
+          );
         },
       },
       {
@@ -226,7 +323,8 @@ describe('crashes of the embedded runtime', () => {
     const budgetBefore = (await reliably(() => api.as('bureau-admin').get('/budgets/110108/2026'))).body;
     for (const step of steps) {
       const run = step.run;
-      step.run = () => run().catch((error: Error) => Promise.reject(new Error(`${step.name}: ${error.message}`)));
+      step.run = () =>
+        run().catch((error: Error) => Promise.reject(new Error(`${step.name}: ${error.message}`)));
       if (step.crashDuring) {
         // Kill while the step's first request is in flight, then do the whole step again after a restart.
         const inFlight = step.run().catch(() => undefined);
@@ -254,16 +352,23 @@ describe('crashes of the embedded runtime', () => {
     // Nothing doubled: the ledger and the budgets carry each payment once.
     expect(cohort.ledger.advancePaidFen).toBe(advance.amountFen);
     expect(cohort.ledger.finalPaidFen).toBe(final.amountFen);
-    expect(cohort.ledger.advancePaidFen + cohort.ledger.finalPaidFen - cohort.ledger.recoveryOwedFen).toBe(final.computation.earnedFen);
+    expect(cohort.ledger.advancePaidFen + cohort.ledger.finalPaidFen - cohort.ledger.recoveryOwedFen).toBe(
+      final.computation.earnedFen,
+    );
     const budget2026 = (await api.as('bureau-admin').get('/budgets/110108/2026')).body;
     const budget2028 = (await api.as('bureau-admin').get('/budgets/110108/2028')).body;
     expect(budget2026.paidFen - budgetBefore.paidFen).toBe(advance.amountFen);
     expect(budget2028.paidFen).toBe(final.amountFen);
-    for (const b of [budget2026, budget2028]) expect(b.reservedFen + b.paidFen + b.availableFen).toBe(b.budgetFen);
+    for (const b of [budget2026, budget2028])
+      expect(b.reservedFen + b.paidFen + b.availableFen).toBe(b.budgetFen);
     // One audit record per transition, and unbroken hash chains.
-    const cohortHistory = (await api.as('ent-a-clerk').get(`/cohorts/${state.cohortId}/history?limit=100`)).body.items;
+    const cohortHistory = (await api.as('ent-a-clerk').get(`/cohorts/${state.cohortId}/history?limit=100`))
+      .body.items;
     for (const action of ['cohort.created', 'cohort.submitted', 'apprentice.withdrawn']) {
-      expect(cohortHistory.filter((r: any) => r.action === action), action).toHaveLength(1);
+      expect(
+        cohortHistory.filter((r: any) => r.action === action),
+        action,
+      ).toHaveLength(1);
     }
     expect(cohortHistory.filter((r: any) => r.action === 'review.approve')).toHaveLength(3);
     expect(verifyAuditChain(cohortHistory)).toEqual({ ok: true, count: cohortHistory.length });

@@ -3,10 +3,10 @@ import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
-import { dynamoDb } from '../../shared/adapters/dynamodb/client.ts';
-import { verifyAuditChain } from '../../shared/domain/audit.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
 import { makeCohortBody, makeEnrolment } from '../../scripts/lib/roster.ts';
+import { dynamoDb } from '../../shared/adapters/dynamodb/client.ts';
+import { verifyAuditChain } from '../../shared/domain/audit.ts';
 import { recordReliability } from '../support/reliability.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
@@ -50,25 +50,38 @@ function random(seed: number) {
   };
 }
 
-const named = (name: string, message: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { name, ...extra });
+const named = (name: string, message: string, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(message), { name, ...extra });
 
 /** Wraps the handlers' SDK clients so that, while `active`, calls fail as the seed decides. */
 function injectFaults(next: () => number, log: Fault[]) {
-  const dynamoSend = DynamoDBClient.prototype.send as (this: DynamoDBClient, command: unknown) => Promise<unknown>;
+  const dynamoSend = DynamoDBClient.prototype.send as (
+    this: DynamoDBClient,
+    command: unknown,
+  ) => Promise<unknown>;
   const sfnSend = SFNClient.prototype.send as (this: SFNClient, command: unknown) => Promise<unknown>;
   const app = dynamoDb();
-  vi.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(async function (this: DynamoDBClient, command: unknown) {
+  vi.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(async function (
+    this: DynamoDBClient,
+    command: unknown,
+  ) {
     const name = (command as object).constructor.name.replace(/Command$/, '');
     // Only the handlers' client: the emulators' own bookkeeping is not what is under test.
     if (this !== app || next() > 0.06) return dynamoSend.call(this, command);
     const roll = next();
     if (roll < 0.35) {
       log.push({ client: 'dynamodb', command: name, kind: 'throttled' });
-      throw named('ProvisionedThroughputExceededException', 'Rate of requests exceeds the allowed throughput', { $retryable: { throttling: true } });
+      throw named(
+        'ProvisionedThroughputExceededException',
+        'Rate of requests exceeds the allowed throughput',
+        { $retryable: { throttling: true } },
+      );
     }
     if (roll < 0.6 && name === 'TransactWriteItems') {
       log.push({ client: 'dynamodb', command: name, kind: 'transaction-cancelled' });
-      throw named('TransactionCanceledException', 'Transaction cancelled', { CancellationReasons: [{ Code: 'TransactionConflict' }] });
+      throw named('TransactionCanceledException', 'Transaction cancelled', {
+        CancellationReasons: [{ Code: 'TransactionConflict' }],
+      });
     }
     if (roll < 0.8) {
       log.push({ client: 'dynamodb', command: name, kind: 'timeout-before' });
@@ -79,7 +92,10 @@ function injectFaults(next: () => number, log: Fault[]) {
     log.push({ client: 'dynamodb', command: name, kind: 'timeout-after' });
     throw named('TimeoutError', 'Socket timed out after the request was sent');
   } as never);
-  vi.spyOn(SFNClient.prototype, 'send').mockImplementation(async function (this: SFNClient, command: unknown) {
+  vi.spyOn(SFNClient.prototype, 'send').mockImplementation(async function (
+    this: SFNClient,
+    command: unknown,
+  ) {
     const name = (command as object).constructor.name.replace(/Command$/, '');
     if (next() > 0.25) return sfnSend.call(this, command);
     const roll = next();
@@ -100,7 +116,10 @@ function injectFaults(next: () => number, log: Fault[]) {
 }
 
 /** Repeats a request after a 5xx or a lost connection, with the same Idempotency-Key, as a client would. */
-async function reliably<T extends { status: number; body: any }>(request: () => Promise<T>, what: string): Promise<T> {
+async function reliably<T extends { status: number; body: any }>(
+  request: () => Promise<T>,
+  what: string,
+): Promise<T> {
   let last: unknown;
   for (let attempt = 0; attempt < 40; attempt++) {
     const response = await request().catch((error: Error) => ({ status: 599, body: error.message }) as T);
@@ -130,29 +149,69 @@ async function taskOf(user: string, caseId: string, stage: string): Promise<stri
   const asCohort = await api.as('bureau-reviewer').get(`/cohorts/${caseId}`);
   const kind = asCohort.status === 200 ? 'cohorts' : 'claims';
   const state = (await api.as('bureau-reviewer').get(`/${kind}/${caseId}`)).body;
-  const records = (await api.as('bureau-reviewer').get(`/${kind}/${caseId}/history?limit=100`)).body.items ?? [];
+  const records =
+    (await api.as('bureau-reviewer').get(`/${kind}/${caseId}/history?limit=100`)).body.items ?? [];
   const history = records.map((r: any) => r.action);
   // The tasks the history names, as stored, and the reconciler's list of undelivered decisions.
-  const db = new DynamoDBClient({ endpoint: runtime.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const db = new DynamoDBClient({
+    endpoint: runtime.dynamodbEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
   const taskIds = [...new Set(records.map((r: any) => r.details?.taskId).filter(Boolean))] as string[];
   const tasks = await Promise.all(
     taskIds.map((id) =>
       db
-        .send(new GetItemCommand({ TableName: runtime.tableName, Key: { pk: { S: `TASK#${id}` }, sk: { S: 'TASK' } } }))
-        .then((out) => (out.Item ? `${id}:${out.Item.stage?.S}/${out.Item.status?.S}/pending=${out.Item.callbackPending?.BOOL}/gsi1=${out.Item.gsi1pk?.S ?? '-'}/decidedAt=${out.Item.decidedAt?.S}` : `${id}:missing`)),
+        .send(
+          new GetItemCommand({
+            TableName: runtime.tableName,
+            Key: { pk: { S: `TASK#${id}` }, sk: { S: 'TASK' } },
+          }),
+        )
+        .then((out) =>
+          out.Item
+            ? `${id}:${out.Item.stage?.S}/${out.Item.status?.S}/pending=${out.Item.callbackPending?.BOOL}/gsi1=${out.Item.gsi1pk?.S ?? '-'}/decidedAt=${out.Item.decidedAt?.S}`
+            : `${id}:missing`,
+        ),
     ),
   );
   const pending = await db
-    .send(new QueryCommand({ TableName: runtime.tableName, IndexName: 'GSI1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: 'CALLBACKS#PENDING' } } }))
+    .send(
+      new QueryCommand({
+        TableName: runtime.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': { S: 'CALLBACKS#PENDING' } },
+      }),
+    )
     .then((out) => `${out.Count} pending callbacks: ${out.Items?.map((i) => i.gsi1sk?.S).join(', ')}`);
   const clock = (await api.now()).toISOString();
-  const sfn = new SFNClient({ endpoint: runtime.stepFunctionsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const sfn = new SFNClient({
+    endpoint: runtime.stepFunctionsEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
   const machine = kind === 'cohorts' ? 'cohort-filing' : 'subsidy-claim';
   const events = await sfn
-    .send(new GetExecutionHistoryCommand({ executionArn: `arn:aws:states:us-east-1:000000000000:execution:${machine}:${caseId}-r${state.round}`, reverseOrder: true, maxResults: 12 }))
-    .then((out) => out.events?.map((e) => `${e.type}:${e.stateEnteredEventDetails?.name ?? e.taskFailedEventDetails?.error ?? e.executionFailedEventDetails?.error ?? ''}`).join(' < '))
+    .send(
+      new GetExecutionHistoryCommand({
+        executionArn: `arn:aws:states:us-east-1:000000000000:execution:${machine}:${caseId}-r${state.round}`,
+        reverseOrder: true,
+        maxResults: 12,
+      }),
+    )
+    .then((out) =>
+      out.events
+        ?.map(
+          (e) =>
+            `${e.type}:${e.stateEnteredEventDetails?.name ?? e.taskFailedEventDetails?.error ?? e.executionFailedEventDetails?.error ?? ''}`,
+        )
+        .join(' < '),
+    )
     .catch((error: Error) => error.message);
-  throw new Error(`no ${stage} task for ${caseId}: ${state.status}, ${JSON.stringify(state.currentTask)}; ${history.join(' ')}; tasks: ${tasks.join(' ')}; ${pending}; clock ${clock}; execution: ${events}`);
+  throw new Error(
+    `no ${stage} task for ${caseId}: ${state.status}, ${JSON.stringify(state.currentTask)}; ${history.join(' ')}; tasks: ${tasks.join(' ')}; ${pending}; clock ${clock}; execution: ${events}`,
+  );
 }
 
 async function fullFlow(run: number, invariants: { checked: number; violated: string[] }) {
@@ -162,44 +221,96 @@ async function fullFlow(run: number, invariants: { checked: number; violated: st
   // the final settlement once the clock has moved past the end.
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1));
   const end = new Date(Date.UTC(start.getUTCFullYear() + 1, start.getUTCMonth(), 0));
-  const body = makeCohortBody({ schoolId: '52110108MJ0AA1000A', startDate: iso(start), endDate: iso(end), count: 2 });
+  const body = makeCohortBody({
+    schoolId: '52110108MJ0AA1000A',
+    startDate: iso(start),
+    endDate: iso(end),
+    count: 2,
+  });
   const key = (name: string) => `fault-${run}-${name}`;
   const clerk = api.as('ent-a-clerk');
-  const decide = async (user: string, caseId: string, stage: string, decision: Record<string, unknown>, name: string) => {
+  const decide = async (
+    user: string,
+    caseId: string,
+    stage: string,
+    decision: Record<string, unknown>,
+    name: string,
+  ) => {
     const taskId = await taskOf(user, caseId, stage);
-    const response = await reliably(() => api.as(user).post(`/tasks/${taskId}/decision`, decision, { idempotencyKey: key(name) }), name);
-    if (response.status !== 200) throw new Error(`${name} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    const response = await reliably(
+      () => api.as(user).post(`/tasks/${taskId}/decision`, decision, { idempotencyKey: key(name) }),
+      name,
+    );
+    if (response.status !== 200)
+      throw new Error(`${name} answered ${response.status}: ${JSON.stringify(response.body)}`);
     return response;
   };
   const ensureBudget = async () => {
     const year = (await api.now()).getUTCFullYear();
     const found = await reliably(() => api.as('bureau-admin').get(`/budgets/110108/${year}`), 'budget');
-    if (found.status === 404) await reliably(() => api.as('bureau-admin').put(`/budgets/110108/${year}`, { budgetFen: 10_000_000_00 }), 'open budget');
+    if (found.status === 404)
+      await reliably(
+        () => api.as('bureau-admin').put(`/budgets/110108/${year}`, { budgetFen: 10_000_000_00 }),
+        'open budget',
+      );
     return year;
   };
 
-  const cohortId = (await reliably(() => clerk.post('/cohorts', body, { idempotencyKey: key('create') }), 'create')).body.cohortId as string;
-  await reliably(() => clerk.post(`/cohorts/${cohortId}/submit`, undefined, { idempotencyKey: key('submit') }), 'submit');
+  const cohortId = (
+    await reliably(() => clerk.post('/cohorts', body, { idempotencyKey: key('create') }), 'create')
+  ).body.cohortId as string;
+  await reliably(
+    () => clerk.post(`/cohorts/${cohortId}/submit`, undefined, { idempotencyKey: key('submit') }),
+    'submit',
+  );
   await decide('ent-a-signatory', cohortId, 'COMPANY_REVIEW', { decision: 'approve' }, 'company');
-  const apprentices = (await reliably(() => api.as('school-a-registrar').get(`/cohorts/${cohortId}`), 'read')).body.apprentices;
+  const apprentices = (await reliably(() => api.as('school-a-registrar').get(`/cohorts/${cohortId}`), 'read'))
+    .body.apprentices;
   await decide('school-a-registrar', cohortId, 'SCHOOL_REVIEW', makeEnrolment(apprentices), 'school');
   await decide('bureau-reviewer', cohortId, 'BUREAU_REVIEW', { decision: 'approve' }, 'bureau');
 
-  const attendance = apprentices.map((a: { apprenticeId: string }) => ({ apprenticeId: a.apprenticeId, hours: 640 }));
+  const attendance = apprentices.map((a: { apprenticeId: string }) => ({
+    apprenticeId: a.apprenticeId,
+    hours: 640,
+  }));
   const hex = (n: number) => n.toString(16).padStart(64, '0');
   const payClaim = async (kind: 'advance' | 'final') => {
     const evidence = {
       feeInvoiceNo: `FP-${run}-${kind}`,
       attendance,
-      documents: kind === 'final' ? Array.from({ length: 10 }, (_, i) => ({ key: `v/${i}.mp4`, sha256: hex(i + 1), kind: 'training_video' })) : [],
+      documents:
+        kind === 'final'
+          ? Array.from({ length: 10 }, (_, i) => ({
+              key: `v/${i}.mp4`,
+              sha256: hex(i + 1),
+              kind: 'training_video',
+            }))
+          : [],
     };
-    const prepared = await reliably(() => clerk.post('/claims', { cohortId, kind, evidence }, { idempotencyKey: key(`${kind}-prepare`) }), `${kind} prepare`);
-    if (prepared.status !== 201) throw new Error(`${kind} prepare answered ${prepared.status}: ${JSON.stringify(prepared.body)}`);
+    const prepared = await reliably(
+      () => clerk.post('/claims', { cohortId, kind, evidence }, { idempotencyKey: key(`${kind}-prepare`) }),
+      `${kind} prepare`,
+    );
+    if (prepared.status !== 201)
+      throw new Error(`${kind} prepare answered ${prepared.status}: ${JSON.stringify(prepared.body)}`);
     const claimId = prepared.body.claimId as string;
-    await reliably(() => api.as('ent-a-signatory').post(`/claims/${claimId}/submit`, undefined, { idempotencyKey: key(`${kind}-submit`) }), `${kind} submit`);
-    await decide('school-a-registrar', claimId, 'SCHOOL_VERIFICATION', { decision: 'approve', attendance, ...(kind === 'final' ? { outcomesConfirmed: true } : {}) }, `${kind}-school`);
+    await reliably(
+      () =>
+        api
+          .as('ent-a-signatory')
+          .post(`/claims/${claimId}/submit`, undefined, { idempotencyKey: key(`${kind}-submit`) }),
+      `${kind} submit`,
+    );
+    await decide(
+      'school-a-registrar',
+      claimId,
+      'SCHOOL_VERIFICATION',
+      { decision: 'approve', attendance, ...(kind === 'final' ? { outcomesConfirmed: true } : {}) },
+      `${kind}-school`,
+    );
     const year = await ensureBudget();
-    const before = (await reliably(() => api.as('bureau-admin').get(`/budgets/110108/${year}`), 'budget')).body;
+    const before = (await reliably(() => api.as('bureau-admin').get(`/budgets/110108/${year}`), 'budget'))
+      .body;
     await decide('bureau-reviewer', claimId, 'BUREAU_REVIEW', { decision: 'approve' }, `${kind}-bureau`);
     if (kind === 'final') {
       let claim: any;
@@ -214,7 +325,8 @@ async function fullFlow(run: number, invariants: { checked: number; violated: st
       await runtime.idle();
     }
     await decide('bureau-treasurer', claimId, 'PAYMENT', { decision: 'approve' }, `${kind}-pay`);
-    const after = (await reliably(() => api.as('bureau-admin').get(`/budgets/110108/${year}`), 'budget')).body;
+    const after = (await reliably(() => api.as('bureau-admin').get(`/budgets/110108/${year}`), 'budget'))
+      .body;
     const paid = (await reliably(() => clerk.get(`/claims/${claimId}`), 'claim')).body;
     check(invariants, `${kind} PAID`, paid.status === 'PAID');
     check(invariants, `${kind} charged once`, after.paidFen - before.paidFen === paid.amountFen);
@@ -225,22 +337,48 @@ async function fullFlow(run: number, invariants: { checked: number; violated: st
   const advance = await payClaim('advance');
   await api.setClock(new Date(Date.parse(`${iso(end)}T02:00:00Z`) + 2 * 86_400_000).toISOString());
   for (const [index, apprentice] of apprentices.entries()) {
-    const outcome = { outcome: 'certified', certificate: { kind: 'skill_level', number: `F-${run}-${index}`, level: 4, issuedOn: iso(end) } };
-    await reliably(() => api.as('school-a-registrar').post(`/cohorts/${cohortId}/apprentices/${apprentice.apprenticeId}/outcome`, outcome, { idempotencyKey: key(`outcome-${index}`) }), 'outcome');
+    const outcome = {
+      outcome: 'certified',
+      certificate: { kind: 'skill_level', number: `F-${run}-${index}`, level: 4, issuedOn: iso(end) },
+    };
+    await reliably(
+      () =>
+        api
+          .as('school-a-registrar')
+          .post(`/cohorts/${cohortId}/apprentices/${apprentice.apprenticeId}/outcome`, outcome, {
+            idempotencyKey: key(`outcome-${index}`),
+          }),
+      'outcome',
+    );
   }
   const final = await payClaim('final');
 
   const cohort = (await reliably(() => clerk.get(`/cohorts/${cohortId}`), 'cohort')).body;
   check(invariants, 'cohort COMPLETED', cohort.status === 'COMPLETED');
-  check(invariants, 'ledger balances', cohort.ledger.advancePaidFen + cohort.ledger.finalPaidFen - cohort.ledger.recoveryOwedFen === final.computation.earnedFen);
+  check(
+    invariants,
+    'ledger balances',
+    cohort.ledger.advancePaidFen + cohort.ledger.finalPaidFen - cohort.ledger.recoveryOwedFen ===
+      final.computation.earnedFen,
+  );
   check(invariants, 'advance in the ledger once', cohort.ledger.advancePaidFen === advance.amountFen);
-  const cohortHistory = (await reliably(() => clerk.get(`/cohorts/${cohortId}/history?limit=100`), 'history')).body.items;
+  const cohortHistory = (await reliably(() => clerk.get(`/cohorts/${cohortId}/history?limit=100`), 'history'))
+    .body.items;
   check(invariants, 'cohort audit chain', verifyAuditChain(cohortHistory).ok);
-  check(invariants, 'three approvals once each', cohortHistory.filter((r: any) => r.action === 'review.approve').length === 3);
+  check(
+    invariants,
+    'three approvals once each',
+    cohortHistory.filter((r: any) => r.action === 'review.approve').length === 3,
+  );
   for (const claim of [advance, final]) {
-    const history = (await reliably(() => clerk.get(`/claims/${claim.claimId}/history?limit=100`), 'history')).body.items;
+    const history = (await reliably(() => clerk.get(`/claims/${claim.claimId}/history?limit=100`), 'history'))
+      .body.items;
     check(invariants, 'claim audit chain', verifyAuditChain(history).ok);
-    check(invariants, 'one payment per claim', history.filter((r: any) => r.action === 'payment.released').length === 1);
+    check(
+      invariants,
+      'one payment per claim',
+      history.filter((r: any) => r.action === 'payment.released').length === 1,
+    );
   }
 }
 
@@ -250,23 +388,34 @@ function check(invariants: { checked: number; violated: string[] }, name: string
 }
 
 describe('fault injection over the full flow', () => {
-  it(`keeps every case valid over ${RUNS} seeded runs (seed ${SEED})`, async ({ task }) => {
-    const faults: Fault[] = [];
-    const invariants = { checked: 0, violated: [] as string[] };
-    const seeds = fc.sample(fc.integer(), { numRuns: RUNS, seed: SEED });
-    for (const [run, seed] of seeds.entries()) {
-      injectFaults(random(seed), faults);
-      try {
-        await fullFlow(run, invariants);
-      } finally {
-        vi.restoreAllMocks();
+  it(
+    `keeps every case valid over ${RUNS} seeded runs (seed ${SEED})`,
+    async ({ task }) => {
+      const faults: Fault[] = [];
+      const invariants = { checked: 0, violated: [] as string[] };
+      const seeds = fc.sample(fc.integer(), { numRuns: RUNS, seed: SEED });
+      for (const [run, seed] of seeds.entries()) {
+        injectFaults(random(seed), faults);
+        try {
+          await fullFlow(run, invariants);
+        } finally {
+          vi.restoreAllMocks();
+        }
+        await runtime.idle();
       }
-      await runtime.idle();
-    }
-    console.info(`fault injection: ${RUNS} runs, ${faults.length} faults injected, ${invariants.checked} invariants checked, ${invariants.violated.length} violated`);
-    recordReliability(task, { runs: RUNS, faultsInjected: faults.length, invariantsChecked: invariants.checked, invariantsViolated: invariants.violated.length });
-    expect(invariants.violated).toEqual([]);
-    expect(faults.length).toBeGreaterThan(RUNS);
-    expect(new Set(faults.map((fault) => fault.kind)).size).toBeGreaterThanOrEqual(Math.min(4, RUNS));
-  }, Math.max(900_000, RUNS * 20_000)); // ≈5 s a run idle, up to 3× that on a loaded machine
+      console.info(
+        `fault injection: ${RUNS} runs, ${faults.length} faults injected, ${invariants.checked} invariants checked, ${invariants.violated.length} violated`,
+      );
+      recordReliability(task, {
+        runs: RUNS,
+        faultsInjected: faults.length,
+        invariantsChecked: invariants.checked,
+        invariantsViolated: invariants.violated.length,
+      });
+      expect(invariants.violated).toEqual([]);
+      expect(faults.length).toBeGreaterThan(RUNS);
+      expect(new Set(faults.map((fault) => fault.kind)).size).toBeGreaterThanOrEqual(Math.min(4, RUNS));
+    },
+    Math.max(900_000, RUNS * 20_000),
+  ); // ≈5 s a run idle, up to 3× that on a loaded machine
 });

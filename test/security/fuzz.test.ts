@@ -105,13 +105,11 @@ beforeAll(async () => {
   }
   const claim = targets.claim!;
   const apprentices = (await api.as('ent-a-clerk').get(`/cohorts/${claim.cohortId}`)).body.apprentices;
-  const prepared = await api
-    .as('ent-a-clerk')
-    .post('/claims', {
-      cohortId: claim.cohortId,
-      kind: 'advance',
-      evidence: evidence(apprentices, 'advance'),
-    });
+  const prepared = await api.as('ent-a-clerk').post('/claims', {
+    cohortId: claim.cohortId,
+    kind: 'advance',
+    evidence: evidence(apprentices, 'advance'),
+  });
   expect(prepared.status, JSON.stringify(prepared.body)).toBe(201);
   Object.assign(claim, { claimId: prepared.body.claimId, version: prepared.body.version });
   policySample = (await api.as('bureau-admin').get('/policy')).body;

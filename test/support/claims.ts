@@ -10,7 +10,11 @@ export function evidence(apprentices: { apprenticeId: string }[], kind: 'advance
     documents: [
       { key: 'evidence/sign-in-2027.pdf', sha256: hex(1), kind: 'sign_in_sheet' },
       ...(kind === 'final'
-        ? Array.from({ length: 10 }, (_, index) => ({ key: `evidence/video-${index + 1}.mp4`, sha256: hex(index + 2), kind: 'training_video' }))
+        ? Array.from({ length: 10 }, (_, index) => ({
+            key: `evidence/video-${index + 1}.mp4`,
+            sha256: hex(index + 2),
+            kind: 'training_video',
+          }))
         : []),
     ],
   };
@@ -19,7 +23,9 @@ export function evidence(apprentices: { apprenticeId: string }[], kind: 'advance
 /** Clerk prepares, signatory submits; returns the claim as submitted. */
 export async function claim(api: ApiClient, cohortId: string, kind: 'advance' | 'final') {
   const cohort = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body;
-  const prepared = await api.as('ent-a-clerk').post('/claims', { cohortId, kind, evidence: evidence(cohort.apprentices, kind) });
+  const prepared = await api
+    .as('ent-a-clerk')
+    .post('/claims', { cohortId, kind, evidence: evidence(cohort.apprentices, kind) });
   expect(prepared.status, JSON.stringify(prepared.body)).toBe(201);
   const submitted = await api.as('ent-a-signatory').post(`/claims/${prepared.body.claimId}/submit`);
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
@@ -31,7 +37,10 @@ export async function verifyAtSchool(api: ApiClient, claimId: string, cohortId: 
   const task = await api.waitForTask('school-a-registrar', claimId, 'SCHOOL_VERIFICATION');
   const response = await api.as('school-a-registrar').post(`/tasks/${task.taskId}/decision`, {
     decision: 'approve',
-    attendance: cohort.apprentices.map((apprentice: { apprenticeId: string }) => ({ apprenticeId: apprentice.apprenticeId, hours: 640 })),
+    attendance: cohort.apprentices.map((apprentice: { apprenticeId: string }) => ({
+      apprenticeId: apprentice.apprenticeId,
+      hours: 640,
+    })),
     ...(final ? { outcomesConfirmed: true } : {}),
   });
   expect(response.status, JSON.stringify(response.body)).toBe(200);

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { clock } from '../clock.ts';
-import { dynamoDb, tableName } from '../dynamodb/client.ts';
 import { DynamoClaimStore } from '../dynamodb/claim-store.ts';
+import { dynamoDb, tableName } from '../dynamodb/client.ts';
 import { DynamoCohortStore } from '../dynamodb/cohort-store.ts';
 import { DynamoReferenceData } from '../dynamodb/reference-data.ts';
 import { Table } from '../dynamodb/table.ts';

@@ -1,5 +1,7 @@
+import type { MentorsBody, OutcomeBody, WithdrawalBody } from '../../schemas/claim.ts';
 import { hasOutcome } from '../claim-money.ts';
 import type { ApprenticeRecord, CohortRecord } from '../cohort.ts';
+import { cohortView } from '../cohort.ts';
 import { compareDates } from '../dates.ts';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
@@ -7,8 +9,6 @@ import type { CohortDeps } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import { todayInChinaOf } from '../time.ts';
-import { cohortView } from '../cohort.ts';
-import type { MentorsBody, OutcomeBody, WithdrawalBody } from '../../schemas/claim.ts';
 import type { RequestMeta } from './cohort-drafts.ts';
 import { planMentorLoads, tally, visibleCohort } from './common.ts';
 
@@ -24,16 +24,27 @@ async function filedCohort(deps: Deps, principal: Principal, cohortId: string, a
   const index = cohort.apprentices.findIndex((apprentice) => apprentice.apprenticeId === apprenticeId);
   if (index < 0) throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);
   if (cohort.status !== 'FILED') {
-    throw new Conflict(`Changes of circumstances are recorded while the cohort is FILED; it is ${cohort.status}`, {
-      status: cohort.status,
-      version: cohort.version,
-    });
+    throw new Conflict(
+      `Changes of circumstances are recorded while the cohort is FILED; it is ${cohort.status}`,
+      {
+        status: cohort.status,
+        version: cohort.version,
+      },
+    );
   }
   return { cohort, index, apprentice: cohort.apprentices[index]! };
 }
 
-function replaceApprentice(cohort: CohortRecord, index: number, apprentice: ApprenticeRecord, at: string, today: string): CohortRecord {
-  const apprentices = cohort.apprentices.map((existing, position) => (position === index ? apprentice : existing));
+function replaceApprentice(
+  cohort: CohortRecord,
+  index: number,
+  apprentice: ApprenticeRecord,
+  at: string,
+  today: string,
+): CohortRecord {
+  const apprentices = cohort.apprentices.map((existing, position) =>
+    position === index ? apprentice : existing,
+  );
   const complete = apprentices.every(hasOutcome) && compareDates(today, cohort.endDate) > 0;
   return {
     ...cohort,
@@ -53,39 +64,54 @@ export async function withdrawApprentice(
   body: WithdrawalBody,
   meta: RequestMeta,
 ): Promise<Reply> {
-  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
-    if (principal.role !== 'enterprise.clerk') throw new Forbidden('Withdrawals are recorded by the enterprise clerk');
-    const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
-    if (apprentice.status !== 'enrolled') throw new Conflict(`This apprentice is already ${apprentice.status}`);
-    const today = todayInChinaOf(deps.clock.now());
-    if (compareDates(body.date, cohort.startDate) < 0 || compareDates(body.date, today) > 0) {
-      throw new ValidationFailed([{ path: 'date', message: `must be between the cohort's start (${cohort.startDate}) and today (${today})` }]);
-    }
-    const at = deps.clock.now().toISOString();
-    const updated = replaceApprentice(
-      cohort,
-      index,
-      { ...apprentice, status: 'withdrawn', withdrawal: { date: body.date, reason: body.reason, recordedBy: principal.sub } },
-      at,
-      today,
-    );
-    const mentorLoads = await mentorLoadChanges(deps, cohort, updated);
-    const reply = { status: 200, body: cohortView(updated) };
-    await deps.store.save({
-      cohort: updated,
-      expectedVersion: cohort.version,
-      audit: {
-        action: 'apprentice.withdrawn',
-        actor: actorOf(principal),
-        reason: body.reason,
-        details: { apprenticeId, date: body.date, note: body.note },
-        ...(updated.status !== cohort.status ? { from: cohort.status, to: updated.status } : {}),
-      },
-      idempotency: record(reply),
-      mentorLoads,
-    });
-    return reply;
-  });
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      if (principal.role !== 'enterprise.clerk')
+        throw new Forbidden('Withdrawals are recorded by the enterprise clerk');
+      const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
+      if (apprentice.status !== 'enrolled')
+        throw new Conflict(`This apprentice is already ${apprentice.status}`);
+      const today = todayInChinaOf(deps.clock.now());
+      if (compareDates(body.date, cohort.startDate) < 0 || compareDates(body.date, today) > 0) {
+        throw new ValidationFailed([
+          {
+            path: 'date',
+            message: `must be between the cohort's start (${cohort.startDate}) and today (${today})`,
+          },
+        ]);
+      }
+      const at = deps.clock.now().toISOString();
+      const updated = replaceApprentice(
+        cohort,
+        index,
+        {
+          ...apprentice,
+          status: 'withdrawn',
+          withdrawal: { date: body.date, reason: body.reason, recordedBy: principal.sub },
+        },
+        at,
+        today,
+      );
+      const mentorLoads = await mentorLoadChanges(deps, cohort, updated);
+      const reply = { status: 200, body: cohortView(updated) };
+      await deps.store.save({
+        cohort: updated,
+        expectedVersion: cohort.version,
+        audit: {
+          action: 'apprentice.withdrawn',
+          actor: actorOf(principal),
+          reason: body.reason,
+          details: { apprenticeId, date: body.date, note: body.note },
+          ...(updated.status !== cohort.status ? { from: cohort.status, to: updated.status } : {}),
+        },
+        idempotency: record(reply),
+        mentorLoads,
+      });
+      return reply;
+    },
+  );
 }
 
 export async function recordOutcome(
@@ -96,40 +122,56 @@ export async function recordOutcome(
   body: OutcomeBody,
   meta: RequestMeta,
 ): Promise<Reply> {
-  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
-    if (principal.role !== 'school.registrar' && principal.role !== 'enterprise.clerk') {
-      throw new Forbidden('Outcomes are recorded by the school registrar or the enterprise clerk');
-    }
-    const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
-    if (apprentice.status !== 'enrolled' && apprentice.status !== 'completed') {
-      throw new Conflict(`This apprentice already has an outcome (${apprentice.status})`);
-    }
-    const today = todayInChinaOf(deps.clock.now());
-    if (body.certificate && compareDates(body.certificate.issuedOn, today) > 0) {
-      throw new ValidationFailed([{ path: 'certificate.issuedOn', message: 'a certificate cannot be issued in the future' }]);
-    }
-    const at = deps.clock.now().toISOString();
-    const updated = replaceApprentice(
-      cohort,
-      index,
-      { ...apprentice, status: body.outcome, certificate: body.certificate, outcomeRecordedBy: principal.sub },
-      at,
-      today,
-    );
-    const reply = { status: 200, body: cohortView(updated) };
-    await deps.store.save({
-      cohort: updated,
-      expectedVersion: cohort.version,
-      audit: {
-        action: 'apprentice.outcome',
-        actor: actorOf(principal),
-        details: { apprenticeId, outcome: body.outcome, certificateLevel: body.certificate?.level, certificateNo: body.certificate?.number },
-        ...(updated.status !== cohort.status ? { from: cohort.status, to: updated.status } : {}),
-      },
-      idempotency: record(reply),
-    });
-    return reply;
-  });
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      if (principal.role !== 'school.registrar' && principal.role !== 'enterprise.clerk') {
+        throw new Forbidden('Outcomes are recorded by the school registrar or the enterprise clerk');
+      }
+      const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
+      if (apprentice.status !== 'enrolled' && apprentice.status !== 'completed') {
+        throw new Conflict(`This apprentice already has an outcome (${apprentice.status})`);
+      }
+      const today = todayInChinaOf(deps.clock.now());
+      if (body.certificate && compareDates(body.certificate.issuedOn, today) > 0) {
+        throw new ValidationFailed([
+          { path: 'certificate.issuedOn', message: 'a certificate cannot be issued in the future' },
+        ]);
+      }
+      const at = deps.clock.now().toISOString();
+      const updated = replaceApprentice(
+        cohort,
+        index,
+        {
+          ...apprentice,
+          status: body.outcome,
+          certificate: body.certificate,
+          outcomeRecordedBy: principal.sub,
+        },
+        at,
+        today,
+      );
+      const reply = { status: 200, body: cohortView(updated) };
+      await deps.store.save({
+        cohort: updated,
+        expectedVersion: cohort.version,
+        audit: {
+          action: 'apprentice.outcome',
+          actor: actorOf(principal),
+          details: {
+            apprenticeId,
+            outcome: body.outcome,
+            certificateLevel: body.certificate?.level,
+            certificateNo: body.certificate?.number,
+          },
+          ...(updated.status !== cohort.status ? { from: cohort.status, to: updated.status } : {}),
+        },
+        idempotency: record(reply),
+      });
+      return reply;
+    },
+  );
 }
 
 /** A school mentor is replaced by the school; an enterprise mentor by the enterprise signatory. */
@@ -141,68 +183,91 @@ export async function replaceMentor(
   body: MentorsBody,
   meta: RequestMeta,
 ): Promise<Reply> {
-  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
-    const enterpriseSide = body.enterpriseMentorKey !== undefined || body.enterpriseMentor !== undefined;
-    const allowed = enterpriseSide ? 'enterprise.signatory' : 'school.registrar';
-    if (principal.role !== allowed) throw new Forbidden(`This mentor is replaced by the ${allowed}`);
-    const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
-    if (apprentice.status !== 'enrolled') throw new Conflict(`This apprentice is ${apprentice.status}`);
-    let updated: CohortRecord = cohort;
-    const at = deps.clock.now().toISOString();
-    if (enterpriseSide) {
-      const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
-      const added = body.enterpriseMentor;
-      if (added && added.skillLevel > policy.minMentorSkillLevel) {
-        throw new ValidationFailed([{ path: 'enterpriseMentor.skillLevel', message: `a mentor holds level ${policy.minMentorSkillLevel} or higher` }]);
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      const enterpriseSide = body.enterpriseMentorKey !== undefined || body.enterpriseMentor !== undefined;
+      const allowed = enterpriseSide ? 'enterprise.signatory' : 'school.registrar';
+      if (principal.role !== allowed) throw new Forbidden(`This mentor is replaced by the ${allowed}`);
+      const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
+      if (apprentice.status !== 'enrolled') throw new Conflict(`This apprentice is ${apprentice.status}`);
+      let updated: CohortRecord = cohort;
+      const at = deps.clock.now().toISOString();
+      if (enterpriseSide) {
+        const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
+        const added = body.enterpriseMentor;
+        if (added && added.skillLevel > policy.minMentorSkillLevel) {
+          throw new ValidationFailed([
+            {
+              path: 'enterpriseMentor.skillLevel',
+              message: `a mentor holds level ${policy.minMentorSkillLevel} or higher`,
+            },
+          ]);
+        }
+        if (added && cohort.enterpriseMentors.some((mentor) => mentor.key === added.key)) {
+          throw new ValidationFailed([
+            { path: 'enterpriseMentor.key', message: 'this key is already a mentor of the cohort' },
+          ]);
+        }
+        const key = added?.key ?? body.enterpriseMentorKey!;
+        if (!added && !cohort.enterpriseMentors.some((mentor) => mentor.key === key)) {
+          throw new ValidationFailed([
+            { path: 'enterpriseMentorKey', message: 'no enterprise mentor with this key in the cohort' },
+          ]);
+        }
+        updated = {
+          ...cohort,
+          enterpriseMentors: added ? [...cohort.enterpriseMentors, added] : cohort.enterpriseMentors,
+          apprentices: cohort.apprentices.map((a, position) =>
+            position === index ? { ...a, enterpriseMentorKey: key } : a,
+          ),
+        };
+      } else {
+        const added = body.schoolMentor;
+        if (added && cohort.schoolMentors.some((mentor) => mentor.key === added.key)) {
+          throw new ValidationFailed([
+            { path: 'schoolMentor.key', message: 'this key is already a mentor of the cohort' },
+          ]);
+        }
+        const key = added?.key ?? body.schoolMentorKey!;
+        if (!added && !cohort.schoolMentors.some((mentor) => mentor.key === key)) {
+          throw new ValidationFailed([
+            { path: 'schoolMentorKey', message: 'no school mentor with this key in the cohort' },
+          ]);
+        }
+        updated = {
+          ...cohort,
+          schoolMentors: added ? [...cohort.schoolMentors, added] : cohort.schoolMentors,
+          apprentices: cohort.apprentices.map((a, position) =>
+            position === index ? { ...a, schoolMentorKey: key } : a,
+          ),
+        };
       }
-      if (added && cohort.enterpriseMentors.some((mentor) => mentor.key === added.key)) {
-        throw new ValidationFailed([{ path: 'enterpriseMentor.key', message: 'this key is already a mentor of the cohort' }]);
-      }
-      const key = added?.key ?? body.enterpriseMentorKey!;
-      if (!added && !cohort.enterpriseMentors.some((mentor) => mentor.key === key)) {
-        throw new ValidationFailed([{ path: 'enterpriseMentorKey', message: 'no enterprise mentor with this key in the cohort' }]);
-      }
-      updated = {
-        ...cohort,
-        enterpriseMentors: added ? [...cohort.enterpriseMentors, added] : cohort.enterpriseMentors,
-        apprentices: cohort.apprentices.map((a, position) => (position === index ? { ...a, enterpriseMentorKey: key } : a)),
-      };
-    } else {
-      const added = body.schoolMentor;
-      if (added && cohort.schoolMentors.some((mentor) => mentor.key === added.key)) {
-        throw new ValidationFailed([{ path: 'schoolMentor.key', message: 'this key is already a mentor of the cohort' }]);
-      }
-      const key = added?.key ?? body.schoolMentorKey!;
-      if (!added && !cohort.schoolMentors.some((mentor) => mentor.key === key)) {
-        throw new ValidationFailed([{ path: 'schoolMentorKey', message: 'no school mentor with this key in the cohort' }]);
-      }
-      updated = {
-        ...cohort,
-        schoolMentors: added ? [...cohort.schoolMentors, added] : cohort.schoolMentors,
-        apprentices: cohort.apprentices.map((a, position) => (position === index ? { ...a, schoolMentorKey: key } : a)),
-      };
-    }
-    updated = { ...updated, version: cohort.version + 1, updatedAt: at };
-    const mentorLoads = await mentorLoadChanges(deps, cohort, updated);
-    const reply = { status: 200, body: cohortView(updated) };
-    await deps.store.save({
-      cohort: updated,
-      expectedVersion: cohort.version,
-      audit: {
-        action: enterpriseSide ? 'mentor.enterprise_replaced' : 'mentor.school_replaced',
-        actor: actorOf(principal),
-        reason: body.reason,
-        details: {
-          apprenticeId,
-          from: enterpriseSide ? apprentice.enterpriseMentorKey : apprentice.schoolMentorKey,
-          to: enterpriseSide ? (body.enterpriseMentor?.key ?? body.enterpriseMentorKey) : (body.schoolMentor?.key ?? body.schoolMentorKey),
+      updated = { ...updated, version: cohort.version + 1, updatedAt: at };
+      const mentorLoads = await mentorLoadChanges(deps, cohort, updated);
+      const reply = { status: 200, body: cohortView(updated) };
+      await deps.store.save({
+        cohort: updated,
+        expectedVersion: cohort.version,
+        audit: {
+          action: enterpriseSide ? 'mentor.enterprise_replaced' : 'mentor.school_replaced',
+          actor: actorOf(principal),
+          reason: body.reason,
+          details: {
+            apprenticeId,
+            from: enterpriseSide ? apprentice.enterpriseMentorKey : apprentice.schoolMentorKey,
+            to: enterpriseSide
+              ? (body.enterpriseMentor?.key ?? body.enterpriseMentorKey)
+              : (body.schoolMentor?.key ?? body.schoolMentorKey),
+          },
         },
-      },
-      idempotency: record(reply),
-      mentorLoads,
-    });
-    return reply;
-  });
+        idempotency: record(reply),
+        mentorLoads,
+      });
+      return reply;
+    },
+  );
 }
 
 /** Mentor loads of both sides before and after a change (withdrawn apprentices free their mentors). */
@@ -213,7 +278,9 @@ async function mentorLoadChanges(deps: Deps, before: CohortRecord, after: Cohort
       .filter((apprentice) => apprentice.status === 'enrolled')
       .flatMap((apprentice) => {
         const ids: string[] = [];
-        const enterprise = cohort.enterpriseMentors.find((mentor) => mentor.key === apprentice.enterpriseMentorKey);
+        const enterprise = cohort.enterpriseMentors.find(
+          (mentor) => mentor.key === apprentice.enterpriseMentorKey,
+        );
         if (enterprise) ids.push(`ENT#${cohort.enterpriseId}#${enterprise.employeeNo}`);
         const school = cohort.schoolMentors.find((mentor) => mentor.key === apprentice.schoolMentorKey);
         if (school) ids.push(`SCHOOL#${cohort.schoolId}#${school.teacherNo}`);

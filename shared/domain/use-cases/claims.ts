@@ -1,3 +1,5 @@
+import type { ClaimEvidenceBody, CreateClaimBody } from '../../schemas/claim.ts';
+import type { DecisionBody } from '../../schemas/cohort.ts';
 import { GENESIS_HASH } from '../audit.ts';
 import {
   ACTIVE_CLAIM,
@@ -10,22 +12,27 @@ import {
   canSeeClaim,
   claimView,
 } from '../claim.ts';
-import { advanceCeilingFen, earnedFen, earnsSubsidy, finalSettlement, hasOutcome, yuan } from '../claim-money.ts';
+import {
+  advanceCeilingFen,
+  earnedFen,
+  earnsSubsidy,
+  finalSettlement,
+  hasOutcome,
+  yuan,
+} from '../claim-money.ts';
 import { BudgetDoesNotFit, type ClaimStore } from '../claim-ports.ts';
 import type { CohortLedger, CohortRecord } from '../cohort.ts';
 import { addDays, addWorkingDays, compareDates } from '../dates.ts';
-import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldError } from '../errors.ts';
+import { Conflict, type FieldError, Forbidden, NotFound, ValidationFailed } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
-import { CallbackNotAccepted, type CohortDeps } from '../ports.ts';
 import type { Policy } from '../policy.ts';
+import { CallbackNotAccepted, type CohortDeps } from '../ports.ts';
 import { actorOf, orgKindOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import { type DecisionOutcome, preDecidedTask, type TaskRecord } from '../task.ts';
 import { todayInChinaOf } from '../time.ts';
-import type { ClaimEvidenceBody, CreateClaimBody } from '../../schemas/claim.ts';
-import type { DecisionBody } from '../../schemas/cohort.ts';
-import type { RequestMeta } from './cohort-drafts.ts';
 import { CaseWithdrawn } from '../workflow-errors.ts';
+import type { RequestMeta } from './cohort-drafts.ts';
 import { visibleCohort } from './common.ts';
 
 export type ClaimDeps = Pick<CohortDeps, 'store' | 'reference' | 'clock' | 'newId'> & { claims: ClaimStore };
@@ -34,9 +41,18 @@ const SYSTEM = { system: 'subsidy-claim' };
 /** A final claim carries references to at least this many training videos (domain.md). */
 export const MIN_TRAINING_VIDEOS = 10;
 
-const emptyLedger = (): CohortLedger => ({ advancePaidFen: 0, finalPaidFen: 0, recoveryOwedFen: 0, claims: [] });
+const emptyLedger = (): CohortLedger => ({
+  advancePaidFen: 0,
+  finalPaidFen: 0,
+  recoveryOwedFen: 0,
+  claims: [],
+});
 
-export async function visibleClaim(claims: ClaimStore, principal: Principal, claimId: string): Promise<ClaimRecord> {
+export async function visibleClaim(
+  claims: ClaimStore,
+  principal: Principal,
+  claimId: string,
+): Promise<ClaimRecord> {
   const claim = await claims.get(claimId);
   if (!claim || !canSeeClaim(principal, claim)) throw new NotFound(`No claim ${claimId}`);
   return claim;
@@ -53,17 +69,29 @@ async function filedPolicy(deps: Pick<ClaimDeps, 'reference'>, cohort: CohortRec
  * final settlement (earned − advanced, a negative result owed back). Refuses what may not be
  * claimed yet, with the reason.
  */
-async function computeClaim(deps: Pick<ClaimDeps, 'reference' | 'clock'>, cohort: CohortRecord, kind: ClaimKind, ignoreClaimId?: string) {
+async function computeClaim(
+  deps: Pick<ClaimDeps, 'reference' | 'clock'>,
+  cohort: CohortRecord,
+  kind: ClaimKind,
+  ignoreClaimId?: string,
+) {
   if (cohort.status !== 'FILED' && cohort.status !== 'COMPLETED') {
-    throw new Conflict(`Claims are made on a FILED cohort; this one is ${cohort.status}`, { status: cohort.status, version: cohort.version });
+    throw new Conflict(`Claims are made on a FILED cohort; this one is ${cohort.status}`, {
+      status: cohort.status,
+      version: cohort.version,
+    });
   }
   const ledger = cohort.ledger ?? emptyLedger();
-  const others = ledger.claims.filter((claim) => claim.claimId !== ignoreClaimId && ACTIVE_CLAIM.includes(claim.status as ClaimStatus));
+  const others = ledger.claims.filter(
+    (claim) => claim.claimId !== ignoreClaimId && ACTIVE_CLAIM.includes(claim.status as ClaimStatus),
+  );
   const policy = await filedPolicy(deps, cohort);
   const active = cohort.apprentices.filter((apprentice) => apprentice.status !== 'withdrawn');
   if (kind === 'advance') {
-    if (others.some((claim) => claim.kind === 'advance')) throw new Conflict('An advance was already claimed for this cohort');
-    if (others.some((claim) => claim.kind === 'final')) throw new Conflict('The final settlement is already claimed; no advance now');
+    if (others.some((claim) => claim.kind === 'advance'))
+      throw new Conflict('An advance was already claimed for this cohort');
+    if (others.some((claim) => claim.kind === 'final'))
+      throw new Conflict('The final settlement is already claimed; no advance now');
     const entitlementFen = active.reduce((sum, apprentice) => sum + (apprentice.entitlementFen ?? 0), 0);
     const computation: ClaimComputation = {
       policyVersion: policy.policyVersion,
@@ -71,7 +99,11 @@ async function computeClaim(deps: Pick<ClaimDeps, 'reference' | 'clock'>, cohort
       advanceShareBasisPoints: policy.advanceShareBasisPoints,
       apprentices: active.length,
     };
-    return { amountFen: advanceCeilingFen(cohort.apprentices, policy.advanceShareBasisPoints), recoveryFen: 0, computation };
+    return {
+      amountFen: advanceCeilingFen(cohort.apprentices, policy.advanceShareBasisPoints),
+      recoveryFen: 0,
+      computation,
+    };
   }
   const today = todayInChinaOf(deps.clock.now());
   if (compareDates(today, cohort.endDate) <= 0) {
@@ -81,9 +113,12 @@ async function computeClaim(deps: Pick<ClaimDeps, 'reference' | 'clock'>, cohort
   if (missing.length > 0) {
     throw new Conflict(`${missing.length} apprentice(s) have no outcome yet; record every outcome first`);
   }
-  if (others.some((claim) => claim.kind === 'final')) throw new Conflict('The final settlement was already claimed for this cohort');
+  if (others.some((claim) => claim.kind === 'final'))
+    throw new Conflict('The final settlement was already claimed for this cohort');
   if (others.some((claim) => claim.kind === 'advance' && claim.status !== 'PAID')) {
-    throw new Conflict('The advance is still being processed; claim the final settlement once it is paid or closed');
+    throw new Conflict(
+      'The advance is still being processed; claim the final settlement once it is paid or closed',
+    );
   }
   const earned = earnedFen(cohort.apprentices, cohort.targetLevel);
   const advanced = ledger.advancePaidFen;
@@ -103,18 +138,31 @@ function checkEvidence(cohort: CohortRecord, kind: ClaimKind, evidence: ClaimEvi
   const errors: FieldError[] = [];
   const ids = new Set(cohort.apprentices.map((apprentice) => apprentice.apprenticeId));
   evidence.attendance.forEach((row, index) => {
-    if (!ids.has(row.apprenticeId)) errors.push({ path: `evidence.attendance.${index}.apprenticeId`, message: 'no such apprentice in this cohort' });
+    if (!ids.has(row.apprenticeId))
+      errors.push({
+        path: `evidence.attendance.${index}.apprenticeId`,
+        message: 'no such apprentice in this cohort',
+      });
   });
   if (kind === 'final') {
     const videos = evidence.documents.filter((document) => document.kind === 'training_video').length;
     if (videos < MIN_TRAINING_VIDEOS) {
-      errors.push({ path: 'evidence.documents', message: `a final claim references at least ${MIN_TRAINING_VIDEOS} training videos (${videos} given)` });
+      errors.push({
+        path: 'evidence.documents',
+        message: `a final claim references at least ${MIN_TRAINING_VIDEOS} training videos (${videos} given)`,
+      });
     }
   }
   if (errors.length > 0) throw new ValidationFailed(errors);
 }
 
-function withLedgerClaim(cohort: CohortRecord, claimId: string, kind: ClaimKind, status: ClaimStatus, at: string): CohortRecord {
+function withLedgerClaim(
+  cohort: CohortRecord,
+  claimId: string,
+  kind: ClaimKind,
+  status: ClaimStatus,
+  at: string,
+): CohortRecord {
   const ledger = cohort.ledger ?? emptyLedger();
   const claims = ledger.claims.some((claim) => claim.claimId === claimId)
     ? ledger.claims.map((claim) => (claim.claimId === claimId ? { ...claim, status } : claim))
@@ -126,57 +174,71 @@ function withLedgerClaim(cohort: CohortRecord, claimId: string, kind: ClaimKind,
  * The enterprise clerk prepares a claim (status PREPARED); the signatory submits it. The cohort's
  * ledger lists the claim in the same transaction, so two advances cannot both be prepared.
  */
-export async function createClaim(deps: ClaimDeps, principal: Principal, body: CreateClaimBody, meta: RequestMeta): Promise<Reply> {
-  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
-    const cohort = await visibleCohort(deps.store, principal, body.cohortId).catch((error: unknown) => {
-      // Only "not found" is the caller's mistake; anything else (a throttled read) stays what it is.
-      if (error instanceof NotFound) {
-        throw new ValidationFailed([{ path: 'cohortId', message: 'no cohort of your enterprise with this id' }]);
-      }
-      throw error;
-    });
-    const computed = await computeClaim(deps, cohort, body.kind);
-    checkEvidence(cohort, body.kind, body.evidence);
-    const at = deps.clock.now().toISOString();
-    const claimId = deps.newId();
-    const claim: ClaimRecord = {
-      claimId,
-      cohortId: cohort.cohortId,
-      kind: body.kind,
-      status: 'PREPARED',
-      version: 1,
-      enterpriseId: cohort.enterpriseId,
-      schoolId: cohort.schoolId,
-      districtCode: cohort.districtCode,
-      occupationCode: cohort.occupationCode,
-      targetLevel: cohort.targetLevel,
-      computedAmountFen: computed.amountFen,
-      amountFen: computed.amountFen,
-      recoveryFen: computed.recoveryFen,
-      computation: computed.computation,
-      evidence: body.evidence,
-      preparedBy: principal.sub,
-      round: 0,
-      createdAt: at,
-      updatedAt: at,
-      auditSeq: 0,
-      auditHead: GENESIS_HASH,
-    };
-    const reply = { status: 201, body: claimView(claim) };
-    await deps.claims.save({
-      claim,
-      expectedVersion: null,
-      audit: {
-        action: 'claim.prepared',
-        actor: actorOf(principal),
-        to: 'PREPARED',
-        details: { kind: body.kind, amountFen: claim.amountFen, recoveryFen: claim.recoveryFen },
-      },
-      idempotency: record(reply),
-      cohort: { record: withLedgerClaim(cohort, claimId, body.kind, 'PREPARED', at), expectedVersion: cohort.version },
-    });
-    return reply;
-  });
+export async function createClaim(
+  deps: ClaimDeps,
+  principal: Principal,
+  body: CreateClaimBody,
+  meta: RequestMeta,
+): Promise<Reply> {
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      const cohort = await visibleCohort(deps.store, principal, body.cohortId).catch((error: unknown) => {
+        // Only "not found" is the caller's mistake; anything else (a throttled read) stays what it is.
+        if (error instanceof NotFound) {
+          throw new ValidationFailed([
+            { path: 'cohortId', message: 'no cohort of your enterprise with this id' },
+          ]);
+        }
+        throw error;
+      });
+      const computed = await computeClaim(deps, cohort, body.kind);
+      checkEvidence(cohort, body.kind, body.evidence);
+      const at = deps.clock.now().toISOString();
+      const claimId = deps.newId();
+      const claim: ClaimRecord = {
+        claimId,
+        cohortId: cohort.cohortId,
+        kind: body.kind,
+        status: 'PREPARED',
+        version: 1,
+        enterpriseId: cohort.enterpriseId,
+        schoolId: cohort.schoolId,
+        districtCode: cohort.districtCode,
+        occupationCode: cohort.occupationCode,
+        targetLevel: cohort.targetLevel,
+        computedAmountFen: computed.amountFen,
+        amountFen: computed.amountFen,
+        recoveryFen: computed.recoveryFen,
+        computation: computed.computation,
+        evidence: body.evidence,
+        preparedBy: principal.sub,
+        round: 0,
+        createdAt: at,
+        updatedAt: at,
+        auditSeq: 0,
+        auditHead: GENESIS_HASH,
+      };
+      const reply = { status: 201, body: claimView(claim) };
+      await deps.claims.save({
+        claim,
+        expectedVersion: null,
+        audit: {
+          action: 'claim.prepared',
+          actor: actorOf(principal),
+          to: 'PREPARED',
+          details: { kind: body.kind, amountFen: claim.amountFen, recoveryFen: claim.recoveryFen },
+        },
+        idempotency: record(reply),
+        cohort: {
+          record: withLedgerClaim(cohort, claimId, body.kind, 'PREPARED', at),
+          expectedVersion: cohort.version,
+        },
+      });
+      return reply;
+    },
+  );
 }
 
 /** The clerk corrects the evidence of a PREPARED or RETURNED claim; amounts are computed again. */
@@ -187,37 +249,47 @@ export async function updateClaim(
   body: { version: number; evidence: ClaimEvidenceBody },
   meta: RequestMeta,
 ): Promise<Reply> {
-  return idempotent(deps.store, { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint }, async (record) => {
-    const current = await visibleClaim(deps.claims, principal, claimId);
-    if (current.status !== 'PREPARED' && current.status !== 'RETURNED') {
-      throw new Conflict(`A ${current.status} claim cannot be edited`, { status: current.status, version: current.version });
-    }
-    if (current.version !== body.version) {
-      throw new Conflict(`The claim is at version ${current.version}, not ${body.version}`, { status: current.status, version: current.version });
-    }
-    const cohort = await visibleCohort(deps.store, principal, current.cohortId);
-    checkEvidence(cohort, current.kind, body.evidence);
-    const computed = await computeClaim(deps, cohort, current.kind, claimId);
-    const claim: ClaimRecord = {
-      ...current,
-      evidence: body.evidence,
-      computedAmountFen: computed.amountFen,
-      amountFen: computed.amountFen,
-      recoveryFen: computed.recoveryFen,
-      computation: computed.computation,
-      preparedBy: principal.sub,
-      version: current.version + 1,
-      updatedAt: deps.clock.now().toISOString(),
-    };
-    const reply = { status: 200, body: claimView(claim) };
-    await deps.claims.save({
-      claim,
-      expectedVersion: current.version,
-      audit: { action: 'claim.edited', actor: actorOf(principal), details: { amountFen: claim.amountFen } },
-      idempotency: record(reply),
-    });
-    return reply;
-  });
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      const current = await visibleClaim(deps.claims, principal, claimId);
+      if (current.status !== 'PREPARED' && current.status !== 'RETURNED') {
+        throw new Conflict(`A ${current.status} claim cannot be edited`, {
+          status: current.status,
+          version: current.version,
+        });
+      }
+      if (current.version !== body.version) {
+        throw new Conflict(`The claim is at version ${current.version}, not ${body.version}`, {
+          status: current.status,
+          version: current.version,
+        });
+      }
+      const cohort = await visibleCohort(deps.store, principal, current.cohortId);
+      checkEvidence(cohort, current.kind, body.evidence);
+      const computed = await computeClaim(deps, cohort, current.kind, claimId);
+      const claim: ClaimRecord = {
+        ...current,
+        evidence: body.evidence,
+        computedAmountFen: computed.amountFen,
+        amountFen: computed.amountFen,
+        recoveryFen: computed.recoveryFen,
+        computation: computed.computation,
+        preparedBy: principal.sub,
+        version: current.version + 1,
+        updatedAt: deps.clock.now().toISOString(),
+      };
+      const reply = { status: 200, body: claimView(claim) };
+      await deps.claims.save({
+        claim,
+        expectedVersion: current.version,
+        audit: { action: 'claim.edited', actor: actorOf(principal), details: { amountFen: claim.amountFen } },
+        idempotency: record(reply),
+      });
+      return reply;
+    },
+  );
 }
 
 export function claimExecutionName(claimId: string, round: number): string {
@@ -246,7 +318,8 @@ export async function submitClaim(
     { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
     async (record) => {
       const current = await visibleClaim(deps.claims, principal, claimId);
-      if (current.preparedBy === principal.sub) throw new Forbidden('The person who prepared a claim cannot also submit it');
+      if (current.preparedBy === principal.sub)
+        throw new Forbidden('The person who prepared a claim cannot also submit it');
       if (current.status !== 'PREPARED' && current.status !== 'RETURNED') {
         throw new Conflict(`Only a PREPARED or RETURNED claim can be submitted; it is ${current.status}`, {
           status: current.status,
@@ -277,7 +350,13 @@ export async function submitClaim(
       await deps.claims.save({
         claim,
         expectedVersion: current.version,
-        audit: { action: 'claim.submitted', actor: actorOf(principal), from: current.status, to: claim.status, details: { round: claim.round } },
+        audit: {
+          action: 'claim.submitted',
+          actor: actorOf(principal),
+          from: current.status,
+          to: claim.status,
+          details: { round: claim.round },
+        },
         idempotency: record(reply),
       });
       await start(claim, stageTimeoutSeconds);
@@ -307,7 +386,10 @@ export async function decideClaimTask(
   if (task.role !== principal.role) throw new Forbidden(`This task is for ${task.role}`);
   if (task.org !== principal.orgId) throw new NotFound(`No task ${task.taskId}`);
   if (task.status !== 'OPEN' || current.status !== task.stage || current.round !== task.round) {
-    throw new Conflict(`This task is closed; the claim is ${current.status}`, { status: current.status, version: current.version });
+    throw new Conflict(`This task is closed; the claim is ${current.status}`, {
+      status: current.status,
+      version: current.version,
+    });
   }
   if (task.stage === 'PUBLIC_NOTICE') {
     // The notice's wait is nobody's decision: it runs its working days (domain.md), and only an
@@ -318,7 +400,9 @@ export async function decideClaimTask(
     });
   }
   if (body.schoolMentors || body.enrolment) {
-    throw new ValidationFailed([{ path: 'enrolment', message: 'enrolment belongs to cohort filing, not to claims' }]);
+    throw new ValidationFailed([
+      { path: 'enrolment', message: 'enrolment belongs to cohort filing, not to claims' },
+    ]);
   }
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -330,7 +414,9 @@ export async function decideClaimTask(
   const details: Record<string, unknown> = { taskId: task.taskId, round: task.round };
 
   if (body.decision !== 'approve' && stage === 'PAYMENT') {
-    throw new ValidationFailed([{ path: 'decision', message: 'the treasurer releases an approved payment (approve)' }]);
+    throw new ValidationFailed([
+      { path: 'decision', message: 'the treasurer releases an approved payment (approve)' },
+    ]);
   }
   if (body.approvedAmountFen !== undefined && stage !== 'BUREAU_REVIEW') {
     throw new ValidationFailed([{ path: 'approvedAmountFen', message: 'is set by the bureau reviewer' }]);
@@ -342,22 +428,43 @@ export async function decideClaimTask(
       const cohort = await deps.store.get(current.cohortId);
       const ids = new Set(cohort?.apprentices.map((apprentice) => apprentice.apprenticeId));
       attendance.forEach((row, index) => {
-        if (!ids.has(row.apprenticeId)) errors.push({ path: `attendance.${index}.apprenticeId`, message: 'no such apprentice in this cohort' });
+        if (!ids.has(row.apprenticeId))
+          errors.push({
+            path: `attendance.${index}.apprenticeId`,
+            message: 'no such apprentice in this cohort',
+          });
       });
-      if (attendance.length === 0) errors.push({ path: 'attendance', message: 'the school confirms the hours attended of each apprentice' });
+      if (attendance.length === 0)
+        errors.push({
+          path: 'attendance',
+          message: 'the school confirms the hours attended of each apprentice',
+        });
       if (current.kind === 'final' && body.outcomesConfirmed !== true) {
-        errors.push({ path: 'outcomesConfirmed', message: 'the school verifies every assessment result of a final claim' });
+        errors.push({
+          path: 'outcomesConfirmed',
+          message: 'the school verifies every assessment result of a final claim',
+        });
       }
       if (errors.length > 0) throw new ValidationFailed(errors);
       claim = {
         ...claim,
         status: 'BUREAU_REVIEW',
-        schoolVerification: { attendance, outcomesConfirmed: body.outcomesConfirmed === true, by: principal.sub, at },
+        schoolVerification: {
+          attendance,
+          outcomesConfirmed: body.outcomesConfirmed === true,
+          by: principal.sub,
+          at,
+        },
       };
     } else if (stage === 'BUREAU_REVIEW') {
       const amount = body.approvedAmountFen ?? current.computedAmountFen;
       if (amount > current.computedAmountFen) {
-        throw new ValidationFailed([{ path: 'approvedAmountFen', message: `may not exceed the computed ${current.computedAmountFen} fen` }]);
+        throw new ValidationFailed([
+          {
+            path: 'approvedAmountFen',
+            message: `may not exceed the computed ${current.computedAmountFen} fen`,
+          },
+        ]);
       }
       if (amount < current.computedAmountFen && !body.reason) {
         throw new ValidationFailed([{ path: 'reason', message: 'a lower amount needs a reason' }]);
@@ -367,21 +474,31 @@ export async function decideClaimTask(
         ...claim,
         status: current.kind === 'final' ? 'PUBLIC_NOTICE' : 'PAYMENT',
         amountFen: amount,
-        reduction: amount < current.computedAmountFen ? { fromFen: current.computedAmountFen, toFen: amount, reason: body.reason! } : undefined,
+        reduction:
+          amount < current.computedAmountFen
+            ? { fromFen: current.computedAmountFen, toFen: amount, reason: body.reason! }
+            : undefined,
         reviewedBy: principal.sub,
         approvedAt: at,
         budgetYear: year,
         reservedFen: amount,
         pendingReason: undefined,
       };
-      if (amount > 0) budget = { districtCode: current.districtCode, year, operation: 'reserve', amountFen: amount };
+      if (amount > 0)
+        budget = { districtCode: current.districtCode, year, operation: 'reserve', amountFen: amount };
       details.amountFen = amount;
       details.budgetYear = year;
     } else {
-      if (principal.sub === current.reviewedBy) throw new Forbidden('The reviewer who approved a claim cannot release its payment');
+      if (principal.sub === current.reviewedBy)
+        throw new Forbidden('The reviewer who approved a claim cannot release its payment');
       claim = { ...claim, status: 'PAID', paidAt: at, releasedBy: principal.sub, reservedFen: 0 };
       if (current.amountFen > 0) {
-        budget = { districtCode: current.districtCode, year: current.budgetYear!, operation: 'release', amountFen: current.amountFen };
+        budget = {
+          districtCode: current.districtCode,
+          year: current.budgetYear!,
+          operation: 'release',
+          amountFen: current.amountFen,
+        };
       }
       const cohort = await deps.store.get(current.cohortId);
       if (!cohort) throw new NotFound(`No cohort ${current.cohortId}`);
@@ -432,7 +549,11 @@ export async function decideClaimTask(
   } else {
     claim = { ...claim, status: 'REJECTED', rejectReason: body.reason };
     const cohort = await deps.store.get(current.cohortId);
-    if (cohort) cohortChange = { record: withLedgerClaim(cohort, current.claimId, current.kind, 'REJECTED', at), expectedVersion: cohort.version };
+    if (cohort)
+      cohortChange = {
+        record: withLedgerClaim(cohort, current.claimId, current.kind, 'REJECTED', at),
+        expectedVersion: cohort.version,
+      };
   }
   const decided: TaskRecord = {
     ...task,
@@ -442,7 +563,10 @@ export async function decideClaimTask(
     decidedAt: at,
     callbackPending: true,
   };
-  const reply = { status: 200, body: { taskId: task.taskId, decision: body.decision, stage, claim: claimView(claim) } };
+  const reply = {
+    status: 200,
+    body: { taskId: task.taskId, decision: body.decision, stage, claim: claimView(claim) },
+  };
   try {
     await deps.claims.save({
       claim,
@@ -471,13 +595,19 @@ export async function decideClaimTask(
       expectedVersion: current.version,
       audit: { action: 'claim.budget_shortfall', actor: actorOf(principal), reason },
     });
-    throw new Conflict(`Not approved: ${reason}. The claim stays at review.`, { status: current.status, version: current.version + 1 });
+    throw new Conflict(`Not approved: ${reason}. The claim stays at review.`, {
+      status: current.status,
+      version: current.version + 1,
+    });
   }
   await deliverClaimCallback(deps, decided);
   return reply;
 }
 
-export async function deliverClaimCallback(deps: Pick<ClaimDeps, 'store'> & Pick<CohortDeps, 'workflows'>, task: TaskRecord) {
+export async function deliverClaimCallback(
+  deps: Pick<ClaimDeps, 'store'> & Pick<CohortDeps, 'workflows'>,
+  task: TaskRecord,
+) {
   try {
     await deps.workflows.sendSuccess(task.token, { outcome: task.decision, taskId: task.taskId });
   } catch (error) {
@@ -502,10 +632,18 @@ export async function lodgeObjection(
     { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
     async (record) => {
       const current = await visibleClaim(deps.claims, principal, claimId);
-      if (principal.role !== 'bureau.reviewer') throw new Forbidden('Objections are lodged by the bureau reviewer');
+      if (principal.role !== 'bureau.reviewer')
+        throw new Forbidden('Objections are lodged by the bureau reviewer');
       const now = deps.clock.now();
-      if (current.status !== 'PUBLIC_NOTICE' || !current.notice || now.toISOString() >= current.notice.endsAt) {
-        throw new Conflict('Objections are lodged while the claim is on public notice', { status: current.status, version: current.version });
+      if (
+        current.status !== 'PUBLIC_NOTICE' ||
+        !current.notice ||
+        now.toISOString() >= current.notice.endsAt
+      ) {
+        throw new Conflict('Objections are lodged while the claim is on public notice', {
+          status: current.status,
+          version: current.version,
+        });
       }
       const task = current.openTask ? await deps.store.task(current.openTask.taskId) : undefined;
       const at = now.toISOString();
@@ -513,25 +651,46 @@ export async function lodgeObjection(
         ...current,
         status: 'BUREAU_REVIEW',
         openTask: undefined,
-        notice: { ...current.notice, objections: [...current.notice.objections, { by: principal.sub, at, reason }] },
+        notice: {
+          ...current.notice,
+          objections: [...current.notice.objections, { by: principal.sub, at, reason }],
+        },
         reservedFen: 0,
         version: current.version + 1,
         updatedAt: at,
       };
       const decided: TaskRecord | undefined =
         task && task.status === 'OPEN'
-          ? { ...task, status: 'DECIDED', decision: 'objection', decidedBy: principal.sub, decidedAt: at, callbackPending: true }
+          ? {
+              ...task,
+              status: 'DECIDED',
+              decision: 'objection',
+              decidedBy: principal.sub,
+              decidedAt: at,
+              callbackPending: true,
+            }
           : undefined;
       const reply = { status: 200, body: claimView(claim) };
       await deps.claims.save({
         claim,
         expectedVersion: current.version,
-        audit: { action: 'notice.objection', actor: actorOf(principal), from: 'PUBLIC_NOTICE', to: 'BUREAU_REVIEW', reason },
+        audit: {
+          action: 'notice.objection',
+          actor: actorOf(principal),
+          from: 'PUBLIC_NOTICE',
+          to: 'BUREAU_REVIEW',
+          reason,
+        },
         idempotency: record(reply),
         task: decided ? { record: decided, expectedStatus: 'OPEN' } : undefined,
         budget:
           (current.reservedFen ?? 0) > 0
-            ? { districtCode: current.districtCode, year: current.budgetYear!, operation: 'unreserve', amountFen: current.reservedFen! }
+            ? {
+                districtCode: current.districtCode,
+                year: current.budgetYear!,
+                operation: 'unreserve',
+                amountFen: current.reservedFen!,
+              }
             : undefined,
       });
       if (decided) await deliverClaimCallback(deps, decided);
@@ -558,11 +717,19 @@ export async function listClaims(
   principal: Principal,
   query: { status?: ClaimStatus | undefined; limit: number; cursor?: string | undefined },
 ) {
-  const page = await deps.claims.listForParty({ kind: orgKindOf(principal.role), orgId: principal.orgId }, query);
+  const page = await deps.claims.listForParty(
+    { kind: orgKindOf(principal.role), orgId: principal.orgId },
+    query,
+  );
   return { items: page.items.map(claimView), nextCursor: page.nextCursor };
 }
 
-export async function claimHistory(deps: Pick<ClaimDeps, 'claims'>, principal: Principal, claimId: string, query: { limit: number; cursor?: string | undefined }) {
+export async function claimHistory(
+  deps: Pick<ClaimDeps, 'claims'>,
+  principal: Principal,
+  claimId: string,
+  query: { limit: number; cursor?: string | undefined },
+) {
   await visibleClaim(deps.claims, principal, claimId);
   return deps.claims.history(claimId, query);
 }
@@ -581,10 +748,17 @@ const STAGE_STATUS: Record<ClaimStage | 'PUBLIC_NOTICE', ClaimStatus> = {
 /** Step `open-claim-task`: the waiting step's task with its token (in the party's inbox, or the notice's unlisted wait). */
 export async function openClaimTask(
   deps: Pick<ClaimDeps, 'claims' | 'store' | 'clock' | 'newId'>,
-  input: { taskToken: string; claimId: string; round: number; stage: ClaimStage | 'PUBLIC_NOTICE'; timeoutSeconds: number },
+  input: {
+    taskToken: string;
+    claimId: string;
+    round: number;
+    stage: ClaimStage | 'PUBLIC_NOTICE';
+    timeoutSeconds: number;
+  },
 ): Promise<{ taskId: string }> {
   const current = await deps.claims.get(input.claimId);
-  if (!current || current.round !== input.round) throw new CaseWithdrawn(`Claim ${input.claimId} is no longer at ${input.stage}`);
+  if (!current || current.round !== input.round)
+    throw new CaseWithdrawn(`Claim ${input.claimId} is no longer at ${input.stage}`);
   if (current.status !== STAGE_STATUS[input.stage]) {
     const outcome = claimOutcomeAfter(current, input.stage);
     if (!outcome) throw new CaseWithdrawn(`Claim ${input.claimId} is no longer at ${input.stage}`);
@@ -605,7 +779,11 @@ export async function openClaimTask(
     await deps.claims.save({
       claim: { ...current, version: current.version + 1 },
       expectedVersion: current.version,
-      audit: { action: 'task.redelivered', actor: SYSTEM, details: { stage: input.stage, outcome, taskId: task.taskId } },
+      audit: {
+        action: 'task.redelivered',
+        actor: SYSTEM,
+        details: { stage: input.stage, outcome, taskId: task.taskId },
+      },
       task: { record: task, expectedStatus: null },
     });
     return { taskId: task.taskId };
@@ -629,14 +807,27 @@ export async function openClaimTask(
       listed: false,
     });
     await deps.claims.save({
-      claim: { ...current, status: 'PAYMENT', openTask: undefined, version: current.version + 1, updatedAt: at },
+      claim: {
+        ...current,
+        status: 'PAYMENT',
+        openTask: undefined,
+        version: current.version + 1,
+        updatedAt: at,
+      },
       expectedVersion: current.version,
-      audit: { action: 'notice.ended', actor: SYSTEM, from: 'PUBLIC_NOTICE', to: 'PAYMENT', details: { objections: current.notice.objections.length } },
+      audit: {
+        action: 'notice.ended',
+        actor: SYSTEM,
+        from: 'PUBLIC_NOTICE',
+        to: 'PAYMENT',
+        details: { objections: current.notice.objections.length },
+      },
       task: { record: task, expectedStatus: null },
     });
     return { taskId: task.taskId };
   }
-  const existing = current.openTask?.stage === input.stage ? await deps.store.task(current.openTask.taskId) : undefined;
+  const existing =
+    current.openTask?.stage === input.stage ? await deps.store.task(current.openTask.taskId) : undefined;
   const reuse = existing?.status === 'OPEN' ? existing : undefined;
   const role = input.stage === 'PUBLIC_NOTICE' ? 'bureau.reviewer' : CLAIM_STAGE_ROLE[input.stage];
   const org = role.startsWith('school') ? current.schoolId : current.districtCode;
@@ -657,16 +848,28 @@ export async function openClaimTask(
         listed: input.stage !== 'PUBLIC_NOTICE',
       };
   await deps.claims.save({
-    claim: { ...current, openTask: { taskId: task.taskId, stage: input.stage }, version: current.version + 1 },
+    claim: {
+      ...current,
+      openTask: { taskId: task.taskId, stage: input.stage },
+      version: current.version + 1,
+    },
     expectedVersion: current.version,
-    audit: { action: 'task.opened', actor: SYSTEM, to: input.stage, details: { taskId: task.taskId, dueAt: task.dueAt } },
+    audit: {
+      action: 'task.opened',
+      actor: SYSTEM,
+      to: input.stage,
+      details: { taskId: task.taskId, dueAt: task.dueAt },
+    },
     task: { record: task, expectedStatus: reuse ? 'OPEN' : null },
   });
   return { taskId: task.taskId };
 }
 
 /** The decision a claim's later state shows was taken at `stage` (undefined if none was). */
-export function claimOutcomeAfter(claim: ClaimRecord, stage: ClaimStage | 'PUBLIC_NOTICE'): DecisionOutcome | undefined {
+export function claimOutcomeAfter(
+  claim: ClaimRecord,
+  stage: ClaimStage | 'PUBLIC_NOTICE',
+): DecisionOutcome | undefined {
   const after: Record<string, ClaimStatus[]> = {
     SCHOOL_VERIFICATION: ['BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT', 'PAID'],
     BUREAU_REVIEW: ['PUBLIC_NOTICE', 'PAYMENT', 'PAID'],
@@ -705,19 +908,34 @@ export async function planPublicNotice(
   await deps.claims.save({
     claim: {
       ...current,
-      notice: { startsAt: now.toISOString(), endsAt, lastDay, forApprovalAt: current.approvedAt, objections: current.notice?.objections ?? [] },
+      notice: {
+        startsAt: now.toISOString(),
+        endsAt,
+        lastDay,
+        forApprovalAt: current.approvedAt,
+        objections: current.notice?.objections ?? [],
+      },
       version: current.version + 1,
       updatedAt: now.toISOString(),
     },
     expectedVersion: current.version,
-    audit: { action: 'notice.started', actor: SYSTEM, details: { lastDay, endsAt, workingDays: policy.publicNoticeWorkingDays } },
+    audit: {
+      action: 'notice.started',
+      actor: SYSTEM,
+      details: { lastDay, endsAt, workingDays: policy.publicNoticeWorkingDays },
+    },
   });
   return { timeoutSeconds, endsAt, lastDay };
 }
 
 /** The last day of a notice starting today, and the instant it ends (midnight China time after it). */
 export function publicNoticeEnd(today: string, policy: Policy): { lastDay: string; endsAt: string } {
-  const lastDay = addWorkingDays(today, policy.publicNoticeWorkingDays, policy.holidays, policy.makeUpWorkingDays ?? []);
+  const lastDay = addWorkingDays(
+    today,
+    policy.publicNoticeWorkingDays,
+    policy.holidays,
+    policy.makeUpWorkingDays ?? [],
+  );
   const endsAt = new Date(`${addDays(lastDay, 1)}T00:00:00+08:00`).toISOString();
   return { lastDay, endsAt };
 }
@@ -739,16 +957,31 @@ export async function checkClaimTaskExpiry(
     return { outcome: task.decision };
   }
   const at = deps.clock.now().toISOString();
-  const expiredTask = task && task.status === 'OPEN' && task.stage === input.stage ? { record: { ...task, status: 'EXPIRED' as const }, expectedStatus: 'OPEN' as const } : undefined;
+  const expiredTask =
+    task && task.status === 'OPEN' && task.stage === input.stage
+      ? { record: { ...task, status: 'EXPIRED' as const }, expectedStatus: 'OPEN' as const }
+      : undefined;
   if (current.status !== STAGE_STATUS[input.stage]) {
     // Decided (or the notice ended) while the wait was timing out: follow what the claim shows.
     return { outcome: claimOutcomeAfter(current, input.stage) ?? 'closed' };
   }
   if (input.stage === 'PUBLIC_NOTICE') {
     await deps.claims.save({
-      claim: { ...current, status: 'PAYMENT', openTask: undefined, version: current.version + 1, updatedAt: at },
+      claim: {
+        ...current,
+        status: 'PAYMENT',
+        openTask: undefined,
+        version: current.version + 1,
+        updatedAt: at,
+      },
       expectedVersion: current.version,
-      audit: { action: 'notice.ended', actor: SYSTEM, from: 'PUBLIC_NOTICE', to: 'PAYMENT', details: { objections: current.notice?.objections.length ?? 0 } },
+      audit: {
+        action: 'notice.ended',
+        actor: SYSTEM,
+        from: 'PUBLIC_NOTICE',
+        to: 'PAYMENT',
+        details: { objections: current.notice?.objections.length ?? 0 },
+      },
       task: expiredTask,
     });
     return { outcome: 'approve' };
@@ -757,14 +990,25 @@ export async function checkClaimTaskExpiry(
     await deps.claims.save({
       claim: { ...current, openTask: undefined, version: current.version + 1, updatedAt: at },
       expectedVersion: current.version,
-      audit: { action: 'payment.reminder', actor: SYSTEM, reason: 'the payment task outlived its time limit and is opened again' },
+      audit: {
+        action: 'payment.reminder',
+        actor: SYSTEM,
+        reason: 'the payment task outlived its time limit and is opened again',
+      },
       task: expiredTask,
     });
     return { outcome: 'expired' };
   }
   const reason = `expired at ${input.stage}`;
   await deps.claims.save({
-    claim: { ...current, status: 'RETURNED', returnReason: reason, openTask: undefined, version: current.version + 1, updatedAt: at },
+    claim: {
+      ...current,
+      status: 'RETURNED',
+      returnReason: reason,
+      openTask: undefined,
+      version: current.version + 1,
+      updatedAt: at,
+    },
     expectedVersion: current.version,
     audit: { action: 'claim.expired', actor: SYSTEM, from: input.stage, to: 'RETURNED', reason },
     task: expiredTask,
@@ -779,15 +1023,21 @@ export async function publishClaimOutcome(
 ): Promise<{ status: string }> {
   const claim = await deps.claims.get(input.claimId);
   if (!claim) throw new NotFound(`No claim ${input.claimId}`);
-  await deps.events.publish(`SubsidyClaim${claim.status.charAt(0)}${claim.status.slice(1).toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}`, {
-    claimId: claim.claimId,
-    cohortId: claim.cohortId,
-    kind: claim.kind,
-    round: input.round,
-    status: claim.status,
-    amountFen: claim.amountFen,
-    recoveryFen: claim.recoveryFen,
-    districtCode: claim.districtCode,
-  });
+  await deps.events.publish(
+    `SubsidyClaim${claim.status.charAt(0)}${claim.status
+      .slice(1)
+      .toLowerCase()
+      .replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}`,
+    {
+      claimId: claim.claimId,
+      cohortId: claim.cohortId,
+      kind: claim.kind,
+      round: input.round,
+      status: claim.status,
+      amountFen: claim.amountFen,
+      recoveryFen: claim.recoveryFen,
+      districtCode: claim.districtCode,
+    },
+  );
   return { status: claim.status };
 }

@@ -6,20 +6,22 @@ import type {
 } from '../../schemas/cohort.ts';
 import type { AuditDraft } from '../audit.ts';
 import { GENESIS_HASH } from '../audit.ts';
+import type { ClaimStore } from '../claim-ports.ts';
 import { type ApprenticeRecord, type CohortRecord, cohortView, EDITABLE } from '../cohort.ts';
 import { checkCohortRules } from '../cohort-rules.ts';
 import { Conflict, type FieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
 import { checkResidentId, maskIdNumber, maskPhone } from '../identifiers.ts';
 import type { TargetLevel } from '../policy.ts';
-import type { ClaimStore } from '../claim-ports.ts';
 import type { CohortDeps, DataKey, PersonLock } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import { todayInChinaOf } from '../time.ts';
 import { districtOf, planMentorLoads, tally, visibleCohort } from './common.ts';
 
-type Deps = Pick<CohortDeps, 'store' | 'reference' | 'pii' | 'clock' | 'newId'> & { claims: Pick<ClaimStore, 'subsidyMarks'> };
+type Deps = Pick<CohortDeps, 'store' | 'reference' | 'pii' | 'clock' | 'newId'> & {
+  claims: Pick<ClaimStore, 'subsidyMarks'>;
+};
 export interface RequestMeta {
   idempotencyKey: string | undefined;
   fingerprint: string;
@@ -186,7 +188,7 @@ export async function addApprentices(
       // Row numbers in errors are those of the request body, not of the whole cohort.
       const offset = current.apprentices.length;
       await checkRules(deps, cohort, undefined, false, (path) => rebaseRow(path, offset));
-    await refuseSubsidisedPersons(deps, cohort, added, (path) => rebaseRow(path, offset), offset);
+      await refuseSubsidisedPersons(deps, cohort, added, (path) => rebaseRow(path, offset), offset);
       const mentorLoads = await enterpriseMentorLoads(deps, current, cohort, (path) =>
         rebaseRow(path, offset),
       );
@@ -246,7 +248,9 @@ async function refuseSubsidisedPersons(
     rows.map((row) => row.idHash),
     cohort.occupationCode,
   );
-  const blocking = new Map(marks.filter((mark) => mark.level <= cohort.targetLevel).map((mark) => [mark.idHash, mark]));
+  const blocking = new Map(
+    marks.filter((mark) => mark.level <= cohort.targetLevel).map((mark) => [mark.idHash, mark]),
+  );
   const errors: FieldError[] = [];
   rows.forEach((row, index) => {
     const mark = blocking.get(row.idHash);
@@ -285,7 +289,7 @@ async function checkAgainstRegister(
     deps.reference.organisation(body.schoolId),
     deps.reference.occupation(body.occupationCode),
   ]);
-  if (!school || school.kind !== 'school')
+  if (school?.kind !== 'school')
     errors.push({ path: 'schoolId', message: 'no school with this code in the register' });
   if (!occupation) errors.push({ path: 'occupationCode', message: 'unknown occupation code' });
   if (errors.length > 0 || !occupation) throw new ValidationFailed(errors);

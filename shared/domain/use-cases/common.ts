@@ -25,7 +25,7 @@ export async function visibleCohort(
 
 export async function districtOf(reference: ReferenceData, enterpriseId: string): Promise<string> {
   const enterprise = await reference.organisation(enterpriseId);
-  if (!enterprise || enterprise.kind !== 'enterprise') {
+  if (enterprise?.kind !== 'enterprise') {
     throw new ValidationFailed([
       { path: '', message: 'your enterprise is not in the register; ask the bureau to register it' },
     ]);

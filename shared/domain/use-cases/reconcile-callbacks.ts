@@ -34,6 +34,7 @@ export async function redeliverPendingCallbacks(
 
 function send(deps: Pick<CohortDeps, 'workflows'>, task: TaskRecord): Promise<void> {
   // A withdrawal closes the waiting task as failed; every other decision is its outcome.
-  if (!task.decision) return deps.workflows.sendFailure(task.token, 'CaseWithdrawn', 'The case was withdrawn');
+  if (!task.decision)
+    return deps.workflows.sendFailure(task.token, 'CaseWithdrawn', 'The case was withdrawn');
   return deps.workflows.sendSuccess(task.token, { outcome: task.decision, taskId: task.taskId });
 }

@@ -14,10 +14,17 @@ export interface PolicyWriter {
   policy(version: string): Promise<Policy | undefined>;
 }
 
-export async function putPolicy(deps: { policies: PolicyWriter }, principal: Principal, policy: Policy): Promise<Reply> {
-  if (principal.role !== 'bureau.admin') throw new Forbidden('The policy is kept by the bureau administrator');
+export async function putPolicy(
+  deps: { policies: PolicyWriter },
+  principal: Principal,
+  policy: Policy,
+): Promise<Reply> {
+  if (principal.role !== 'bureau.admin')
+    throw new Forbidden('The policy is kept by the bureau administrator');
   if (await deps.policies.policy(policy.policyVersion)) {
-    throw new Conflict(`Policy version ${policy.policyVersion} exists; a change is a new version (e.g. the next sequence number)`);
+    throw new Conflict(
+      `Policy version ${policy.policyVersion} exists; a change is a new version (e.g. the next sequence number)`,
+    );
   }
   await deps.policies.addPolicy(policy, principal.sub);
   return { status: 201, body: policy };
@@ -45,7 +52,9 @@ export async function putBudget(
     throw new Conflict(`The budget is at version ${current.version}`, { version: current.version });
   }
   if (current && body.budgetFen < current.reservedFen + current.paidFen) {
-    throw new Conflict(`The budget cannot go below what is reserved and paid (${current.reservedFen + current.paidFen} fen)`);
+    throw new Conflict(
+      `The budget cannot go below what is reserved and paid (${current.reservedFen + current.paidFen} fen)`,
+    );
   }
   await deps.claims.setBudget(districtCode, year, body.budgetFen, current);
   return { status: current ? 200 : 201, body: await deps.claims.budget(districtCode, year) };

@@ -25,7 +25,11 @@ interface Totals {
 
 const MAX_PAGES = 200;
 
-export async function subsidyReport(deps: { claims: ClaimStore }, principal: Principal, year: number): Promise<SubsidyReport> {
+export async function subsidyReport(
+  deps: { claims: ClaimStore },
+  principal: Principal,
+  year: number,
+): Promise<SubsidyReport> {
   if (!principal.role.startsWith('bureau.')) throw new Forbidden('Reports are for the bureau');
   const paid: PaymentRecord[] = [];
   let cursor: string | undefined;
@@ -44,18 +48,30 @@ export async function subsidyReport(deps: { claims: ClaimStore }, principal: Pri
       entry.recoveryFen += claim.recoveryFen;
       totals.set(key(claim), entry);
     }
-    return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([value, entry]) => ({ [name]: value, ...entry }) as Totals & Record<K, string>);
+    return [...totals.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([value, entry]) => ({ [name]: value, ...entry }) as Totals & Record<K, string>);
   };
   return {
     year,
     districtCode: principal.orgId,
-    totals: paid.reduce((sum, claim) => ({ claims: sum.claims + 1, paidFen: sum.paidFen + claim.amountFen, recoveryFen: sum.recoveryFen + claim.recoveryFen }), {
-      claims: 0,
-      paidFen: 0,
-      recoveryFen: 0,
-    }),
+    totals: paid.reduce(
+      (sum, claim) => ({
+        claims: sum.claims + 1,
+        paidFen: sum.paidFen + claim.amountFen,
+        recoveryFen: sum.recoveryFen + claim.recoveryFen,
+      }),
+      {
+        claims: 0,
+        paidFen: 0,
+        recoveryFen: 0,
+      },
+    ),
     byOccupation: group((claim) => claim.occupationCode, 'occupationCode'),
-    byLevel: group((claim) => String(claim.targetLevel), 'targetLevel').map((row) => ({ ...row, targetLevel: Number(row.targetLevel) })),
+    byLevel: group((claim) => String(claim.targetLevel), 'targetLevel').map((row) => ({
+      ...row,
+      targetLevel: Number(row.targetLevel),
+    })),
     byEnterprise: group((claim) => claim.enterpriseId, 'enterpriseId'),
     bySchool: group((claim) => claim.schoolId, 'schoolId'),
   };
@@ -63,8 +79,11 @@ export async function subsidyReport(deps: { claims: ClaimStore }, principal: Pri
 
 /** The report as CSV a spreadsheet opens correctly: UTF-8 with BOM, CRLF, amounts in yuan with two decimals. */
 export function reportCsv(report: SubsidyReport): string {
-  const yuan = (fen: number) => `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
-  const rows: string[][] = [['维度 dimension', '代码 key', '笔数 claims', '拨付金额(元) paid (yuan)', '应追回(元) recovery (yuan)']];
+  const yuan = (fen: number) =>
+    `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+  const rows: string[][] = [
+    ['维度 dimension', '代码 key', '笔数 claims', '拨付金额(元) paid (yuan)', '应追回(元) recovery (yuan)'],
+  ];
   const add = (dimension: string, key: string, totals: Totals) =>
     rows.push([dimension, key, String(totals.claims), yuan(totals.paidFen), yuan(totals.recoveryFen)]);
   add('合计 total', `${report.districtCode} ${report.year}`, report.totals);
