@@ -11,7 +11,8 @@ import { addCounts, emptyCounts } from './reliability.ts';
  *
  * Printed only when a test recorded a figure of its own (a run of unit tests alone prints nothing).
  */
-const PENDING = 'pending claims flow';
+/** Said of a figure no test file of this run recorded (e.g. `vitest run test/security`). */
+const NOT_RUN = 'not run this time';
 
 export default class ReliabilityReporter implements Reporter {
   private consoleLines = 0;
@@ -48,17 +49,17 @@ export default class ReliabilityReporter implements Reporter {
       [
         'runs',
         totals.runs,
-        totals.runs === 0 ? `${PENDING} (fault-injection harness)` : 'seeded fault-injection runs',
+        totals.runs === 0 ? `${NOT_RUN} (test/reliability/faults.test.ts)` : 'seeded fault-injection runs',
       ],
       [
         'faults injected',
         totals.faultsInjected,
-        totals.faultsInjected === 0 ? PENDING : 'DynamoDB and Step Functions',
+        totals.faultsInjected === 0 ? NOT_RUN : 'DynamoDB and Step Functions',
       ],
       [
         'crashes',
         totals.crashes,
-        totals.crashes === 0 ? `${PENDING} (kill -9 and restart)` : 'kill -9 and restart',
+        totals.crashes === 0 ? `${NOT_RUN} (test/reliability/crash.test.ts)` : 'kill -9 and restart',
       ],
       ['fuzz cases', totals.fuzzCases, 'no 5xx, nothing stored on a 4xx'],
       ['authorization cases', totals.authorizationCases, 'route x role x own/foreign org x case state'],
