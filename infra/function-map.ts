@@ -16,6 +16,12 @@ export interface FunctionAccess {
   piiKey?: boolean;
   /** Puts domain events on the bus. */
   events?: boolean;
+  /**
+   * Evidence documents' bucket: `upload` signs PUT URLs (s3:PutObject, with the key's
+   * GenerateDataKey), `download` signs GET URLs (s3:GetObject, Decrypt), `inspect` reads an
+   * object's size and checksum (s3:GetObject for HeadObject; no data key needed).
+   */
+  documents?: readonly ('upload' | 'download' | 'inspect')[];
 }
 
 export type WorkflowName = 'cohort-filing' | 'subsidy-claim';
@@ -31,6 +37,8 @@ export interface FunctionSpec {
   public?: boolean;
   /** Run on a schedule (minutes between runs on AWS; the embedded runtime runs it every few seconds). */
   scheduleMinutes?: number;
+  /** Run for each object created in the documents bucket (S3 → EventBridge; the stand-in locally). */
+  onObjectCreated?: boolean;
   access: FunctionAccess;
   memoryMb?: number;
   timeoutSeconds?: number;
@@ -45,7 +53,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     entry: 'functions/api/health.ts',
     route: 'GET /health',
     public: true,
-    access: { table: 'none' },
+    access: read,
   },
   {
     name: 'openapi',
@@ -181,6 +189,25 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     entry: 'functions/api/lodge-objection.ts',
     route: 'POST /claims/{claimId}/objection',
     access: { table: 'readwrite', callbackWorkflows: ['subsidy-claim'] },
+  },
+  // Evidence documents: records on the table, bytes in the documents bucket.
+  {
+    name: 'create-document',
+    entry: 'functions/api/create-document.ts',
+    route: 'POST /cohorts/{cohortId}/documents',
+    access: { table: 'readwrite', documents: ['upload'] },
+  },
+  {
+    name: 'get-document',
+    entry: 'functions/api/get-document.ts',
+    route: 'GET /documents/{documentId}',
+    access: { table: 'read', documents: ['download'] },
+  },
+  {
+    name: 'confirm-document',
+    entry: 'functions/events/confirm-document.ts',
+    onObjectCreated: true,
+    access: { table: 'readwrite', documents: ['inspect'] },
   },
   // Reference data kept by bureau.admin, and reports.
   { name: 'put-policy', entry: 'functions/api/put-policy.ts', route: 'PUT /policy', access: write },

@@ -46,9 +46,13 @@ const REASONS = {
   stepFunctionVersions:
     'The state machine invokes exactly its own step functions; `<function>:*` are their versions and aliases, as CDK’s LambdaInvoke grants them, so a qualified invocation keeps working.',
   publicRoute:
-    'Public by the HTTP API contract (architecture.md): health and the OpenAPI document answer without a token and return nothing but their fixed content.',
+    'Public by the HTTP API contract (architecture.md): health and the OpenAPI document answer without a token; they return fixed content, and health a liveness check (the time and whether one read of the table succeeded), never data. Stage throttling bounds what anonymous calls can cost.',
   consoleDeployment:
     'CDK’s own BucketDeployment handler (a singleton Lambda CDK writes, not ours): it reads the synthesized console build from the CDK asset bucket, writes it to the console bucket and invalidates the distribution, with the grants, managed policy and runtime CDK gives it.',
+  documentObjects:
+    'Evidence documents are objects `cohorts/<cohortId>/<documentId>` created at run time; `<bucket>/cohorts/*` names the application’s objects in the one documents bucket and nothing else, with only the action the function’s presigned URLs or reads need (asserted in test/infra/stack.test.ts).',
+  documentEventsDeadLetters:
+    'This queue is itself a dead-letter queue: of the EventBridge rule that sends S3 “Object Created” events to confirm-document (cdk-nag recognises only SQS redrive policies). Events that failed a day of retries wait here 14 days for a replay.',
   consoleAccessLogs:
     'The console bucket and distribution serve only the static build of the web console (no personal data, no API data); every data access goes through the HTTP API, whose stage writes access logs.',
   consoleTls:
@@ -105,6 +109,7 @@ export function applyNagSuppressions(stack: ApprenticeFlowStack): NagAcknowledge
   // Functions of the function map.
   const table = logicalId(stack.data.table);
   const tableKey = logicalId(stack.data.tableKey);
+  const documents = logicalId(stack.documents.bucket);
   for (const [spec, fn] of stack.functions.entries()) {
     const role = fn.role!;
     acknowledge(fn, 'AwsSolutions-L1', REASONS.runtime);
@@ -128,6 +133,12 @@ export function applyNagSuppressions(stack: ApprenticeFlowStack): NagAcknowledge
         resources.every((r) => r === `<${tableKey}.Arn>`)
       )
         return REASONS.tableKey;
+      if (
+        spec.access.documents?.length &&
+        actions.every((action) => action === 's3:PutObject' || action === 's3:GetObject') &&
+        resources.every((r) => r === `<${documents}.Arn>/cohorts/*`)
+      )
+        return REASONS.documentObjects;
       return undefined;
     });
   }
@@ -157,6 +168,13 @@ export function applyNagSuppressions(stack: ApprenticeFlowStack): NagAcknowledge
     const route = stack.api.routes.get(spec.name);
     if (spec.public && route) acknowledge(route, 'AwsSolutions-APIG4', REASONS.publicRoute);
   }
+
+  // Evidence documents.
+  acknowledge(
+    stack.functions.objectEventsDeadLetters,
+    'AwsSolutions-SQS3',
+    REASONS.documentEventsDeadLetters,
+  );
 
   // The web console: static files behind CloudFront, uploaded by CDK's BucketDeployment.
   const site = stack.webConsole;

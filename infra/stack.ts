@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { WebConsole } from './constructs/console.ts';
+import { EvidenceDocuments } from './constructs/documents.ts';
 import { DomainEvents } from './constructs/events.ts';
 import { Functions } from './constructs/functions.ts';
 import { Observability } from './constructs/observability.ts';
@@ -39,6 +40,7 @@ export class ApprenticeFlowStack extends Stack {
   readonly data: DataStore;
   readonly auth: Auth;
   readonly domainEvents: DomainEvents;
+  readonly documents: EvidenceDocuments;
   readonly functions: Functions;
   readonly workflows: Workflows;
   readonly api: Api;
@@ -64,12 +66,14 @@ export class ApprenticeFlowStack extends Stack {
       domainPrefix: this.node.tryGetContext('authDomainPrefix'),
     });
     this.domainEvents = new DomainEvents(this, 'DomainEvents');
+    this.documents = new EvidenceDocuments(this, 'Documents', { allowedOrigins: [consoleOrigin] });
 
     // Stateless.
     this.functions = new Functions(this, 'Functions', {
       table: this.data.table,
       piiKey: this.data.piiKey,
       eventBus: this.domainEvents.bus,
+      documents: { bucket: this.documents.bucket, key: this.documents.key },
     });
     this.workflows = new Workflows(this, 'Workflows', { fn: (name) => this.functions.get(name) });
     this.functions.grantWorkflowAccess(this.workflows.stateMachines);
@@ -104,6 +108,7 @@ export class ApprenticeFlowStack extends Stack {
     new CfnOutput(this, 'IssuerUrl', { value: this.auth.issuerUrl });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.domainEvents.bus.eventBusName });
+    new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
     new CfnOutput(this, 'CohortFilingStateMachineArn', {
       value: this.workflows.stateMachines['cohort-filing'].stateMachineArn,
     });

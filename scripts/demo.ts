@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { ApiClient } from './lib/api-client.ts';
+import { sampleEvidenceFiles, uploadEvidence } from './lib/evidence.ts';
 import { makeCohortBody, makeEnrolment, uniqueSuffix } from './lib/roster.ts';
 
 /**
@@ -145,20 +145,24 @@ async function main() {
   // ── The apprenticeship is paid for: advance, a withdrawal, outcomes, the final settlement ──
   process.stdout.write('\n');
   const apprentices: { apprenticeId: string; name: string }[] = filed.apprentices;
-  const evidence = (kind: 'advance' | 'final') => ({
-    feeInvoiceNo: `FP-${key}-${kind}`,
-    attendance: apprentices.map((a) => ({ apprenticeId: a.apprenticeId, hours: 640 })),
-    documents: [
-      { key: `evidence/${cohortId}/sign-in.pdf`, sha256: sha(`${cohortId}-sign-in`), kind: 'sign_in_sheet' },
-      ...(kind === 'final'
-        ? Array.from({ length: 10 }, (_, i) => ({
-            key: `evidence/${cohortId}/video-${i + 1}.mp4`,
-            sha256: sha(`${cohortId}-v${i}`),
-            kind: 'training_video',
-          }))
-        : []),
-    ],
-  });
+  // Evidence documents go to the object store first (a presigned PUT each); the claim lists them by key and SHA-256.
+  const evidence = async (kind: 'advance' | 'final') => {
+    const files = sampleEvidenceFiles(cohortId, kind);
+    const documents = await uploadEvidence(api, 'ent-a-clerk', cohortId, files, {
+      keyPrefix: `demo-${kind}-evidence-${key}`,
+      waitUntilStored: true,
+    });
+    step(
+      `enterprise clerk uploaded ${documents.length} evidence document(s) for the ${kind} claim (${files
+        .map((file) => file.fileName)
+        .join(', ')})`,
+    );
+    return {
+      feeInvoiceNo: `FP-${key}-${kind}`,
+      attendance: apprentices.map((a) => ({ apprenticeId: a.apprenticeId, hours: 640 })),
+      documents,
+    };
+  };
   const budgetYears = new Set<number>();
   const budgets = new Map<number, { before: any; after?: any }>();
   const watchBudget = async (year: number) => {
@@ -180,7 +184,7 @@ async function main() {
     const prepared = expect(
       await clerk.post(
         '/claims',
-        { cohortId, kind, evidence: evidence(kind) },
+        { cohortId, kind, evidence: await evidence(kind) },
         { idempotencyKey: `demo-${kind}-${key}` },
       ),
       201,
@@ -339,10 +343,6 @@ async function main() {
   process.stdout.write(
     `\nCohort ${cohortId} is ${ledgerCohort.status}; its advance and final settlement are PAID.\n`,
   );
-}
-
-function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 async function printTimeline(path: string, title: string) {

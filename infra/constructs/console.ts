@@ -78,7 +78,8 @@ export class WebConsole extends Construct {
             "script-src 'self'",
             "style-src 'self'",
             "img-src 'self' data:",
-            `connect-src 'self' https://*.execute-api.${region}.amazonaws.com https://*.amazoncognito.com`,
+            // The API, Cognito sign-in, and the evidence bucket the console uploads to (presigned PUTs).
+            `connect-src 'self' https://*.execute-api.${region}.amazonaws.com https://*.amazoncognito.com https://*.s3.${region}.amazonaws.com`,
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",

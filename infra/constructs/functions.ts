@@ -3,13 +3,17 @@ import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionSpec, type WorkflowName } from '../function-map.ts';
+import { DOCUMENT_PREFIX } from './documents.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,6 +22,7 @@ export const ENVIRONMENT = {
   tableName: 'TABLE_NAME',
   piiKeyId: 'PII_KEY_ID',
   eventBusName: 'EVENT_BUS_NAME',
+  documentsBucket: 'DOCUMENTS_BUCKET',
   serviceName: 'SERVICE_NAME',
   logLevel: 'LOG_LEVEL',
 } as const;
@@ -56,6 +61,8 @@ export interface FunctionsProps {
   table: dynamodb.ITableV2;
   piiKey: kms.IKey;
   eventBus: events.IEventBus;
+  /** Evidence documents: the bucket and the key it is encrypted with. */
+  documents: { bucket: s3.IBucket; key: kms.IKey };
   /** LOG_LEVEL of every function. */
   logLevel?: string;
 }
@@ -67,9 +74,16 @@ export interface FunctionsProps {
  */
 export class Functions extends Construct {
   private readonly byName = new Map<string, nodejs.NodejsFunction>();
+  /** Events for `onObjectCreated` functions that failed every retry, kept 14 days for a replay. */
+  readonly objectEventsDeadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
+    this.objectEventsDeadLetters = new sqs.Queue(this, 'ObjectEventsDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     for (const spec of FUNCTIONS) {
       const fn = this.createFunction(spec, props);
       this.grantDataAccess(fn, spec, props);
@@ -79,6 +93,26 @@ export class Functions extends Construct {
         new events.Rule(this, `${pascalCase(spec.name)}Schedule`, {
           schedule: events.Schedule.rate(Duration.minutes(spec.scheduleMinutes)),
           targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
+        });
+      }
+      if (spec.onObjectCreated) {
+        // S3 → EventBridge (default bus) → this function, retried for a day, then kept for a replay.
+        new events.Rule(this, `${pascalCase(spec.name)}Trigger`, {
+          eventPattern: {
+            source: ['aws.s3'],
+            detailType: ['Object Created'],
+            detail: {
+              bucket: { name: [props.documents.bucket.bucketName] },
+              object: { key: [{ prefix: DOCUMENT_PREFIX }] },
+            },
+          },
+          targets: [
+            new targets.LambdaFunction(fn, {
+              retryAttempts: 185,
+              maxEventAge: Duration.hours(24),
+              deadLetterQueue: this.objectEventsDeadLetters,
+            }),
+          ],
         });
       }
     }
@@ -135,6 +169,7 @@ export class Functions extends Construct {
         ...(spec.access.table !== 'none' && { [ENVIRONMENT.tableName]: props.table.tableName }),
         ...(spec.access.piiKey && { [ENVIRONMENT.piiKeyId]: props.piiKey.keyArn }),
         ...(spec.access.events && { [ENVIRONMENT.eventBusName]: props.eventBus.eventBusName }),
+        ...(spec.access.documents && { [ENVIRONMENT.documentsBucket]: props.documents.bucket.bucketName }),
       },
       bundling: BUNDLING,
     });
@@ -146,6 +181,17 @@ export class Functions extends Construct {
     if (access.table === 'readwrite') props.table.grantReadWriteData(fn);
     if (access.piiKey) props.piiKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
     if (access.events) props.eventBus.grantPutEventsTo(fn);
+    // Only the application's objects, only the actions each function's URLs or reads need.
+    const objects = props.documents.bucket.arnForObjects(`${DOCUMENT_PREFIX}*`);
+    const uses = new Set(access.documents ?? []);
+    if (uses.has('upload')) {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objects] }));
+      props.documents.key.grant(fn, 'kms:GenerateDataKey');
+    }
+    if (uses.has('download') || uses.has('inspect')) {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
+    }
+    if (uses.has('download')) props.documents.key.grant(fn, 'kms:Decrypt');
   }
 }
 

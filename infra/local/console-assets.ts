@@ -15,21 +15,28 @@ import { DEMO_ORGANISATIONS, DEMO_USERS } from './demo-register.ts';
  * serve a page (the integration tests) never build it. `npm run build:console` writes the same
  * files to `web/dist/`.
  */
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
+/** The headers CloudFront adds on AWS; uploads go to the object store's origin (`connectTo`). */
+function securityHeaders(connectTo: readonly string[]): Record<string, string> {
+  return {
+    'content-security-policy':
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+      `connect-src ${["'self'", ...connectTo].join(' ')}; ` +
+      "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
 
 export interface ConsoleAssetsOptions {
   /** Builds the console; default: esbuild in memory (`web/build.ts`). */
   build?: () => Promise<ConsoleFile[]>;
   log?: (line: string) => void;
+  /** Other origins the console may call: the S3 stand-in it uploads evidence to. */
+  connectTo?: readonly string[];
 }
 
 export function consoleRoutes(options: ConsoleAssetsOptions = {}): ExtraRoute[] {
+  const SECURITY_HEADERS = securityHeaders(options.connectTo ?? []);
   const build = options.build ?? (async () => (await import('../../web/build.ts')).buildConsole());
   let pending: Promise<Map<string, ConsoleFile>> | undefined;
   const files = () => {

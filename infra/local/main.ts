@@ -16,6 +16,7 @@ try {
       `  the demo:        PORT=${port} npm run demo`,
       `  DynamoDB Local:  ${runtime.dynamodbEndpoint}   (aws dynamodb list-tables --endpoint-url ${runtime.dynamodbEndpoint})`,
       `  Step Functions:  ${runtime.stepFunctionsEndpoint}   (aws stepfunctions list-state-machines --endpoint-url ${runtime.stepFunctionsEndpoint})`,
+      `  S3 (documents):  ${runtime.objectStorageEndpoint}   (objects only: aws s3api head-object --bucket apprenticeflow-documents --key <key> --endpoint-url ${runtime.objectStorageEndpoint}; files in .data/objects/)`,
       '  data is kept in .data/ (delete it to start afresh). Ctrl-C stops.',
       '',
     ].join('\n'),

@@ -24,6 +24,7 @@ import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gatewa
 import { consoleRoutes } from './console-assets.ts';
 import { createDevIssuer, devIssuerRoutes } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type LocalObjectStorage, type ObjectCreated, startObjectStorage } from './object-storage.ts';
 import { seedDemoData } from './seed.ts';
 import { createLocalStepFunctions, startStepFunctionsEndpoint } from './step-functions/index.ts';
 
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
   dynamodbEndpoint?: string;
   dynamodbPort?: number;
   stepFunctionsPort?: number;
+  /** The S3 stand-in (evidence documents); default `port + 3`. Keep it across restarts in one process. */
+  objectStoragePort?: number;
   tableName?: string;
   seed?: boolean;
   log?: (line: string) => void;
@@ -53,6 +56,7 @@ export interface RunningRuntime {
   url: string;
   dynamodbEndpoint: string;
   stepFunctionsEndpoint: string;
+  objectStorageEndpoint: string;
   tableName: string;
   /** Resolves when no execution is between states (all waiting for people, or finished). */
   idle(): Promise<void>;
@@ -61,6 +65,8 @@ export interface RunningRuntime {
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const REGION = 'us-east-1';
+/** The documents bucket's name in the embedded runtime (a folder under `.data/objects/`). */
+export const DOCUMENTS_BUCKET = 'apprenticeflow-documents';
 const CLOCK_KEY = { pk: 'LOCAL#CLOCK', sk: 'CLOCK' };
 
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
@@ -82,6 +88,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const stepFunctionsEndpoint = `http://127.0.0.1:${stepFunctionsPort}`;
   const host = options.host ?? '127.0.0.1';
   const url = `http://${host}:${options.port}`;
+  const objectStoragePort = options.objectStoragePort ?? options.port + 3;
+  const objectStorageEndpoint = `http://127.0.0.1:${objectStoragePort}`;
 
   // What Lambda would get from CDK, pointed at the stand-ins.
   Object.assign(process.env, {
@@ -90,6 +98,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
     AWS_ENDPOINT_URL_SFN: stepFunctionsEndpoint,
+    AWS_ENDPOINT_URL_S3: objectStorageEndpoint,
     // PutEvents arrives as `POST /` with `X-Amz-Target: AWSEvents.PutEvents` (AWS JSON 1.1).
     AWS_ENDPOINT_URL_EVENTBRIDGE: url,
     TABLE_NAME: tableName,
@@ -97,6 +106,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     COHORT_FILING_STATE_MACHINE_ARN: localStateMachineArn('cohort-filing'),
     SUBSIDY_CLAIM_STATE_MACHINE_ARN: localStateMachineArn('subsidy-claim'),
     EVENT_BUS_NAME: 'apprenticeflow-domain-events',
+    DOCUMENTS_BUCKET: DOCUMENTS_BUCKET,
   });
 
   const client = new DynamoDBClient({
@@ -144,6 +154,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   });
   const stepFunctions = await startStepFunctionsEndpoint(engine, stepFunctionsPort);
 
+  // S3 → EventBridge → the `onObjectCreated` functions, as the stack routes it on AWS.
+  const objectCreatedFunctions = FUNCTIONS.filter((spec) => spec.onObjectCreated);
+  const objects: LocalObjectStorage = await startObjectStorage({
+    port: objectStoragePort,
+    host: '127.0.0.1',
+    dir: join(dataDir, 'objects'),
+    region: REGION,
+    credentials: {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!,
+    },
+    onObjectCreated: async (created) => {
+      for (const spec of objectCreatedFunctions) {
+        await (await handlerOf(spec))(objectCreatedEvent(created), lambdaContext(spec.name));
+      }
+    },
+    log,
+  });
+
   const issuer = await createDevIssuer({ dataDir });
   const routes: LambdaRoute[] = FUNCTIONS.filter((spec) => spec.route && spec.name !== 'health').map(
     (spec) => {
@@ -164,7 +193,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const extraRoutes: ExtraRoute[] = [
     ...devIssuerRoutes(issuer),
     // The web console at `/` (built on first request), as CloudFront serves it on AWS.
-    ...consoleRoutes({ log }),
+    ...consoleRoutes({ log, connectTo: [objectStorageEndpoint] }),
     {
       method: 'GET',
       path: '/health',
@@ -230,6 +259,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     url: api.url,
     dynamodbEndpoint,
     stepFunctionsEndpoint: stepFunctions.endpoint,
+    objectStorageEndpoint: objects.endpoint,
     tableName,
     idle: () => engine.idle(),
     async stop() {
@@ -237,6 +267,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       await scheduledRun;
       stopClockListener();
       await api.close();
+      await objects.idle();
+      await objects.close();
       await stepFunctions.close();
       await engine.close();
       client.destroy();
@@ -267,6 +299,26 @@ function parseClockBody(body: string): Date | undefined {
 
 function json(statusCode: number, body: unknown) {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** The event S3 puts on EventBridge's default bus for a new object (the fields a rule can match). */
+function objectCreatedEvent(created: ObjectCreated) {
+  return {
+    version: '0',
+    id: ulid(),
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: [`arn:aws:s3:::${created.bucket}`],
+    detail: {
+      version: '0',
+      bucket: { name: created.bucket },
+      object: { key: created.key, size: created.size },
+      reason: 'PutObject',
+    },
+  };
 }
 
 function lambdaContext(functionName: string) {

@@ -1,4 +1,5 @@
 import type { ApiResponse } from '../../scripts/lib/api-client.ts';
+import { type DocumentReference, sampleEvidenceFiles, uploadEvidence } from '../../scripts/lib/evidence.ts';
 import { dynamoDbRequests } from '../../shared/adapters/dynamodb/request-counter.ts';
 import { claimExecutionName } from '../../shared/domain/use-cases/claims.ts';
 import type { AttributedRequest } from './attribution.ts';
@@ -46,23 +47,26 @@ export type ClaimKind = 'advance' | 'final';
 
 type Apprentices = { apprenticeId: string }[];
 
-/** Evidence as a clerk files it: the fee invoice, attendance of every apprentice, and (final) ten training videos. */
-export function claimEvidence(cohortId: string, apprentices: Apprentices, kind: ClaimKind) {
-  const hex = (n: number) => n.toString(16).padStart(64, '0');
+/**
+ * Evidence as a clerk files it: the fee invoice, attendance of every apprentice, and the
+ * documents uploaded for it (a sign-in sheet; a final claim: ten training videos too).
+ */
+export function claimEvidence(
+  cohortId: string,
+  apprentices: Apprentices,
+  kind: ClaimKind,
+  documents: DocumentReference[],
+) {
   return {
     feeInvoiceNo: `FP-${cohortId.slice(-8)}-${kind}`,
     attendance: apprentices.map(({ apprenticeId }) => ({ apprenticeId, hours: 640 })),
-    documents: [
-      { key: `evidence/${cohortId}/sign-in.pdf`, sha256: hex(1), kind: 'sign_in_sheet' },
-      ...(kind === 'final'
-        ? Array.from({ length: 10 }, (_, index) => ({
-            key: `evidence/${cohortId}/video-${index + 1}.mp4`,
-            sha256: hex(index + 2),
-            kind: 'training_video',
-          }))
-        : []),
-    ],
+    documents,
   };
+}
+
+/** Uploads the claim's documents (announce, PUT to the presigned URL, STORED once reported). */
+export function uploadClaimEvidence(bench: BenchRuntime, cohortId: string, kind: ClaimKind) {
+  return uploadEvidence(bench.api, CLAIM_PARTIES.clerk, cohortId, sampleEvidenceFiles(cohortId, kind));
 }
 
 function verificationBody(apprentices: Apprentices, kind: ClaimKind) {
@@ -163,6 +167,9 @@ export async function payClaimMeasured(
 ): Promise<CaseWork> {
   const { api } = bench;
   let apprentices = 0;
+  // The evidence is uploaded before the case is measured: S3 requests and the documents' own
+  // records are not in the per-case work or cost (README, Performance).
+  const documents = await uploadClaimEvidence(bench, cohortId, kind);
   const work = await measured(
     bench,
     async (call) => {
@@ -173,7 +180,7 @@ export async function payClaimMeasured(
       const prepared = await call('POST /claims', 201, () =>
         clerk.post(
           '/claims',
-          { cohortId, kind, evidence: claimEvidence(cohortId, roster, kind) },
+          { cohortId, kind, evidence: claimEvidence(cohortId, roster, kind, documents) },
           idempotencyKey(),
         ),
       );
@@ -316,6 +323,12 @@ async function payClaimsConcurrently(
   const rosters: Apprentices[] = [];
   const claimIds: string[] = [];
   const clerk = api.as(CLAIM_PARTIES.clerk);
+  // Uploading the evidence is part of the work a case takes, so it is inside the timing here.
+  const documents: DocumentReference[][] = [];
+  await load('evidence (POST /cohorts/{cohortId}/documents + PUT)', cohortIds.length, async (index) => {
+    documents[index] = await uploadClaimEvidence(bench, cohortIds[index]!, kind);
+    return { status: 200, body: undefined, headers: new Headers() };
+  });
   await load('GET /cohorts/{cohortId}', cohortIds.length, async (index) => {
     const response = await clerk.get(`/cohorts/${cohortIds[index]}`);
     rosters[index] = response.body.apprentices;
@@ -330,7 +343,7 @@ async function payClaimsConcurrently(
         {
           cohortId: cohortIds[index],
           kind,
-          evidence: claimEvidence(cohortIds[index]!, rosters[index]!, kind),
+          evidence: claimEvidence(cohortIds[index]!, rosters[index]!, kind, documents[index]!),
         },
         idempotencyKey(),
       );

@@ -203,8 +203,9 @@ export function fixedMonthlyCost(
   logGbPer1000Apprentices: number,
   scheduled: readonly ScheduledWork[],
 ): FixedMonthlyCost {
-  // The table's key and the personal-information key (infra/constructs/table.ts).
-  const kmsKeys = 2;
+  // The table's key and the personal-information key (infra/constructs/table.ts), and the
+  // evidence documents' key (infra/constructs/documents.ts).
+  const kmsKeys = 3;
   // One "execution failed" alarm per workflow and one for API 5xx (infra/constructs/observability.ts).
   const workflows = new Set(
     FUNCTIONS.flatMap((spec) => [

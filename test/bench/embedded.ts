@@ -39,6 +39,7 @@ export async function startBenchRuntime(): Promise<BenchRuntime> {
   const runtime = await startRuntime({
     port: await freePort(),
     stepFunctionsPort: await freePort(),
+    objectStoragePort: await freePort(),
     dynamodbEndpoint: dynamo.endpoint,
     tableName: 'apprenticeflow-bench',
     dataDir,

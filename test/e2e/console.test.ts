@@ -406,10 +406,16 @@ describe('the web console', () => {
     await clerk.locator('#claim-documents').setInputFiles([signIn]);
     const documentRow = clerk.locator('[data-testid="documents"] tbody tr');
     await poll(() => documentRow.count()).toBe(1);
-    // The checksum is the file's own, computed in the browser; the key is ASCII under the cohort.
-    expect(await documentRow.locator('td').nth(2).textContent()).toMatch(
-      new RegExp(`^evidence/${cohortId}/${sha256(signIn.buffer).slice(0, 16)}-2027_\\.pdf$`),
+    // Hashed in the browser, uploaded to the object store with that checksum, then STORED: the key
+    // is the one the API issued under the cohort.
+    await poll(
+      async () =>
+        `${await documentRow.getAttribute('data-status')} ${await documentRow.locator('td').nth(2).textContent()}`,
+    ).toMatch(/^stored /);
+    expect(await documentRow.locator('td').nth(3).textContent()).toMatch(
+      new RegExp(`^cohorts/${cohortId}/[0-9A-HJKMNP-TV-Z]{26}$`),
     );
+    expect(await documentRow.locator('td').nth(4).getAttribute('title')).toBe(sha256(signIn.buffer));
     await clerk.getByRole('combobox', { name: '第 1 行 类别' }).selectOption('sign_in_sheet');
     await shot(clerk, 'claim-new-advance.png', true);
     await clerk.getByTestId('save-claim').click();
@@ -601,6 +607,17 @@ describe('the web console', () => {
     // The reviewer approves it in full; on public notice an objection sends it back to review.
     await reviewer.goto(`${runtime.url}/app/claims/${finalId}/review`);
     await reviewer.getByTestId('decision-panel').waitFor();
+    // The evidence is there to see: eleven stored documents by file name, each downloadable.
+    await reviewer.locator('[data-testid="claim-documents"] summary').click();
+    const evidenceItems = reviewer.locator('[data-testid="claim-document"][data-status="STORED"]');
+    await poll(() => evidenceItems.count()).toBe(11);
+    const firstVideo = reviewer.locator('[data-testid="claim-document"]', { hasText: 'training-1.mp4' });
+    const [downloaded] = await Promise.all([
+      reviewer.waitForEvent('download'),
+      firstVideo.getByTestId('download-document').click(),
+    ]);
+    expect(downloaded.suggestedFilename()).toBe('training-1.mp4');
+    expect(readFileSync(await downloaded.path())).toEqual(video(1).buffer);
     await reviewer.getByTestId('decision-approve').click();
     await poll(() => reviewer.getByTestId('claim-review').getAttribute('data-status')).toBe('PUBLIC_NOTICE');
     await runtime.idle();

@@ -14,6 +14,8 @@ let id: {
   tableKey: string;
   piiKey: string;
   bus: string;
+  documents: string;
+  documentsKey: string;
   userPool: string;
   client: string;
   authorizer: string;
@@ -32,6 +34,8 @@ beforeAll(() => {
     tableKey: logicalId(stack.data.tableKey),
     piiKey: logicalId(stack.data.piiKey),
     bus: logicalId(stack.domainEvents.bus),
+    documents: logicalId(stack.documents.bucket),
+    documentsKey: logicalId(stack.documents.key),
     userPool: logicalId(stack.auth.userPool),
     client: logicalId(stack.auth.consoleClient),
     authorizer: Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!,
@@ -127,9 +131,9 @@ describe('table and keys', () => {
     });
   });
 
-  it('has two rotating, retained customer-managed keys, the PII one under its alias', () => {
-    template.resourceCountIs('AWS::KMS::Key', 2);
-    for (const keyId of [id.tableKey, id.piiKey]) {
+  it('has three rotating, retained customer-managed keys (table, PII, documents), the PII one under its alias', () => {
+    template.resourceCountIs('AWS::KMS::Key', 3);
+    for (const keyId of [id.tableKey, id.piiKey, id.documentsKey]) {
       expect(template.findResources('AWS::KMS::Key')[keyId]).toMatchObject({
         DeletionPolicy: 'Retain',
         Properties: { EnableKeyRotation: true },
@@ -139,6 +143,62 @@ describe('table and keys', () => {
       AliasName: PII_KEY_ALIAS,
       TargetKeyId: arnOf(id.piiKey),
     });
+  });
+});
+
+describe('evidence documents', () => {
+  it('is a private, versioned, retained bucket under its own key, TLS only, logged, telling EventBridge of new objects', () => {
+    const bucket = template.findResources('AWS::S3::Bucket')[id.documents]!;
+    expect(bucket).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: arnOf(id.documentsKey),
+              },
+            },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+        LoggingConfiguration: { LogFilePrefix: 'documents/' },
+      },
+    });
+    // Uploads come from the console's origin only.
+    const cors = bucket.Properties.CorsConfiguration.CorsRules[0];
+    expect(cors.AllowedMethods.sort()).toEqual(['GET', 'HEAD', 'PUT']);
+    expect(cors.AllowedHeaders).toEqual(['content-type', 'x-amz-checksum-sha256']);
+    // Anything but TLS is denied by the bucket policy.
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')).filter(
+      (policy) => JSON.stringify(policy.Properties.Bucket) === JSON.stringify(ref(id.documents)),
+    );
+    expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('sends "Object Created" for its cohorts/ objects to confirm-document, retried a day, then to a dead-letter queue', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (rule) => rule.Properties.EventPattern?.source?.[0] === 'aws.s3',
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties.EventPattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { bucket: { name: [ref(id.documents)] }, object: { key: [{ prefix: 'cohorts/' }] } },
+    });
+    const [target] = rules[0]!.Properties.Targets;
+    expect(target.Arn).toEqual(arnOf(id.fn('confirm-document')));
+    expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 });
+    expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][1]).toBe('Arn');
   });
 });
 
@@ -380,7 +440,7 @@ describe('functions', () => {
       // Nothing but allows, on the services the map can grant (X-Ray for active tracing).
       for (const statement of statements) expect(statement.Effect).toBe('Allow');
       for (const action of all)
-        expect(['dynamodb', 'kms', 'states', 'events', 'xray']).toContain(action.split(':')[0]);
+        expect(['dynamodb', 'kms', 'states', 'events', 's3', 'xray']).toContain(action.split(':')[0]);
       // Each action on the resource of its kind, never a wildcard (X-Ray has no resources).
       for (const statement of statements) {
         for (const action of actionsOf(statement)) {
@@ -389,12 +449,14 @@ describe('functions', () => {
             service === 'dynamodb'
               ? [id.table]
               : service === 'kms'
-                ? [id.tableKey, id.piiKey]
-                : service === 'states'
-                  ? Object.values(id.stateMachine)
-                  : service === 'events'
-                    ? [id.bus]
-                    : [];
+                ? [id.tableKey, id.piiKey, id.documentsKey]
+                : service === 's3'
+                  ? [id.documents]
+                  : service === 'states'
+                    ? Object.values(id.stateMachine)
+                    : service === 'events'
+                      ? [id.bus]
+                      : [];
           if (service === 'xray') expect(statement.Resource).toBe('*');
           else
             expect(
@@ -438,6 +500,24 @@ describe('functions', () => {
       // Events.
       if (access.events) expect(on(id.bus)).toEqual(['events:PutEvents']);
       else expect(all.filter((action) => action.startsWith('events:'))).toEqual([]);
+
+      // Evidence documents: objects under cohorts/ only, and only what the function's URLs or reads need.
+      const uses = new Set(access.documents ?? []);
+      const s3 = statements.filter((statement) => actionsOf(statement).some((a) => a.startsWith('s3:')));
+      for (const statement of s3) expect(JSON.stringify(statement.Resource)).toContain('/cohorts/*');
+      const expectedS3 = [
+        ...(uses.has('upload') ? ['s3:PutObject'] : []),
+        ...(uses.has('download') || uses.has('inspect') ? ['s3:GetObject'] : []),
+      ];
+      expect(s3.flatMap(actionsOf).sort()).toEqual(expectedS3.sort());
+      const expectedKey = [
+        ...(uses.has('upload') ? ['kms:GenerateDataKey'] : []),
+        ...(uses.has('download') ? ['kms:Decrypt'] : []),
+      ];
+      expect(on(id.documentsKey).sort()).toEqual(expectedKey.sort());
+      const variables = template.findResources('AWS::Lambda::Function')[id.fn(spec.name)]!.Properties
+        .Environment.Variables as Record<string, unknown>;
+      expect(variables[ENVIRONMENT.documentsBucket] !== undefined).toBe(uses.size > 0);
     });
 
     it('has no managed policy but basic execution (logs)', () => {

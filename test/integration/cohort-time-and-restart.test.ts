@@ -126,7 +126,8 @@ describe('restart of the embedded runtime', () => {
     const stepFunctionsPort = Number(new URL(runtime.stepFunctionsEndpoint).port);
     await runtime.stop();
 
-    ({ runtime, api } = await startTestRuntime({ tableName, dataDir, stepFunctionsPort }));
+    const objectStoragePort = Number(new URL(runtime.objectStorageEndpoint).port);
+    ({ runtime, api } = await startTestRuntime({ tableName, dataDir, stepFunctionsPort, objectStoragePort }));
     const cohort = (await api.as('school-a-registrar').get(`/cohorts/${cohortId}`)).body;
     expect(cohort.status).toBe('SCHOOL_REVIEW');
     const task = await api.waitForTask('school-a-registrar', cohortId, 'SCHOOL_REVIEW');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/free-port.ts';
 import { ApiClient } from '../../scripts/lib/api-client.ts';
+import { sampleEvidenceFiles, uploadEvidence } from '../../scripts/lib/evidence.ts';
 import { makeCohortBody, makeEnrolment } from '../../scripts/lib/roster.ts';
 import { verifyAuditChain } from '../../shared/domain/audit.ts';
 import { recordReliability } from '../support/reliability.ts';
@@ -248,16 +249,14 @@ describe('crashes of the embedded runtime', () => {
         name: 'final prepared and submitted',
         crashDuring: true,
         run: async () => {
-          const hex = (n: number) => n.toString(16).padStart(64, '0');
-          const evidence = {
-            feeInvoiceNo: 'FP-F',
-            attendance: [],
-            documents: Array.from({ length: 10 }, (_, i) => ({
-              key: `v/${i}.mp4`,
-              sha256: hex(i + 1),
-              kind: 'training_video',
-            })),
-          };
+          state.documents ??= await uploadEvidence(
+            api,
+            'ent-a-clerk',
+            state.cohortId,
+            sampleEvidenceFiles(state.cohortId, 'final'),
+            { keyPrefix: 'crash-evidence', retry: reliably, waitUntilStored: true },
+          );
+          const evidence = { feeInvoiceNo: 'FP-F', attendance: [], documents: state.documents };
           state.final ??= (
             await reliably(() =>
               api

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
+import { sampleEvidenceFiles, uploadEvidence } from '../../scripts/lib/evidence.ts';
 import { makeCohortBody, makeEnrolment } from '../../scripts/lib/roster.ts';
 import { dynamoDb } from '../../shared/adapters/dynamodb/client.ts';
 import { verifyAuditChain } from '../../shared/domain/audit.ts';
@@ -273,20 +274,18 @@ async function fullFlow(run: number, invariants: { checked: number; violated: st
     apprenticeId: a.apprenticeId,
     hours: 640,
   }));
-  const hex = (n: number) => n.toString(16).padStart(64, '0');
   const payClaim = async (kind: 'advance' | 'final') => {
-    const evidence = {
-      feeInvoiceNo: `FP-${run}-${kind}`,
-      attendance,
-      documents:
-        kind === 'final'
-          ? Array.from({ length: 10 }, (_, i) => ({
-              key: `v/${i}.mp4`,
-              sha256: hex(i + 1),
-              kind: 'training_video',
-            }))
-          : [],
-    };
+    // The evidence is uploaded under faults too: the announcement, the PUT and the object store's
+    // report to confirm-document (retried by the stand-in as EventBridge retries on AWS).
+    const documents =
+      kind === 'final'
+        ? await uploadEvidence(api, 'ent-a-clerk', cohortId, sampleEvidenceFiles(cohortId, 'final'), {
+            keyPrefix: key('evidence'),
+            retry: (call) => reliably(call, 'evidence'),
+            waitUntilStored: true,
+          })
+        : [];
+    const evidence = { feeInvoiceNo: `FP-${run}-${kind}`, attendance, documents };
     const prepared = await reliably(
       () => clerk.post('/claims', { cohortId, kind, evidence }, { idempotencyKey: key(`${kind}-prepare`) }),
       `${kind} prepare`,

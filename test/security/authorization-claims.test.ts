@@ -4,6 +4,7 @@ import { FUNCTIONS } from '../../infra/function-map.ts';
 import type { Role } from '../../infra/local/demo-register.ts';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
+import { sampleEvidenceFiles, uploadEvidence } from '../../scripts/lib/evidence.ts';
 import { makeCohortBody, makeEnrolment } from '../../scripts/lib/roster.ts';
 import {
   CLAIM_EXPECTED,
@@ -12,7 +13,7 @@ import {
   type ClaimFixtureKind,
   type ClaimStage,
 } from '../support/claim-authorization.ts';
-import { evidence } from '../support/claims.ts';
+import { evidence, uploadClaimDocuments } from '../support/claims.ts';
 import { decide, SCHOOL_A } from '../support/cohorts.ts';
 import { recordReliability } from '../support/reliability.ts';
 import { startTestRuntime } from '../support/runtime.ts';
@@ -45,6 +46,8 @@ interface Fixture {
   cohortId: string;
   apprentices: { apprenticeId: string }[];
   claimId?: string;
+  /** A STORED evidence document of the cohort. */
+  documentId?: string;
   /** The claim's version and history length, to prove a refusal changed nothing. */
   version?: number;
   historyLength?: number;
@@ -145,6 +148,7 @@ const PATH_PARAMETERS: Record<string, (fixture: Fixture | undefined) => string |
   cohortId: (fixture) => fixture?.cohortId,
   apprenticeId: (fixture) => fixture?.apprentices[0]?.apprenticeId,
   claimId: (fixture) => fixture?.claimId,
+  documentId: (fixture) => fixture?.documentId,
   taskId: (fixture) => fixture?.task?.taskId,
   districtCode: () => BUREAU_A,
   year: () => String(year),
@@ -187,6 +191,15 @@ const REQUESTS: Record<string, (fixture: Fixture | undefined) => { body?: unknow
     body: { version: fixture!.version, evidence: evidence(fixture!.apprentices, 'advance') },
   }),
   'POST /claims/{claimId}/submit': () => ({}),
+  'POST /cohorts/{cohortId}/documents': () => ({
+    body: {
+      kind: 'sign_in_sheet',
+      fileName: '签到表.pdf',
+      contentType: 'application/pdf',
+      sizeBytes: 2048,
+      sha256: 'a'.repeat(64),
+    },
+  }),
   'POST /claims/{claimId}/objection': () => ({ body: { reason: '群众反映培训记录不实' } }),
   'POST /tasks/{taskId}/decision': (fixture) => ({
     body:
@@ -270,6 +283,13 @@ async function fixtureOf(
       cohort.body.agreements.schoolAgreementNo,
     ],
   };
+  const [sheet] = await uploadEvidence(
+    api,
+    'ent-a-clerk',
+    cohort.cohortId,
+    sampleEvidenceFiles(cohort.cohortId, 'advance'),
+  );
+  fixture.documentId = sheet!.key.split('/')[2];
   if (kind !== 'FILED') {
     const claimKind = kind === 'PUBLIC_NOTICE' ? 'final' : 'advance';
     if (claimKind === 'final') {
@@ -288,7 +308,11 @@ async function fixtureOf(
         expect(outcome.status, JSON.stringify(outcome.body)).toBe(200);
       }
     }
-    const proof = evidence(cohort.apprentices, claimKind);
+    const proof = evidence(
+      cohort.apprentices,
+      claimKind,
+      await uploadClaimDocuments(api, cohort.cohortId, claimKind),
+    );
     proof.feeInvoiceNo = `FP-AZ-${ulid().slice(-10)}`;
     const prepared = await api
       .as('ent-a-clerk')
@@ -413,6 +437,7 @@ describe('every claim route × role × own/foreign organisation × claim state',
       cohortId: ulid(),
       apprentices: [{ apprenticeId: ulid() }],
       claimId: ulid(),
+      documentId: ulid(),
       version: 1,
       submitted: true,
       task: { taskId: ulid(), stage: 'BUREAU_REVIEW' },
@@ -440,6 +465,7 @@ describe('every claim route × role × own/foreign organisation × claim state',
       [
         fixture.cohortId,
         fixture.claimId,
+        fixture.documentId,
         fixture.task?.taskId,
         ...fixture.apprentices.map((a) => a.apprenticeId),
       ].reduce((out: string, id) => (id ? out.replaceAll(id, '<id>') : out), text);
@@ -500,6 +526,8 @@ describe('every claim route × role × own/foreign organisation × claim state',
         c.fixture !== undefined &&
         !c.fixture.ghost &&
         !c.route.startsWith('GET ') &&
+        // Announcing a document adds a record beside the cohort; the cohort and its claims stay as they are.
+        c.route !== 'POST /cohorts/{cohortId}/documents' &&
         expected >= 200 &&
         expected < 300
       );

@@ -10,6 +10,7 @@ import { FUNCTIONS, type FunctionSpec } from '../../infra/function-map.ts';
 import { DEMO_USERS } from '../../infra/local/demo-register.ts';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
+import { sampleEvidenceFiles, uploadEvidence } from '../../scripts/lib/evidence.ts';
 import { makeRoster } from '../../scripts/lib/roster.ts';
 import { stepFunctions } from '../../shared/adapters/deps/workflows.ts';
 import { dynamoDb } from '../../shared/adapters/dynamodb/client.ts';
@@ -59,7 +60,14 @@ const WRITES = new Set([
  */
 const targets: Record<
   string,
-  { cohortId: string; version: number; apprenticeId: string; taskId?: string; claimId?: string }
+  {
+    cohortId: string;
+    version: number;
+    apprenticeId: string;
+    taskId?: string;
+    claimId?: string;
+    documentId?: string;
+  }
 > = {};
 let policySample: Record<string, unknown> = {};
 let policyVersions = 0;
@@ -103,6 +111,13 @@ beforeAll(async () => {
     const cohort = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body;
     targets[name] = { cohortId, version: cohort.version, apprenticeId: cohort.apprentices[0].apprenticeId };
   }
+  const [sheet] = await uploadEvidence(
+    api,
+    'ent-a-clerk',
+    targets.filed!.cohortId,
+    sampleEvidenceFiles(targets.filed!.cohortId, 'advance'),
+  );
+  targets.filed!.documentId = sheet!.key.split('/')[2];
   const claim = targets.claim!;
   const apprentices = (await api.as('ent-a-clerk').get(`/cohorts/${claim.cohortId}`)).body.apprentices;
   const prepared = await api.as('ent-a-clerk').post('/claims', {
@@ -175,7 +190,7 @@ const RECIPES: Record<string, Recipe> = {
       evidence: {
         feeInvoiceNo: 'FP-2027-002',
         attendance: [{ apprenticeId: targets.claim!.apprenticeId, hours: 600 }],
-        documents: [{ key: 'evidence/sign-in.pdf', sha256: `${'0'.repeat(63)}1`, kind: 'sign_in_sheet' }],
+        documents: [],
       },
     }),
   },
@@ -206,6 +221,18 @@ const RECIPES: Record<string, Recipe> = {
       reason: '原导师调离',
     }),
   },
+  'POST /cohorts/{cohortId}/documents': {
+    caller: 'ent-a-clerk',
+    target: 'filed',
+    sample: () => ({
+      kind: 'sign_in_sheet',
+      fileName: '签到表.pdf',
+      contentType: 'application/pdf',
+      sizeBytes: 2048,
+      sha256: 'a'.repeat(64),
+    }),
+  },
+  'GET /documents/{documentId}': { caller: 'bureau-reviewer', target: 'filed' },
   'PUT /policy': {
     caller: 'bureau-admin',
     sample: () => ({
@@ -421,6 +448,7 @@ const PARAMETERS: Record<string, (recipe: Recipe | undefined) => fc.Arbitrary<st
   apprenticeId: (recipe) => withTarget(recipe, (target) => target.apprenticeId),
   taskId: (recipe) => withTarget(recipe, (target) => target.taskId ?? ulid()),
   claimId: (recipe) => withTarget(recipe, (target) => target.claimId ?? ulid()),
+  documentId: (recipe) => withTarget(recipe, (target) => target.documentId ?? ulid()),
   districtCode: () => fc.oneof(fc.constantFrom('110108', '110105', '000000'), fc.string({ maxLength: 10 })),
   year: () => fc.oneof(fc.constantFrom('2027', '2026', '1999', '99999'), fc.string({ maxLength: 6 })),
 };

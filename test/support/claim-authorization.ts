@@ -108,6 +108,10 @@ export const CLAIM_EXPECTED: Record<string, ClaimExpectation> = {
     states: ['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PAYMENT'],
     ok: 200,
   },
+  // Evidence documents of a filed cohort: announced by its enterprise's clerk (FILED or COMPLETED),
+  // read by the cohort's parties.
+  'POST /cohorts/{cohortId}/documents': { roles: [CLERK], scope: 'cohort', ok: 201 },
+  'GET /documents/{documentId}': { roles: 'signed-in', scope: 'cohort', ok: 200 },
   'PUT /policy': { roles: ['bureau.admin'], ok: 201 },
   'GET /budgets/{districtCode}/{year}': { roles: 'signed-in', ok: 200 },
   'PUT /budgets/{districtCode}/{year}': { roles: ['bureau.admin'], ownOrganisation: true, ok: 200 },

@@ -1,31 +1,40 @@
 import { expect } from 'vitest';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
+import { type DocumentReference, sampleEvidenceFiles, uploadEvidence } from '../../scripts/lib/evidence.ts';
 
-/** Evidence of a claim: an invoice number, attendance of every apprentice, and (final) ten training videos. */
-export function evidence(apprentices: { apprenticeId: string }[], kind: 'advance' | 'final') {
-  const hex = (n: number) => n.toString(16).padStart(64, '0');
+/**
+ * Evidence of a claim: an invoice number, attendance of every apprentice, and the documents
+ * uploaded for it (a final claim needs ten training videos: see `uploadClaimDocuments`).
+ */
+export function evidence(
+  apprentices: { apprenticeId: string }[],
+  _kind: 'advance' | 'final',
+  documents: DocumentReference[] = [],
+) {
   return {
     feeInvoiceNo: `FP-${Date.now()}`,
     attendance: apprentices.map((apprentice) => ({ apprenticeId: apprentice.apprenticeId, hours: 640 })),
-    documents: [
-      { key: 'evidence/sign-in-2027.pdf', sha256: hex(1), kind: 'sign_in_sheet' },
-      ...(kind === 'final'
-        ? Array.from({ length: 10 }, (_, index) => ({
-            key: `evidence/video-${index + 1}.mp4`,
-            sha256: hex(index + 2),
-            kind: 'training_video',
-          }))
-        : []),
-    ],
+    documents,
   };
+}
+
+/** Uploads a sign-in sheet (and, for a final claim, ten training videos) as the enterprise's clerk. */
+export function uploadClaimDocuments(
+  api: ApiClient,
+  cohortId: string,
+  kind: 'advance' | 'final',
+  user = 'ent-a-clerk',
+): Promise<DocumentReference[]> {
+  return uploadEvidence(api, user, cohortId, sampleEvidenceFiles(cohortId, kind));
 }
 
 /** Clerk prepares, signatory submits; returns the claim as submitted. */
 export async function claim(api: ApiClient, cohortId: string, kind: 'advance' | 'final') {
   const cohort = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body;
+  const documents = await uploadClaimDocuments(api, cohortId, kind);
   const prepared = await api
     .as('ent-a-clerk')
-    .post('/claims', { cohortId, kind, evidence: evidence(cohort.apprentices, kind) });
+    .post('/claims', { cohortId, kind, evidence: evidence(cohort.apprentices, kind, documents) });
   expect(prepared.status, JSON.stringify(prepared.body)).toBe(201);
   const submitted = await api.as('ent-a-signatory').post(`/claims/${prepared.body.claimId}/submit`);
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);

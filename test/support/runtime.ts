@@ -18,6 +18,7 @@ export async function startTestRuntime(
     tableName?: string;
     dataDir?: string;
     stepFunctionsPort?: number;
+    objectStoragePort?: number;
     /** The runtime's own log lines (one per request); by default scanned for personal data, not printed. */
     log?: (line: string) => void;
   } = {},
@@ -32,6 +33,7 @@ export async function startTestRuntime(
     // A restarted runtime keeps its Step Functions port: handler modules (like Lambda containers)
     // keep the SDK clients they made, and a new process would have the same endpoint anyway.
     stepFunctionsPort: options.stepFunctionsPort ?? (await freePort()),
+    objectStoragePort: options.objectStoragePort ?? (await freePort()),
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     tableName: options.tableName ?? `it-${ulid()}`,
     dataDir,

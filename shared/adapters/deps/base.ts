@@ -3,6 +3,7 @@ import { clock } from '../clock.ts';
 import { DynamoClaimStore } from '../dynamodb/claim-store.ts';
 import { dynamoDb, tableName } from '../dynamodb/client.ts';
 import { DynamoCohortStore } from '../dynamodb/cohort-store.ts';
+import { DynamoDocumentStore } from '../dynamodb/document-store.ts';
 import { DynamoReferenceData } from '../dynamodb/reference-data.ts';
 import { Table } from '../dynamodb/table.ts';
 
@@ -18,6 +19,7 @@ function make() {
     table,
     store: new DynamoCohortStore(table, clock),
     claims: new DynamoClaimStore(table, clock),
+    documents: new DynamoDocumentStore(table, clock),
     reference: new DynamoReferenceData(table),
     clock,
     newId: () => ulid(),

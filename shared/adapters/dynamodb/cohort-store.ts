@@ -367,7 +367,7 @@ export function cohortItem(cohort: CohortRecord): Item {
   };
 }
 
-export function auditItem(record: AuditRecord, casePrefix: 'COHORT' | 'CLAIM' = 'COHORT'): Item {
+export function auditItem(record: AuditRecord, casePrefix: 'COHORT' | 'CLAIM' | 'DOCUMENT' = 'COHORT'): Item {
   return {
     pk: `${casePrefix}#${record.caseId}`,
     sk: keys.audit(record.caseId, record.seq).sk,

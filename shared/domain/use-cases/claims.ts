@@ -23,6 +23,7 @@ import {
 import { BudgetDoesNotFit, type ClaimStore } from '../claim-ports.ts';
 import type { CohortLedger, CohortRecord } from '../cohort.ts';
 import { addDays, addWorkingDays, compareDates } from '../dates.ts';
+import type { DocumentStore } from '../document-ports.ts';
 import { Conflict, type FieldError, Forbidden, NotFound, ValidationFailed } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
 import type { Policy } from '../policy.ts';
@@ -34,8 +35,12 @@ import { todayInChinaOf } from '../time.ts';
 import { CaseWithdrawn } from '../workflow-errors.ts';
 import type { RequestMeta } from './cohort-drafts.ts';
 import { visibleCohort } from './common.ts';
+import { checkEvidenceDocuments } from './documents.ts';
 
-export type ClaimDeps = Pick<CohortDeps, 'store' | 'reference' | 'clock' | 'newId'> & { claims: ClaimStore };
+export type ClaimDeps = Pick<CohortDeps, 'store' | 'reference' | 'clock' | 'newId'> & {
+  claims: ClaimStore;
+  documents: Pick<DocumentStore, 'getMany'>;
+};
 
 const SYSTEM = { system: 'subsidy-claim' };
 /** A final claim carries references to at least this many training videos (domain.md). */
@@ -134,7 +139,12 @@ async function computeClaim(
   return { ...settlement, computation };
 }
 
-function checkEvidence(cohort: CohortRecord, kind: ClaimKind, evidence: ClaimEvidenceBody): void {
+async function checkEvidence(
+  deps: Pick<ClaimDeps, 'documents'>,
+  cohort: CohortRecord,
+  kind: ClaimKind,
+  evidence: ClaimEvidenceBody,
+): Promise<void> {
   const errors: FieldError[] = [];
   const ids = new Set(cohort.apprentices.map((apprentice) => apprentice.apprenticeId));
   evidence.attendance.forEach((row, index) => {
@@ -153,6 +163,7 @@ function checkEvidence(cohort: CohortRecord, kind: ClaimKind, evidence: ClaimEvi
       });
     }
   }
+  errors.push(...(await checkEvidenceDocuments(deps.documents, cohort.cohortId, evidence.documents)));
   if (errors.length > 0) throw new ValidationFailed(errors);
 }
 
@@ -194,7 +205,7 @@ export async function createClaim(
         throw error;
       });
       const computed = await computeClaim(deps, cohort, body.kind);
-      checkEvidence(cohort, body.kind, body.evidence);
+      await checkEvidence(deps, cohort, body.kind, body.evidence);
       const at = deps.clock.now().toISOString();
       const claimId = deps.newId();
       const claim: ClaimRecord = {
@@ -267,7 +278,7 @@ export async function updateClaim(
         });
       }
       const cohort = await visibleCohort(deps.store, principal, current.cohortId);
-      checkEvidence(cohort, current.kind, body.evidence);
+      await checkEvidence(deps, cohort, current.kind, body.evidence);
       const computed = await computeClaim(deps, cohort, current.kind, claimId);
       const claim: ClaimRecord = {
         ...current,
@@ -375,7 +386,7 @@ export async function submitClaim(
  * (which turns the reservation into a payment). Recorded first, then the callback.
  */
 export async function decideClaimTask(
-  deps: ClaimDeps & Pick<CohortDeps, 'workflows'>,
+  deps: Omit<ClaimDeps, 'documents'> & Pick<CohortDeps, 'workflows'>,
   principal: Principal,
   task: TaskRecord,
   body: DecisionBody,

@@ -1,8 +1,9 @@
 /**
  * The enterprise clerk prepares a claim on a filed cohort — the advance, or the final settlement
  * once training has ended and every apprentice has an outcome — with its evidence: the school's fee
- * invoice number, the hours each apprentice attended, and the training records referenced by key
- * and SHA-256 (computed here, in the browser, from the files picked). A returned claim is corrected
+ * invoice number, the hours each apprentice attended, and the training records: each file picked
+ * is hashed here (SHA-256), uploaded to the object store (evidence-upload.ts) and referenced by the
+ * key and checksum the API recorded. A returned claim is corrected
  * here too (`PATCH`, with the version read). The signatory then signs and submits it.
  */
 import { useMemo, useState } from 'preact/hooks';
@@ -17,9 +18,9 @@ import { Alert, ErrorAlert, Field, PageHeader, Progress, share, useFocusHeading,
 import { setFlash } from './checks.ts';
 import type { ClaimView } from './claim-parts.tsx';
 import { type CohortView, cohortTitle } from './cohort-parts.tsx';
+import { type DocumentKind, fileProblem, sha256Hex, uploadDocument } from './evidence-upload.ts';
 
 type Kind = 'advance' | 'final';
-type DocumentKind = 'sign_in_sheet' | 'training_video' | 'fee_invoice' | 'certificate' | 'other';
 const DOCUMENT_KINDS: DocumentKind[] = [
   'sign_in_sheet',
   'training_video',
@@ -31,13 +32,24 @@ const DOCUMENT_KINDS: DocumentKind[] = [
 const MIN_VIDEOS = 10;
 
 interface DocumentRow {
-  key: string;
+  /** The row's own id in this form. */
+  id: number;
+  /** The object key the API issued, once the document is STORED. */
+  key?: string;
   sha256: string;
   kind: DocumentKind;
-  /** The file's own name, shown only (keys are ASCII: the API accepts letters, digits, - _ . /). */
+  /** The file's own name, shown only. */
   name: string;
   size?: number;
+  status: 'uploading' | 'stored' | 'failed';
+  /** 0–1 while uploading. */
+  progress?: number;
+  error?: string;
+  /** The file picked (absent for rows of a claim read back): kept to upload it again. */
+  file?: File;
 }
+
+let rowIds = 0;
 
 export function ClaimNew(props: { cohortId: string }) {
   const { t } = useI18n();
@@ -130,21 +142,6 @@ function documentKindOf(file: File): DocumentKind {
   return 'other';
 }
 
-async function sha256Hex(file: File): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-/** The object key a document is referenced by: the cohort's folder, the checksum, an ASCII name. */
-function documentKey(cohortId: string, sha: string, name: string): string {
-  const ascii =
-    name
-      .replace(/[^\w.-]+/g, '_')
-      .replace(/^_+|_+$/g, '')
-      .slice(-80) || 'file';
-  return `evidence/${cohortId}/${sha.slice(0, 16)}-${ascii}`;
-}
-
 function ClaimForm(props: {
   cohort: CohortView;
   policy: Policy;
@@ -171,9 +168,16 @@ function ClaimForm(props: {
   );
   const [bulkHours, setBulkHours] = useState('');
   const [documents, setDocuments] = useState<DocumentRow[]>(
-    () => existing?.evidence.documents.map((document) => ({ ...document, name: document.key })) ?? [],
+    () =>
+      existing?.evidence.documents.map((document) => ({
+        ...document,
+        id: ++rowIds,
+        name: document.key,
+        status: 'stored' as const,
+      })) ?? [],
   );
   const [hashing, setHashing] = useState<{ done: number; total: number }>();
+  const [uploading, setUploading] = useState<{ done: number; total: number }>();
   const [attempted, setAttempted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<unknown>();
@@ -184,7 +188,9 @@ function ClaimForm(props: {
   const missingOutcomes = cohort.apprentices.filter((apprentice) =>
     ['enrolled', 'completed'].includes(apprentice.status),
   ).length;
-  const videos = documents.filter((document) => document.kind === 'training_video').length;
+  const stored = documents.filter((document) => document.status === 'stored' && document.key);
+  const notReady = documents.length - stored.length;
+  const videos = stored.filter((document) => document.kind === 'training_video').length;
   const expected = estimate(cohort, props.policy, kind);
 
   const evidence = useMemo(
@@ -194,13 +200,13 @@ function ClaimForm(props: {
         apprenticeId: apprentice.apprenticeId,
         hours: Number(hours[apprentice.apprenticeId]),
       })),
-      documents: documents.map(({ key, sha256, kind: documentKind }) => ({
-        key,
+      documents: stored.map(({ key, sha256, kind: documentKind }) => ({
+        key: key!,
         sha256,
         kind: documentKind,
       })),
     }),
-    [invoice, hours, documents, inTraining],
+    [invoice, hours, stored, inTraining],
   );
 
   const clientErrors = useMemo(() => {
@@ -211,13 +217,14 @@ function ClaimForm(props: {
       if (!/^\d{1,5}$/.test(text) || Number(text) > 10_000)
         found.push({ path: `evidence.attendance.${index}.hours`, message: t('claim.hoursInvalid') });
     });
+    if (notReady > 0) found.push({ path: 'evidence.documents', message: t('doc.notReady', { n: notReady }) });
     if (kind === 'final' && videos < MIN_VIDEOS)
       found.push({
         path: 'evidence.documents',
         message: t('claim.videosMissing', { min: MIN_VIDEOS, n: videos }),
       });
     return found;
-  }, [evidence, hours, inTraining, kind, videos, t]);
+  }, [evidence, hours, inTraining, kind, videos, notReady, t]);
 
   const errors = new Map<string, string[]>();
   for (const error of [...(attempted ? clientErrors : []), ...serverErrors])
@@ -226,6 +233,38 @@ function ClaimForm(props: {
     /^\d+$/.test((hours[apprentice.apprenticeId] ?? '').trim()),
   ).length;
 
+  const patchRow = (id: number, change: Partial<DocumentRow>) =>
+    setDocuments((rows) => rows.map((row) => (row.id === id ? { ...row, ...change } : row)));
+
+  /** Uploads a row's file as its kind; the row shows progress, then stored or the reason it failed. */
+  const upload = async (row: DocumentRow) => {
+    const file = row.file;
+    if (!file) return;
+    const problem = fileProblem(file, row.kind);
+    if (problem) {
+      const kindName = t(`docKind.${row.kind}` as MessageKey);
+      patchRow(row.id, {
+        status: 'failed',
+        key: undefined,
+        error: t(problem.key, { kind: kindName, ...problem.values }),
+      });
+      return;
+    }
+    patchRow(row.id, { status: 'uploading', progress: 0, key: undefined, error: undefined });
+    try {
+      const { key } = await uploadDocument(api, cohort.cohortId, file, row.kind, row.sha256, (fraction) =>
+        patchRow(row.id, { progress: fraction }),
+      );
+      patchRow(row.id, { status: 'stored', key, progress: 1 });
+    } catch (error) {
+      const reason =
+        error instanceof ApiError
+          ? error.errors.map((item) => `${item.path}: ${m(item.message)}`).join('；') || error.message
+          : (error as Error).message;
+      patchRow(row.id, { status: 'failed', error: reason });
+    }
+  };
+
   const addFiles = async (files: FileList | null) => {
     if (!files || files.length === 0) return;
     const picked = Array.from(files);
@@ -233,21 +272,28 @@ function ClaimForm(props: {
     const rows: DocumentRow[] = [];
     for (const file of picked) {
       const sha = await sha256Hex(file);
-      rows.push({
-        key: documentKey(cohort.cohortId, sha, file.name),
-        sha256: sha,
-        kind: documentKindOf(file),
-        name: file.name,
-        size: file.size,
-      });
+      if (!documents.some((old) => old.sha256 === sha) && !rows.some((old) => old.sha256 === sha))
+        rows.push({
+          id: ++rowIds,
+          sha256: sha,
+          kind: documentKindOf(file),
+          name: file.name,
+          size: file.size,
+          status: 'uploading',
+          progress: 0,
+          file,
+        });
       setHashing((previous) => previous && { ...previous, done: previous.done + 1 });
     }
-    setServerErrors([]);
-    setDocuments((previous) => [
-      ...previous,
-      ...rows.filter((row) => !previous.some((old) => old.key === row.key)),
-    ]);
     setHashing(undefined);
+    setServerErrors([]);
+    setDocuments((previous) => [...previous, ...rows]);
+    setUploading({ done: 0, total: rows.length });
+    for (const row of rows) {
+      await upload(row);
+      setUploading((previous) => previous && { ...previous, done: previous.done + 1 });
+    }
+    setUploading(undefined);
   };
 
   const save = async () => {
@@ -398,6 +444,12 @@ function ClaimForm(props: {
             value={share(hashing.done, hashing.total)}
           />
         ) : null}
+        {uploading ? (
+          <Progress
+            label={t('claim.uploading', { done: uploading.done, total: uploading.total })}
+            value={share(uploading.done, uploading.total)}
+          />
+        ) : null}
         {errors.get('evidence.documents') ? (
           <small class="error-text">{errors.get('evidence.documents')!.map(m).join('；')}</small>
         ) : null}
@@ -408,6 +460,7 @@ function ClaimForm(props: {
                 <tr>
                   <th scope="col">{t('claim.fileName')}</th>
                   <th scope="col">{t('claim.docKind')}</th>
+                  <th scope="col">{t('claim.docStatus')}</th>
                   <th scope="col">{t('claim.docKey')}</th>
                   <th scope="col">SHA-256</th>
                   <th scope="col">
@@ -416,42 +469,83 @@ function ClaimForm(props: {
                 </tr>
               </thead>
               <tbody>
-                {documents.map((document, index) => (
-                  <tr key={document.key}>
-                    <td>{document.name}</td>
-                    <td>
-                      <select
-                        aria-label={t('roster.rowLabel', { n: index + 1, column: t('claim.docKind') })}
-                        value={document.kind}
-                        onChange={(event) => {
-                          const value = event.currentTarget.value as DocumentKind;
-                          setDocuments(
-                            documents.map((row, i) => (i === index ? { ...row, kind: value } : row)),
-                          );
-                        }}
-                      >
-                        {DOCUMENT_KINDS.map((value) => (
-                          <option key={value} value={value}>
-                            {t(`docKind.${value}` as MessageKey)}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td class="mono small">{document.key}</td>
-                    <td class="mono small" title={document.sha256}>
-                      {document.sha256.slice(0, 16)}…
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        class="button-ghost small"
-                        onClick={() => setDocuments(documents.filter((_, i) => i !== index))}
-                      >
-                        {t('common.remove')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
+                {documents.map((document, index) => {
+                  // Server errors name the reference's place among the stored rows the claim listed.
+                  const listed = stored.indexOf(document);
+                  const problems =
+                    listed < 0
+                      ? []
+                      : ['key', 'sha256', 'kind'].flatMap(
+                          (field) => errors.get(`evidence.documents.${listed}.${field}`) ?? [],
+                        );
+                  return (
+                    <tr key={document.id} data-status={document.status}>
+                      <td>{document.name}</td>
+                      <td>
+                        <select
+                          aria-label={t('roster.rowLabel', { n: index + 1, column: t('claim.docKind') })}
+                          value={document.kind}
+                          disabled={!document.file || document.status === 'uploading'}
+                          onChange={(event) => {
+                            const value = event.currentTarget.value as DocumentKind;
+                            if (value === document.kind) return;
+                            // The kind is recorded with the upload: a new kind is a new upload.
+                            const changed = { ...document, kind: value };
+                            patchRow(document.id, { kind: value });
+                            void upload(changed);
+                          }}
+                        >
+                          {DOCUMENT_KINDS.map((value) => (
+                            <option key={value} value={value}>
+                              {t(`docKind.${value}` as MessageKey)}
+                            </option>
+                          ))}
+                        </select>
+                      </td>
+                      <td data-testid="document-status">
+                        {document.status === 'uploading' ? (
+                          <Progress
+                            label={t('doc.uploading', {
+                              percent: Math.round((document.progress ?? 0) * 100),
+                            })}
+                            value={document.progress ?? 0}
+                          />
+                        ) : document.status === 'stored' ? (
+                          <span class="ok-count">✓ {t('doc.stored')}</span>
+                        ) : (
+                          <span class="error-text">
+                            {t('doc.failed', { reason: document.error ?? '' })}{' '}
+                            {document.file ? (
+                              <button
+                                type="button"
+                                class="button-ghost small"
+                                onClick={() => void upload(document)}
+                              >
+                                {t('doc.retry')}
+                              </button>
+                            ) : null}
+                          </span>
+                        )}
+                        {problems.length ? (
+                          <small class="error-text">{problems.map(m).join('；')}</small>
+                        ) : null}
+                      </td>
+                      <td class="mono small">{document.key ?? '—'}</td>
+                      <td class="mono small" title={document.sha256}>
+                        {document.sha256.slice(0, 16)}…
+                      </td>
+                      <td>
+                        <button
+                          type="button"
+                          class="button-ghost small"
+                          onClick={() => setDocuments(documents.filter((row) => row.id !== document.id))}
+                        >
+                          {t('common.remove')}
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>

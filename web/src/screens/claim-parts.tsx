@@ -4,13 +4,15 @@
  * school's verification and the public notice. Money is integer fen from the API to the screen.
  */
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { organisationName, useApp } from '../context.ts';
 import { formatDate, formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { Alert, StatusBadge } from '../ui.tsx';
+import { Alert, StatusBadge, useLoad } from '../ui.tsx';
 import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-names.ts';
 import { type CohortView, cohortTitle, levelName } from './cohort-parts.tsx';
+import { type DocumentView, documentIdOf } from './evidence-upload.ts';
 
 export type { ClaimView };
 export { claimHeadline, claimTitle, useOccupationNames };
@@ -277,6 +279,7 @@ export function ClaimEvidence(props: { claim: ClaimView }) {
   const { evidence } = props.claim;
   const hours = evidence.attendance.map((row) => row.hours);
   const videos = evidence.documents.filter((document) => document.kind === 'training_video').length;
+  const [open, setOpen] = useState(false);
   return (
     <section aria-labelledby="evidence-title">
       <h2 id="evidence-title">{t('claim.evidence')}</h2>
@@ -298,21 +301,83 @@ export function ClaimEvidence(props: { claim: ClaimView }) {
         <dd>
           {t('claim.documentsValue', { n: evidence.documents.length, videos })}
           {evidence.documents.length ? (
-            <details class="facts-details">
+            <details
+              class="facts-details"
+              data-testid="claim-documents"
+              onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}
+            >
               <summary>{t('claim.documentsList')}</summary>
-              <ul class="plain documents">
-                {evidence.documents.map((document) => (
-                  <li key={document.key}>
-                    {t(`docKind.${document.kind}` as MessageKey)} <code>{document.key}</code>{' '}
-                    <small class="mono">sha256 {document.sha256.slice(0, 16)}…</small>
-                  </li>
-                ))}
-              </ul>
+              {open ? (
+                <ul class="plain documents">
+                  {evidence.documents.map((document) => (
+                    <DocumentEntry key={document.key} reference={document} />
+                  ))}
+                </ul>
+              ) : null}
             </details>
           ) : null}
         </dd>
       </dl>
     </section>
+  );
+}
+
+/**
+ * One evidence document of a claim: its kind, file name, size and state as the API keeps it, and
+ * a download (a presigned link, asked for at the moment of the click: it lasts five minutes).
+ */
+function DocumentEntry(props: { reference: { key: string; sha256: string; kind: string } }) {
+  const { t, m } = useI18n();
+  const { api } = useApp();
+  const { reference } = props;
+  const documentId = documentIdOf(reference.key);
+  const loaded = useLoad(
+    () => (documentId ? api.get<DocumentView>(`/documents/${documentId}`) : Promise.resolve(undefined)),
+    [documentId],
+  );
+  const [failed, setFailed] = useState<string>();
+  const view = loaded.data;
+  const download = async () => {
+    setFailed(undefined);
+    try {
+      const fresh = await api.get<DocumentView>(`/documents/${documentId}`);
+      if (!fresh.download) throw new Error(fresh.status);
+      const link = document.createElement('a');
+      link.href = fresh.download.url;
+      link.rel = 'noopener';
+      link.click();
+    } catch (error) {
+      setFailed((error as Error).message);
+    }
+  };
+  return (
+    <li data-testid="claim-document" data-key={reference.key} data-status={view?.status ?? ''}>
+      {t(`docKind.${reference.kind}` as MessageKey)}{' '}
+      {view ? (
+        <>
+          <strong>{view.fileName}</strong>{' '}
+          <small>({Math.max(1, Math.round(view.sizeBytes / 1024))} KB)</small>{' '}
+          {view.status === 'STORED' ? (
+            <button
+              type="button"
+              class="button-ghost small"
+              data-testid="download-document"
+              onClick={download}
+            >
+              {t('doc.download')}
+            </button>
+          ) : (
+            <small class="error-text">{view.status}</small>
+          )}
+        </>
+      ) : (
+        <code>{reference.key}</code>
+      )}{' '}
+      <small class="mono">sha256 {reference.sha256.slice(0, 16)}…</small>
+      {loaded.error || failed ? (
+        <small class="error-text"> {failed ?? m((loaded.error as Error).message)}</small>
+      ) : null}
+    </li>
   );
 }
 
