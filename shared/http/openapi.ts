@@ -1,5 +1,18 @@
+import {
+  BudgetBody,
+  ClaimListQuery,
+  CreateClaimBody,
+  MentorsBody,
+  ObjectionBody,
+  OutcomeBody,
+  ReportQuery,
+  UpdateClaimBody,
+  WithdrawalBody,
+} from '../schemas/claim.ts';
 import { AddApprenticesBody, CreateCohortBody, DecisionBody, UpdateCohortBody } from '../schemas/cohort.ts';
+import { CreateDocumentBody } from '../schemas/document.ts';
 import { CohortListQuery, IdentityQuery, PageQuery, WithdrawBody } from '../schemas/http.ts';
+import { PolicySchema } from '../schemas/policy.ts';
 import * as z from '../schemas/zod.ts';
 
 /**
@@ -12,6 +25,15 @@ const bodies = {
   AddApprenticesBody,
   DecisionBody,
   WithdrawBody,
+  WithdrawalBody,
+  OutcomeBody,
+  MentorsBody,
+  CreateClaimBody,
+  UpdateClaimBody,
+  ObjectionBody,
+  CreateDocumentBody,
+  PolicySchema,
+  BudgetBody,
 } as const;
 
 function schemaOf(schema: z.ZodMiniType) {
@@ -66,6 +88,8 @@ const idempotencyKey = {
 };
 const cohortId = { name: 'cohortId', in: 'path', required: true, schema: { type: 'string' } };
 const apprenticeId = { name: 'apprenticeId', in: 'path', required: true, schema: { type: 'string' } };
+const pathParameter = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const claimId = pathParameter('claimId');
 
 let document: Record<string, unknown> | undefined;
 
@@ -158,7 +182,84 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/organisations': { get: op('The register', { parameters: queryParameters(PageQuery) }) },
       '/occupations': { get: op('The occupation catalogue', { parameters: queryParameters(PageQuery) }) },
-      '/policy': { get: op('The policy in force') },
+      '/policy': {
+        get: op('The policy in force'),
+        put: op('Add a policy version, effective from its date (bureau.admin)', {
+          ...jsonBody('PolicySchema'),
+          parameters: [idempotencyKey],
+        }),
+      },
+      '/cohorts/{cohortId}/apprentices/{apprenticeId}/withdrawal': {
+        post: op('Record a withdrawal while FILED (enterprise.clerk)', {
+          ...jsonBody('WithdrawalBody'),
+          parameters: [cohortId, apprenticeId, idempotencyKey],
+        }),
+      },
+      '/cohorts/{cohortId}/apprentices/{apprenticeId}/outcome': {
+        post: op('Record an outcome and certificate while FILED', {
+          ...jsonBody('OutcomeBody'),
+          parameters: [cohortId, apprenticeId, idempotencyKey],
+        }),
+      },
+      '/cohorts/{cohortId}/apprentices/{apprenticeId}/mentors': {
+        put: op('Replace a mentor while FILED (school mentor: school; enterprise mentor: signatory)', {
+          ...jsonBody('MentorsBody'),
+          parameters: [cohortId, apprenticeId, idempotencyKey],
+        }),
+      },
+      '/cohorts/{cohortId}/documents': {
+        post: op('Announce an evidence document; answers a presigned PUT for exactly its bytes', {
+          ...jsonBody('CreateDocumentBody'),
+          parameters: [cohortId, idempotencyKey],
+        }),
+      },
+      '/documents/{documentId}': {
+        get: op('An evidence document, its history and (once STORED) a download link', {
+          parameters: [pathParameter('documentId')],
+        }),
+      },
+      '/claims': {
+        post: op('Prepare an advance or final claim (enterprise.clerk)', {
+          ...jsonBody('CreateClaimBody'),
+          parameters: [idempotencyKey],
+        }),
+        get: op('The caller’s claims', { parameters: queryParameters(ClaimListQuery) }),
+      },
+      '/claims/{claimId}': {
+        get: op('One claim with its computation and evidence', { parameters: [claimId] }),
+        patch: op('Correct a PREPARED or RETURNED claim', {
+          ...jsonBody('UpdateClaimBody'),
+          parameters: [claimId, idempotencyKey],
+        }),
+      },
+      '/claims/{claimId}/submit': {
+        post: op('Submit (enterprise.signatory, not the preparer): starts subsidy-claim', {
+          parameters: [claimId, idempotencyKey],
+        }),
+      },
+      '/claims/{claimId}/history': {
+        get: op('Audit trail', { parameters: [claimId, ...queryParameters(PageQuery)] }),
+      },
+      '/claims/{claimId}/objection': {
+        post: op('Object during public notice (bureau.reviewer): back to review', {
+          ...jsonBody('ObjectionBody'),
+          parameters: [claimId, idempotencyKey],
+        }),
+      },
+      '/budgets/{districtCode}/{year}': {
+        get: op('A bureau’s budget for a year: budget, reserved, paid, available', {
+          parameters: [pathParameter('districtCode'), pathParameter('year')],
+        }),
+        put: op('Set a budget (bureau.admin of that district)', {
+          ...jsonBody('BudgetBody'),
+          parameters: [pathParameter('districtCode'), pathParameter('year'), idempotencyKey],
+        }),
+      },
+      '/reports/subsidies': {
+        get: op('Totals by occupation, level, enterprise and school (json or csv)', {
+          parameters: queryParameters(ReportQuery),
+        }),
+      },
     },
   };
   return document;
