@@ -1,6 +1,16 @@
 import { createHash, createHmac, type Hash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -74,6 +84,8 @@ const STREAMING_UNSIGNED_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
 /** Folders beside the buckets: a bucket name cannot start with a dot, so these never collide. */
 const META_DIR = '.meta';
 const TEMP_DIR = '.tmp';
+/** Notifications not yet delivered, one file each: a restart delivers them (EventBridge would keep retrying). */
+const OUTBOX_DIR = '.outbox';
 /** Room for the `.json` of the metadata file within a file system's 255-byte name limit. */
 const MAX_SEGMENT_BYTES = 250;
 const EXPOSED_HEADERS =
@@ -162,7 +174,9 @@ export async function startObjectStorage(options: LocalObjectStorageOptions): Pr
     return run;
   }
 
-  const notifications = createNotifier(options.onObjectCreated, retryDelays, log);
+  const outboxDir = join(root, OUTBOX_DIR);
+  await mkdir(outboxDir, { recursive: true });
+  const notifications = createNotifier(options.onObjectCreated, retryDelays, log, outboxDir);
 
   const context: RequestContext = { options, root, tempDir, maxObjectBytes, exclusive, notifications };
   const server = createServer({ requestTimeout: 0 }, (request, response) => {
@@ -181,11 +195,14 @@ export async function startObjectStorage(options: LocalObjectStorageOptions): Pr
     });
   });
   const { port } = server.address() as AddressInfo;
+  // What a crash (kill -9) or a stop left undelivered goes out again now, in the background.
+  void notifications.redeliverOutbox();
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     endpoint: `http://${urlHost}:${port}`,
     idle: () => notifications.idle(),
     close: async () => {
+      if (!server.listening) return; // closed already
       notifications.stop();
       await new Promise<void>((resolvePromise, reject) => {
         server.close((error) => (error ? reject(error) : resolvePromise()));
@@ -203,16 +220,21 @@ interface Notifier {
   /** Delivers once, awaited; a failure is retried in the background and does not throw. */
   deliver(event: ObjectCreated): Promise<void>;
   idle(): Promise<void>;
-  /** Ends the waits of pending retries (the runtime is going away); they are logged as dropped. */
+  /** Ends the waits of pending retries (the runtime is going away); they stay in the outbox. */
   stop(): void;
+  /** Delivers what the outbox holds (notifications a crash or a stop left undelivered). */
+  redeliverOutbox(): Promise<void>;
 }
 
 function createNotifier(
   target: ((event: ObjectCreated) => Promise<void>) | undefined,
   retryDelays: readonly number[],
   log: (line: string) => void,
+  outboxDir: string,
 ): Notifier {
   const pending = new Set<Promise<void>>();
+  const outboxFile = (event: ObjectCreated) =>
+    join(outboxDir, `${createHash('sha256').update(`${event.bucket}/${event.key}`).digest('hex')}.json`);
   const stopped = new AbortController();
 
   const wait = (ms: number) =>
@@ -238,6 +260,7 @@ function createNotifier(
       try {
         await target!(event);
         if (attempt > 1) log(`[s3] ${what} delivered on attempt ${attempt}/${attempts}`);
+        await rm(outboxFile(event), { force: true });
         return;
       } catch (error) {
         const delay = retryDelays[attempt - 1];
@@ -249,23 +272,42 @@ function createNotifier(
       }
       await wait(retryDelays[attempt - 1]!);
       if (stopped.signal.aborted) {
-        log(`[s3] ${what} dropped: the object storage closed before it was delivered`);
+        log(`[s3] ${what} not delivered yet: the object storage closed; it stays in the outbox`);
         return;
       }
     }
   }
 
+  const start = (event: ObjectCreated) => {
+    let firstDone!: () => void;
+    const firstAttempt = new Promise<void>((settle) => {
+      firstDone = settle;
+    });
+    const delivery = deliverWithRetries(event, firstDone);
+    pending.add(delivery);
+    void delivery.finally(() => pending.delete(delivery));
+    return firstAttempt;
+  };
+
   return {
+    async redeliverOutbox() {
+      if (!target) return;
+      for (const name of await readdir(outboxDir).catch(() => [] as string[])) {
+        if (!name.endsWith('.json') || stopped.signal.aborted) continue;
+        try {
+          const event = JSON.parse(await readFile(join(outboxDir, name), 'utf8')) as ObjectCreated;
+          log(`[s3] Object Created ${event.bucket}/${event.key} redelivered from the outbox`);
+          await start(event);
+        } catch (error) {
+          log(`[s3] outbox entry ${name} unreadable: ${describe(error)}`);
+        }
+      }
+    },
     async deliver(event) {
       if (!target || stopped.signal.aborted) return;
-      let firstDone!: () => void;
-      const firstAttempt = new Promise<void>((settle) => {
-        firstDone = settle;
-      });
-      const delivery = deliverWithRetries(event, firstDone);
-      pending.add(delivery);
-      void delivery.finally(() => pending.delete(delivery));
-      await firstAttempt;
+      // Written before the first attempt: a crash in between leaves it for the next start.
+      await writeFile(outboxFile(event), JSON.stringify(event));
+      await start(event);
     },
     async idle() {
       while (pending.size > 0) await Promise.allSettled([...pending]);

@@ -512,7 +512,7 @@ describe('Object Created', () => {
     }
   });
 
-  it('a consumer that never recovers: six attempts in all, then it gives up (and idle() resolves)', async () => {
+  it('a consumer that never recovers: six attempts in all, then it waits in the outbox for the next start (and idle() resolves)', async () => {
     let attempts = 0;
     const lines: string[] = [];
     const broken = await startStorage({
@@ -536,12 +536,57 @@ describe('Object Created', () => {
       // The object stays stored, as on S3.
       const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
       expect(head.ContentLength).toBe(3);
+
+      // The notification stays in the outbox: the next start on the same folder delivers it, as
+      // EventBridge keeps retrying on AWS (a kill -9 between the write and the delivery is the same).
+      await broken.storage.close();
+      const delivered: ObjectCreated[] = [];
+      const restarted = await startObjectStorage({
+        port: await freePort(),
+        dir: broken.dir,
+        region: REGION,
+        credentials: CREDENTIALS,
+        log: () => {},
+        onObjectCreated: async (event) => {
+          delivered.push(event);
+        },
+      });
+      try {
+        await poll(() => delivered.length === 1);
+        await restarted.idle();
+        expect(delivered).toEqual([{ bucket: BUCKET, key, size: 3 }]);
+      } finally {
+        await restarted.close();
+      }
+      // Delivered once: the outbox is empty, a further start delivers nothing.
+      const again: ObjectCreated[] = [];
+      const third = await startObjectStorage({
+        port: await freePort(),
+        dir: broken.dir,
+        region: REGION,
+        credentials: CREDENTIALS,
+        log: () => {},
+        onObjectCreated: async (event) => {
+          again.push(event);
+        },
+      });
+      await third.idle();
+      await third.close();
+      expect(again).toEqual([]);
     } finally {
       client.destroy();
       await broken.close();
     }
   });
 });
+
+async function poll(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not met in time');
+}
 
 describe('large bodies', () => {
   it('a 20 MB upload is written to disk while it arrives, not held in memory', async () => {
@@ -655,6 +700,6 @@ describe('keys', () => {
       { numRuns: 60 },
     );
     const entries = await readdir(dir);
-    expect(entries.sort()).toEqual(['.meta', '.tmp', BUCKET]);
+    expect(entries.sort()).toEqual(['.meta', '.outbox', '.tmp', BUCKET]);
   });
 });

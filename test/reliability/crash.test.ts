@@ -19,16 +19,25 @@ import { recordReliability } from '../support/reliability.ts';
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'af-crash-'));
 let port = 0;
+/** DynamoDB Local, Step Functions and S3 on free ports of their own, kept across restarts (PORT+1… may be another test's). */
+let standIns: Record<string, string> = {};
 let child: ChildProcess | undefined;
 let api: ApiClient;
 let crashes = 0;
 
 async function start(): Promise<void> {
-  port ||= await freePort();
+  if (!port) {
+    port = await freePort();
+    standIns = {
+      DYNAMODB_PORT: String(await freePort()),
+      STEPFUNCTIONS_PORT: String(await freePort()),
+      OBJECT_STORAGE_PORT: String(await freePort()),
+    };
+  }
   // One process, as `npm start` runs it (node with the tsx loader): kill -9 takes the whole runtime
   // down but its DynamoDB Local child, which the next start ends first.
   child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), ...standIns, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', openSync(join(dataDir, 'runtime.err.log'), 'a')],
   });
   api = new ApiClient(`http://127.0.0.1:${port}`);
