@@ -404,20 +404,130 @@ describe('the web console', () => {
     await clerk.getByTestId('apply-hours').click();
     const signIn = pdf('签到表 2027 春季');
     await clerk.locator('#claim-documents').setInputFiles([signIn]);
-    const documentRow = clerk.locator('[data-testid="documents"] tbody tr');
-    await poll(() => documentRow.count()).toBe(1);
-    // Hashed in the browser, uploaded to the object store with that checksum, then STORED: the key
-    // is the one the API issued under the cohort.
-    await poll(
-      async () =>
-        `${await documentRow.getAttribute('data-status')} ${await documentRow.locator('td').nth(2).textContent()}`,
-    ).toMatch(/^stored /);
-    expect(await documentRow.locator('td').nth(3).textContent()).toMatch(
+    const documentRows = clerk.locator('[data-testid="documents"] tbody tr');
+    await poll(() => documentRows.count()).toBe(1);
+    const documentRow = documentRows.first();
+    // Hashed in the browser, announced with its kind (guessed from the name: a sign-in sheet),
+    // uploaded to the object store with that checksum, then STORED: the key is the one the API
+    // issued under the cohort.
+    await poll(() => documentRow.getAttribute('data-status')).toBe('stored');
+    expect(await documentRow.getByTestId('document-status').textContent()).toBe('✓ 已保存');
+    expect(await documentRow.getAttribute('data-key')).toMatch(
       new RegExp(`^cohorts/${cohortId}/[0-9A-HJKMNP-TV-Z]{26}$`),
     );
+    expect(await documentRow.locator('td').nth(1).textContent()).toBe(`${signIn.buffer.length} B`);
     expect(await documentRow.locator('td').nth(4).getAttribute('title')).toBe(sha256(signIn.buffer));
-    await clerk.getByRole('combobox', { name: '第 1 行 类别' }).selectOption('sign_in_sheet');
+    const signInKind = clerk.getByRole('combobox', { name: '签到表 2027 春季.pdf 的类别' });
+    expect(await signInKind.inputValue()).toBe('sign_in_sheet');
+    // A PDF cannot be a training video: the choice is not offered.
+    expect(await signInKind.locator('option[value="training_video"]').isDisabled()).toBe(true);
+    const stored = (
+      await api
+        .as('bureau-reviewer')
+        .get(`/documents/${(await documentRow.getAttribute('data-key'))!.split('/').pop()}`)
+    ).body;
+    expect(stored).toMatchObject({
+      status: 'STORED',
+      fileName: '签到表 2027 春季.pdf',
+      kind: 'sign_in_sheet',
+      sha256: sha256(signIn.buffer),
+    });
+
+    // A file no kind accepts is refused before anything is sent; the same file twice is listed once.
+    await clerk
+      .locator('#claim-documents')
+      .setInputFiles([
+        { name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('notes', 'utf8') },
+        signIn,
+      ]);
+    await clerk
+      .getByTestId('duplicate-files')
+      .getByText('已在清单中，未重复添加：签到表 2027 春季.pdf')
+      .waitFor();
+    const refused = clerk.locator('[data-testid="documents"] tbody tr[data-status="invalid"]');
+    await poll(() => refused.count()).toBe(1);
+    expect(await refused.getByTestId('document-status').textContent()).toMatch(
+      /^不能上传：其他只接受 application\/pdf, .+（此文件为 text\/plain）$/,
+    );
+    await clerk.getByTestId('save-claim').click();
+    await clerk.getByText('还有 1 个文件未上传完成或上传失败').first().waitFor();
+    await clerk.getByRole('button', { name: '从清单中移除 说明.txt' }).click();
+    await poll(() => documentRows.count()).toBe(1);
+
+    // The store refuses the bytes once (BadDigest, as S3 says it): the row says why, and uploading
+    // again announces it afresh and stores it. Its kind, guessed wrong from the name, is corrected:
+    // the document is announced and uploaded again as a fee invoice, under a new key.
+    let refusals = 0;
+    await clerk.route(
+      (url) => url.searchParams.has('X-Amz-Signature'),
+      async (route) => {
+        if (route.request().method() !== 'PUT' || refusals > 0) return route.continue();
+        refusals++;
+        await route.fulfill({
+          status: 400,
+          headers: { 'content-type': 'application/xml', 'access-control-allow-origin': '*' },
+          body: '<?xml version="1.0"?><Error><Code>BadDigest</Code><Message>The SHA-256 you specified did not match the calculated checksum.</Message></Error>',
+        });
+      },
+    );
+    const invoice = pdf('培训费票据 2027');
+    await clerk.locator('#claim-documents').setInputFiles([invoice]);
+    const invoiceRow = documentRows.nth(1);
+    await poll(() => invoiceRow.getAttribute('data-status')).toBe('failed');
+    expect(refusals).toBe(1);
+    expect(await invoiceRow.getByTestId('document-status').textContent()).toContain(
+      '上传失败：存储收到的内容与校验值不一致',
+    );
+    await clerk.getByRole('button', { name: '重新上传 培训费票据 2027.pdf' }).click();
+    await poll(() => invoiceRow.getAttribute('data-status')).toBe('stored');
+    await clerk.unroute((url) => url.searchParams.has('X-Amz-Signature'));
+    const invoiceKind = clerk.getByRole('combobox', { name: '培训费票据 2027.pdf 的类别' });
+    expect(await invoiceKind.inputValue()).toBe('other');
+    const firstKey = await invoiceRow.getAttribute('data-key');
+    await invoiceKind.selectOption('fee_invoice');
+    await poll(async () => (await invoiceRow.getAttribute('data-key')) || 'uploading').not.toMatch(
+      new RegExp(`^(uploading|${firstKey})$`),
+    );
+    expect(await invoiceRow.getAttribute('data-status')).toBe('stored');
+    const reannounced = (
+      await api
+        .as('ent-a-clerk')
+        .get(`/documents/${(await invoiceRow.getAttribute('data-key'))!.split('/').pop()}`)
+    ).body;
+    expect(reannounced).toMatchObject({
+      status: 'STORED',
+      kind: 'fee_invoice',
+      fileName: '培训费票据 2027.pdf',
+    });
     await shot(clerk, 'claim-new-advance.png', true);
+    // What the API says of one reference (`evidence.documents.1.kind`) shows on the row sent second,
+    // and in the summary by file name. (The answer is made up here: the console cannot send a
+    // reference the API would refuse.)
+    const isCreate = (url: URL) => url.pathname === '/claims';
+    await clerk.route(isCreate, (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 400,
+            contentType: 'application/problem+json',
+            body: JSON.stringify({
+              type: 'about:blank',
+              title: 'Validation failed',
+              status: 400,
+              detail: 'The request has 1 invalid field',
+              errors: [{ path: 'evidence.documents.1.kind', message: 'the document was uploaded as other' }],
+            }),
+          })
+        : route.continue(),
+    );
+    await clerk.getByTestId('save-claim').click();
+    await poll(() => invoiceRow.getByTestId('document-status').textContent()).toContain(
+      '这个文件上传时的类别是“其他”',
+    );
+    expect(await clerk.locator('#claim-problems').textContent()).toContain(
+      '培训费票据 2027.pdf：这个文件上传时的类别是“其他”',
+    );
+    expect(await documentRow.getByTestId('document-status').textContent()).toBe('✓ 已保存');
+    await clerk.unroute(isCreate);
     await clerk.getByTestId('save-claim').click();
     await clerk.getByTestId('claim-case').waitFor();
     const advanceId = new URL(clerk.url()).pathname.split('/').pop()!;
@@ -430,6 +540,16 @@ describe('the web console', () => {
     // Until it is signed, the clerk may still correct its evidence (PATCH with the version read).
     await clerk.getByRole('link', { name: '修改申领材料' }).click();
     await clerk.getByTestId('claim-form').waitFor();
+    // The document read back by its key: its name and size from GET /documents/{id}.
+    const readBack = clerk.locator('[data-testid="documents"] tbody tr');
+    await poll(() => readBack.locator('td.file-name').allTextContents()).toEqual([
+      '签到表 2027 春季.pdf',
+      '培训费票据 2027.pdf',
+    ]);
+    expect(await readBack.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')))).toEqual([
+      'stored',
+      'stored',
+    ]);
     expect(await clerk.locator('#claim-feeInvoiceNo').inputValue()).toBe('FP-2027-0001');
     await clerk.locator('#claim-feeInvoiceNo').fill('FP-2027-0002');
     await clerk.getByTestId('save-claim').click();
@@ -568,14 +688,34 @@ describe('the web console', () => {
     await clerk.locator('#claim-feeInvoiceNo').fill('FP-2028-0009');
     await clerk.locator('#bulk-hours').fill('640');
     await clerk.getByTestId('apply-hours').click();
+    // What the rows show on the way: every state a row passed through, and the overall bar.
+    await clerk.evaluate(`(() => {
+      const seen = (window.__uploadsSeen = { states: [], overall: false });
+      new MutationObserver(() => {
+        for (const row of document.querySelectorAll('[data-testid="documents"] tbody tr'))
+          if (!seen.states.includes(row.dataset.status)) seen.states.push(row.dataset.status);
+        if (document.querySelector('[data-testid="upload-overall"] progress')) seen.overall = true;
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    })()`);
     await clerk
       .locator('#claim-documents')
       .setInputFiles([pdf('签到表 2027 全年'), ...Array.from({ length: 9 }, (_, index) => video(index + 1))]);
     await poll(() => clerk.getByTestId('video-count').textContent()).toBe('培训视频 9 个（清算至少 10 个）');
+    const seen = (await clerk.evaluate('window.__uploadsSeen')) as { states: string[]; overall: boolean };
+    expect(seen.overall).toBe(true);
+    expect(seen.states).toEqual(expect.arrayContaining(['uploading', 'confirming', 'stored']));
+    expect(seen.states).not.toContain('failed');
     await clerk.getByTestId('save-claim').click();
     await clerk.getByText('清算申领至少需要 10 个培训视频（现有 9 个）').first().waitFor();
     await clerk.locator('#claim-documents').setInputFiles([video(10)]);
     await poll(() => clerk.getByTestId('video-count').textContent()).toBe('培训视频 10 个（清算至少 10 个）');
+    // Every row went up and is STORED: the sign-in sheet and ten videos, each as its kind.
+    const storedRows = clerk.locator('[data-testid="documents"] tbody tr[data-status="stored"]');
+    await poll(() => storedRows.count()).toBe(11);
+    const kinds = await clerk
+      .locator('[data-testid="documents"] tbody select')
+      .evaluateAll((selects) => selects.map((select) => (select as unknown as { value: string }).value));
+    expect(kinds.sort()).toEqual(['sign_in_sheet', ...Array(10).fill('training_video')]);
     await clerk.getByTestId('save-claim').click();
     await clerk.getByTestId('claim-case').waitFor();
     const finalId = new URL(clerk.url()).pathname.split('/').pop()!;
@@ -597,6 +737,8 @@ describe('the web console', () => {
       .getByRole('link', { name: '办理' })
       .click();
     await school.getByTestId('claim-verify').waitFor();
+    // The school sees the evidence it verifies: the list is open, every document STORED.
+    await poll(() => school.locator('[data-testid="claim-document"][data-status="STORED"]').count()).toBe(11);
     await school.getByTestId('decision-approve').click();
     await school.getByText('清算申领须核对全部考核结果').waitFor();
     await school.locator('#outcomes-confirmed').check();
@@ -607,11 +749,17 @@ describe('the web console', () => {
     // The reviewer approves it in full; on public notice an objection sends it back to review.
     await reviewer.goto(`${runtime.url}/app/claims/${finalId}/review`);
     await reviewer.getByTestId('decision-panel').waitFor();
-    // The evidence is there to see: eleven stored documents by file name, each downloadable.
-    await reviewer.locator('[data-testid="claim-documents"] summary').click();
+    // The evidence is there to see (the list open from the start): eleven stored documents by file
+    // name, kind and size, each downloadable.
     const evidenceItems = reviewer.locator('[data-testid="claim-document"][data-status="STORED"]');
     await poll(() => evidenceItems.count()).toBe(11);
     const firstVideo = reviewer.locator('[data-testid="claim-document"]', { hasText: 'training-1.mp4' });
+    expect((await firstVideo.locator('td').allTextContents()).slice(0, 4)).toEqual([
+      'training-1.mp4',
+      '培训视频',
+      `${video(1).buffer.length} B`,
+      '✓ 已保存',
+    ]);
     const [downloaded] = await Promise.all([
       reviewer.waitForEvent('download'),
       firstVideo.getByTestId('download-document').click(),

@@ -48,3 +48,19 @@ export function todayInChina(now: Date = new Date()): string {
 export function daysUntil(instant: string, now: Date = new Date()): number {
   return Math.floor((Date.parse(instant) - now.getTime()) / 86_400_000);
 }
+
+const BYTE_UNITS = ['KB', 'MB', 'GB', 'TB'];
+
+/** A file's size the way file managers write it, 1,024-based: `532 B`, `4.7 KB`, `18 MB`, `2 GB`. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1023.5 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = value < 10 ? value.toFixed(1).replace(/\.0$/, '') : String(Math.round(value));
+  return `${shown} ${BYTE_UNITS[unit]}`;
+}

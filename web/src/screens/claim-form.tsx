@@ -2,9 +2,9 @@
  * The enterprise clerk prepares a claim on a filed cohort — the advance, or the final settlement
  * once training has ended and every apprentice has an outcome — with its evidence: the school's fee
  * invoice number, the hours each apprentice attended, and the training records: each file picked
- * is hashed here (SHA-256), uploaded to the object store (evidence-upload.ts) and referenced by the
- * key and checksum the API recorded. A returned claim is corrected
- * here too (`PATCH`, with the version read). The signatory then signs and submits it.
+ * is hashed here (SHA-256), uploaded to the object store (claim-documents.tsx) and referenced by
+ * the key and checksum the API recorded once it is STORED. A returned claim is corrected here too
+ * (`PATCH`, with the version read). The signatory then signs and submits it.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { advanceCeilingFen, earnedFen, finalSettlement } from '../../../shared/domain/claim-money.ts';
@@ -16,40 +16,15 @@ import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
 import { Alert, ErrorAlert, Field, PageHeader, Progress, share, useFocusHeading, useLoad } from '../ui.tsx';
 import { setFlash } from './checks.ts';
+import { EvidenceFileTable, useEvidenceFiles } from './claim-documents.tsx';
 import type { ClaimView } from './claim-parts.tsx';
 import { type CohortView, cohortTitle } from './cohort-parts.tsx';
-import { type DocumentKind, fileProblem, sha256Hex, uploadDocument } from './evidence-upload.ts';
 
 type Kind = 'advance' | 'final';
-const DOCUMENT_KINDS: DocumentKind[] = [
-  'sign_in_sheet',
-  'training_video',
-  'fee_invoice',
-  'certificate',
-  'other',
-];
 /** A final claim references at least this many training videos (domain.md; the API checks too). */
 const MIN_VIDEOS = 10;
-
-interface DocumentRow {
-  /** The row's own id in this form. */
-  id: number;
-  /** The object key the API issued, once the document is STORED. */
-  key?: string;
-  sha256: string;
-  kind: DocumentKind;
-  /** The file's own name, shown only. */
-  name: string;
-  size?: number;
-  status: 'uploading' | 'stored' | 'failed';
-  /** 0–1 while uploading. */
-  progress?: number;
-  error?: string;
-  /** The file picked (absent for rows of a claim read back): kept to upload it again. */
-  file?: File;
-}
-
-let rowIds = 0;
+/** A server error about one referenced document: `evidence.documents.3.sha256`. */
+const DOCUMENT_PATH = /^evidence\.documents\.(\d+)\.(key|sha256|kind)$/;
 
 export function ClaimNew(props: { cohortId: string }) {
   const { t } = useI18n();
@@ -133,15 +108,6 @@ function estimate(cohort: CohortView, policy: Policy, kind: Kind) {
   return finalSettlement(earnedFen(apprentices, cohort.targetLevel), cohort.ledger?.advancePaidFen ?? 0);
 }
 
-function documentKindOf(file: File): DocumentKind {
-  const name = file.name.toLowerCase();
-  if (file.type.startsWith('video/') || /\.(mp4|mov|avi|mkv|webm)$/.test(name)) return 'training_video';
-  if (/签到|sign/.test(name)) return 'sign_in_sheet';
-  if (/发票|invoice/.test(name)) return 'fee_invoice';
-  if (/证书|cert/.test(name)) return 'certificate';
-  return 'other';
-}
-
 function ClaimForm(props: {
   cohort: CohortView;
   policy: Policy;
@@ -167,19 +133,11 @@ function ClaimForm(props: {
     ),
   );
   const [bulkHours, setBulkHours] = useState('');
-  const [documents, setDocuments] = useState<DocumentRow[]>(
-    () =>
-      existing?.evidence.documents.map((document) => ({
-        ...document,
-        id: ++rowIds,
-        name: document.key,
-        status: 'stored' as const,
-      })) ?? [],
-  );
-  const [hashing, setHashing] = useState<{ done: number; total: number }>();
-  const [uploading, setUploading] = useState<{ done: number; total: number }>();
+  const files = useEvidenceFiles(cohort.cohortId, existing?.evidence.documents);
   const [attempted, setAttempted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
+  /** The rows the last save referenced, in order: the API names them by that index. */
+  const [sentRows, setSentRows] = useState<{ id: number; key: string }[]>([]);
   const [failure, setFailure] = useState<unknown>();
   const [saving, setSaving] = useState(false);
 
@@ -188,8 +146,8 @@ function ClaimForm(props: {
   const missingOutcomes = cohort.apprentices.filter((apprentice) =>
     ['enrolled', 'completed'].includes(apprentice.status),
   ).length;
-  const stored = documents.filter((document) => document.status === 'stored' && document.key);
-  const notReady = documents.length - stored.length;
+  const stored = files.rows.filter((row) => row.state === 'stored' && row.key);
+  const notReady = files.rows.length - stored.length;
   const videos = stored.filter((document) => document.kind === 'training_video').length;
   const expected = estimate(cohort, props.policy, kind);
 
@@ -233,69 +191,6 @@ function ClaimForm(props: {
     /^\d+$/.test((hours[apprentice.apprenticeId] ?? '').trim()),
   ).length;
 
-  const patchRow = (id: number, change: Partial<DocumentRow>) =>
-    setDocuments((rows) => rows.map((row) => (row.id === id ? { ...row, ...change } : row)));
-
-  /** Uploads a row's file as its kind; the row shows progress, then stored or the reason it failed. */
-  const upload = async (row: DocumentRow) => {
-    const file = row.file;
-    if (!file) return;
-    const problem = fileProblem(file, row.kind);
-    if (problem) {
-      const kindName = t(`docKind.${row.kind}` as MessageKey);
-      patchRow(row.id, {
-        status: 'failed',
-        key: undefined,
-        error: t(problem.key, { kind: kindName, ...problem.values }),
-      });
-      return;
-    }
-    patchRow(row.id, { status: 'uploading', progress: 0, key: undefined, error: undefined });
-    try {
-      const { key } = await uploadDocument(api, cohort.cohortId, file, row.kind, row.sha256, (fraction) =>
-        patchRow(row.id, { progress: fraction }),
-      );
-      patchRow(row.id, { status: 'stored', key, progress: 1 });
-    } catch (error) {
-      const reason =
-        error instanceof ApiError
-          ? error.errors.map((item) => `${item.path}: ${m(item.message)}`).join('；') || error.message
-          : (error as Error).message;
-      patchRow(row.id, { status: 'failed', error: reason });
-    }
-  };
-
-  const addFiles = async (files: FileList | null) => {
-    if (!files || files.length === 0) return;
-    const picked = Array.from(files);
-    setHashing({ done: 0, total: picked.length });
-    const rows: DocumentRow[] = [];
-    for (const file of picked) {
-      const sha = await sha256Hex(file);
-      if (!documents.some((old) => old.sha256 === sha) && !rows.some((old) => old.sha256 === sha))
-        rows.push({
-          id: ++rowIds,
-          sha256: sha,
-          kind: documentKindOf(file),
-          name: file.name,
-          size: file.size,
-          status: 'uploading',
-          progress: 0,
-          file,
-        });
-      setHashing((previous) => previous && { ...previous, done: previous.done + 1 });
-    }
-    setHashing(undefined);
-    setServerErrors([]);
-    setDocuments((previous) => [...previous, ...rows]);
-    setUploading({ done: 0, total: rows.length });
-    for (const row of rows) {
-      await upload(row);
-      setUploading((previous) => previous && { ...previous, done: previous.done + 1 });
-    }
-    setUploading(undefined);
-  };
-
   const save = async () => {
     setAttempted(true);
     setFailure(undefined);
@@ -305,6 +200,7 @@ function ClaimForm(props: {
       return;
     }
     setSaving(true);
+    setSentRows(stored.map((row) => ({ id: row.id, key: row.key! })));
     try {
       const saved = existing
         ? await api.patch<ClaimView>(`/claims/${existing.claimId}`, {
@@ -322,8 +218,21 @@ function ClaimForm(props: {
     }
   };
 
+  // The API's problems with one referenced document show on its row (while it is the document sent).
+  const rowProblems = new Map<number, string[]>();
+  const rowSummary: { key: string; text: string }[] = [];
+  for (const error of serverErrors) {
+    const index = DOCUMENT_PATH.exec(error.path)?.[1];
+    if (index === undefined) continue;
+    const sent = sentRows[Number(index)];
+    const row =
+      sent && files.rows.find((candidate) => candidate.id === sent.id && candidate.key === sent.key);
+    if (!row) continue;
+    rowProblems.set(row.id, [...(rowProblems.get(row.id) ?? []), m(error.message)]);
+    rowSummary.push({ key: error.path + error.message, text: `${row.name ?? row.key}：${m(error.message)}` });
+  }
   const general = [...errors.entries()].filter(
-    ([path]) => !/^evidence\.(attendance\.\d+|feeInvoiceNo)/.test(path),
+    ([path]) => !/^evidence\.(attendance\.\d+|feeInvoiceNo)/.test(path) && !DOCUMENT_PATH.test(path),
   );
   const hoursLabel = (index: number) => t('roster.rowLabel', { n: index + 1, column: t('col.hours') });
 
@@ -341,11 +250,14 @@ function ClaimForm(props: {
         <div id="claim-problems" tabIndex={-1}>
           <Alert kind="error">
             <p>{t('form.problems', { n: clientErrors.length + serverErrors.length })}</p>
-            {general.length ? (
+            {general.length || rowSummary.length ? (
               <ul>
                 {general.flatMap(([path, messages]) =>
                   messages.map((message) => <li key={path + message}>{m(message)}</li>),
                 )}
+                {rowSummary.map((entry) => (
+                  <li key={entry.key}>{entry.text}</li>
+                ))}
               </ul>
             ) : null}
           </Alert>
@@ -414,142 +326,13 @@ function ClaimForm(props: {
         </div>
 
         <h3>{t('claim.documents')}</h3>
-        <p class="hint">{t('claim.documentsHint', { min: MIN_VIDEOS })}</p>
-        <div class="bulk-row">
-          <label class="button button-secondary" for="claim-documents">
-            {t('claim.pickFiles')}
-          </label>
-          <input
-            id="claim-documents"
-            class="visually-hidden"
-            type="file"
-            multiple
-            onChange={(event) => {
-              const input = event.currentTarget;
-              void addFiles(input.files).finally(() => {
-                input.value = '';
-              });
-            }}
-          />
-          <span
-            data-testid="video-count"
-            class={kind === 'final' && videos < MIN_VIDEOS ? 'error-count' : 'ok-count'}
-          >
-            {t('claim.videoCount', { n: videos, min: MIN_VIDEOS })}
-          </span>
-        </div>
-        {hashing ? (
-          <Progress
-            label={t('claim.hashing', { done: hashing.done, total: hashing.total })}
-            value={share(hashing.done, hashing.total)}
-          />
-        ) : null}
-        {uploading ? (
-          <Progress
-            label={t('claim.uploading', { done: uploading.done, total: uploading.total })}
-            value={share(uploading.done, uploading.total)}
-          />
-        ) : null}
-        {errors.get('evidence.documents') ? (
-          <small class="error-text">{errors.get('evidence.documents')!.map(m).join('；')}</small>
-        ) : null}
-        {documents.length ? (
-          <div class="table-scroll">
-            <table class="grid" data-testid="documents">
-              <thead>
-                <tr>
-                  <th scope="col">{t('claim.fileName')}</th>
-                  <th scope="col">{t('claim.docKind')}</th>
-                  <th scope="col">{t('claim.docStatus')}</th>
-                  <th scope="col">{t('claim.docKey')}</th>
-                  <th scope="col">SHA-256</th>
-                  <th scope="col">
-                    <span class="visually-hidden">{t('col.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {documents.map((document, index) => {
-                  // Server errors name the reference's place among the stored rows the claim listed.
-                  const listed = stored.indexOf(document);
-                  const problems =
-                    listed < 0
-                      ? []
-                      : ['key', 'sha256', 'kind'].flatMap(
-                          (field) => errors.get(`evidence.documents.${listed}.${field}`) ?? [],
-                        );
-                  return (
-                    <tr key={document.id} data-status={document.status}>
-                      <td>{document.name}</td>
-                      <td>
-                        <select
-                          aria-label={t('roster.rowLabel', { n: index + 1, column: t('claim.docKind') })}
-                          value={document.kind}
-                          disabled={!document.file || document.status === 'uploading'}
-                          onChange={(event) => {
-                            const value = event.currentTarget.value as DocumentKind;
-                            if (value === document.kind) return;
-                            // The kind is recorded with the upload: a new kind is a new upload.
-                            const changed = { ...document, kind: value };
-                            patchRow(document.id, { kind: value });
-                            void upload(changed);
-                          }}
-                        >
-                          {DOCUMENT_KINDS.map((value) => (
-                            <option key={value} value={value}>
-                              {t(`docKind.${value}` as MessageKey)}
-                            </option>
-                          ))}
-                        </select>
-                      </td>
-                      <td data-testid="document-status">
-                        {document.status === 'uploading' ? (
-                          <Progress
-                            label={t('doc.uploading', {
-                              percent: Math.round((document.progress ?? 0) * 100),
-                            })}
-                            value={document.progress ?? 0}
-                          />
-                        ) : document.status === 'stored' ? (
-                          <span class="ok-count">✓ {t('doc.stored')}</span>
-                        ) : (
-                          <span class="error-text">
-                            {t('doc.failed', { reason: document.error ?? '' })}{' '}
-                            {document.file ? (
-                              <button
-                                type="button"
-                                class="button-ghost small"
-                                onClick={() => void upload(document)}
-                              >
-                                {t('doc.retry')}
-                              </button>
-                            ) : null}
-                          </span>
-                        )}
-                        {problems.length ? (
-                          <small class="error-text">{problems.map(m).join('；')}</small>
-                        ) : null}
-                      </td>
-                      <td class="mono small">{document.key ?? '—'}</td>
-                      <td class="mono small" title={document.sha256}>
-                        {document.sha256.slice(0, 16)}…
-                      </td>
-                      <td>
-                        <button
-                          type="button"
-                          class="button-ghost small"
-                          onClick={() => setDocuments(documents.filter((row) => row.id !== document.id))}
-                        >
-                          {t('common.remove')}
-                        </button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <EvidenceFileTable
+          files={files}
+          finalClaim={kind === 'final'}
+          minVideos={MIN_VIDEOS}
+          problems={errors.get('evidence.documents')}
+          rowProblems={rowProblems}
+        />
       </fieldset>
 
       <fieldset class="form-section">
@@ -646,7 +429,7 @@ function ClaimForm(props: {
         <button
           type="button"
           class="button-primary"
-          disabled={saving || hashing !== undefined}
+          disabled={saving || files.hashing !== undefined}
           onClick={() => void save()}
           data-testid="save-claim"
         >

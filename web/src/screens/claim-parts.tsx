@@ -6,10 +6,10 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { organisationName, useApp } from '../context.ts';
-import { formatDate, formatFen, formatInstant } from '../format.ts';
+import { formatBytes, formatDate, formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { Alert, StatusBadge, useLoad } from '../ui.tsx';
+import { Alert, describeError, StatusBadge, useLoad } from '../ui.tsx';
 import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-names.ts';
 import { type CohortView, cohortTitle, levelName } from './cohort-parts.tsx';
 import { type DocumentView, documentIdOf } from './evidence-upload.ts';
@@ -273,13 +273,17 @@ export function ClaimNotices(props: { claim: ClaimView }) {
   );
 }
 
-/** The evidence: the school's fee invoice, attendance in sum, the documents by key and checksum. */
-export function ClaimEvidence(props: { claim: ClaimView }) {
+/**
+ * The evidence: the school's fee invoice, attendance in sum, and the documents — each by name, kind,
+ * size and state, with a download. The list is open from the start where someone decides on the
+ * claim (`openDocuments`: the school, the bureau); elsewhere it opens on request.
+ */
+export function ClaimEvidence(props: { claim: ClaimView; openDocuments?: boolean }) {
   const { t } = useI18n();
   const { evidence } = props.claim;
   const hours = evidence.attendance.map((row) => row.hours);
   const videos = evidence.documents.filter((document) => document.kind === 'training_video').length;
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(props.openDocuments ?? false);
   return (
     <section aria-labelledby="evidence-title">
       <h2 id="evidence-title">{t('claim.evidence')}</h2>
@@ -298,36 +302,58 @@ export function ClaimEvidence(props: { claim: ClaimView }) {
             : t('common.none')}
         </dd>
         <dt>{t('claim.documents')}</dt>
-        <dd>
-          {t('claim.documentsValue', { n: evidence.documents.length, videos })}
-          {evidence.documents.length ? (
-            <details
-              class="facts-details"
-              data-testid="claim-documents"
-              onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}
-            >
-              <summary>{t('claim.documentsList')}</summary>
-              {open ? (
-                <ul class="plain documents">
-                  {evidence.documents.map((document) => (
-                    <DocumentEntry key={document.key} reference={document} />
-                  ))}
-                </ul>
-              ) : null}
-            </details>
-          ) : null}
-        </dd>
+        <dd>{t('claim.documentsValue', { n: evidence.documents.length, videos })}</dd>
       </dl>
+      {evidence.documents.length ? (
+        <details
+          class="facts-details"
+          data-testid="claim-documents"
+          open={open}
+          onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}
+        >
+          <summary>{t('claim.documentsList')}</summary>
+          {open ? <DocumentTable references={evidence.documents} /> : null}
+        </details>
+      ) : null}
     </section>
   );
 }
 
+/** A claim's documents as the API keeps them (`GET /documents/{id}` each: a few requests at most). */
+function DocumentTable(props: { references: readonly { key: string; sha256: string; kind: string }[] }) {
+  const { t } = useI18n();
+  return (
+    <div class="table-scroll">
+      <table class="data evidence-files">
+        <thead>
+          <tr>
+            <th scope="col">{t('claim.fileName')}</th>
+            <th scope="col">{t('claim.docKind')}</th>
+            <th scope="col">{t('claim.fileSize')}</th>
+            <th scope="col">{t('claim.docStatus')}</th>
+            <th scope="col">SHA-256</th>
+            <th scope="col">
+              <span class="visually-hidden">{t('col.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.references.map((reference) => (
+            <DocumentRow key={reference.key} reference={reference} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /**
- * One evidence document of a claim: its kind, file name, size and state as the API keeps it, and
- * a download (a presigned link, asked for at the moment of the click: it lasts five minutes).
+ * One evidence document: its name, kind, size and state, and a download — a presigned link asked
+ * for at the moment of the click (it lasts five minutes), served as an attachment.
  */
-function DocumentEntry(props: { reference: { key: string; sha256: string; kind: string } }) {
-  const { t, m } = useI18n();
+function DocumentRow(props: { reference: { key: string; sha256: string; kind: string } }) {
+  const i18n = useI18n();
+  const { t } = i18n;
   const { api } = useApp();
   const { reference } = props;
   const documentId = documentIdOf(reference.key);
@@ -335,49 +361,74 @@ function DocumentEntry(props: { reference: { key: string; sha256: string; kind: 
     () => (documentId ? api.get<DocumentView>(`/documents/${documentId}`) : Promise.resolve(undefined)),
     [documentId],
   );
-  const [failed, setFailed] = useState<string>();
+  const [downloading, setDownloading] = useState(false);
+  const [failed, setFailed] = useState<unknown>();
   const view = loaded.data;
   const download = async () => {
     setFailed(undefined);
+    setDownloading(true);
     try {
       const fresh = await api.get<DocumentView>(`/documents/${documentId}`);
-      if (!fresh.download) throw new Error(fresh.status);
+      if (!fresh.download) throw new Error(t(`docStatus.${fresh.status}`));
+      // content-disposition: attachment — the browser saves it and this page stays.
       const link = document.createElement('a');
       link.href = fresh.download.url;
       link.rel = 'noopener';
+      link.download = fresh.fileName;
       link.click();
     } catch (error) {
-      setFailed((error as Error).message);
+      setFailed(error);
+    } finally {
+      setDownloading(false);
     }
   };
+  const name = view?.fileName ?? reference.key;
   return (
-    <li data-testid="claim-document" data-key={reference.key} data-status={view?.status ?? ''}>
-      {t(`docKind.${reference.kind}` as MessageKey)}{' '}
-      {view ? (
-        <>
-          <strong>{view.fileName}</strong>{' '}
-          <small>({Math.max(1, Math.round(view.sizeBytes / 1024))} KB)</small>{' '}
-          {view.status === 'STORED' ? (
-            <button
-              type="button"
-              class="button-ghost small"
-              data-testid="download-document"
-              onClick={download}
-            >
-              {t('doc.download')}
-            </button>
-          ) : (
-            <small class="error-text">{view.status}</small>
-          )}
-        </>
-      ) : (
-        <code>{reference.key}</code>
-      )}{' '}
-      <small class="mono">sha256 {reference.sha256.slice(0, 16)}…</small>
-      {loaded.error || failed ? (
-        <small class="error-text"> {failed ?? m((loaded.error as Error).message)}</small>
-      ) : null}
-    </li>
+    <tr data-testid="claim-document" data-key={reference.key} data-status={view?.status ?? ''}>
+      <td class="file-name">
+        {view ? (
+          <strong>{view.fileName}</strong>
+        ) : loaded.loading ? (
+          <span class="hint">{t('doc.loading')}</span>
+        ) : (
+          <code>{reference.key}</code>
+        )}
+        {loaded.error || failed ? (
+          <small class="error-text">
+            {describeError(i18n, failed ?? loaded.error, 'error.documentNotFound').summary}
+          </small>
+        ) : null}
+      </td>
+      <td>{t(`docKind.${reference.kind}` as MessageKey)}</td>
+      <td class="number">{view ? formatBytes(view.sizeBytes) : '—'}</td>
+      <td>
+        {view ? (
+          <span class={view.status === 'STORED' ? 'ok-count' : 'error-text'}>
+            {view.status === 'STORED' ? '✓ ' : ''}
+            {t(`docStatus.${view.status}`)}
+          </span>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td class="mono small" title={reference.sha256}>
+        {reference.sha256.slice(0, 16)}…
+      </td>
+      <td>
+        {view?.status === 'STORED' ? (
+          <button
+            type="button"
+            class="button-ghost small"
+            data-testid="download-document"
+            aria-label={t('doc.downloadFile', { name })}
+            disabled={downloading}
+            onClick={() => void download()}
+          >
+            {downloading ? t('doc.downloading') : t('doc.download')}
+          </button>
+        ) : null}
+      </td>
+    </tr>
   );
 }
 

@@ -97,7 +97,7 @@ function ReviewPage(props: {
             <h2 id="verification-title">{t('claimReview.verification')}</h2>
             {claim.schoolVerification ? <SchoolVerification claim={claim} /> : <p>{t('common.none')}</p>}
           </section>
-          <ClaimEvidence claim={claim} />
+          <ClaimEvidence claim={claim} openDocuments />
           <section aria-labelledby="apprentices-title">
             <h2 id="apprentices-title">{t('case.apprentices', { n: cohort.apprentices.length })}</h2>
             <p class="hint">{t('case.masked')}</p>

@@ -105,7 +105,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
         <ClaimFacts claim={claim} cohort={cohort} />
         <ClaimComputation claim={claim} />
       </details>
-      <ClaimEvidence claim={claim} />
+      <ClaimEvidence claim={claim} openDocuments />
 
       <h2>{t('verify.attendance', { n: rows.length })}</h2>
       <p class="hint">{t('verify.changed', { n: changed })}</p>
