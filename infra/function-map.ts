@@ -244,6 +244,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     scheduleMinutes: 5,
     access: { table: 'readwrite', callbackWorkflows: ['cohort-filing', 'subsidy-claim'] },
   },
+  {
+    // FILED → COMPLETED once the end date has passed and every apprentice has an outcome.
+    name: 'complete-cohorts',
+    entry: 'functions/steps/complete-cohorts.ts',
+    scheduleMinutes: 60,
+    access: write,
+  },
   { name: 'check-claim-task-expiry', entry: 'functions/steps/check-claim-task-expiry.ts', access: write },
   { name: 'plan-public-notice', entry: 'functions/steps/plan-public-notice.ts', access: write },
   {

@@ -2,7 +2,7 @@ import { baseDeps } from '../../shared/adapters/deps/base.ts';
 import { personalData } from '../../shared/adapters/deps/personal-data.ts';
 import { revealIdentity } from '../../shared/domain/use-cases/cohort-reads.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
-import { ApprenticePath, IdentityQuery } from '../../shared/schemas/http.ts';
+import { ApprenticePath, IdentityQuery, identityFields } from '../../shared/schemas/http.ts';
 
 export const handler = httpHandler(
   { roles: ['bureau.reviewer'], params: ApprenticePath, query: IdentityQuery },
@@ -13,5 +13,6 @@ export const handler = httpHandler(
       request.params.cohortId,
       request.params.apprenticeId,
       request.query.reason,
+      identityFields(request.query.fields),
     ),
 );

@@ -50,6 +50,17 @@ export class BudgetDoesNotFit extends Error {
   }
 }
 
+/**
+ * Some persons of a payment are already subsidised for the occupation at this level or higher by
+ * another cohort (its mark was written first): the payment did not commit; pay again without them.
+ */
+export class SubsidyMarksContested extends Error {
+  override name = 'SubsidyMarksContested';
+  constructor(readonly idHashes: string[]) {
+    super(`${idHashes.length} person(s) were subsidised meanwhile by another cohort`);
+  }
+}
+
 export interface ClaimChange {
   claim: ClaimRecord;
   expectedVersion: number | null;
@@ -64,8 +75,17 @@ export interface ClaimChange {
         year: number;
         operation: 'reserve' | 'release' | 'unreserve';
         amountFen: number;
+        /** `release` only: what was reserved, when more than is paid (the rest goes back to available). */
+        reservedFen?: number;
       }
     | undefined;
+  /**
+   * Written when a settlement is paid: one mark per person it pays for, each conditioned on no
+   * other cohort holding that person for the occupation at this level or higher — the decisive
+   * check against a double subsidy, in the payment's own transaction (or, for more persons than
+   * fit one, held in transactions just before it). A contested mark raises SubsidyMarksContested.
+   */
+  marks?: SubsidyMark[] | undefined;
   /** Written when a payment is released. */
   payment?: PaymentRecord | undefined;
 }
@@ -93,7 +113,9 @@ export interface ClaimStore {
     budgetFen: number,
     expected: Budget | undefined,
   ): Promise<void>;
-  markSubsidised(marks: SubsidyMark[]): Promise<void>;
-  /** Marks of these persons for the occupation whose claim was PAID. */
+  /**
+   * Marks of these persons for the occupation that count: their claim is being paid or was paid
+   * (a mark is only ever written by a payment).
+   */
   subsidyMarks(idHashes: string[], occupationCode: string): Promise<SubsidyMark[]>;
 }

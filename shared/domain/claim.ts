@@ -54,6 +54,8 @@ export interface ClaimComputation {
   advancedFen?: number;
   earners?: number;
   apprentices: number;
+  /** Apprentices the claim does not count, and why (already subsidised by another cohort). */
+  excluded?: { apprenticeId: string; reason: string }[];
 }
 
 export interface ClaimRecord {
@@ -82,7 +84,15 @@ export interface ClaimRecord {
     at: string;
   };
   reduction?: { fromFen: number; toFen: number; reason: string };
+  /** The amount computed when the claim was submitted (what the signatory signed). */
+  preparedAmountFen?: number;
+  /** The bureau's approval recomputed the amount, and it differs from the prepared one: why. */
+  recomputation?: { preparedFen: number; atApprovalFen: number; reason: string } | undefined;
+  /** The release paid less than approved (the rules allowed less at that moment): why. */
+  releaseAdjustment?: { approvedFen: number; releasedFen: number; reason: string };
   preparedBy: string;
+  /** Everyone who prepared or corrected the claim (four eyes: none of them submits or approves it). */
+  preparers?: string[];
   submittedBy?: string;
   reviewedBy?: string;
   releasedBy?: string;

@@ -126,6 +126,8 @@ export interface CohortRecord {
   completedAt?: string;
   createdAt: string;
   createdBy: string;
+  /** Everyone who created, changed or submitted the cohort (four eyes: none of them approves it). */
+  preparers?: string[];
   updatedAt: string;
   /** Sequence number and hash of the last audit record: the head of the case's hash chain. */
   auditSeq: number;

@@ -49,6 +49,8 @@ export class Conflict extends DomainError {
   constructor(
     message: string,
     readonly current?: { status?: string; version?: number },
+    /** The records that stand in the way (a rule broken by the case's state, not by the request). */
+    readonly errors?: FieldError[],
   ) {
     super(message);
   }

@@ -74,6 +74,17 @@ export interface CohortChange {
   /** Persons this cohort claims (one active cohort per person). */
   claimPersons?: PersonLock[] | undefined;
   mentorLoads?: MentorLoadWrite[] | undefined;
+  /**
+   * The cohort's entry in the list of filed cohorts waiting to complete after their end date:
+   * added when it is FILED, removed when it is COMPLETED (same transaction).
+   */
+  completionDue?: { endDate: string; due: boolean } | undefined;
+}
+
+/** A filed cohort whose end date has passed, waiting for the scheduled completion. */
+export interface CompletionDue {
+  cohortId: string;
+  endDate: string;
 }
 
 export interface CohortStore {
@@ -102,6 +113,13 @@ export interface CohortStore {
   pendingCallbacks(options: { limit: number; cursor?: string | undefined }): Promise<Page<TaskRecord>>;
   idempotency(sub: string, key: string): Promise<IdempotencyRecord | undefined>;
   mentorLoads(mentorIds: string[]): Promise<MentorLoad[]>;
+  /** Filed cohorts whose end date is on or before `lastEndDate`, oldest first (the completion job's list). */
+  dueForCompletion(
+    lastEndDate: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<CompletionDue>>;
+  /** Drops a cohort from that list (it completed, or is no longer FILED). */
+  clearCompletionDue(entry: CompletionDue): Promise<void>;
   /** Statuses of cohorts (for verifying mentor loads and person claims lazily). */
   statuses(cohortIds: string[]): Promise<Record<string, CohortStatus>>;
 }

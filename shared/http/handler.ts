@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import { errorFields, logger } from '../adapters/logger.ts';
 import {
+  Conflict,
   DomainError,
   Forbidden,
   PayloadTooLarge,
@@ -232,6 +233,7 @@ export function problemResponse(error: unknown, event?: HttpEvent): APIGatewayPr
       detail: error.message,
     };
     if (error instanceof ValidationFailed) body.errors = error.errors;
+    if (error instanceof Conflict && error.errors) body.errors = error.errors;
     const current = (error as { current?: unknown }).current;
     if (current) body.current = current;
     return {

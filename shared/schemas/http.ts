@@ -41,7 +41,26 @@ export const IdentityQuery = z.strictObject({
       z.minLength(4, 'say why you need the full number (at least 4 characters)'),
       z.maxLength(500),
     ),
+  /**
+   * Which identity fields to return, comma-separated (`idNumber`, `phone`); both when left out.
+   * The audit record names exactly the fields returned.
+   */
+  fields: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^(idNumber|phone)(,(idNumber|phone))?$/, 'lists idNumber and/or phone, comma-separated'),
+      ),
+  ),
 });
+
+export type IdentityField = 'idNumber' | 'phone';
+
+/** The fields a `fields` parameter asks for, in a fixed order (both when it is absent). */
+export function identityFields(fields: string | undefined): IdentityField[] {
+  const asked = new Set((fields ?? 'idNumber,phone').split(','));
+  return (['idNumber', 'phone'] as const).filter((field) => asked.has(field));
+}
 
 export const WithdrawBody = z.strictObject({
   reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),

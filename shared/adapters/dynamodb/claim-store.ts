@@ -7,6 +7,7 @@ import {
   type ClaimStore,
   type PaymentRecord,
   type SubsidyMark,
+  SubsidyMarksContested,
 } from '../../domain/claim-ports.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
@@ -32,7 +33,18 @@ export const claimKeys = {
   }),
 };
 
-type Tag = 'claim' | 'audit' | 'idempotency' | 'task' | 'cohort' | 'budget' | 'payment';
+type Tag =
+  | 'claim'
+  | 'audit'
+  | 'idempotency'
+  | 'task'
+  | 'cohort'
+  | 'budget'
+  | 'payment'
+  | { mark: SubsidyMark };
+
+/** Marks held in their own transactions when a payment's persons do not fit beside it. */
+const MARKS_PER_CHUNK = 90;
 
 /** Claims, budgets and subsidy marks on the one table; every change is one transaction with its audit record. */
 export class DynamoClaimStore implements ClaimStore {
@@ -104,11 +116,13 @@ export class DynamoClaimStore implements ClaimStore {
           values,
         });
       } else if (operation === 'release') {
+        // What was reserved beyond what is paid (a lower amount at release) returns to available.
+        const reserved = Math.max(amountFen, change.budget.reservedFen ?? amountFen);
         add('budget', {
           update: key,
-          set: 'SET reservedFen = reservedFen - :a, paidFen = paidFen + :a, version = version + :one',
-          condition: 'reservedFen >= :a',
-          values,
+          set: 'SET reservedFen = reservedFen - :r, paidFen = paidFen + :a, availableFen = availableFen + :back, version = version + :one',
+          condition: 'reservedFen >= :r',
+          values: { ...values, ':r': reserved, ':back': reserved - amountFen },
         });
       } else {
         add('budget', {
@@ -119,12 +133,29 @@ export class DynamoClaimStore implements ClaimStore {
         });
       }
     }
+    // Marks beyond what fits beside the payment are held first, in transactions of their own. A
+    // held mark names this claim's cohort, which is at PAYMENT and will be paid (a retry holds it again).
+    const marks = change.marks ?? [];
+    const room = 100 - writes.length;
+    const early = marks.length > room ? marks.slice(0, marks.length - Math.min(room, MARKS_PER_CHUNK)) : [];
+    for (let start = 0; start < early.length; start += MARKS_PER_CHUNK) {
+      const chunk = early.slice(start, start + MARKS_PER_CHUNK);
+      try {
+        await this.table.transact(chunk.map((mark) => markWrite(mark)));
+      } catch (error) {
+        if (!(error instanceof WriteConditionFailed)) throw error;
+        throw new SubsidyMarksContested(error.failed.map((index) => chunk[index]!.idHash));
+      }
+    }
+    for (const mark of marks.slice(early.length)) add({ mark }, markWrite(mark));
     try {
       await this.table.transact(writes);
     } catch (error) {
       if (!(error instanceof WriteConditionFailed)) throw error;
       const failed = error.failed.map((index) => tags[index]!);
       if (failed.includes('idempotency')) throw new DuplicateRequest();
+      const contested = failed.flatMap((tag) => (typeof tag === 'object' ? [tag.mark.idHash] : []));
+      if (contested.length > 0 && !failed.includes('claim')) throw new SubsidyMarksContested(contested);
       if (failed.includes('claim')) {
         const current = await this.get(claim.claimId);
         throw new Conflict('The claim was changed by someone else; reload it and try again', {
@@ -256,26 +287,6 @@ export class DynamoClaimStore implements ClaimStore {
     }
   }
 
-  /**
-   * Marks persons as subsidised for an occupation. Written before the payment's transaction, in
-   * chunks; a mark counts only while the claim it names is PAID, so marks of a payment that then
-   * failed are harmless.
-   */
-  async markSubsidised(marks: SubsidyMark[]): Promise<void> {
-    for (let start = 0; start < marks.length; start += 100) {
-      await this.table.transact(
-        marks.slice(start, start + 100).map((mark) => ({
-          put: {
-            ...claimKeys.subsidised(mark.idHash, mark.occupationCode),
-            entityType: 'SubsidyMark',
-            ...mark,
-            version: 1,
-          },
-        })),
-      );
-    }
-  }
-
   async subsidyMarks(idHashes: string[], occupationCode: string): Promise<SubsidyMark[]> {
     if (idHashes.length === 0) return [];
     const marks = await this.table.batchGet<SubsidyMark>(
@@ -286,9 +297,32 @@ export class DynamoClaimStore implements ClaimStore {
       [...new Set(marks.map((mark) => mark.claimId))].map((id) => claimKeys.claim(id)),
       ['claimId', 'status'],
     );
-    const paid = new Set(claims.filter((claim) => claim.status === 'PAID').map((claim) => claim.claimId));
-    return marks.filter((mark) => paid.has(mark.claimId));
+    const paying = new Set(
+      claims
+        .filter((claim) => claim.status === 'PAID' || claim.status === 'PAYMENT')
+        .map((claim) => claim.claimId),
+    );
+    return marks.filter((mark) => paying.has(mark.claimId));
   }
+}
+
+/**
+ * A person's subsidy mark for an occupation, written by the payment that subsidises them: only
+ * when no other cohort holds the person for it at this level or higher (levels run 1, highest, to 4).
+ * A mark of a lower level is replaced; the cohort's own mark (a retried payment) is written again.
+ */
+function markWrite(mark: SubsidyMark): Write {
+  return {
+    put: {
+      ...claimKeys.subsidised(mark.idHash, mark.occupationCode),
+      entityType: 'SubsidyMark',
+      ...mark,
+      version: 1,
+    },
+    condition: 'attribute_not_exists(pk) OR cohortId = :cohort OR #level > :level',
+    names: { '#level': 'level' },
+    values: { ':cohort': mark.cohortId, ':level': mark.level },
+  };
 }
 
 function claimItem(claim: ClaimRecord): Item {

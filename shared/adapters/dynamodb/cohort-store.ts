@@ -5,6 +5,7 @@ import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type {
   CohortChange,
   CohortStore,
+  CompletionDue,
   IdempotencyRecord,
   IdempotencyWrite,
   MentorLoad,
@@ -26,6 +27,8 @@ export const keys = {
   person: (idHash: string) => ({ pk: `PERSON#${idHash}`, sk: 'ACTIVE' }),
   mentor: (mentorId: string) => ({ pk: `MENTOR#${mentorId}`, sk: 'LOAD' }),
   idempotency: (sub: string, key: string) => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
+  /** Filed cohorts by end date, for the scheduled completion (one partition, sorted by date). */
+  completionDue: (endDate: string, cohortId: string) => ({ pk: 'COMPLETIONS', sk: `${endDate}#${cohortId}` }),
 };
 
 const PENDING_CALLBACKS = 'CALLBACKS#PENDING';
@@ -35,7 +38,7 @@ const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /** Writes per transaction, leaving room under DynamoDB's 100 for the cohort, audit, idempotency and task. */
 const CLAIMS_PER_CHUNK = 90;
 
-type Tag = 'cohort' | 'audit' | 'idempotency' | 'task' | 'mentor' | { person: PersonLock };
+type Tag = 'cohort' | 'audit' | 'idempotency' | 'task' | 'mentor' | 'completion' | { person: PersonLock };
 
 export class DynamoCohortStore implements CohortStore {
   constructor(
@@ -87,6 +90,24 @@ export class DynamoCohortStore implements CohortStore {
         load.expectedVersion === 0
           ? { put: item, condition: 'attribute_not_exists(pk)' }
           : { put: item, condition: 'version = :v', values: { ':v': load.expectedVersion } },
+      );
+    }
+
+    if (change.completionDue) {
+      const key = keys.completionDue(change.completionDue.endDate, cohort.cohortId);
+      add(
+        'completion',
+        change.completionDue.due
+          ? {
+              put: {
+                ...key,
+                entityType: 'CompletionDue',
+                cohortId: cohort.cohortId,
+                endDate: change.completionDue.endDate,
+                version: 1,
+              },
+            }
+          : { delete: key },
       );
     }
 
@@ -329,6 +350,26 @@ export class DynamoCohortStore implements CohortStore {
   async mentorLoads(mentorIds: string[]): Promise<MentorLoad[]> {
     if (mentorIds.length === 0) return [];
     return this.table.batchGet<MentorLoad>(mentorIds.map((id) => keys.mentor(id)));
+  }
+
+  async dueForCompletion(
+    lastEndDate: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<CompletionDue>> {
+    const page = await this.table.query<Item>({
+      pk: 'COMPLETIONS',
+      skAtMost: `${lastEndDate}#~`,
+      limit: options.limit,
+      cursor: options.cursor,
+    });
+    return {
+      items: page.items.map((item) => ({ cohortId: String(item.cohortId), endDate: String(item.endDate) })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async clearCompletionDue(entry: CompletionDue): Promise<void> {
+    await this.table.transact([{ delete: keys.completionDue(entry.endDate, entry.cohortId) }]);
   }
 
   async statuses(cohortIds: string[]): Promise<Record<string, CohortStatus>> {

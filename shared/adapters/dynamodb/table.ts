@@ -126,7 +126,13 @@ export class Table {
         ExpressionAttributeValues: toAttributes(values),
         Limit: options.limit,
         ScanIndexForward: !options.newestFirst,
-        ExclusiveStartKey: cursorFor(options.cursor, pkName, options.pk),
+        ExclusiveStartKey: cursorFor(options.cursor, {
+          pkName,
+          skName,
+          pk: options.pk,
+          skPrefix: options.skPrefix,
+          skAtMost: options.skAtMost,
+        }),
         ConsistentRead: options.index ? undefined : true,
       }),
     );
@@ -204,18 +210,40 @@ export function encodeCursor(key: Record<string, AttributeValue>): string {
   return Buffer.from(JSON.stringify(unmarshall(key))).toString('base64url');
 }
 
-/** A cursor is accepted only for the query that gave it out (same partition): otherwise 400. */
+/**
+ * A cursor is accepted only for the query that gave it out, in its exact shape: the key attributes
+ * of that table or index and nothing else, every one a string, the same partition, and a sort key
+ * the query's own condition admits (a `/claims` cursor is refused on `/cohorts`). Anything else is
+ * 400 before it reaches DynamoDB, which would fail on it.
+ */
 function cursorFor(
   cursor: string | undefined,
-  pkName: string,
-  pk: string,
+  query: {
+    pkName: string;
+    skName: string;
+    pk: string;
+    skPrefix?: string | undefined;
+    skAtMost?: string | undefined;
+  },
 ): Record<string, AttributeValue> | undefined {
   const key = decodeCursor(cursor);
-  if (key && (key[pkName]?.S !== pk || !key.pk || !key.sk)) {
-    throw new ValidationFailed([{ path: 'query.cursor', message: 'is not a cursor this API gave out' }]);
-  }
+  if (!key) return undefined;
+  const expected = new Set(['pk', 'sk', query.pkName, query.skName]);
+  const names = Object.keys(key);
+  const sortKey = key[query.skName]?.S;
+  const fits =
+    names.length === expected.size &&
+    names.every((name) => expected.has(name) && typeof key[name]?.S === 'string' && key[name].S !== '') &&
+    key[query.pkName]?.S === query.pk &&
+    sortKey !== undefined &&
+    (query.skPrefix === undefined || sortKey.startsWith(query.skPrefix)) &&
+    (query.skAtMost === undefined || sortKey <= query.skAtMost);
+  if (!fits) throw badCursor();
   return key;
 }
+
+const badCursor = () =>
+  new ValidationFailed([{ path: 'query.cursor', message: 'is not a cursor this API gave out' }]);
 
 export function decodeCursor(cursor: string | undefined): Record<string, AttributeValue> | undefined {
   if (!cursor) return undefined;
@@ -225,6 +253,6 @@ export function decodeCursor(cursor: string | undefined): Record<string, Attribu
     for (const part of Object.values(value)) if (typeof part !== 'string') throw new Error('not a key');
     return marshall(value as Item);
   } catch {
-    throw new ValidationFailed([{ path: 'query.cursor', message: 'is not a cursor this API gave out' }]);
+    throw badCursor();
   }
 }

@@ -1,5 +1,4 @@
 import type { MentorsBody, OutcomeBody, WithdrawalBody } from '../../schemas/claim.ts';
-import { hasOutcome } from '../claim-money.ts';
 import type { ApprenticeRecord, CohortRecord } from '../cohort.ts';
 import { cohortView } from '../cohort.ts';
 import { compareDates } from '../dates.ts';
@@ -9,6 +8,7 @@ import type { CohortDeps } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import { todayInChinaOf } from '../time.ts';
+import { completedByClock } from './cohort-completion.ts';
 import type { RequestMeta } from './cohort-drafts.ts';
 import { planMentorLoads, tally, visibleCohort } from './common.ts';
 
@@ -45,15 +45,16 @@ function replaceApprentice(
   const apprentices = cohort.apprentices.map((existing, position) =>
     position === index ? apprentice : existing,
   );
-  const complete = apprentices.every(hasOutcome) && compareDates(today, cohort.endDate) > 0;
-  return {
-    ...cohort,
-    apprentices,
-    status: complete ? 'COMPLETED' : cohort.status,
-    completedAt: complete ? at : cohort.completedAt,
-    version: cohort.version + 1,
-    updatedAt: at,
-  };
+  const changed = { ...cohort, apprentices };
+  // The last outcome after the end date completes the cohort at once; before it, the clock does.
+  return completedByClock(changed, today, at) ?? { ...changed, version: cohort.version + 1, updatedAt: at };
+}
+
+/** The completion list entry leaves with the cohort's completion (same transaction). */
+function completionOf(before: CohortRecord, after: CohortRecord) {
+  return before.status !== after.status && after.status === 'COMPLETED'
+    ? { endDate: after.endDate, due: false }
+    : undefined;
 }
 
 export async function withdrawApprentice(
@@ -108,6 +109,7 @@ export async function withdrawApprentice(
         },
         idempotency: record(reply),
         mentorLoads,
+        completionDue: completionOf(cohort, updated),
       });
       return reply;
     },
@@ -168,6 +170,7 @@ export async function recordOutcome(
           ...(updated.status !== cohort.status ? { from: cohort.status, to: updated.status } : {}),
         },
         idempotency: record(reply),
+        completionDue: completionOf(cohort, updated),
       });
       return reply;
     },

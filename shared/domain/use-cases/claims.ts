@@ -1,10 +1,7 @@
 import type { ClaimEvidenceBody, CreateClaimBody } from '../../schemas/claim.ts';
-import type { DecisionBody } from '../../schemas/cohort.ts';
 import { GENESIS_HASH } from '../audit.ts';
 import {
-  ACTIVE_CLAIM,
   CLAIM_STAGE_ROLE,
-  type ClaimComputation,
   type ClaimKind,
   type ClaimRecord,
   type ClaimStage,
@@ -12,27 +9,22 @@ import {
   canSeeClaim,
   claimView,
 } from '../claim.ts';
-import {
-  advanceCeilingFen,
-  earnedFen,
-  earnsSubsidy,
-  finalSettlement,
-  hasOutcome,
-  yuan,
-} from '../claim-money.ts';
-import { BudgetDoesNotFit, type ClaimStore } from '../claim-ports.ts';
-import type { CohortLedger, CohortRecord } from '../cohort.ts';
-import { addDays, addWorkingDays, compareDates } from '../dates.ts';
+import type { ClaimStore } from '../claim-ports.ts';
+import type { CohortRecord } from '../cohort.ts';
+import { addDays, addWorkingDays } from '../dates.ts';
 import type { DocumentStore } from '../document-ports.ts';
 import { Conflict, type FieldError, Forbidden, NotFound, ValidationFailed } from '../errors.ts';
+import { preparersOf, withPreparer } from '../four-eyes.ts';
 import { idempotent } from '../idempotency.ts';
 import type { Policy } from '../policy.ts';
-import { CallbackNotAccepted, type CohortDeps } from '../ports.ts';
+import type { CohortDeps } from '../ports.ts';
 import { actorOf, orgKindOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import { type DecisionOutcome, preDecidedTask, type TaskRecord } from '../task.ts';
 import { todayInChinaOf } from '../time.ts';
 import { CaseWithdrawn } from '../workflow-errors.ts';
+import { allowedClaim, withLedgerClaim } from './claim-computation.ts';
+import { deliverClaimCallback } from './claim-review.ts';
 import type { RequestMeta } from './cohort-drafts.ts';
 import { visibleCohort } from './common.ts';
 import { checkEvidenceDocuments } from './documents.ts';
@@ -46,13 +38,6 @@ const SYSTEM = { system: 'subsidy-claim' };
 /** A final claim carries references to at least this many training videos (domain.md). */
 export const MIN_TRAINING_VIDEOS = 10;
 
-const emptyLedger = (): CohortLedger => ({
-  advancePaidFen: 0,
-  finalPaidFen: 0,
-  recoveryOwedFen: 0,
-  claims: [],
-});
-
 export async function visibleClaim(
   claims: ClaimStore,
   principal: Principal,
@@ -61,82 +46,6 @@ export async function visibleClaim(
   const claim = await claims.get(claimId);
   if (!claim || !canSeeClaim(principal, claim)) throw new NotFound(`No claim ${claimId}`);
   return claim;
-}
-
-async function filedPolicy(deps: Pick<ClaimDeps, 'reference'>, cohort: CohortRecord): Promise<Policy> {
-  const policy = cohort.policyVersion ? await deps.reference.policy(cohort.policyVersion) : undefined;
-  if (!policy) throw new Error(`Policy ${cohort.policyVersion} of cohort ${cohort.cohortId} is missing`);
-  return policy;
-}
-
-/**
- * What the rules allow a claim of this kind on this cohort now: the advance ceiling, or the
- * final settlement (earned − advanced, a negative result owed back). Refuses what may not be
- * claimed yet, with the reason.
- */
-async function computeClaim(
-  deps: Pick<ClaimDeps, 'reference' | 'clock'>,
-  cohort: CohortRecord,
-  kind: ClaimKind,
-  ignoreClaimId?: string,
-) {
-  if (cohort.status !== 'FILED' && cohort.status !== 'COMPLETED') {
-    throw new Conflict(`Claims are made on a FILED cohort; this one is ${cohort.status}`, {
-      status: cohort.status,
-      version: cohort.version,
-    });
-  }
-  const ledger = cohort.ledger ?? emptyLedger();
-  const others = ledger.claims.filter(
-    (claim) => claim.claimId !== ignoreClaimId && ACTIVE_CLAIM.includes(claim.status as ClaimStatus),
-  );
-  const policy = await filedPolicy(deps, cohort);
-  const active = cohort.apprentices.filter((apprentice) => apprentice.status !== 'withdrawn');
-  if (kind === 'advance') {
-    if (others.some((claim) => claim.kind === 'advance'))
-      throw new Conflict('An advance was already claimed for this cohort');
-    if (others.some((claim) => claim.kind === 'final'))
-      throw new Conflict('The final settlement is already claimed; no advance now');
-    const entitlementFen = active.reduce((sum, apprentice) => sum + (apprentice.entitlementFen ?? 0), 0);
-    const computation: ClaimComputation = {
-      policyVersion: policy.policyVersion,
-      entitlementFen,
-      advanceShareBasisPoints: policy.advanceShareBasisPoints,
-      apprentices: active.length,
-    };
-    return {
-      amountFen: advanceCeilingFen(cohort.apprentices, policy.advanceShareBasisPoints),
-      recoveryFen: 0,
-      computation,
-    };
-  }
-  const today = todayInChinaOf(deps.clock.now());
-  if (compareDates(today, cohort.endDate) <= 0) {
-    throw new Conflict(`The final settlement is claimed after the training ends (${cohort.endDate})`);
-  }
-  const missing = cohort.apprentices.filter((apprentice) => !hasOutcome(apprentice));
-  if (missing.length > 0) {
-    throw new Conflict(`${missing.length} apprentice(s) have no outcome yet; record every outcome first`);
-  }
-  if (others.some((claim) => claim.kind === 'final'))
-    throw new Conflict('The final settlement was already claimed for this cohort');
-  if (others.some((claim) => claim.kind === 'advance' && claim.status !== 'PAID')) {
-    throw new Conflict(
-      'The advance is still being processed; claim the final settlement once it is paid or closed',
-    );
-  }
-  const earned = earnedFen(cohort.apprentices, cohort.targetLevel);
-  const advanced = ledger.advancePaidFen;
-  const settlement = finalSettlement(earned, advanced);
-  const computation: ClaimComputation = {
-    policyVersion: policy.policyVersion,
-    entitlementFen: cohort.apprentices.reduce((sum, apprentice) => sum + (apprentice.entitlementFen ?? 0), 0),
-    earnedFen: earned,
-    advancedFen: advanced,
-    earners: cohort.apprentices.filter((apprentice) => earnsSubsidy(apprentice, cohort.targetLevel)).length,
-    apprentices: cohort.apprentices.length,
-  };
-  return { ...settlement, computation };
 }
 
 async function checkEvidence(
@@ -155,30 +64,21 @@ async function checkEvidence(
       });
   });
   if (kind === 'final') {
-    const videos = evidence.documents.filter((document) => document.kind === 'training_video').length;
+    // Distinct means distinct content: the same video under ten announcements is one video.
+    const videos = new Set(
+      evidence.documents
+        .filter((document) => document.kind === 'training_video')
+        .map((document) => document.sha256.toLowerCase()),
+    ).size;
     if (videos < MIN_TRAINING_VIDEOS) {
       errors.push({
         path: 'evidence.documents',
-        message: `a final claim references at least ${MIN_TRAINING_VIDEOS} training videos (${videos} given)`,
+        message: `a final claim references at least ${MIN_TRAINING_VIDEOS} distinct training videos (${videos} given)`,
       });
     }
   }
   errors.push(...(await checkEvidenceDocuments(deps.documents, cohort.cohortId, evidence.documents)));
   if (errors.length > 0) throw new ValidationFailed(errors);
-}
-
-function withLedgerClaim(
-  cohort: CohortRecord,
-  claimId: string,
-  kind: ClaimKind,
-  status: ClaimStatus,
-  at: string,
-): CohortRecord {
-  const ledger = cohort.ledger ?? emptyLedger();
-  const claims = ledger.claims.some((claim) => claim.claimId === claimId)
-    ? ledger.claims.map((claim) => (claim.claimId === claimId ? { ...claim, status } : claim))
-    : [...ledger.claims, { claimId, kind, status }];
-  return { ...cohort, ledger: { ...ledger, claims }, version: cohort.version + 1, updatedAt: at };
 }
 
 /**
@@ -204,7 +104,7 @@ export async function createClaim(
         }
         throw error;
       });
-      const computed = await computeClaim(deps, cohort, body.kind);
+      const computed = await allowedClaim(deps, cohort, body.kind);
       await checkEvidence(deps, cohort, body.kind, body.evidence);
       const at = deps.clock.now().toISOString();
       const claimId = deps.newId();
@@ -225,6 +125,7 @@ export async function createClaim(
         computation: computed.computation,
         evidence: body.evidence,
         preparedBy: principal.sub,
+        preparers: [principal.sub],
         round: 0,
         createdAt: at,
         updatedAt: at,
@@ -279,7 +180,7 @@ export async function updateClaim(
       }
       const cohort = await visibleCohort(deps.store, principal, current.cohortId);
       await checkEvidence(deps, cohort, current.kind, body.evidence);
-      const computed = await computeClaim(deps, cohort, current.kind, claimId);
+      const computed = await allowedClaim(deps, cohort, current.kind, claimId);
       const claim: ClaimRecord = {
         ...current,
         evidence: body.evidence,
@@ -288,6 +189,7 @@ export async function updateClaim(
         recoveryFen: computed.recoveryFen,
         computation: computed.computation,
         preparedBy: principal.sub,
+        preparers: withPreparer(current, principal.sub),
         version: current.version + 1,
         updatedAt: deps.clock.now().toISOString(),
       };
@@ -329,7 +231,7 @@ export async function submitClaim(
     { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
     async (record) => {
       const current = await visibleClaim(deps.claims, principal, claimId);
-      if (current.preparedBy === principal.sub)
+      if (preparersOf(current).includes(principal.sub))
         throw new Forbidden('The person who prepared a claim cannot also submit it');
       if (current.status !== 'PREPARED' && current.status !== 'RETURNED') {
         throw new Conflict(`Only a PREPARED or RETURNED claim can be submitted; it is ${current.status}`, {
@@ -338,7 +240,7 @@ export async function submitClaim(
         });
       }
       const cohort = await visibleCohort(deps.store, principal, current.cohortId);
-      const computed = await computeClaim(deps, cohort, current.kind, claimId);
+      const computed = await allowedClaim(deps, cohort, current.kind, claimId);
       const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
       const stageTimeoutSeconds = policy.stageTimeLimitDays * 86_400;
       const claim: ClaimRecord = {
@@ -378,253 +280,6 @@ export async function submitClaim(
       await start(body, body.stageTimeoutSeconds);
     },
   );
-}
-
-/**
- * A party's decision on a claim task: the school's verification, the bureau's review (which
- * reserves the amount in the budget of the year it approves in) and the treasurer's release
- * (which turns the reservation into a payment). Recorded first, then the callback.
- */
-export async function decideClaimTask(
-  deps: Omit<ClaimDeps, 'documents'> & Pick<CohortDeps, 'workflows'>,
-  principal: Principal,
-  task: TaskRecord,
-  body: DecisionBody,
-  record: (reply: Reply) => import('../ports.ts').IdempotencyWrite | undefined,
-): Promise<Reply> {
-  const current = await deps.claims.get(task.caseId);
-  if (!current || !canSeeClaim(principal, current)) throw new NotFound(`No task ${task.taskId}`);
-  if (task.role !== principal.role) throw new Forbidden(`This task is for ${task.role}`);
-  if (task.org !== principal.orgId) throw new NotFound(`No task ${task.taskId}`);
-  if (task.status !== 'OPEN' || current.status !== task.stage || current.round !== task.round) {
-    throw new Conflict(`This task is closed; the claim is ${current.status}`, {
-      status: current.status,
-      version: current.version,
-    });
-  }
-  if (task.stage === 'PUBLIC_NOTICE') {
-    // The notice's wait is nobody's decision: it runs its working days (domain.md), and only an
-    // objection (POST /claims/{claimId}/objection) ends it early — never an approval that pays.
-    throw new Conflict('A public notice is not decided: it runs its days; lodge an objection to stop it', {
-      status: current.status,
-      version: current.version,
-    });
-  }
-  if (body.schoolMentors || body.enrolment) {
-    throw new ValidationFailed([
-      { path: 'enrolment', message: 'enrolment belongs to cohort filing, not to claims' },
-    ]);
-  }
-  const now = deps.clock.now();
-  const at = now.toISOString();
-  const stage = task.stage as ClaimStage;
-  let claim: ClaimRecord = { ...current, openTask: undefined, version: current.version + 1, updatedAt: at };
-  let budget: import('../claim-ports.ts').ClaimChange['budget'];
-  let cohortChange: import('../claim-ports.ts').ClaimChange['cohort'];
-  let payment: import('../claim-ports.ts').ClaimChange['payment'];
-  const details: Record<string, unknown> = { taskId: task.taskId, round: task.round };
-
-  if (body.decision !== 'approve' && stage === 'PAYMENT') {
-    throw new ValidationFailed([
-      { path: 'decision', message: 'the treasurer releases an approved payment (approve)' },
-    ]);
-  }
-  if (body.approvedAmountFen !== undefined && stage !== 'BUREAU_REVIEW') {
-    throw new ValidationFailed([{ path: 'approvedAmountFen', message: 'is set by the bureau reviewer' }]);
-  }
-  if (body.decision === 'approve') {
-    if (stage === 'SCHOOL_VERIFICATION') {
-      const errors: FieldError[] = [];
-      const attendance = body.attendance ?? [];
-      const cohort = await deps.store.get(current.cohortId);
-      const ids = new Set(cohort?.apprentices.map((apprentice) => apprentice.apprenticeId));
-      attendance.forEach((row, index) => {
-        if (!ids.has(row.apprenticeId))
-          errors.push({
-            path: `attendance.${index}.apprenticeId`,
-            message: 'no such apprentice in this cohort',
-          });
-      });
-      if (attendance.length === 0)
-        errors.push({
-          path: 'attendance',
-          message: 'the school confirms the hours attended of each apprentice',
-        });
-      if (current.kind === 'final' && body.outcomesConfirmed !== true) {
-        errors.push({
-          path: 'outcomesConfirmed',
-          message: 'the school verifies every assessment result of a final claim',
-        });
-      }
-      if (errors.length > 0) throw new ValidationFailed(errors);
-      claim = {
-        ...claim,
-        status: 'BUREAU_REVIEW',
-        schoolVerification: {
-          attendance,
-          outcomesConfirmed: body.outcomesConfirmed === true,
-          by: principal.sub,
-          at,
-        },
-      };
-    } else if (stage === 'BUREAU_REVIEW') {
-      const amount = body.approvedAmountFen ?? current.computedAmountFen;
-      if (amount > current.computedAmountFen) {
-        throw new ValidationFailed([
-          {
-            path: 'approvedAmountFen',
-            message: `may not exceed the computed ${current.computedAmountFen} fen`,
-          },
-        ]);
-      }
-      if (amount < current.computedAmountFen && !body.reason) {
-        throw new ValidationFailed([{ path: 'reason', message: 'a lower amount needs a reason' }]);
-      }
-      const year = Number(todayInChinaOf(now).slice(0, 4));
-      claim = {
-        ...claim,
-        status: current.kind === 'final' ? 'PUBLIC_NOTICE' : 'PAYMENT',
-        amountFen: amount,
-        reduction:
-          amount < current.computedAmountFen
-            ? { fromFen: current.computedAmountFen, toFen: amount, reason: body.reason! }
-            : undefined,
-        reviewedBy: principal.sub,
-        approvedAt: at,
-        budgetYear: year,
-        reservedFen: amount,
-        pendingReason: undefined,
-      };
-      if (amount > 0)
-        budget = { districtCode: current.districtCode, year, operation: 'reserve', amountFen: amount };
-      details.amountFen = amount;
-      details.budgetYear = year;
-    } else {
-      if (principal.sub === current.reviewedBy)
-        throw new Forbidden('The reviewer who approved a claim cannot release its payment');
-      claim = { ...claim, status: 'PAID', paidAt: at, releasedBy: principal.sub, reservedFen: 0 };
-      if (current.amountFen > 0) {
-        budget = {
-          districtCode: current.districtCode,
-          year: current.budgetYear!,
-          operation: 'release',
-          amountFen: current.amountFen,
-        };
-      }
-      const cohort = await deps.store.get(current.cohortId);
-      if (!cohort) throw new NotFound(`No cohort ${current.cohortId}`);
-      const ledger = cohort.ledger ?? emptyLedger();
-      const updated = withLedgerClaim(cohort, current.claimId, current.kind, 'PAID', at);
-      updated.ledger =
-        current.kind === 'advance'
-          ? { ...updated.ledger!, advancePaidFen: ledger.advancePaidFen + current.amountFen }
-          : {
-              ...updated.ledger!,
-              finalPaidFen: ledger.finalPaidFen + current.amountFen,
-              recoveryOwedFen: ledger.recoveryOwedFen + current.recoveryFen,
-            };
-      cohortChange = { record: updated, expectedVersion: cohort.version };
-      if (current.kind === 'final') {
-        // Subsidised persons are marked before the payment commits; a mark counts only once its claim is PAID.
-        await deps.claims.markSubsidised(
-          cohort.apprentices
-            .filter((apprentice) => earnsSubsidy(apprentice, cohort.targetLevel))
-            .map((apprentice) => ({
-              idHash: apprentice.idHash,
-              occupationCode: cohort.occupationCode,
-              level: cohort.targetLevel,
-              claimId: current.claimId,
-              cohortId: cohort.cohortId,
-            })),
-        );
-      }
-      details.paidFen = current.amountFen;
-      details.recoveryFen = current.recoveryFen;
-      payment = {
-        claimId: current.claimId,
-        cohortId: current.cohortId,
-        kind: current.kind,
-        districtCode: current.districtCode,
-        year: Number(todayInChinaOf(now).slice(0, 4)),
-        paidAt: at,
-        amountFen: current.amountFen,
-        recoveryFen: current.recoveryFen,
-        occupationCode: current.occupationCode,
-        targetLevel: current.targetLevel,
-        enterpriseId: current.enterpriseId,
-        schoolId: current.schoolId,
-      };
-    }
-  } else if (body.decision === 'return') {
-    claim = { ...claim, status: 'RETURNED', returnReason: body.reason };
-  } else {
-    claim = { ...claim, status: 'REJECTED', rejectReason: body.reason };
-    const cohort = await deps.store.get(current.cohortId);
-    if (cohort)
-      cohortChange = {
-        record: withLedgerClaim(cohort, current.claimId, current.kind, 'REJECTED', at),
-        expectedVersion: cohort.version,
-      };
-  }
-  const decided: TaskRecord = {
-    ...task,
-    status: 'DECIDED',
-    decision: body.decision as DecisionOutcome,
-    decidedBy: principal.sub,
-    decidedAt: at,
-    callbackPending: true,
-  };
-  const reply = {
-    status: 200,
-    body: { taskId: task.taskId, decision: body.decision, stage, claim: claimView(claim) },
-  };
-  try {
-    await deps.claims.save({
-      claim,
-      expectedVersion: current.version,
-      audit: {
-        action: stage === 'PAYMENT' ? 'payment.released' : `claim.${body.decision}`,
-        actor: actorOf(principal),
-        from: stage,
-        to: claim.status,
-        reason: body.reason,
-        details,
-      },
-      idempotency: record(reply),
-      task: { record: decided, expectedStatus: 'OPEN' },
-      budget,
-      cohort: cohortChange,
-      payment,
-    });
-  } catch (error) {
-    if (!(error instanceof BudgetDoesNotFit)) throw error;
-    // The claim stays at review, and says why.
-    const left = error.budget?.availableFen ?? 0;
-    const reason = `the ${claim.budgetYear} budget of ${current.districtCode} does not fit ${yuan(error.neededFen)} (${yuan(left)} left)`;
-    await deps.claims.save({
-      claim: { ...current, pendingReason: reason, version: current.version + 1, updatedAt: at },
-      expectedVersion: current.version,
-      audit: { action: 'claim.budget_shortfall', actor: actorOf(principal), reason },
-    });
-    throw new Conflict(`Not approved: ${reason}. The claim stays at review.`, {
-      status: current.status,
-      version: current.version + 1,
-    });
-  }
-  await deliverClaimCallback(deps, decided);
-  return reply;
-}
-
-export async function deliverClaimCallback(
-  deps: Pick<ClaimDeps, 'store'> & Pick<CohortDeps, 'workflows'>,
-  task: TaskRecord,
-) {
-  try {
-    await deps.workflows.sendSuccess(task.token, { outcome: task.decision, taskId: task.taskId });
-  } catch (error) {
-    if (!(error instanceof CallbackNotAccepted)) throw error;
-  }
-  await deps.store.closeTask(task.taskId);
 }
 
 /**

@@ -10,14 +10,16 @@ import type { ClaimStore } from '../claim-ports.ts';
 import { type ApprenticeRecord, type CohortRecord, cohortView, EDITABLE } from '../cohort.ts';
 import { checkCohortRules } from '../cohort-rules.ts';
 import { Conflict, type FieldError, NotFound, ValidationFailed } from '../errors.ts';
+import { withPreparer } from '../four-eyes.ts';
 import { idempotent } from '../idempotency.ts';
 import { checkResidentId, maskIdNumber, maskPhone } from '../identifiers.ts';
 import type { TargetLevel } from '../policy.ts';
-import type { CohortDeps, DataKey, PersonLock } from '../ports.ts';
+import type { CohortDeps, DataKey } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import { todayInChinaOf } from '../time.ts';
-import { districtOf, planMentorLoads, tally, visibleCohort } from './common.ts';
+import { districtOf, visibleCohort } from './common.ts';
+import { holdFilingRules } from './filing-guards.ts';
 
 type Deps = Pick<CohortDeps, 'store' | 'reference' | 'pii' | 'clock' | 'newId'> & {
   claims: Pick<ClaimStore, 'subsidyMarks'>;
@@ -74,13 +76,16 @@ export async function createCohort(
         approvals: [],
         createdAt: now.toISOString(),
         createdBy: principal.sub,
+        preparers: [principal.sub],
         updatedAt: now.toISOString(),
         auditSeq: 0,
         auditHead: GENESIS_HASH,
       };
       await checkRules(deps, cohort, body.apprentices, false);
-      await refuseSubsidisedPersons(deps, cohort, apprentices);
-      const mentorLoads = await enterpriseMentorLoads(deps, undefined, cohort);
+      const { claimPersons, mentorLoads } = await holdFilingRules(deps, cohort, {
+        before: undefined,
+        claim: 'added',
+      });
       const reply = { status: 201, body: cohortView(cohort) };
       await deps.store.save({
         cohort,
@@ -92,7 +97,7 @@ export async function createCohort(
           details: { apprentices: apprentices.length },
         },
         idempotency: record(reply),
-        claimPersons: apprentices.map((apprentice, row): PersonLock => ({ idHash: apprentice.idHash, row })),
+        claimPersons,
         mentorLoads,
       });
       return reply;
@@ -142,11 +147,13 @@ export async function updateCohort(
         occupationName: occupation.name,
         occupationEdition: occupation.edition,
         shortage: occupation.shortage,
+        preparers: withPreparer(current, principal.sub),
         version: current.version + 1,
         updatedAt: now.toISOString(),
       };
       await checkRules(deps, cohort, undefined, false);
-      const mentorLoads = await enterpriseMentorLoads(deps, current, cohort);
+      // An edit of the occupation or level is checked for subsidised persons like a new cohort.
+      const { mentorLoads } = await holdFilingRules(deps, cohort, { before: current, claim: 'none' });
       const reply = { status: 200, body: cohortView(cohort) };
       await deps.store.save({
         cohort,
@@ -182,23 +189,25 @@ export async function addApprentices(
       const cohort: CohortRecord = {
         ...current,
         apprentices: [...current.apprentices, ...added],
+        preparers: withPreparer(current, principal.sub),
         version: current.version + 1,
         updatedAt: deps.clock.now().toISOString(),
       };
       // Row numbers in errors are those of the request body, not of the whole cohort.
       const offset = current.apprentices.length;
       await checkRules(deps, cohort, undefined, false, (path) => rebaseRow(path, offset));
-      await refuseSubsidisedPersons(deps, cohort, added, (path) => rebaseRow(path, offset), offset);
-      const mentorLoads = await enterpriseMentorLoads(deps, current, cohort, (path) =>
-        rebaseRow(path, offset),
-      );
+      const { claimPersons, mentorLoads } = await holdFilingRules(deps, cohort, {
+        before: current,
+        claim: 'added',
+        rebase: (path) => rebaseRow(path, offset),
+      });
       const reply = { status: 201, body: cohortView(cohort) };
       await deps.store.save({
         cohort,
         expectedVersion: current.version,
         audit: { action: 'apprentices.added', actor: actorOf(principal), details: { added: added.length } },
         idempotency: record(reply),
-        claimPersons: added.map((apprentice, row) => ({ idHash: apprentice.idHash, row })),
+        claimPersons,
         mentorLoads,
       });
       return reply;
@@ -219,10 +228,15 @@ export async function removeApprentice(
   const cohort: CohortRecord = {
     ...current,
     apprentices: current.apprentices.filter((apprentice) => apprentice.apprenticeId !== apprenticeId),
+    preparers: withPreparer(current, principal.sub),
     version: current.version + 1,
     updatedAt: deps.clock.now().toISOString(),
   };
-  const mentorLoads = await enterpriseMentorLoads(deps, current, cohort);
+  const { mentorLoads } = await holdFilingRules(deps, cohort, {
+    before: current,
+    claim: 'none',
+    checkSubsidy: false,
+  });
   // The person's claim lapses by itself: a claim counts only while its cohort still holds the person.
   await deps.store.save({
     cohort,
@@ -231,37 +245,6 @@ export async function removeApprentice(
     mentorLoads,
   });
   return { status: 200, body: cohortView(cohort) };
-}
-
-/**
- * No double subsidy: a person already subsidised for this occupation at the same or a higher
- * level (1 is the highest) cannot be in the cohort; the error names the row.
- */
-async function refuseSubsidisedPersons(
-  deps: Pick<Deps, 'claims'>,
-  cohort: CohortRecord,
-  rows: ApprenticeRecord[],
-  rebase: (path: string) => string = (path) => path,
-  offset = 0,
-): Promise<void> {
-  const marks = await deps.claims.subsidyMarks(
-    rows.map((row) => row.idHash),
-    cohort.occupationCode,
-  );
-  const blocking = new Map(
-    marks.filter((mark) => mark.level <= cohort.targetLevel).map((mark) => [mark.idHash, mark]),
-  );
-  const errors: FieldError[] = [];
-  rows.forEach((row, index) => {
-    const mark = blocking.get(row.idHash);
-    if (mark) {
-      errors.push({
-        path: rebase(`apprentices.${offset + index}.idNumber`),
-        message: `this person was already subsidised for ${cohort.occupationCode} at level ${mark.level}`,
-      });
-    }
-  });
-  if (errors.length > 0) throw new ValidationFailed(errors);
 }
 
 async function editableCohort(
@@ -362,43 +345,6 @@ async function sealApprentices(
         status: 'enrolled' as const,
       };
     }),
-  );
-}
-
-/** Mentor capacity claimed by this cohort's enterprise mentors, before and after the change. */
-async function enterpriseMentorLoads(
-  deps: Pick<Deps, 'store' | 'reference' | 'clock'>,
-  before: CohortRecord | undefined,
-  after: CohortRecord,
-  rebase: (path: string) => string = (path) => path,
-) {
-  const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
-  const idOf = (cohort: CohortRecord, key: string) => {
-    const mentor = cohort.enterpriseMentors.find((candidate) => candidate.key === key);
-    return mentor ? `ENT#${cohort.enterpriseId}#${mentor.employeeNo}` : undefined;
-  };
-  const countsOf = (cohort: CohortRecord | undefined) =>
-    cohort
-      ? tally(cohort.apprentices.flatMap((apprentice) => idOf(cohort, apprentice.enterpriseMentorKey) ?? []))
-      : new Map<string, number>();
-  const beforeCounts = countsOf(before);
-  const afterCounts = countsOf(after);
-  const mentorIds = new Set([...beforeCounts.keys(), ...afterCounts.keys()]);
-  return planMentorLoads(
-    deps.store,
-    after.cohortId,
-    [...mentorIds].map((mentorId) => {
-      const index = after.enterpriseMentors.findIndex(
-        (mentor) => `ENT#${after.enterpriseId}#${mentor.employeeNo}` === mentorId,
-      );
-      return {
-        mentorId,
-        before: beforeCounts.get(mentorId) ?? 0,
-        after: afterCounts.get(mentorId) ?? 0,
-        path: rebase(index >= 0 ? `enterpriseMentors.${index}` : 'enterpriseMentors'),
-      };
-    }),
-    policy.mentorMaxApprentices,
   );
 }
 

@@ -11,6 +11,7 @@ import {
 } from '../cohort.ts';
 import { cohortEntitlementFen } from '../entitlement.ts';
 import { Conflict, type FieldError, Forbidden, NotFound, ValidationFailed } from '../errors.ts';
+import { refuseOwnCase, withPreparer } from '../four-eyes.ts';
 import { idempotent } from '../idempotency.ts';
 import type { TargetLevel } from '../policy.ts';
 import { CallbackNotAccepted, type CohortDeps } from '../ports.ts';
@@ -19,9 +20,10 @@ import type { Reply } from '../reply.ts';
 import { type DecisionOutcome, preDecidedTask, type TaskRecord } from '../task.ts';
 import { todayInChinaOf } from '../time.ts';
 import { CaseWithdrawn } from '../workflow-errors.ts';
-import { decideClaimTask } from './claims.ts';
+import { decideClaimTask } from './claim-review.ts';
 import { checkRules, type RequestMeta } from './cohort-drafts.ts';
-import { planMentorLoads, tally, visibleCohort } from './common.ts';
+import { visibleCohort } from './common.ts';
+import { type GuardDeps, holdFilingRules } from './filing-guards.ts';
 
 const SYSTEM = { system: 'cohort-filing' };
 
@@ -31,7 +33,7 @@ const SYSTEM = { system: 'cohort-filing' };
  * the cohort and round, so a retried start never makes a second one.
  */
 export async function submitCohort(
-  deps: Pick<CohortDeps, 'store' | 'reference' | 'clock' | 'workflows'>,
+  deps: GuardDeps & Pick<CohortDeps, 'workflows'>,
   principal: Principal,
   cohortId: string,
   meta: RequestMeta,
@@ -63,11 +65,15 @@ export async function submitCohort(
         approvals: [],
         openTask: undefined,
         returnReason: undefined,
+        preparers: withPreparer(current, principal.sub),
         version: current.version + 1,
         updatedAt: deps.clock.now().toISOString(),
       };
+      // The money rules hold at submission, decided in its transaction (person claims, mentor loads).
+      const guards = await holdFilingRules(deps, cohort, { before: current, claim: 'all', transition: true });
       const reply = { status: 200, body: { ...cohortView(cohort), stageTimeoutSeconds } };
       await deps.store.save({
+        ...guards,
         cohort,
         expectedVersion: current.version,
         audit: {
@@ -175,7 +181,7 @@ export async function withdrawCohort(
  * same key (or the reconciler) delivers it.
  */
 export async function decideTask(
-  deps: Pick<CohortDeps, 'store' | 'reference' | 'clock' | 'workflows' | 'newId'> & { claims: ClaimStore },
+  deps: GuardDeps & Pick<CohortDeps, 'workflows' | 'newId'> & { claims: ClaimStore },
   principal: Principal,
   taskId: string,
   body: DecisionBody,
@@ -217,9 +223,10 @@ export async function decideTask(
         version: current.version + 1,
         updatedAt: at,
       };
-      let mentorLoads: Awaited<ReturnType<typeof planMentorLoads>> | undefined;
+      let guards: Awaited<ReturnType<typeof holdFilingRules>> | undefined;
       const details: Record<string, unknown> = { taskId, round: task.round };
       if (body.decision === 'approve') {
+        refuseOwnCase(principal, current, 'a cohort');
         if (stage !== 'SCHOOL_REVIEW' && (body.schoolMentors || body.enrolment)) {
           throw new ValidationFailed([
             { path: 'enrolment', message: 'enrolment is given only at the school stage' },
@@ -238,9 +245,10 @@ export async function decideTask(
         if (stage === 'SCHOOL_REVIEW') {
           const enrolled = enrol(cohort, body);
           cohort = enrolled.cohort;
-          mentorLoads = await schoolMentorLoads(deps, current, cohort);
           details.enrolled = enrolled.count;
         }
+        // Every approval holds the money rules again, decided in the decision's transaction.
+        guards = await holdFilingRules(deps, cohort, { before: current, claim: 'all', transition: true });
         if (stage === 'BUREAU_REVIEW') {
           cohort = await file(deps, cohort, at);
           details.entitlementFen = cohort.entitlementFen;
@@ -276,7 +284,10 @@ export async function decideTask(
         },
         idempotency: record(reply),
         task: { record: decided, expectedStatus: 'OPEN' },
-        mentorLoads,
+        claimPersons: guards?.claimPersons,
+        mentorLoads: guards?.mentorLoads,
+        // A filed cohort waits in the list the scheduled completion reads (cohort-completion.ts).
+        completionDue: cohort.status === 'FILED' ? { endDate: cohort.endDate, due: true } : undefined,
       });
       await deliver(decided);
       return reply;
@@ -319,38 +330,6 @@ function enrol(cohort: CohortRecord, body: DecisionBody): { cohort: CohortRecord
   });
   if (errors.length > 0) throw new ValidationFailed(errors);
   return { cohort: { ...cohort, schoolMentors: mentors, apprentices }, count: rows.length };
-}
-
-async function schoolMentorLoads(
-  deps: Pick<CohortDeps, 'store' | 'reference' | 'clock'>,
-  before: CohortRecord,
-  after: CohortRecord,
-) {
-  const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
-  const idOf = (cohort: CohortRecord, key: string | undefined) => {
-    const mentor = cohort.schoolMentors.find((candidate) => candidate.key === key);
-    return mentor ? `SCHOOL#${cohort.schoolId}#${mentor.teacherNo}` : undefined;
-  };
-  const countsOf = (cohort: CohortRecord) =>
-    tally(cohort.apprentices.flatMap((apprentice) => idOf(cohort, apprentice.schoolMentorKey) ?? []));
-  const beforeCounts = countsOf(before);
-  const afterCounts = countsOf(after);
-  return planMentorLoads(
-    deps.store,
-    after.cohortId,
-    [...new Set([...beforeCounts.keys(), ...afterCounts.keys()])].map((mentorId) => ({
-      mentorId,
-      before: beforeCounts.get(mentorId) ?? 0,
-      after: afterCounts.get(mentorId) ?? 0,
-      path: `schoolMentors.${Math.max(
-        0,
-        after.schoolMentors.findIndex(
-          (mentor) => `SCHOOL#${after.schoolId}#${mentor.teacherNo}` === mentorId,
-        ),
-      )}`,
-    })),
-    policy.mentorMaxApprentices,
-  );
 }
 
 /** FILED: the entitlement is computed with the policy in force and stored with its version. */

@@ -75,6 +75,7 @@ export async function revealIdentity(
   cohortId: string,
   apprenticeId: string,
   reason: string,
+  fields: readonly ('idNumber' | 'phone')[] = ['idNumber', 'phone'],
 ) {
   if (principal.role !== 'bureau.reviewer')
     throw new Forbidden('Only a bureau reviewer may read a full ID number');
@@ -89,13 +90,14 @@ export async function revealIdentity(
         action: 'identity.read',
         actor: actorOf(principal),
         reason,
-        details: { apprenticeId, field: 'idNumber' },
+        // Every field returned is named: the record says exactly what was read.
+        details: { apprenticeId, fields: [...fields] },
       });
     } catch (error) {
       if (error instanceof Conflict && attempt < 5) continue;
       throw error;
     }
-    return reveal(deps, cohort, apprentice);
+    return reveal(deps, cohort, apprentice, fields);
   }
 }
 
@@ -103,12 +105,13 @@ async function reveal(
   deps: Pick<CohortDeps, 'pii'>,
   cohort: Awaited<ReturnType<typeof visibleCohort>>,
   apprentice: Awaited<ReturnType<typeof visibleCohort>>['apprentices'][number],
+  fields: readonly ('idNumber' | 'phone')[],
 ) {
   const key = await deps.pii.openDataKey(cohort.wrappedDataKey);
   return {
     apprenticeId: apprentice.apprenticeId,
     name: apprentice.name,
-    idNumber: deps.pii.decrypt(key, apprentice.idCipher),
-    phone: deps.pii.decrypt(key, apprentice.phoneCipher),
+    ...(fields.includes('idNumber') ? { idNumber: deps.pii.decrypt(key, apprentice.idCipher) } : {}),
+    ...(fields.includes('phone') ? { phone: deps.pii.decrypt(key, apprentice.phoneCipher) } : {}),
   };
 }

@@ -42,8 +42,13 @@ export async function planMentorLoads(
   cohortId: string,
   counts: { mentorId: string; before: number; after: number; path: string }[],
   max: number,
+  options: { verifyAll?: boolean } = {},
 ): Promise<MentorLoadWrite[]> {
-  const changed = counts.filter((count) => count.before !== count.after);
+  // A transition (submission, an approval) checks and rewrites every load of the cohort, so that
+  // the limit holds at the moment of the step and the write is conditioned on what was read.
+  const changed = counts.filter(
+    (count) => count.before !== count.after || (options.verifyAll === true && count.after > 0),
+  );
   if (changed.length === 0) return [];
   const loads = new Map(
     (await store.mentorLoads(changed.map((count) => count.mentorId))).map((load) => [load.mentorId, load]),
@@ -62,7 +67,7 @@ export async function planMentorLoads(
       if (otherId !== cohortId && status && !TERMINAL.includes(status) && taken > 0) live[otherId] = taken;
     }
     const elsewhere = Object.values(live).reduce((sum, taken) => sum + taken, 0);
-    if (count.after > count.before && elsewhere + count.after > max) {
+    if ((count.after > count.before || options.verifyAll === true) && elsewhere + count.after > max) {
       errors.push({
         path: count.path,
         message: `this mentor would take ${elsewhere + count.after} apprentices across active cohorts; at most ${max}`,

@@ -1,0 +1,200 @@
+import { ACTIVE_CLAIM, type ClaimComputation, type ClaimKind, type ClaimStatus } from '../claim.ts';
+import { advanceCeilingFen, earnedFen, earnsSubsidy, finalSettlement, hasOutcome } from '../claim-money.ts';
+import type { ClaimStore } from '../claim-ports.ts';
+import type { ApprenticeRecord, CohortLedger, CohortRecord } from '../cohort.ts';
+import { compareDates } from '../dates.ts';
+import { Conflict } from '../errors.ts';
+import type { Policy } from '../policy.ts';
+import type { CohortDeps } from '../ports.ts';
+import { todayInChinaOf } from '../time.ts';
+
+/**
+ * What the rules allow a claim of a cohort now, computed the same way wherever money moves: when
+ * the claim is prepared, corrected and submitted, when the bureau approves it and when the
+ * treasurer releases it. Never taken stale from an earlier step: an apprentice withdrawn since,
+ * or a person another cohort was paid for meanwhile, lowers it.
+ */
+export type ComputationDeps = Pick<CohortDeps, 'reference' | 'clock'> & {
+  claims: Pick<ClaimStore, 'subsidyMarks'>;
+};
+
+export interface AllowedClaim {
+  amountFen: number;
+  recoveryFen: number;
+  computation: ClaimComputation;
+}
+
+export const emptyLedger = (): CohortLedger => ({
+  advancePaidFen: 0,
+  finalPaidFen: 0,
+  recoveryOwedFen: 0,
+  claims: [],
+});
+
+export async function allowedClaim(
+  deps: ComputationDeps,
+  cohort: CohortRecord,
+  kind: ClaimKind,
+  ownClaimId?: string,
+): Promise<AllowedClaim> {
+  refuseWhatMayNotBeClaimed(deps, cohort, kind, ownClaimId);
+  const policy = await filedPolicy(deps, cohort);
+  const excluded = await subsidisedElsewhere(deps, cohort);
+  const counted = (apprentice: ApprenticeRecord) => !excluded.has(apprentice.apprenticeId);
+  const exclusions = [...excluded].map(([apprenticeId, reason]) => ({ apprenticeId, reason }));
+  if (kind === 'advance') {
+    const inTraining = cohort.apprentices.filter(
+      (apprentice) => apprentice.status !== 'withdrawn' && counted(apprentice),
+    );
+    return {
+      amountFen: advanceCeilingFen(inTraining, policy.advanceShareBasisPoints),
+      recoveryFen: 0,
+      computation: {
+        policyVersion: policy.policyVersion,
+        entitlementFen: inTraining.reduce((sum, apprentice) => sum + (apprentice.entitlementFen ?? 0), 0),
+        advanceShareBasisPoints: policy.advanceShareBasisPoints,
+        apprentices: inTraining.length,
+        ...(exclusions.length > 0 ? { excluded: exclusions } : {}),
+      },
+    };
+  }
+  const earning = cohort.apprentices.filter(counted);
+  const earned = earnedFen(earning, cohort.targetLevel);
+  const advanced = (cohort.ledger ?? emptyLedger()).advancePaidFen;
+  return {
+    ...finalSettlement(earned, advanced),
+    computation: {
+      policyVersion: policy.policyVersion,
+      entitlementFen: cohort.apprentices.reduce(
+        (sum, apprentice) => sum + (apprentice.entitlementFen ?? 0),
+        0,
+      ),
+      earnedFen: earned,
+      advancedFen: advanced,
+      earners: earning.filter((apprentice) => earnsSubsidy(apprentice, cohort.targetLevel)).length,
+      apprentices: cohort.apprentices.length,
+      ...(exclusions.length > 0 ? { excluded: exclusions } : {}),
+    },
+  };
+}
+
+/** The persons a final settlement pays for: the earners the rules still count. */
+export function paidFor(cohort: CohortRecord, computation: ClaimComputation): ApprenticeRecord[] {
+  const excluded = new Set((computation.excluded ?? []).map((entry) => entry.apprenticeId));
+  return cohort.apprentices.filter(
+    (apprentice) => !excluded.has(apprentice.apprenticeId) && earnsSubsidy(apprentice, cohort.targetLevel),
+  );
+}
+
+/**
+ * Apprentices another cohort was paid (or is being paid) for, for this occupation at this level
+ * or higher: they earn nothing here, and are not counted for an advance (domain.md: a person
+ * already subsidised cannot be subsidised again).
+ */
+async function subsidisedElsewhere(
+  deps: ComputationDeps,
+  cohort: CohortRecord,
+): Promise<Map<string, string>> {
+  const counted = cohort.apprentices.filter((apprentice) => apprentice.status !== 'withdrawn');
+  const marks =
+    counted.length === 0
+      ? []
+      : await deps.claims.subsidyMarks(
+          counted.map((apprentice) => apprentice.idHash),
+          cohort.occupationCode,
+        );
+  const blocking = new Map(
+    marks
+      .filter((mark) => mark.cohortId !== cohort.cohortId && mark.level <= cohort.targetLevel)
+      .map((mark) => [mark.idHash, mark]),
+  );
+  const excluded = new Map<string, string>();
+  for (const apprentice of counted) {
+    const mark = blocking.get(apprentice.idHash);
+    if (mark) {
+      excluded.set(
+        apprentice.apprenticeId,
+        `already subsidised for ${cohort.occupationCode} at level ${mark.level} by another cohort`,
+      );
+    }
+  }
+  return excluded;
+}
+
+/** The claims a cohort may not have now (one advance, one final, the final after the end date…). */
+function refuseWhatMayNotBeClaimed(
+  deps: Pick<CohortDeps, 'clock'>,
+  cohort: CohortRecord,
+  kind: ClaimKind,
+  ownClaimId: string | undefined,
+): void {
+  if (cohort.status !== 'FILED' && cohort.status !== 'COMPLETED') {
+    throw new Conflict(`Claims are made on a FILED cohort; this one is ${cohort.status}`, {
+      status: cohort.status,
+      version: cohort.version,
+    });
+  }
+  const others = (cohort.ledger ?? emptyLedger()).claims.filter(
+    (claim) => claim.claimId !== ownClaimId && ACTIVE_CLAIM.includes(claim.status as ClaimStatus),
+  );
+  if (kind === 'advance') {
+    if (others.some((claim) => claim.kind === 'advance'))
+      throw new Conflict('An advance was already claimed for this cohort');
+    if (others.some((claim) => claim.kind === 'final'))
+      throw new Conflict('The final settlement is already claimed; no advance now');
+    return;
+  }
+  const today = todayInChinaOf(deps.clock.now());
+  if (compareDates(today, cohort.endDate) <= 0) {
+    throw new Conflict(`The final settlement is claimed after the training ends (${cohort.endDate})`);
+  }
+  const missing = cohort.apprentices.filter((apprentice) => !hasOutcome(apprentice));
+  if (missing.length > 0) {
+    throw new Conflict(`${missing.length} apprentice(s) have no outcome yet; record every outcome first`);
+  }
+  if (others.some((claim) => claim.kind === 'final'))
+    throw new Conflict('The final settlement was already claimed for this cohort');
+  if (others.some((claim) => claim.kind === 'advance' && claim.status !== 'PAID')) {
+    throw new Conflict(
+      'The advance is still being processed; claim the final settlement once it is paid or closed',
+    );
+  }
+}
+
+async function filedPolicy(deps: Pick<CohortDeps, 'reference'>, cohort: CohortRecord): Promise<Policy> {
+  const policy = cohort.policyVersion ? await deps.reference.policy(cohort.policyVersion) : undefined;
+  if (!policy) throw new Error(`Policy ${cohort.policyVersion} of cohort ${cohort.cohortId} is missing`);
+  return policy;
+}
+
+/** Why the amount now differs from an earlier computation, in words a reviewer reads. */
+export function whyChanged(before: ClaimComputation, now: ClaimComputation, kind: ClaimKind): string {
+  const reasons: string[] = [];
+  if (kind === 'advance' && before.apprentices !== now.apprentices) {
+    reasons.push(`${before.apprentices} apprentice(s) in training then, ${now.apprentices} now`);
+  }
+  const excludedBefore = new Set((before.excluded ?? []).map((entry) => entry.apprenticeId));
+  const newlyExcluded = (now.excluded ?? []).filter((entry) => !excludedBefore.has(entry.apprenticeId));
+  if (newlyExcluded.length > 0) {
+    reasons.push(`${newlyExcluded.length} apprentice(s) already subsidised by another cohort`);
+  }
+  if (kind === 'final' && before.earnedFen !== now.earnedFen && newlyExcluded.length === 0) {
+    reasons.push('the outcomes changed');
+  }
+  return reasons.length > 0 ? reasons.join('; ') : 'recomputed under the rules in force';
+}
+
+/** The cohort's ledger with the claim listed (or its status changed): one active advance, one final. */
+export function withLedgerClaim(
+  cohort: CohortRecord,
+  claimId: string,
+  kind: ClaimKind,
+  status: ClaimStatus,
+  at: string,
+): CohortRecord {
+  const ledger = cohort.ledger ?? emptyLedger();
+  const claims = ledger.claims.some((claim) => claim.claimId === claimId)
+    ? ledger.claims.map((claim) => (claim.claimId === claimId ? { ...claim, status } : claim))
+    : [...ledger.claims, { claimId, kind, status }];
+  return { ...cohort, ledger: { ...ledger, claims }, version: cohort.version + 1, updatedAt: at };
+}
