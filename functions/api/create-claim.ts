@@ -1,5 +1,5 @@
 import { baseDeps } from '../../shared/adapters/deps/base.ts';
-import { createClaim } from '../../shared/domain/use-cases/claims.ts';
+import { createClaim } from '../../shared/domain/use-cases/claim-preparation.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { CreateClaimBody } from '../../shared/schemas/claim.ts';
 

@@ -1,16 +1,20 @@
 import { baseDeps } from '../../shared/adapters/deps/base.ts';
 import { stepFunctions } from '../../shared/adapters/deps/workflows.ts';
-import { decideTask } from '../../shared/domain/use-cases/cohort-filing.ts';
+import { claimReviews } from '../../shared/domain/use-cases/claim-review.ts';
+import { cohortReviews } from '../../shared/domain/use-cases/cohort-review.ts';
+import { decideTask } from '../../shared/domain/use-cases/review-lifecycle.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
-import { DecisionBody } from '../../shared/schemas/cohort.ts';
+import { DecisionBody } from '../../shared/schemas/decision.ts';
 import { TaskPath } from '../../shared/schemas/http.ts';
 
-export const handler = httpHandler({ params: TaskPath, body: DecisionBody }, (request) =>
-  decideTask(
-    { ...baseDeps(), workflows: stepFunctions() },
+/** A decision on any review task: the task's workflow picks its case type. */
+export const handler = httpHandler({ params: TaskPath, body: DecisionBody }, (request) => {
+  const deps = { ...baseDeps(), workflows: stepFunctions() };
+  return decideTask(
+    { ...deps, reviews: { 'cohort-filing': cohortReviews(deps), 'subsidy-claim': claimReviews(deps) } },
     request.principal,
     request.params.taskId,
     request.body,
     request,
-  ),
-);
+  );
+});

@@ -1,5 +1,5 @@
 import { baseDeps } from '../../shared/adapters/deps/base.ts';
-import { getClaim } from '../../shared/domain/use-cases/claims.ts';
+import { getClaim } from '../../shared/domain/use-cases/claim-reads.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { ClaimPath } from '../../shared/schemas/claim.ts';
 

@@ -1,6 +1,6 @@
 import { baseDeps } from '../../shared/adapters/deps/base.ts';
 import { stepFunctions } from '../../shared/adapters/deps/workflows.ts';
-import { lodgeObjection } from '../../shared/domain/use-cases/claims.ts';
+import { lodgeObjection } from '../../shared/domain/use-cases/claim-notice.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { ClaimPath, ObjectionBody } from '../../shared/schemas/claim.ts';
 

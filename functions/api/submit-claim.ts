@@ -1,6 +1,6 @@
 import { baseDeps } from '../../shared/adapters/deps/base.ts';
 import { stepFunctions } from '../../shared/adapters/deps/workflows.ts';
-import { submitClaim } from '../../shared/domain/use-cases/claims.ts';
+import { submitClaim } from '../../shared/domain/use-cases/claim-preparation.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { ClaimPath } from '../../shared/schemas/claim.ts';
 

@@ -1,5 +1,5 @@
 import { baseDeps } from '../../shared/adapters/deps/base.ts';
-import { updateClaim } from '../../shared/domain/use-cases/claims.ts';
+import { updateClaim } from '../../shared/domain/use-cases/claim-preparation.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { ClaimPath, UpdateClaimBody } from '../../shared/schemas/claim.ts';
 

@@ -1,5 +1,5 @@
 import { baseDeps } from '../../shared/adapters/deps/base.ts';
-import { openClaimTask } from '../../shared/domain/use-cases/claims.ts';
+import { openClaimTask } from '../../shared/domain/use-cases/claim-steps.ts';
 import { stepHandler } from '../../shared/http/step.ts';
 import { OpenClaimTaskInput } from '../../shared/schemas/steps.ts';
 

@@ -41,6 +41,15 @@ export interface IdempotencyWrite {
   reply: Reply;
 }
 
+/** A mentor whose load is counted: the enterprise's employee or the school's teacher, by number. */
+export interface MentorRef {
+  side: 'enterprise' | 'school';
+  /** USCC of the enterprise or school. */
+  orgId: string;
+  /** Employee number or teacher number. */
+  number: string;
+}
+
 export interface MentorLoadWrite {
   /** `ENT#<uscc>#<employeeNo>` or `SCHOOL#<uscc>#<teacherNo>`. */
   mentorId: string;

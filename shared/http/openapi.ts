@@ -9,7 +9,8 @@ import {
   UpdateClaimBody,
   WithdrawalBody,
 } from '../schemas/claim.ts';
-import { AddApprenticesBody, CreateCohortBody, DecisionBody, UpdateCohortBody } from '../schemas/cohort.ts';
+import { AddApprenticesBody, CreateCohortBody, UpdateCohortBody } from '../schemas/cohort.ts';
+import { DecisionBody } from '../schemas/decision.ts';
 import { CreateDocumentBody } from '../schemas/document.ts';
 import { CohortListQuery, IdentityQuery, PageQuery, WithdrawBody } from '../schemas/http.ts';
 import { PolicySchema } from '../schemas/policy.ts';

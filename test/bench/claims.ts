@@ -1,7 +1,7 @@
 import type { ApiResponse } from '../../scripts/lib/api-client.ts';
 import { type DocumentReference, sampleEvidenceFiles, uploadEvidence } from '../../scripts/lib/evidence.ts';
 import { dynamoDbRequests } from '../../shared/adapters/dynamodb/request-counter.ts';
-import { claimExecutionName } from '../../shared/domain/use-cases/claims.ts';
+import { claimExecutionName } from '../../shared/domain/use-cases/claim-preparation.ts';
 import type { AttributedRequest } from './attribution.ts';
 import { type BilledRequest, dynamoDbWork } from './capacity.ts';
 import type { BenchRuntime } from './embedded.ts';

@@ -226,7 +226,7 @@ async function perform(world: World, step: Action): Promise<void> {
       return;
     }
     case 'withdraw': {
-      if (!cohort || cohort.status !== 'FILED') return;
+      if (cohort?.status !== 'FILED') return;
       const apprentice = cohort.apprentices[step.row % cohort.apprentices.length];
       if (apprentice.status !== 'enrolled') return;
       if (world.today < cohort.startDate) await moveClock(world, cohort.startDate);
@@ -252,7 +252,7 @@ async function perform(world: World, step: Action): Promise<void> {
       return;
     }
     case 'advance': {
-      if (!cohort || cohort.status !== 'FILED' || (await openClaim(cohortId))) return;
+      if (cohort?.status !== 'FILED' || (await openClaim(cohortId))) return;
       await claimThrough(world, cohortId!, 'advance');
       return;
     }

@@ -6,9 +6,9 @@ import {
   AddApprenticesBody,
   ApprenticeInput,
   CreateCohortBody,
-  DecisionBody,
   UpdateCohortBody,
 } from '../../shared/schemas/cohort.ts';
+import { DecisionBody } from '../../shared/schemas/decision.ts';
 import { parseOrFail, zodIssuesToFieldErrors } from '../../shared/schemas/errors.ts';
 import * as z from '../../shared/schemas/zod.ts';
 

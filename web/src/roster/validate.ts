@@ -12,12 +12,8 @@ import { type ApprenticeForRules, checkCohortRules } from '../../../shared/domai
 import type { FieldError } from '../../../shared/domain/errors.ts';
 import { findOccupation, type Occupation } from '../../../shared/domain/occupations.ts';
 import type { Policy } from '../../../shared/domain/policy.ts';
-import {
-  ApprenticeInput,
-  CreateCohortBody,
-  DecisionBody,
-  UpdateCohortBody,
-} from '../../../shared/schemas/cohort.ts';
+import { ApprenticeInput, CreateCohortBody, UpdateCohortBody } from '../../../shared/schemas/cohort.ts';
+import { DecisionBody } from '../../../shared/schemas/decision.ts';
 import { zodIssuesToFieldErrors } from '../../../shared/schemas/errors.ts';
 
 export interface RulesContext {

@@ -1,0 +1,295 @@
+import type { DecisionBody } from '../../schemas/decision.ts';
+import type { ClaimRecord, ClaimStage } from '../claim.ts';
+import { yuan } from '../claim-money.ts';
+import type {
+  BudgetDoesNotFit,
+  ClaimChange,
+  ClaimStore,
+  PaymentRecord,
+  SubsidyMark,
+} from '../claim-ports.ts';
+import type { CohortRecord } from '../cohort.ts';
+import { Conflict, type FieldError, NotFound, ValidationFailed } from '../errors.ts';
+import { refuseSamePerson } from '../four-eyes.ts';
+import type { CohortDeps } from '../ports.ts';
+import { actorOf, type Principal } from '../principal.ts';
+import { todayInChinaOf } from '../time.ts';
+import { allowedClaim, emptyLedger, paidFor, whyChanged, withLedgerClaim } from './claim-computation.ts';
+
+/**
+ * The change each stage of a claim's review makes (school verification, bureau approval with
+ * its budget reservation, payment release), planned for the review lifecycle to write in one
+ * transaction with the task, the audit and the idempotency record (claim-review.ts).
+ */
+export type ReviewDeps = Pick<CohortDeps, 'store' | 'reference' | 'clock'> & {
+  claims: ClaimStore;
+};
+
+/** What one decision changes besides the claim itself, written with it in one transaction. */
+export interface StagePlan {
+  claim: ClaimRecord;
+  details: Record<string, unknown>;
+  budget?: ClaimChange['budget'];
+  cohort?: ClaimChange['cohort'];
+  payment?: PaymentRecord;
+  marks?: SubsidyMark[];
+}
+
+export async function planDecision(
+  deps: ReviewDeps,
+  principal: Principal,
+  current: ClaimRecord,
+  stage: ClaimStage,
+  body: DecisionBody,
+  at: string,
+): Promise<StagePlan> {
+  const claim: ClaimRecord = { ...current, openTask: undefined, version: current.version + 1, updatedAt: at };
+  if (body.decision === 'return') {
+    return { claim: { ...claim, status: 'RETURNED', returnReason: body.reason }, details: {} };
+  }
+  if (body.decision === 'reject') {
+    const cohort = await deps.store.get(current.cohortId);
+    return {
+      claim: { ...claim, status: 'REJECTED', rejectReason: body.reason },
+      details: {},
+      cohort: cohort
+        ? {
+            record: withLedgerClaim(cohort, current.claimId, current.kind, 'REJECTED', at),
+            expectedVersion: cohort.version,
+          }
+        : undefined,
+    };
+  }
+  if (stage === 'SCHOOL_VERIFICATION') return verifyAtSchool(deps, principal, current, claim, body, at);
+  const cohort = await deps.store.get(current.cohortId);
+  if (!cohort) throw new NotFound(`No cohort ${current.cohortId}`);
+  if (stage === 'BUREAU_REVIEW') return approveAtBureau(deps, principal, current, claim, cohort, body, at);
+  return releasePayment(deps, principal, current, claim, cohort, at);
+}
+
+/** The school confirms the hours of every apprentice the claim counts (and, for a final claim, every result). */
+async function verifyAtSchool(
+  deps: Pick<ReviewDeps, 'store'>,
+  principal: Principal,
+  current: ClaimRecord,
+  claim: ClaimRecord,
+  body: DecisionBody,
+  at: string,
+): Promise<StagePlan> {
+  const errors: FieldError[] = [];
+  const attendance = body.attendance ?? [];
+  const cohort = await deps.store.get(current.cohortId);
+  const ids = new Set(cohort?.apprentices.map((apprentice) => apprentice.apprenticeId));
+  const seen = new Set<string>();
+  attendance.forEach((row, index) => {
+    if (!ids.has(row.apprenticeId))
+      errors.push({ path: `attendance.${index}.apprenticeId`, message: 'no such apprentice in this cohort' });
+    else if (seen.has(row.apprenticeId))
+      errors.push({ path: `attendance.${index}.apprenticeId`, message: 'this apprentice is listed twice' });
+    seen.add(row.apprenticeId);
+  });
+  if (attendance.length === 0) {
+    errors.push({ path: 'attendance', message: 'the school confirms the hours attended of each apprentice' });
+  } else {
+    // Hours for every apprentice the claim still counts (all but the withdrawn), each named.
+    cohort?.apprentices.forEach((apprentice, row) => {
+      if (apprentice.status !== 'withdrawn' && !seen.has(apprentice.apprenticeId))
+        errors.push({
+          path: 'attendance',
+          message: `apprentice ${row + 1} (${apprentice.apprenticeId}) has no hours attended`,
+        });
+    });
+  }
+  if (current.kind === 'final' && body.outcomesConfirmed !== true) {
+    errors.push({
+      path: 'outcomesConfirmed',
+      message: 'the school verifies every assessment result of a final claim',
+    });
+  }
+  if (errors.length > 0) throw new ValidationFailed(errors);
+  return {
+    claim: {
+      ...claim,
+      status: 'BUREAU_REVIEW',
+      schoolVerification: {
+        attendance,
+        outcomesConfirmed: body.outcomesConfirmed === true,
+        by: principal.sub,
+        at,
+      },
+    },
+    details: {},
+  };
+}
+
+/**
+ * The bureau approves what the rules allow now — recomputed from the apprentices still in
+ * training and the persons not subsidised elsewhere, never the amount taken stale from
+ * preparation — or less with a reason, and reserves it in the budget of the year it approves in.
+ */
+async function approveAtBureau(
+  deps: ReviewDeps,
+  principal: Principal,
+  current: ClaimRecord,
+  claim: ClaimRecord,
+  cohort: CohortRecord,
+  body: DecisionBody,
+  at: string,
+): Promise<StagePlan> {
+  const allowed = await allowedClaim(deps, cohort, current.kind, current.claimId);
+  const cap = allowed.amountFen;
+  const amount = body.approvedAmountFen ?? cap;
+  if (amount > cap) {
+    throw new ValidationFailed([
+      { path: 'approvedAmountFen', message: `may not exceed the computed ${cap} fen` },
+    ]);
+  }
+  if (amount < cap && !body.reason) {
+    throw new ValidationFailed([{ path: 'reason', message: 'a lower amount needs a reason' }]);
+  }
+  const recomputation =
+    cap === current.computedAmountFen
+      ? undefined
+      : {
+          preparedFen: current.computedAmountFen,
+          atApprovalFen: cap,
+          reason: whyChanged(current.computation, allowed.computation, current.kind),
+        };
+  const year = Number(todayInChinaOf(new Date(at)).slice(0, 4));
+  return {
+    claim: {
+      ...claim,
+      status: current.kind === 'final' ? 'PUBLIC_NOTICE' : 'PAYMENT',
+      preparedAmountFen: current.preparedAmountFen ?? current.computedAmountFen,
+      computedAmountFen: cap,
+      recoveryFen: allowed.recoveryFen,
+      computation: allowed.computation,
+      recomputation,
+      amountFen: amount,
+      reduction: amount < cap ? { fromFen: cap, toFen: amount, reason: body.reason! } : undefined,
+      reviewedBy: principal.sub,
+      approvedAt: at,
+      budgetYear: year,
+      reservedFen: amount,
+      pendingReason: undefined,
+    },
+    details: { amountFen: amount, budgetYear: year, ...(recomputation ? { recomputation } : {}) },
+    budget:
+      amount > 0
+        ? { districtCode: current.districtCode, year, operation: 'reserve', amountFen: amount }
+        : undefined,
+  };
+}
+
+/**
+ * The treasurer releases the payment: what the rules allow at this moment (an apprentice
+ * withdrawn or a person subsidised elsewhere since the approval lowers it, with the reason
+ * recorded), never more than approved. The cohort's ledger is conditioned on the version read and
+ * a settlement's subsidy marks on no other cohort holding the persons: nothing is paid twice.
+ */
+async function releasePayment(
+  deps: ReviewDeps,
+  principal: Principal,
+  current: ClaimRecord,
+  claim: ClaimRecord,
+  cohort: CohortRecord,
+  at: string,
+): Promise<StagePlan> {
+  refuseSamePerson(
+    principal,
+    current.reviewedBy,
+    'The reviewer who approved a claim cannot release its payment',
+  );
+  const allowed = await allowedClaim(deps, cohort, current.kind, current.claimId);
+  const paid = Math.min(current.amountFen, allowed.amountFen);
+  const recovery = current.kind === 'final' ? allowed.recoveryFen : 0;
+  const adjustment =
+    paid < current.amountFen
+      ? {
+          approvedFen: current.amountFen,
+          releasedFen: paid,
+          reason: whyChanged(current.computation, allowed.computation, current.kind),
+        }
+      : undefined;
+  const ledger = cohort.ledger ?? emptyLedger();
+  const updated = withLedgerClaim(cohort, current.claimId, current.kind, 'PAID', at);
+  updated.ledger =
+    current.kind === 'advance'
+      ? { ...updated.ledger!, advancePaidFen: ledger.advancePaidFen + paid }
+      : {
+          ...updated.ledger!,
+          finalPaidFen: ledger.finalPaidFen + paid,
+          recoveryOwedFen: ledger.recoveryOwedFen + recovery,
+        };
+  const reserved = current.reservedFen ?? current.amountFen;
+  return {
+    claim: {
+      ...claim,
+      status: 'PAID',
+      amountFen: paid,
+      recoveryFen: recovery,
+      ...(adjustment ? { releaseAdjustment: adjustment, computation: allowed.computation } : {}),
+      paidAt: at,
+      releasedBy: principal.sub,
+      reservedFen: 0,
+    },
+    details: { paidFen: paid, recoveryFen: recovery, ...(adjustment ? { adjustment } : {}) },
+    budget:
+      reserved > 0 || paid > 0
+        ? {
+            districtCode: current.districtCode,
+            year: current.budgetYear!,
+            operation: 'release',
+            amountFen: paid,
+            reservedFen: reserved,
+          }
+        : undefined,
+    cohort: { record: updated, expectedVersion: cohort.version },
+    payment: {
+      claimId: current.claimId,
+      cohortId: current.cohortId,
+      kind: current.kind,
+      districtCode: current.districtCode,
+      year: Number(todayInChinaOf(new Date(at)).slice(0, 4)),
+      paidAt: at,
+      amountFen: paid,
+      recoveryFen: recovery,
+      occupationCode: current.occupationCode,
+      targetLevel: current.targetLevel,
+      enterpriseId: current.enterpriseId,
+      schoolId: current.schoolId,
+    },
+    marks:
+      current.kind === 'final'
+        ? paidFor(cohort, allowed.computation).map((apprentice) => ({
+            idHash: apprentice.idHash,
+            occupationCode: cohort.occupationCode,
+            level: cohort.targetLevel,
+            claimId: current.claimId,
+            cohortId: cohort.cohortId,
+          }))
+        : undefined,
+  };
+}
+
+/** The budget does not fit the approval: the claim stays at review, and says why. */
+export async function keepAtReview(
+  deps: Pick<ReviewDeps, 'claims'>,
+  principal: Principal,
+  current: ClaimRecord,
+  planned: ClaimRecord,
+  error: BudgetDoesNotFit,
+  at: string,
+): Promise<never> {
+  const left = error.budget?.availableFen ?? 0;
+  const reason = `the ${planned.budgetYear} budget of ${current.districtCode} does not fit ${yuan(error.neededFen)} (${yuan(left)} left)`;
+  await deps.claims.save({
+    claim: { ...current, pendingReason: reason, version: current.version + 1, updatedAt: at },
+    expectedVersion: current.version,
+    audit: { action: 'claim.budget_shortfall', actor: actorOf(principal), reason },
+  });
+  throw new Conflict(`Not approved: ${reason}. The claim stays at review.`, {
+    status: current.status,
+    version: current.version + 1,
+  });
+}

@@ -1,0 +1,254 @@
+import type { ClaimEvidenceBody, CreateClaimBody } from '../../schemas/claim.ts';
+import { GENESIS_HASH } from '../audit.ts';
+import { type ClaimKind, type ClaimRecord, claimView } from '../claim.ts';
+import type { CohortRecord } from '../cohort.ts';
+import { Conflict, type FieldError, Forbidden, NotFound, ValidationFailed } from '../errors.ts';
+import { preparersOf, withPreparer } from '../four-eyes.ts';
+import { idempotent } from '../idempotency.ts';
+import type { CohortDeps } from '../ports.ts';
+import { actorOf, type Principal } from '../principal.ts';
+import type { Reply } from '../reply.ts';
+import { todayInChinaOf } from '../time.ts';
+import { allowedClaim, withLedgerClaim } from './claim-computation.ts';
+import { type ClaimDeps, visibleClaim } from './claim-reads.ts';
+import type { RequestMeta } from './cohort-drafts.ts';
+import { visibleCohort } from './common.ts';
+import { checkEvidenceDocuments } from './documents.ts';
+
+const _SYSTEM = { system: 'subsidy-claim' };
+/** A final claim carries references to at least this many training videos (domain.md). */
+export const MIN_TRAINING_VIDEOS = 10;
+
+async function checkEvidence(
+  deps: Pick<ClaimDeps, 'documents'>,
+  cohort: CohortRecord,
+  kind: ClaimKind,
+  evidence: ClaimEvidenceBody,
+): Promise<void> {
+  const errors: FieldError[] = [];
+  const ids = new Set(cohort.apprentices.map((apprentice) => apprentice.apprenticeId));
+  evidence.attendance.forEach((row, index) => {
+    if (!ids.has(row.apprenticeId))
+      errors.push({
+        path: `evidence.attendance.${index}.apprenticeId`,
+        message: 'no such apprentice in this cohort',
+      });
+  });
+  if (kind === 'final') {
+    // Distinct means distinct content: the same video under ten announcements is one video.
+    const videos = new Set(
+      evidence.documents
+        .filter((document) => document.kind === 'training_video')
+        .map((document) => document.sha256.toLowerCase()),
+    ).size;
+    if (videos < MIN_TRAINING_VIDEOS) {
+      errors.push({
+        path: 'evidence.documents',
+        message: `a final claim references at least ${MIN_TRAINING_VIDEOS} distinct training videos (${videos} given)`,
+      });
+    }
+  }
+  errors.push(...(await checkEvidenceDocuments(deps.documents, cohort.cohortId, evidence.documents)));
+  if (errors.length > 0) throw new ValidationFailed(errors);
+}
+
+/**
+ * The enterprise clerk prepares a claim (status PREPARED); the signatory submits it. The cohort's
+ * ledger lists the claim in the same transaction, so two advances cannot both be prepared.
+ */
+export async function createClaim(
+  deps: ClaimDeps,
+  principal: Principal,
+  body: CreateClaimBody,
+  meta: RequestMeta,
+): Promise<Reply> {
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      const cohort = await visibleCohort(deps.store, principal, body.cohortId).catch((error: unknown) => {
+        // Only "not found" is the caller's mistake; anything else (a throttled read) stays what it is.
+        if (error instanceof NotFound) {
+          throw new ValidationFailed([
+            { path: 'cohortId', message: 'no cohort of your enterprise with this id' },
+          ]);
+        }
+        throw error;
+      });
+      const computed = await allowedClaim(deps, cohort, body.kind);
+      await checkEvidence(deps, cohort, body.kind, body.evidence);
+      const at = deps.clock.now().toISOString();
+      const claimId = deps.newId();
+      const claim: ClaimRecord = {
+        claimId,
+        cohortId: cohort.cohortId,
+        kind: body.kind,
+        status: 'PREPARED',
+        version: 1,
+        enterpriseId: cohort.enterpriseId,
+        schoolId: cohort.schoolId,
+        districtCode: cohort.districtCode,
+        occupationCode: cohort.occupationCode,
+        targetLevel: cohort.targetLevel,
+        computedAmountFen: computed.amountFen,
+        amountFen: computed.amountFen,
+        recoveryFen: computed.recoveryFen,
+        computation: computed.computation,
+        evidence: body.evidence,
+        preparedBy: principal.sub,
+        preparers: [principal.sub],
+        round: 0,
+        createdAt: at,
+        updatedAt: at,
+        auditSeq: 0,
+        auditHead: GENESIS_HASH,
+      };
+      const reply = { status: 201, body: claimView(claim) };
+      await deps.claims.save({
+        claim,
+        expectedVersion: null,
+        audit: {
+          action: 'claim.prepared',
+          actor: actorOf(principal),
+          to: 'PREPARED',
+          details: { kind: body.kind, amountFen: claim.amountFen, recoveryFen: claim.recoveryFen },
+        },
+        idempotency: record(reply),
+        cohort: {
+          record: withLedgerClaim(cohort, claimId, body.kind, 'PREPARED', at),
+          expectedVersion: cohort.version,
+        },
+      });
+      return reply;
+    },
+  );
+}
+
+/** The clerk corrects the evidence of a PREPARED or RETURNED claim; amounts are computed again. */
+export async function updateClaim(
+  deps: ClaimDeps,
+  principal: Principal,
+  claimId: string,
+  body: { version: number; evidence: ClaimEvidenceBody },
+  meta: RequestMeta,
+): Promise<Reply> {
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      const current = await visibleClaim(deps.claims, principal, claimId);
+      if (current.status !== 'PREPARED' && current.status !== 'RETURNED') {
+        throw new Conflict(`A ${current.status} claim cannot be edited`, {
+          status: current.status,
+          version: current.version,
+        });
+      }
+      if (current.version !== body.version) {
+        throw new Conflict(`The claim is at version ${current.version}, not ${body.version}`, {
+          status: current.status,
+          version: current.version,
+        });
+      }
+      const cohort = await visibleCohort(deps.store, principal, current.cohortId);
+      await checkEvidence(deps, cohort, current.kind, body.evidence);
+      const computed = await allowedClaim(deps, cohort, current.kind, claimId);
+      const claim: ClaimRecord = {
+        ...current,
+        evidence: body.evidence,
+        computedAmountFen: computed.amountFen,
+        amountFen: computed.amountFen,
+        recoveryFen: computed.recoveryFen,
+        computation: computed.computation,
+        preparedBy: principal.sub,
+        preparers: withPreparer(current, principal.sub),
+        version: current.version + 1,
+        updatedAt: deps.clock.now().toISOString(),
+      };
+      const reply = { status: 200, body: claimView(claim) };
+      await deps.claims.save({
+        claim,
+        expectedVersion: current.version,
+        audit: { action: 'claim.edited', actor: actorOf(principal), details: { amountFen: claim.amountFen } },
+        idempotency: record(reply),
+      });
+      return reply;
+    },
+  );
+}
+
+export function claimExecutionName(claimId: string, round: number): string {
+  return `${claimId}-r${round}`;
+}
+
+/**
+ * The signatory submits a prepared claim — never the clerk who prepared it (four eyes) — and the
+ * `subsidy-claim` workflow starts at school verification. Amounts are computed again first.
+ */
+export async function submitClaim(
+  deps: ClaimDeps & Pick<CohortDeps, 'workflows'>,
+  principal: Principal,
+  claimId: string,
+  meta: RequestMeta,
+): Promise<Reply> {
+  const start = (claim: Pick<ClaimRecord, 'claimId' | 'kind' | 'round'>, stageTimeoutSeconds: number) =>
+    deps.workflows.start('subsidy-claim', claimExecutionName(claim.claimId, claim.round), {
+      claimId: claim.claimId,
+      kind: claim.kind,
+      round: claim.round,
+      stageTimeoutSeconds,
+    });
+  return idempotent(
+    deps.store,
+    { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
+    async (record) => {
+      const current = await visibleClaim(deps.claims, principal, claimId);
+      if (preparersOf(current).includes(principal.sub))
+        throw new Forbidden('The person who prepared a claim cannot also submit it');
+      if (current.status !== 'PREPARED' && current.status !== 'RETURNED') {
+        throw new Conflict(`Only a PREPARED or RETURNED claim can be submitted; it is ${current.status}`, {
+          status: current.status,
+          version: current.version,
+        });
+      }
+      const cohort = await visibleCohort(deps.store, principal, current.cohortId);
+      const computed = await allowedClaim(deps, cohort, current.kind, claimId);
+      const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
+      const stageTimeoutSeconds = policy.stageTimeLimitDays * 86_400;
+      const claim: ClaimRecord = {
+        ...current,
+        status: 'SCHOOL_VERIFICATION',
+        computedAmountFen: computed.amountFen,
+        amountFen: computed.amountFen,
+        recoveryFen: computed.recoveryFen,
+        computation: computed.computation,
+        submittedBy: principal.sub,
+        round: current.round + 1,
+        returnReason: undefined,
+        pendingReason: undefined,
+        reduction: undefined,
+        openTask: undefined,
+        version: current.version + 1,
+        updatedAt: deps.clock.now().toISOString(),
+      };
+      const reply = { status: 200, body: { ...claimView(claim), stageTimeoutSeconds } };
+      await deps.claims.save({
+        claim,
+        expectedVersion: current.version,
+        audit: {
+          action: 'claim.submitted',
+          actor: actorOf(principal),
+          from: current.status,
+          to: claim.status,
+          details: { round: claim.round },
+        },
+        idempotency: record(reply),
+      });
+      await start(claim, stageTimeoutSeconds);
+      return reply;
+    },
+    async (reply) => {
+      const body = reply.body as ClaimRecord & { stageTimeoutSeconds: number };
+      await start(body, body.stageTimeoutSeconds);
+    },
+  );
+}

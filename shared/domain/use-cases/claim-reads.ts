@@ -1,0 +1,50 @@
+import type { ClaimStatus } from '../claim.ts';
+import { type ClaimRecord, canSeeClaim, claimView } from '../claim.ts';
+import type { ClaimStore } from '../claim-ports.ts';
+import type { DocumentStore } from '../document-ports.ts';
+import { NotFound } from '../errors.ts';
+import type { CohortDeps } from '../ports.ts';
+import { orgKindOf, type Principal } from '../principal.ts';
+
+/** What the claim use cases need; reads need only the claim store. */
+export type ClaimDeps = Pick<CohortDeps, 'store' | 'reference' | 'clock' | 'newId'> & {
+  claims: ClaimStore;
+  documents: Pick<DocumentStore, 'getMany'>;
+};
+
+/** The claim if the caller may see it, else 404 (existence does not leak). */
+export async function visibleClaim(
+  claims: ClaimStore,
+  principal: Principal,
+  claimId: string,
+): Promise<ClaimRecord> {
+  const claim = await claims.get(claimId);
+  if (!claim || !canSeeClaim(principal, claim)) throw new NotFound(`No claim ${claimId}`);
+  return claim;
+}
+
+export async function getClaim(deps: Pick<ClaimDeps, 'claims'>, principal: Principal, claimId: string) {
+  return claimView(await visibleClaim(deps.claims, principal, claimId));
+}
+
+export async function listClaims(
+  deps: Pick<ClaimDeps, 'claims'>,
+  principal: Principal,
+  query: { status?: ClaimStatus | undefined; limit: number; cursor?: string | undefined },
+) {
+  const page = await deps.claims.listForParty(
+    { kind: orgKindOf(principal.role), orgId: principal.orgId },
+    query,
+  );
+  return { items: page.items.map(claimView), nextCursor: page.nextCursor };
+}
+
+export async function claimHistory(
+  deps: Pick<ClaimDeps, 'claims'>,
+  principal: Principal,
+  claimId: string,
+  query: { limit: number; cursor?: string | undefined },
+) {
+  await visibleClaim(deps.claims, principal, claimId);
+  return deps.claims.history(claimId, query);
+}

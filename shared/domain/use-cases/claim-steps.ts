@@ -1,0 +1,66 @@
+import type { ClaimStage } from '../claim.ts';
+import { NotFound } from '../errors.ts';
+import type { CohortDeps } from '../ports.ts';
+import type { DecisionOutcome } from '../task.ts';
+import type { ClaimDeps } from './claim-reads.ts';
+import { claimReviews } from './claim-review.ts';
+import { checkExpiry, openTask } from './review-lifecycle.ts';
+
+/**
+ * Workflow steps of `subsidy-claim`: the waiting stages are opened and expired by the one review
+ * lifecycle (review-lifecycle.ts) over the claim's case type (claim-review.ts).
+ */
+type StepDeps = Pick<ClaimDeps, 'claims' | 'store' | 'reference' | 'clock' | 'newId'>;
+const reviewsOf = (deps: StepDeps) => claimReviews(deps);
+
+/** Step `open-claim-task`: the waiting step's task with its token (in the party's inbox, or the notice's unlisted wait). */
+export function openClaimTask(
+  deps: StepDeps,
+  input: {
+    taskToken: string;
+    claimId: string;
+    round: number;
+    stage: ClaimStage | 'PUBLIC_NOTICE';
+    timeoutSeconds: number;
+  },
+): Promise<{ taskId: string }> {
+  return openTask(deps, reviewsOf(deps), { ...input, caseId: input.claimId });
+}
+
+/**
+ * Step `check-claim-task-expiry`, after a waiting step ran out of time: a decision recorded in
+ * time wins; a notice that ran out without objection moves on to payment; an expired review
+ * returns the claim; an expired payment task is opened again.
+ */
+export function checkClaimTaskExpiry(
+  deps: StepDeps,
+  input: { claimId: string; round: number; stage: ClaimStage | 'PUBLIC_NOTICE' },
+): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' }> {
+  return checkExpiry(deps, reviewsOf(deps), { ...input, caseId: input.claimId });
+}
+
+/** Step `publish-claim-outcome`: the domain event for however the claim's round ended. */
+export async function publishClaimOutcome(
+  deps: Pick<ClaimDeps, 'claims'> & Pick<CohortDeps, 'events'>,
+  input: { claimId: string; round: number },
+): Promise<{ status: string }> {
+  const claim = await deps.claims.get(input.claimId);
+  if (!claim) throw new NotFound(`No claim ${input.claimId}`);
+  await deps.events.publish(
+    `SubsidyClaim${claim.status.charAt(0)}${claim.status
+      .slice(1)
+      .toLowerCase()
+      .replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}`,
+    {
+      claimId: claim.claimId,
+      cohortId: claim.cohortId,
+      kind: claim.kind,
+      round: input.round,
+      status: claim.status,
+      amountFen: claim.amountFen,
+      recoveryFen: claim.recoveryFen,
+      districtCode: claim.districtCode,
+    },
+  );
+  return { status: claim.status };
+}

@@ -1,0 +1,213 @@
+import type { DecisionBody } from '../../schemas/decision.ts';
+import {
+  type CohortRecord,
+  canSee,
+  cohortView,
+  NEXT_AFTER_APPROVAL,
+  type ReviewStage,
+  STAGE_ROLE,
+} from '../cohort.ts';
+import { cohortEntitlementFen } from '../entitlement.ts';
+import { type FieldError, ValidationFailed } from '../errors.ts';
+import { refuseOwnCase } from '../four-eyes.ts';
+import type { TargetLevel } from '../policy.ts';
+import type { CohortChange, CohortDeps } from '../ports.ts';
+import { orgKindOf } from '../principal.ts';
+import type { DecisionOutcome } from '../task.ts';
+import { todayInChinaOf } from '../time.ts';
+import { type GuardDeps, holdFilingRules } from './filing-guards.ts';
+import type { CaseReviews } from './review-lifecycle.ts';
+
+/** What a cohort's decision writes beside the cohort (same transaction). */
+type CohortExtra = Pick<CohortChange, 'claimPersons' | 'mentorLoads' | 'completionDue'>;
+
+/**
+ * The cohort as a case of the review lifecycle (`cohort-filing`): company, school and bureau
+ * reviews. Main course of a decision: an approval holds the money rules again (subsidised
+ * persons, person claims, mentor loads), the school's names its student numbers and mentors, the
+ * bureau's files the cohort with its entitlement; a return voids the round's approvals.
+ */
+export function cohortReviews(deps: GuardDeps & Pick<CohortDeps, 'store'>): CaseReviews<CohortRecord> {
+  return {
+    noun: 'cohort',
+    workflow: 'cohort-filing',
+    system: { system: 'cohort-filing' },
+    opened: { action: 'review.opened', redelivered: 'review.redelivered' },
+    load: (cohortId) => deps.store.get(cohortId),
+    // Schools and bureaus see a cohort once it has been submitted; drafts are the enterprise's own.
+    visible: (principal, cohort) =>
+      canSee(principal, cohort) && (orgKindOf(principal.role) === 'enterprise' || cohort.round > 0),
+    statusAt: (stage) => stage,
+    view: cohortView,
+    party: (cohort, stage) => {
+      const role = STAGE_ROLE[stage as ReviewStage];
+      const kind = role.split('.')[0];
+      return {
+        role,
+        org:
+          kind === 'enterprise'
+            ? cohort.enterpriseId
+            : kind === 'school'
+              ? cohort.schoolId
+              : cohort.districtCode,
+      };
+    },
+    outcomeAfter,
+    async plan({ principal, current, task, body, at }) {
+      const stage = task.stage as ReviewStage;
+      const base: CohortRecord = {
+        ...current,
+        openTask: undefined,
+        version: current.version + 1,
+        updatedAt: at,
+      };
+      const action = `review.${body.decision}`;
+      if (body.decision === 'return') {
+        return { next: { ...base, status: 'RETURNED', returnReason: body.reason, approvals: [] }, action };
+      }
+      if (body.decision === 'reject') {
+        return { next: { ...base, status: 'REJECTED', rejectReason: body.reason }, action };
+      }
+      refuseOwnCase(principal, current, 'a cohort');
+      if (stage !== 'SCHOOL_REVIEW' && (body.schoolMentors || body.enrolment)) {
+        throw new ValidationFailed([
+          { path: 'enrolment', message: 'enrolment is given only at the school stage' },
+        ]);
+      }
+      if (body.approvedAmountFen !== undefined) {
+        throw new ValidationFailed([
+          { path: 'approvedAmountFen', message: 'applies to claims, not to cohort filing' },
+        ]);
+      }
+      let next: CohortRecord = {
+        ...base,
+        status: NEXT_AFTER_APPROVAL[stage],
+        approvals: [...base.approvals, { stage, by: principal.sub, at }],
+      };
+      const details: Record<string, unknown> = {};
+      if (stage === 'SCHOOL_REVIEW') {
+        const enrolled = enrol(next, body);
+        next = enrolled.cohort;
+        details.enrolled = enrolled.count;
+      }
+      // Every approval holds the money rules again, decided in the decision's transaction.
+      const guards = await holdFilingRules(deps, next, { before: current, claim: 'all', transition: true });
+      if (stage === 'BUREAU_REVIEW') {
+        next = await file(deps, next, at);
+        details.entitlementFen = next.entitlementFen;
+        details.policyVersion = next.policyVersion;
+      }
+      const extra: CohortExtra = {
+        ...guards,
+        // A filed cohort waits in the list the scheduled completion reads (cohort-completion.ts).
+        completionDue: next.status === 'FILED' ? { endDate: next.endDate, due: true } : undefined,
+      };
+      return { next, action, details, extra };
+    },
+    write: (change) =>
+      deps.store.save({
+        cohort: change.next,
+        expectedVersion: change.expectedVersion,
+        audit: change.audit,
+        idempotency: change.idempotency,
+        task: change.task,
+        ...(change.extra as CohortExtra | undefined),
+      }),
+    // A review that outlives its time limit returns the cohort to the enterprise.
+    expire: (cohort, stage, at) => {
+      const reason = `expired at ${stage}`;
+      return {
+        next: {
+          ...cohort,
+          status: 'RETURNED',
+          returnReason: reason,
+          approvals: [],
+          openTask: undefined,
+          version: cohort.version + 1,
+          updatedAt: at,
+        },
+        audit: {
+          action: 'review.expired',
+          actor: { system: 'cohort-filing' },
+          from: stage,
+          to: 'RETURNED',
+          reason,
+        },
+        outcome: 'expired',
+      };
+    },
+  };
+}
+
+function outcomeOf(cohort: CohortRecord, stage: string): DecisionOutcome | undefined {
+  if (cohort.status === 'RETURNED') return 'return';
+  if (cohort.status === 'REJECTED') return 'reject';
+  if (cohort.approvals.some((approval) => approval.stage === stage)) return 'approve';
+  return undefined;
+}
+const outcomeAfter = outcomeOf;
+
+/** The school's approval: a student number and a school mentor for every enrolled apprentice. */
+function enrol(cohort: CohortRecord, body: DecisionBody): { cohort: CohortRecord; count: number } {
+  const errors: FieldError[] = [];
+  const mentors = body.schoolMentors ?? [];
+  const rows = body.enrolment ?? [];
+  if (mentors.length === 0)
+    errors.push({ path: 'schoolMentors', message: 'the school names its mentors when it approves' });
+  const byId = new Map(rows.map((row, index) => [row.apprenticeId, { row, index }]));
+  rows.forEach((row, index) => {
+    if (!cohort.apprentices.some((apprentice) => apprentice.apprenticeId === row.apprenticeId)) {
+      errors.push({ path: `enrolment.${index}.apprenticeId`, message: 'no such apprentice in this cohort' });
+    }
+  });
+  const apprentices = cohort.apprentices.map((apprentice, index) => {
+    if (apprentice.status !== 'enrolled') return apprentice;
+    const entry = byId.get(apprentice.apprenticeId);
+    if (!entry) {
+      errors.push({
+        path: 'enrolment',
+        message: `apprentice ${index + 1} (${apprentice.apprenticeId}) has no student number and school mentor`,
+      });
+      return apprentice;
+    }
+    return {
+      ...apprentice,
+      studentNumber: entry.row.studentNumber,
+      schoolMentorKey: entry.row.schoolMentorKey,
+    };
+  });
+  if (errors.length > 0) throw new ValidationFailed(errors);
+  return { cohort: { ...cohort, schoolMentors: mentors, apprentices }, count: rows.length };
+}
+
+/** FILED: the entitlement is computed with the policy in force and stored with its version. */
+async function file(
+  deps: Pick<CohortDeps, 'reference' | 'clock'>,
+  cohort: CohortRecord,
+  at: string,
+): Promise<CohortRecord> {
+  const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
+  const enrolled = cohort.apprentices.filter((apprentice) => apprentice.status === 'enrolled').length;
+  const entitlement = cohortEntitlementFen(
+    policy,
+    {
+      targetLevel: cohort.targetLevel as TargetLevel,
+      startDate: cohort.startDate,
+      endDate: cohort.endDate,
+      apprenticeCount: enrolled,
+    },
+    { shortage: cohort.shortage },
+  );
+  return {
+    ...cohort,
+    apprentices: cohort.apprentices.map((apprentice) =>
+      apprentice.status === 'enrolled'
+        ? { ...apprentice, entitlementFen: entitlement.perApprenticeFen }
+        : apprentice,
+    ),
+    entitlementFen: entitlement.totalFen,
+    entitlement,
+    policyVersion: policy.policyVersion,
+    filedAt: at,
+  };
+}

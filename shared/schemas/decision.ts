@@ -1,0 +1,139 @@
+/**
+ * `POST /tasks/{taskId}/decision`: one body for every review task of every workflow (the review
+ * lifecycle, shared/domain/use-cases/review-lifecycle.ts); the stage data a case type takes is
+ * optional here and checked by its use case.
+ */
+import {
+  Flag,
+  integer,
+  Key,
+  list,
+  MAX_ROWS_PER_REQUEST,
+  PersonName,
+  ReferenceNo,
+  typeMessage,
+  Ulid,
+} from './primitives.ts';
+import * as z from './zod.ts';
+
+const objectError = { error: typeMessage('an object') };
+
+export const SchoolMentorInput = z.strictObject(
+  { key: Key, name: PersonName, teacherNo: ReferenceNo },
+  objectError,
+);
+
+export const EnrolmentInput = z.strictObject(
+  { apprenticeId: Ulid, studentNumber: ReferenceNo, schoolMentorKey: Key },
+  objectError,
+);
+
+/** Enrolment covers every apprentice of a cohort in one decision; the policy may allow more than 200. */
+const MAX_ENROLMENT_ROWS = 10_000;
+
+/** `POST /tasks/{taskId}/decision`. */
+export const DecisionBody = z
+  .strictObject(
+    {
+      decision: z.enum(['approve', 'return', 'reject'], {
+        error: (issue) => (issue.input === undefined ? 'is required' : 'must be approve, return or reject'),
+      }),
+      /** Optional for approve, required for return and reject. */
+      reason: z.optional(
+        z
+          .string({ error: typeMessage('text') })
+          .check(
+            z.trim(),
+            z.minLength(1, 'must not be empty'),
+            z.maxLength(500, 'must be at most 500 characters'),
+          ),
+      ),
+      /** School stage of cohort-filing, approve only. */
+      schoolMentors: z.optional(list(SchoolMentorInput, MAX_ROWS_PER_REQUEST, 1)),
+      /** School stage of cohort-filing, approve only: one row per apprentice. */
+      enrolment: z.optional(list(EnrolmentInput, MAX_ENROLMENT_ROWS, 1)),
+      /** Bureau review of a claim: the amount approved, at most the computed one (the use case checks). */
+      approvedAmountFen: z.optional(integer(0)),
+      /** School verification of a claim, approve only: hours attended per apprentice. */
+      attendance: z.optional(
+        list(
+          z.strictObject({ apprenticeId: Ulid, hours: integer(0, 10_000) }, objectError),
+          MAX_ENROLMENT_ROWS,
+          1,
+        ),
+      ),
+      /** School verification of a final claim: every assessment result checked again. */
+      outcomesConfirmed: z.optional(Flag),
+    },
+    objectError,
+  )
+  .check(
+    z.superRefine((body, ctx) => {
+      if (body.decision !== 'approve') {
+        if (body.reason === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reason'],
+            message: `a reason is required to ${body.decision}`,
+          });
+        }
+        for (const field of [
+          'schoolMentors',
+          'enrolment',
+          'approvedAmountFen',
+          'attendance',
+          'outcomesConfirmed',
+        ] as const) {
+          if (body[field] !== undefined) {
+            ctx.addIssue({ code: 'custom', path: [field], message: 'may be given only with approve' });
+          }
+        }
+        return;
+      }
+      const mentorRow = new Map<string, number>();
+      body.schoolMentors?.forEach((mentor, row) => {
+        const earlier = mentorRow.get(mentor.key);
+        if (earlier !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['schoolMentors', row, 'key'],
+            message: `the same key is already used at row ${earlier}`,
+          });
+        } else mentorRow.set(mentor.key, row);
+      });
+      if (body.enrolment && !body.schoolMentors) {
+        ctx.addIssue({ code: 'custom', path: ['schoolMentors'], message: 'is required with enrolment' });
+      }
+      const apprenticeRow = new Map<string, number>();
+      const studentNumberRow = new Map<string, number>();
+      body.enrolment?.forEach((row, index) => {
+        const earlierApprentice = apprenticeRow.get(row.apprenticeId);
+        if (earlierApprentice !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['enrolment', index, 'apprenticeId'],
+            message: `the same apprentice is already enrolled at row ${earlierApprentice}`,
+          });
+        } else apprenticeRow.set(row.apprenticeId, index);
+        const earlierNumber = studentNumberRow.get(row.studentNumber);
+        if (earlierNumber !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['enrolment', index, 'studentNumber'],
+            message: `the same student number is already given at row ${earlierNumber}`,
+          });
+        } else studentNumberRow.set(row.studentNumber, index);
+        if (body.schoolMentors && !mentorRow.has(row.schoolMentorKey)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['enrolment', index, 'schoolMentorKey'],
+            message: `no school mentor with key ${row.schoolMentorKey} in schoolMentors`,
+          });
+        }
+      });
+    }),
+  );
+
+export type SchoolMentorInput = z.output<typeof SchoolMentorInput>;
+export type EnrolmentInput = z.output<typeof EnrolmentInput>;
+export type DecisionBody = z.output<typeof DecisionBody>;
