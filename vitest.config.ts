@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     // log-capture: every line a test file writes or its runtime logs is scanned for personal data.
-    setupFiles: ['infra/local/polyfills.ts', 'test/support/log-capture.ts'],
+    setupFiles: ['test/support/log-capture.ts'],
     // The reliability table (issue 4) after the usual report.
     reporters: ['default', './test/support/reliability-reporter.ts'],
     testTimeout: 60_000,

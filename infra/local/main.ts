@@ -1,4 +1,4 @@
-import './polyfills.ts';
+import './node-version.ts';
 import { JavaMissing } from './dynamodb-local.ts';
 import { startRuntime } from './runtime.ts';
 

@@ -1,4 +1,4 @@
-import './polyfills.ts';
+import './node-version.ts';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

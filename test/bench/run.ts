@@ -1,4 +1,4 @@
-import '../../infra/local/polyfills.ts';
+import '../../infra/local/node-version.ts';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,16 +7,17 @@ import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
 import { makeCohortBody, makeRoster } from '../../scripts/lib/roster.ts';
 import { residentIdCheckCharacter } from '../../shared/domain/identifiers.ts';
+import { chromiumLaunchOptions, keepPhoneScreenshot } from '../support/browser.ts';
 import { SCHOOL_A } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
 /**
- * The web console in a real browser (Debian's Chromium, driven by playwright-core) against an
- * embedded runtime started in-process: one full filing case, each role in its own browser context
- * signed in as itself, and the screens of one role or organisation kept from another. Screenshots
- * of the main screens go to docs/screenshots/.
+ * The web console in a real browser (the Chromium that npm brings, see test/support/browser.ts,
+ * driven by playwright-core) against an embedded runtime started in-process: one full filing case,
+ * each role in its own browser context signed in as itself, and the screens of one role or
+ * organisation kept from another. Screenshots of the main screens go to docs/screenshots/, and
+ * one of the sign-in screen at phone width (390 px) whose path the log names.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 const DESKTOP = { width: 1280, height: 860 };
 const TABLET = { width: 820, height: 1180 };
@@ -29,30 +30,18 @@ let claimIds: { advanceId: string; finalId: string } | undefined;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: the console's browser tests need Debian's chromium ` +
-        '(apt-get install -y chromium; .ci/run installs it when missing).',
-    );
-  }
   mkdirSync(SCREENSHOTS, { recursive: true });
   ({ runtime, api } = await startTestRuntime());
   // The runtime builds the console (esbuild, in memory) on the first request for it.
   const page = await fetch(`${runtime.url}/`);
   expect(page.status, `GET / answered ${page.status}: ${await page.text()}`).toBe(200);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(await chromiumLaunchOptions());
+  await keepPhoneScreenshot(
+    browser,
+    `${runtime.url}/`,
+    'button[data-user]',
+    join(SCREENSHOTS, 'sign-in-390.png'),
+  );
 });
 
 afterAll(async () => {

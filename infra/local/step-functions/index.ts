@@ -4,7 +4,6 @@
  * clock, persistence in DynamoDB Local with resume after a restart, and an HTTP endpoint speaking
  * the Step Functions JSON protocol. See architecture.md, "Embedded default".
  */
-import '../polyfills.ts';
 import type { LocalStepFunctions, LocalStepFunctionsOptions } from './api.ts';
 import { LocalStepFunctionsEngine } from './engine.ts';
 
