@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { FieldEncryption, LocalKeyFile } from '../../shared/adapters/crypto/personal-data.ts';
+import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import {
   occupationItem,
   organisationItem,
   policyItem,
-  referenceKeys,
 } from '../../shared/adapters/dynamodb/reference-data.ts';
 import { type Item, type Table, WriteConditionFailed } from '../../shared/adapters/dynamodb/table.ts';
 import { maskBankAccount } from '../../shared/domain/identifiers.ts';
@@ -42,7 +42,7 @@ export async function seedDemoData(table: Table, keyFile: string): Promise<{ wri
   for (const organisation of DEMO_ORGANISATIONS.filter((org) => org.kind === 'bureau')) {
     for (const year of DEMO_BUDGET_YEARS) {
       items.push({
-        ...referenceKeys.budget(organisation.orgId, year),
+        ...keys.budget(organisation.orgId, year),
         entityType: 'Budget',
         districtCode: organisation.orgId,
         year,

@@ -50,9 +50,13 @@ export interface MentorRef {
   number: string;
 }
 
+/** One mentor's identity as a map key in memory (the keys module builds the item's key). */
+export function mentorKey(mentor: MentorRef): string {
+  return `${mentor.side}:${mentor.orgId}:${mentor.number}`;
+}
+
 export interface MentorLoadWrite {
-  /** `ENT#<uscc>#<employeeNo>` or `SCHOOL#<uscc>#<teacherNo>`. */
-  mentorId: string;
+  mentor: MentorRef;
   /** The whole new map of cohort → apprentices this mentor takes there. */
   cohorts: Record<string, number>;
   /** Version of the load item read (0 when there was none). */
@@ -60,7 +64,7 @@ export interface MentorLoadWrite {
 }
 
 export interface MentorLoad {
-  mentorId: string;
+  mentor: MentorRef;
   version: number;
   cohorts: Record<string, number>;
 }
@@ -69,6 +73,14 @@ export interface PersonLock {
   idHash: string;
   /** Row of the cohort, to name it in an error. */
   row: number;
+}
+
+/** Persons of a change are in another active cohort (the rows of their person claims). */
+export class PersonsTaken extends Error {
+  override name = 'PersonsTaken';
+  constructor(readonly rows: number[]) {
+    super(`${rows.length} person(s) are already in another active cohort`);
+  }
 }
 
 export interface CohortChange {
@@ -98,7 +110,10 @@ export interface CompletionDue {
 
 export interface CohortStore {
   get(cohortId: string): Promise<CohortRecord | undefined>;
-  /** One transaction: cohort, audit record, idempotency record, task, person claims, mentor loads. */
+  /**
+   * One transaction: cohort, audit record, idempotency record, task, person claims, mentor loads.
+   * A person claimed by another active cohort raises PersonsTaken with the rows of their claims.
+   */
   save(change: CohortChange): Promise<void>;
   listForParty(
     party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
@@ -121,7 +136,7 @@ export interface CohortStore {
   /** Decisions stored whose callback was not acknowledged yet (the reconciler's work list). */
   pendingCallbacks(options: { limit: number; cursor?: string | undefined }): Promise<Page<TaskRecord>>;
   idempotency(sub: string, key: string): Promise<IdempotencyRecord | undefined>;
-  mentorLoads(mentorIds: string[]): Promise<MentorLoad[]>;
+  mentorLoads(mentors: MentorRef[]): Promise<MentorLoad[]>;
   /** Filed cohorts whose end date is on or before `lastEndDate`, oldest first (the completion job's list). */
   dueForCompletion(
     lastEndDate: string,

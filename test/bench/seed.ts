@@ -1,6 +1,6 @@
 import { type AttributeValue, BatchWriteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
-import { keys } from '../../shared/adapters/dynamodb/cohort-store.ts';
+import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { toAttributes } from '../../shared/adapters/dynamodb/table.ts';
 import type { BenchRuntime } from './embedded.ts';
 

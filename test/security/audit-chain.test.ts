@@ -11,7 +11,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
-import { keys } from '../../shared/adapters/dynamodb/cohort-store.ts';
+import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { toAttributes } from '../../shared/adapters/dynamodb/table.ts';
 import { createCohort, fileCohort } from '../support/cohorts.ts';
 import { recordReliability } from '../support/reliability.ts';
@@ -82,7 +82,7 @@ function auditVerifyScript(caseId: string): Promise<{ code: number | null; stdou
   });
 }
 
-const auditKey = (seq: number) => toAttributes(keys.audit(cohortId, seq));
+const auditKey = (seq: number) => toAttributes(keys.audit('COHORT', cohortId, seq));
 
 describe('the audit chain of a filed cohort', () => {
   it('verifies when nobody touched it, by the endpoint and by the script', async () => {

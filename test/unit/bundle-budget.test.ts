@@ -21,13 +21,23 @@ beforeAll(() => {
 const usesAws = (spec: FunctionSpec) =>
   spec.access.table !== 'none' || spec.access.piiKey || spec.access.events || spec.access.startWorkflows;
 
+/**
+ * The first of these waits for all the builds: on a loaded 2-core machine that took more than the
+ * suite's 60 s (seen at load 9). Bytes are the budget here, not seconds, so the wait is generous.
+ */
+const BUILD_WAIT_MS = 300_000;
+
 describe(`bundles (budget ${BUNDLE_BUDGET_BYTES.toLocaleString('en')} bytes minified)`, () => {
-  it.each(FUNCTIONS)('$name is within the budget', async (spec) => {
-    const bundle = await builds.get(spec.name)!;
-    expect(bundle.minifiedBytes, `${spec.name}: ${bundle.minifiedBytes} bytes`).toBeLessThanOrEqual(
-      BUNDLE_BUDGET_BYTES,
-    );
-  });
+  it.each(FUNCTIONS)(
+    '$name is within the budget',
+    async (spec) => {
+      const bundle = await builds.get(spec.name)!;
+      expect(bundle.minifiedBytes, `${spec.name}: ${bundle.minifiedBytes} bytes`).toBeLessThanOrEqual(
+        BUNDLE_BUDGET_BYTES,
+      );
+    },
+    BUILD_WAIT_MS,
+  );
 
   it.each(FUNCTIONS.filter(usesAws))(
     '$name carries its SDK clients, with credentials from the environment only',

@@ -13,25 +13,18 @@ import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type { Page } from '../../domain/ports.ts';
 import type { Clock } from '../clock.ts';
+import { caseIdOf, indexKeys, keys } from './keys.ts';
 import {
   auditItem,
   auditRecordOf,
   cohortItem,
   idempotencyWrite,
+  partyIndexValues,
   queryPartyCases,
   stripKeys,
   taskWrite,
-} from './cohort-store.ts';
-import { referenceKeys } from './reference-data.ts';
+} from './rows.ts';
 import { type Item, type Table, type Write, WriteConditionFailed } from './table.ts';
-
-export const claimKeys = {
-  claim: (claimId: string) => ({ pk: `CLAIM#${claimId}`, sk: 'CLAIM' }),
-  subsidised: (idHash: string, occupationCode: string) => ({
-    pk: `PERSON#${idHash}`,
-    sk: `SUBSIDISED#${occupationCode}`,
-  }),
-};
 
 type Tag =
   | 'claim'
@@ -54,7 +47,7 @@ export class DynamoClaimStore implements ClaimStore {
   ) {}
 
   async get(claimId: string): Promise<ClaimRecord | undefined> {
-    const item = await this.table.get<Item>(claimKeys.claim(claimId));
+    const item = await this.table.get<Item>(keys.claim(claimId));
     return item ? stripKeys<ClaimRecord>(item) : undefined;
   }
 
@@ -94,8 +87,7 @@ export class DynamoClaimStore implements ClaimStore {
       const payment = change.payment;
       add('payment', {
         put: {
-          pk: `PAYMENTS#${payment.districtCode}#${payment.year}`,
-          sk: `${payment.paidAt}#${payment.claimId}`,
+          ...keys.payment(payment),
           entityType: 'Payment',
           ...payment,
           version: 1,
@@ -105,7 +97,7 @@ export class DynamoClaimStore implements ClaimStore {
     }
     if (change.budget) {
       const { districtCode, year, operation, amountFen } = change.budget;
-      const key = referenceKeys.budget(districtCode, year);
+      const key = keys.budget(districtCode, year);
       const values = { ':a': amountFen, ':one': 1 };
       if (operation === 'reserve') {
         // Reserved + paid never exceeds the budget: the condition holds it, also under concurrency.
@@ -180,8 +172,8 @@ export class DynamoClaimStore implements ClaimStore {
     options: { limit: number; cursor?: string | undefined },
   ): Promise<Page<AuditRecord>> {
     const page = await this.table.query<Item>({
-      pk: `CLAIM#${claimId}`,
-      skPrefix: 'AUDIT#',
+      pk: keys.casePartition('CLAIM', claimId),
+      skPrefix: keys.auditPrefix,
       limit: options.limit,
       cursor: options.cursor,
     });
@@ -192,15 +184,15 @@ export class DynamoClaimStore implements ClaimStore {
     party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
     options: { status?: ClaimStatus | undefined; limit: number; cursor?: string | undefined },
   ): Promise<Page<ClaimRecord>> {
-    const page = await queryPartyCases(this.table, party, 'CLAIM#', options);
+    const page = await queryPartyCases(this.table, party, 'CLAIM', options);
     // The indexes project what cohort lists show; a claim's page is read whole by key (one BatchGetItem).
     const full = await this.table.batchGet<Item>(
-      page.items.map((item) => claimKeys.claim(String(item.claimId ?? String(item.pk).slice(6)))),
+      page.items.map((item) => keys.claim(String(item.claimId ?? caseIdOf('CLAIM', String(item.pk))))),
     );
     const byId = new Map(full.map((item) => [item.claimId as string, item]));
     return {
       items: page.items.flatMap((item) => {
-        const claim = byId.get(String(item.pk).slice('CLAIM#'.length));
+        const claim = byId.get(caseIdOf('CLAIM', String(item.pk)));
         return claim ? [stripKeys<ClaimRecord>(claim)] : [];
       }),
       nextCursor: page.nextCursor,
@@ -214,7 +206,7 @@ export class DynamoClaimStore implements ClaimStore {
     options: { limit: number; cursor?: string | undefined },
   ): Promise<Page<PaymentRecord>> {
     const page = await this.table.query<Item>({
-      pk: `PAYMENTS#${districtCode}#${year}`,
+      pk: keys.paymentsPartition(districtCode, year),
       limit: options.limit,
       cursor: options.cursor,
     });
@@ -222,7 +214,7 @@ export class DynamoClaimStore implements ClaimStore {
   }
 
   async budget(districtCode: string, year: number): Promise<Budget | undefined> {
-    const item = await this.table.get<Budget>(referenceKeys.budget(districtCode, year));
+    const item = await this.table.get<Budget>(keys.budget(districtCode, year));
     return item
       ? {
           districtCode: item.districtCode,
@@ -242,7 +234,7 @@ export class DynamoClaimStore implements ClaimStore {
     budgetFen: number,
     expected: Budget | undefined,
   ): Promise<void> {
-    const key = referenceKeys.budget(districtCode, year);
+    const key = keys.budget(districtCode, year);
     try {
       if (!expected) {
         await this.table.transact([
@@ -290,11 +282,11 @@ export class DynamoClaimStore implements ClaimStore {
   async subsidyMarks(idHashes: string[], occupationCode: string): Promise<SubsidyMark[]> {
     if (idHashes.length === 0) return [];
     const marks = await this.table.batchGet<SubsidyMark>(
-      idHashes.map((hash) => claimKeys.subsidised(hash, occupationCode)),
+      idHashes.map((hash) => keys.subsidised(hash, occupationCode)),
     );
     if (marks.length === 0) return [];
     const claims = await this.table.batchGet<{ claimId: string; status: string }>(
-      [...new Set(marks.map((mark) => mark.claimId))].map((id) => claimKeys.claim(id)),
+      [...new Set(marks.map((mark) => mark.claimId))].map((id) => keys.claim(id)),
       ['claimId', 'status'],
     );
     const paying = new Set(
@@ -314,7 +306,7 @@ export class DynamoClaimStore implements ClaimStore {
 function markWrite(mark: SubsidyMark): Write {
   return {
     put: {
-      ...claimKeys.subsidised(mark.idHash, mark.occupationCode),
+      ...keys.subsidised(mark.idHash, mark.occupationCode),
       entityType: 'SubsidyMark',
       ...mark,
       version: 1,
@@ -326,17 +318,12 @@ function markWrite(mark: SubsidyMark): Write {
 }
 
 function claimItem(claim: ClaimRecord): Item {
-  const sortKey = `CLAIM#${claim.createdAt}#${claim.claimId}`;
+  const sortKey = indexKeys.caseSort('CLAIM', claim.createdAt, claim.claimId);
   const submitted = claim.round > 0;
   return {
-    ...claimKeys.claim(claim.claimId),
+    ...keys.claim(claim.claimId),
     entityType: 'Claim',
     ...claim,
-    gsi1pk: `ENT#${claim.enterpriseId}`,
-    gsi1sk: sortKey,
-    gsi2pk: submitted ? `SCHOOL#${claim.schoolId}` : undefined,
-    gsi2sk: submitted ? sortKey : undefined,
-    gsi3pk: submitted ? `DISTRICT#${claim.districtCode}` : undefined,
-    gsi3sk: submitted ? sortKey : undefined,
+    ...partyIndexValues(claim, sortKey, submitted),
   };
 }

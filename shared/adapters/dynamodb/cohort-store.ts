@@ -1,40 +1,32 @@
 import { type AuditDraft, type AuditRecord, chainAuditRecord } from '../../domain/audit.ts';
 import { type CohortRecord, type CohortStatus, TERMINAL } from '../../domain/cohort.ts';
-import { Conflict, ValidationFailed } from '../../domain/errors.ts';
+import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type {
   CohortChange,
   CohortStore,
   CompletionDue,
   IdempotencyRecord,
-  IdempotencyWrite,
   MentorLoad,
+  MentorRef,
   Page,
   PersonLock,
 } from '../../domain/ports.ts';
+import { PersonsTaken } from '../../domain/ports.ts';
 import type { TaskRecord } from '../../domain/task.ts';
 import type { Clock } from '../clock.ts';
+import { indexKeys, keys, mentorKeyId } from './keys.ts';
+import {
+  auditItem,
+  auditRecordOf,
+  cohortItem,
+  idempotencyWrite,
+  queryPartyCases,
+  stripKeys,
+  taskWrite,
+} from './rows.ts';
 import { type Item, type Table, type Write, WriteConditionFailed } from './table.ts';
 
-/** Key builders: one place that knows how entities map onto pk/sk and the indexes. */
-export const keys = {
-  cohort: (cohortId: string) => ({ pk: `COHORT#${cohortId}`, sk: 'COHORT' }),
-  audit: (caseId: string, seq: number) => ({
-    pk: `COHORT#${caseId}`,
-    sk: `AUDIT#${String(seq).padStart(10, '0')}`,
-  }),
-  task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
-  person: (idHash: string) => ({ pk: `PERSON#${idHash}`, sk: 'ACTIVE' }),
-  mentor: (mentorId: string) => ({ pk: `MENTOR#${mentorId}`, sk: 'LOAD' }),
-  idempotency: (sub: string, key: string) => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
-  /** Filed cohorts by end date, for the scheduled completion (one partition, sorted by date). */
-  completionDue: (endDate: string, cohortId: string) => ({ pk: 'COMPLETIONS', sk: `${endDate}#${cohortId}` }),
-};
-
-const PENDING_CALLBACKS = 'CALLBACKS#PENDING';
-
-/** Idempotency records are kept a day (TTL on AWS; DynamoDB Local never expires them, which is harmless). */
-const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /** Writes per transaction, leaving room under DynamoDB's 100 for the cohort, audit, idempotency and task. */
 const CLAIMS_PER_CHUNK = 90;
 
@@ -79,9 +71,9 @@ export class DynamoCohortStore implements CohortStore {
     if (change.task) add('task', taskWrite(change.task));
     for (const load of change.mentorLoads ?? []) {
       const item = {
-        ...keys.mentor(load.mentorId),
+        ...keys.mentor(load.mentor),
         entityType: 'MentorLoad',
-        mentorId: load.mentorId,
+        mentorId: mentorKeyId(load.mentor),
         cohorts: load.cohorts,
         version: load.expectedVersion + 1,
       };
@@ -194,12 +186,7 @@ export class DynamoCohortStore implements CohortStore {
 
   private asTaken(error: unknown, locks: PersonLock[]): unknown {
     if (!(error instanceof WriteConditionFailed)) return error;
-    return new ValidationFailed(
-      error.failed.map((index) => ({
-        path: `apprentices.${locks[index]!.row}.idNumber`,
-        message: 'this person is already in another active cohort',
-      })),
-    );
+    return new PersonsTaken(error.failed.map((index) => locks[index]!.row));
   }
 
   /**
@@ -237,12 +224,7 @@ export class DynamoCohortStore implements CohortStore {
         });
     }
     if (live.length > 0) {
-      throw new ValidationFailed(
-        live.map((lock) => ({
-          path: `apprentices.${lock.row}.idNumber`,
-          message: 'this person is already in another active cohort',
-        })),
-      );
+      throw new PersonsTaken(live.map((lock) => lock.row));
     }
     for (let start = 0; start < stale.length; start += 100)
       await this.table.transact(stale.slice(start, start + 100));
@@ -252,7 +234,7 @@ export class DynamoCohortStore implements CohortStore {
     party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
     options: { status?: CohortStatus | undefined; limit: number; cursor?: string | undefined },
   ): Promise<Page<Record<string, unknown>>> {
-    const page = await queryPartyCases(this.table, party, 'COHORT#', options);
+    const page = await queryPartyCases(this.table, party, 'COHORT', options);
     return {
       items: page.items.map((item) => ({ ...stripKeys<Item>(item), apprenticeCount: item.apprenticeCount })),
       nextCursor: page.nextCursor,
@@ -264,8 +246,8 @@ export class DynamoCohortStore implements CohortStore {
     options: { limit: number; cursor?: string | undefined },
   ): Promise<Page<AuditRecord>> {
     const page = await this.table.query<Item>({
-      pk: `COHORT#${caseId}`,
-      skPrefix: 'AUDIT#',
+      pk: keys.casePartition('COHORT', caseId),
+      skPrefix: keys.auditPrefix,
       limit: options.limit,
       cursor: options.cursor,
     });
@@ -307,7 +289,7 @@ export class DynamoCohortStore implements CohortStore {
   ): Promise<Page<TaskRecord>> {
     const page = await this.table.query<Item>({
       index: 'GSI1',
-      pk: `INBOX#${role}#${org}`,
+      pk: indexKeys.inbox(role, org),
       limit: options.limit,
       cursor: options.cursor,
     });
@@ -334,7 +316,7 @@ export class DynamoCohortStore implements CohortStore {
   async pendingCallbacks(options: { limit: number; cursor?: string | undefined }): Promise<Page<TaskRecord>> {
     const page = await this.table.query<Item>({
       index: 'GSI1',
-      pk: PENDING_CALLBACKS,
+      pk: indexKeys.pendingCallbacks,
       limit: options.limit,
       cursor: options.cursor,
     });
@@ -347,9 +329,16 @@ export class DynamoCohortStore implements CohortStore {
     return this.table.get<IdempotencyRecord>(keys.idempotency(sub, key));
   }
 
-  async mentorLoads(mentorIds: string[]): Promise<MentorLoad[]> {
-    if (mentorIds.length === 0) return [];
-    return this.table.batchGet<MentorLoad>(mentorIds.map((id) => keys.mentor(id)));
+  async mentorLoads(mentors: MentorRef[]): Promise<MentorLoad[]> {
+    if (mentors.length === 0) return [];
+    const items = await this.table.batchGet<{ pk: string; version: number; cohorts: Record<string, number> }>(
+      mentors.map((mentor) => keys.mentor(mentor)),
+    );
+    const byKey = new Map(items.map((item) => [item.pk, item]));
+    return mentors.flatMap((mentor) => {
+      const item = byKey.get(keys.mentor(mentor).pk);
+      return item ? [{ mentor, version: item.version, cohorts: item.cohorts }] : [];
+    });
   }
 
   async dueForCompletion(
@@ -357,8 +346,7 @@ export class DynamoCohortStore implements CohortStore {
     options: { limit: number; cursor?: string | undefined },
   ): Promise<Page<CompletionDue>> {
     const page = await this.table.query<Item>({
-      pk: 'COMPLETIONS',
-      skAtMost: `${lastEndDate}#~`,
+      ...keys.completionsUpTo(lastEndDate),
       limit: options.limit,
       cursor: options.cursor,
     });
@@ -388,135 +376,4 @@ function claimWrite(cohortId: string, lock: PersonLock): Write {
     condition: 'attribute_not_exists(pk) OR cohortId = :me',
     values: { ':me': cohortId },
   };
-}
-
-export function cohortItem(cohort: CohortRecord): Item {
-  const sortKey = `COHORT#${cohort.createdAt}#${cohort.cohortId}`;
-  // Schools and bureaus see a cohort once it has been submitted; drafts stay the enterprise's own.
-  const submitted = cohort.round > 0;
-  return {
-    ...keys.cohort(cohort.cohortId),
-    entityType: 'Cohort',
-    ...cohort,
-    apprenticeCount: cohort.apprentices.length,
-    gsi1pk: `ENT#${cohort.enterpriseId}`,
-    gsi1sk: sortKey,
-    gsi2pk: submitted ? `SCHOOL#${cohort.schoolId}` : undefined,
-    gsi2sk: submitted ? sortKey : undefined,
-    gsi3pk: submitted ? `DISTRICT#${cohort.districtCode}` : undefined,
-    gsi3sk: submitted ? sortKey : undefined,
-  };
-}
-
-export function auditItem(record: AuditRecord, casePrefix: 'COHORT' | 'CLAIM' | 'DOCUMENT' = 'COHORT'): Item {
-  return {
-    pk: `${casePrefix}#${record.caseId}`,
-    sk: keys.audit(record.caseId, record.seq).sk,
-    entityType: 'Audit',
-    ...record,
-    version: 1,
-  };
-}
-
-export function taskItem(task: TaskRecord): Item {
-  // Only open tasks that ask someone to decide are in an inbox (a public notice waits for no one).
-  const open = task.status === 'OPEN' && task.listed !== false;
-  // A decision whose callback is not yet acknowledged waits in the reconciler's list instead.
-  const pending = task.status === 'DECIDED' && task.callbackPending === true;
-  return {
-    ...keys.task(task.taskId),
-    entityType: 'Task',
-    ...task,
-    version: (task.version ?? 0) + 1,
-    gsi1pk: open ? `INBOX#${task.role}#${task.org}` : pending ? PENDING_CALLBACKS : undefined,
-    gsi1sk: open ? `${task.dueAt}#${task.taskId}` : pending ? `${task.decidedAt}#${task.taskId}` : undefined,
-  };
-}
-
-const KEY_ATTRIBUTES = [
-  'pk',
-  'sk',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'gsi3pk',
-  'gsi3sk',
-  'entityType',
-  'apprenticeCount',
-  'expiresAt',
-];
-
-export function stripKeys<T>(item: Item): T {
-  const copy: Item = { ...item };
-  for (const name of KEY_ATTRIBUTES) delete copy[name];
-  return copy as T;
-}
-
-/** An audit item as the record that was hashed: without the table's keys and item version. */
-export function auditRecordOf(item: Item): AuditRecord {
-  const { version: _version, ...record } = stripKeys<AuditRecord & { version?: number }>(item);
-  return record;
-}
-
-/** The idempotency record of a change: written with it, once (`attribute_not_exists`). */
-export function idempotencyWrite(record: IdempotencyWrite, now: Date): Write {
-  const { sub, key, fingerprint, reply } = record;
-  return {
-    put: {
-      ...keys.idempotency(sub, key),
-      entityType: 'Idempotency',
-      fingerprint,
-      reply,
-      createdAt: now.toISOString(),
-      expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-      version: 1,
-    },
-    condition: 'attribute_not_exists(pk)',
-  };
-}
-
-/** A task written with a change: new, or conditioned on the status it was read in. */
-export function taskWrite(change: {
-  record: TaskRecord;
-  expectedStatus: TaskRecord['status'] | null;
-}): Write {
-  const { record, expectedStatus } = change;
-  return expectedStatus === null
-    ? { put: taskItem(record), condition: 'attribute_not_exists(pk)' }
-    : {
-        put: taskItem(record),
-        condition: '#status = :status',
-        names: { '#status': 'status' },
-        values: { ':status': expectedStatus },
-      };
-}
-
-/**
- * The cases (cohorts or claims, by sort-key prefix) of a party, newest first, through the index
- * of its kind: enterprise GSI1, school GSI2, district GSI3. A status filter is applied on the page.
- */
-export function queryPartyCases(
-  table: Table,
-  party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
-  casePrefix: 'COHORT#' | 'CLAIM#',
-  options: { status?: string | undefined; limit: number; cursor?: string | undefined },
-) {
-  const index = party.kind === 'enterprise' ? 'GSI1' : party.kind === 'school' ? 'GSI2' : 'GSI3';
-  const prefix = party.kind === 'enterprise' ? 'ENT#' : party.kind === 'school' ? 'SCHOOL#' : 'DISTRICT#';
-  return table.query<Item>({
-    index,
-    pk: `${prefix}${party.orgId}`,
-    skPrefix: casePrefix,
-    limit: options.limit,
-    cursor: options.cursor,
-    newestFirst: true,
-    filter: options.status
-      ? {
-          expression: '#status = :status',
-          names: { '#status': 'status' },
-          values: { ':status': options.status },
-        }
-      : undefined,
-  });
 }

@@ -4,16 +4,14 @@ import type { DocumentStore } from '../../domain/document-ports.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type { Clock } from '../clock.ts';
-import { auditItem, auditRecordOf, idempotencyWrite, stripKeys } from './cohort-store.ts';
+import { keys } from './keys.ts';
+import { auditItem, auditRecordOf, idempotencyWrite, stripKeys } from './rows.ts';
 import { type Item, type Table, type Write, WriteConditionFailed } from './table.ts';
 
 /**
  * A document and its audit records share one partition (`DOCUMENT#<id>`): the item at sk
  * `DOCUMENT`, its history at sk `AUDIT#…`, so showing a document with its history is one Query.
  */
-export const documentKeys = {
-  document: (documentId: string) => ({ pk: `DOCUMENT#${documentId}`, sk: 'DOCUMENT' }),
-};
 
 /** A document has a handful of audit records (requested, stored or rejected); this bounds the read. */
 const HISTORY_LIMIT = 50;
@@ -26,10 +24,10 @@ export class DynamoDocumentStore implements DocumentStore {
 
   async get(documentId: string) {
     const page = await this.table.query<Item>({
-      pk: documentKeys.document(documentId).pk,
+      pk: keys.document(documentId).pk,
       limit: HISTORY_LIMIT + 1,
     });
-    const item = page.items.find((candidate) => candidate.sk === 'DOCUMENT');
+    const item = page.items.find((candidate) => candidate.sk === keys.document(documentId).sk);
     if (!item) return undefined;
     return {
       document: stripKeys<DocumentRecord>(item),
@@ -39,7 +37,7 @@ export class DynamoDocumentStore implements DocumentStore {
 
   async getMany(documentIds: readonly string[]): Promise<DocumentRecord[]> {
     if (documentIds.length === 0) return [];
-    const items = await this.table.batchGet<Item>([...new Set(documentIds)].map(documentKeys.document));
+    const items = await this.table.batchGet<Item>([...new Set(documentIds)].map(keys.document));
     return items.map((item) => stripKeys<DocumentRecord>(item));
   }
 
@@ -53,7 +51,7 @@ export class DynamoDocumentStore implements DocumentStore {
       now.toISOString(),
     );
     const stored: DocumentRecord = { ...document, auditSeq: record.seq, auditHead: record.hash };
-    const item: Item = { ...documentKeys.document(document.documentId), entityType: 'Document', ...stored };
+    const item: Item = { ...keys.document(document.documentId), entityType: 'Document', ...stored };
     const writes: Write[] = [
       change.expectedVersion === null
         ? { put: item, condition: 'attribute_not_exists(pk)' }

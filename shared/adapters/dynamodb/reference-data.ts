@@ -3,43 +3,35 @@ import type { Occupation } from '../../domain/occupations.ts';
 import type { Organisation } from '../../domain/organisation.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { Page, ReferenceData } from '../../domain/ports.ts';
+import { indexKeys, keys } from './keys.ts';
 import { type Item, type Table, WriteConditionFailed } from './table.ts';
 
-/** The register, the occupation catalogue and the policy records, kept by `bureau.admin`. */
-export const referenceKeys = {
-  organisation: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
-  occupation: (code: string) => ({ pk: `OCC#${code}`, sk: 'OCC' }),
-  policy: (policy: Pick<Policy, 'effectiveFrom' | 'policyVersion'>) => ({
-    pk: 'POLICY',
-    sk: `VERSION#${policy.effectiveFrom}#${policy.policyVersion.split('.').pop()!.padStart(4, '0')}`,
-  }),
-  budget: (districtCode: string, year: number) => ({ pk: `BUDGET#${districtCode}#${year}`, sk: 'BUDGET' }),
-};
+/** The register, the occupation catalogue and the policy records, kept by `bureau.admin` (keys in keys.ts). */
 
 export function organisationItem(organisation: Organisation & { bankAccountCipher?: string }): Item {
   return {
-    ...referenceKeys.organisation(organisation.orgId),
+    ...keys.organisation(organisation.orgId),
     entityType: 'Organisation',
     ...organisation,
     version: 1,
-    gsi2pk: 'ORGS',
-    gsi2sk: `${organisation.kind}#${organisation.orgId}`,
+    gsi2pk: indexKeys.organisations,
+    gsi2sk: indexKeys.organisationSort(organisation.kind, organisation.orgId),
   };
 }
 
 export function occupationItem(occupation: Occupation): Item {
   return {
-    ...referenceKeys.occupation(occupation.code),
+    ...keys.occupation(occupation.code),
     entityType: 'Occupation',
     ...occupation,
     version: 1,
-    gsi3pk: 'OCCUPATIONS',
+    gsi3pk: indexKeys.occupations,
     gsi3sk: occupation.code,
   };
 }
 
 export function policyItem(policy: Policy): Item {
-  return { ...referenceKeys.policy(policy), entityType: 'Policy', policy, version: 1 };
+  return { ...keys.policy(policy), entityType: 'Policy', policy, version: 1 };
 }
 
 export class DynamoReferenceData implements ReferenceData {
@@ -59,7 +51,7 @@ export class DynamoReferenceData implements ReferenceData {
   }
 
   async organisation(orgId: string): Promise<Organisation | undefined> {
-    const item = await this.table.get<Item>(referenceKeys.organisation(orgId));
+    const item = await this.table.get<Item>(keys.organisation(orgId));
     return item ? toOrganisation(item) : undefined;
   }
 
@@ -69,7 +61,7 @@ export class DynamoReferenceData implements ReferenceData {
   }): Promise<Page<Organisation>> {
     const page = await this.table.query<Item>({
       index: 'GSI2',
-      pk: 'ORGS',
+      pk: indexKeys.organisations,
       limit: options.limit,
       cursor: options.cursor,
     });
@@ -77,14 +69,14 @@ export class DynamoReferenceData implements ReferenceData {
   }
 
   async occupation(code: string): Promise<Occupation | undefined> {
-    const item = await this.table.get<Item>(referenceKeys.occupation(code));
+    const item = await this.table.get<Item>(keys.occupation(code));
     return item ? toOccupation(item) : undefined;
   }
 
   async listOccupations(options: { limit: number; cursor?: string | undefined }): Promise<Page<Occupation>> {
     const page = await this.table.query<Item>({
       index: 'GSI3',
-      pk: 'OCCUPATIONS',
+      pk: indexKeys.occupations,
       limit: options.limit,
       cursor: options.cursor,
     });
@@ -95,15 +87,14 @@ export class DynamoReferenceData implements ReferenceData {
     const match = /^(\d{4}-\d{2}-\d{2})\.(\d+)$/.exec(version);
     if (!match) return undefined;
     const item = await this.table.get<{ policy: Policy }>(
-      referenceKeys.policy({ effectiveFrom: match[1]!, policyVersion: version }),
+      keys.policy({ effectiveFrom: match[1]!, policyVersion: version }),
     );
     return item?.policy;
   }
 
   async policyInForce(date: string): Promise<Policy> {
     const page = await this.table.query<{ policy: Policy }>({
-      pk: 'POLICY',
-      skAtMost: `VERSION#${date}#9999`,
+      ...keys.policiesUpTo(date),
       newestFirst: true,
       limit: 1,
     });

@@ -10,7 +10,8 @@ import type { Reply } from '../reply.ts';
 import { todayInChinaOf } from '../time.ts';
 import { completedByClock } from './cohort-completion.ts';
 import type { RequestMeta } from './cohort-drafts.ts';
-import { planMentorLoads, tally, visibleCohort } from './common.ts';
+import { planMentorLoads, visibleCohort } from './common.ts';
+import { mentorLoadCounts } from './filing-guards.ts';
 
 /**
  * The apprenticeship after filing (domain.md, "Changes while FILED"): withdrawals, outcomes and
@@ -276,30 +277,13 @@ export async function replaceMentor(
 /** Mentor loads of both sides before and after a change (withdrawn apprentices free their mentors). */
 async function mentorLoadChanges(deps: Deps, before: CohortRecord, after: CohortRecord) {
   const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
-  const idsOf = (cohort: CohortRecord) =>
-    cohort.apprentices
-      .filter((apprentice) => apprentice.status === 'enrolled')
-      .flatMap((apprentice) => {
-        const ids: string[] = [];
-        const enterprise = cohort.enterpriseMentors.find(
-          (mentor) => mentor.key === apprentice.enterpriseMentorKey,
-        );
-        if (enterprise) ids.push(`ENT#${cohort.enterpriseId}#${enterprise.employeeNo}`);
-        const school = cohort.schoolMentors.find((mentor) => mentor.key === apprentice.schoolMentorKey);
-        if (school) ids.push(`SCHOOL#${cohort.schoolId}#${school.teacherNo}`);
-        return ids;
-      });
-  const beforeCounts = tally(idsOf(before));
-  const afterCounts = tally(idsOf(after));
-  const mentorIds = [...new Set([...beforeCounts.keys(), ...afterCounts.keys()])];
   return planMentorLoads(
     deps.store,
     after.cohortId,
-    mentorIds.map((mentorId) => ({
-      mentorId,
-      before: beforeCounts.get(mentorId) ?? 0,
-      after: afterCounts.get(mentorId) ?? 0,
-      path: mentorId.startsWith('ENT#') ? 'enterpriseMentor' : 'schoolMentor',
+    // Named by the request's field of the side that changes.
+    mentorLoadCounts(before, after).map((count) => ({
+      ...count,
+      path: count.mentor.side === 'enterprise' ? 'enterpriseMentor' : 'schoolMentor',
     })),
     policy.mentorMaxApprentices,
   );

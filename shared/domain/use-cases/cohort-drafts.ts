@@ -19,7 +19,7 @@ import { actorOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import { todayInChinaOf } from '../time.ts';
 import { districtOf, visibleCohort } from './common.ts';
-import { holdFilingRules } from './filing-guards.ts';
+import { holdFilingRules, saveClaimingPersons } from './filing-guards.ts';
 
 type Deps = Pick<CohortDeps, 'store' | 'reference' | 'pii' | 'clock' | 'newId'> & {
   claims: Pick<ClaimStore, 'subsidyMarks'>;
@@ -87,7 +87,7 @@ export async function createCohort(
         claim: 'added',
       });
       const reply = { status: 201, body: cohortView(cohort) };
-      await deps.store.save({
+      await saveClaimingPersons(deps.store, {
         cohort,
         expectedVersion: null,
         audit: {
@@ -202,7 +202,7 @@ export async function addApprentices(
         rebase: (path) => rebaseRow(path, offset),
       });
       const reply = { status: 201, body: cohortView(cohort) };
-      await deps.store.save({
+      await saveClaimingPersons(deps.store, {
         cohort,
         expectedVersion: current.version,
         audit: { action: 'apprentices.added', actor: actorOf(principal), details: { added: added.length } },

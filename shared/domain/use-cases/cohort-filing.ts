@@ -10,7 +10,7 @@ import { todayInChinaOf } from '../time.ts';
 import { checkRules, type RequestMeta } from './cohort-drafts.ts';
 import { cohortReviews } from './cohort-review.ts';
 import { visibleCohort } from './common.ts';
-import { type GuardDeps, holdFilingRules } from './filing-guards.ts';
+import { type GuardDeps, holdFilingRules, saveClaimingPersons } from './filing-guards.ts';
 import { checkExpiry, openTask } from './review-lifecycle.ts';
 
 const _SYSTEM = { system: 'cohort-filing' };
@@ -60,7 +60,7 @@ export async function submitCohort(
       // The money rules hold at submission, decided in its transaction (person claims, mentor loads).
       const guards = await holdFilingRules(deps, cohort, { before: current, claim: 'all', transition: true });
       const reply = { status: 200, body: { ...cohortView(cohort), stageTimeoutSeconds } };
-      await deps.store.save({
+      await saveClaimingPersons(deps.store, {
         ...guards,
         cohort,
         expectedVersion: current.version,

@@ -15,7 +15,7 @@ import type { CohortChange, CohortDeps } from '../ports.ts';
 import { orgKindOf } from '../principal.ts';
 import type { DecisionOutcome } from '../task.ts';
 import { todayInChinaOf } from '../time.ts';
-import { type GuardDeps, holdFilingRules } from './filing-guards.ts';
+import { type GuardDeps, holdFilingRules, saveClaimingPersons } from './filing-guards.ts';
 import type { CaseReviews } from './review-lifecycle.ts';
 
 /** What a cohort's decision writes beside the cohort (same transaction). */
@@ -105,7 +105,7 @@ export function cohortReviews(deps: GuardDeps & Pick<CohortDeps, 'store'>): Case
       return { next, action, details, extra };
     },
     write: (change) =>
-      deps.store.save({
+      saveClaimingPersons(deps.store, {
         cohort: change.next,
         expectedVersion: change.expectedVersion,
         audit: change.audit,

@@ -1,6 +1,12 @@
 import { type CohortRecord, canSee, TERMINAL } from '../cohort.ts';
 import { type FieldError, NotFound, ValidationFailed } from '../errors.ts';
-import type { CohortStore, MentorLoadWrite, ReferenceData } from '../ports.ts';
+import {
+  type CohortStore,
+  type MentorLoadWrite,
+  type MentorRef,
+  mentorKey,
+  type ReferenceData,
+} from '../ports.ts';
 import { orgKindOf, type Principal } from '../principal.ts';
 
 /**
@@ -40,7 +46,7 @@ export async function districtOf(reference: ReferenceData, enterpriseId: string)
 export async function planMentorLoads(
   store: CohortStore,
   cohortId: string,
-  counts: { mentorId: string; before: number; after: number; path: string }[],
+  counts: { mentor: MentorRef; before: number; after: number; path: string }[],
   max: number,
   options: { verifyAll?: boolean } = {},
 ): Promise<MentorLoadWrite[]> {
@@ -51,7 +57,10 @@ export async function planMentorLoads(
   );
   if (changed.length === 0) return [];
   const loads = new Map(
-    (await store.mentorLoads(changed.map((count) => count.mentorId))).map((load) => [load.mentorId, load]),
+    (await store.mentorLoads(changed.map((count) => count.mentor))).map((load) => [
+      mentorKey(load.mentor),
+      load,
+    ]),
   );
   const others = [...new Set([...loads.values()].flatMap((load) => Object.keys(load.cohorts)))].filter(
     (id) => id !== cohortId,
@@ -60,7 +69,7 @@ export async function planMentorLoads(
   const errors: FieldError[] = [];
   const writes: MentorLoadWrite[] = [];
   for (const count of changed) {
-    const load = loads.get(count.mentorId);
+    const load = loads.get(mentorKey(count.mentor));
     const live: Record<string, number> = {};
     for (const [otherId, taken] of Object.entries(load?.cohorts ?? {})) {
       const status = statuses[otherId];
@@ -75,7 +84,7 @@ export async function planMentorLoads(
       continue;
     }
     if (count.after > 0) live[cohortId] = count.after;
-    writes.push({ mentorId: count.mentorId, cohorts: live, expectedVersion: load?.version ?? 0 });
+    writes.push({ mentor: count.mentor, cohorts: live, expectedVersion: load?.version ?? 0 });
   }
   if (errors.length > 0) throw new ValidationFailed(errors);
   return writes;

@@ -1,9 +1,18 @@
 import type { ClaimStore } from '../claim-ports.ts';
 import type { CohortRecord } from '../cohort.ts';
 import { Conflict, type FieldError, ValidationFailed } from '../errors.ts';
-import type { CohortDeps, MentorLoadWrite, PersonLock } from '../ports.ts';
+import {
+  type CohortChange,
+  type CohortDeps,
+  type CohortStore,
+  type MentorLoadWrite,
+  type MentorRef,
+  mentorKey,
+  type PersonLock,
+  PersonsTaken,
+} from '../ports.ts';
 import { todayInChinaOf } from '../time.ts';
-import { planMentorLoads, tally } from './common.ts';
+import { planMentorLoads } from './common.ts';
 
 /**
  * The rules that protect money, held at every transition of a cohort that can lead to a payment:
@@ -116,53 +125,77 @@ async function mentorLoadsOf(
   verifyAll: boolean,
 ): Promise<MentorLoadWrite[]> {
   const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
-  const beforeCounts = before ? mentorCounts(before) : new Map<string, { count: number; path: string }>();
-  const afterCounts = mentorCounts(after);
-  const mentorIds = [...new Set([...beforeCounts.keys(), ...afterCounts.keys()])];
   return planMentorLoads(
     deps.store,
     after.cohortId,
-    mentorIds.map((mentorId) => ({
-      mentorId,
-      before: beforeCounts.get(mentorId)?.count ?? 0,
-      after: afterCounts.get(mentorId)?.count ?? 0,
-      path: afterCounts.get(mentorId)?.path ?? beforeCounts.get(mentorId)?.path ?? 'enterpriseMentors',
-    })),
+    mentorLoadCounts(before, after),
     policy.mentorMaxApprentices,
     { verifyAll },
   );
 }
 
-/** Mentor id → apprentices still in training it takes in this cohort, and the path naming it. */
-export function mentorCounts(cohort: CohortRecord): Map<string, { count: number; path: string }> {
-  const ids = cohort.apprentices
-    .filter((apprentice) => apprentice.status !== 'withdrawn')
-    .flatMap((apprentice) => {
-      const found: string[] = [];
-      const enterprise = cohort.enterpriseMentors.findIndex(
-        (mentor) => mentor.key === apprentice.enterpriseMentorKey,
-      );
-      if (enterprise >= 0) found.push(`e:${enterprise}`);
-      const school = cohort.schoolMentors.findIndex((mentor) => mentor.key === apprentice.schoolMentorKey);
-      if (school >= 0) found.push(`s:${school}`);
-      return found;
-    });
-  const result = new Map<string, { count: number; path: string }>();
-  for (const [slot, count] of tally(ids)) {
-    const [side, index] = slot.split(':') as ['e' | 's', string];
-    const position = Number(index);
-    const mentorId =
-      side === 'e'
-        ? enterpriseMentorId(cohort.enterpriseId, cohort.enterpriseMentors[position]!.employeeNo)
-        : schoolMentorId(cohort.schoolId, cohort.schoolMentors[position]!.teacherNo);
-    const path = side === 'e' ? `enterpriseMentors.${position}` : `schoolMentors.${position}`;
-    const existing = result.get(mentorId);
-    result.set(mentorId, { count: (existing?.count ?? 0) + count, path: existing?.path ?? path });
+/** Mentor → apprentices still in training it takes in this cohort, and the path naming it. */
+export function mentorCounts(
+  cohort: CohortRecord,
+): Map<string, { mentor: MentorRef; count: number; path: string }> {
+  const result = new Map<string, { mentor: MentorRef; count: number; path: string }>();
+  const count = (mentor: MentorRef, path: string) => {
+    const key = mentorKey(mentor);
+    const existing = result.get(key);
+    result.set(key, { mentor, count: (existing?.count ?? 0) + 1, path: existing?.path ?? path });
+  };
+  for (const apprentice of cohort.apprentices) {
+    if (apprentice.status === 'withdrawn') continue;
+    const enterprise = cohort.enterpriseMentors.findIndex(
+      (mentor) => mentor.key === apprentice.enterpriseMentorKey,
+    );
+    if (enterprise >= 0) {
+      const number = cohort.enterpriseMentors[enterprise]!.employeeNo;
+      count({ side: 'enterprise', orgId: cohort.enterpriseId, number }, `enterpriseMentors.${enterprise}`);
+    }
+    const school = cohort.schoolMentors.findIndex((mentor) => mentor.key === apprentice.schoolMentorKey);
+    if (school >= 0) {
+      const number = cohort.schoolMentors[school]!.teacherNo;
+      count({ side: 'school', orgId: cohort.schoolId, number }, `schoolMentors.${school}`);
+    }
   }
   return result;
 }
 
-/** The mentor ids of load items (the keys module builds the item keys from them). */
-export const enterpriseMentorId = (enterpriseId: string, employeeNo: string) =>
-  `ENT#${enterpriseId}#${employeeNo}`;
-export const schoolMentorId = (schoolId: string, teacherNo: string) => `SCHOOL#${schoolId}#${teacherNo}`;
+/** The loads of a cohort's mentors before and after a change, for planMentorLoads. */
+export function mentorLoadCounts(before: CohortRecord | undefined, after: CohortRecord) {
+  const beforeCounts = before
+    ? mentorCounts(before)
+    : new Map<string, { mentor: MentorRef; count: number; path: string }>();
+  const afterCounts = mentorCounts(after);
+  return [...new Set([...beforeCounts.keys(), ...afterCounts.keys()])].map((key) => {
+    const known = (afterCounts.get(key) ?? beforeCounts.get(key))!;
+    return {
+      mentor: known.mentor,
+      before: beforeCounts.get(key)?.count ?? 0,
+      after: afterCounts.get(key)?.count ?? 0,
+      path: known.path,
+    };
+  });
+}
+
+/**
+ * Saves a change that claims persons; a person another active cohort holds is named by its row
+ * (the rows of `claimPersons` are the request's own: the change's person claims carry them).
+ */
+export async function saveClaimingPersons(
+  store: Pick<CohortStore, 'save'>,
+  change: CohortChange,
+): Promise<void> {
+  try {
+    await store.save(change);
+  } catch (error) {
+    if (!(error instanceof PersonsTaken)) throw error;
+    throw new ValidationFailed(
+      error.rows.map((row) => ({
+        path: `apprentices.${row}.idNumber`,
+        message: 'this person is already in another active cohort',
+      })),
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import type { MentorRef } from '../../domain/ports.ts';
+
+/**
+ * Every key and index value of the one table, built by named functions in one place — next to
+ * `table-definition.ts`, whose access-pattern table they implement. Stores and use cases never
+ * type a key string; a new entity adds its builders here.
+ */
+
+const pad = (seq: number) => String(seq).padStart(10, '0');
+
+/** Case partitions: a case item and its audit trail share the partition. */
+export type CaseKind = 'COHORT' | 'CLAIM' | 'DOCUMENT';
+
+export const keys = {
+  cohort: (cohortId: string) => ({ pk: `COHORT#${cohortId}`, sk: 'COHORT' }),
+  claim: (claimId: string) => ({ pk: `CLAIM#${claimId}`, sk: 'CLAIM' }),
+  document: (documentId: string) => ({ pk: `DOCUMENT#${documentId}`, sk: 'DOCUMENT' }),
+  /** The partition of a case (its item and its audit records). */
+  casePartition: (kind: CaseKind, caseId: string) => `${kind}#${caseId}`,
+  audit: (kind: CaseKind, caseId: string, seq: number) => ({
+    pk: `${kind}#${caseId}`,
+    sk: `AUDIT#${pad(seq)}`,
+  }),
+  auditPrefix: 'AUDIT#',
+  task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
+  /** One active cohort per person (the keyed hash of the ID number, never the number). */
+  person: (idHash: string) => ({ pk: `PERSON#${idHash}`, sk: 'ACTIVE' }),
+  /** A person subsidised for an occupation (written by the payment). */
+  subsidised: (idHash: string, occupationCode: string) => ({
+    pk: `PERSON#${idHash}`,
+    sk: `SUBSIDISED#${occupationCode}`,
+  }),
+  mentor: (mentor: MentorRef | string) => ({ pk: `MENTOR#${mentorKeyId(mentor)}`, sk: 'LOAD' }),
+  idempotency: (sub: string, key: string) => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
+  /** Filed cohorts by end date, for the scheduled completion (one partition, sorted by date). */
+  completionDue: (endDate: string, cohortId: string) => ({ pk: COMPLETIONS, sk: `${endDate}#${cohortId}` }),
+  completionsUpTo: (lastEndDate: string) => ({ pk: COMPLETIONS, skAtMost: `${lastEndDate}#~` }),
+  payment: (payment: { districtCode: string; year: number; paidAt: string; claimId: string }) => ({
+    pk: paymentsPartition(payment.districtCode, payment.year),
+    sk: `${payment.paidAt}#${payment.claimId}`,
+  }),
+  paymentsPartition: (districtCode: string, year: number) => paymentsPartition(districtCode, year),
+  organisation: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
+  occupation: (code: string) => ({ pk: `OCC#${code}`, sk: 'OCC' }),
+  policy: (policy: { effectiveFrom: string; policyVersion: string }) => ({
+    pk: POLICY,
+    sk: `VERSION#${policy.effectiveFrom}#${policy.policyVersion.split('.').pop()!.padStart(4, '0')}`,
+  }),
+  /** The latest policy version in force on `date` (sort keys at most this). */
+  policiesUpTo: (date: string) => ({ pk: POLICY, skAtMost: `VERSION#${date}#9999` }),
+  budget: (districtCode: string, year: number) => ({ pk: `BUDGET#${districtCode}#${year}`, sk: 'BUDGET' }),
+};
+
+const COMPLETIONS = 'COMPLETIONS';
+const POLICY = 'POLICY';
+const paymentsPartition = (districtCode: string, year: number) => `PAYMENTS#${districtCode}#${year}`;
+
+/** The mentor part of a load item's key (`ENT#<uscc>#<employeeNo>` or `SCHOOL#<uscc>#<teacherNo>`). */
+export function mentorKeyId(mentor: MentorRef | string): string {
+  if (typeof mentor === 'string') return mentor;
+  return `${mentor.side === 'enterprise' ? 'ENT' : 'SCHOOL'}#${mentor.orgId}#${mentor.number}`;
+}
+
+/** Index values: which party lists a case, newest first (GSI1 enterprise, GSI2 school, GSI3 district). */
+export const indexKeys = {
+  partyIndex: (kind: 'enterprise' | 'school' | 'bureau') =>
+    kind === 'enterprise' ? ('GSI1' as const) : kind === 'school' ? ('GSI2' as const) : ('GSI3' as const),
+  party: (kind: 'enterprise' | 'school' | 'bureau', orgId: string) =>
+    `${kind === 'enterprise' ? 'ENT' : kind === 'school' ? 'SCHOOL' : 'DISTRICT'}#${orgId}`,
+  /** Sort key of a case in its parties' lists, and the prefix that lists one kind of case. */
+  caseSort: (kind: 'COHORT' | 'CLAIM', createdAt: string, caseId: string) => `${kind}#${createdAt}#${caseId}`,
+  casePrefix: (kind: 'COHORT' | 'CLAIM') => `${kind}#`,
+  /** Open tasks in a role's inbox, soonest due first. */
+  inbox: (role: string, org: string) => `INBOX#${role}#${org}`,
+  inboxSort: (dueAt: string, taskId: string) => `${dueAt}#${taskId}`,
+  /** Decisions whose callback is not yet acknowledged (the reconciler's list). */
+  pendingCallbacks: 'CALLBACKS#PENDING',
+  pendingCallbackSort: (decidedAt: string, taskId: string) => `${decidedAt}#${taskId}`,
+  organisations: 'ORGS',
+  organisationSort: (kind: string, orgId: string) => `${kind}#${orgId}`,
+  occupations: 'OCCUPATIONS',
+};
+
+/** The case id in a case partition key (`CLAIM#<id>` → `<id>`). */
+export function caseIdOf(kind: CaseKind, pk: string): string {
+  return pk.slice(kind.length + 1);
+}
