@@ -1,3 +1,5 @@
+import * as settings from './config.ts';
+
 /**
  * The one logger: JSON lines, one per event. Whatever is logged passes a scrubber first, so a full
  * ID number, phone number, bank account or token never reaches the logs even by mistake
@@ -23,7 +25,7 @@ export function scrub(text: string): string {
 }
 
 function threshold(): number {
-  const level = (process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level;
+  const level = settings.logLevel() as Level;
   return ORDER[level] ?? ORDER.info;
 }
 
@@ -32,7 +34,7 @@ function emit(level: Level, message: string, fields?: Record<string, unknown>): 
   const line = JSON.stringify({
     level,
     time: new Date().toISOString(),
-    service: process.env.SERVICE_NAME ?? 'apprenticeflow',
+    service: settings.serviceName(),
     message,
     ...fields,
   });
