@@ -25,7 +25,7 @@ import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gatewa
 import { consoleRoutes } from './console-assets.ts';
 import { createDevIssuer, devIssuerRoutes } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
-import { type LocalObjectStorage, type ObjectCreated, startObjectStorage } from './object-storage.ts';
+import { type LocalObjectStorage, type ObjectCreated, startObjectStorage } from './object-storage/index.ts';
 import { seedDemoData } from './seed.ts';
 import { createLocalStepFunctions, startStepFunctionsEndpoint } from './step-functions/index.ts';
 
