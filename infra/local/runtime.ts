@@ -21,7 +21,7 @@ import { Table } from '../../shared/adapters/dynamodb/table.ts';
 import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { FUNCTIONS, type FunctionSpec, functionByName } from '../function-map.ts';
 import { localStateMachineArn, renderWorkflowAsl } from '../workflows/render.ts';
-import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gateway.ts';
+import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gateway/index.ts';
 import { consoleRoutes } from './console-assets.ts';
 import { createDevIssuer, devIssuerRoutes } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
