@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as settings from './config.ts';
 
 /**
@@ -29,6 +30,22 @@ function threshold(): number {
   return ORDER[level] ?? ORDER.info;
 }
 
+/** What every line of one invocation carries: its request id and the case it is about. */
+export interface InvocationFields {
+  /** The Lambda request id (`context.awsRequestId`). */
+  requestId?: string;
+  /** The cohort, claim, task or document the invocation is about, when it names one. */
+  caseId?: string;
+}
+
+// Per invocation, not per process: the embedded runtime runs many handlers in one process at once.
+const invocation = new AsyncLocalStorage<InvocationFields>();
+
+/** Runs one invocation so that every line logged while it runs (awaits included) carries `fields`. */
+export function withInvocationFields<T>(fields: InvocationFields, run: () => T): T {
+  return invocation.run(fields, run);
+}
+
 function emit(level: Level, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold()) return;
   const line = JSON.stringify({
@@ -36,6 +53,7 @@ function emit(level: Level, message: string, fields?: Record<string, unknown>): 
     time: new Date().toISOString(),
     service: settings.serviceName(),
     message,
+    ...invocation.getStore(),
     ...fields,
   });
   const safe = scrub(line);
