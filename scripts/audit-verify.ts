@@ -6,7 +6,9 @@
  * TABLE_NAME overrides the table (default `apprenticeflow`).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localSettings } from '../infra/local/settings.ts';
 import { clock } from '../shared/adapters/clock.ts';
+import { ENVIRONMENT } from '../shared/adapters/config.ts';
 import { DynamoClaimStore } from '../shared/adapters/dynamodb/claim-store.ts';
 import { DynamoCohortStore } from '../shared/adapters/dynamodb/cohort-store.ts';
 import { Table } from '../shared/adapters/dynamodb/table.ts';
@@ -17,7 +19,7 @@ if (!caseId || rest.length > 0 || caseId.startsWith('-')) {
   process.stderr.write('usage: npm run audit:verify -- <cohortId or claimId>\n');
   process.exit(2);
 }
-const port = Number(process.env.PORT ?? 3000);
+const { port } = localSettings();
 const base = `http://127.0.0.1:${port}`;
 const health = await fetch(`${base}/health`).catch(() => undefined);
 if (!health?.ok) {
@@ -30,7 +32,7 @@ const client = new DynamoDBClient({
   region: 'us-east-1',
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 });
-const table = new Table(client, process.env.TABLE_NAME ?? 'apprenticeflow');
+const table = new Table(client, process.env[ENVIRONMENT.tableName] ?? 'apprenticeflow');
 const cohorts = new DynamoCohortStore(table, clock);
 const claims = new DynamoClaimStore(table, clock);
 

@@ -1,3 +1,4 @@
+import { localSettings } from '../infra/local/settings.ts';
 import { ApiClient } from './lib/api-client.ts';
 import { sampleEvidenceFiles, uploadEvidence } from './lib/evidence.ts';
 import { makeCohortBody, makeEnrolment, uniqueSuffix } from './lib/roster.ts';
@@ -9,7 +10,7 @@ import { makeCohortBody, makeEnrolment, uniqueSuffix } from './lib/roster.ts';
  * It moves the embedded runtime's clock instead of waiting, and prints the timelines, the
  * cohort's ledger and the budget, checked to the fen.
  */
-const port = Number(process.env.PORT ?? 3000);
+const { port } = localSettings();
 const api = new ApiClient(process.env.API_URL ?? `http://127.0.0.1:${port}`);
 const SCHOOL_A = '52110108MJ0AA1000A';
 

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FUNCTIONS, functionByName } from '../infra/function-map.ts';
+import { localSettings } from '../infra/local/settings.ts';
 import { localStateMachineArn } from '../infra/workflows/render.ts';
+import { AWS_ENVIRONMENT, ENVIRONMENT, functionEnvironment } from '../shared/adapters/config.ts';
 
 /**
  * `npm run invoke -- <function> <event.json> [--user <demo user>]`: runs one handler in this
@@ -19,7 +21,7 @@ if (!name || !eventFile) {
   process.exit(2);
 }
 const user = rest[0] === '--user' ? rest[1] : undefined;
-const port = Number(process.env.PORT ?? 3000);
+const { port, dataDir } = localSettings();
 const base = `http://127.0.0.1:${port}`;
 
 const health = await fetch(`${base}/health`).catch(() => undefined);
@@ -28,18 +30,23 @@ if (!health?.ok) {
   process.exit(1);
 }
 const { endpoints } = (await health.json()) as { endpoints: { dynamodb: string; stepfunctions: string } };
+// What the embedded runtime gives its handlers (infra/local/runtime.ts), names from the one module.
 Object.assign(process.env, {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-  AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,
-  AWS_ENDPOINT_URL_EVENTBRIDGE: base,
-  TABLE_NAME: process.env.TABLE_NAME ?? 'apprenticeflow',
-  PII_KEY_FILE: resolve(process.env.DATA_DIR ?? '.data', 'pii-key.json'),
-  COHORT_FILING_STATE_MACHINE_ARN: localStateMachineArn('cohort-filing'),
-  SUBSIDY_CLAIM_STATE_MACHINE_ARN: localStateMachineArn('subsidy-claim'),
-  EVENT_BUS_NAME: 'apprenticeflow-domain-events',
+  [AWS_ENVIRONMENT.region]: 'us-east-1',
+  [AWS_ENVIRONMENT.accessKeyId]: 'local',
+  [AWS_ENVIRONMENT.secretAccessKey]: 'local',
+  [AWS_ENVIRONMENT.dynamodbEndpoint]: endpoints.dynamodb,
+  [AWS_ENVIRONMENT.stepFunctionsEndpoint]: endpoints.stepfunctions,
+  [AWS_ENVIRONMENT.eventBridgeEndpoint]: base,
+  ...functionEnvironment({
+    tableName: process.env[ENVIRONMENT.tableName] ?? 'apprenticeflow',
+    piiKeyFile: resolve(dataDir ?? '.data', 'pii-key.json'),
+    stateMachineArns: {
+      'cohort-filing': localStateMachineArn('cohort-filing'),
+      'subsidy-claim': localStateMachineArn('subsidy-claim'),
+    },
+    eventBusName: 'apprenticeflow-domain-events',
+  }),
 });
 
 const event = JSON.parse(readFileSync(eventFile, 'utf8')) as Record<string, any>;

@@ -10,6 +10,7 @@ import {
   DEFAULT_TOKEN_LIFETIME_SECONDS,
   UnknownDemoUser,
 } from '../infra/local/dev-issuer.ts';
+import { localSettings } from '../infra/local/settings.ts';
 
 const usage = [
   'Usage: npm run token -- <user> [--expires-in <seconds>]',
@@ -41,7 +42,7 @@ for (let index = 0; index < args.length; index++) {
 if (username === undefined) fail(usage);
 
 try {
-  const issuer = await createDevIssuer({ dataDir: process.env.DATA_DIR || '.data' });
+  const issuer = await createDevIssuer({ dataDir: localSettings().dataDir || '.data' });
   const token = await issuer.issueToken(username, expiresInSeconds === undefined ? {} : { expiresInSeconds });
   process.stdout.write(`${token}\n`);
 } catch (error) {

@@ -12,25 +12,11 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { functionEnvironment } from '../../shared/adapters/config.ts';
 import { FUNCTIONS, type FunctionSpec, type WorkflowName } from '../function-map.ts';
 import { DOCUMENT_PREFIX } from './documents.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Names of the environment variables the handlers read; the embedded runtime sets the same ones. */
-export const ENVIRONMENT = {
-  tableName: 'TABLE_NAME',
-  piiKeyId: 'PII_KEY_ID',
-  eventBusName: 'EVENT_BUS_NAME',
-  documentsBucket: 'DOCUMENTS_BUCKET',
-  serviceName: 'SERVICE_NAME',
-  logLevel: 'LOG_LEVEL',
-} as const;
-
-/** `cohort-filing` → `COHORT_FILING_STATE_MACHINE_ARN`. */
-export function stateMachineArnVariable(workflow: WorkflowName): string {
-  return `${workflow.toUpperCase().replaceAll('-', '_')}_STATE_MACHINE_ARN`;
-}
 
 /** ESM needs a `require` for the CommonJS modules esbuild inlines (some SDK dependencies). */
 const ESM_REQUIRE_BANNER =
@@ -138,8 +124,14 @@ export class Functions extends Construct {
     for (const [spec, fn] of this.entries()) {
       const starts = spec.access.startWorkflows ?? [];
       const callsBack = spec.access.callbackWorkflows ?? [];
-      for (const workflow of new Set([...starts, ...callsBack])) {
-        fn.addEnvironment(stateMachineArnVariable(workflow), stateMachines[workflow].stateMachineArn);
+      const stateMachineArns = Object.fromEntries(
+        [...new Set([...starts, ...callsBack])].map((workflow) => [
+          workflow,
+          stateMachines[workflow].stateMachineArn,
+        ]),
+      );
+      for (const [name, arn] of Object.entries(functionEnvironment({ stateMachineArns }))) {
+        fn.addEnvironment(name, arn);
       }
       for (const workflow of starts) stateMachines[workflow].grantStartExecution(fn);
       for (const workflow of callsBack) stateMachines[workflow].grantTaskResponse(fn);
@@ -163,14 +155,15 @@ export class Functions extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: {
-        [ENVIRONMENT.serviceName]: 'apprenticeflow',
-        [ENVIRONMENT.logLevel]: props.logLevel ?? 'INFO',
-        ...(spec.access.table !== 'none' && { [ENVIRONMENT.tableName]: props.table.tableName }),
-        ...(spec.access.piiKey && { [ENVIRONMENT.piiKeyId]: props.piiKey.keyArn }),
-        ...(spec.access.events && { [ENVIRONMENT.eventBusName]: props.eventBus.eventBusName }),
-        ...(spec.access.documents && { [ENVIRONMENT.documentsBucket]: props.documents.bucket.bucketName }),
-      },
+      // The names are the ones the adapters read (shared/adapters/config.ts).
+      environment: functionEnvironment({
+        serviceName: 'apprenticeflow',
+        logLevel: props.logLevel ?? 'INFO',
+        tableName: spec.access.table !== 'none' ? props.table.tableName : undefined,
+        piiKeyId: spec.access.piiKey ? props.piiKey.keyArn : undefined,
+        eventBusName: spec.access.events ? props.eventBus.eventBusName : undefined,
+        documentsBucket: spec.access.documents ? props.documents.bucket.bucketName : undefined,
+      }),
       bundling: BUNDLING,
     });
   }

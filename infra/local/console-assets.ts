@@ -1,5 +1,5 @@
 import type { ConsoleFile } from '../../web/build.ts';
-import type { ExtraRoute, ExtraRouteResponse } from './api-gateway.ts';
+import type { ExtraRoute, ExtraRouteResponse } from './api-gateway/index.ts';
 import { DEMO_ORGANISATIONS, DEMO_USERS } from './demo-register.ts';
 
 /**

@@ -11,7 +11,7 @@ import {
   type JWK,
   SignJWT,
 } from 'jose';
-import type { ExtraRoute, JwtAuthorizerConfig } from './api-gateway.ts';
+import type { ExtraRoute, JwtAuthorizerConfig } from './api-gateway/index.ts';
 import { DEMO_USERS, type DemoUser } from './demo-register.ts';
 
 /**

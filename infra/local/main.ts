@@ -1,19 +1,21 @@
 import './node-version.ts';
 import { JavaMissing } from './dynamodb-local.ts';
 import { startRuntime } from './runtime.ts';
+import { localSettings } from './settings.ts';
 
-/** `npm start`: the embedded runtime on http://127.0.0.1:3000 (PORT overrides). */
-const port = Number(process.env.PORT ?? 3000);
-/** The stand-ins follow at PORT+1, +2, +3 unless told otherwise (tests that must not collide do). */
-const optionalPort = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+/**
+ * `npm start`: the embedded runtime on http://127.0.0.1:3000 (PORT overrides). The stand-ins follow
+ * at PORT+1, +2, +3 unless told otherwise (tests that must not collide do).
+ */
+const { port, dataDir, dynamodbPort, stepFunctionsPort, objectStoragePort } = localSettings();
 
 try {
   const runtime = await startRuntime({
     port,
-    dataDir: process.env.DATA_DIR,
-    dynamodbPort: optionalPort('DYNAMODB_PORT'),
-    stepFunctionsPort: optionalPort('STEPFUNCTIONS_PORT'),
-    objectStoragePort: optionalPort('OBJECT_STORAGE_PORT'),
+    dataDir,
+    dynamodbPort,
+    stepFunctionsPort,
+    objectStoragePort,
   });
   process.stdout.write(
     [

@@ -16,15 +16,16 @@ import {
   restoreClockOffset,
   setClock,
 } from '../../shared/adapters/clock.ts';
+import { AWS_ENVIRONMENT, functionEnvironment } from '../../shared/adapters/config.ts';
 import { Table } from '../../shared/adapters/dynamodb/table.ts';
 import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { FUNCTIONS, type FunctionSpec, functionByName } from '../function-map.ts';
 import { localStateMachineArn, renderWorkflowAsl } from '../workflows/render.ts';
-import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gateway.ts';
+import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gateway/index.ts';
 import { consoleRoutes } from './console-assets.ts';
 import { createDevIssuer, devIssuerRoutes } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
-import { type LocalObjectStorage, type ObjectCreated, startObjectStorage } from './object-storage.ts';
+import { type LocalObjectStorage, type ObjectCreated, startObjectStorage } from './object-storage/index.ts';
 import { seedDemoData } from './seed.ts';
 import { createLocalStepFunctions, startStepFunctionsEndpoint } from './step-functions/index.ts';
 
@@ -92,21 +93,30 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const objectStorageEndpoint = `http://127.0.0.1:${objectStoragePort}`;
 
   // What Lambda would get from CDK, pointed at the stand-ins.
+  const credentials = {
+    accessKeyId: process.env[AWS_ENVIRONMENT.accessKeyId] ?? 'local',
+    secretAccessKey: process.env[AWS_ENVIRONMENT.secretAccessKey] ?? 'local',
+  };
+  const piiKeyFile = join(dataDir, 'pii-key.json');
   Object.assign(process.env, {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-    AWS_ENDPOINT_URL_SFN: stepFunctionsEndpoint,
-    AWS_ENDPOINT_URL_S3: objectStorageEndpoint,
+    [AWS_ENVIRONMENT.region]: REGION,
+    [AWS_ENVIRONMENT.accessKeyId]: credentials.accessKeyId,
+    [AWS_ENVIRONMENT.secretAccessKey]: credentials.secretAccessKey,
+    [AWS_ENVIRONMENT.dynamodbEndpoint]: dynamodbEndpoint,
+    [AWS_ENVIRONMENT.stepFunctionsEndpoint]: stepFunctionsEndpoint,
+    [AWS_ENVIRONMENT.s3Endpoint]: objectStorageEndpoint,
     // PutEvents arrives as `POST /` with `X-Amz-Target: AWSEvents.PutEvents` (AWS JSON 1.1).
-    AWS_ENDPOINT_URL_EVENTBRIDGE: url,
-    TABLE_NAME: tableName,
-    PII_KEY_FILE: join(dataDir, 'pii-key.json'),
-    COHORT_FILING_STATE_MACHINE_ARN: localStateMachineArn('cohort-filing'),
-    SUBSIDY_CLAIM_STATE_MACHINE_ARN: localStateMachineArn('subsidy-claim'),
-    EVENT_BUS_NAME: 'apprenticeflow-domain-events',
-    DOCUMENTS_BUCKET: DOCUMENTS_BUCKET,
+    [AWS_ENVIRONMENT.eventBridgeEndpoint]: url,
+    ...functionEnvironment({
+      tableName,
+      piiKeyFile,
+      stateMachineArns: {
+        'cohort-filing': localStateMachineArn('cohort-filing'),
+        'subsidy-claim': localStateMachineArn('subsidy-claim'),
+      },
+      eventBusName: 'apprenticeflow-domain-events',
+      documentsBucket: DOCUMENTS_BUCKET,
+    }),
   });
 
   const client = new DynamoDBClient({
@@ -116,7 +126,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
-  if (options.seed !== false) await seedDemoData(table, process.env.PII_KEY_FILE!);
+  if (options.seed !== false) await seedDemoData(table, piiKeyFile);
 
   // The clock survives restarts: a demo moved to 2028 stays in 2028.
   const savedClock = await table.get<{ offsetMs: number }>(CLOCK_KEY);
@@ -161,10 +171,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     host: '127.0.0.1',
     dir: join(dataDir, 'objects'),
     region: REGION,
-    credentials: {
-      accessKeyId: process.env.AWS_ACCESS_KEY_ID!,
-      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!,
-    },
+    credentials,
     onObjectCreated: async (created) => {
       for (const spec of objectCreatedFunctions) {
         await (await handlerOf(spec))(objectCreatedEvent(created), lambdaContext(spec.name));

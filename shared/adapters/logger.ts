@@ -1,3 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import * as settings from './config.ts';
+
 /**
  * The one logger: JSON lines, one per event. Whatever is logged passes a scrubber first, so a full
  * ID number, phone number, bank account or token never reaches the logs even by mistake
@@ -23,8 +26,24 @@ export function scrub(text: string): string {
 }
 
 function threshold(): number {
-  const level = (process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level;
+  const level = settings.logLevel() as Level;
   return ORDER[level] ?? ORDER.info;
+}
+
+/** What every line of one invocation carries: its request id and the case it is about. */
+export interface InvocationFields {
+  /** The Lambda request id (`context.awsRequestId`). */
+  requestId?: string;
+  /** The cohort, claim, task or document the invocation is about, when it names one. */
+  caseId?: string;
+}
+
+// Per invocation, not per process: the embedded runtime runs many handlers in one process at once.
+const invocation = new AsyncLocalStorage<InvocationFields>();
+
+/** Runs one invocation so that every line logged while it runs (awaits included) carries `fields`. */
+export function withInvocationFields<T>(fields: InvocationFields, run: () => T): T {
+  return invocation.run(fields, run);
 }
 
 function emit(level: Level, message: string, fields?: Record<string, unknown>): void {
@@ -32,8 +51,9 @@ function emit(level: Level, message: string, fields?: Record<string, unknown>): 
   const line = JSON.stringify({
     level,
     time: new Date().toISOString(),
-    service: process.env.SERVICE_NAME ?? 'apprenticeflow',
+    service: settings.serviceName(),
     message,
+    ...invocation.getStore(),
     ...fields,
   });
   const safe = scrub(line);

@@ -5,7 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { errorFields, logger } from '../adapters/logger.ts';
+import { errorFields, logger, withInvocationFields } from '../adapters/logger.ts';
 import {
   Conflict,
   DomainError,
@@ -18,6 +18,7 @@ import type { Principal, Role } from '../domain/principal.ts';
 import type { Reply } from '../domain/reply.ts';
 import { zodIssuesToFieldErrors } from '../schemas/errors.ts';
 import type * as z from '../schemas/zod.ts';
+import { requestFields } from './invocation.ts';
 import { principalFromClaims } from './principal.ts';
 import { isTransient } from './transient-errors.ts';
 
@@ -66,7 +67,8 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_\-:.]{1,128}$/;
 
 /**
  * The one middy handler factory: authenticate, check the role, parse and validate body, path and
- * query with zod, call the use case, and map every failure to problem+json in one place.
+ * query with zod, call the use case, and map every failure to problem+json in one place. Every
+ * line logged meanwhile carries the request id and the case of the path (`./invocation.ts`).
  */
 export function httpHandler<
   BS extends AnySchema | undefined = undefined,
@@ -76,7 +78,7 @@ export function httpHandler<
   spec: RouteSpec<BS, PS, QS>,
   run: (request: RequestContext<Infer<BS>, Infer<PS>, Infer<QS>>) => Promise<Reply | unknown>,
 ) {
-  const core = async (event: HttpEvent, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  const serve = async (event: HttpEvent): Promise<APIGatewayProxyStructuredResultV2> => {
     const principal = spec.public
       ? anonymous
       : principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
@@ -114,9 +116,15 @@ export function httpHandler<
     if (isRawReply(result)) return { statusCode: result.status, headers: result.headers, body: result.raw };
     return toResponse(isReply(result) ? result : { status: 200, body: result });
   };
+  // Every line logged while the request runs, and the failure logged after it, names the request and the case.
+  const core = (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
+    withInvocationFields(requestFields(event, context), () => serve(event));
   return middy(core).use({
     onError: async (request) => {
-      request.response = problemResponse(request.error, request.event as HttpEvent);
+      const event = request.event as HttpEvent;
+      request.response = withInvocationFields(requestFields(event, request.context), () =>
+        problemResponse(request.error, event),
+      );
     },
   });
 }

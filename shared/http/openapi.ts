@@ -17,8 +17,12 @@ import { PolicySchema } from '../schemas/policy.ts';
 import * as z from '../schemas/zod.ts';
 
 /**
- * OpenAPI 3.1, generated from the zod schemas that validate the requests (one source of truth).
- * Paths follow the HTTP API contract of architecture.md.
+ * OpenAPI 3.1, generated from the zod schemas that validate the requests (one source of truth),
+ * written to generate clients from: each operation is named by its function in
+ * infra/function-map.ts (`operationId`; test/unit/openapi.test.ts holds the two together both
+ * ways), `servers` names the embedded runtime and the deployed API, and every operation lists the
+ * error statuses it can answer with their bodies. `@redocly/cli lint` with its recommended rules
+ * passes (test/unit/openapi-lint.test.ts). Paths follow the HTTP API contract of architecture.md.
  */
 const bodies = {
   CreateCohortBody,
@@ -50,218 +54,590 @@ function queryParameters(schema: z.ZodMiniObject) {
   }));
 }
 
-const problem = { $ref: '#/components/schemas/Problem' };
-const errors = {
-  '400': { description: 'Invalid input', content: { 'application/problem+json': { schema: problem } } },
-  '401': { description: 'Missing or bad token' },
-  '403': {
-    description: 'This role may not do this',
-    content: { 'application/problem+json': { schema: problem } },
+// ---------------------------------------------------------------------------------------------
+// Errors: problem+json (RFC 9457) from the handlers, API Gateway's own `{"message"}` where the
+// gateway answers before any handler runs (a missing or bad token, throttling, its own limits).
+// ---------------------------------------------------------------------------------------------
+
+type ErrorStatus = '400' | '401' | '403' | '404' | '409' | '413' | '415' | '422' | '429' | '503';
+
+/**
+ * The stable error codes, to translate by (issue 11, item 4 adds them here): those a problem of a
+ * status can carry become the `code` enum of that status's body in every operation, those of a
+ * field error the `code` enum of `FieldError`. Left empty, `code` is any string.
+ */
+export const ERROR_CODES: Partial<Record<ErrorStatus, readonly string[]>> = {};
+export const FIELD_ERROR_CODES: readonly string[] = [];
+
+const fieldError = () => ({
+  type: 'object',
+  description: 'One bad field of the request.',
+  required: ['path', 'message'],
+  properties: {
+    path: { type: 'string', description: 'Dotted path of the field, e.g. `apprentices.3.idNumber`.' },
+    message: { type: 'string', description: 'What is wrong, in English.' },
+    code: {
+      type: 'string',
+      description: 'Stable code of the rule the field breaks (to translate by).',
+      ...(FIELD_ERROR_CODES.length > 0 ? { enum: [...FIELD_ERROR_CODES] } : {}),
+    },
+    params: { type: 'object', description: 'Values the message names (limits, counts…).' },
   },
-  '404': {
-    description: 'Not found or not visible to the caller',
-    content: { 'application/problem+json': { schema: problem } },
-  },
-  '409': {
-    description: 'Wrong state or stale version',
-    content: { 'application/problem+json': { schema: problem } },
+});
+
+const PROBLEM = {
+  type: 'object',
+  description: 'RFC 9457 problem details. Only 4xx problems say what went wrong.',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string', description: 'A URI naming the kind of problem.' },
+    title: { type: 'string' },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: { type: 'string' },
+    code: { type: 'string', description: 'Stable code of the problem (to translate by).' },
+    params: { type: 'object', description: 'Values the detail names.' },
+    errors: {
+      type: 'array',
+      description: 'Every bad field (400), or the records that stand in the way (409).',
+      items: { $ref: '#/components/schemas/FieldError' },
+    },
+    current: {
+      type: 'object',
+      description: 'The case as it is now, on a 409 for a stale version or a wrong state.',
+      properties: { status: { type: 'string' }, version: { type: 'integer' } },
+    },
   },
 };
 
-function op(summary: string, extra: Record<string, unknown> = {}) {
-  return { summary, responses: { '200': { description: 'OK' }, ...errors }, ...extra };
-}
+const GATEWAY_MESSAGE = {
+  type: 'object',
+  description: 'What API Gateway answers itself, before any function runs.',
+  required: ['message'],
+  properties: { message: { type: 'string' } },
+};
 
-function jsonBody(name: keyof typeof bodies) {
-  return {
-    requestBody: {
-      required: true,
-      content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+const problemContent = (status: ErrorStatus) => {
+  const codes = ERROR_CODES[status];
+  const schema = codes?.length
+    ? { allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { code: { enum: [...codes] } } }] }
+    : { $ref: '#/components/schemas/Problem' };
+  return { 'application/problem+json': { schema } };
+};
+const gatewayContent = { 'application/json': { schema: { $ref: '#/components/schemas/GatewayMessage' } } };
+
+/** The status's name in `components.responses`, and its response. */
+type ErrorResponses = Record<ErrorStatus, { name: string; response: Record<string, unknown> }>;
+
+const errorResponses = (): ErrorResponses => ({
+  '400': {
+    name: 'InvalidInput',
+    response: { description: 'Invalid input: every bad field with its path', content: problemContent('400') },
+  },
+  '401': {
+    name: 'Unauthenticated',
+    response: {
+      description:
+        'No valid token: API Gateway’s JWT authorizer refused it (`{"message":"Unauthorized"}`), or the verified token lacks a subject, an organisation or exactly one role',
+      content: { ...gatewayContent, ...problemContent('401') },
     },
-  };
-}
+  },
+  '403': {
+    name: 'Forbidden',
+    response: { description: 'The caller’s role may not do this', content: problemContent('403') },
+  },
+  '404': {
+    name: 'NotFound',
+    response: { description: 'Not found or not visible to the caller', content: problemContent('404') },
+  },
+  '409': {
+    name: 'Conflict',
+    response: {
+      description: 'Wrong state, stale version or a record standing in the way',
+      content: problemContent('409'),
+    },
+  },
+  '413': {
+    name: 'PayloadTooLarge',
+    response: {
+      description: 'The body is larger than 1 MiB (API Gateway refuses more than 10 MB itself)',
+      content: { ...problemContent('413'), ...gatewayContent },
+    },
+  },
+  '415': {
+    name: 'UnsupportedMediaType',
+    response: {
+      description: 'The body is not in a media type the operation takes',
+      content: problemContent('415'),
+    },
+  },
+  '422': {
+    name: 'IdempotencyKeyReused',
+    response: {
+      description: 'The Idempotency-Key was used before with another request',
+      content: problemContent('422'),
+    },
+  },
+  '429': {
+    name: 'Throttled',
+    response: {
+      description: 'Throttled by the API’s stage limits (`{"message":"Too Many Requests"}`); retry later',
+      content: gatewayContent,
+    },
+  },
+  '503': {
+    name: 'ServiceUnavailable',
+    response: {
+      description: 'A dependency did not answer; retry (with the same Idempotency-Key)',
+      headers: {
+        'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+      },
+      content: { ...problemContent('503'), ...gatewayContent },
+    },
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+// ---------------------------------------------------------------------------------------------
 
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  schema: { type: 'string', maxLength: 128 },
+  description: 'A repeat with the same key and body answers the first response',
+  schema: { type: 'string', maxLength: 128, pattern: '^[A-Za-z0-9_\\-:.]{1,128}$' },
 };
-const cohortId = { name: 'cohortId', in: 'path', required: true, schema: { type: 'string' } };
-const apprenticeId = { name: 'apprenticeId', in: 'path', required: true, schema: { type: 'string' } };
 const pathParameter = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const cohortId = pathParameter('cohortId');
+const apprenticeId = pathParameter('apprenticeId');
 const claimId = pathParameter('claimId');
+
+type Tag = 'system' | 'cohorts' | 'tasks' | 'documents' | 'claims' | 'reference' | 'reports';
+
+const TAGS: Record<Tag, string> = {
+  system: 'Liveness and this document',
+  cohorts: 'Cohorts of apprentices, from DRAFT to FILED, and their changes while FILED',
+  tasks: 'The inbox of reviews waiting for the caller, and the decisions on them',
+  documents: 'Evidence documents: announced, uploaded straight to the object store, then STORED',
+  claims: 'Subsidy claims: advance and final settlement, through review, public notice and payment',
+  reference: 'The register, the occupation catalogue, the policy and the budgets',
+  reports: 'What the bureau reports',
+};
+
+interface OperationSpec {
+  /** The function's name in infra/function-map.ts. */
+  operationId: string;
+  summary: string;
+  tag: Tag;
+  parameters?: Record<string, unknown>[];
+  body?: keyof typeof bodies;
+  /** Also takes the body as `text/csv` (a roster). */
+  csv?: boolean;
+  /** The body may be left out (`POST …/withdraw` without a reason). */
+  optionalBody?: boolean;
+  /** 201 for what creates a resource; default 200. */
+  created?: boolean;
+  /** No token needed. */
+  public?: boolean;
+  /** 403: the route is for some roles only (or, for a decision, the task's own role). */
+  forbidden?: boolean;
+  /** Answers from memory, touching no dependency: never 503. */
+  offline?: boolean;
+  /** The answer is not JSON only (the report: CSV too). */
+  produces?: string[];
+}
+
+function operationOf(responses: ErrorResponses, method: string, spec: OperationSpec) {
+  const parameters = spec.parameters ?? [];
+  const writes = method !== 'get';
+  const statuses: ErrorStatus[] = [];
+  if (parameters.length > 0 || spec.body) statuses.push('400');
+  if (!spec.public) statuses.push('401');
+  if (spec.forbidden) statuses.push('403');
+  if (parameters.some((parameter) => parameter.in === 'path')) statuses.push('404');
+  if (writes) statuses.push('409');
+  if (spec.body) statuses.push('413', '415');
+  if (parameters.includes(idempotencyKey)) statuses.push('422');
+  // Stage throttling applies to every route, public ones too.
+  statuses.push('429');
+  if (!spec.offline) statuses.push('503');
+  const success = spec.produces
+    ? { content: Object.fromEntries(spec.produces.map((type) => [type, {}])) }
+    : {};
+  return {
+    operationId: spec.operationId,
+    summary: spec.summary,
+    tags: [spec.tag],
+    ...(spec.public ? { security: [] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(spec.body ? requestBody(spec.body, spec) : {}),
+    responses: {
+      [spec.created ? '201' : '200']: { description: spec.created ? 'Created' : 'OK', ...success },
+      ...Object.fromEntries(
+        statuses.map((status) => [status, { $ref: `#/components/responses/${responses[status].name}` }]),
+      ),
+    },
+  };
+}
+
+function requestBody(name: keyof typeof bodies, { csv = false, optionalBody = false }: OperationSpec) {
+  return {
+    requestBody: {
+      required: !optionalBody,
+      content: {
+        'application/json': { schema: { $ref: `#/components/schemas/${name}` } },
+        ...(csv
+          ? { 'text/csv': { schema: { type: 'string', description: 'The rows with a header line' } } }
+          : {}),
+      },
+    },
+  };
+}
 
 let document: Record<string, unknown> | undefined;
 
 export function openApiDocument(): Record<string, unknown> {
-  document ??= {
+  document ??= build(errorResponses());
+  return document;
+}
+
+function build(responses: ErrorResponses): Record<string, unknown> {
+  const operation = (method: string, spec: OperationSpec) => operationOf(responses, method, spec);
+  return {
     openapi: '3.1.0',
     info: {
       title: 'ApprenticeFlow API',
       version: '1.0.0',
       description: 'New-type enterprise apprenticeship cohorts and training subsidies.',
+      // A private project: no licence is granted (npm's word for it).
+      license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
     },
+    servers: [
+      { url: 'http://127.0.0.1:3000', description: 'The embedded runtime (`npm start`; PORT moves it)' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'The deployed HTTP API (its $default stage); the stack’s ApiUrl output names it',
+        variables: {
+          apiId: { default: 'your-api-id', description: 'The HTTP API’s id (the ApiUrl output)' },
+          region: { default: 'us-east-1', description: 'The region the stack is deployed to' },
+        },
+      },
+    ],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     components: {
       securitySchemes: { jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
         ...Object.fromEntries(Object.entries(bodies).map(([name, schema]) => [name, schemaOf(schema)])),
-        Problem: {
-          type: 'object',
-          properties: {
-            type: { type: 'string' },
-            title: { type: 'string' },
-            status: { type: 'integer' },
-            detail: { type: 'string' },
-            errors: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: { path: { type: 'string' }, message: { type: 'string' } },
-              },
-            },
-          },
-        },
+        Problem: PROBLEM,
+        FieldError: fieldError(),
+        GatewayMessage: GATEWAY_MESSAGE,
       },
+      responses: Object.fromEntries(Object.values(responses).map(({ name, response }) => [name, response])),
     },
     security: [{ jwt: [] }],
     paths: {
-      '/health': { get: { ...op('Liveness and, locally, the endpoints in use'), security: [] } },
-      '/openapi.json': { get: { ...op('This document'), security: [] } },
-      '/cohorts': {
-        post: op('Create a DRAFT cohort (enterprise.clerk)', {
-          ...jsonBody('CreateCohortBody'),
-          parameters: [idempotencyKey],
+      '/health': {
+        get: operation('get', {
+          operationId: 'health',
+          summary: 'Liveness and, locally, the endpoints in use',
+          tag: 'system',
+          public: true,
         }),
-        get: op('List the caller’s cohorts', { parameters: queryParameters(CohortListQuery) }),
+      },
+      '/openapi.json': {
+        get: operation('get', {
+          operationId: 'openapi',
+          summary: 'This document',
+          tag: 'system',
+          public: true,
+          offline: true,
+        }),
+      },
+      '/cohorts': {
+        post: operation('post', {
+          operationId: 'create-cohort',
+          summary: 'Create a DRAFT cohort (enterprise.clerk)',
+          tag: 'cohorts',
+          body: 'CreateCohortBody',
+          parameters: [idempotencyKey],
+          created: true,
+          forbidden: true,
+        }),
+        get: operation('get', {
+          operationId: 'list-cohorts',
+          summary: 'List the caller’s cohorts',
+          tag: 'cohorts',
+          parameters: queryParameters(CohortListQuery),
+        }),
       },
       '/cohorts/{cohortId}': {
-        get: op('One cohort with its apprentices (masked)', { parameters: [cohortId] }),
-        patch: op('Edit while DRAFT or RETURNED', {
-          ...jsonBody('UpdateCohortBody'),
+        get: operation('get', {
+          operationId: 'get-cohort',
+          summary: 'One cohort with its apprentices (masked)',
+          tag: 'cohorts',
+          parameters: [cohortId],
+        }),
+        patch: operation('patch', {
+          operationId: 'update-cohort',
+          summary: 'Edit while DRAFT or RETURNED',
+          tag: 'cohorts',
+          body: 'UpdateCohortBody',
           parameters: [cohortId, idempotencyKey],
+          forbidden: true,
         }),
       },
       '/cohorts/{cohortId}/apprentices': {
-        post: op('Add apprentices (JSON array or text/csv); all or none', {
-          ...jsonBody('AddApprenticesBody'),
+        post: operation('post', {
+          operationId: 'add-apprentices',
+          summary: 'Add apprentices (JSON array or text/csv); all or none',
+          tag: 'cohorts',
+          body: 'AddApprenticesBody',
+          csv: true,
           parameters: [cohortId, idempotencyKey],
+          created: true,
+          forbidden: true,
         }),
       },
       '/cohorts/{cohortId}/apprentices/{apprenticeId}': {
-        delete: op('Remove an apprentice while DRAFT or RETURNED', { parameters: [cohortId, apprenticeId] }),
+        delete: operation('delete', {
+          operationId: 'remove-apprentice',
+          summary: 'Remove an apprentice while DRAFT or RETURNED',
+          tag: 'cohorts',
+          parameters: [cohortId, apprenticeId],
+          forbidden: true,
+        }),
       },
       '/cohorts/{cohortId}/apprentices/{apprenticeId}/identity': {
-        get: op('Full ID number for a bureau reviewer; audited', {
+        get: operation('get', {
+          operationId: 'get-identity',
+          summary: 'Full ID number for a bureau reviewer; audited',
+          tag: 'cohorts',
           parameters: [cohortId, apprenticeId, ...queryParameters(IdentityQuery)],
+          forbidden: true,
         }),
       },
       '/cohorts/{cohortId}/submit': {
-        post: op('Start cohort-filing', { parameters: [cohortId, idempotencyKey] }),
+        post: operation('post', {
+          operationId: 'submit-cohort',
+          summary: 'Start cohort-filing',
+          tag: 'cohorts',
+          parameters: [cohortId, idempotencyKey],
+          forbidden: true,
+        }),
       },
       '/cohorts/{cohortId}/withdraw': {
-        post: op('Withdraw before FILED', {
-          ...jsonBody('WithdrawBody'),
+        post: operation('post', {
+          operationId: 'withdraw-cohort',
+          summary: 'Withdraw before FILED',
+          tag: 'cohorts',
+          body: 'WithdrawBody',
+          optionalBody: true,
           parameters: [cohortId, idempotencyKey],
+          forbidden: true,
         }),
       },
       '/cohorts/{cohortId}/history': {
-        get: op('Audit trail', { parameters: [cohortId, ...queryParameters(PageQuery)] }),
-      },
-      '/cohorts/{cohortId}/audit-verification': {
-        get: op('Recompute the cohort’s audit hash chain (bureau roles)', { parameters: [cohortId] }),
-      },
-      '/tasks': { get: op('The caller’s inbox', { parameters: queryParameters(PageQuery) }) },
-      '/tasks/{taskId}/decision': {
-        post: op('Approve, return or reject', {
-          ...jsonBody('DecisionBody'),
-          parameters: [
-            { name: 'taskId', in: 'path', required: true, schema: { type: 'string' } },
-            idempotencyKey,
-          ],
+        get: operation('get', {
+          operationId: 'cohort-history',
+          summary: 'Audit trail',
+          tag: 'cohorts',
+          parameters: [cohortId, ...queryParameters(PageQuery)],
         }),
       },
-      '/organisations': { get: op('The register', { parameters: queryParameters(PageQuery) }) },
-      '/occupations': { get: op('The occupation catalogue', { parameters: queryParameters(PageQuery) }) },
+      '/cohorts/{cohortId}/audit-verification': {
+        get: operation('get', {
+          operationId: 'verify-audit',
+          summary: 'Recompute the cohort’s audit hash chain (bureau roles)',
+          tag: 'cohorts',
+          parameters: [cohortId],
+          forbidden: true,
+        }),
+      },
+      '/tasks': {
+        get: operation('get', {
+          operationId: 'list-tasks',
+          summary: 'The caller’s inbox',
+          tag: 'tasks',
+          parameters: queryParameters(PageQuery),
+        }),
+      },
+      '/tasks/{taskId}/decision': {
+        post: operation('post', {
+          operationId: 'decide-task',
+          summary: 'Approve, return or reject',
+          tag: 'tasks',
+          body: 'DecisionBody',
+          parameters: [pathParameter('taskId'), idempotencyKey],
+          forbidden: true,
+        }),
+      },
+      '/organisations': {
+        get: operation('get', {
+          operationId: 'list-organisations',
+          summary: 'The register',
+          tag: 'reference',
+          parameters: queryParameters(PageQuery),
+        }),
+      },
+      '/occupations': {
+        get: operation('get', {
+          operationId: 'list-occupations',
+          summary: 'The occupation catalogue',
+          tag: 'reference',
+          parameters: queryParameters(PageQuery),
+        }),
+      },
       '/policy': {
-        get: op('The policy in force'),
-        put: op('Add a policy version, effective from its date (bureau.admin)', {
-          ...jsonBody('PolicySchema'),
+        get: operation('get', {
+          operationId: 'get-policy',
+          summary: 'The policy in force',
+          tag: 'reference',
+        }),
+        put: operation('put', {
+          operationId: 'put-policy',
+          summary: 'Add a policy version, effective from its date (bureau.admin)',
+          tag: 'reference',
+          body: 'PolicySchema',
           parameters: [idempotencyKey],
+          created: true,
+          forbidden: true,
         }),
       },
       '/cohorts/{cohortId}/apprentices/{apprenticeId}/withdrawal': {
-        post: op('Record a withdrawal while FILED (enterprise.clerk)', {
-          ...jsonBody('WithdrawalBody'),
+        post: operation('post', {
+          operationId: 'withdraw-apprentice',
+          summary: 'Record a withdrawal while FILED (enterprise.clerk)',
+          tag: 'cohorts',
+          body: 'WithdrawalBody',
           parameters: [cohortId, apprenticeId, idempotencyKey],
+          forbidden: true,
         }),
       },
       '/cohorts/{cohortId}/apprentices/{apprenticeId}/outcome': {
-        post: op('Record an outcome and certificate while FILED', {
-          ...jsonBody('OutcomeBody'),
+        post: operation('post', {
+          operationId: 'record-outcome',
+          summary: 'Record an outcome and certificate while FILED',
+          tag: 'cohorts',
+          body: 'OutcomeBody',
           parameters: [cohortId, apprenticeId, idempotencyKey],
+          forbidden: true,
         }),
       },
       '/cohorts/{cohortId}/apprentices/{apprenticeId}/mentors': {
-        put: op('Replace a mentor while FILED (school mentor: school; enterprise mentor: signatory)', {
-          ...jsonBody('MentorsBody'),
+        put: operation('put', {
+          operationId: 'replace-mentor',
+          summary: 'Replace a mentor while FILED (school mentor: school; enterprise mentor: signatory)',
+          tag: 'cohorts',
+          body: 'MentorsBody',
           parameters: [cohortId, apprenticeId, idempotencyKey],
+          forbidden: true,
         }),
       },
       '/cohorts/{cohortId}/documents': {
-        post: op('Announce an evidence document; answers a presigned PUT for exactly its bytes', {
-          ...jsonBody('CreateDocumentBody'),
+        post: operation('post', {
+          operationId: 'create-document',
+          summary: 'Announce an evidence document; answers a presigned PUT for exactly its bytes',
+          tag: 'documents',
+          body: 'CreateDocumentBody',
           parameters: [cohortId, idempotencyKey],
+          created: true,
+          forbidden: true,
         }),
       },
       '/documents/{documentId}': {
-        get: op('An evidence document, its history and (once STORED) a download link', {
+        get: operation('get', {
+          operationId: 'get-document',
+          summary: 'An evidence document, its history and (once STORED) a download link',
+          tag: 'documents',
           parameters: [pathParameter('documentId')],
         }),
       },
       '/claims': {
-        post: op('Prepare an advance or final claim (enterprise.clerk)', {
-          ...jsonBody('CreateClaimBody'),
+        post: operation('post', {
+          operationId: 'create-claim',
+          summary: 'Prepare an advance or final claim (enterprise.clerk)',
+          tag: 'claims',
+          body: 'CreateClaimBody',
           parameters: [idempotencyKey],
+          created: true,
+          forbidden: true,
         }),
-        get: op('The caller’s claims', { parameters: queryParameters(ClaimListQuery) }),
+        get: operation('get', {
+          operationId: 'list-claims',
+          summary: 'The caller’s claims',
+          tag: 'claims',
+          parameters: queryParameters(ClaimListQuery),
+        }),
       },
       '/claims/{claimId}': {
-        get: op('One claim with its computation and evidence', { parameters: [claimId] }),
-        patch: op('Correct a PREPARED or RETURNED claim', {
-          ...jsonBody('UpdateClaimBody'),
+        get: operation('get', {
+          operationId: 'get-claim',
+          summary: 'One claim with its computation and evidence',
+          tag: 'claims',
+          parameters: [claimId],
+        }),
+        patch: operation('patch', {
+          operationId: 'update-claim',
+          summary: 'Correct a PREPARED or RETURNED claim',
+          tag: 'claims',
+          body: 'UpdateClaimBody',
           parameters: [claimId, idempotencyKey],
+          forbidden: true,
         }),
       },
       '/claims/{claimId}/submit': {
-        post: op('Submit (enterprise.signatory, not the preparer): starts subsidy-claim', {
+        post: operation('post', {
+          operationId: 'submit-claim',
+          summary: 'Submit (enterprise.signatory, not the preparer): starts subsidy-claim',
+          tag: 'claims',
           parameters: [claimId, idempotencyKey],
+          forbidden: true,
         }),
       },
       '/claims/{claimId}/history': {
-        get: op('Audit trail', { parameters: [claimId, ...queryParameters(PageQuery)] }),
+        get: operation('get', {
+          operationId: 'claim-history',
+          summary: 'Audit trail',
+          tag: 'claims',
+          parameters: [claimId, ...queryParameters(PageQuery)],
+        }),
       },
       '/claims/{claimId}/objection': {
-        post: op('Object during public notice (bureau.reviewer): back to review', {
-          ...jsonBody('ObjectionBody'),
+        post: operation('post', {
+          operationId: 'lodge-objection',
+          summary: 'Object during public notice (bureau.reviewer): back to review',
+          tag: 'claims',
+          body: 'ObjectionBody',
           parameters: [claimId, idempotencyKey],
+          forbidden: true,
         }),
       },
       '/budgets/{districtCode}/{year}': {
-        get: op('A bureau’s budget for a year: budget, reserved, paid, available', {
+        get: operation('get', {
+          operationId: 'get-budget',
+          summary: 'A bureau’s budget for a year: budget, reserved, paid, available',
+          tag: 'reference',
           parameters: [pathParameter('districtCode'), pathParameter('year')],
         }),
-        put: op('Set a budget (bureau.admin of that district)', {
-          ...jsonBody('BudgetBody'),
+        put: operation('put', {
+          operationId: 'put-budget',
+          summary: 'Set a budget (bureau.admin of that district)',
+          tag: 'reference',
+          body: 'BudgetBody',
           parameters: [pathParameter('districtCode'), pathParameter('year'), idempotencyKey],
+          forbidden: true,
         }),
       },
       '/reports/subsidies': {
-        get: op('Totals by occupation, level, enterprise and school (json or csv)', {
+        get: operation('get', {
+          operationId: 'subsidy-report',
+          summary: 'Totals by occupation, level, enterprise and school (json or csv)',
+          tag: 'reports',
           parameters: queryParameters(ReportQuery),
+          forbidden: true,
+          produces: ['application/json', 'text/csv'],
         }),
       },
     },
   };
-  return document;
 }

@@ -1,9 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { USER_ROLES } from '../../infra/constructs/auth.ts';
-import { ENVIRONMENT, stateMachineArnVariable } from '../../infra/constructs/functions.ts';
 import { PII_KEY_ALIAS } from '../../infra/constructs/table.ts';
 import { FUNCTIONS, type FunctionSpec, type WorkflowName } from '../../infra/function-map.ts';
+import { ENVIRONMENT, stateMachineArnVariable } from '../../shared/adapters/config.ts';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { type SynthesizedApp, synthApp } from '../support/synth.ts';
 

@@ -14,7 +14,7 @@ import {
   type LambdaRoute,
   type RunningApiGateway,
   startApiGateway,
-} from '../../infra/local/api-gateway.ts';
+} from '../../infra/local/api-gateway/index.ts';
 import {
   createDevIssuer,
   DEV_AUDIENCE,

@@ -21,7 +21,7 @@ import {
   type LocalObjectStorageOptions,
   type ObjectCreated,
   startObjectStorage,
-} from '../../infra/local/object-storage.ts';
+} from '../../infra/local/object-storage/index.ts';
 import { S3ObjectStorage } from '../../shared/adapters/aws/object-storage.ts';
 
 /**

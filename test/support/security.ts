@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { importJWK, type JWK, SignJWT } from 'jose';
-import { flattenJwtClaims } from '../../infra/local/api-gateway.ts';
+import { flattenJwtClaims } from '../../infra/local/api-gateway/index.ts';
 import { DEMO_USERS, type Role } from '../../infra/local/demo-register.ts';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../infra/local/dev-issuer.ts';
 

@@ -26,3 +26,75 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(schemas)).toEqual(expect.arrayContaining(['CreateClaimBody', 'CreateDocumentBody']));
   });
 });
+
+/** Issue 11, item 8: a document to generate clients from. */
+describe('the OpenAPI document for client generators', () => {
+  type Operation = {
+    operationId?: string;
+    security?: unknown[];
+    responses: Record<string, { $ref?: string }>;
+  };
+  const document = openApiDocument() as {
+    servers: { url: string; variables?: Record<string, { default: string }> }[];
+    paths: Record<string, Record<string, Operation>>;
+    components: {
+      responses: Record<string, { content: Record<string, unknown> }>;
+      schemas: Record<string, { properties: Record<string, unknown> }>;
+    };
+  };
+  const operations = Object.entries(document.paths).flatMap(([path, byMethod]) =>
+    Object.entries(byMethod).map(([method, operation]) => ({
+      route: `${method.toUpperCase()} ${path}`,
+      operation,
+    })),
+  );
+
+  it.each(FUNCTIONS.filter((spec) => spec.route))('names $route by its function, $name', (spec) => {
+    const [method, path] = spec.route!.split(' ') as [string, string];
+    expect(document.paths[path]?.[method.toLowerCase()]?.operationId).toBe(spec.name);
+  });
+
+  it('has no operationId that is not the function of its route in the function map', () => {
+    const byRoute = new Map(FUNCTIONS.map((spec) => [spec.route, spec.name]));
+    const strays = operations.filter(
+      ({ route, operation }) => byRoute.get(route as never) !== operation.operationId,
+    );
+    expect(strays.map(({ route }) => route)).toEqual([]);
+  });
+
+  it('names the local and the deployed base URL', () => {
+    expect(document.servers.map((server) => server.url)).toEqual([
+      'http://127.0.0.1:3000',
+      'https://{apiId}.execute-api.{region}.amazonaws.com',
+    ]);
+    expect(document.servers[1]?.variables).toMatchObject({ apiId: {}, region: { default: 'us-east-1' } });
+  });
+
+  it('documents throttling and unavailability everywhere, the token wherever one is needed', () => {
+    for (const { route, operation } of operations) {
+      const statuses = Object.keys(operation.responses);
+      expect(statuses, route).toContain('429');
+      if (route !== 'GET /openapi.json') expect(statuses, route).toContain('503');
+      if (operation.security?.length !== 0) expect(statuses, route).toContain('401');
+      if (/\{\w+\}/.test(route)) expect(statuses, route).toContain('404');
+      if (!route.startsWith('GET ')) expect(statuses, route).toContain('409');
+    }
+  });
+
+  it('gives every error a problem+json body, except what only API Gateway answers (429)', () => {
+    for (const { route, operation } of operations) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) < 400) continue;
+        const name = response.$ref?.split('/').pop() ?? '';
+        const content = document.components.responses[name]?.content ?? {};
+        if (status === '429') expect(Object.keys(content), route).toEqual(['application/json']);
+        else expect(Object.keys(content), `${route} ${status}`).toContain('application/problem+json');
+      }
+    }
+  });
+
+  it('leaves room for the error codes: a code beside the message of problems and field errors', () => {
+    expect(document.components.schemas.Problem?.properties).toHaveProperty('code');
+    expect(document.components.schemas.FieldError?.properties).toHaveProperty('code');
+  });
+});

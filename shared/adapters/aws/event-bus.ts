@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { DomainEvents } from '../../domain/ports.ts';
+import { ENVIRONMENT } from '../config.ts';
 
 /**
  * Domain events on the EventBridge bus (`EVENT_BUS_NAME`). The embedded runtime serves PutEvents
@@ -11,7 +12,7 @@ export class EventBridgeEvents implements DomainEvents {
   constructor(private readonly busName: string | undefined) {}
 
   async publish(type: string, detail: Record<string, unknown>): Promise<void> {
-    if (!this.busName) throw new Error('EVENT_BUS_NAME is not set');
+    if (!this.busName) throw new Error(`${ENVIRONMENT.eventBusName} is not set`);
     client ??= new EventBridgeClient({ maxAttempts: 3 });
     const out = await client.send(
       new PutEventsCommand({

@@ -2,6 +2,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { ObjectStorage, UploadTicket } from '../../domain/document-ports.ts';
+import * as settings from '../config.ts';
 
 /**
  * Evidence documents in S3 (`DOCUMENTS_BUCKET`); the embedded runtime points the same code at its
@@ -32,8 +33,8 @@ export class S3ObjectStorage implements ObjectStorage {
       credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
     } = {},
   ) {
-    this.region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
-    const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+    this.region = options.region ?? settings.region();
+    const endpoint = options.endpoint ?? settings.s3Endpoint();
     this.endpoint = endpoint ? new URL(endpoint) : undefined;
     this.signer = new SignatureV4({
       service: 's3',

@@ -1,8 +1,9 @@
 import { EventBridgeEvents } from '../aws/event-bus.ts';
+import * as settings from '../config.ts';
 
 let events: EventBridgeEvents | undefined;
 
 export function domainEvents(): EventBridgeEvents {
-  events ??= new EventBridgeEvents(process.env.EVENT_BUS_NAME);
+  events ??= new EventBridgeEvents(settings.eventBusName());
   return events;
 }

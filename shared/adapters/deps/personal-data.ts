@@ -1,3 +1,4 @@
+import * as settings from '../config.ts';
 import { KmsKeySource } from '../crypto/kms-key-source.ts';
 import { FieldEncryption, LocalKeyFile } from '../crypto/personal-data.ts';
 import { baseDeps } from './base.ts';
@@ -7,10 +8,9 @@ let protector: FieldEncryption | undefined;
 
 export function personalData(): FieldEncryption {
   if (protector) return protector;
-  const keyId = process.env.PII_KEY_ID;
-  const keyFile = process.env.PII_KEY_FILE;
-  if (keyId) protector = new FieldEncryption(new KmsKeySource(keyId, baseDeps().table));
-  else if (keyFile) protector = new FieldEncryption(new LocalKeyFile(keyFile));
-  else throw new Error('Set PII_KEY_ID (KMS) or PII_KEY_FILE (embedded runtime)');
+  const key = settings.personalDataKey();
+  protector = new FieldEncryption(
+    'kmsKeyId' in key ? new KmsKeySource(key.kmsKeyId, baseDeps().table) : new LocalKeyFile(key.keyFile),
+  );
   return protector;
 }

@@ -1,11 +1,12 @@
 import { StepFunctionsWorkflows } from '../aws/step-functions.ts';
+import * as settings from '../config.ts';
 
 let workflows: StepFunctionsWorkflows | undefined;
 
 export function stepFunctions(): StepFunctionsWorkflows {
   workflows ??= new StepFunctionsWorkflows({
-    'cohort-filing': process.env.COHORT_FILING_STATE_MACHINE_ARN,
-    'subsidy-claim': process.env.SUBSIDY_CLAIM_STATE_MACHINE_ARN,
+    'cohort-filing': settings.stateMachineArn('cohort-filing'),
+    'subsidy-claim': settings.stateMachineArn('subsidy-claim'),
   });
   return workflows;
 }

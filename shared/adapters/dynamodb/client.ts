@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as settings from '../config.ts';
 import { countRequestsWhenAsked } from './request-counter.ts';
 
 /**
@@ -13,7 +14,5 @@ export function dynamoDb(): DynamoDBClient {
 }
 
 export function tableName(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
+  return settings.tableName();
 }

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as settings from '../config.ts';
 
 /**
  * Counts the DynamoDB requests a client sends, by command, with the capacity each consumed (the
@@ -109,7 +110,7 @@ export const dynamoDbRequests = new DynamoDbRequestCounter();
 
 /** Attaches the process's counter when `COUNT_DYNAMODB_REQUESTS=1`; otherwise leaves the client alone. */
 export function countRequestsWhenAsked(client: DynamoDBClient): DynamoDBClient {
-  return process.env.COUNT_DYNAMODB_REQUESTS === '1' ? dynamoDbRequests.attachTo(client) : client;
+  return settings.countDynamoDbRequests() ? dynamoDbRequests.attachTo(client) : client;
 }
 
 /** Requests by command, with their capacity units. */

@@ -1,0 +1,33 @@
+/**
+ * The embedded runtime's own environment (`npm start`, the scripts that talk to it): where it
+ * listens and keeps its data. What its functions read is the functions' environment, named in
+ * shared/adapters/config.ts; these are never set on AWS, so they stay out of shared/.
+ */
+export const LOCAL_ENVIRONMENT = {
+  /** The API; the stand-ins follow at PORT+1, +2, +3 unless the variables below say otherwise. */
+  port: 'PORT',
+  dataDir: 'DATA_DIR',
+  dynamodbPort: 'DYNAMODB_PORT',
+  stepFunctionsPort: 'STEPFUNCTIONS_PORT',
+  objectStoragePort: 'OBJECT_STORAGE_PORT',
+} as const;
+
+export interface LocalSettings {
+  port: number;
+  /** Undefined: `.data` beside the project. */
+  dataDir: string | undefined;
+  dynamodbPort: number | undefined;
+  stepFunctionsPort: number | undefined;
+  objectStoragePort: number | undefined;
+}
+
+export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
+  const optionalPort = (name: string) => (env[name] ? Number(env[name]) : undefined);
+  return {
+    port: Number(env[LOCAL_ENVIRONMENT.port] ?? 3000),
+    dataDir: env[LOCAL_ENVIRONMENT.dataDir],
+    dynamodbPort: optionalPort(LOCAL_ENVIRONMENT.dynamodbPort),
+    stepFunctionsPort: optionalPort(LOCAL_ENVIRONMENT.stepFunctionsPort),
+    objectStoragePort: optionalPort(LOCAL_ENVIRONMENT.objectStoragePort),
+  };
+}
