@@ -1,6 +1,6 @@
 import { ACTIVE_CLAIM, type ClaimComputation, type ClaimKind, type ClaimStatus } from '../claim.ts';
 import { advanceCeilingFen, earnedFen, earnsSubsidy, finalSettlement, hasOutcome } from '../claim-money.ts';
-import type { ClaimStore } from '../claim-ports.ts';
+import type { ClaimStore, SubsidyMark } from '../claim-ports.ts';
 import type { ApprenticeRecord, CohortLedger, CohortRecord } from '../cohort.ts';
 import { compareDates } from '../dates.ts';
 import { Conflict } from '../errors.ts';
@@ -88,37 +88,43 @@ export function paidFor(cohort: CohortRecord, computation: ClaimComputation): Ap
 
 /**
  * Apprentices another cohort was paid (or is being paid) for, for this occupation at this level
- * or higher: they earn nothing here, and are not counted for an advance (domain.md: a person
- * already subsidised cannot be subsidised again).
+ * or higher, with that cohort's mark: they earn nothing here, are not counted for an advance and
+ * cannot be filed again (domain.md: a person already subsidised cannot be subsidised again).
  */
-async function subsidisedElsewhere(
-  deps: ComputationDeps,
+export async function marksElsewhere(
+  deps: Pick<ComputationDeps, 'claims'>,
   cohort: CohortRecord,
-): Promise<Map<string, string>> {
+): Promise<Map<string, SubsidyMark>> {
   const counted = cohort.apprentices.filter((apprentice) => apprentice.status !== 'withdrawn');
-  const marks =
-    counted.length === 0
-      ? []
-      : await deps.claims.subsidyMarks(
-          counted.map((apprentice) => apprentice.idHash),
-          cohort.occupationCode,
-        );
+  if (counted.length === 0) return new Map();
+  const marks = await deps.claims.subsidyMarks(
+    counted.map((apprentice) => apprentice.idHash),
+    cohort.occupationCode,
+  );
   const blocking = new Map(
     marks
       .filter((mark) => mark.cohortId !== cohort.cohortId && mark.level <= cohort.targetLevel)
       .map((mark) => [mark.idHash, mark]),
   );
-  const excluded = new Map<string, string>();
-  for (const apprentice of counted) {
-    const mark = blocking.get(apprentice.idHash);
-    if (mark) {
-      excluded.set(
-        apprentice.apprenticeId,
-        `already subsidised for ${cohort.occupationCode} at level ${mark.level} by another cohort`,
-      );
-    }
-  }
-  return excluded;
+  return new Map(
+    counted.flatMap((apprentice) => {
+      const mark = blocking.get(apprentice.idHash);
+      return mark ? [[apprentice.apprenticeId, mark] as const] : [];
+    }),
+  );
+}
+
+async function subsidisedElsewhere(
+  deps: ComputationDeps,
+  cohort: CohortRecord,
+): Promise<Map<string, string>> {
+  const marks = await marksElsewhere(deps, cohort);
+  return new Map(
+    [...marks].map(([apprenticeId, mark]) => [
+      apprenticeId,
+      `already subsidised for ${cohort.occupationCode} at level ${mark.level} by another cohort`,
+    ]),
+  );
 }
 
 /** The claims a cohort may not have now (one advance, one final, the final after the end date…). */

@@ -12,6 +12,7 @@ import {
   PersonsTaken,
 } from '../ports.ts';
 import { todayInChinaOf } from '../time.ts';
+import { marksElsewhere } from './claim-computation.ts';
 import { planMentorLoads } from './common.ts';
 
 /**
@@ -89,19 +90,9 @@ export async function holdFilingRules(
 
 /** Rows of persons another cohort was (or is being) paid for, for this occupation at this level or higher. */
 async function subsidisedElsewhere(deps: GuardDeps, cohort: CohortRecord): Promise<FieldError[]> {
-  const counted = cohort.apprentices.filter((apprentice) => apprentice.status !== 'withdrawn');
-  if (counted.length === 0) return [];
-  const marks = await deps.claims.subsidyMarks(
-    counted.map((apprentice) => apprentice.idHash),
-    cohort.occupationCode,
-  );
-  const blocking = new Map(
-    marks
-      .filter((mark) => mark.cohortId !== cohort.cohortId && mark.level <= cohort.targetLevel)
-      .map((mark) => [mark.idHash, mark]),
-  );
+  const marks = await marksElsewhere(deps, cohort);
   return cohort.apprentices.flatMap((apprentice, row) => {
-    const mark = apprentice.status === 'withdrawn' ? undefined : blocking.get(apprentice.idHash);
+    const mark = marks.get(apprentice.apprenticeId);
     return mark
       ? [
           {
