@@ -12,7 +12,7 @@ import type { Lang } from './format.ts';
 import { I18nContext, type MessageKey, makeI18n, storedLang, storeLang, useI18n } from './i18n.ts';
 import { homeOf, mayOpen, type Screen } from './roles.ts';
 import { Link, navigate, parseRoute, type Route, useLocation } from './router.tsx';
-import { CohortCase } from './screens/cohort-case.tsx';
+import { CohortCase } from './screens/cohort-case/case.tsx';
 import { CohortList } from './screens/cohort-list.tsx';
 import { FeatureScreen } from './screens/feature.tsx';
 import { Inbox } from './screens/inbox.tsx';

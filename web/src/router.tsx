@@ -1,6 +1,7 @@
 /** Navigation without page loads: the current location as Preact state, and links that use it. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { requestRefresh } from './refresh.ts';
 
 export { parseRoute, type Route } from './router-paths.ts';
 
@@ -13,7 +14,11 @@ export function hasNavigated(): boolean {
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (`${location.pathname}${location.search}` === to) return;
+  // A click on the link of the page already open (its menu item) reads it again.
+  if (`${location.pathname}${location.search}` === to) {
+    requestRefresh();
+    return;
+  }
   if (options.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   navigated = true;

@@ -11,7 +11,7 @@ import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import {
   Alert,
-  Dialog,
+  ConfirmDialog,
   ErrorAlert,
   PageHeader,
   Progress,
@@ -148,50 +148,30 @@ function SignAndSubmit(props: { claim: ClaimView; onChanged: (message?: string) 
   const { api } = useApp();
   const { claim } = props;
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
   const submit = async () => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await api.post(`/claims/${claim.claimId}/submit`);
-      setOpen(false);
-      props.onChanged(t('claim.submitted'));
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
+    await api.post(`/claims/${claim.claimId}/submit`);
+    setOpen(false);
+    props.onChanged(t('claim.submitted'));
   };
   return (
     <div class="action-row">
-      {failure && !open ? <ErrorAlert error={failure} /> : null}
       <button type="button" class="button-primary" onClick={() => setOpen(true)} data-testid="sign-claim">
         {t('claim.sign')}
       </button>
-      <Dialog open={open} title={t('claim.sign')} onClose={() => setOpen(false)}>
-        {failure ? <ErrorAlert error={failure} /> : null}
+      <ConfirmDialog
+        open={open}
+        title={t('claim.sign')}
+        onClose={() => setOpen(false)}
+        onConfirm={submit}
+        notFound="error.claimNotFound"
+      >
         <p>
           {t('claim.signConfirm', {
             kind: t(`claimKind.${claim.kind}` as MessageKey),
             amount: formatFen(claim.amountFen),
           })}
         </p>
-        <div class="dialog-actions">
-          <button type="button" class="button-secondary" onClick={() => setOpen(false)}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            class="button-primary"
-            disabled={busy}
-            data-testid="confirm-dialog"
-            onClick={() => void submit()}
-          >
-            {busy ? t('decision.sending') : t('common.confirm')}
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

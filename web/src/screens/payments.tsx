@@ -9,7 +9,16 @@ import { organisationName, useApp } from '../context.ts';
 import { daysUntil, formatFen, formatInstant } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { Alert, Dialog, ErrorAlert, PageHeader, Progress, share, useFocusHeading, useLoad } from '../ui.tsx';
+import {
+  Alert,
+  ConfirmDialog,
+  ErrorAlert,
+  PageHeader,
+  Progress,
+  share,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { type ClaimView, claimTitle } from './claim-parts.tsx';
 import type { CohortView, Task } from './cohort-parts.tsx';
 import { inBatches } from './inbox.tsx';
@@ -25,8 +34,6 @@ export function Payments() {
   const { api, organisations, systemNow } = useApp();
   const [progress, setProgress] = useState({ done: 0, total: 0 });
   const [releasing, setReleasing] = useState<Row>();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
   const [released, setReleased] = useState<string>();
   useFocusHeading('payments');
   const queue = useLoad(async () => {
@@ -51,23 +58,15 @@ export function Payments() {
 
   const release = async () => {
     if (!releasing) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await api.post(`/tasks/${releasing.task.taskId}/decision`, { body: { decision: 'approve' } });
-      setReleased(
-        t('payments.released', {
-          amount: formatFen(releasing.claim?.amountFen ?? 0),
-          enterprise: releasing.claim ? organisationName(organisations, releasing.claim.enterpriseId) : '',
-        }),
-      );
-      setReleasing(undefined);
-      queue.reload();
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
+    await api.post(`/tasks/${releasing.task.taskId}/decision`, { body: { decision: 'approve' } });
+    setReleased(
+      t('payments.released', {
+        amount: formatFen(releasing.claim?.amountFen ?? 0),
+        enterprise: releasing.claim ? organisationName(organisations, releasing.claim.enterpriseId) : '',
+      }),
+    );
+    setReleasing(undefined);
+    queue.reload();
   };
 
   const rows = queue.data?.rows ?? [];
@@ -77,7 +76,6 @@ export function Payments() {
       <PageHeader title={t('payments.title')} />
       <p class="hint">{t('payments.intro')}</p>
       {released ? <Alert kind="success">{released}</Alert> : null}
-      {failure && !releasing ? <ErrorAlert error={failure} /> : null}
       {queue.loading ? (
         <Progress
           label={t('inbox.loading', { done: progress.done, total: progress.total })}
@@ -141,10 +139,7 @@ export function Payments() {
                           class="button-primary"
                           disabled={!claim}
                           data-testid="release-payment"
-                          onClick={() => {
-                            setFailure(undefined);
-                            setReleasing(row);
-                          }}
+                          onClick={() => setReleasing(row)}
                         >
                           {t('payments.release')}
                         </button>
@@ -157,12 +152,12 @@ export function Payments() {
           </div>
         </>
       ) : null}
-      <Dialog
+      <ConfirmDialog
         open={releasing !== undefined}
         title={t('payments.release')}
         onClose={() => setReleasing(undefined)}
+        onConfirm={release}
       >
-        {failure ? <ErrorAlert error={failure} /> : null}
         {releasing?.claim ? (
           <p>
             {t('payments.confirm', {
@@ -172,21 +167,7 @@ export function Payments() {
             })}
           </p>
         ) : null}
-        <div class="dialog-actions">
-          <button type="button" class="button-secondary" onClick={() => setReleasing(undefined)}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            class="button-primary"
-            disabled={busy}
-            data-testid="confirm-dialog"
-            onClick={() => void release()}
-          >
-            {busy ? t('decision.sending') : t('common.confirm')}
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </section>
   );
 }

@@ -14,9 +14,10 @@ import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import {
   Alert,
-  Dialog,
+  ConfirmDialog,
   ErrorAlert,
   PageHeader,
+  type Problem,
   Progress,
   StatusBadge,
   useFocusHeading,
@@ -212,35 +213,29 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
   const [asking, setAsking] = useState<CohortApprentice>();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
-  const reveal = async () => {
+  const reveal = async (): Promise<Problem[] | undefined> => {
     if (!asking) return;
     if (reason.trim().length < 4) {
-      setError(m('say why you need the full number (at least 4 characters)'));
-      return;
+      const text = m('say why you need the full number (at least 4 characters)');
+      setError(text);
+      return [{ text, target: 'reveal-reason' }];
     }
-    setBusy(true);
     setError(undefined);
     try {
       const identity = await api.get<{ idNumber: string }>(
         `/cohorts/${props.cohort.cohortId}/apprentices/${asking.apprenticeId}/identity?reason=${encodeURIComponent(reason.trim())}`,
       );
       setRevealed((previous) => ({ ...previous, [asking.apprenticeId]: identity.idNumber }));
-      setAsking(undefined);
-      setReason('');
-      props.onRevealed();
     } catch (failure) {
-      setError(
-        failure instanceof ApiError && failure.errors.length
-          ? failure.errors.map((entry) => m(entry.message)).join('；')
-          : failure instanceof Error
-            ? failure.message
-            : String(failure),
-      );
-    } finally {
-      setBusy(false);
+      if (!(failure instanceof ApiError && failure.errors.length)) throw failure;
+      const text = failure.errors.map((entry) => m(entry.message)).join('；');
+      setError(text);
+      return [{ text, target: 'reveal-reason' }];
     }
+    setAsking(undefined);
+    setReason('');
+    props.onRevealed();
   };
 
   return (
@@ -270,10 +265,13 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
           )
         }
       />
-      <Dialog
+      <ConfirmDialog
         open={asking !== undefined}
         title={t('review.revealTitle', { name: asking?.name ?? '' })}
         onClose={() => setAsking(undefined)}
+        onConfirm={reveal}
+        confirmLabel={t('review.revealConfirm')}
+        confirmTestId="confirm-reveal"
       >
         <div class={`field ${error ? 'field-invalid' : ''}`}>
           <label for="reveal-reason">{t('review.revealReason')}</label>
@@ -283,25 +281,16 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
             maxLength={500}
             value={reason}
             aria-invalid={Boolean(error)}
+            aria-describedby={error ? 'reveal-reason-error' : undefined}
             onInput={(event) => setReason(event.currentTarget.value)}
           />
-          {error ? <small class="error-text">{error}</small> : null}
+          {error ? (
+            <small class="error-text" id="reveal-reason-error">
+              {error}
+            </small>
+          ) : null}
         </div>
-        <div class="dialog-actions">
-          <button type="button" class="button-secondary" onClick={() => setAsking(undefined)}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            class="button-primary"
-            disabled={busy}
-            onClick={() => void reveal()}
-            data-testid="confirm-reveal"
-          >
-            {t('review.revealConfirm')}
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </>
   );
 }
