@@ -139,6 +139,25 @@ function poll<T>(read: () => Promise<T> | T) {
   return expect.poll(read, { timeout: 20_000, interval: 100 });
 }
 
+/**
+ * Issue 16 item 1: after a failed submit the error summary has the focus and is in the viewport —
+ * where the person who clicked is looking, however long the page.
+ */
+async function expectSummaryFocusedInView(page: Page, id?: string) {
+  const summary = id ? page.locator(`#${id}`) : page.getByTestId('error-summary').first();
+  await summary.waitFor();
+  await poll(() =>
+    summary.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      return {
+        focused: document.activeElement === element,
+        inView: box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight,
+      };
+    }),
+  ).toEqual({ focused: true, inView: true });
+  return summary;
+}
+
 async function cohortCount(user: string): Promise<number> {
   return (await api.as(user).get('/cohorts?limit=100')).body.items.length;
 }
@@ -189,10 +208,11 @@ describe('the web console', () => {
 
     // Saving is refused in the browser: the problem is listed, and the API holds no cohort.
     await clerk.getByTestId('save-cohort').click();
-    await clerk.locator('#problem-summary').waitFor();
-    expect(await clerk.locator('#problem-summary').textContent()).toContain(
-      '第 17 行 身份证号码：校验码错误',
-    );
+    const problems = await expectSummaryFocusedInView(clerk, 'problem-summary');
+    expect(await problems.textContent()).toContain('第 17 行 身份证号码：校验码错误');
+    // Each problem links to its cell.
+    await problems.getByRole('link', { name: /第 17 行 身份证号码/ }).click();
+    expect(await clerk.evaluate('document.activeElement.dataset.field')).toBe('idNumber');
     expect(new URL(clerk.url()).pathname).toBe('/app/cohorts/new');
     expect(await cohortCount('ent-a-clerk')).toBe(0);
     await clerk.getByLabel('只显示有错误的行').check();
@@ -252,6 +272,16 @@ describe('the web console', () => {
     expect(await school.getByTestId('load-t1').textContent()).toContain('带教 8 / 8 人');
     expect(await school.getByTestId('load-t4').textContent()).toContain('带教 6 / 8 人');
     await shot(school, 'school-enrolment.png');
+    // One mentor over the load limit: the approval is refused where the registrar is looking — the
+    // summary beside the button has the focus, and its link leads to the mentor's row.
+    await school.getByLabel('第 9 行 学校导师').selectOption('t1');
+    expect(await school.getByTestId('load-t1').textContent()).toContain('带教 9 / 8 人');
+    await school.getByTestId('decision-approve').click();
+    const overload = await expectSummaryFocusedInView(school, 'decision-problems');
+    expect(await overload.textContent()).toContain('学校导师 第 1 行 编号：超过每位导师最多带教 8 人');
+    await overload.getByRole('link').first().click();
+    expect(await school.evaluate('document.activeElement.id')).toBe('f-schoolMentors.0.key');
+    await school.getByLabel('第 9 行 学校导师').selectOption('t2');
     await school.getByTestId('decision-approve').click();
     await school.getByText('已同意。').waitFor();
     await runtime.idle();
@@ -706,6 +736,7 @@ describe('the web console', () => {
     expect(seen.states).toEqual(expect.arrayContaining(['uploading', 'confirming', 'stored']));
     expect(seen.states).not.toContain('failed');
     await clerk.getByTestId('save-claim').click();
+    await expectSummaryFocusedInView(clerk, 'claim-problems');
     await clerk.getByText('清算申领至少需要 10 个培训视频（现有 9 个）').first().waitFor();
     await clerk.locator('#claim-documents').setInputFiles([video(10)]);
     await poll(() => clerk.getByTestId('video-count').textContent()).toBe('培训视频 10 个（清算至少 10 个）');
@@ -740,7 +771,8 @@ describe('the web console', () => {
     // The school sees the evidence it verifies: the list is open, every document STORED.
     await poll(() => school.locator('[data-testid="claim-document"][data-status="STORED"]').count()).toBe(11);
     await school.getByTestId('decision-approve').click();
-    await school.getByText('清算申领须核对全部考核结果').waitFor();
+    await expectSummaryFocusedInView(school, 'decision-problems');
+    await school.getByText('清算申领须核对全部考核结果').first().waitFor();
     await school.locator('#outcomes-confirmed').check();
     await school.getByTestId('decision-approve').click();
     await school.getByText('已同意。').waitFor();
@@ -781,7 +813,8 @@ describe('the web console', () => {
     await reviewer.getByTestId('decision-panel').waitFor();
     await reviewer.locator('#approved-amount').fill('70000.00');
     await reviewer.getByTestId('decision-approve').click();
-    await reviewer.getByText('调减金额时必须填写理由').waitFor();
+    await expectSummaryFocusedInView(reviewer, 'decision-problems');
+    await reviewer.getByText('调减金额时必须填写理由').first().waitFor();
     await reviewer.locator('#decision-reason').fill('经核实一名学徒的证书无效，按 25 人核定');
     expect(await reviewer.getByTestId('decision-approve').textContent()).toBe('核准 ¥70,000.00');
     await shot(reviewer, 'claim-review-final.png', true);

@@ -395,7 +395,8 @@ export function ConfirmDialog(props: {
   open: boolean;
   title: string;
   onClose: () => void;
-  onConfirm: () => Promise<void | readonly Problem[]>;
+  /** Resolves with nothing when done, or with the problems found in the dialog's fields. */
+  onConfirm: () => Promise<unknown>;
   confirmLabel?: string;
   tone?: 'primary' | 'danger';
   confirmTestId?: string;
@@ -414,8 +415,8 @@ export function ConfirmDialog(props: {
     setFailure(undefined);
     try {
       const problems = await props.onConfirm();
-      if (problems && problems.length) {
-        setFailure({ problems });
+      if (Array.isArray(problems) && problems.length) {
+        setFailure({ problems: problems as Problem[] });
         setAttempt((value) => value + 1);
       }
     } catch (error) {

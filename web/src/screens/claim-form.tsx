@@ -14,7 +14,18 @@ import { type Policy, useApp } from '../context.ts';
 import { formatDate, formatFen, todayInChina } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
-import { Alert, ErrorAlert, Field, PageHeader, Progress, share, useFocusHeading, useLoad } from '../ui.tsx';
+import {
+  Alert,
+  ErrorAlert,
+  ErrorSummary,
+  Field,
+  PageHeader,
+  type Problem,
+  Progress,
+  share,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { setFlash } from './checks.ts';
 import { EvidenceFileTable, useEvidenceFiles } from './claim-documents.tsx';
 import type { ClaimView } from './claim-parts.tsx';
@@ -140,7 +151,9 @@ function ClaimForm(props: {
   const [sentRows, setSentRows] = useState<{ id: number; key: string }[]>([]);
   const [failure, setFailure] = useState<unknown>();
   const [saving, setSaving] = useState(false);
+  const [tries, setTries] = useState(0);
 
+  const hoursLabel = (index: number) => t('roster.rowLabel', { n: index + 1, column: t('col.hours') });
   const today = todayInChina(props.now);
   const ended = today > cohort.endDate;
   const missingOutcomes = cohort.apprentices.filter((apprentice) =>
@@ -196,7 +209,7 @@ function ClaimForm(props: {
     setFailure(undefined);
     setServerErrors([]);
     if (clientErrors.length > 0) {
-      document.getElementById('claim-problems')?.focus();
+      setTries((value) => value + 1);
       return;
     }
     setSaving(true);
@@ -213,6 +226,7 @@ function ClaimForm(props: {
       if (error instanceof ApiError && error.status === 400 && error.errors.length)
         setServerErrors(error.errors);
       else setFailure(error);
+      setTries((value) => value + 1);
     } finally {
       setSaving(false);
     }
@@ -234,7 +248,30 @@ function ClaimForm(props: {
   const general = [...errors.entries()].filter(
     ([path]) => !/^evidence\.(attendance\.\d+|feeInvoiceNo)/.test(path) && !DOCUMENT_PATH.test(path),
   );
-  const hoursLabel = (index: number) => t('roster.rowLabel', { n: index + 1, column: t('col.hours') });
+  /** Every problem for the summary beside the save button: fields linked, documents by file name. */
+  const problems: Problem[] = [];
+  for (const [path, messages] of errors) {
+    const hoursRow = /^evidence\.attendance\.(\d+)\.(hours|apprenticeId)$/.exec(path);
+    for (const message of messages) {
+      if (path === 'evidence.feeInvoiceNo')
+        problems.push({
+          text: t('error.field', { field: t('claim.feeInvoiceNo'), message: m(message) }),
+          target: 'claim-feeInvoiceNo',
+        });
+      else if (hoursRow)
+        problems.push({
+          text: t('error.field', { field: hoursLabel(Number(hoursRow[1])), message: m(message) }),
+          target: `claim-hours-${hoursRow[1]}`,
+        });
+    }
+  }
+  for (const [path, messages] of general)
+    for (const message of messages)
+      problems.push({
+        text: m(message),
+        target: path === 'evidence.documents' ? 'claim-documents' : undefined,
+      });
+  for (const entry of rowSummary) problems.push({ text: entry.text });
 
   return (
     <section data-testid="claim-form">
@@ -245,25 +282,6 @@ function ClaimForm(props: {
       {existing?.returnReason ? (
         <Alert kind="warning">{t('case.returnReason', { reason: existing.returnReason })}</Alert>
       ) : null}
-      {failure ? <ErrorAlert error={failure} /> : null}
-      {attempted && (clientErrors.length > 0 || serverErrors.length > 0) ? (
-        <div id="claim-problems" tabIndex={-1}>
-          <Alert kind="error">
-            <p>{t('form.problems', { n: clientErrors.length + serverErrors.length })}</p>
-            {general.length || rowSummary.length ? (
-              <ul>
-                {general.flatMap(([path, messages]) =>
-                  messages.map((message) => <li key={path + message}>{m(message)}</li>),
-                )}
-                {rowSummary.map((entry) => (
-                  <li key={entry.key}>{entry.text}</li>
-                ))}
-              </ul>
-            ) : null}
-          </Alert>
-        </div>
-      ) : null}
-
       <fieldset class="form-section">
         <legend>{t('claim.kind')}</legend>
         <div class="choice-row" role="radiogroup">
@@ -398,8 +416,10 @@ function ClaimForm(props: {
                     <td>{t(`apprentice.${apprentice.status}` as MessageKey)}</td>
                     <td>
                       <input
+                        id={`claim-hours-${index}`}
                         aria-label={hoursLabel(index)}
                         aria-invalid={Boolean(rowErrors)}
+                        aria-describedby={rowErrors ? `claim-hours-${index}-error` : undefined}
                         class={rowErrors ? 'invalid' : ''}
                         inputMode="numeric"
                         size={6}
@@ -409,7 +429,11 @@ function ClaimForm(props: {
                           setHours({ ...hours, [apprentice.apprenticeId]: event.currentTarget.value });
                         }}
                       />
-                      {rowErrors ? <small class="error-text">{rowErrors.map(m).join('；')}</small> : null}
+                      {rowErrors ? (
+                        <small class="error-text" id={`claim-hours-${index}-error`}>
+                          {rowErrors.map(m).join('；')}
+                        </small>
+                      ) : null}
                     </td>
                   </tr>
                 );
@@ -419,6 +443,13 @@ function ClaimForm(props: {
         </div>
       </fieldset>
 
+      <ErrorSummary
+        id="claim-problems"
+        attempt={tries}
+        problems={attempted || serverErrors.length ? problems : []}
+        error={failure}
+        title={problems.length ? t('form.problems', { n: problems.length }) : undefined}
+      />
       <div class="form-actions">
         <Link
           class="button button-secondary"

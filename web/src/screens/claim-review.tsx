@@ -11,7 +11,16 @@ import { useApp } from '../context.ts';
 import { formatDate, formatFen, formatInstant, todayInChina } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { Alert, ErrorAlert, PageHeader, Progress, StatusBadge, useFocusHeading, useLoad } from '../ui.tsx';
+import {
+  Alert,
+  ErrorAlert,
+  ErrorSummary,
+  PageHeader,
+  Progress,
+  StatusBadge,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import {
   type Budget,
   ClaimApprentices,
@@ -183,6 +192,9 @@ function ClaimDecision(props: { claim: ClaimView; onDecided: (message: string) =
       task={claim.currentTask}
       approveLabel={t('claimReview.approve', { amount: approved === undefined ? '—' : formatFen(approved) })}
       approveBody={() => (lowered ? { approvedAmountFen: approved } : {})}
+      target={(path) =>
+        path === 'approvedAmountFen' ? { id: 'approved-amount', label: t('claimReview.amount') } : undefined
+      }
       checkApproval={(reason) => {
         const problems = [];
         if (approved === undefined)
@@ -209,7 +221,9 @@ function ClaimDecision(props: { claim: ClaimView; onDecided: (message: string) =
           inputMode="decimal"
           value={amount}
           aria-invalid={Boolean(amountError)}
-          aria-describedby="approved-amount-hint"
+          aria-describedby={
+            amountError ? 'approved-amount-hint approved-amount-error' : 'approved-amount-hint'
+          }
           onInput={(event) => {
             setAmountError(undefined);
             setAmount(event.currentTarget.value);
@@ -219,7 +233,11 @@ function ClaimDecision(props: { claim: ClaimView; onDecided: (message: string) =
           {t('claimReview.amountHint', { amount: formatFen(claim.computedAmountFen) })}
           {lowered ? ` ${t('claimReview.lowered', { amount: formatFen(approved) })}` : ''}
         </small>
-        {amountError ? <small class="error-text">{amountError}</small> : null}
+        {amountError ? (
+          <small class="error-text" id="approved-amount-error">
+            {amountError}
+          </small>
+        ) : null}
       </div>
     </DecisionPanel>
   );
@@ -233,11 +251,13 @@ function Objection(props: { claim: ClaimView; until: string; onLodged: (message:
   const [error, setError] = useState<string>();
   const [failure, setFailure] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [attempt, setAttempt] = useState(0);
   const lodge = async () => {
     setFailure(undefined);
+    setError(undefined);
     if (!reason.trim()) {
       setError(t('claimReview.objectionReason'));
-      document.getElementById('objection-reason')?.focus();
+      setAttempt((value) => value + 1);
       return;
     }
     setBusy(true);
@@ -248,6 +268,7 @@ function Objection(props: { claim: ClaimView; until: string; onLodged: (message:
       if (caught instanceof ApiError && caught.errors.length)
         setError(caught.errors.map((entry) => m(entry.message)).join('；'));
       else setFailure(caught);
+      setAttempt((value) => value + 1);
     } finally {
       setBusy(false);
     }
@@ -256,7 +277,6 @@ function Objection(props: { claim: ClaimView; until: string; onLodged: (message:
     <section class="decision" aria-labelledby="objection-title" data-testid="objection-panel">
       <h2 id="objection-title">{t('claimReview.notice')}</h2>
       <p>{t('claimReview.noticeUntil', { date: props.until })}</p>
-      {failure ? <ErrorAlert error={failure} /> : null}
       <div class={`field ${error ? 'field-invalid' : ''}`}>
         <label for="objection-reason">{t('claimReview.objectionLabel')}</label>
         <textarea
@@ -265,13 +285,24 @@ function Objection(props: { claim: ClaimView; until: string; onLodged: (message:
           maxLength={500}
           value={reason}
           aria-invalid={Boolean(error)}
+          aria-describedby={error ? 'objection-reason-error' : undefined}
           onInput={(event) => {
             setError(undefined);
             setReason(event.currentTarget.value);
           }}
         />
-        {error ? <small class="error-text">{error}</small> : null}
+        {error ? (
+          <small class="error-text" id="objection-reason-error">
+            {error}
+          </small>
+        ) : null}
       </div>
+      <ErrorSummary
+        attempt={attempt}
+        error={failure}
+        problems={error ? [{ text: error, target: 'objection-reason' }] : []}
+        notFound="error.claimNotFound"
+      />
       <div class="decision-buttons">
         <button
           type="button"

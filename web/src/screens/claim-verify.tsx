@@ -89,10 +89,17 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
   for (const error of [...(attempted ? clientErrors : []), ...serverErrors])
     errors.set(error.path, [...(errors.get(error.path) ?? []), error.message]);
   const changed = rows.filter((row, index) => String(row.hours) !== hours[index]?.trim()).length;
-  // Row and checkbox problems show where they are; the rest above the grid.
-  const general = [...errors.entries()].filter(
-    ([path]) => !/^attendance\.\d+/.test(path) && path !== 'outcomesConfirmed',
-  );
+  /** The input an error path names, for the summary above the decision buttons. */
+  const target = (path: string) => {
+    const row = /^attendance\.(\d+)\.(hours|apprenticeId)$/.exec(path);
+    if (row)
+      return {
+        id: `verify-hours-${row[1]}`,
+        label: t('roster.rowLabel', { n: Number(row[1]) + 1, column: t('col.hoursVerified') }),
+      };
+    if (path === 'outcomesConfirmed') return { id: 'outcomes-confirmed' };
+    return undefined;
+  };
 
   return (
     <section data-testid="claim-verify" data-status={claim.status}>
@@ -109,9 +116,6 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
 
       <h2>{t('verify.attendance', { n: rows.length })}</h2>
       <p class="hint">{t('verify.changed', { n: changed })}</p>
-      {attempted && general.length ? (
-        <Alert kind="error">{general.flatMap(([, messages]) => messages.map(m)).join('；')}</Alert>
-      ) : null}
       <div class="table-scroll">
         <table class="grid" data-testid="verify-grid">
           <thead>
@@ -146,8 +150,10 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
                   <td class="number">{row.hours}</td>
                   <td>
                     <input
+                      id={`verify-hours-${index}`}
                       aria-label={t('roster.rowLabel', { n: index + 1, column: t('col.hoursVerified') })}
                       aria-invalid={Boolean(rowErrors)}
+                      aria-describedby={rowErrors ? `verify-hours-${index}-error` : undefined}
                       class={rowErrors ? 'invalid' : ''}
                       inputMode="numeric"
                       size={6}
@@ -158,7 +164,11 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
                         setHours(hours.map((old, i) => (i === index ? value : old)));
                       }}
                     />
-                    {rowErrors ? <small class="error-text">{rowErrors.map(m).join('；')}</small> : null}
+                    {rowErrors ? (
+                      <small class="error-text" id={`verify-hours-${index}-error`}>
+                        {rowErrors.map(m).join('；')}
+                      </small>
+                    ) : null}
                   </td>
                 </tr>
               );
@@ -172,6 +182,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
             <input
               id="outcomes-confirmed"
               type="checkbox"
+              aria-describedby={errors.get('outcomesConfirmed') ? 'outcomes-confirmed-error' : undefined}
               checked={outcomesChecked}
               onChange={(event) => setOutcomesChecked(event.currentTarget.checked)}
             />
@@ -181,7 +192,9 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
             })}
           </label>
           {errors.get('outcomesConfirmed') ? (
-            <small class="error-text">{errors.get('outcomesConfirmed')!.map(m).join('；')}</small>
+            <small class="error-text" id="outcomes-confirmed-error">
+              {errors.get('outcomesConfirmed')!.map(m).join('；')}
+            </small>
           ) : null}
         </div>
       ) : null}
@@ -189,6 +202,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
       <DecisionPanel
         task={claim.currentTask}
         approveLabel={t('verify.approve')}
+        target={target}
         approveBody={() => ({
           attendance: rows.map((row, index) => ({
             apprenticeId: row.apprenticeId,

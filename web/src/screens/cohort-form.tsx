@@ -10,7 +10,17 @@ import { type Occupation, type Organisation, type Policy, useApp } from '../cont
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { cellOfPath, type RosterRow, toApprenticeInput } from '../roster/model.ts';
 import { navigate } from '../router.tsx';
-import { Alert, ErrorAlert, Field, PageHeader, Progress, useFocusHeading, useLoad } from '../ui.tsx';
+import {
+  Alert,
+  ErrorAlert,
+  ErrorSummary,
+  Field,
+  PageHeader,
+  type Problem,
+  Progress,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { type PinnedCellError, pinServerErrors, setFlash, unpinServerErrors, useChecks } from './checks.ts';
 import { CaseNotices, type CohortView, cohortTitle } from './cohort-parts.tsx';
 import { isRosterPath, RosterEditor, rosterErrors } from './roster-editor.tsx';
@@ -384,22 +394,18 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   apprentices: 'form.roster',
 };
 
-/** The first problems, each a button that takes focus to its field or cell. */
-function ProblemSummary(props: { errors: FieldError[]; rows?: RosterRow[]; title: string }) {
+/** Each problem in words, with the field or cell to go to (the summary next to the save button lists them). */
+function useProblems(errors: readonly FieldError[], rows?: readonly RosterRow[]): Problem[] {
   const { t, m } = useI18n();
-  const shown = props.errors.slice(0, 8);
-  const focus = (path: string) => {
+  const targetOf = (path: string): string => {
     const match = /^apprentices\.(\d+)\.(.+)$/.exec(path);
-    let id = `f-${path}`;
-    if (match && props.rows?.[Number(match[1])]) {
+    if (match && rows?.[Number(match[1])]) {
       const field = match[2]!
         .replace('contract.startDate', 'contractStartDate')
         .replace('contract.endDate', 'contractEndDate');
-      id = `cell-${props.rows[Number(match[1])]!.key}-${field}`;
+      return `cell-${rows[Number(match[1])]!.key}-${field}`;
     }
-    const element = document.getElementById(id);
-    element?.scrollIntoView({ block: 'center' });
-    element?.focus();
+    return `f-${path}`;
   };
   const label = (path: string) => {
     const cell = cellOfPath(path);
@@ -420,25 +426,12 @@ function ProblemSummary(props: { errors: FieldError[]; rows?: RosterRow[]; title
     const field = FIELD_LABELS[path];
     return field ? t(field) : path;
   };
-  return (
-    <Alert kind="error" id="problem-summary" focusable>
-      <p>{props.title}</p>
-      <ul>
-        {shown.map((error) => (
-          <li key={`${error.path}:${error.message}`}>
-            <button type="button" class="link-button" onClick={() => focus(error.path)}>
-              {error.path
-                ? t('error.field', { field: label(error.path), message: m(error.message) })
-                : m(error.message)}
-            </button>
-          </li>
-        ))}
-      </ul>
-      {props.errors.length > shown.length ? (
-        <p>{t('form.moreProblems', { n: props.errors.length - shown.length })}</p>
-      ) : null}
-    </Alert>
-  );
+  return errors.map((error) => ({
+    text: error.path
+      ? t('error.field', { field: label(error.path), message: m(error.message) })
+      : m(error.message),
+    target: error.path ? targetOf(error.path) : undefined,
+  }));
 }
 
 function useReferenceData() {
@@ -485,6 +478,7 @@ export function CohortNew() {
   const [serverFieldErrors, setServerFieldErrors] = useState<{ errors: FieldError[]; body: string }>();
   const [saving, setSaving] = useState<number | undefined>();
   const [failure, setFailure] = useState<unknown>();
+  const [tries, setTries] = useState(0);
   useFocusHeading('new');
 
   const body = useMemo(
@@ -510,8 +504,8 @@ export function CohortNew() {
     setFailure(undefined);
     setAttempted(true);
     if (clientErrors.length > 0) {
-      // The summary appears with this render; focus it so keyboard and screen-reader users hear it.
-      setTimeout(() => document.getElementById('problem-summary')?.focus(), 0);
+      // The summary beside the button takes the focus and the view.
+      setTries((value) => value + 1);
       return;
     }
     setSaving(0);
@@ -530,19 +524,17 @@ export function CohortNew() {
         setPinned(split.pinned);
         setServerFieldErrors({ errors: split.other, body: fieldsJson });
       } else setFailure(error);
+      setTries((value) => value + 1);
     } finally {
       setSaving(undefined);
     }
   };
+  const problems = useProblems(attempted ? allErrors : [], rows);
 
   return (
     <section>
       <PageHeader title={t('form.newTitle')} />
       {reference.error ? <ErrorAlert error={reference.error} onRetry={reference.reload} /> : null}
-      {attempted && allErrors.length > 0 ? (
-        <ProblemSummary errors={allErrors} rows={rows} title={t('form.problems', { n: allErrors.length })} />
-      ) : null}
-      {failure ? <ErrorAlert error={failure} /> : null}
       <form
         noValidate
         onSubmit={(event) => {
@@ -570,6 +562,13 @@ export function CohortNew() {
             mentorKeys={mentorKeys}
           />
         </fieldset>
+        <ErrorSummary
+          id="problem-summary"
+          attempt={tries}
+          problems={problems}
+          error={failure}
+          title={problems.length ? t('form.problems', { n: problems.length }) : undefined}
+        />
         <div class="form-actions">
           {saving !== undefined ? <Progress label={t('roster.saving')} value={saving} /> : null}
           <button
@@ -637,6 +636,7 @@ function CohortEditForm(props: { cohort: CohortView }) {
   const [server, setServer] = useState<{ errors: FieldError[]; body: string }>();
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<unknown>();
+  const [tries, setTries] = useState(0);
 
   const changes = useMemo(() => {
     const before = fieldsBody(original) as Record<string, unknown>;
@@ -655,7 +655,11 @@ function CohortEditForm(props: { cohort: CohortView }) {
   const save = async () => {
     setAttempted(true);
     setFailure(undefined);
-    if (clientErrors.length > 0 || Object.keys(changes).length === 0) return;
+    if (Object.keys(changes).length === 0) return;
+    if (clientErrors.length > 0) {
+      setTries((value) => value + 1);
+      return;
+    }
     setSaving(true);
     try {
       await api.patch(`/cohorts/${props.cohort.cohortId}`, {
@@ -669,19 +673,17 @@ function CohortEditForm(props: { cohort: CohortView }) {
       if (error instanceof ApiError && error.status === 400 && error.errors.length)
         setServer({ errors: error.errors, body: patchJson });
       else setFailure(error);
+      setTries((value) => value + 1);
     } finally {
       setSaving(false);
     }
   };
+  const problems = useProblems(attempted ? allErrors : []);
 
   return (
     <section>
       <PageHeader title={t('form.editTitle')} subtitle={cohortTitle(t, props.cohort)} />
       <CaseNotices cohort={props.cohort} />
-      {attempted && allErrors.length > 0 ? (
-        <ProblemSummary errors={allErrors} title={t('form.problems', { n: allErrors.length })} />
-      ) : null}
-      {failure ? <ErrorAlert error={failure} /> : null}
       <form
         noValidate
         onSubmit={(event) => {
@@ -698,6 +700,13 @@ function CohortEditForm(props: { cohort: CohortView }) {
           schools={reference.schools}
           occupations={reference.occupations}
           policy={reference.policy}
+        />
+        <ErrorSummary
+          id="problem-summary"
+          attempt={tries}
+          problems={problems}
+          error={failure}
+          title={problems.length ? t('form.problems', { n: problems.length }) : undefined}
         />
         <div class="form-actions">
           <button

@@ -132,9 +132,30 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
     errors.set(error.path, [...(errors.get(error.path) ?? []), error.message]);
   const shown = (path: string) => (attempted ? errors.get(path) : undefined);
   const filled = rows.filter((row) => row.studentNumber.trim() && row.schoolMentorKey).length;
-  const general = [...errors.entries()].filter(
-    ([path]) => path === 'schoolMentors' || path === 'enrolment' || path === '',
-  );
+  const mentorColumns: Record<string, string> = {
+    key: t('form.mentorKey'),
+    name: t('form.mentorName'),
+    teacherNo: t('enrol.teacherNo'),
+  };
+  /** The input an error path names, and how the summary calls it. */
+  const target = (path: string) => {
+    const mentor = /^schoolMentors\.(\d+)\.(key|name|teacherNo)$/.exec(path);
+    if (mentor)
+      return {
+        id: `f-${path}`,
+        label: `${t('enrol.mentors')} ${t('common.row', { n: Number(mentor[1]) + 1 })} ${mentorColumns[mentor[2]!]}`,
+      };
+    const row = /^enrolment\.(\d+)\.(studentNumber|schoolMentorKey)$/.exec(path);
+    if (row)
+      return {
+        id: `f-${path}`,
+        label: t('roster.rowLabel', {
+          n: Number(row[1]) + 1,
+          column: row[2] === 'studentNumber' ? t('col.studentNumber') : t('col.schoolMentor'),
+        }),
+      };
+    return undefined;
+  };
 
   const setRow = (index: number, patch: Partial<(typeof rows)[number]>) => {
     setServerErrors([]);
@@ -170,6 +191,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
           id={`f-${path}`}
           aria-label={`${mentor.key} ${label}`}
           aria-invalid={Boolean(fieldErrors)}
+          aria-describedby={fieldErrors ? `f-${path}-error` : undefined}
           class={fieldErrors ? 'invalid' : ''}
           value={mentor[field]}
           onInput={(event) => {
@@ -179,7 +201,11 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
             );
           }}
         />
-        {fieldErrors ? <small class="error-text">{fieldErrors.map(m).join('；')}</small> : null}
+        {fieldErrors ? (
+          <small class="error-text" id={`f-${path}-error`}>
+            {fieldErrors.map(m).join('；')}
+          </small>
+        ) : null}
       </td>
     );
   };
@@ -304,9 +330,6 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
         label={t('enrol.progress', { done: filled, total: apprentices.length })}
         value={share(filled, apprentices.length)}
       />
-      {attempted && general.length ? (
-        <Alert kind="error">{general.flatMap(([, messages]) => messages.map(m)).join('；')}</Alert>
-      ) : null}
       <div class="table-scroll">
         <table class="grid" data-testid="enrolment-grid">
           <thead>
@@ -336,18 +359,28 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
                   </td>
                   <td>
                     <input
+                      id={`f-enrolment.${index}.studentNumber`}
                       aria-label={t('roster.rowLabel', { n: index + 1, column: t('col.studentNumber') })}
                       aria-invalid={Boolean(numberErrors)}
+                      aria-describedby={numberErrors ? `f-enrolment.${index}.studentNumber-error` : undefined}
                       class={numberErrors ? 'invalid' : ''}
                       value={row.studentNumber}
                       onInput={(event) => setRow(index, { studentNumber: event.currentTarget.value })}
                     />
-                    {numberErrors ? <small class="error-text">{numberErrors.map(m).join('；')}</small> : null}
+                    {numberErrors ? (
+                      <small class="error-text" id={`f-enrolment.${index}.studentNumber-error`}>
+                        {numberErrors.map(m).join('；')}
+                      </small>
+                    ) : null}
                   </td>
                   <td>
                     <select
+                      id={`f-enrolment.${index}.schoolMentorKey`}
                       aria-label={t('roster.rowLabel', { n: index + 1, column: t('col.schoolMentor') })}
                       aria-invalid={Boolean(mentorErrors)}
+                      aria-describedby={
+                        mentorErrors ? `f-enrolment.${index}.schoolMentorKey-error` : undefined
+                      }
                       class={mentorErrors ? 'invalid' : ''}
                       value={row.schoolMentorKey}
                       onChange={(event) => setRow(index, { schoolMentorKey: event.currentTarget.value })}
@@ -359,7 +392,11 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
                         </option>
                       ))}
                     </select>
-                    {mentorErrors ? <small class="error-text">{mentorErrors.map(m).join('；')}</small> : null}
+                    {mentorErrors ? (
+                      <small class="error-text" id={`f-enrolment.${index}.schoolMentorKey-error`}>
+                        {mentorErrors.map(m).join('；')}
+                      </small>
+                    ) : null}
                   </td>
                 </tr>
               );
@@ -372,6 +409,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
         task={props.cohort.currentTask}
         approveLabel={t('enrol.approve')}
         approveBody={() => body}
+        target={target}
         checkApproval={() => {
           setAttempted(true);
           return clientErrors;

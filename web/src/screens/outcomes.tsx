@@ -10,7 +10,17 @@ import { useApp } from '../context.ts';
 import { formatDate, todayInChina } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { Alert, ErrorAlert, PageHeader, Progress, share, useFocusHeading, useLoad } from '../ui.tsx';
+import {
+  Alert,
+  ErrorAlert,
+  ErrorSummary,
+  PageHeader,
+  type Problem,
+  Progress,
+  share,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { type CohortApprentice, type CohortView, cohortTitle, levelName, Timeline } from './cohort-parts.tsx';
 import { inBatches } from './inbox.tsx';
 
@@ -91,6 +101,7 @@ function OutcomeForm(props: {
   const [progress, setProgress] = useState<{ done: number; total: number }>();
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<unknown>();
+  const [tries, setTries] = useState(0);
   const editable = cohort.status === 'FILED';
 
   const set = (apprenticeId: string, patch: Partial<OutcomeRow>) => {
@@ -132,6 +143,7 @@ function OutcomeForm(props: {
     setFailure(undefined);
     if (Object.keys(localErrors).length) {
       setRowErrors(localErrors);
+      setTries((value) => value + 1);
       return;
     }
     const todo = chosen;
@@ -165,7 +177,10 @@ function OutcomeForm(props: {
           if (error instanceof ApiError && error.errors.length)
             refused[apprentice.apprenticeId] = error.errors.map((entry) => m(entry.message)).join('；');
           else if (error instanceof ApiError) refused[apprentice.apprenticeId] = error.detail || error.title;
-          else setFailure(error);
+          else {
+            setFailure(error);
+            setTries((value) => value + 1);
+          }
         }
       },
       () => setProgress((previous) => previous && { ...previous, done: previous.done + 1 }),
@@ -182,6 +197,14 @@ function OutcomeForm(props: {
     });
   };
 
+  const rowIndex = new Map(cohort.apprentices.map((apprentice, index) => [apprentice.apprenticeId, index]));
+  const problems: Problem[] = Object.entries(rowErrors).map(([id, message]) => {
+    const index = rowIndex.get(id) ?? 0;
+    return {
+      text: t('error.field', { field: t('common.row', { n: index + 1 }), message }),
+      target: `outcome-${index}`,
+    };
+  });
   const counts = {
     certified: cohort.apprentices.filter((apprentice) => apprentice.status === 'certified').length,
     notCertified: cohort.apprentices.filter((apprentice) => apprentice.status === 'not_certified').length,
@@ -208,7 +231,6 @@ function OutcomeForm(props: {
           ) : null}
         </Alert>
       ) : null}
-      {failure ? <ErrorAlert error={failure} /> : null}
       {cohort.status === 'COMPLETED' ? (
         <Alert kind="info">{t('outcome.completed')}</Alert>
       ) : !editable ? (
@@ -283,7 +305,9 @@ function OutcomeForm(props: {
                     <>
                       <td>
                         <select
+                          id={`outcome-${index}`}
                           aria-label={label(t('outcome.outcome'))}
+                          aria-describedby={error ? `outcome-${index}-error` : undefined}
                           value={row.outcome}
                           data-field="outcome"
                           onChange={(event) =>
@@ -296,7 +320,11 @@ function OutcomeForm(props: {
                           <option value="certified">{t('apprentice.certified')}</option>
                           <option value="not_certified">{t('apprentice.not_certified')}</option>
                         </select>
-                        {error ? <small class="error-text">{error}</small> : null}
+                        {error ? (
+                          <small class="error-text" id={`outcome-${index}-error`}>
+                            {error}
+                          </small>
+                        ) : null}
                       </td>
                       <td>
                         <input
@@ -361,6 +389,7 @@ function OutcomeForm(props: {
           </tbody>
         </table>
       </div>
+      <ErrorSummary attempt={tries} problems={problems} error={failure} />
       {editable && open.length ? (
         <div class="form-actions">
           <span>{t('outcome.chosen', { n: chosen.length, total: open.length })}</span>

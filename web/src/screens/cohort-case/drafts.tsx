@@ -5,9 +5,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, type FieldError } from '../../api.ts';
 import { useApp } from '../../context.ts';
-import { useI18n } from '../../i18n.ts';
-import { emptyRow, type RosterRow, toApprenticeInput } from '../../roster/model.ts';
-import { ErrorAlert, Progress } from '../../ui.tsx';
+import { type MessageKey, useI18n } from '../../i18n.ts';
+import { cellOfPath, emptyRow, type RosterRow, toApprenticeInput } from '../../roster/model.ts';
+import { ErrorAlert, ErrorSummary, type Problem, Progress } from '../../ui.tsx';
 import { type PinnedCellError, pinServerErrors, unpinServerErrors, useChecks } from '../checks.ts';
 import { ApprenticeTable, type CohortView } from '../cohort-parts.tsx';
 import { isRosterPath, RosterEditor, rosterErrors } from '../roster-editor.tsx';
@@ -56,10 +56,11 @@ export function RemovableApprentices(props: { cohort: CohortView; onChanged: OnC
 
 /** More rows for a DRAFT or RETURNED cohort: checked in the browser against the cohort, then sent all at once. */
 export function AddApprentices(props: { cohort: CohortView; onChanged: OnChanged }) {
-  const { t } = useI18n();
+  const { t, m } = useI18n();
   const { api } = useApp();
   const checks = useChecks();
   const [open, setOpen] = useState(false);
+  const [tries, setTries] = useState(0);
   const [rows, setRows] = useState<RosterRow[]>([]);
   const [attempted, setAttempted] = useState(false);
   const [pinned, setPinned] = useState<PinnedCellError[]>([]);
@@ -80,7 +81,11 @@ export function AddApprentices(props: { cohort: CohortView; onChanged: OnChanged
   const save = async () => {
     setAttempted(true);
     setFailure(undefined);
-    if (!checks || clientErrors.length > 0) return;
+    if (!checks) return;
+    if (clientErrors.length > 0) {
+      setTries((value) => value + 1);
+      return;
+    }
     setSaving(0);
     try {
       await api.post(`/cohorts/${props.cohort.cohortId}/apprentices`, {
@@ -96,10 +101,28 @@ export function AddApprentices(props: { cohort: CohortView; onChanged: OnChanged
         setPinned(split.pinned);
         setOther(split.other.filter((entry) => !isRosterPath(entry.path)));
       } else setFailure(error);
+      setTries((value) => value + 1);
     } finally {
       setSaving(undefined);
     }
   };
+  // The summary beside the save button: each cell's problem, numbered as the rows are shown.
+  const offset = props.cohort.apprentices.length;
+  const problems: Problem[] = attempted
+    ? [...errors, ...other].map((error) => {
+        const cell = cellOfPath(error.path);
+        const row = cell ? rows[cell.row] : undefined;
+        if (!cell || !row) return { text: m(error.message) };
+        const column = cell.field ? ` ${t(`col.${cell.field}` as MessageKey)}` : '';
+        return {
+          text: t('error.field', {
+            field: `${t('common.row', { n: offset + cell.row + 1 })}${column}`,
+            message: m(error.message),
+          }),
+          target: cell.field ? `cell-${row.key}-${cell.field}` : undefined,
+        };
+      })
+    : [];
 
   if (!open) {
     return (
@@ -111,16 +134,15 @@ export function AddApprentices(props: { cohort: CohortView; onChanged: OnChanged
   return (
     <section class="form-section" aria-label={t('case.addApprentices')}>
       <h3>{t('case.addApprentices')}</h3>
-      {failure ? <ErrorAlert error={failure} /> : null}
-      {other.length ? <ErrorAlert error={new ApiError(400, '', '', other)} /> : null}
       <RosterEditor
         rows={rows}
         onChange={setRows}
         errors={rosterErrors(errors)}
         showEmptyRowErrors={attempted}
         mentorKeys={mentorKeys}
-        offset={props.cohort.apprentices.length}
+        offset={offset}
       />
+      <ErrorSummary attempt={tries} problems={problems} error={failure} />
       <div class="form-actions">
         {saving !== undefined ? <Progress label={t('roster.saving')} value={saving} /> : null}
         <button type="button" class="button-secondary" onClick={() => setOpen(false)}>
