@@ -62,9 +62,11 @@ afterAll(async () => {
 });
 
 /** A page in a fresh browser context: its own storage, like another person's browser. */
-async function freshPage(viewport = DESKTOP): Promise<Page> {
+async function freshPage(viewport = DESKTOP, options: { clock?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   contexts.push(context);
+  // The page's timers under the test's control (a minute passes at `page.clock.fastForward`).
+  if (options.clock) await context.clock.install();
   const page = await context.newPage();
   page.on('pageerror', (error) => {
     throw new Error(`the console threw: ${error.message}`);
@@ -73,8 +75,8 @@ async function freshPage(viewport = DESKTOP): Promise<Page> {
 }
 
 /** A fresh browser context signed in as `user`, at `path`. */
-async function signedIn(user: string, viewport = DESKTOP, path = '/'): Promise<Page> {
-  const page = await freshPage(viewport);
+async function signedIn(user: string, viewport = DESKTOP, path = '/', options: { clock?: boolean } = {}) {
+  const page = await freshPage(viewport, options);
   await page.goto(`${runtime.url}${path}`);
   await page.locator(`button[data-user="${user}"]`).click();
   await page.getByTestId('menu-cohorts').waitFor();
@@ -586,8 +588,12 @@ describe('the web console', () => {
     await clerk.getByText('申领材料已修改，请企业负责人签署提交。').waitFor();
     expect(await clerk.getByTestId('claim-evidence').textContent()).toContain('FP-2027-0002');
 
-    // — Enterprise signatory: the claim waits in its inbox for a signature. —
+    // — Enterprise signatory: the claim waits in its inbox for a signature — and the inbox does not
+    // also say there is nothing to do (one answer decides that). —
     const signatory = await signedIn('ent-a-signatory');
+    await signatory.locator(`[data-testid="claims-to-sign"] tr[data-case="${advanceId}"]`).waitFor();
+    expect(await signatory.getByTestId('inbox-empty').count()).toBe(0);
+    expect(await signatory.getByText('没有待办事项').count()).toBe(0);
     await signatory
       .locator(`[data-testid="claims-to-sign"] tr[data-case="${advanceId}"]`)
       .getByRole('link', { name: '办理' })
@@ -626,15 +632,23 @@ describe('the web console', () => {
     expect(await reviewer.getByTestId('school-verification').textContent()).toContain('30 人合计 9580 学时');
     expect(await reviewer.getByTestId('claim-budget').textContent()).toContain('¥10,000,000.00');
     await shot(reviewer, 'claim-review-advance.png', true);
+    // The treasurer has the payment queue open, empty, before the approval (issue 16 item 3).
+    const treasurer = await signedIn('bureau-treasurer', DESKTOP, '/', { clock: true });
+    await treasurer.getByTestId('menu-payments').click();
+    await treasurer.getByText('没有待拨付的补贴。').waitFor();
+    await treasurer.evaluate('window.__sameDocument = true');
     await reviewer.getByTestId('decision-approve').click();
     await poll(() => reviewer.getByTestId('claim-review').getAttribute('data-status')).toBe('PAYMENT');
     await runtime.idle();
 
-    // — Bureau treasurer: the payment queue, released to the enterprise's account. —
-    const treasurer = await signedIn('bureau-treasurer');
-    await treasurer.getByTestId('menu-payments').click();
+    // — Bureau treasurer: the payment that arrived while the queue was open shows within the
+    // minute, without a reload; released to the enterprise's account. —
     const payment = treasurer.locator(`[data-testid="payment-queue"] tr[data-case="${advanceId}"]`);
+    expect(await payment.count()).toBe(0);
+    await treasurer.clock.fastForward('01:00');
     await payment.waitFor();
+    expect(await treasurer.evaluate('window.__sameDocument')).toBe(true);
+    expect(await treasurer.getByText('没有待拨付的补贴。').count()).toBe(0);
     expect(await payment.textContent()).toContain('¥105,000.00');
     expect(await payment.textContent()).toContain('bureau-reviewer');
     await shot(treasurer, 'payment-queue.png');
@@ -710,6 +724,8 @@ describe('the web console', () => {
     expect(await school.getByTestId('outcomes').getAttribute('data-status')).toBe('COMPLETED');
 
     // — The final settlement: earned 26 × ¥7,000.00 less the advance; refused with nine videos. —
+    await signatory.getByTestId('menu-inbox').click();
+    await signatory.getByTestId('inbox-empty').waitFor();
     await clerk.goto(`${runtime.url}/app/cohorts/${cohortId}`);
     expect(await clerk.getByTestId('ledger-advance').textContent()).toBe('¥105,000.00');
     await clerk.getByTestId('new-final').click();
@@ -754,8 +770,11 @@ describe('the web console', () => {
       '应得 ¥182,000.00 − 已预支 ¥105,000.00 = ¥77,000.00',
     );
 
-    // Signed, then verified: a final claim needs every assessment result checked.
-    await signatory.goto(`${runtime.url}/app/claims/${finalId}`);
+    // Signed, then verified: a final claim needs every assessment result checked. The signatory's
+    // inbox, open since before the claim existed, shows it when the window gets the focus back.
+    const toSign = signatory.locator(`[data-testid="claims-to-sign"] tr[data-case="${finalId}"]`);
+    await signatory.evaluate(`window.dispatchEvent(new FocusEvent('focus'))`);
+    await toSign.getByRole('link', { name: '办理' }).click();
     await signatory.getByTestId('sign-claim').click();
     await signatory.getByTestId('confirm-dialog').click();
     await poll(() => signatory.getByTestId('claim-case').getAttribute('data-status')).toBe(
@@ -832,10 +851,12 @@ describe('the web console', () => {
     // The notice runs its working days (the clock moves past them); then the treasurer pays.
     await api.setClock(new Date(Date.parse(endsAt!) + 3_600_000).toISOString());
     await runtime.idle();
-    await treasurer.getByTestId('menu-inbox').click();
-    await treasurer.getByTestId('menu-payments').click();
+    // The queue is still open on the treasurer's screen: a click on its menu item reads it again.
     const finalPayment = treasurer.locator(`[data-testid="payment-queue"] tr[data-case="${finalId}"]`);
+    expect(await finalPayment.count()).toBe(0);
+    await treasurer.getByTestId('menu-payments').click();
     await finalPayment.waitFor();
+    expect(await treasurer.evaluate('window.__sameDocument')).toBe(true);
     expect(await finalPayment.textContent()).toContain('¥70,000.00');
     await finalPayment.getByTestId('release-payment').click();
     await treasurer.getByTestId('confirm-dialog').click();

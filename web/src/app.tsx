@@ -10,6 +10,7 @@ import { type ConsoleConfig, loadConfig } from './config.ts';
 import { AppContext, type AppServices, type Features, type Organisation, once } from './context.ts';
 import type { Lang } from './format.ts';
 import { I18nContext, type MessageKey, makeI18n, storedLang, storeLang, useI18n } from './i18n.ts';
+import { startRefreshing } from './refresh.ts';
 import { homeOf, mayOpen, type Screen } from './roles.ts';
 import { Link, navigate, parseRoute, type Route, useLocation } from './router.tsx';
 import { CohortCase } from './screens/cohort-case/case.tsx';
@@ -147,6 +148,8 @@ function SignedIn(props: { config: ConsoleConfig; session: Session; route: Route
   useEffect(() => {
     if (route.name === 'home' || route.name === 'signIn') navigate(homeOf(session.role), { replace: true });
   }, [route.name, session.role]);
+  // Lists and inboxes read again on focus, on a click of the open page's menu item, every minute.
+  useEffect(() => startRefreshing(), []);
 
   return (
     <div class="shell">

@@ -36,25 +36,29 @@ export function Payments() {
   const [releasing, setReleasing] = useState<Row>();
   const [released, setReleased] = useState<string>();
   useFocusHeading('payments');
-  const queue = useLoad(async () => {
-    const tasks = (await api.all<Task>('/tasks')).filter(
-      (task) => task.workflow === 'subsidy-claim' && task.stage === 'PAYMENT',
-    );
-    setProgress({ done: 0, total: tasks.length });
-    const rows = await inBatches(
-      tasks,
-      4,
-      async (task): Promise<Row> => {
-        const claim = await api.get<ClaimView>(`/claims/${task.caseId}`).catch(() => undefined);
-        const cohort = claim
-          ? await api.get<CohortView>(`/cohorts/${claim.cohortId}`).catch(() => undefined)
-          : undefined;
-        return { task, claim, cohort };
-      },
-      () => setProgress((previous) => ({ ...previous, done: previous.done + 1 })),
-    );
-    return { rows, now: await systemNow() };
-  }, []);
+  const queue = useLoad(
+    async () => {
+      const tasks = (await api.all<Task>('/tasks')).filter(
+        (task) => task.workflow === 'subsidy-claim' && task.stage === 'PAYMENT',
+      );
+      setProgress({ done: 0, total: tasks.length });
+      const rows = await inBatches(
+        tasks,
+        4,
+        async (task): Promise<Row> => {
+          const claim = await api.get<ClaimView>(`/claims/${task.caseId}`).catch(() => undefined);
+          const cohort = claim
+            ? await api.get<CohortView>(`/cohorts/${claim.cohortId}`).catch(() => undefined)
+            : undefined;
+          return { task, claim, cohort };
+        },
+        () => setProgress((previous) => ({ ...previous, done: previous.done + 1 })),
+      );
+      return { rows, now: await systemNow() };
+    },
+    [],
+    { live: true },
+  );
 
   const release = async () => {
     if (!releasing) return;
@@ -76,7 +80,7 @@ export function Payments() {
       <PageHeader title={t('payments.title')} />
       <p class="hint">{t('payments.intro')}</p>
       {released ? <Alert kind="success">{released}</Alert> : null}
-      {queue.loading ? (
+      {queue.loading && !queue.data ? (
         <Progress
           label={t('inbox.loading', { done: progress.done, total: progress.total })}
           value={share(progress.done, progress.total)}
