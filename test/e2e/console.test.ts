@@ -20,6 +20,12 @@ const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 const DESKTOP = { width: 1280, height: 860 };
 const TABLET = { width: 820, height: 1180 };
+/** The widths every checked screen must work at (issue 16 item 4): a phone, two tablets. */
+const NARROW = [
+  { width: 390, height: 844 },
+  { width: 768, height: 1024 },
+  { width: 1024, height: 768 },
+];
 
 let runtime: RunningRuntime;
 let api: ApiClient;
@@ -85,6 +91,58 @@ async function signedIn(user: string, viewport = DESKTOP, path = '/', options: {
 
 async function shot(page: Page, name: string, fullPage = false) {
   await page.screenshot({ path: join(SCREENSHOTS, name), fullPage, animations: 'disabled' });
+}
+
+/**
+ * Nothing on the page is wider than the viewport — wide tables scroll inside their own region,
+ * which the keyboard reaches (tabindex 0 when it scrolls) — and the top bar keeps its buttons.
+ */
+async function expectFits(page: Page, where: string) {
+  const found = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const outside: string[] = [];
+    for (const element of document.querySelectorAll('body *')) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.right <= width + 1 || element.closest('dialog:not([open])')) continue;
+      let scroller = element.parentElement;
+      while (scroller && !scroller.classList.contains('table-scroll')) scroller = scroller.parentElement;
+      if (scroller && scroller.getBoundingClientRect().right <= width + 1) continue;
+      outside.push(`${element.tagName.toLowerCase()}.${[...element.classList].join('.')}`);
+    }
+    const unreachable = [...document.querySelectorAll('.table-scroll')]
+      .filter((region) => region.scrollWidth > region.clientWidth + 1)
+      .filter((region) => (region as HTMLElement).tabIndex !== 0 || !region.getAttribute('aria-label'))
+      .map((region) => region.getAttribute('aria-label') ?? '?');
+    const header = document.querySelector('.topbar')!.getBoundingClientRect();
+    const buttonsInHeader = [...document.querySelectorAll('.topbar button')].every((button) => {
+      const box = button.getBoundingClientRect();
+      return box.top >= header.top && box.bottom <= header.bottom && box.right <= width;
+    });
+    return {
+      pageScrolls: document.documentElement.scrollWidth > width,
+      outside: outside.slice(0, 5),
+      unreachable,
+      buttonsInHeader,
+    };
+  });
+  expect(found, where).toEqual({ pageScrolls: false, outside: [], unreachable: [], buttonsInHeader: true });
+}
+
+/**
+ * A screen as people use it: at 390, 768 and 1024 px wide it fits (expectFits); at 390 and 1280 px
+ * its screenshot goes to docs/screenshots when `shotName` is given. Ends at the width it began.
+ */
+async function checkScreen(page: Page, where: string, shotName?: string) {
+  const start = page.viewportSize() ?? DESKTOP;
+  for (const size of NARROW) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(150);
+    await expectFits(page, `${where} at ${size.width} px`);
+    if (shotName && size.width === 390) await shot(page, `${shotName}-390.png`, true);
+  }
+  await page.setViewportSize(start);
+  await page.waitForTimeout(150);
+  if (shotName) await shot(page, `${shotName}-1280.png`, true);
 }
 
 /** 30 apprentices as the CSV template has them (Chinese headers), row 17 with a wrong check character. */
@@ -221,6 +279,8 @@ describe('the web console', () => {
     expect(await clerk.locator('[data-testid="roster-grid"] tbody tr').count()).toBe(1);
     await shot(clerk, 'cohort-new-roster-error.png', true);
     await clerk.getByLabel('只显示有错误的行').uncheck();
+    // A 30-row roster never makes the page wider than a phone: the grid scrolls in its own region.
+    await checkScreen(clerk, 'the new cohort with its roster');
 
     // Fixed in the grid, then saved.
     await badCell.fill(roster.good);
@@ -250,6 +310,7 @@ describe('the web console', () => {
     expect(await task.textContent()).toContain('企业审核');
     expect(await task.textContent()).toContain('人工智能训练师');
     await shot(signatory, 'inbox-signatory.png');
+    await checkScreen(signatory, 'the signatory inbox', 'inbox');
     await task.getByRole('link', { name: '办理' }).click();
     await signatory.getByTestId('decision-panel').waitFor();
     await signatory.getByTestId('decision-approve').click();
@@ -274,6 +335,7 @@ describe('the web console', () => {
     expect(await school.getByTestId('load-t1').textContent()).toContain('带教 8 / 8 人');
     expect(await school.getByTestId('load-t4').textContent()).toContain('带教 6 / 8 人');
     await shot(school, 'school-enrolment.png');
+    await checkScreen(school, 'the enrolment', 'enrolment');
     // One mentor over the load limit: the approval is refused where the registrar is looking — the
     // summary beside the button has the focus, and its link leads to the mentor's row.
     await school.getByLabel('第 9 行 学校导师').selectOption('t1');
@@ -319,6 +381,7 @@ describe('the web console', () => {
     await bureau.getByText('查阅完整身份证号码').waitFor();
     await bureau.evaluate('window.scrollTo(0, 0)');
     await shot(bureau, 'bureau-review.png', true);
+    await checkScreen(bureau, 'the bureau review');
     await bureau.locator('#decision-reason').fill('材料齐全，准予备案');
     await bureau.getByTestId('decision-approve').click();
     await poll(() => bureau.getByTestId('review').getAttribute('data-status')).toBe('FILED');
@@ -335,6 +398,7 @@ describe('the web console', () => {
     expect(await clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('FILED');
     expect(await clerk.getByTestId('entitlement').textContent()).toBe('¥210,000.00（政策版本 2026-01-01.1）');
     expect(await clerk.locator('.facts').first().textContent()).toContain('2027年3月1日 – 2028年2月29日');
+    await checkScreen(clerk, 'the filed cohort page', 'cohort-case');
     const timeline = clerk.getByTestId('timeline');
     // created, submitted, three reviews opened and approved, one identity read: 9 records.
     await poll(() => timeline.locator('li').count()).toBe(9);
@@ -407,6 +471,7 @@ describe('the web console', () => {
     await poll(() => clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('WITHDRAWN');
     // The case history is read after the status: wait until it shows the withdrawal too.
     await clerk.getByTestId('timeline').getByText('撤回申请').first().waitFor();
+    await checkScreen(clerk, 'the withdrawn cohort');
     const story = await clerk.getByTestId('timeline').textContent();
     for (const step of [
       '企业审核：退回修改',
@@ -419,6 +484,9 @@ describe('the web console', () => {
       expect(story).toContain(step);
     }
     await shot(clerk, 'cohort-withdrawn.png');
+    await clerk.getByTestId('menu-cohorts').click();
+    await clerk.locator(`[data-testid="cohort-list"] tr[data-case="${id}"]`).waitFor();
+    await checkScreen(clerk, 'the cohort list');
   });
 
   it('pays the subsidy: the advance claimed, signed, verified, approved and paid; after training, outcomes and the final settlement through public notice (one objection) to PAID', async () => {
@@ -532,6 +600,7 @@ describe('the web console', () => {
       fileName: '培训费票据 2027.pdf',
     });
     await shot(clerk, 'claim-new-advance.png', true);
+    await checkScreen(clerk, 'the claim form with its documents');
     // What the API says of one reference (`evidence.documents.1.kind`) shows on the row sent second,
     // and in the summary by file name. (The answer is made up here: the console cannot send a
     // reference the API would refuse.)
@@ -615,6 +684,7 @@ describe('the web console', () => {
     await school.getByLabel('第 3 行 学校核验学时').fill('300');
     await poll(() => school.getByText('与企业申报不同的 1 人').count()).toBe(1);
     await shot(school, 'claim-school-verify.png');
+    await checkScreen(school, 'the school verification');
     await school.getByTestId('decision-approve').click();
     await school.getByText('已同意。').waitFor();
     await runtime.idle();
@@ -632,6 +702,7 @@ describe('the web console', () => {
     expect(await reviewer.getByTestId('school-verification').textContent()).toContain('30 人合计 9580 学时');
     expect(await reviewer.getByTestId('claim-budget').textContent()).toContain('¥10,000,000.00');
     await shot(reviewer, 'claim-review-advance.png', true);
+    await checkScreen(reviewer, 'the claim review', 'claim-review');
     // The treasurer has the payment queue open, empty, before the approval (issue 16 item 3).
     const treasurer = await signedIn('bureau-treasurer', DESKTOP, '/', { clock: true });
     await treasurer.getByTestId('menu-payments').click();
@@ -652,6 +723,7 @@ describe('the web console', () => {
     expect(await payment.textContent()).toContain('¥105,000.00');
     expect(await payment.textContent()).toContain('bureau-reviewer');
     await shot(treasurer, 'payment-queue.png');
+    await checkScreen(treasurer, 'the payment queue');
     await payment.getByTestId('release-payment').click();
     await treasurer.getByTestId('confirm-dialog').click();
     await treasurer.getByText(/已向 .+ 拨付 ¥105,000\.00。/).waitFor();
@@ -673,6 +745,7 @@ describe('the web console', () => {
       expect(await advanceStory.textContent()).toContain(step);
     }
     await shot(clerk, 'claim-case-paid.png', true);
+    await checkScreen(clerk, 'the paid claim');
     await clerk.getByRole('button', { name: 'Switch to English' }).click();
     await poll(() => clerk.getByTestId('claim-formula').textContent()).toBe(
       '¥210,000.00 × 50% = ¥105,000.00 (rounded down to the fen)',
@@ -716,6 +789,7 @@ describe('the web console', () => {
       await school.locator(`tr[data-row="${row}"] [data-field="outcome"]`).selectOption('not_certified');
     }
     await shot(school, 'outcomes.png');
+    await checkScreen(school, 'the outcomes');
     await school.getByTestId('save-outcomes').click();
     await school.getByText('已登记 29 人的考核结果。').waitFor({ timeout: 60_000 });
     await poll(() => school.getByTestId('outcome-counts').textContent()).toBe(
@@ -882,6 +956,7 @@ describe('the web console', () => {
     expect(await listed.locator(`tr[data-case="${advanceId}"]`).textContent()).toContain('已拨付');
     expect(await listed.locator(`tr[data-case="${finalId}"]`).textContent()).toContain('已拨付');
     await shot(clerk, 'claim-list.png');
+    await checkScreen(clerk, 'the claim list');
     await clerk.goto(`${runtime.url}/app/cohorts/${cohortId}`);
     await poll(() => clerk.getByTestId('ledger-final').textContent()).toBe('¥70,000.00');
     expect(await clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('COMPLETED');
@@ -911,6 +986,7 @@ describe('the web console', () => {
     expect(csv).toContain('职业 occupation,4-04-05-05,1,70000.00,0.00');
     await treasurer.evaluate('window.scrollTo(0, 0)');
     await shot(treasurer, 'budget-dashboard.png', true);
+    await checkScreen(treasurer, 'the budget dashboard');
     // The advance was approved and paid in 2027, and counts there.
     await treasurer.locator('#budget-year').selectOption('2027');
     await poll(() => treasurer.getByTestId('budget-dashboard').getAttribute('data-year')).toBe('2027');
@@ -932,6 +1008,7 @@ describe('the web console', () => {
     );
     expect(await otherClerk.getByTestId('apprentice-table').count()).toBe(0);
     await shot(otherClerk, 'case-not-visible.png');
+    await checkScreen(otherClerk, 'a case not visible');
 
     // A clerk typing the bureau's review page, or the school's enrolment page: not its screens.
     await otherClerk.goto(`${runtime.url}/app/cohorts/${cohortId}/review`);
@@ -939,6 +1016,7 @@ describe('the web console', () => {
     expect(await otherClerk.getByTestId('screen-forbidden').textContent()).toContain(
       '此页面不属于您的角色（企业经办人）',
     );
+    await checkScreen(otherClerk, 'a screen of another role');
     await otherClerk.goto(`${runtime.url}/app/cohorts/${cohortId}/enrolment`);
     await otherClerk.getByTestId('screen-forbidden').waitFor();
 

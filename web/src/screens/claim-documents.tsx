@@ -15,7 +15,7 @@ import { ApiError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatBytes } from '../format.ts';
 import { type I18n, type MessageKey, useI18n } from '../i18n.ts';
-import { describeError, Progress } from '../ui.tsx';
+import { describeError, Progress, ScrollRegion } from '../ui.tsx';
 import { sha256Hex } from './evidence-checksum.ts';
 import {
   contentTypeOf,
@@ -384,7 +384,7 @@ export function EvidenceFileTable(props: {
       ) : null}
       {props.problems?.length ? <small class="error-text">{props.problems.map(m).join('；')}</small> : null}
       {files.rows.length ? (
-        <div class="table-scroll">
+        <ScrollRegion label={t('claim.documents')}>
           <table class="grid evidence-files" data-testid="documents">
             <thead>
               <tr>
@@ -488,7 +488,7 @@ export function EvidenceFileTable(props: {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       ) : null}
     </>
   );

@@ -22,6 +22,7 @@ import {
   PageHeader,
   type Problem,
   Progress,
+  ScrollRegion,
   share,
   useFocusHeading,
   useLoad,
@@ -392,7 +393,7 @@ function ClaimForm(props: {
           label={t('enrol.progress', { done: filled, total: inTraining.length })}
           value={share(filled, inTraining.length)}
         />
-        <div class="table-scroll">
+        <ScrollRegion label={t('claim.attendance')}>
           <table class="grid" data-testid="attendance-grid">
             <thead>
               <tr>
@@ -440,7 +441,7 @@ function ClaimForm(props: {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </fieldset>
 
       <ErrorSummary

@@ -38,7 +38,9 @@ export function ClaimList() {
         empty={t('claims.empty')}
         head={
           <>
-            <th scope="col">{t('payments.claim')}</th>
+            <th scope="col" class="key-column">
+              {t('payments.claim')}
+            </th>
             <th scope="col">{t('cohorts.status')}</th>
             <th scope="col">{t('claim.amount')}</th>
             <th scope="col">{t('claim.recovery')}</th>

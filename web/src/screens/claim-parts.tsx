@@ -9,7 +9,7 @@ import { organisationName, useApp } from '../context.ts';
 import { formatBytes, formatDate, formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { Alert, describeError, StatusBadge, useLoad } from '../ui.tsx';
+import { Alert, describeError, ScrollRegion, StatusBadge, useLoad } from '../ui.tsx';
 import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-names.ts';
 import { type CohortView, cohortTitle, levelName } from './cohort-parts.tsx';
 import { type DocumentView, documentIdOf } from './evidence-upload.ts';
@@ -72,7 +72,7 @@ export function ClaimSteps(props: { claim: Pick<ClaimView, 'kind' | 'status'> })
               <span class="step-dot" aria-hidden="true">
                 {state === 'done' ? '✓' : index + 1}
               </span>
-              <span>{t(`claimStep.${step}` as MessageKey)}</span>
+              <span class="step-label">{t(`claimStep.${step}` as MessageKey)}</span>
             </li>
           );
         })}
@@ -323,7 +323,7 @@ export function ClaimEvidence(props: { claim: ClaimView; openDocuments?: boolean
 function DocumentTable(props: { references: readonly { key: string; sha256: string; kind: string }[] }) {
   const { t } = useI18n();
   return (
-    <div class="table-scroll">
+    <ScrollRegion label={t('claim.documents')}>
       <table class="data evidence-files">
         <thead>
           <tr>
@@ -343,7 +343,7 @@ function DocumentTable(props: { references: readonly { key: string; sha256: stri
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -439,7 +439,7 @@ export function ClaimApprentices(props: { claim: ClaimView; cohort: CohortView }
   const claimed = new Map(claim.evidence.attendance.map((row) => [row.apprenticeId, row.hours]));
   const verified = new Map(claim.schoolVerification?.attendance.map((row) => [row.apprenticeId, row.hours]));
   return (
-    <div class="table-scroll">
+    <ScrollRegion label={t('case.apprentices', { n: cohort.apprentices.length })}>
       <table class="data" data-testid="claim-apprentices">
         <thead>
           <tr>
@@ -480,7 +480,7 @@ export function ClaimApprentices(props: { claim: ClaimView; cohort: CohortView }
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

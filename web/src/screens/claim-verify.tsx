@@ -9,7 +9,7 @@ import { useApp } from '../context.ts';
 import { formatDate } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { Alert, ErrorAlert, PageHeader, Progress, useFocusHeading, useLoad } from '../ui.tsx';
+import { Alert, ErrorAlert, PageHeader, Progress, ScrollRegion, useFocusHeading, useLoad } from '../ui.tsx';
 import {
   ClaimComputation,
   ClaimEvidence,
@@ -116,7 +116,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
 
       <h2>{t('verify.attendance', { n: rows.length })}</h2>
       <p class="hint">{t('verify.changed', { n: changed })}</p>
-      <div class="table-scroll">
+      <ScrollRegion label={t('verify.attendance', { n: rows.length })}>
         <table class="grid" data-testid="verify-grid">
           <thead>
             <tr>
@@ -175,7 +175,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {final ? (
         <div class={`field ${errors.get('outcomesConfirmed') ? 'field-invalid' : ''}`}>
           <label class="checkbox">

@@ -18,6 +18,7 @@ import {
   PageHeader,
   type Problem,
   Progress,
+  ScrollRegion,
   useFocusHeading,
   useLoad,
 } from '../ui.tsx';
@@ -287,7 +288,7 @@ function CohortFieldsEditor(props: {
         {errorsOf('enterpriseMentors') ? (
           <Alert kind="error">{errorsOf('enterpriseMentors')!.join('；')}</Alert>
         ) : null}
-        <div class="table-scroll">
+        <ScrollRegion label={t('form.mentors')}>
           <table class="grid" data-testid="mentor-grid">
             <thead>
               <tr>
@@ -361,7 +362,7 @@ function CohortFieldsEditor(props: {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
         <button
           type="button"
           class="button-secondary"

@@ -42,7 +42,9 @@ export function CohortList() {
         empty={t('cohorts.empty')}
         head={
           <>
-            <th scope="col">{t('cohorts.cohort')}</th>
+            <th scope="col" class="key-column">
+              {t('cohorts.cohort')}
+            </th>
             <th scope="col">{t('cohorts.status')}</th>
             <th scope="col">{t('cohorts.count')}</th>
             {party !== 'enterprise' ? <th scope="col">{t('cohorts.enterprise')}</th> : null}

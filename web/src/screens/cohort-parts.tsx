@@ -9,7 +9,7 @@ import type { CohortView } from '../../../shared/domain/cohort.ts';
 import { organisationName, useApp } from '../context.ts';
 import { formatDate, formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
-import { Alert, ErrorAlert, Progress, StatusBadge, useLoad } from '../ui.tsx';
+import { Alert, ErrorAlert, Progress, ScrollRegion, StatusBadge, useLoad } from '../ui.tsx';
 
 export type { CohortView };
 export type CohortApprentice = CohortView['apprentices'][number];
@@ -93,7 +93,7 @@ export function StageSteps(props: { status: string }) {
               <span class="step-dot" aria-hidden="true">
                 {state === 'done' ? '✓' : index + 1}
               </span>
-              <span>{t(`step.${step}` as MessageKey)}</span>
+              <span class="step-label">{t(`step.${step}` as MessageKey)}</span>
             </li>
           );
         })}
@@ -198,7 +198,7 @@ export function ApprenticeTable(props: {
   const mentorName = (key: string | null, mentors: { key: string; name: string }[]) =>
     key ? (mentors.find((mentor) => mentor.key === key)?.name ?? key) : '—';
   return (
-    <div class="table-scroll">
+    <ScrollRegion label={t('case.apprentices', { n: cohort.apprentices.length })}>
       <table class="data" data-testid="apprentice-table">
         <thead>
           <tr>
@@ -245,7 +245,7 @@ export function ApprenticeTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

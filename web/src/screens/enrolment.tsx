@@ -8,7 +8,16 @@ import type { FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { Alert, ErrorAlert, PageHeader, Progress, share, useFocusHeading, useLoad } from '../ui.tsx';
+import {
+  Alert,
+  ErrorAlert,
+  PageHeader,
+  Progress,
+  ScrollRegion,
+  share,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { useChecks } from './checks.ts';
 import {
   CaseNotices,
@@ -224,7 +233,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
       <fieldset class="form-section">
         <legend>{t('enrol.mentors')}</legend>
         <p class="hint">{t('enrol.loadNote', { max })}</p>
-        <div class="table-scroll">
+        <ScrollRegion label={t('enrol.mentors')}>
           <table class="grid" data-testid="school-mentors">
             <thead>
               <tr>
@@ -271,7 +280,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
         <button
           type="button"
           class="button-secondary"
@@ -330,7 +339,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
         label={t('enrol.progress', { done: filled, total: apprentices.length })}
         value={share(filled, apprentices.length)}
       />
-      <div class="table-scroll">
+      <ScrollRegion label={t('case.apprentices', { n: apprentices.length })}>
         <table class="grid" data-testid="enrolment-grid">
           <thead>
             <tr>
@@ -403,7 +412,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
 
       <DecisionPanel
         task={props.cohort.currentTask}

@@ -132,7 +132,9 @@ export function Inbox() {
           <table class="data" data-testid="inbox">
             <thead>
               <tr>
-                <th scope="col">{t('inbox.task')}</th>
+                <th scope="col" class="key-column">
+                  {t('inbox.task')}
+                </th>
                 <th scope="col">{t('inbox.case')}</th>
                 <th scope="col">{t('inbox.due')}</th>
                 <th scope="col">{t('claim.amount')}</th>
@@ -198,7 +200,9 @@ function ClaimsToSign(props: { claims: ClaimView[]; names: ReadonlyMap<string, s
         <table class="data" data-testid="claims-to-sign">
           <thead>
             <tr>
-              <th scope="col">{t('payments.claim')}</th>
+              <th scope="col" class="key-column">
+                {t('payments.claim')}
+              </th>
               <th scope="col">{t('col.status')}</th>
               <th scope="col">{t('claim.amount')}</th>
               <th scope="col">{t('claim.prepared')}</th>

@@ -17,6 +17,7 @@ import {
   PageHeader,
   type Problem,
   Progress,
+  ScrollRegion,
   share,
   useFocusHeading,
   useLoad,
@@ -276,7 +277,7 @@ function OutcomeForm(props: {
       {progress ? (
         <Progress label={t('outcome.saving', progress)} value={share(progress.done, progress.total)} />
       ) : null}
-      <div class="table-scroll">
+      <ScrollRegion label={t('outcome.title')}>
         <table class="grid" data-testid="outcome-grid">
           <thead>
             <tr>
@@ -388,7 +389,7 @@ function OutcomeForm(props: {
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <ErrorSummary attempt={tries} problems={problems} error={failure} />
       {editable && open.length ? (
         <div class="form-actions">

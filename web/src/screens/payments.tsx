@@ -15,6 +15,7 @@ import {
   ErrorAlert,
   PageHeader,
   Progress,
+  ScrollRegion,
   share,
   useFocusHeading,
   useLoad,
@@ -93,16 +94,18 @@ export function Payments() {
           <p data-testid="payments-total">
             {t('payments.total', { n: rows.length, amount: formatFen(total) })}
           </p>
-          <div class="table-scroll">
+          <ScrollRegion label={t('payments.title')}>
             <table class="data" data-testid="payment-queue">
               <thead>
                 <tr>
-                  <th scope="col">{t('payments.claim')}</th>
+                  <th scope="col" class="key-column">
+                    {t('payments.claim')}
+                  </th>
+                  <th scope="col">{t('claim.amount')}</th>
                   <th scope="col">{t('cohorts.enterprise')}</th>
                   <th scope="col">{t('claim.bank')}</th>
-                  <th scope="col">{t('claim.amount')}</th>
                   <th scope="col">{t('payments.approved')}</th>
-                  <th scope="col">
+                  <th scope="col" class="actions-column">
                     <span class="visually-hidden">{t('col.actions')}</span>
                   </th>
                 </tr>
@@ -114,11 +117,12 @@ export function Payments() {
                   const days = daysUntil(task.dueAt, queue.data?.now);
                   return (
                     <tr key={task.taskId} data-case={task.caseId}>
-                      <td class="wrap">
+                      <td class="wrap key-column">
                         <Link href={`/app/claims/${task.caseId}`}>
                           {claim ? claimTitle(t, claim, cohort) : task.caseId}
                         </Link>
                       </td>
+                      <td class="money">{claim ? formatFen(claim.amountFen) : '—'}</td>
                       <td class="wrap">
                         {claim ? organisationName(organisations, claim.enterpriseId) : '—'}
                       </td>
@@ -127,7 +131,6 @@ export function Payments() {
                         <br />
                         <span class="mono">{enterprise?.bankAccountMasked ?? ''}</span>
                       </td>
-                      <td class="money">{claim ? formatFen(claim.amountFen) : '—'}</td>
                       <td>
                         {claim?.approvedAt ? formatInstant(claim.approvedAt, lang) : '—'}
                         <br />
@@ -137,7 +140,7 @@ export function Payments() {
                           {t('payments.due', { at: formatInstant(task.dueAt, lang) })}
                         </small>
                       </td>
-                      <td>
+                      <td class="actions-column">
                         <button
                           type="button"
                           class="button-primary"
@@ -153,7 +156,7 @@ export function Payments() {
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         </>
       ) : null}
       <ConfirmDialog

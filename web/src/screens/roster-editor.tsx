@@ -19,7 +19,7 @@ import {
   TEMPLATE_HEADERS,
   templateCsv,
 } from '../roster/model.ts';
-import { Alert, Progress } from '../ui.tsx';
+import { Alert, Progress, ScrollRegion } from '../ui.tsx';
 
 export interface RosterErrors {
   /** `row.field` → messages */
@@ -287,7 +287,7 @@ export function RosterEditor(props: {
         </Alert>
       ) : null}
       {props.rows.length ? (
-        <div class="table-scroll roster-scroll">
+        <ScrollRegion label={t('form.roster')} class="roster-scroll">
           <table class="grid" data-testid="roster-grid">
             <thead>
               <tr>
@@ -404,7 +404,7 @@ export function RosterEditor(props: {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       ) : null}
     </div>
   );
