@@ -19,7 +19,7 @@ import { FeatureScreen } from './screens/feature.tsx';
 import { Inbox } from './screens/inbox.tsx';
 import { HostedCallback, SignIn } from './screens/sign-in.tsx';
 import { forgetSession, readSession, type Session, signOut } from './session.ts';
-import { Alert, Progress } from './ui.tsx';
+import { Alert, PageHeader, Progress, useFocusHeading } from './ui.tsx';
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang());
@@ -311,11 +311,11 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
   const screen = SCREEN_OF[route.name];
   if (!screen) {
     if (route.name === 'home' || route.name === 'signIn') return <Progress label={t('app.loading')} />;
-    return <Blocked>{t('error.pageNotFound')}</Blocked>;
+    return <Blocked title={t('error.pageNotFoundTitle')}>{t('error.pageNotFound')}</Blocked>;
   }
   if (!mayOpen(role, screen)) {
     return (
-      <Blocked testId="screen-forbidden">
+      <Blocked testId="screen-forbidden" title={t('error.screenForbiddenTitle')}>
         {t('error.screenForbidden', { role: t(`role.${role}` as MessageKey) })}
       </Blocked>
     );
@@ -359,7 +359,7 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
       if (!props.services.features.budget) return <FeatureScreen feature="budget" />;
       return <Lazy load={loadBudget} render={(module) => <module.BudgetDashboard />} />;
     default:
-      return <Blocked>{t('error.pageNotFound')}</Blocked>;
+      return <Blocked title={t('error.pageNotFoundTitle')}>{t('error.pageNotFound')}</Blocked>;
   }
 }
 
@@ -402,10 +402,13 @@ function Lazy<M>(props: { load: () => Promise<M>; render: (module: M) => JSX.Ele
   return module ? props.render(module) : <Progress label={t('app.loading')} />;
 }
 
-function Blocked(props: { children: ComponentChildren; testId?: string }) {
+/** A screen the person may not open, or no screen at all: a heading, why, and the way back. */
+function Blocked(props: { children: ComponentChildren; testId?: string; title: string }) {
   const { t, lang } = useI18n();
+  useFocusHeading(props.testId ?? 'page-not-found');
   return (
     <section class="blocked" data-testid={props.testId ?? 'page-not-found'} lang={lang}>
+      <PageHeader title={props.title} />
       <Alert kind="warning">{props.children}</Alert>
       <p>
         <Link href="/app">{t('common.back')}</Link>

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, NoAnswer } from './api.ts';
 import { type I18n, type MessageKey, useI18n } from './i18n.ts';
 import { onRefresh } from './refresh.ts';
-import { hasNavigated } from './router.tsx';
+import { hasNavigated, Link } from './router.tsx';
 
 export function PageHeader(props: {
   title: string;
@@ -161,6 +161,22 @@ export function ErrorAlert(props: { error: unknown; onRetry?: () => void; notFou
         </button>
       ) : null}
     </Alert>
+  );
+}
+
+/**
+ * A case that cannot be shown (not found, not the person's, the server refused): a heading a
+ * screen reader announces, why, and the way back.
+ */
+export function Unavailable(props: { error: unknown; back: string; notFound?: MessageKey }) {
+  const { t } = useI18n();
+  useFocusHeading('unavailable');
+  return (
+    <section data-testid="case-unavailable">
+      <PageHeader title={t('error.unavailableTitle')} />
+      <ErrorAlert error={props.error} notFound={props.notFound} />
+      <Link href={props.back}>{t('common.back')}</Link>
+    </section>
   );
 }
 

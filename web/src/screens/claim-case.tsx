@@ -12,10 +12,10 @@ import { Link } from '../router.tsx';
 import {
   Alert,
   ConfirmDialog,
-  ErrorAlert,
   PageHeader,
   Progress,
   StatusBadge,
+  Unavailable,
   useFocusHeading,
   useLoad,
 } from '../ui.tsx';
@@ -46,12 +46,7 @@ export function ClaimCase(props: { claimId: string }) {
   }, [props.claimId]);
   useFocusHeading(loaded.data?.claim.claimId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} notFound="error.claimNotFound" />
-        <Link href="/app/claims">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} notFound="error.claimNotFound" back="/app/claims" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   const { claim, cohort } = loaded.data;

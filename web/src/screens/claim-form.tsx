@@ -16,7 +16,6 @@ import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link, navigate } from '../router.tsx';
 import {
   Alert,
-  ErrorAlert,
   ErrorSummary,
   Field,
   PageHeader,
@@ -24,6 +23,7 @@ import {
   Progress,
   ScrollRegion,
   share,
+  Unavailable,
   useFocusHeading,
   useLoad,
 } from '../ui.tsx';
@@ -51,12 +51,7 @@ export function ClaimNew(props: { cohortId: string }) {
   );
   useFocusHeading(loaded.data?.cohort.cohortId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} />
-        <Link href="/app/cohorts">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} back="/app/cohorts" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   return (
@@ -78,12 +73,7 @@ export function ClaimEdit(props: { claimId: string }) {
   }, [props.claimId]);
   useFocusHeading(loaded.data?.claim.claimId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} notFound="error.claimNotFound" />
-        <Link href="/app/claims">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} notFound="error.claimNotFound" back="/app/claims" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   const { claim, cohort } = loaded.data;

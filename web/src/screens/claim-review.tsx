@@ -10,14 +10,13 @@ import { ApiError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatDate, formatFen, formatInstant, todayInChina } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link } from '../router.tsx';
 import {
   Alert,
-  ErrorAlert,
   ErrorSummary,
   PageHeader,
   Progress,
   StatusBadge,
+  Unavailable,
   useFocusHeading,
   useLoad,
 } from '../ui.tsx';
@@ -54,12 +53,7 @@ export function ClaimReview(props: { claimId: string }) {
   }, [props.claimId, refresh]);
   useFocusHeading(loaded.data?.claim.claimId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} notFound="error.claimNotFound" />
-        <Link href="/app/inbox">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} notFound="error.claimNotFound" back="/app/inbox" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   return <ReviewPage {...loaded.data} onChanged={() => setRefresh((value) => value + 1)} />;

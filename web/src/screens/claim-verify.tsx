@@ -9,7 +9,7 @@ import { useApp } from '../context.ts';
 import { formatDate } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { Alert, ErrorAlert, PageHeader, Progress, ScrollRegion, useFocusHeading, useLoad } from '../ui.tsx';
+import { Alert, PageHeader, Progress, ScrollRegion, Unavailable, useFocusHeading, useLoad } from '../ui.tsx';
 import {
   ClaimComputation,
   ClaimEvidence,
@@ -33,12 +33,7 @@ export function ClaimVerify(props: { claimId: string }) {
   }, [props.claimId]);
   useFocusHeading(loaded.data?.claim.claimId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} notFound="error.claimNotFound" />
-        <Link href="/app/inbox">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} notFound="error.claimNotFound" back="/app/inbox" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   const { claim, cohort } = loaded.data;

@@ -116,7 +116,7 @@ function CohortFieldsEditor(props: {
   occupations: Occupation[];
   policy: Policy | undefined;
 }) {
-  const { t } = useI18n();
+  const { t, m } = useI18n();
   const { state, policy } = props;
   const set = (patch: Partial<CohortFieldsState>) => props.onChange({ ...state, ...patch });
   const errorsOf = (path: string) => (props.visible(path) ? props.errors.get(path) : undefined);
@@ -286,7 +286,7 @@ function CohortFieldsEditor(props: {
           </p>
         ) : null}
         {errorsOf('enterpriseMentors') ? (
-          <Alert kind="error">{errorsOf('enterpriseMentors')!.join('；')}</Alert>
+          <Alert kind="error">{errorsOf('enterpriseMentors')!.map(m).join('；')}</Alert>
         ) : null}
         <ScrollRegion label={t('form.mentors')}>
           <table class="grid" data-testid="mentor-grid">
@@ -314,12 +314,17 @@ function CohortFieldsEditor(props: {
                         id={`f-${path}`}
                         aria-label={`${mentor.key} ${label}`}
                         aria-invalid={Boolean(errors)}
+                        aria-describedby={errors ? `f-${path}-error` : undefined}
                         class={errors ? 'invalid' : ''}
                         value={mentor[field]}
                         onInput={(event) => setMentor({ [field]: event.currentTarget.value })}
                         onBlur={() => props.touch(path)}
                       />
-                      {errors ? <small class="error-text">{errors.join('；')}</small> : null}
+                      {errors ? (
+                        <small class="error-text" id={`f-${path}-error`}>
+                          {errors.map(m).join('；')}
+                        </small>
+                      ) : null}
                     </td>
                   );
                 };
@@ -334,6 +339,7 @@ function CohortFieldsEditor(props: {
                         id={`f-${levelPath}`}
                         aria-label={`${mentor.key} ${t('form.skillLevel')}`}
                         aria-invalid={Boolean(errorsOf(levelPath))}
+                        aria-describedby={errorsOf(levelPath) ? `f-${levelPath}-error` : undefined}
                         value={mentor.skillLevel}
                         onChange={(event) => setMentor({ skillLevel: event.currentTarget.value })}
                       >
@@ -344,7 +350,9 @@ function CohortFieldsEditor(props: {
                         ))}
                       </select>
                       {errorsOf(levelPath) ? (
-                        <small class="error-text">{errorsOf(levelPath)!.join('；')}</small>
+                        <small class="error-text" id={`f-${levelPath}-error`}>
+                          {errorsOf(levelPath)!.map(m).join('；')}
+                        </small>
                       ) : null}
                     </td>
                     <td>

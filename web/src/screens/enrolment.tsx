@@ -10,11 +10,11 @@ import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import {
   Alert,
-  ErrorAlert,
   PageHeader,
   Progress,
   ScrollRegion,
   share,
+  Unavailable,
   useFocusHeading,
   useLoad,
 } from '../ui.tsx';
@@ -51,12 +51,7 @@ export function Enrolment(props: { cohortId: string }) {
   const [decided, setDecided] = useState<string>();
   useFocusHeading(cohort.data?.cohortId);
   if (cohort.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={cohort.error} />
-        <Link href="/app/inbox">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={cohort.error} back="/app/inbox" />;
   }
   if (!cohort.data) return <Progress label={t('app.loading')} />;
   if (decided) {

@@ -12,13 +12,13 @@ import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import {
   Alert,
-  ErrorAlert,
   ErrorSummary,
   PageHeader,
   type Problem,
   Progress,
   ScrollRegion,
   share,
+  Unavailable,
   useFocusHeading,
   useLoad,
 } from '../ui.tsx';
@@ -55,12 +55,7 @@ export function Outcomes(props: { cohortId: string }) {
   );
   useFocusHeading(loaded.data?.cohort.cohortId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} />
-        <Link href="/app/cohorts">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} back="/app/cohorts" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   return (

@@ -11,15 +11,14 @@ import { ApiError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
 import { formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link } from '../router.tsx';
 import {
   Alert,
   ConfirmDialog,
-  ErrorAlert,
   PageHeader,
   type Problem,
   Progress,
   StatusBadge,
+  Unavailable,
   useFocusHeading,
   useLoad,
 } from '../ui.tsx';
@@ -45,12 +44,7 @@ export function Review(props: { cohortId: string }) {
   );
   useFocusHeading(loaded.data?.[0].cohortId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} />
-        <Link href="/app/inbox">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} back="/app/inbox" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   const [cohort, inForce, catalogue] = loaded.data;

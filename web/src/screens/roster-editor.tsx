@@ -198,21 +198,24 @@ export function RosterEditor(props: {
       >
         <legend class="visually-hidden">{t('roster.upload')}</legend>
         <div>
-          <label class="button button-secondary" for="roster-file">
-            {t('roster.choose')}
-          </label>
-          <input
-            ref={fileInput}
-            id="roster-file"
-            class="visually-hidden"
-            type="file"
-            accept=".csv,.xlsx,.xlsm,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            aria-describedby="roster-file-hint"
-            onChange={(event) => {
-              const file = event.currentTarget.files?.[0];
-              if (file) void importFile(file);
-            }}
-          />{' '}
+          {/* The input first: the label after it shows the keyboard focus (styles.css .file-picker). */}
+          <span class="file-picker">
+            <input
+              ref={fileInput}
+              id="roster-file"
+              class="visually-hidden"
+              type="file"
+              accept=".csv,.xlsx,.xlsm,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              aria-describedby="roster-file-hint"
+              onChange={(event) => {
+                const file = event.currentTarget.files?.[0];
+                if (file) void importFile(file);
+              }}
+            />
+            <label class="button button-secondary" for="roster-file">
+              {t('roster.choose')}
+            </label>
+          </span>{' '}
           <span>{t('roster.drop')}</span>
         </div>
         <small id="roster-file-hint">{t('roster.uploadHint')}</small>

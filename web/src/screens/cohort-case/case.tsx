@@ -8,8 +8,15 @@
 import { useState } from 'preact/hooks';
 import { useApp } from '../../context.ts';
 import { useI18n } from '../../i18n.ts';
-import { Link } from '../../router.tsx';
-import { Alert, ErrorAlert, PageHeader, Progress, StatusBadge, useFocusHeading, useLoad } from '../../ui.tsx';
+import {
+  Alert,
+  PageHeader,
+  Progress,
+  StatusBadge,
+  Unavailable,
+  useFocusHeading,
+  useLoad,
+} from '../../ui.tsx';
 import { takeFlash } from '../checks.ts';
 import {
   ApprenticeTable,
@@ -35,12 +42,7 @@ export function CohortCase(props: { cohortId: string }) {
   const cohort = useLoad(() => api.get<CohortView>(`/cohorts/${props.cohortId}`), [props.cohortId]);
   useFocusHeading(cohort.data?.cohortId);
   if (cohort.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={cohort.error} />
-        <Link href="/app/cohorts">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={cohort.error} back="/app/cohorts" />;
   }
   if (!cohort.data) return <Progress label={t('app.loading')} />;
   return (
