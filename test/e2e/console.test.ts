@@ -8,6 +8,7 @@ import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
 import { makeCohortBody, makeRoster } from '../../scripts/lib/roster.ts';
 import { residentIdCheckCharacter } from '../../shared/domain/identifiers.ts';
+import { buildConsole, firstLoadSize } from '../../web/build.ts';
 import { SCHOOL_A } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
@@ -1106,6 +1107,11 @@ describe('the web console', () => {
     await reviewer.getByTestId('screen-forbidden').waitFor();
     expect(await reviewer.getByTestId('menu-payments').count()).toBe(0);
   }, 180_000);
+
+  it('keeps the first load (page, entry script, its static imports, stylesheet) under 60 KB gzipped', async () => {
+    const { gzip } = firstLoadSize(await buildConsole());
+    expect(gzip).toBeLessThan(60 * 1024);
+  });
 
   it('offers the claims, payment and budget screens only where the server answers their routes', async () => {
     const probe = async (path: string, user: string) => {

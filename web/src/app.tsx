@@ -13,7 +13,6 @@ import { I18nContext, type MessageKey, makeI18n, storedLang, storeLang, useI18n 
 import { startRefreshing } from './refresh.ts';
 import { homeOf, mayOpen, type Screen } from './roles.ts';
 import { Link, navigate, parseRoute, type Route, useLocation } from './router.tsx';
-import { CohortCase } from './screens/cohort-case/case.tsx';
 import { CohortList } from './screens/cohort-list.tsx';
 import { FeatureScreen } from './screens/feature.tsx';
 import { Inbox } from './screens/inbox.tsx';
@@ -328,7 +327,7 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
     case 'cohortNew':
       return <Lazy load={loadForm} render={(module) => <module.CohortNew />} />;
     case 'cohort':
-      return <CohortCase cohortId={route.cohortId} />;
+      return <Lazy load={loadCase} render={(module) => <module.CohortCase cohortId={route.cohortId} />} />;
     case 'cohortEdit':
       return <Lazy load={loadForm} render={(module) => <module.CohortEdit cohortId={route.cohortId} />} />;
     case 'enrolment':
@@ -366,6 +365,8 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
 // The editing and deciding screens bring the shared zod schemas and the domain's arithmetic:
 // loaded when first opened, so signing in and reading lists stay light.
 const loadForm = () => import('./screens/cohort-form.tsx');
+// The cohort page (its decisions, roster editor, changes while FILED) is opened from a list or the inbox.
+const loadCase = () => import('./screens/cohort-case/case.tsx');
 const loadEnrolment = () => import('./screens/enrolment.tsx');
 const loadReview = () => import('./screens/review.tsx');
 // The claim screens, the outcomes and the payment queue share one chunk; the dashboard has its own.
