@@ -400,6 +400,14 @@ describe('the web console', () => {
       .getByRole('link', { name: '办理' })
       .click();
     await bureau.getByTestId('review').waitFor();
+    // The approvals of the round by name, and the case's short number beside its ULID.
+    const approvals = bureau.locator('section[aria-labelledby="approvals-title"]');
+    await poll(() => approvals.textContent()).toContain('吴负责（北京智算未来科技有限公司）');
+    expect(await approvals.textContent()).toContain('褚教务（北京市海淀区数字技术技工学校）');
+    expect(await approvals.textContent()).not.toMatch(/u-|ent-a-signatory|school-a-registrar/);
+    const number = await bureau.getByTestId('case-number').textContent();
+    expect(number).toMatch(/^海淀-20\d\d-[0-9A-Z]{4}$/);
+    expect(number!.slice(-4)).toBe(cohortId.slice(-4));
     expect(await bureau.getByTestId('policy-version').textContent()).toBe('2026-01-01.1');
     expect(await bureau.getByTestId('entitlement-total').textContent()).toBe(
       '¥7,000.00 × 30 人 = ¥210,000.00',
@@ -442,6 +450,8 @@ describe('the web console', () => {
     // created, submitted, three reviews opened and approved, one identity read: 9 records.
     await poll(() => timeline.locator('li').count()).toBe(9);
     const events = await timeline.textContent();
+    expect(events).toContain('周经办（企业经办人，北京智算未来科技有限公司）');
+    expect(events).not.toContain('ent-a-clerk');
     for (const step of [
       '创建学徒班',
       '提交审核',
@@ -761,7 +771,11 @@ describe('the web console', () => {
     expect(await treasurer.evaluate('window.__sameDocument')).toBe(true);
     expect(await treasurer.getByText('没有待拨付的补贴。').count()).toBe(0);
     expect(await payment.textContent()).toContain('¥105,000.00');
-    expect(await payment.textContent()).toContain('bureau-reviewer');
+    // Who approved it, by name and organisation — not the login name nor the user id.
+    expect(await payment.getByTestId('approved-by').textContent()).toBe(
+      '赵审核（北京市海淀区人力资源和社会保障局）',
+    );
+    expect(await payment.textContent()).not.toContain('bureau-reviewer');
     await shot(treasurer, 'payment-queue.png');
     await checkScreen(treasurer, 'the payment queue');
     await payment.getByTestId('release-payment').click();
@@ -887,7 +901,11 @@ describe('the web console', () => {
     // Signed, then verified: a final claim needs every assessment result checked. The signatory's
     // inbox, open since before the claim existed, shows it when the window gets the focus back.
     const toSign = signatory.locator(`[data-testid="claims-to-sign"] tr[data-case="${finalId}"]`);
-    await signatory.evaluate(`window.dispatchEvent(new FocusEvent('focus'))`);
+    await poll(async () => {
+      await signatory.evaluate(`window.dispatchEvent(new FocusEvent('focus'))`);
+      return toSign.count();
+    }).toBe(1);
+    expect(await signatory.getByTestId('inbox-empty').count()).toBe(0);
     await toSign.getByRole('link', { name: '办理' }).click();
     await signatory.getByTestId('sign-claim').click();
     await signatory.getByTestId('confirm-dialog').click();
@@ -1109,7 +1127,10 @@ describe('the web console', () => {
   }, 180_000);
 
   it('keeps the first load (page, entry script, its static imports, stylesheet) under 60 KB gzipped', async () => {
-    const { gzip } = firstLoadSize(await buildConsole());
+    const files = await buildConsole();
+    // The page loads the entry (main), not another chunk esbuild lists as an entry point.
+    expect(files.find((file) => file.path === '/index.html')!.text).toMatch(/src="\/assets\/main-[^"]+\.js"/);
+    const { gzip } = firstLoadSize(files);
     expect(gzip).toBeLessThan(60 * 1024);
   });
 

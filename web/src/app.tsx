@@ -10,6 +10,7 @@ import { type ConsoleConfig, loadConfig } from './config.ts';
 import { AppContext, type AppServices, type Features, type Organisation, once } from './context.ts';
 import type { Lang } from './format.ts';
 import { I18nContext, type MessageKey, makeI18n, storedLang, storeLang, useI18n } from './i18n.ts';
+import { learnRegister } from './people.ts';
 import { startRefreshing } from './refresh.ts';
 import { homeOf, mayOpen, type Screen } from './roles.ts';
 import { Link, navigate, parseRoute, type Route, useLocation } from './router.tsx';
@@ -130,6 +131,7 @@ function SignedIn(props: { config: ConsoleConfig; session: Session; route: Route
         payments: claims === 'available' && session.role === 'bureau.treasurer',
         budget: budget === 'available',
       };
+      learnRegister(config, session);
       setServices({
         config,
         session,

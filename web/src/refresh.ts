@@ -13,10 +13,10 @@ export function onRefresh(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Asks every live screen to read again (at most once a second: focus and click often come together). */
+/** Asks every live screen to read again (focus and visibility often come together: once for both). */
 export function requestRefresh(): void {
   const now = Date.now();
-  if (now - last < 1000) return;
+  if (now - last < 250) return;
   last = now;
   for (const listener of [...listeners]) listener();
 }

@@ -30,8 +30,7 @@ import {
   claimTitle,
   SchoolVerification,
 } from './claim-parts.tsx';
-import type { CohortView } from './cohort-parts.tsx';
-import { Timeline } from './cohort-parts.tsx';
+import { CaseRef, type CohortView, Timeline } from './cohort-parts.tsx';
 
 const WAITING = ['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT'];
 
@@ -52,7 +51,7 @@ export function ClaimCase(props: { claimId: string }) {
   const { claim, cohort } = loaded.data;
   return (
     <section data-testid="claim-case" data-status={claim.status}>
-      <PageHeader title={claimTitle(t, claim, cohort)} subtitle={<code>{claim.claimId}</code>}>
+      <PageHeader title={claimTitle(t, claim, cohort)} subtitle={<CaseRef kase={claim} id={claim.claimId} />}>
         <StatusBadge status={claim.status} />
       </PageHeader>
       <ClaimSteps claim={claim} />

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { PageHeader, StatusBadge, useFocusHeading } from '../ui.tsx';
 import { type ClaimView, claimHeadline, useOccupationNames } from './claim-parts.tsx';
+import { caseNumber } from './cohort-parts.tsx';
 import { PagedList } from './paged-list.tsx';
 
 export const CLAIM_STATUSES = [
@@ -53,6 +54,7 @@ export function ClaimList() {
           <tr key={claim.claimId} data-case={claim.claimId}>
             <td class="key-column">
               <Link href={`/app/claims/${claim.claimId}`}>{claimHeadline(t, claim, names)}</Link>
+              <small class="case-ref">{caseNumber(claim, claim.claimId, organisations)}</small>
             </td>
             <td>
               <StatusBadge status={claim.status} />

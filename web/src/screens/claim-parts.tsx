@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { organisationName, useApp } from '../context.ts';
 import { formatBytes, formatDate, formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
+import { usePeople } from '../people.ts';
 import { Link } from '../router.tsx';
 import { Alert, describeError, ScrollRegion, StatusBadge, useLoad } from '../ui.tsx';
 import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-names.ts';
@@ -487,13 +488,14 @@ export function ClaimApprentices(props: { claim: ClaimView; cohort: CohortView }
 /** The school's verification, once given. */
 export function SchoolVerification(props: { claim: ClaimView }) {
   const { t, lang } = useI18n();
+  const person = usePeople();
   const verification = props.claim.schoolVerification;
   if (!verification) return null;
   const total = verification.attendance.reduce((sum, row) => sum + row.hours, 0);
   return (
     <p class="verification" data-testid="school-verification">
       {t('claim.verifiedBy', {
-        by: verification.by,
+        by: person(verification.by),
         at: formatInstant(verification.at, lang),
         n: verification.attendance.length,
         total,

@@ -10,6 +10,7 @@ import { ApiError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatDate, formatFen, formatInstant, todayInChina } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
+import { usePeople } from '../people.ts';
 import {
   Alert,
   ErrorSummary,
@@ -34,7 +35,7 @@ import {
   parseYuan,
   SchoolVerification,
 } from './claim-parts.tsx';
-import { type CohortView, Timeline } from './cohort-parts.tsx';
+import { CaseRef, type CohortView, Timeline } from './cohort-parts.tsx';
 import { DecisionPanel } from './decision.tsx';
 
 export function ClaimReview(props: { claimId: string }) {
@@ -68,6 +69,7 @@ function ReviewPage(props: {
   onChanged: () => void;
 }) {
   const { t, lang } = useI18n();
+  const person = usePeople();
   const { claim, cohort } = props;
   const [decided, setDecided] = useState<string>();
   const deciding = claim.status === 'BUREAU_REVIEW' && claim.currentTask && !decided;
@@ -77,7 +79,7 @@ function ReviewPage(props: {
     <section data-testid="claim-review" data-status={claim.status}>
       <PageHeader
         title={`${t('claimReview.title')} · ${claimTitle(t, claim, cohort)}`}
-        subtitle={<code>{claim.claimId}</code>}
+        subtitle={<CaseRef kase={claim} id={claim.claimId} />}
       >
         <StatusBadge status={claim.status} />
       </PageHeader>
@@ -131,7 +133,7 @@ function ReviewPage(props: {
           {claim.reviewedBy && claim.approvedAt ? (
             <p class="hint">
               {t('claimReview.approvedBy', {
-                by: claim.reviewedBy,
+                by: person(claim.reviewedBy),
                 at: formatInstant(claim.approvedAt, lang),
               })}
             </p>

@@ -19,7 +19,7 @@ import {
   type ClaimView,
   claimTitle,
 } from './claim-parts.tsx';
-import { type CohortView, levelName, Timeline } from './cohort-parts.tsx';
+import { CaseRef, type CohortView, levelName, Timeline } from './cohort-parts.tsx';
 import { DecisionPanel } from './decision.tsx';
 
 export function ClaimVerify(props: { claimId: string }) {
@@ -98,7 +98,14 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
 
   return (
     <section data-testid="claim-verify" data-status={claim.status}>
-      <PageHeader title={t('verify.title')} subtitle={claimTitle(t, claim, cohort)} />
+      <PageHeader
+        title={t('verify.title')}
+        subtitle={
+          <>
+            {claimTitle(t, claim, cohort)} · <CaseRef kase={claim} id={claim.claimId} />
+          </>
+        }
+      />
       <ClaimSteps claim={claim} />
       <ClaimNotices claim={claim} />
       <p>{final ? t('verify.introFinal') : t('verify.intro')}</p>

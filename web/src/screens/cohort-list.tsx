@@ -4,7 +4,7 @@ import { formatDate, formatInstant } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { PageHeader, StatusBadge, useFocusHeading } from '../ui.tsx';
-import { type CohortSummary, cohortTitle } from './cohort-parts.tsx';
+import { type CohortSummary, caseNumber, cohortTitle } from './cohort-parts.tsx';
 import { PagedList } from './paged-list.tsx';
 
 const STATUSES = [
@@ -57,6 +57,7 @@ export function CohortList() {
           <tr key={cohort.cohortId} data-case={cohort.cohortId}>
             <td class="key-column">
               <Link href={`/app/cohorts/${cohort.cohortId}`}>{cohortTitle(t, cohort)}</Link>
+              <small class="case-ref">{caseNumber(cohort, cohort.cohortId, organisations)}</small>
             </td>
             <td>
               <StatusBadge status={cohort.status} />

@@ -9,6 +9,7 @@ import type { CohortView } from '../../../shared/domain/cohort.ts';
 import { organisationName, useApp } from '../context.ts';
 import { formatDate, formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
+import { learnActors, nameOf } from '../people.ts';
 import { Alert, ErrorAlert, Progress, ScrollRegion, StatusBadge, useLoad } from '../ui.tsx';
 
 export type { CohortView };
@@ -35,7 +36,7 @@ export interface HistoryRecord {
   seq: number;
   at: string;
   action: string;
-  actor: { username: string; role: string; orgId: string } | { system: string };
+  actor: { sub?: string; username: string; role: string; orgId: string } | { system: string };
   from?: string;
   to?: string;
   reason?: string;
@@ -64,6 +65,42 @@ export function cohortTitle(
   cohort: { occupationName: string; targetLevel: number },
 ) {
   return `${cohort.occupationName} · ${levelName(t, cohort.targetLevel)}`;
+}
+
+/**
+ * A short number people can read out on the phone — 海淀-2027-7K3Q: the district, the year the case
+ * was opened (China time), the last four characters of its ULID — shown beside the ULID, which stays
+ * the case's identity. The API has no case number of its own; when it answers one (`caseNumber`),
+ * that one is shown.
+ */
+export function caseNumber(
+  kase: { caseNumber?: string; districtCode: string; createdAt: string },
+  id: string,
+  organisations: ReadonlyMap<string, { name: string }>,
+): string {
+  if (kase.caseNumber) return kase.caseNumber;
+  const bureau = organisations.get(kase.districtCode)?.name ?? '';
+  const district = /^(?:.+?[省市])?(.+?)[区县]/.exec(bureau)?.[1] ?? kase.districtCode;
+  const year = new Date(Date.parse(kase.createdAt) + 8 * 3600_000).toISOString().slice(0, 4);
+  return `${district}-${year}-${id.slice(-4).toUpperCase()}`;
+}
+
+/** The case number beside the ULID, as a page's subtitle. */
+export function CaseRef(props: {
+  kase: { caseNumber?: string; districtCode: string; createdAt: string };
+  id: string;
+}) {
+  const { t } = useI18n();
+  const { organisations } = useApp();
+  const number = caseNumber(props.kase, props.id, organisations);
+  return (
+    <span class="case-ref">
+      <strong data-testid="case-number" title={t('case.number', { number })}>
+        {number}
+      </strong>{' '}
+      <code>{props.id}</code>
+    </span>
+  );
 }
 
 const STEPS = ['DRAFT', 'COMPANY_REVIEW', 'SCHOOL_REVIEW', 'BUREAU_REVIEW', 'FILED'] as const;
@@ -256,7 +293,11 @@ function actorLabel(
 ): string {
   if ('system' in record.actor)
     return record.actor.system === 'subsidy-claim' ? t('audit.systemClaim') : t('audit.system');
-  return `${record.actor.username}（${t(`role.${record.actor.role}` as MessageKey)}，${orgName(record.actor.orgId)}）`;
+  return t('people.actor', {
+    name: nameOf(record.actor),
+    role: t(`role.${record.actor.role}` as MessageKey),
+    org: orgName(record.actor.orgId),
+  });
 }
 
 /** A stage's name: the claim workflow names its stages apart from the filing ones (both have BUREAU_REVIEW). */
@@ -353,7 +394,15 @@ export function Timeline(props: {
   const [loaded, setLoaded] = useState(0);
   const workflow = props.claimId ? 'subsidy-claim' : 'cohort-filing';
   const path = props.claimId ? `/claims/${props.claimId}/history` : `/cohorts/${props.cohortId}/history`;
-  const history = useLoad(() => api.all<HistoryRecord>(path, setLoaded), [path, props.refreshKey]);
+  const history = useLoad(
+    () =>
+      api.all<HistoryRecord>(path, setLoaded).then((records) => {
+        // Who each user id on the case is (approvals, verification, review name people by id).
+        learnActors(records);
+        return records;
+      }),
+    [path, props.refreshKey],
+  );
   return (
     <section class="timeline-section" aria-labelledby="history-title">
       <h2 id="history-title">{t('case.history')}</h2>

@@ -21,6 +21,7 @@ import {
 import { useChecks } from './checks.ts';
 import {
   CaseNotices,
+  CaseRef,
   CohortFacts,
   type CohortView,
   cohortTitle,
@@ -216,7 +217,14 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
 
   return (
     <section data-testid="enrolment">
-      <PageHeader title={t('enrol.title')} subtitle={cohortTitle(t, props.cohort)} />
+      <PageHeader
+        title={t('enrol.title')}
+        subtitle={
+          <>
+            {cohortTitle(t, props.cohort)} · <CaseRef kase={props.cohort} id={props.cohort.cohortId} />
+          </>
+        }
+      />
       <StageSteps status={props.cohort.status} />
       <CaseNotices cohort={props.cohort} />
       <p>{t('enrol.intro')}</p>

@@ -21,7 +21,14 @@ import {
   useLoad,
 } from '../ui.tsx';
 import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-names.ts';
-import { type CohortSummary, type CohortView, cohortTitle, stageName, type Task } from './cohort-parts.tsx';
+import {
+  type CohortSummary,
+  type CohortView,
+  caseNumber,
+  cohortTitle,
+  stageName,
+  type Task,
+} from './cohort-parts.tsx';
 
 /** Where each stage is decided. */
 export function taskHref(task: Pick<Task, 'stage' | 'caseId' | 'workflow'>): string {
@@ -155,6 +162,11 @@ export function Inbox() {
                     <td class="key-column">{stageName(t, task.stage, task.workflow)}</td>
                     <td class="wrap">
                       {claim ? claimTitle(t, claim, cohort) : cohort ? cohortTitle(t, cohort) : task.caseId}
+                      {claim || cohort ? (
+                        <small class="case-ref" data-testid="case-number">
+                          {caseNumber((claim ?? cohort)!, task.caseId, organisations)}
+                        </small>
+                      ) : null}
                     </td>
                     <td class={days < 0 ? 'overdue' : days <= 3 ? 'due-soon' : ''}>
                       {formatInstant(task.dueAt, lang)}
@@ -193,6 +205,7 @@ async function claimsToSign(api: Api): Promise<ClaimView[]> {
 /** The claims waiting for the signatory's signature. */
 function ClaimsToSign(props: { claims: ClaimView[]; names: ReadonlyMap<string, string> }) {
   const { t, lang } = useI18n();
+  const { organisations } = useApp();
   return (
     <section aria-labelledby="to-sign-title">
       <h2 id="to-sign-title">{t('inbox.toSign')}</h2>
@@ -214,7 +227,10 @@ function ClaimsToSign(props: { claims: ClaimView[]; names: ReadonlyMap<string, s
           <tbody>
             {props.claims.map((claim) => (
               <tr key={claim.claimId} data-case={claim.claimId}>
-                <td class="key-column wrap">{claimHeadline(t, claim, props.names)}</td>
+                <td class="key-column wrap">
+                  {claimHeadline(t, claim, props.names)}
+                  <small class="case-ref">{caseNumber(claim, claim.claimId, organisations)}</small>
+                </td>
                 <td>
                   <StatusBadge status={claim.status} />
                 </td>

@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { organisationName, useApp } from '../context.ts';
 import { daysUntil, formatFen, formatInstant } from '../format.ts';
 import { useI18n } from '../i18n.ts';
+import { learnActors, usePeople } from '../people.ts';
 import { Link } from '../router.tsx';
 import {
   Alert,
@@ -21,7 +22,7 @@ import {
   useLoad,
 } from '../ui.tsx';
 import { type ClaimView, claimTitle } from './claim-parts.tsx';
-import type { CohortView, Task } from './cohort-parts.tsx';
+import { type CohortView, caseNumber, type HistoryRecord, type Task } from './cohort-parts.tsx';
 import { inBatches } from './inbox.tsx';
 
 interface Row {
@@ -33,6 +34,7 @@ interface Row {
 export function Payments() {
   const { t, lang } = useI18n();
   const { api, organisations, systemNow } = useApp();
+  const person = usePeople();
   const [progress, setProgress] = useState({ done: 0, total: 0 });
   const [releasing, setReleasing] = useState<Row>();
   const [released, setReleased] = useState<string>();
@@ -48,9 +50,11 @@ export function Payments() {
         4,
         async (task): Promise<Row> => {
           const claim = await api.get<ClaimView>(`/claims/${task.caseId}`).catch(() => undefined);
-          const cohort = claim
-            ? await api.get<CohortView>(`/cohorts/${claim.cohortId}`).catch(() => undefined)
-            : undefined;
+          const [cohort] = await Promise.all([
+            claim ? api.get<CohortView>(`/cohorts/${claim.cohortId}`).catch(() => undefined) : undefined,
+            // Who approved it, by name: the claim's history names the reviewer behind the user id.
+            api.all<HistoryRecord>(`/claims/${task.caseId}/history`).then(learnActors, () => undefined),
+          ]);
           return { task, claim, cohort };
         },
         () => setProgress((previous) => ({ ...previous, done: previous.done + 1 })),
@@ -121,6 +125,9 @@ export function Payments() {
                         <Link href={`/app/claims/${task.caseId}`}>
                           {claim ? claimTitle(t, claim, cohort) : task.caseId}
                         </Link>
+                        {claim ? (
+                          <small class="case-ref">{caseNumber(claim, claim.claimId, organisations)}</small>
+                        ) : null}
                       </td>
                       <td class="money">{claim ? formatFen(claim.amountFen) : '—'}</td>
                       <td class="wrap">
@@ -134,7 +141,7 @@ export function Payments() {
                       <td>
                         {claim?.approvedAt ? formatInstant(claim.approvedAt, lang) : '—'}
                         <br />
-                        <small>{claim?.reviewedBy ?? ''}</small>
+                        <small data-testid="approved-by">{person(claim?.reviewedBy)}</small>
                         <br />
                         <small class={days < 0 ? 'overdue' : days <= 3 ? 'due-soon' : ''}>
                           {t('payments.due', { at: formatInstant(task.dueAt, lang) })}

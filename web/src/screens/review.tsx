@@ -11,6 +11,7 @@ import { ApiError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
 import { formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
+import { usePeople } from '../people.ts';
 import {
   Alert,
   ConfirmDialog,
@@ -25,6 +26,7 @@ import {
 import {
   ApprenticeTable,
   CaseNotices,
+  CaseRef,
   type CohortApprentice,
   CohortFacts,
   type CohortView,
@@ -62,6 +64,7 @@ export function Review(props: { cohortId: string }) {
 
 function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boolean; onDecided: () => void }) {
   const { t, lang } = useI18n();
+  const person = usePeople();
   const { cohort } = props;
   const [auditTick, setAuditTick] = useState(0);
   const [decided, setDecided] = useState<string>();
@@ -70,7 +73,7 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
     <section data-testid="review" data-status={cohort.status}>
       <PageHeader
         title={`${t('review.title')} · ${cohortTitle(t, cohort)}`}
-        subtitle={<code>{cohort.cohortId}</code>}
+        subtitle={<CaseRef kase={cohort} id={cohort.cohortId} />}
       >
         <StatusBadge status={cohort.status} />
       </PageHeader>
@@ -104,7 +107,7 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
                   <li key={`${approval.stage}-${approval.at}`}>
                     {t('review.approvedBy', {
                       stage: t(`stage.${approval.stage}` as MessageKey),
-                      by: approval.by,
+                      by: person(approval.by),
                       at: formatInstant(approval.at, lang),
                     })}
                   </li>

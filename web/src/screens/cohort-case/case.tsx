@@ -21,6 +21,7 @@ import { takeFlash } from '../checks.ts';
 import {
   ApprenticeTable,
   CaseNotices,
+  CaseRef,
   CohortFacts,
   type CohortView,
   cohortTitle,
@@ -64,7 +65,7 @@ function CaseView(props: { cohort: CohortView; flash: string | undefined; onChan
   const clerk = session.role === 'enterprise.clerk';
   return (
     <section data-testid="cohort-case" data-status={cohort.status}>
-      <PageHeader title={cohortTitle(t, cohort)} subtitle={<code>{cohort.cohortId}</code>}>
+      <PageHeader title={cohortTitle(t, cohort)} subtitle={<CaseRef kase={cohort} id={cohort.cohortId} />}>
         <StatusBadge status={cohort.status} />
       </PageHeader>
       <StageSteps status={cohort.status} />
