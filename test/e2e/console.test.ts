@@ -300,6 +300,36 @@ describe('the web console', () => {
     expect(await clerk.locator(`[id="${describedBy}"]`).textContent()).toBe('校验码错误');
     expect(await clerk.locator('[data-field][aria-invalid="true"]').count()).toBe(1);
 
+    // Unsaved work is not lost (issue 16 item 2): a menu click asks first — cancelled, the form and
+    // its 30 rows stay; so does Back; a reload asks too, and the draft kept in the tab comes back.
+    const asked: string[] = [];
+    const answer = (accept: boolean) =>
+      clerk.once('dialog', (dialog) => {
+        asked.push(`${dialog.type()}:${dialog.message()}`);
+        void (accept ? dialog.accept() : dialog.dismiss());
+      });
+    answer(false);
+    await clerk.getByTestId('menu-cohorts').click();
+    await poll(() => asked.length).toBe(1);
+    expect(asked[0]).toBe('confirm:有尚未保存的修改，离开后将丢失。确定离开吗？');
+    expect(new URL(clerk.url()).pathname).toBe('/app/cohorts/new');
+    expect(await clerk.getByTestId('roster-count').textContent()).toBe('共 30 人');
+    answer(false);
+    await clerk.goBack();
+    await poll(() => asked.length).toBe(2);
+    await poll(() => new URL(clerk.url()).pathname).toBe('/app/cohorts/new');
+    expect(await clerk.getByTestId('roster-count').textContent()).toBe('共 30 人');
+    await clerk.waitForTimeout(400); // the draft is written 300 ms after the last change
+    answer(true);
+    await clerk.reload();
+    await clerk.getByTestId('draft-restored').waitFor();
+    expect(asked[2]).toMatch(/^beforeunload:/);
+    expect(await clerk.getByTestId('draft-restored').textContent()).toContain('名单 30 人');
+    await poll(() => clerk.getByTestId('roster-count').textContent()).toBe('共 30 人');
+    expect(await clerk.locator('#f-schoolId').inputValue()).toBe(SCHOOL_A);
+    expect(await clerk.locator('[id="f-enterpriseMentors.3.name"]').inputValue()).toBe('刘洋');
+    await poll(() => badCell.getAttribute('aria-invalid')).toBe('true');
+
     // Saving is refused in the browser: the problem is listed, and the API holds no cohort.
     await clerk.getByTestId('save-cohort').click();
     const problems = await expectSummaryFocusedInView(clerk, 'problem-summary');

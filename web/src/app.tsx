@@ -13,7 +13,7 @@ import { I18nContext, type MessageKey, makeI18n, storedLang, storeLang, useI18n 
 import { learnRegister } from './people.ts';
 import { startRefreshing } from './refresh.ts';
 import { homeOf, mayOpen, type Screen } from './roles.ts';
-import { Link, navigate, parseRoute, type Route, useLocation } from './router.tsx';
+import { Link, mayLeave, navigate, parseRoute, type Route, useLocation } from './router.tsx';
 import { CohortList } from './screens/cohort-list.tsx';
 import { FeatureScreen } from './screens/feature.tsx';
 import { Inbox } from './screens/inbox.tsx';
@@ -102,9 +102,10 @@ function Console({ config }: { config: ConsoleConfig }) {
       session={session}
       route={route}
       onSignOut={() => {
+        if (!mayLeave()) return;
         setSession(undefined);
         signOut(config);
-        navigate('/app/sign-in');
+        navigate('/app/sign-in', { leave: true });
       }}
     />
   );

@@ -13,7 +13,7 @@ import { ApiError, type FieldError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
 import { formatDate, formatFen, todayInChina } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link, navigate } from '../router.tsx';
+import { Link, navigate, useLeaveGuard } from '../router.tsx';
 import {
   Alert,
   ErrorSummary,
@@ -145,6 +145,12 @@ function ClaimForm(props: {
   const [tries, setTries] = useState(0);
 
   const hoursLabel = (index: number) => t('roster.rowLabel', { n: index + 1, column: t('col.hours') });
+  // Anything typed or picked and not yet saved: leaving asks first.
+  const [initial] = useState(() =>
+    JSON.stringify({ invoice, hours, documents: existing?.evidence.documents.length ?? 0 }),
+  );
+  const dirty = !saving && JSON.stringify({ invoice, hours, documents: files.rows.length }) !== initial;
+  useLeaveGuard(dirty, t('leave.confirm'));
   const today = todayInChina(props.now);
   const ended = today > cohort.endDate;
   const missingOutcomes = cohort.apprentices.filter((apprentice) =>
@@ -212,7 +218,7 @@ function ClaimForm(props: {
           })
         : await api.post<ClaimView>('/claims', { body: { cohortId: cohort.cohortId, kind, evidence } });
       setFlash(existing ? t('claim.saved') : t('claim.created', { amount: formatFen(saved.amountFen) }));
-      navigate(`/app/claims/${saved.claimId}`);
+      navigate(`/app/claims/${saved.claimId}`, { leave: true });
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.errors.length)
         setServerErrors(error.errors);

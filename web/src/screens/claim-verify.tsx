@@ -8,7 +8,7 @@ import type { FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatDate } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link } from '../router.tsx';
+import { Link, useLeaveGuard } from '../router.tsx';
 import { Alert, PageHeader, Progress, ScrollRegion, Unavailable, useFocusHeading, useLoad } from '../ui.tsx';
 import {
   ClaimComputation,
@@ -68,6 +68,10 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
   const [hours, setHours] = useState(() => rows.map((row) => String(row.hours)));
   const [outcomesChecked, setOutcomesChecked] = useState(false);
   const [attempted, setAttempted] = useState(false);
+  useLeaveGuard(
+    hours.some((text, index) => text !== String(rows[index]?.hours)) || outcomesChecked,
+    t('leave.confirm'),
+  );
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
 
   const clientErrors = useMemo(() => {

@@ -3,13 +3,13 @@
  * Nothing is sent while the browser's own check (the shared schemas and rules) finds a problem;
  * what only the server can judge comes back as problem+json and lands on the same fields and cells.
  */
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isRealDate, monthsInPeriod } from '../../../shared/domain/dates.ts';
 import { ApiError, type FieldError } from '../api.ts';
 import { type Occupation, type Organisation, type Policy, useApp } from '../context.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
-import { cellOfPath, type RosterRow, toApprenticeInput } from '../roster/model.ts';
-import { navigate } from '../router.tsx';
+import { cellOfPath, newRowKey, type RosterRow, toApprenticeInput } from '../roster/model.ts';
+import { navigate, useLeaveGuard } from '../router.tsx';
 import {
   Alert,
   ErrorAlert,
@@ -472,15 +472,44 @@ const EMPTY_STATE = (): CohortFieldsState => ({
   apprenticeAgreementNo: '',
   mentors: [mentorRow('m1')],
 });
+const EMPTY_FIELDS = JSON.stringify(fieldsBody(EMPTY_STATE()));
+
+/** The new cohort's draft, kept in this tab (sessionStorage: survives a reload, gone with the tab or at sign-out). */
+const draftKey = (username: string) => `af.draft.cohort-new.${username}`;
+
+interface Draft {
+  state: CohortFieldsState;
+  rows: RosterRow[];
+}
+
+function readDraft(username: string): Draft | undefined {
+  try {
+    const stored = sessionStorage.getItem(draftKey(username));
+    if (!stored) return undefined;
+    const draft = JSON.parse(stored) as Draft;
+    // Row keys are counted afresh on each page load: give the restored rows new ones.
+    return {
+      state: {
+        ...draft.state,
+        mentors: draft.state.mentors.map(({ rowKey: _stale, ...mentor }) => mentorRow(mentor.key, mentor)),
+      },
+      rows: draft.rows.map((row) => ({ ...row, key: newRowKey() })),
+    };
+  } catch {
+    return undefined;
+  }
+}
 
 export function CohortNew() {
   const { t } = useI18n();
-  const { api } = useApp();
+  const { api, session } = useApp();
   const reference = useReferenceData();
   const checks = useChecks();
   const idempotency = useIdempotency();
-  const [state, setState] = useState<CohortFieldsState>(EMPTY_STATE);
-  const [rows, setRows] = useState<RosterRow[]>([]);
+  const [restored] = useState(() => readDraft(session.username));
+  const [state, setState] = useState<CohortFieldsState>(() => restored?.state ?? EMPTY_STATE());
+  const [rows, setRows] = useState<RosterRow[]>(() => restored?.rows ?? []);
+  const [draftNotice, setDraftNotice] = useState(restored !== undefined);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [attempted, setAttempted] = useState(false);
   const [pinned, setPinned] = useState<PinnedCellError[]>([]);
@@ -499,6 +528,27 @@ export function CohortNew() {
     [checks, body],
   );
   const fieldsJson = JSON.stringify(fieldsBody(state));
+  const dirty = rows.length > 0 || fieldsJson !== EMPTY_FIELDS;
+  useLeaveGuard(dirty, t('leave.confirm'));
+  // Every change is kept in the tab, so a reload or a lost session does not lose the roster.
+  useEffect(() => {
+    const key = draftKey(session.username);
+    const timer = setTimeout(() => {
+      try {
+        if (dirty) sessionStorage.setItem(key, JSON.stringify({ state, rows }));
+        else sessionStorage.removeItem(key);
+      } catch {
+        // storage full or disabled: the guard still asks before leaving
+      }
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [state, rows, dirty, session.username]);
+  const discardDraft = () => {
+    sessionStorage.removeItem(draftKey(session.username));
+    setState(EMPTY_STATE());
+    setRows([]);
+    setDraftNotice(false);
+  };
   const allErrors = [
     ...clientErrors,
     ...unpinServerErrors(pinned, rows),
@@ -525,8 +575,9 @@ export function CohortNew() {
         onUploadProgress: setSaving,
       });
       idempotency.done();
+      sessionStorage.removeItem(draftKey(session.username));
       setFlash(t('case.created'));
-      navigate(`/app/cohorts/${created.cohortId}`);
+      navigate(`/app/cohorts/${created.cohortId}`, { leave: true });
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.errors.length) {
         const split = pinServerErrors(error.errors, rows);
@@ -544,6 +595,14 @@ export function CohortNew() {
     <section>
       <PageHeader title={t('form.newTitle')} />
       {reference.error ? <ErrorAlert error={reference.error} onRetry={reference.reload} /> : null}
+      {draftNotice ? (
+        <Alert kind="info">
+          <span data-testid="draft-restored">{t('draft.restored', { n: rows.length })}</span>{' '}
+          <button type="button" class="button-ghost small" onClick={discardDraft}>
+            {t('draft.discard')}
+          </button>
+        </Alert>
+      ) : null}
       <form
         noValidate
         onSubmit={(event) => {
@@ -658,6 +717,7 @@ function CohortEditForm(props: { cohort: CohortView }) {
   }, [original, state]);
   const patch = { ...changes, version: props.cohort.version };
   const patchJson = JSON.stringify(patch);
+  useLeaveGuard(Object.keys(changes).length > 0 && !saving, t('leave.confirm'));
   const clientErrors = checks ? checks.validator.checkCohortEdit(patch, props.cohort, checks.context) : [];
   const allErrors = [...clientErrors, ...(server && server.body === patchJson ? server.errors : [])];
 
@@ -677,7 +737,7 @@ function CohortEditForm(props: { cohort: CohortView }) {
       });
       idempotency.done();
       setFlash(t('form.savedChanges'));
-      navigate(`/app/cohorts/${props.cohort.cohortId}`);
+      navigate(`/app/cohorts/${props.cohort.cohortId}`, { leave: true });
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.errors.length)
         setServer({ errors: error.errors, body: patchJson });
@@ -721,7 +781,7 @@ function CohortEditForm(props: { cohort: CohortView }) {
           <button
             type="button"
             class="button-secondary"
-            onClick={() => navigate(`/app/cohorts/${props.cohort.cohortId}`)}
+            onClick={() => navigate(`/app/cohorts/${props.cohort.cohortId}`, { leave: true })}
           >
             {t('common.cancel')}
           </button>

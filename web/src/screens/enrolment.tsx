@@ -7,7 +7,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link } from '../router.tsx';
+import { Link, useLeaveGuard } from '../router.tsx';
 import {
   Alert,
   PageHeader,
@@ -100,6 +100,14 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
   const [start, setStart] = useState('1');
   const [digits, setDigits] = useState('3');
   const [attempted, setAttempted] = useState(false);
+  // Numbers and mentors filled in and not yet sent: leaving asks first.
+  const [initial] = useState(() =>
+    JSON.stringify({ rows, mentors: mentors.map(({ rowKey: _k, ...m }) => m) }),
+  );
+  useLeaveGuard(
+    JSON.stringify({ rows, mentors: mentors.map(({ rowKey: _k, ...m }) => m) }) !== initial,
+    t('leave.confirm'),
+  );
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
 
   const body = useMemo(

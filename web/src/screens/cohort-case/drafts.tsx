@@ -7,6 +7,7 @@ import { ApiError, type FieldError } from '../../api.ts';
 import { useApp } from '../../context.ts';
 import { type MessageKey, useI18n } from '../../i18n.ts';
 import { cellOfPath, emptyRow, type RosterRow, toApprenticeInput } from '../../roster/model.ts';
+import { useLeaveGuard } from '../../router.tsx';
 import { ErrorAlert, ErrorSummary, type Problem, Progress } from '../../ui.tsx';
 import { type PinnedCellError, pinServerErrors, unpinServerErrors, useChecks } from '../checks.ts';
 import { ApprenticeTable, type CohortView } from '../cohort-parts.tsx';
@@ -68,6 +69,11 @@ export function AddApprentices(props: { cohort: CohortView; onChanged: OnChanged
   const [saving, setSaving] = useState<number>();
   const [failure, setFailure] = useState<unknown>();
   const mentorKeys = props.cohort.enterpriseMentors.map((mentor) => mentor.key);
+  // Rows typed or uploaded and not yet saved: leaving asks first.
+  useLeaveGuard(
+    open && rows.some((row) => row.name.trim() || row.idNumber.trim() || row.phone.trim()),
+    t('leave.confirm'),
+  );
   useEffect(() => {
     if (open && rows.length === 0) setRows([emptyRow(mentorKeys[0] ?? '')]);
   }, [open, rows.length, mentorKeys]);
