@@ -534,6 +534,73 @@ describe('the web console', () => {
     // The clerk sees why, corrects the agreement number, resubmits: every stage again.
     const clerk = await signedIn('ent-a-clerk', DESKTOP, `/app/cohorts/${id}`);
     await clerk.getByText('退回原因：校企合作协议编号有误').waitFor();
+
+    // Roster input (issue 16 item 5), on apprentices added to the returned cohort: phone numbers
+    // lose their spaces and dashes, a duplicate and an unknown mentor are marked before anything
+    // is saved — in Chinese only — and a second file replaces the rows after asking.
+    const extra = makeRoster({
+      count: 3,
+      mentorKeys: ['m1'],
+      contractStart: '2027-03-01',
+      contractEnd: null,
+    });
+    const header = '姓名,身份证号码,手机号码,招用类型,劳动合同开始日期,劳动合同结束日期,企业导师编号';
+    const line = (
+      row: (typeof extra)[number],
+      overrides: Partial<Record<'id' | 'phone' | 'mentor', string>>,
+    ) =>
+      [
+        row.name,
+        overrides.id ?? row.idNumber,
+        overrides.phone ?? row.phone,
+        '新招用',
+        '2027-03-01',
+        '无固定期限',
+        overrides.mentor ?? 'm1',
+      ].join(',');
+    const spaced = `${extra[0]!.phone.slice(0, 3)} ${extra[0]!.phone.slice(3, 7)}-${extra[0]!.phone.slice(7)}`;
+    const firstFile = [
+      header,
+      line(extra[0]!, { phone: spaced }),
+      line(extra[1]!, { id: extra[0]!.idNumber }),
+      line(extra[2]!, { mentor: 'm9' }),
+    ].join('\r\n');
+    await clerk.getByRole('button', { name: '添加学徒' }).click();
+    await clerk.locator('#roster-file').setInputFiles({
+      name: '补充名单.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(firstFile, 'utf8'),
+    });
+    await poll(() => clerk.getByTestId('roster-count').textContent()).toBe('共 3 人');
+    const added = clerk.getByTestId('roster-grid');
+    await poll(() => added.locator('[aria-invalid="true"]').count()).toBe(2);
+    expect(await added.locator('tr[data-row="0"] [data-field="phone"]').getAttribute('aria-invalid')).toBe(
+      'false',
+    );
+    expect(await added.locator('tr[data-row="1"] td.cell-idNumber .error-text').textContent()).toBe(
+      '与第 1 行是同一人',
+    );
+    expect(
+      await added.locator('tr[data-row="2"] td.cell-enterpriseMentorKey .error-text').textContent(),
+    ).toBe('本班没有编号为 m9 的企业导师');
+    expect(await added.locator('.error-text').allTextContents()).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/[A-Za-z]{3,}/)]),
+    );
+    // A second file: the roster is replaced, once the clerk agrees.
+    await clerk.locator('#roster-file').setInputFiles({
+      name: '补充名单（修正）.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from([header, line(extra[1]!, {}), line(extra[2]!, {})].join('\r\n'), 'utf8'),
+    });
+    const replace = clerk.locator('dialog[open]');
+    await replace.waitFor();
+    expect(await replace.textContent()).toContain(
+      '名单中已有 3 人。用“补充名单（修正）.csv”的 2 行替换现有名单吗？',
+    );
+    await replace.getByTestId('confirm-dialog').click();
+    await poll(() => clerk.getByTestId('roster-count').textContent()).toBe('共 2 人');
+    expect(await added.locator('[aria-invalid="true"]').count()).toBe(0);
+    await clerk.getByRole('button', { name: '取消' }).last().click();
     await clerk.getByRole('link', { name: '修改学徒班信息' }).click();
     await clerk.locator('[id="f-agreements.schoolAgreementNo"]').fill('HZ-2027-009');
     await checkScreen(clerk, 'the cohort edit form');
@@ -781,6 +848,14 @@ describe('the web console', () => {
     );
     expect(await reviewer.getByTestId('school-verification').textContent()).toContain('30 人合计 9580 学时');
     expect(await reviewer.getByTestId('claim-budget').textContent()).toContain('¥10,000,000.00');
+    // The school's corrected hours stand out against the enterprise's (issue 16 item 7).
+    const corrected = reviewer.locator('[data-testid="claim-apprentices"] [data-testid="hours-changed"]');
+    expect(await corrected.count()).toBe(1);
+    expect(
+      await reviewer
+        .locator('[data-testid="claim-apprentices"] tr[data-row="2"] [data-testid="hours-changed"]')
+        .textContent(),
+    ).toBe('300企业申报 320');
     await shot(reviewer, 'claim-review-advance.png', true);
     await checkScreen(reviewer, 'the claim review', 'claim-review');
     // The treasurer has the payment queue open, empty, before the approval (issue 16 item 3).
@@ -992,7 +1067,21 @@ describe('the web console', () => {
     // Back at review: lowered by one apprentice's subsidy, which needs a reason.
     await reviewer.reload();
     await reviewer.getByTestId('decision-panel').waitFor();
+    // Every apprentice's part is honest: ¥0.00 with the reason for the one who left and the three
+    // not certified; the rest add up to what was earned.
+    const counted = reviewer.locator('[data-testid="claim-apprentices"] [data-testid="counted"]');
+    const parts = await counted.allTextContents();
+    expect(parts[29]).toBe('¥0.00已退出，不计');
+    for (const row of [9, 19, 28]) expect(parts[row]).toBe('¥0.00未取证，不计');
+    expect(parts.filter((part) => part === '¥7,000.00')).toHaveLength(26);
+    // More than the rules allow is refused as it is typed.
+    await reviewer.locator('#approved-amount').fill('80000.00');
+    expect(await reviewer.locator('#approved-amount').getAttribute('aria-invalid')).toBe('true');
+    expect(await reviewer.locator('#approved-amount-error').textContent()).toBe(
+      '不能超过按规则计算的 ¥77,000.00',
+    );
     await reviewer.locator('#approved-amount').fill('70000.00');
+    expect(await reviewer.locator('#approved-amount-error').count()).toBe(0);
     await reviewer.getByTestId('decision-approve').click();
     await expectSummaryFocusedInView(reviewer, 'decision-problems');
     await reviewer.getByText('调减金额时必须填写理由').first().waitFor();

@@ -5,8 +5,10 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { earnsSubsidy } from '../../../shared/domain/claim-money.ts';
+import type { ApprenticeRecord } from '../../../shared/domain/cohort.ts';
 import { organisationName, useApp } from '../context.ts';
-import { formatBytes, formatDate, formatFen, formatInstant } from '../format.ts';
+import { formatBytes, formatCount, formatDate, formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { usePeople } from '../people.ts';
 import { Link } from '../router.tsx';
@@ -433,7 +435,28 @@ function DocumentRow(props: { reference: { key: string; sha256: string; kind: st
   );
 }
 
-/** The apprentices as the claim concerns them: outcome, certificate, hours claimed and verified. */
+/**
+ * What one apprentice adds to the claim's computation, honestly: the final settlement counts the
+ * full entitlement of an apprentice certified at the target level or higher and ¥0.00 for everyone
+ * else (with why); the advance counts those still in training (`earnsSubsidy`, the API's own rule).
+ */
+export function countedOf(
+  claim: Pick<ClaimView, 'kind' | 'targetLevel'>,
+  apprentice: CohortView['apprentices'][number],
+): { fen: number; reason?: MessageKey } {
+  const entitlement = apprentice.entitlementFen ?? 0;
+  if (apprentice.status === 'withdrawn') return { fen: 0, reason: 'counted.withdrawn' };
+  if (claim.kind === 'advance') return { fen: entitlement };
+  if (earnsSubsidy(apprentice as unknown as ApprenticeRecord, claim.targetLevel)) return { fen: entitlement };
+  if (apprentice.status === 'certified') return { fen: 0, reason: 'counted.belowTarget' };
+  if (apprentice.status === 'not_certified') return { fen: 0, reason: 'counted.notCertified' };
+  return { fen: 0, reason: 'counted.noOutcome' };
+}
+
+/**
+ * The apprentices as the claim concerns them: outcome, certificate, hours claimed and verified —
+ * the school's figure marked where it differs from the enterprise's — and what each one counts for.
+ */
 export function ClaimApprentices(props: { claim: ClaimView; cohort: CohortView }) {
   const { t, lang } = useI18n();
   const { claim, cohort } = props;
@@ -445,40 +468,65 @@ export function ClaimApprentices(props: { claim: ClaimView; cohort: CohortView }
         <thead>
           <tr>
             <th scope="col">{t('col.index')}</th>
-            <th scope="col">{t('col.name')}</th>
-            <th scope="col">{t('col.idNumber')}</th>
-            <th scope="col">{t('col.studentNumber')}</th>
+            <th scope="col" class="key-column">
+              {t('col.name')}
+            </th>
+            <th scope="col">{t('col.counted')}</th>
             <th scope="col">{t('col.status')}</th>
             <th scope="col">{t('col.certificate')}</th>
             <th scope="col">{t('col.hoursClaimed')}</th>
             <th scope="col">{t('col.hoursVerified')}</th>
             <th scope="col">{t('col.entitlement')}</th>
+            <th scope="col">{t('col.idNumber')}</th>
+            <th scope="col">{t('col.studentNumber')}</th>
           </tr>
         </thead>
         <tbody>
-          {cohort.apprentices.map((apprentice, index) => (
-            <tr key={apprentice.apprenticeId}>
-              <td>{index + 1}</td>
-              <td>{apprentice.name}</td>
-              <td class="mono">{apprentice.idNumber}</td>
-              <td class="mono">{apprentice.studentNumber ?? '—'}</td>
-              <td>{t(`apprentice.${apprentice.status}` as MessageKey)}</td>
-              <td
-                title={apprentice.certificate ? formatDate(apprentice.certificate.issuedOn, lang) : undefined}
-              >
-                {apprentice.certificate
-                  ? `${apprentice.certificate.number}（${levelName(t, apprentice.certificate.level).split('/')[0]}）`
-                  : apprentice.withdrawal
-                    ? t('outcome.withdrawnOn', { date: formatDate(apprentice.withdrawal.date, lang) })
-                    : '—'}
-              </td>
-              <td class="number">{claimed.get(apprentice.apprenticeId) ?? '—'}</td>
-              <td class="number">{verified.get(apprentice.apprenticeId) ?? '—'}</td>
-              <td class="money">
-                {apprentice.entitlementFen === undefined ? '—' : formatFen(apprentice.entitlementFen)}
-              </td>
-            </tr>
-          ))}
+          {cohort.apprentices.map((apprentice, index) => {
+            const counted = countedOf(claim, apprentice);
+            const mine = claimed.get(apprentice.apprenticeId);
+            const school = verified.get(apprentice.apprenticeId);
+            const changed = school !== undefined && mine !== undefined && school !== mine;
+            return (
+              <tr key={apprentice.apprenticeId} data-row={index}>
+                <td>{index + 1}</td>
+                <td class="key-column">{apprentice.name}</td>
+                <td class={`money ${counted.fen === 0 ? 'zero' : ''}`} data-testid="counted">
+                  {formatFen(counted.fen)}
+                  {counted.reason ? <small class="counted-reason">{t(counted.reason)}</small> : null}
+                </td>
+                <td>{t(`apprentice.${apprentice.status}` as MessageKey)}</td>
+                <td
+                  title={
+                    apprentice.certificate ? formatDate(apprentice.certificate.issuedOn, lang) : undefined
+                  }
+                >
+                  {apprentice.certificate
+                    ? `${apprentice.certificate.number}${t('common.paren', { text: levelName(t, apprentice.certificate.level).split('/')[0]! })}`
+                    : apprentice.withdrawal
+                      ? t('outcome.withdrawnOn', { date: formatDate(apprentice.withdrawal.date, lang) })
+                      : '—'}
+                </td>
+                <td class="number">{mine === undefined ? '—' : formatCount(mine)}</td>
+                <td
+                  class={`number ${changed ? 'changed' : ''}`}
+                  data-testid={changed ? 'hours-changed' : undefined}
+                >
+                  {school === undefined ? '—' : formatCount(school)}
+                  {changed ? (
+                    <small class="changed-note">
+                      {t('claim.hoursChangedFrom', { n: formatCount(mine) })}
+                    </small>
+                  ) : null}
+                </td>
+                <td class="money">
+                  {apprentice.entitlementFen === undefined ? '—' : formatFen(apprentice.entitlementFen)}
+                </td>
+                <td class="mono">{apprentice.idNumber}</td>
+                <td class="mono">{apprentice.studentNumber ?? '—'}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </ScrollRegion>

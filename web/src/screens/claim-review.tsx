@@ -221,8 +221,15 @@ function ClaimDecision(props: { claim: ClaimView; onDecided: (message: string) =
             amountError ? 'approved-amount-hint approved-amount-error' : 'approved-amount-hint'
           }
           onInput={(event) => {
-            setAmountError(undefined);
-            setAmount(event.currentTarget.value);
+            const text = event.currentTarget.value;
+            setAmount(text);
+            // More than the rules allow is refused as it is typed, not only at the approval.
+            const typed = parseYuan(text);
+            setAmountError(
+              typed !== undefined && typed > claim.computedAmountFen
+                ? t('claimReview.amountTooHigh', { amount: formatFen(claim.computedAmountFen) })
+                : undefined,
+            );
           }}
         />
         <small class="hint" id="approved-amount-hint">

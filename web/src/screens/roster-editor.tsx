@@ -19,7 +19,7 @@ import {
   TEMPLATE_HEADERS,
   templateCsv,
 } from '../roster/model.ts';
-import { Alert, Progress, ScrollRegion } from '../ui.tsx';
+import { Alert, ConfirmDialog, Progress, ScrollRegion } from '../ui.tsx';
 
 export interface RosterErrors {
   /** `row.field` → messages */
@@ -61,7 +61,8 @@ type Phase =
   | { kind: 'reading'; name: string; share: number }
   | { kind: 'parsing'; name: string }
   | { kind: 'done'; name: string; count: number }
-  | { kind: 'failed'; name: string; reason: string };
+  | { kind: 'failed'; name: string; reason: string }
+  | { kind: 'kept'; name: string };
 
 function readFile(file: File, onProgress: (share: number) => void): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
@@ -134,18 +135,30 @@ export function RosterEditor(props: {
     props.onChange(props.rows.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
   };
 
+  /** A file read while the roster already has rows: it replaces them once the person agrees. */
+  const [replacing, setReplacing] = useState<{ name: string; rows: RosterRow[]; existing: number }>();
+
   const importFile = async (file: File) => {
     const name = file.name;
     try {
       setPhase({ kind: 'reading', name, share: 0 });
-      const bytes = await readFile(file, (value) => setPhase({ kind: 'reading', name, share: value }));
+      const bytes = await readFile(file, (value) => setPhase({ kind: 'reading', name, share: value })).catch(
+        () => {
+          throw new Error(t('roster.unreadable'));
+        },
+      );
       setPhase({ kind: 'parsing', name });
       let imported: ReturnType<typeof rowsFromTable>;
       if (/\.xls[xm]$/i.test(name)) {
         const { readXlsx } = await import('../roster/xlsx.ts');
-        imported = rowsFromTable(readXlsx(bytes));
+        try {
+          imported = rowsFromTable(readXlsx(bytes));
+        } catch {
+          // The reader's own reasons are in English (and for developers): say it in the console's words.
+          throw new Error(t('roster.notSpreadsheet'));
+        }
       } else if (/\.xls$/i.test(name)) {
-        throw new Error(lang === 'zh-CN' ? '请另存为 .xlsx 或 CSV 后上传' : 'save it as .xlsx or CSV first');
+        throw new Error(t('roster.oldExcel'));
       } else {
         imported = rowsFromCsv(decodeCsv(bytes));
       }
@@ -156,9 +169,14 @@ export function RosterEditor(props: {
           }),
         );
       }
-      const kept = props.rows.filter((row) => !isEmpty(row));
-      props.onChange([...kept, ...imported.rows]);
-      setPhase({ kind: 'done', name, count: imported.rows.length });
+      const existing = props.rows.filter((row) => !isEmpty(row)).length;
+      if (existing > 0) {
+        setReplacing({ name, rows: imported.rows, existing });
+        setPhase({ kind: 'idle' });
+      } else {
+        props.onChange(imported.rows);
+        setPhase({ kind: 'done', name, count: imported.rows.length });
+      }
     } catch (error) {
       setPhase({ kind: 'failed', name, reason: error instanceof Error ? error.message : String(error) });
     } finally {
@@ -251,6 +269,32 @@ export function RosterEditor(props: {
       {phase.kind === 'failed' ? (
         <Alert kind="error">{t('roster.badFile', { name: phase.name, reason: phase.reason })}</Alert>
       ) : null}
+      {phase.kind === 'kept' ? <Alert kind="info">{t('roster.kept', { name: phase.name })}</Alert> : null}
+      <ConfirmDialog
+        open={replacing !== undefined}
+        title={t('roster.replaceTitle')}
+        confirmLabel={t('roster.replace')}
+        onClose={() => {
+          if (replacing) setPhase({ kind: 'kept', name: replacing.name });
+          setReplacing(undefined);
+        }}
+        onConfirm={async () => {
+          if (!replacing) return;
+          props.onChange(replacing.rows);
+          setPhase({ kind: 'done', name: replacing.name, count: replacing.rows.length });
+          setReplacing(undefined);
+        }}
+      >
+        <p>
+          {replacing
+            ? t('roster.replaceConfirm', {
+                name: replacing.name,
+                n: replacing.rows.length,
+                existing: replacing.existing,
+              })
+            : null}
+        </p>
+      </ConfirmDialog>
 
       <div class="toolbar">
         <span data-testid="roster-count">
