@@ -961,8 +961,21 @@ describe('the web console', () => {
     await signatory.getByTestId('inbox-empty').waitFor();
     await clerk.goto(`${runtime.url}/app/cohorts/${cohortId}`);
     expect(await clerk.getByTestId('ledger-advance').textContent()).toBe('¥105,000.00');
-    await clerk.getByTestId('new-final').click();
+    // The next step is at the top (issue 16 item 9): the completed cohort's actions panel offers the
+    // settlement where it used to say there was nothing to do …
+    const next = clerk.locator('section.actions-panel').getByTestId('new-final');
+    expect(await next.getAttribute('href')).toBe(`/app/cohorts/${cohortId}/claims/new?kind=final`);
+    // … and the claims page has its own "申请补贴": the cohort chosen, the form knows the advance.
+    await clerk.getByTestId('menu-claims').click();
+    await clerk.getByTestId('new-claim').click();
+    await clerk.locator('#claim-cohort').selectOption(cohortId);
+    await clerk.locator('dialog[open]').getByTestId('confirm-dialog').click();
     await clerk.getByTestId('claim-form').waitFor();
+    expect(await clerk.getByTestId('kind-final').isChecked()).toBe(true);
+    expect(await clerk.getByTestId('kind-advance').isDisabled()).toBe(true);
+    expect(await clerk.getByTestId('advance-known').textContent()).toBe(
+      '本班的预支补贴已拨付 ¥105,000.00，清算时将从应得金额中扣除。',
+    );
     await poll(() => clerk.getByTestId('claim-estimate').textContent()).toContain('¥77,000.00');
     await clerk.locator('#claim-feeInvoiceNo').fill('FP-2028-0009');
     await clerk.locator('#bulk-hours').fill('640');

@@ -41,7 +41,7 @@ const DOCUMENT_PATH = /^evidence\.documents\.(\d+)\.(key|sha256|kind)$/;
 export function ClaimNew(props: { cohortId: string }) {
   const { t } = useI18n();
   const { api, policy, systemNow } = useApp();
-  const kind: Kind = new URLSearchParams(location.search).get('kind') === 'final' ? 'final' : 'advance';
+  const asked = new URLSearchParams(location.search).get('kind');
   const loaded = useLoad(
     () =>
       Promise.all([api.get<CohortView>(`/cohorts/${props.cohortId}`), policy(), systemNow()]).then(
@@ -54,6 +54,10 @@ export function ClaimNew(props: { cohortId: string }) {
     return <Unavailable error={loaded.error} back="/app/cohorts" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
+  // Without a kind asked for (the claims page's "申请补贴"), the ledger decides: once an advance was
+  // claimed, the final settlement.
+  const kind: Kind =
+    asked === 'final' || asked === 'advance' ? asked : advanceOf(loaded.data.cohort) ? 'final' : 'advance';
   return (
     <ClaimForm cohort={loaded.data.cohort} policy={loaded.data.policy} kind={kind} now={loaded.data.now} />
   );
@@ -99,6 +103,13 @@ export function ClaimEdit(props: { claimId: string }) {
   );
 }
 
+/** The cohort's advance claim, if one was made (rejected or withdrawn ones do not count). */
+function advanceOf(cohort: CohortView) {
+  return cohort.ledger?.claims.find(
+    (claim) => claim.kind === 'advance' && !['REJECTED', 'WITHDRAWN'].includes(claim.status),
+  );
+}
+
 /** What the rules would allow now, from the cohort as read (the API computes it again, and decides). */
 function estimate(cohort: CohortView, policy: Policy, kind: Kind) {
   // The view's apprentices carry what the money rules read: status, entitlement, certificate.
@@ -121,6 +132,7 @@ function ClaimForm(props: {
   const { api } = useApp();
   const { cohort, existing } = props;
   const [kind, setKind] = useState<Kind>(existing?.kind ?? props.kind);
+  const advance = advanceOf(cohort);
   const inTraining = cohort.apprentices.filter((apprentice) => apprentice.status !== 'withdrawn');
   const [invoice, setInvoice] = useState(existing?.evidence.feeInvoiceNo ?? '');
   const [hours, setHours] = useState<Record<string, string>>(() =>
@@ -289,7 +301,7 @@ function ClaimForm(props: {
                 name="claim-kind"
                 value={choice}
                 checked={kind === choice}
-                disabled={existing !== undefined}
+                disabled={existing !== undefined || (choice === 'advance' && advance !== undefined)}
                 onChange={() => setKind(choice)}
                 data-testid={`kind-${choice}`}
               />
@@ -298,6 +310,13 @@ function ClaimForm(props: {
           ))}
         </div>
         <p class="hint">{kind === 'advance' ? t('claim.advanceRule') : t('claim.finalRule')}</p>
+        {advance && !existing ? (
+          <p data-testid="advance-known">
+            {advance.status === 'PAID'
+              ? t('claim.advanceKnownPaid', { amount: formatFen(cohort.ledger?.advancePaidFen ?? 0) })
+              : t('claim.advanceKnown', { status: t(`status.${advance.status}` as MessageKey) })}
+          </p>
+        ) : null}
         {kind === 'final' && !ended ? (
           <Alert kind="warning">{t('claim.notEnded', { date: formatDate(cohort.endDate, lang) })}</Alert>
         ) : null}

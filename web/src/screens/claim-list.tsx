@@ -1,11 +1,13 @@
 /** The party's claims (its enterprise's, its school's, its district's), newest first, page by page. */
+
+import { useState } from 'preact/hooks';
 import { organisationName, useApp } from '../context.ts';
 import { formatFen, formatInstant } from '../format.ts';
 import { useI18n } from '../i18n.ts';
-import { Link } from '../router.tsx';
-import { PageHeader, StatusBadge, useFocusHeading } from '../ui.tsx';
+import { Link, navigate } from '../router.tsx';
+import { ConfirmDialog, PageHeader, Progress, StatusBadge, useFocusHeading, useLoad } from '../ui.tsx';
 import { type ClaimView, claimHeadline, useOccupationNames } from './claim-parts.tsx';
-import { caseNumber } from './cohort-parts.tsx';
+import { type CohortSummary, caseNumber, cohortTitle } from './cohort-parts.tsx';
 import { PagedList } from './paged-list.tsx';
 
 export const CLAIM_STATUSES = [
@@ -28,7 +30,9 @@ export function ClaimList() {
   const party = session.role.split('.')[0];
   return (
     <section data-testid="claims">
-      <PageHeader title={t('claims.title')} />
+      <PageHeader title={t('claims.title')}>
+        {session.role === 'enterprise.clerk' ? <NewClaim /> : null}
+      </PageHeader>
       {session.role === 'enterprise.clerk' ? <p class="hint">{t('claims.howToStart')}</p> : null}
       <PagedList<ClaimView>
         path="/claims"
@@ -68,5 +72,61 @@ export function ClaimList() {
         )}
       />
     </section>
+  );
+}
+
+/** The clerk's "申请补贴" from the claims page: choose the filed (or completed) cohort, then its claim form. */
+function NewClaim() {
+  const { t } = useI18n();
+  const { api, organisations } = useApp();
+  const [open, setOpen] = useState(false);
+  const [choice, setChoice] = useState('');
+  const cohorts = useLoad(async () => {
+    if (!open) return [];
+    const [filed, completed] = await Promise.all([
+      api.all<CohortSummary>('/cohorts?status=FILED'),
+      api.all<CohortSummary>('/cohorts?status=COMPLETED'),
+    ]);
+    return [...filed, ...completed];
+  }, [open]);
+  const list = cohorts.data ?? [];
+  const chosen = choice || list[0]?.cohortId || '';
+  return (
+    <>
+      <button type="button" class="button-primary" data-testid="new-claim" onClick={() => setOpen(true)}>
+        {t('claims.new')}
+      </button>
+      <ConfirmDialog
+        open={open}
+        title={t('claims.new')}
+        confirmLabel={t('claims.continue')}
+        onClose={() => setOpen(false)}
+        onConfirm={async () => {
+          if (!chosen) return [{ text: t('claims.noCohort') }];
+          setOpen(false);
+          navigate(`/app/cohorts/${chosen}/claims/new`);
+        }}
+      >
+        {cohorts.loading ? <Progress label={t('app.loading')} /> : null}
+        {cohorts.data && list.length === 0 ? <p>{t('claims.noCohort')}</p> : null}
+        {list.length ? (
+          <div class="field">
+            <label for="claim-cohort">{t('claims.pickCohort')}</label>
+            <select
+              id="claim-cohort"
+              value={chosen}
+              onChange={(event) => setChoice(event.currentTarget.value)}
+            >
+              {list.map((cohort) => (
+                <option key={cohort.cohortId} value={cohort.cohortId}>
+                  {caseNumber(cohort, cohort.cohortId, organisations)} {cohortTitle(t, cohort)}
+                </option>
+              ))}
+            </select>
+            <small class="hint">{t('claims.pickCohortHint')}</small>
+          </div>
+        ) : null}
+      </ConfirmDialog>
+    </>
   );
 }

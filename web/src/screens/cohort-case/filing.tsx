@@ -11,6 +11,7 @@ import { ConfirmDialog } from '../../ui.tsx';
 import type { CohortView } from '../cohort-parts.tsx';
 import { DecisionPanel } from '../decision.tsx';
 import type { OnChanged } from './case.tsx';
+import { ClaimNextStep } from './subsidy.tsx';
 
 export const EDITABLE = ['DRAFT', 'RETURNED'];
 const WITHDRAWABLE = ['DRAFT', 'RETURNED', 'COMPANY_REVIEW', 'SCHOOL_REVIEW', 'BUREAU_REVIEW'];
@@ -44,10 +45,19 @@ export function Actions(props: { cohort: CohortView; onChanged: OnChanged }) {
     if ((role === 'enterprise.clerk' || role === 'school.registrar') && cohort.status === 'FILED') {
       return (
         <div class="action-row">
+          {role === 'enterprise.clerk' ? <ClaimNextStep cohort={cohort} /> : null}
           <Link class="button button-secondary" href={`/app/cohorts/${cohort.cohortId}/outcomes`}>
             {t('outcome.open')}
           </Link>
           {role === 'enterprise.clerk' ? <p class="hint">{t('case.filedClerkHint')}</p> : null}
+        </div>
+      );
+    }
+    // A completed cohort's next step is its settlement (where "nothing to do" was said before).
+    if (role === 'enterprise.clerk' && cohort.status === 'COMPLETED') {
+      return (
+        <div class="action-row" data-testid="next-step">
+          <ClaimNextStep cohort={cohort} fallback={t('case.noActions')} />
         </div>
       );
     }

@@ -10,16 +10,14 @@ import { Link } from '../../router.tsx';
 import { StatusBadge } from '../../ui.tsx';
 import type { CohortView } from '../cohort-parts.tsx';
 
-/** The cohort's subsidy: its ledger, its claims, and (for the clerk) the claims it may prepare now. */
-export function CohortClaims(props: { cohort: CohortView }) {
+/** What the clerk may claim now on a filed or completed cohort, or why not yet. */
+function useClaimOptions(cohort: CohortView) {
   const { t, lang } = useI18n();
-  const { session, features, systemNow } = useApp();
-  const { cohort } = props;
+  const { systemNow } = useApp();
   const [today, setToday] = useState<string>();
   useEffect(() => {
     systemNow().then((now) => setToday(todayInChina(now)));
   }, [systemNow]);
-  if (!features.claims) return null;
   const ledger = cohort.ledger ?? { advancePaidFen: 0, finalPaidFen: 0, recoveryOwedFen: 0, claims: [] };
   const active = ledger.claims.filter((claim) => !['REJECTED', 'WITHDRAWN'].includes(claim.status));
   const hasAdvance = active.some((claim) => claim.kind === 'advance');
@@ -36,6 +34,58 @@ export function CohortClaims(props: { cohort: CohortView }) {
       : advanceOpen
         ? t('case.finalAfterAdvance')
         : undefined;
+  return { ledger, advance: !hasAdvance && !hasFinal, final: !hasFinal && today !== undefined, finalBlocked };
+}
+
+/**
+ * The next step on the subsidy, where the person looks first (the actions panel at the top): the
+ * advance while none was claimed, the final settlement once training has ended and every apprentice
+ * has an outcome — or why it has to wait.
+ */
+export function ClaimNextStep(props: { cohort: CohortView; fallback?: string }) {
+  const { t } = useI18n();
+  const { features } = useApp();
+  const { cohort } = props;
+  const options = useClaimOptions(cohort);
+  if (!features.claims) return null;
+  if (!options.advance && !options.final) return props.fallback ? <p>{props.fallback}</p> : null;
+  return (
+    <>
+      {options.advance ? (
+        <Link
+          class="button button-primary"
+          href={`/app/cohorts/${cohort.cohortId}/claims/new?kind=advance`}
+          data-testid="new-advance"
+        >
+          {t('case.claimAdvance')}
+        </Link>
+      ) : null}
+      {options.final ? (
+        options.finalBlocked ? (
+          <span class="hint" data-testid="final-blocked">
+            {options.finalBlocked}
+          </span>
+        ) : (
+          <Link
+            class="button button-primary"
+            href={`/app/cohorts/${cohort.cohortId}/claims/new?kind=final`}
+            data-testid="new-final"
+          >
+            {t('case.claimFinal')}
+          </Link>
+        )
+      ) : null}
+    </>
+  );
+}
+
+/** The cohort's subsidy: its ledger and its claims. */
+export function CohortClaims(props: { cohort: CohortView }) {
+  const { t } = useI18n();
+  const { features } = useApp();
+  const { cohort } = props;
+  if (!features.claims) return null;
+  const ledger = cohort.ledger ?? { advancePaidFen: 0, finalPaidFen: 0, recoveryOwedFen: 0, claims: [] };
   return (
     <section aria-labelledby="claims-title" data-testid="cohort-claims">
       <h2 id="claims-title">{t('case.claims')}</h2>
@@ -61,32 +111,6 @@ export function CohortClaims(props: { cohort: CohortView }) {
       ) : (
         <p>{t('case.noClaims')}</p>
       )}
-      {session.role === 'enterprise.clerk' ? (
-        <div class="action-row">
-          {!hasAdvance && !hasFinal ? (
-            <Link
-              class="button button-primary"
-              href={`/app/cohorts/${cohort.cohortId}/claims/new?kind=advance`}
-              data-testid="new-advance"
-            >
-              {t('case.claimAdvance')}
-            </Link>
-          ) : null}
-          {!hasFinal ? (
-            finalBlocked ? (
-              <span class="hint">{finalBlocked}</span>
-            ) : (
-              <Link
-                class="button button-primary"
-                href={`/app/cohorts/${cohort.cohortId}/claims/new?kind=final`}
-                data-testid="new-final"
-              >
-                {t('case.claimFinal')}
-              </Link>
-            )
-          ) : null}
-        </div>
-      ) : null}
     </section>
   );
 }
