@@ -9,6 +9,7 @@ import type { ApiClient } from '../../scripts/lib/api-client.ts';
 import { makeCohortBody, makeRoster } from '../../scripts/lib/roster.ts';
 import { residentIdCheckCharacter } from '../../shared/domain/identifiers.ts';
 import { buildConsole, firstLoadSize } from '../../web/build.ts';
+import { DICTIONARIES } from '../../web/src/words.ts';
 import { SCHOOL_A } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
@@ -236,6 +237,18 @@ async function expectSummaryFocusedInView(page: Page, id?: string) {
   return summary;
 }
 
+/** Chinese full-width punctuation (GB/T 15834), which English mode must not show (curly quotes are English too). */
+const CHINESE_PUNCTUATION = /[，。、；：？！（）《》【】]/;
+
+/** The page's text as the console writes it: what people typed (reasons, objections) left out. */
+function consoleWordsOf(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const main = document.querySelector('main')!.cloneNode(true) as HTMLElement;
+    for (const typed of main.querySelectorAll('.timeline-reason')) typed.remove();
+    return `${document.querySelector('.topbar')?.textContent ?? ''} ${main.textContent}`;
+  });
+}
+
 async function cohortCount(user: string): Promise<number> {
   return (await api.as(user).get('/cohorts?limit=100')).body.items.length;
 }
@@ -379,6 +392,8 @@ describe('the web console', () => {
     await signatory.getByTestId('decision-panel').waitFor();
     await signatory.getByTestId('decision-approve').click();
     await poll(() => signatory.getByTestId('cohort-case').getAttribute('data-status')).toBe('SCHOOL_REVIEW');
+    // A decision says what it did (issue 16 item 8), not a bare "已同意".
+    await signatory.getByText('企业审核通过，已送学校确认入学。').waitFor();
     await runtime.idle();
 
     // — School registrar: enrolment in bulk with mentors, load in sight. —
@@ -416,7 +431,7 @@ describe('the web console', () => {
     ).toBe('超过每位导师最多带教 8 人');
     await school.getByLabel('第 9 行 学校导师').selectOption('t2');
     await school.getByTestId('decision-approve').click();
-    await school.getByText('已同意。').waitFor();
+    await school.getByText('已确认入学，已报送人社局备案。').waitFor();
     await runtime.idle();
     const enrolled = (await api.as('school-a-registrar').get(`/cohorts/${cohortId}`)).body;
     expect(enrolled.status).toBe('BUREAU_REVIEW');
@@ -462,6 +477,7 @@ describe('the web console', () => {
     await bureau.locator('#decision-reason').fill('材料齐全，准予备案');
     await bureau.getByTestId('decision-approve').click();
     await poll(() => bureau.getByTestId('review').getAttribute('data-status')).toBe('FILED');
+    await bureau.getByText('备案通过。').waitFor();
     await runtime.idle();
 
     // A tablet sees the same review page in one column.
@@ -500,6 +516,9 @@ describe('the web console', () => {
     await clerk.getByRole('button', { name: 'Switch to English' }).click();
     await poll(() => clerk.locator('.facts').first().textContent()).toContain('Mar 1, 2027 – Feb 29, 2028');
     expect(await clerk.evaluate('document.documentElement.lang')).toBe('en');
+    // English mode has no Chinese punctuation (what people typed in the history aside).
+    expect(await consoleWordsOf(clerk)).not.toMatch(CHINESE_PUNCTUATION);
+    expect(await clerk.locator('.facts').first().textContent()).toContain('(2022');
     await clerk.getByRole('button', { name: '切换到中文' }).click();
   }, 300_000);
 
@@ -664,7 +683,7 @@ describe('the web console', () => {
     );
     expect(await documentRow.locator('td').nth(1).textContent()).toBe(`${signIn.buffer.length} B`);
     expect(await documentRow.locator('td').nth(4).getAttribute('title')).toBe(sha256(signIn.buffer));
-    const signInKind = clerk.getByRole('combobox', { name: '签到表 2027 春季.pdf 的类别' });
+    const signInKind = clerk.getByRole('combobox', { name: '“签到表 2027 春季.pdf”的类别' });
     expect(await signInKind.inputValue()).toBe('sign_in_sheet');
     // A PDF cannot be a training video: the choice is not offered.
     expect(await signInKind.locator('option[value="training_video"]').isDisabled()).toBe(true);
@@ -698,7 +717,7 @@ describe('the web console', () => {
     );
     await clerk.getByTestId('save-claim').click();
     await clerk.getByText('还有 1 个文件未上传完成或上传失败').first().waitFor();
-    await clerk.getByRole('button', { name: '从清单中移除 说明.txt' }).click();
+    await clerk.getByRole('button', { name: '从清单中移除“说明.txt”' }).click();
     await poll(() => documentRows.count()).toBe(1);
 
     // The store refuses the bytes once (BadDigest, as S3 says it): the row says why, and uploading
@@ -725,10 +744,10 @@ describe('the web console', () => {
     expect(await invoiceRow.getByTestId('document-status').textContent()).toContain(
       '上传失败：存储收到的内容与校验值不一致',
     );
-    await clerk.getByRole('button', { name: '重新上传 培训费票据 2027.pdf' }).click();
+    await clerk.getByRole('button', { name: '重新上传“培训费票据 2027.pdf”' }).click();
     await poll(() => invoiceRow.getAttribute('data-status')).toBe('stored');
     await clerk.unroute((url) => url.searchParams.has('X-Amz-Signature'));
-    const invoiceKind = clerk.getByRole('combobox', { name: '培训费票据 2027.pdf 的类别' });
+    const invoiceKind = clerk.getByRole('combobox', { name: '“培训费票据 2027.pdf”的类别' });
     expect(await invoiceKind.inputValue()).toBe('other');
     const firstKey = await invoiceRow.getAttribute('data-key');
     await invoiceKind.selectOption('fee_invoice');
@@ -833,7 +852,7 @@ describe('the web console', () => {
     await shot(school, 'claim-school-verify.png');
     await checkScreen(school, 'the school verification');
     await school.getByTestId('decision-approve').click();
-    await school.getByText('已同意。').waitFor();
+    await school.getByText('学校核验通过，已报送人社局审核。').waitFor();
     await runtime.idle();
 
     // — Bureau reviewer: the amount and how it was computed, the school's hours, the budget; approves. —
@@ -846,7 +865,7 @@ describe('the web console', () => {
     expect(await reviewer.getByTestId('claim-formula').textContent()).toContain(
       '¥210,000.00 × 50% = ¥105,000.00',
     );
-    expect(await reviewer.getByTestId('school-verification').textContent()).toContain('30 人合计 9580 学时');
+    expect(await reviewer.getByTestId('school-verification').textContent()).toContain('30 人合计 9,580 学时');
     expect(await reviewer.getByTestId('claim-budget').textContent()).toContain('¥10,000,000.00');
     // The school's corrected hours stand out against the enterprise's (issue 16 item 7).
     const corrected = reviewer.locator('[data-testid="claim-apprentices"] [data-testid="hours-changed"]');
@@ -885,7 +904,7 @@ describe('the web console', () => {
     await checkScreen(treasurer, 'the payment queue');
     await payment.getByTestId('release-payment').click();
     await treasurer.getByTestId('confirm-dialog').click();
-    await treasurer.getByText(/已向 .+ 拨付 ¥105,000\.00。/).waitFor();
+    await treasurer.getByText(/已向北京智算未来科技有限公司拨付 ¥105,000\.00。/).waitFor();
     await runtime.idle();
 
     // — The clerk follows the claim to PAID on its timeline. —
@@ -910,6 +929,7 @@ describe('the web console', () => {
       '¥210,000.00 × 50% = ¥105,000.00 (rounded down to the fen)',
     );
     expect(await clerk.locator('.page-header .badge').textContent()).toBe('Paid');
+    expect(await consoleWordsOf(clerk)).not.toMatch(CHINESE_PUNCTUATION);
     await clerk.getByRole('button', { name: '切换到中文' }).click();
 
     // — During training an apprentice resigns: the clerk records it on the cohort. —
@@ -1044,7 +1064,7 @@ describe('the web console', () => {
     await school.getByText('清算申领须核对全部考核结果').first().waitFor();
     await school.locator('#outcomes-confirmed').check();
     await school.getByTestId('decision-approve').click();
-    await school.getByText('已同意。').waitFor();
+    await school.getByText('学校核验通过，已报送人社局审核。').waitFor();
     await runtime.idle();
 
     // The reviewer approves it in full; on public notice an objection sends it back to review.
@@ -1097,7 +1117,7 @@ describe('the web console', () => {
     expect(await reviewer.locator('#approved-amount-error').count()).toBe(0);
     await reviewer.getByTestId('decision-approve').click();
     await expectSummaryFocusedInView(reviewer, 'decision-problems');
-    await reviewer.getByText('调减金额时必须填写理由').first().waitFor();
+    await reviewer.getByText('调减金额时，理由必填').first().waitFor();
     await reviewer.locator('#decision-reason').fill('经核实一名学徒的证书无效，按 25 人核定');
     expect(await reviewer.getByTestId('decision-approve').textContent()).toBe('核准 ¥70,000.00');
     await shot(reviewer, 'claim-review-final.png', true);
@@ -1124,7 +1144,7 @@ describe('the web console', () => {
     expect(await finalPayment.textContent()).toContain('¥70,000.00');
     await finalPayment.getByTestId('release-payment').click();
     await treasurer.getByTestId('confirm-dialog').click();
-    await treasurer.getByText(/已向 .+ 拨付 ¥70,000\.00。/).waitFor();
+    await treasurer.getByText(/已向北京智算未来科技有限公司拨付 ¥70,000\.00。/).waitFor();
     await runtime.idle();
 
     // — The clerk sees both claims PAID and the cohort's ledger; the final claim's whole story. —
@@ -1257,6 +1277,18 @@ describe('the web console', () => {
     await reviewer.getByTestId('screen-forbidden').waitFor();
     expect(await reviewer.getByTestId('menu-payments').count()).toBe(0);
   }, 180_000);
+
+  it('writes Chinese by GB/T 15834 and English without Chinese punctuation, in every word of the console', () => {
+    const asciiNextToChinese = /[\u4e00-\u9fff][,;:?!()"]|[,;:?!("][\u4e00-\u9fff]|\.\.\./;
+    for (const [key, text] of Object.entries(DICTIONARIES['zh-CN'])) {
+      expect(text, key).not.toMatch(asciiNextToChinese);
+      // Quotation marks are “…” (paired), brackets full width around Chinese.
+      expect((text.match(/“/g) ?? []).length, key).toBe((text.match(/”/g) ?? []).length);
+      expect(text, key).not.toMatch(/[\u4e00-\u9fff]\s*\(|\)\s*[\u4e00-\u9fff]/);
+    }
+    for (const [key, text] of Object.entries(DICTIONARIES.en))
+      expect(text, key).not.toMatch(CHINESE_PUNCTUATION);
+  });
 
   it('keeps the first load (page, entry script, its static imports, stylesheet) under 60 KB gzipped', async () => {
     const files = await buildConsole();

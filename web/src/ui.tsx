@@ -6,7 +6,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, NoAnswer } from './api.ts';
-import { type I18n, type MessageKey, useI18n } from './i18n.ts';
+import { type I18n, type MessageKey, punct, useI18n } from './i18n.ts';
 import { onRefresh } from './refresh.ts';
 import { hasNavigated, Link } from './router.tsx';
 
@@ -105,7 +105,7 @@ export function Field(props: {
       ) : null}
       {errors.length ? (
         <small class="error-text" id={`${props.id}-error`}>
-          {errors.map(m).join('；')}
+          {errors.map(m).join(punct().semi)}
         </small>
       ) : null}
     </div>

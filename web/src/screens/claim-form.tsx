@@ -12,7 +12,7 @@ import type { ApprenticeRecord } from '../../../shared/domain/cohort.ts';
 import { ApiError, type FieldError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
 import { formatDate, formatFen, todayInChina } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { Link, navigate, useLeaveGuard } from '../router.tsx';
 import {
   Alert,
@@ -252,7 +252,10 @@ function ClaimForm(props: {
       sent && files.rows.find((candidate) => candidate.id === sent.id && candidate.key === sent.key);
     if (!row) continue;
     rowProblems.set(row.id, [...(rowProblems.get(row.id) ?? []), m(error.message)]);
-    rowSummary.push({ key: error.path + error.message, text: `${row.name ?? row.key}：${m(error.message)}` });
+    rowSummary.push({
+      key: error.path + error.message,
+      text: `${row.name ?? row.key}${punct().colon}${m(error.message)}`,
+    });
   }
   const general = [...errors.entries()].filter(
     ([path]) => !/^evidence\.(attendance\.\d+|feeInvoiceNo)/.test(path) && !DOCUMENT_PATH.test(path),
@@ -286,7 +289,7 @@ function ClaimForm(props: {
     <section data-testid="claim-form">
       <PageHeader
         title={existing ? t('claim.editTitle') : t('claim.newTitle')}
-        subtitle={`${cohortTitle(t, cohort)}（${formatDate(cohort.startDate, lang)} – ${formatDate(cohort.endDate, lang)}）`}
+        subtitle={`${cohortTitle(t, cohort)}${punct().open}${formatDate(cohort.startDate, lang)} – ${formatDate(cohort.endDate, lang)}${punct().close}`}
       />
       {existing?.returnReason ? (
         <Alert kind="warning">{t('case.returnReason', { reason: existing.returnReason })}</Alert>
@@ -447,7 +450,7 @@ function ClaimForm(props: {
                       />
                       {rowErrors ? (
                         <small class="error-text" id={`claim-hours-${index}-error`}>
-                          {rowErrors.map(m).join('；')}
+                          {rowErrors.map(m).join(punct().semi)}
                         </small>
                       ) : null}
                     </td>

@@ -9,7 +9,7 @@ import { earnsSubsidy } from '../../../shared/domain/claim-money.ts';
 import type { ApprenticeRecord } from '../../../shared/domain/cohort.ts';
 import { organisationName, useApp } from '../context.ts';
 import { formatBytes, formatCount, formatDate, formatFen, formatInstant } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { usePeople } from '../people.ts';
 import { Link } from '../router.tsx';
 import { Alert, describeError, ScrollRegion, StatusBadge, useLoad } from '../ui.tsx';
@@ -182,7 +182,9 @@ export function ClaimFacts(props: { claim: ClaimView; cohort?: CohortView; child
         <Link href={`/app/cohorts/${claim.cohortId}`}>
           {cohort ? cohortTitle(t, cohort) : claim.cohortId}
         </Link>
-        {cohort ? ` （${formatDate(cohort.startDate, lang)} – ${formatDate(cohort.endDate, lang)}）` : null}
+        {cohort
+          ? `${punct().open}${formatDate(cohort.startDate, lang)} – ${formatDate(cohort.endDate, lang)}${punct().close}`
+          : null}
       </dd>
       <dt>{t('case.enterprise')}</dt>
       <dd>{organisationName(organisations, claim.enterpriseId)}</dd>
@@ -217,7 +219,9 @@ export function ClaimFacts(props: { claim: ClaimView; cohort?: CohortView; child
           <dt>{t('claim.approvedAt')}</dt>
           <dd>
             {formatInstant(claim.approvedAt, lang)}
-            {claim.budgetYear ? `（${t('claim.budgetYear', { year: claim.budgetYear })}）` : ''}
+            {claim.budgetYear
+              ? t('common.paren', { text: t('claim.budgetYear', { year: claim.budgetYear }) })
+              : ''}
           </dd>
         </>
       ) : null}
@@ -237,7 +241,9 @@ export function ClaimFacts(props: { claim: ClaimView; cohort?: CohortView; child
                 <ul class="plain">
                   {claim.notice.objections.map((objection) => (
                     <li key={objection.at}>
-                      {formatInstant(objection.at, lang)}：{objection.reason}
+                      {formatInstant(objection.at, lang)}
+                      {punct().colon}
+                      {objection.reason}
                     </li>
                   ))}
                 </ul>
@@ -298,9 +304,9 @@ export function ClaimEvidence(props: { claim: ClaimView; openDocuments?: boolean
           {hours.length
             ? t('claim.attendanceValue', {
                 n: hours.length,
-                total: hours.reduce((sum, value) => sum + value, 0),
-                min: Math.min(...hours),
-                max: Math.max(...hours),
+                total: formatCount(hours.reduce((sum, value) => sum + value, 0)),
+                min: formatCount(Math.min(...hours)),
+                max: formatCount(Math.max(...hours)),
               })
             : t('common.none')}
         </dd>
@@ -334,7 +340,7 @@ function DocumentTable(props: { references: readonly { key: string; sha256: stri
             <th scope="col">{t('claim.docKind')}</th>
             <th scope="col">{t('claim.fileSize')}</th>
             <th scope="col">{t('claim.docStatus')}</th>
-            <th scope="col">SHA-256</th>
+            <th scope="col">{t('claim.checksum')}</th>
             <th scope="col">
               <span class="visually-hidden">{t('col.actions')}</span>
             </th>
@@ -546,7 +552,7 @@ export function SchoolVerification(props: { claim: ClaimView }) {
         by: person(verification.by),
         at: formatInstant(verification.at, lang),
         n: verification.attendance.length,
-        total,
+        total: formatCount(total),
       })}
       {verification.outcomesConfirmed ? ` ${t('claim.outcomesConfirmed')}` : ''}
     </p>

@@ -9,7 +9,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatDate, formatFen, formatInstant, todayInChina } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { usePeople } from '../people.ts';
 import {
   Alert,
@@ -206,9 +206,12 @@ function ClaimDecision(props: { claim: ClaimView; onDecided: (message: string) =
       }}
       onFieldErrors={(errors) => {
         const found = errors.filter((error) => error.path === 'approvedAmountFen');
-        if (found.length) setAmountError(found.map((error) => m(error.message)).join('；'));
+        if (found.length) setAmountError(found.map((error) => m(error.message)).join(punct().semi));
       }}
-      onDecided={(outcome) => props.onDecided(t(`decision.done.${outcome}`))}
+      approvedMessage={t('decision.done.claimApproved', {
+        amount: formatFen(approved ?? claim.computedAmountFen),
+      })}
+      onDecided={(_outcome, message) => props.onDecided(message)}
     >
       <div class={`field ${amountError ? 'field-invalid' : ''}`}>
         <label for="approved-amount">{t('claimReview.amount')}</label>
@@ -269,7 +272,7 @@ function Objection(props: { claim: ClaimView; until: string; onLodged: (message:
       props.onLodged(t('claimReview.objected'));
     } catch (caught) {
       if (caught instanceof ApiError && caught.errors.length)
-        setError(caught.errors.map((entry) => m(entry.message)).join('；'));
+        setError(caught.errors.map((entry) => m(entry.message)).join(punct().semi));
       else setFailure(caught);
       setAttempt((value) => value + 1);
     } finally {

@@ -7,7 +7,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatDate } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { Link, useLeaveGuard } from '../router.tsx';
 import { Alert, PageHeader, Progress, ScrollRegion, Unavailable, useFocusHeading, useLoad } from '../ui.tsx';
 import {
@@ -149,7 +149,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
                   {final ? (
                     <td>
                       {apprentice?.certificate
-                        ? `${apprentice.certificate.number}（${levelName(t, apprentice.certificate.level)}，${formatDate(apprentice.certificate.issuedOn, lang)}）`
+                        ? `${apprentice.certificate.number}${punct().open}${levelName(t, apprentice.certificate.level)}${punct().comma}${formatDate(apprentice.certificate.issuedOn, lang)}${punct().close}`
                         : '—'}
                     </td>
                   ) : null}
@@ -172,7 +172,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
                     />
                     {rowErrors ? (
                       <small class="error-text" id={`verify-hours-${index}-error`}>
-                        {rowErrors.map(m).join('；')}
+                        {rowErrors.map(m).join(punct().semi)}
                       </small>
                     ) : null}
                   </td>
@@ -199,7 +199,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
           </label>
           {errors.get('outcomesConfirmed') ? (
             <small class="error-text" id="outcomes-confirmed-error">
-              {errors.get('outcomesConfirmed')!.map(m).join('；')}
+              {errors.get('outcomesConfirmed')!.map(m).join(punct().semi)}
             </small>
           ) : null}
         </div>
@@ -224,7 +224,8 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
           setAttempted(true);
           setServerErrors(found);
         }}
-        onDecided={(outcome) => props.onDecided(t(`decision.done.${outcome}`))}
+        approvedMessage={t('decision.done.verified')}
+        onDecided={(_outcome, message) => props.onDecided(message)}
       />
       <Timeline claimId={claim.claimId} refreshKey={claim.version} />
     </section>

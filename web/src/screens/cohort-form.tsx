@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isRealDate, monthsInPeriod } from '../../../shared/domain/dates.ts';
 import { ApiError, type FieldError } from '../api.ts';
 import { type Occupation, type Organisation, type Policy, useApp } from '../context.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { cellOfPath, newRowKey, type RosterRow, toApprenticeInput } from '../roster/model.ts';
 import { navigate, useLeaveGuard } from '../router.tsx';
 import {
@@ -192,7 +192,7 @@ function CohortFieldsEditor(props: {
                 {props.occupations.map((occupation) => (
                   <option key={occupation.code} value={occupation.code}>
                     {occupation.code} {occupation.name}
-                    {occupation.shortage ? `（${t('form.shortage')}）` : ''}
+                    {occupation.shortage ? t('common.paren', { text: t('form.shortage') }) : ''}
                   </option>
                 ))}
               </select>
@@ -286,7 +286,7 @@ function CohortFieldsEditor(props: {
           </p>
         ) : null}
         {errorsOf('enterpriseMentors') ? (
-          <Alert kind="error">{errorsOf('enterpriseMentors')!.map(m).join('；')}</Alert>
+          <Alert kind="error">{errorsOf('enterpriseMentors')!.map(m).join(punct().semi)}</Alert>
         ) : null}
         <ScrollRegion label={t('form.mentors')}>
           <table class="grid" data-testid="mentor-grid">
@@ -322,7 +322,7 @@ function CohortFieldsEditor(props: {
                       />
                       {errors ? (
                         <small class="error-text" id={`f-${path}-error`}>
-                          {errors.map(m).join('；')}
+                          {errors.map(m).join(punct().semi)}
                         </small>
                       ) : null}
                     </td>
@@ -351,7 +351,7 @@ function CohortFieldsEditor(props: {
                       </select>
                       {errorsOf(levelPath) ? (
                         <small class="error-text" id={`f-${levelPath}-error`}>
-                          {errorsOf(levelPath)!.map(m).join('；')}
+                          {errorsOf(levelPath)!.map(m).join(punct().semi)}
                         </small>
                       ) : null}
                     </td>

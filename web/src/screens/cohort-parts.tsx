@@ -7,8 +7,8 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { CohortView } from '../../../shared/domain/cohort.ts';
 import { organisationName, useApp } from '../context.ts';
-import { formatDate, formatFen, formatInstant } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { formatCount, formatDate, formatFen, formatInstant } from '../format.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { learnActors, nameOf } from '../people.ts';
 import { Alert, ErrorAlert, Progress, ScrollRegion, StatusBadge, useLoad } from '../ui.tsx';
 
@@ -161,7 +161,8 @@ export function CohortFacts(props: { cohort: CohortView; children?: ComponentChi
       <dd>{organisationName(organisations, cohort.districtCode)}</dd>
       <dt>{t('case.occupation')}</dt>
       <dd>
-        {cohort.occupationName} <code>{cohort.occupationCode}</code>（{cohort.occupationEdition}）
+        {cohort.occupationName} <code>{cohort.occupationCode}</code>
+        {t('common.paren', { text: cohort.occupationEdition })}
       </dd>
       <dt>{t('case.level')}</dt>
       <dd>{levelName(t, cohort.targetLevel)}</dd>
@@ -172,8 +173,8 @@ export function CohortFacts(props: { cohort: CohortView; children?: ComponentChi
       <dt>{t('case.hours')}</dt>
       <dd>
         {t('case.hoursValue', {
-          total: cohort.plannedHours.total,
-          concentrated: cohort.plannedHours.concentrated,
+          total: formatCount(cohort.plannedHours.total),
+          concentrated: formatCount(cohort.plannedHours.concentrated),
         })}
       </dd>
       <dt>{t('case.agreements')}</dt>
@@ -194,17 +195,19 @@ export function CohortFacts(props: { cohort: CohortView; children?: ComponentChi
         {cohort.enterpriseMentors
           .map(
             (mentor) =>
-              `${mentor.key} ${mentor.name}（${mentor.employeeNo}，${levelName(t, mentor.skillLevel)}）`,
+              `${mentor.key} ${mentor.name}${punct().open}${mentor.employeeNo}${punct().comma}${levelName(t, mentor.skillLevel)}${punct().close}`,
           )
-          .join('；')}
+          .join(punct().semi)}
       </dd>
       {cohort.schoolMentors.length ? (
         <>
           <dt>{t('case.schoolMentors')}</dt>
           <dd>
             {cohort.schoolMentors
-              .map((mentor) => `${mentor.key} ${mentor.name}（${mentor.teacherNo}）`)
-              .join('；')}
+              .map(
+                (mentor) => `${mentor.key} ${mentor.name}${punct().open}${mentor.teacherNo}${punct().close}`,
+              )
+              .join(punct().semi)}
           </dd>
         </>
       ) : null}

@@ -10,7 +10,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, type FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
-import { useI18n } from '../i18n.ts';
+import { punct, useI18n } from '../i18n.ts';
 import { Alert, ErrorSummary, type Problem } from '../ui.tsx';
 
 type Outcome = 'approve' | 'return' | 'reject';
@@ -34,7 +34,10 @@ export function DecisionPanel(props: {
   onFieldErrors?: (errors: FieldError[]) => void;
   /** The field of a stage-data path, for the summary's links. */
   target?: FieldTarget;
-  onDecided: (outcome: Outcome) => void;
+  /** What an approval did, in words ("备案通过。", "已核准 ¥70,000.00。"): not a bare "已同意". */
+  approvedMessage?: string;
+  /** The outcome, and what it did in words (shown by the screen). */
+  onDecided: (outcome: Outcome, message: string) => void;
 }) {
   const { t, m } = useI18n();
   const { api } = useApp();
@@ -48,6 +51,9 @@ export function DecisionPanel(props: {
   const task = props.task;
   const target: FieldTarget = (path) =>
     path === 'reason' ? { id: 'decision-reason', label: t('decision.reason') } : props.target?.(path);
+
+  const doneMessage = (outcome: Outcome) =>
+    outcome === 'approve' && props.approvedMessage ? props.approvedMessage : t(`decision.done.${outcome}`);
 
   const refuse = (found: Problem[], error?: unknown) => {
     setProblems(found);
@@ -68,7 +74,7 @@ export function DecisionPanel(props: {
       const found = props.checkApproval(reason.trim());
       const reasonProblems = found.filter((problem) => problem.path === 'reason');
       if (reasonProblems.length)
-        setReasonError(reasonProblems.map((problem) => m(problem.message)).join('；'));
+        setReasonError(reasonProblems.map((problem) => m(problem.message)).join(punct().semi));
       if (found.length > 0)
         return refuse(
           found.map((problem) => {
@@ -91,11 +97,12 @@ export function DecisionPanel(props: {
     try {
       await api.post(`/tasks/${task.taskId}/decision`, { body });
       setDone(decision);
-      props.onDecided(decision);
+      props.onDecided(decision, doneMessage(decision));
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.errors.length) {
         const reasonErrors = error.errors.filter((entry) => entry.path === 'reason');
-        if (reasonErrors.length) setReasonError(reasonErrors.map((entry) => m(entry.message)).join('；'));
+        if (reasonErrors.length)
+          setReasonError(reasonErrors.map((entry) => m(entry.message)).join(punct().semi));
         props.onFieldErrors?.(error.errors.filter((entry) => entry.path !== 'reason'));
       }
       refuse([], error);
@@ -104,7 +111,7 @@ export function DecisionPanel(props: {
     }
   };
 
-  if (done) return <Alert kind="success">{t(`decision.done.${done}`)}</Alert>;
+  if (done) return <Alert kind="success">{doneMessage(done)}</Alert>;
   if (!task) return null;
   return (
     <section class="decision" aria-labelledby="decision-title" data-testid="decision-panel">

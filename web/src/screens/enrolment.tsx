@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { Link, useLeaveGuard } from '../router.tsx';
 import {
   Alert,
@@ -216,7 +216,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
         />
         {fieldErrors ? (
           <small class="error-text" id={`f-${path}-error`}>
-            {fieldErrors.map(m).join('；')}
+            {fieldErrors.map(m).join(punct().semi)}
           </small>
         ) : null}
       </td>
@@ -389,7 +389,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
                     />
                     {numberErrors ? (
                       <small class="error-text" id={`f-enrolment.${index}.studentNumber-error`}>
-                        {numberErrors.map(m).join('；')}
+                        {numberErrors.map(m).join(punct().semi)}
                       </small>
                     ) : null}
                   </td>
@@ -414,7 +414,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
                     </select>
                     {mentorErrors ? (
                       <small class="error-text" id={`f-enrolment.${index}.schoolMentorKey-error`}>
-                        {mentorErrors.map(m).join('；')}
+                        {mentorErrors.map(m).join(punct().semi)}
                       </small>
                     ) : null}
                   </td>
@@ -438,7 +438,8 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
           setAttempted(true);
           setServerErrors(found);
         }}
-        onDecided={(outcome) => props.onDecided(t(`decision.done.${outcome}`))}
+        approvedMessage={t('decision.done.enrolled')}
+        onDecided={(_outcome, message) => props.onDecided(message)}
       />
       <Timeline cohortId={props.cohort.cohortId} refreshKey={props.cohort.version} />
     </section>

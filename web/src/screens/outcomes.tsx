@@ -8,7 +8,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatDate, todayInChina } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import {
   Alert,
@@ -171,7 +171,9 @@ function OutcomeForm(props: {
           recorded++;
         } catch (error) {
           if (error instanceof ApiError && error.errors.length)
-            refused[apprentice.apprenticeId] = error.errors.map((entry) => m(entry.message)).join('；');
+            refused[apprentice.apprenticeId] = error.errors
+              .map((entry) => m(entry.message))
+              .join(punct().semi);
           else if (error instanceof ApiError) refused[apprentice.apprenticeId] = error.detail || error.title;
           else {
             setFailure(error);
@@ -184,7 +186,9 @@ function OutcomeForm(props: {
     setProgress(undefined);
     // The cohort is read again either way; a refused row stays open, its reason listed by name.
     const names = new Map(cohort.apprentices.map((apprentice) => [apprentice.apprenticeId, apprentice.name]));
-    const failed = Object.entries(refused).map(([id, message]) => `${names.get(id) ?? id}：${message}`);
+    const failed = Object.entries(refused).map(
+      ([id, message]) => `${names.get(id) ?? id}${punct().colon}${message}`,
+    );
     props.onSaved({
       text: failed.length
         ? t('outcome.partly', { n: recorded, failed: failed.length })

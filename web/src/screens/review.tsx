@@ -10,7 +10,7 @@ import { type CohortEntitlement, cohortEntitlementFen } from '../../../shared/do
 import { ApiError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
 import { formatFen, formatInstant } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { usePeople } from '../people.ts';
 import {
   Alert,
@@ -121,8 +121,9 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
             <DecisionPanel
               task={cohort.currentTask}
               approveLabel={t('review.approve')}
-              onDecided={(outcome) => {
-                setDecided(t(`decision.done.${outcome}`));
+              approvedMessage={t('decision.done.filed')}
+              onDecided={(_outcome, message) => {
+                setDecided(message);
                 props.onDecided();
               }}
             />
@@ -226,7 +227,7 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
       setRevealed((previous) => ({ ...previous, [asking.apprenticeId]: identity.idNumber }));
     } catch (failure) {
       if (!(failure instanceof ApiError && failure.errors.length)) throw failure;
-      const text = failure.errors.map((entry) => m(entry.message)).join('；');
+      const text = failure.errors.map((entry) => m(entry.message)).join(punct().semi);
       setError(text);
       return [{ text, target: 'reveal-reason' }];
     }
@@ -250,7 +251,7 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
               <button
                 type="button"
                 class="link-button small"
-                aria-label={`${t('review.reveal')}：${apprentice.name}`}
+                aria-label={`${t('review.reveal')}${punct().colon}${apprentice.name}`}
                 onClick={() => {
                   setAsking(apprentice);
                   setError(undefined);

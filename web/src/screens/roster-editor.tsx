@@ -5,7 +5,7 @@
  * is saved.
  */
 import { useRef, useState } from 'preact/hooks';
-import { useI18n } from '../i18n.ts';
+import { punct, useI18n } from '../i18n.ts';
 import {
   cellOfPath,
   decodeCsv,
@@ -165,7 +165,7 @@ export function RosterEditor(props: {
       if (imported.missing.length > 0) {
         throw new Error(
           t('roster.unknownHeader', {
-            columns: imported.missing.map((field) => t(FIELD_LABEL[field])).join('、'),
+            columns: imported.missing.map((field) => t(FIELD_LABEL[field])).join(punct().enum),
           }),
         );
       }
@@ -330,7 +330,9 @@ export function RosterEditor(props: {
       </div>
       {props.errors.list.length ? (
         <Alert kind="error">
-          {props.errors.list.map((message) => t('roster.listProblem', { message: m(message) })).join('；')}
+          {props.errors.list
+            .map((message) => t('roster.listProblem', { message: m(message) }))
+            .join(punct().semi)}
         </Alert>
       ) : null}
       {props.rows.length ? (
@@ -360,7 +362,7 @@ export function RosterEditor(props: {
                       {number}
                       {rowMessages.length ? (
                         <small class="error-text" role="note">
-                          {rowMessages.map(m).join('；')}
+                          {rowMessages.map(m).join(punct().semi)}
                         </small>
                       ) : null}
                     </th>
@@ -430,7 +432,7 @@ export function RosterEditor(props: {
                           )}
                           {messages.length ? (
                             <small class="error-text" id={`${id}-error`}>
-                              {messages.join('；')}
+                              {messages.join(punct().semi)}
                             </small>
                           ) : null}
                         </td>

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../../api.ts';
 import { useApp } from '../../context.ts';
 import { todayInChina } from '../../format.ts';
-import { type MessageKey, useI18n } from '../../i18n.ts';
+import { type MessageKey, punct, useI18n } from '../../i18n.ts';
 import { ConfirmDialog, type Problem } from '../../ui.tsx';
 import { ApprenticeTable, type CohortApprentice, type CohortView } from '../cohort-parts.tsx';
 import type { OnChanged } from './case.tsx';
@@ -41,7 +41,7 @@ export function WithdrawableApprentices(props: { cohort: CohortView; onChanged: 
       });
     } catch (caught) {
       if (!(caught instanceof ApiError && caught.errors.length)) throw caught;
-      const text = caught.errors.map((entry) => m(entry.message)).join('；');
+      const text = caught.errors.map((entry) => m(entry.message)).join(punct().semi);
       setError(text);
       return [{ text, target: 'withdrawal-date' }];
     }
@@ -224,7 +224,7 @@ export function MentorChange(props: {
   const errorOf = (path: string) =>
     errors.get(path) ? (
       <small class="error-text" id={`mentor-${path}-error`}>
-        {errors.get(path)!.join('；')}
+        {errors.get(path)!.join(punct().semi)}
       </small>
     ) : null;
   const describedBy = (path: string) => (errors.get(path) ? `mentor-${path}-error` : undefined);

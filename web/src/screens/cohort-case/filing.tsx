@@ -31,7 +31,8 @@ export function Actions(props: { cohort: CohortView; onChanged: OnChanged }) {
       return (
         <DecisionPanel
           task={cohort.currentTask}
-          onDecided={(outcome) => props.onChanged(t(`decision.done.${outcome}`))}
+          approvedMessage={t('decision.done.company')}
+          onDecided={(_outcome, message) => props.onChanged(message)}
         />
       );
     }
