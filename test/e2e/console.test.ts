@@ -622,6 +622,13 @@ describe('the web console', () => {
     await clerk.getByRole('button', { name: '取消' }).last().click();
     await clerk.getByRole('link', { name: '修改学徒班信息' }).click();
     await clerk.locator('[id="f-agreements.schoolAgreementNo"]').fill('HZ-2027-009');
+    // The enterprise's mentors are offered from its other cohorts, with the load they carry there.
+    await poll(() => clerk.locator('#enterprise-mentor-pick option').allTextContents()).toEqual(
+      expect.arrayContaining([
+        '张伟（E1000）· 在其他在训班带教 8 人',
+        '刘洋（E1003）· 在其他在训班带教 6 人',
+      ]),
+    );
     await checkScreen(clerk, 'the cohort edit form');
     await clerk.getByRole('button', { name: '保存修改' }).click();
     await clerk.getByText('修改已保存。').waitFor();
@@ -1276,6 +1283,62 @@ describe('the web console', () => {
     const reviewer = await signedIn('bureau-reviewer', DESKTOP, '/app/payments');
     await reviewer.getByTestId('screen-forbidden').waitFor();
     expect(await reviewer.getByTestId('menu-payments').count()).toBe(0);
+  }, 180_000);
+
+  it('offers the school its mentors with their load across cohorts, the load bar red past the limit', async () => {
+    // Cohort X: eight of its apprentices with 冯老师 (T900), in the bureau's review (still active).
+    const mentorsOf = (count: number) => ({
+      ...makeCohortBody({ schoolId: SCHOOL_A, startDate: '2028-09-01', endDate: '2029-08-31', count }),
+    });
+    const file = async (count: number, enrol: boolean) => {
+      const created = await api.as('ent-a-clerk').post('/cohorts', mentorsOf(count));
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const id = created.body.cohortId as string;
+      expect((await api.as('ent-a-clerk').post(`/cohorts/${id}/submit`)).status).toBe(200);
+      const company = await api.waitForTask('ent-a-signatory', id, 'COMPANY_REVIEW');
+      await api.as('ent-a-signatory').post(`/tasks/${company.taskId}/decision`, { decision: 'approve' });
+      const school = await api.waitForTask('school-a-registrar', id, 'SCHOOL_REVIEW');
+      if (!enrol) return id;
+      const cohort = (await api.as('school-a-registrar').get(`/cohorts/${id}`)).body;
+      const decided = await api.as('school-a-registrar').post(`/tasks/${school.taskId}/decision`, {
+        decision: 'approve',
+        schoolMentors: [{ key: 't1', name: '冯老师', teacherNo: 'T900' }],
+        enrolment: cohort.apprentices.map((apprentice: { apprenticeId: string }, index: number) => ({
+          apprenticeId: apprentice.apprenticeId,
+          studentNumber: `X${id.slice(-6)}${index}`,
+          schoolMentorKey: 't1',
+        })),
+      });
+      expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+      return id;
+    };
+    await file(8, true);
+    const second = await file(2, false);
+    await runtime.idle();
+
+    // Cohort Y: the registrar picks 冯老师 from the school's list, assigns both apprentices to her,
+    // and sees 10 of 8 — in red — before the approval is refused.
+    const school = await signedIn('school-a-registrar', DESKTOP, `/app/cohorts/${second}/enrolment`);
+    await school.getByTestId('enrolment').waitFor();
+    const pick = school.locator('#school-mentor-pick');
+    await poll(() => pick.locator('option').allTextContents()).toContain(
+      '冯老师（T900）· 在其他在训班带教 8 人',
+    );
+    await pick.selectOption('T900');
+    await school.getByTestId('add-known-mentor').click();
+    expect(await school.locator('[id="f-schoolMentors.0.teacherNo"]').inputValue()).toBe('T900');
+    await school.getByTestId('generate-numbers').click();
+    await school.getByTestId('assign-mentors').click();
+    const load = school.getByTestId('load-t1');
+    expect(await load.textContent()).toBe('带教 10 / 8 人（其中其他班 8 人）');
+    expect(await load.getAttribute('data-over')).toBe('true');
+    expect(await load.locator('.load-fill').evaluate((fill) => getComputedStyle(fill).backgroundColor)).toBe(
+      'rgb(180, 35, 24)',
+    );
+    await school.getByTestId('decision-approve').click();
+    const refused = await expectSummaryFocusedInView(school, 'decision-problems');
+    expect(await refused.textContent()).toContain('超过每位导师最多带教 8 人');
+    await checkScreen(school, 'the enrolment with a mentor over the limit');
   }, 180_000);
 
   it('writes Chinese by GB/T 15834 and English without Chinese punctuation, in every word of the console', () => {

@@ -469,6 +469,27 @@ export function ConfirmDialog(props: {
   );
 }
 
+/**
+ * A mentor's load against the limit: a bar that turns red past it, and the figures in words (the
+ * colour is never the only sign).
+ */
+export function LoadBar(props: { n: number; max: number; label: string; testId?: string }) {
+  const over = props.n > props.max;
+  const width = props.max > 0 ? Math.min(100, Math.round((props.n / props.max) * 100)) : 100;
+  return (
+    <span
+      class={`load ${over ? 'load-over' : ''}`}
+      data-testid={props.testId}
+      data-over={over ? 'true' : undefined}
+    >
+      <span class="load-bar" aria-hidden="true">
+        <span class="load-fill" style={{ width: `${width}%` }} />
+      </span>
+      <span class="load-text">{props.label}</span>
+    </span>
+  );
+}
+
 /** `n` of `total` done as a share, for `<Progress>`. */
 export function share(done: number, total: number): number | undefined {
   return total > 0 ? done / total : undefined;

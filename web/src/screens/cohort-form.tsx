@@ -24,6 +24,7 @@ import {
 } from '../ui.tsx';
 import { type PinnedCellError, pinServerErrors, setFlash, unpinServerErrors, useChecks } from './checks.ts';
 import { CaseNotices, type CohortView, cohortTitle } from './cohort-parts.tsx';
+import { useMentorRegister } from './mentor-register.ts';
 import { isRosterPath, RosterEditor, rosterErrors } from './roster-editor.tsx';
 
 interface MentorRow {
@@ -115,9 +116,34 @@ function CohortFieldsEditor(props: {
   schools: Organisation[];
   occupations: Occupation[];
   policy: Policy | undefined;
+  /** The cohort being edited: its own mentors do not count in the register's loads. */
+  cohortId?: string;
 }) {
   const { t, m } = useI18n();
   const { state, policy } = props;
+  // The enterprise's mentors from its other cohorts, with the apprentices they take there.
+  const register = useMentorRegister('enterprise', props.cohortId);
+  const [pick, setPick] = useState('');
+  const pickable = (register.data ?? []).filter(
+    (known) => !state.mentors.some((mentor) => mentor.employeeNo.trim() === known.number),
+  );
+  const addKnown = () => {
+    const known = pickable.find((mentor) => mentor.number === pick) ?? pickable[0];
+    if (!known) return;
+    const values = { name: known.name, employeeNo: known.number, skillLevel: String(known.skillLevel ?? 3) };
+    const empty = state.mentors.findIndex((mentor) => !mentor.name.trim() && !mentor.employeeNo.trim());
+    if (empty >= 0) {
+      set({
+        mentors: state.mentors.map((mentor, index) => (index === empty ? { ...mentor, ...values } : mentor)),
+      });
+    } else {
+      const used = new Set(state.mentors.map((mentor) => mentor.key));
+      let n = state.mentors.length + 1;
+      while (used.has(`m${n}`)) n++;
+      set({ mentors: [...state.mentors, mentorRow(`m${n}`, values)] });
+    }
+    setPick('');
+  };
   const set = (patch: Partial<CohortFieldsState>) => props.onChange({ ...state, ...patch });
   const errorsOf = (path: string) => (props.visible(path) ? props.errors.get(path) : undefined);
   const months =
@@ -284,6 +310,28 @@ function CohortFieldsEditor(props: {
               max: policy.mentorMaxApprentices,
             })}
           </p>
+        ) : null}
+        {pickable.length ? (
+          <div class="mentor-pick">
+            <label class="field">
+              <span>{t('mentor.pick')}</span>
+              <select
+                id="enterprise-mentor-pick"
+                class="mentor-pick-select"
+                value={pick}
+                onChange={(event) => setPick(event.currentTarget.value)}
+              >
+                {pickable.map((known) => (
+                  <option key={known.number} value={known.number}>
+                    {t('mentor.pickOption', { name: known.name, number: known.number, n: known.load })}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" class="button-secondary" data-testid="add-known-mentor" onClick={addKnown}>
+              {t('mentor.addKnown')}
+            </button>
+          </div>
         ) : null}
         {errorsOf('enterpriseMentors') ? (
           <Alert kind="error">{errorsOf('enterpriseMentors')!.map(m).join(punct().semi)}</Alert>
@@ -769,6 +817,7 @@ function CohortEditForm(props: { cohort: CohortView }) {
           schools={reference.schools}
           occupations={reference.occupations}
           policy={reference.policy}
+          cohortId={props.cohort.cohortId}
         />
         <ErrorSummary
           id="problem-summary"

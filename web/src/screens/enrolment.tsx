@@ -10,6 +10,7 @@ import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { Link, useLeaveGuard } from '../router.tsx';
 import {
   Alert,
+  LoadBar,
   PageHeader,
   Progress,
   ScrollRegion,
@@ -29,6 +30,7 @@ import {
   Timeline,
 } from './cohort-parts.tsx';
 import { DecisionPanel } from './decision.tsx';
+import { useMentorRegister } from './mentor-register.ts';
 
 interface SchoolMentorRow {
   rowKey: string;
@@ -125,12 +127,45 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
     }),
     [mentors, rows, apprentices],
   );
+  // The school's mentors from its other cohorts, with the apprentices they already take there.
+  const register = useMentorRegister('school', props.cohort.cohortId);
+  const elsewhereOf = (teacherNo: string) =>
+    register.data?.find((mentor) => mentor.number === teacherNo.trim())?.load ?? 0;
   const loads = useMemo(() => {
     const counts = new Map<string, number>();
     for (const row of rows)
       if (row.schoolMentorKey) counts.set(row.schoolMentorKey, (counts.get(row.schoolMentorKey) ?? 0) + 1);
+    // Across active cohorts, as the API counts it: this cohort's and the others'.
+    for (const mentor of mentors) {
+      const key = mentor.key.trim();
+      const elsewhere = register.data?.find((known) => known.number === mentor.teacherNo.trim())?.load ?? 0;
+      if (key && elsewhere) counts.set(key, (counts.get(key) ?? 0) + elsewhere);
+    }
     return counts;
-  }, [rows]);
+  }, [rows, mentors, register.data]);
+  const [pick, setPick] = useState('');
+  const pickable = (register.data ?? []).filter(
+    (known) => !mentors.some((mentor) => mentor.teacherNo.trim() === known.number),
+  );
+  const addKnown = () => {
+    const known = pickable.find((mentor) => mentor.number === pick) ?? pickable[0];
+    if (!known) return;
+    const used = new Set(mentors.map((mentor) => mentor.key));
+    let n = mentors.length + 1;
+    while (used.has(`t${n}`)) n++;
+    const fresh = { ...newMentor(`t${n}`), name: known.name, teacherNo: known.number };
+    // An empty row (the form starts with some) takes the mentor; else a row is added.
+    const empty = mentors.findIndex((mentor) => !mentor.name.trim() && !mentor.teacherNo.trim());
+    setServerErrors([]);
+    setMentors(
+      empty >= 0
+        ? mentors.map((mentor, index) =>
+            index === empty ? { ...mentor, name: known.name, teacherNo: known.number } : mentor,
+          )
+        : [...mentors, fresh],
+    );
+    setPick('');
+  };
   const clientErrors = useMemo(() => {
     const found = checks ? checks.validator.checkDecision({ decision: 'approve', ...body }) : [];
     mentors.forEach((mentor, index) => {
@@ -244,6 +279,28 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
       <fieldset class="form-section">
         <legend>{t('enrol.mentors')}</legend>
         <p class="hint">{t('enrol.loadNote', { max })}</p>
+        {pickable.length ? (
+          <div class="mentor-pick">
+            <label class="field">
+              <span>{t('mentor.pick')}</span>
+              <select
+                id="school-mentor-pick"
+                class="mentor-pick-select"
+                value={pick}
+                onChange={(event) => setPick(event.currentTarget.value)}
+              >
+                {pickable.map((known) => (
+                  <option key={known.number} value={known.number}>
+                    {t('mentor.pickOption', { name: known.name, number: known.number, n: known.load })}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" class="button-secondary" data-testid="add-known-mentor" onClick={addKnown}>
+              {t('mentor.addKnown')}
+            </button>
+          </div>
+        ) : null}
         <ScrollRegion label={t('enrol.mentors')}>
           <table class="grid" data-testid="school-mentors">
             <thead>
@@ -265,16 +322,19 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
                     {mentorCell(index, 'key', t('form.mentorKey'))}
                     {mentorCell(index, 'name', t('form.mentorName'))}
                     {mentorCell(index, 'teacherNo', t('enrol.teacherNo'))}
-                    <td class={load > max ? 'overload' : ''} data-testid={`load-${mentor.key}`}>
-                      <meter
-                        min={0}
+                    <td class={load > max ? 'overload' : ''}>
+                      <LoadBar
+                        testId={`load-${mentor.key}`}
+                        n={load}
                         max={max}
-                        high={max}
-                        optimum={0}
-                        value={Math.min(load, max)}
-                        aria-label={t('enrol.load', { n: load, max })}
-                      />{' '}
-                      {t('enrol.load', { n: load, max })}
+                        label={`${t('enrol.load', { n: load, max })}${
+                          elsewhereOf(mentor.teacherNo)
+                            ? t('common.paren', {
+                                text: t('enrol.loadElsewhere', { n: elsewhereOf(mentor.teacherNo) }),
+                              })
+                            : ''
+                        }`}
+                      />
                     </td>
                     <td>
                       <button
