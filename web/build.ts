@@ -71,7 +71,10 @@ function consoleFiles(result: { outputFiles: OutputFile[]; metafile: Metafile })
     const path = urlPath(file.path);
     return { path, contentType: contentTypeOf(path), text: file.text, immutable: true };
   });
-  const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint);
+  // Modules loaded by `import()` are entry points of their own in the metafile: pick the page's.
+  const entry = Object.entries(result.metafile.outputs).find(([, output]) =>
+    output.entryPoint?.replace(/\\/g, '/').endsWith('src/main.tsx'),
+  );
   if (!entry) throw new Error('esbuild produced no entry chunk for the console');
   const [entryPath, entryOutput] = entry;
   const template = readFileSync(join(WEB_DIR, 'index.html'), 'utf8');

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
 import { makeCohortBody, makeRoster } from '../../scripts/lib/roster.ts';
 import { residentIdCheckCharacter } from '../../shared/domain/identifiers.ts';
+import { buildConsole, firstLoadSize } from '../../web/build.ts';
+import { DICTIONARIES } from '../../web/src/words.ts';
 import { chromiumLaunchOptions, keepPhoneScreenshot } from '../support/browser.ts';
 import { SCHOOL_A } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
@@ -18,9 +21,22 @@ import { startTestRuntime } from '../support/runtime.ts';
  * organisation kept from another. Screenshots of the main screens go to docs/screenshots/, and
  * one of the sign-in screen at phone width (390 px) whose path the log names.
  */
+// Functions passed to page.evaluate run in the browser; the project's tsconfig (Node) has no DOM
+// types, and a `lib: dom` reference would change fetch's types for every file of the project.
+declare const document: any;
+declare const window: any;
+declare const getComputedStyle: any;
+type HTMLElement = any;
+
 const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 const DESKTOP = { width: 1280, height: 860 };
 const TABLET = { width: 820, height: 1180 };
+/** The widths every checked screen must work at (issue 16 item 4): a phone, two tablets. */
+const NARROW = [
+  { width: 390, height: 844 },
+  { width: 768, height: 1024 },
+  { width: 1024, height: 768 },
+];
 
 let runtime: RunningRuntime;
 let api: ApiClient;
@@ -51,9 +67,11 @@ afterAll(async () => {
 });
 
 /** A page in a fresh browser context: its own storage, like another person's browser. */
-async function freshPage(viewport = DESKTOP): Promise<Page> {
+async function freshPage(viewport = DESKTOP, options: { clock?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   contexts.push(context);
+  // The page's timers under the test's control (a minute passes at `page.clock.fastForward`).
+  if (options.clock) await context.clock.install();
   const page = await context.newPage();
   page.on('pageerror', (error) => {
     throw new Error(`the console threw: ${error.message}`);
@@ -62,8 +80,8 @@ async function freshPage(viewport = DESKTOP): Promise<Page> {
 }
 
 /** A fresh browser context signed in as `user`, at `path`. */
-async function signedIn(user: string, viewport = DESKTOP, path = '/'): Promise<Page> {
-  const page = await freshPage(viewport);
+async function signedIn(user: string, viewport = DESKTOP, path = '/', options: { clock?: boolean } = {}) {
+  const page = await freshPage(viewport, options);
   await page.goto(`${runtime.url}${path}`);
   await page.locator(`button[data-user="${user}"]`).click();
   await page.getByTestId('menu-cohorts').waitFor();
@@ -72,6 +90,74 @@ async function signedIn(user: string, viewport = DESKTOP, path = '/'): Promise<P
 
 async function shot(page: Page, name: string, fullPage = false) {
   await page.screenshot({ path: join(SCREENSHOTS, name), fullPage, animations: 'disabled' });
+}
+
+/**
+ * Nothing on the page is wider than the viewport — wide tables scroll inside their own region,
+ * which the keyboard reaches (tabindex 0 when it scrolls) — and the top bar keeps its buttons.
+ */
+async function expectFits(page: Page, where: string) {
+  const found = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const outside: string[] = [];
+    for (const element of document.querySelectorAll('body *')) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.right <= width + 1 || element.closest('dialog:not([open])')) continue;
+      let scroller = element.parentElement;
+      while (scroller && !scroller.classList.contains('table-scroll')) scroller = scroller.parentElement;
+      if (scroller && scroller.getBoundingClientRect().right <= width + 1) continue;
+      outside.push(`${element.tagName.toLowerCase()}.${[...element.classList].join('.')}`);
+    }
+    const unreachable = [...document.querySelectorAll('.table-scroll')]
+      .filter((region) => region.scrollWidth > region.clientWidth + 1)
+      .filter((region) => (region as HTMLElement).tabIndex !== 0 || !region.getAttribute('aria-label'))
+      .map((region) => region.getAttribute('aria-label') ?? '?');
+    const header = document.querySelector('.topbar')?.getBoundingClientRect();
+    const buttonsInHeader = [...document.querySelectorAll('.topbar button')].every((button) => {
+      const box = button.getBoundingClientRect();
+      return header && box.top >= header.top && box.bottom <= header.bottom && box.right <= width;
+    });
+    return {
+      pageScrolls: document.documentElement.scrollWidth > width,
+      outside: outside.slice(0, 5),
+      unreachable,
+      buttonsInHeader,
+    };
+  });
+  expect(found, where).toEqual({ pageScrolls: false, outside: [], unreachable: [], buttonsInHeader: true });
+}
+
+/** Issue 16 item 11: axe-core finds no serious or critical violation (every rule axe runs by default). */
+async function expectAccessible(page: Page, where: string) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+  expect(serious, where).toEqual([]);
+}
+
+/**
+ * A screen as people use it: at 1280 and 390 px axe finds nothing serious (expectAccessible); at
+ * 390, 768 and 1024 px it fits (expectFits); at 390 and 1280 px its screenshot goes to
+ * docs/screenshots when `shotName` is given. Ends at the width it began.
+ */
+async function checkScreen(page: Page, where: string, shotName?: string) {
+  const start = page.viewportSize() ?? DESKTOP;
+  await expectAccessible(page, `${where} at ${start.width} px`);
+  for (const size of NARROW) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(150);
+    await expectFits(page, `${where} at ${size.width} px`);
+    if (size.width === 390) {
+      await expectAccessible(page, `${where} at 390 px`);
+      if (shotName) await shot(page, `${shotName}-390.png`, true);
+    }
+  }
+  await page.setViewportSize(start);
+  await page.waitForTimeout(150);
+  if (shotName) await shot(page, `${shotName}-1280.png`, true);
 }
 
 /** 30 apprentices as the CSV template has them (Chinese headers), row 17 with a wrong check character. */
@@ -128,6 +214,37 @@ function poll<T>(read: () => Promise<T> | T) {
   return expect.poll(read, { timeout: 20_000, interval: 100 });
 }
 
+/**
+ * Issue 16 item 1: after a failed submit the error summary has the focus and is in the viewport —
+ * where the person who clicked is looking, however long the page.
+ */
+async function expectSummaryFocusedInView(page: Page, id?: string) {
+  const summary = id ? page.locator(`#${id}`) : page.getByTestId('error-summary').first();
+  await summary.waitFor();
+  await poll(() =>
+    summary.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      return {
+        focused: document.activeElement === element,
+        inView: box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight,
+      };
+    }),
+  ).toEqual({ focused: true, inView: true });
+  return summary;
+}
+
+/** Chinese full-width punctuation (GB/T 15834), which English mode must not show (curly quotes are English too). */
+const CHINESE_PUNCTUATION = /[，。、；：？！（）《》【】]/;
+
+/** The page's text as the console writes it: what people typed (reasons, objections) left out. */
+function consoleWordsOf(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const main = document.querySelector('main')!.cloneNode(true) as HTMLElement;
+    for (const typed of main.querySelectorAll('.timeline-reason')) typed.remove();
+    return `${document.querySelector('.topbar')?.textContent ?? ''} ${main.textContent}`;
+  });
+}
+
 async function cohortCount(user: string): Promise<number> {
   return (await api.as(user).get('/cohorts?limit=100')).body.items.length;
 }
@@ -141,6 +258,7 @@ describe('the web console', () => {
     await clerk.goto(`${runtime.url}/`);
     await clerk.locator('button[data-user="ent-a-clerk"]').waitFor();
     await shot(clerk, 'sign-in.png');
+    await checkScreen(clerk, 'the sign-in page');
     await clerk.locator('button[data-user="ent-a-clerk"]').click();
     await poll(() => new URL(clerk.url()).pathname).toBe('/app/cohorts');
 
@@ -161,6 +279,18 @@ describe('the web console', () => {
       await clerk.locator(`[id="f-enterpriseMentors.${index}.employeeNo"]`).fill(`E100${index}`);
       await clerk.locator(`[id="f-enterpriseMentors.${index}.skillLevel"]`).selectOption('2');
     }
+    // The file picker shows the keyboard focus (its label, since the input itself is hidden).
+    await clerk.locator('#roster-file').focus();
+    await clerk.keyboard.press('Shift+Tab');
+    await clerk.keyboard.press('Tab');
+    expect(await clerk.evaluate('document.activeElement.id')).toBe('roster-file');
+    expect(
+      await clerk
+        .locator('label[for="roster-file"]')
+        .evaluate(
+          (label) => `${getComputedStyle(label).outlineStyle} ${getComputedStyle(label).outlineWidth}`,
+        ),
+    ).toBe('solid 3px');
     await clerk.locator('#roster-file').setInputFiles({
       name: '学徒名单.csv',
       mimeType: 'text/csv',
@@ -174,20 +304,56 @@ describe('the web console', () => {
       '校验码错误',
     );
     expect(await clerk.getByTestId('roster-error-count').textContent()).toBe('1 处错误');
+    // The cell's message is linked to its input for screen readers.
+    const describedBy = await badCell.getAttribute('aria-describedby');
+    expect(await clerk.locator(`[id="${describedBy}"]`).textContent()).toBe('校验码错误');
     expect(await clerk.locator('[data-field][aria-invalid="true"]').count()).toBe(1);
+
+    // Unsaved work is not lost (issue 16 item 2): a menu click asks first — cancelled, the form and
+    // its 30 rows stay; so does Back; a reload asks too, and the draft kept in the tab comes back.
+    const asked: string[] = [];
+    const answer = (accept: boolean) =>
+      clerk.once('dialog', (dialog) => {
+        asked.push(`${dialog.type()}:${dialog.message()}`);
+        void (accept ? dialog.accept() : dialog.dismiss());
+      });
+    answer(false);
+    await clerk.getByTestId('menu-cohorts').click();
+    await poll(() => asked.length).toBe(1);
+    expect(asked[0]).toBe('confirm:有尚未保存的修改，离开后将丢失。确定离开吗？');
+    expect(new URL(clerk.url()).pathname).toBe('/app/cohorts/new');
+    expect(await clerk.getByTestId('roster-count').textContent()).toBe('共 30 人');
+    answer(false);
+    await clerk.goBack();
+    await poll(() => asked.length).toBe(2);
+    await poll(() => new URL(clerk.url()).pathname).toBe('/app/cohorts/new');
+    expect(await clerk.getByTestId('roster-count').textContent()).toBe('共 30 人');
+    await clerk.waitForTimeout(400); // the draft is written 300 ms after the last change
+    answer(true);
+    await clerk.reload();
+    await clerk.getByTestId('draft-restored').waitFor();
+    expect(asked[2]).toMatch(/^beforeunload:/);
+    expect(await clerk.getByTestId('draft-restored').textContent()).toContain('名单 30 人');
+    await poll(() => clerk.getByTestId('roster-count').textContent()).toBe('共 30 人');
+    expect(await clerk.locator('#f-schoolId').inputValue()).toBe(SCHOOL_A);
+    expect(await clerk.locator('[id="f-enterpriseMentors.3.name"]').inputValue()).toBe('刘洋');
+    await poll(() => badCell.getAttribute('aria-invalid')).toBe('true');
 
     // Saving is refused in the browser: the problem is listed, and the API holds no cohort.
     await clerk.getByTestId('save-cohort').click();
-    await clerk.locator('#problem-summary').waitFor();
-    expect(await clerk.locator('#problem-summary').textContent()).toContain(
-      '第 17 行 身份证号码：校验码错误',
-    );
+    const problems = await expectSummaryFocusedInView(clerk, 'problem-summary');
+    expect(await problems.textContent()).toContain('第 17 行 身份证号码：校验码错误');
+    // Each problem links to its cell.
+    await problems.getByRole('link', { name: /第 17 行 身份证号码/ }).click();
+    expect(await clerk.evaluate('document.activeElement.dataset.field')).toBe('idNumber');
     expect(new URL(clerk.url()).pathname).toBe('/app/cohorts/new');
     expect(await cohortCount('ent-a-clerk')).toBe(0);
     await clerk.getByLabel('只显示有错误的行').check();
     expect(await clerk.locator('[data-testid="roster-grid"] tbody tr').count()).toBe(1);
     await shot(clerk, 'cohort-new-roster-error.png', true);
     await clerk.getByLabel('只显示有错误的行').uncheck();
+    // A 30-row roster never makes the page wider than a phone: the grid scrolls in its own region.
+    await checkScreen(clerk, 'the new cohort with its roster');
 
     // Fixed in the grid, then saved.
     await badCell.fill(roster.good);
@@ -217,10 +383,13 @@ describe('the web console', () => {
     expect(await task.textContent()).toContain('企业审核');
     expect(await task.textContent()).toContain('人工智能训练师');
     await shot(signatory, 'inbox-signatory.png');
+    await checkScreen(signatory, 'the signatory inbox', 'inbox');
     await task.getByRole('link', { name: '办理' }).click();
     await signatory.getByTestId('decision-panel').waitFor();
     await signatory.getByTestId('decision-approve').click();
     await poll(() => signatory.getByTestId('cohort-case').getAttribute('data-status')).toBe('SCHOOL_REVIEW');
+    // A decision says what it did (issue 16 item 8), not a bare "已同意".
+    await signatory.getByText('企业审核通过，已送学校确认入学。').waitFor();
     await runtime.idle();
 
     // — School registrar: enrolment in bulk with mentors, load in sight. —
@@ -241,8 +410,24 @@ describe('the web console', () => {
     expect(await school.getByTestId('load-t1').textContent()).toContain('带教 8 / 8 人');
     expect(await school.getByTestId('load-t4').textContent()).toContain('带教 6 / 8 人');
     await shot(school, 'school-enrolment.png');
+    await checkScreen(school, 'the enrolment', 'enrolment');
+    // One mentor over the load limit: the approval is refused where the registrar is looking — the
+    // summary beside the button has the focus, and its link leads to the mentor's row.
+    await school.getByLabel('第 9 行 学校导师').selectOption('t1');
+    expect(await school.getByTestId('load-t1').textContent()).toContain('带教 9 / 8 人');
     await school.getByTestId('decision-approve').click();
-    await school.getByText('已同意。').waitFor();
+    const overload = await expectSummaryFocusedInView(school, 'decision-problems');
+    expect(await overload.textContent()).toContain('学校导师 第 1 行 编号：超过每位导师最多带教 8 人');
+    await overload.getByRole('link').first().click();
+    expect(await school.evaluate('document.activeElement.id')).toBe('f-schoolMentors.0.key');
+    expect(
+      await school.evaluate(
+        `document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent`,
+      ),
+    ).toBe('超过每位导师最多带教 8 人');
+    await school.getByLabel('第 9 行 学校导师').selectOption('t2');
+    await school.getByTestId('decision-approve').click();
+    await school.getByText('已确认入学，已报送人社局备案。').waitFor();
     await runtime.idle();
     const enrolled = (await api.as('school-a-registrar').get(`/cohorts/${cohortId}`)).body;
     expect(enrolled.status).toBe('BUREAU_REVIEW');
@@ -256,6 +441,14 @@ describe('the web console', () => {
       .getByRole('link', { name: '办理' })
       .click();
     await bureau.getByTestId('review').waitFor();
+    // The approvals of the round by name, and the case's short number beside its ULID.
+    const approvals = bureau.locator('section[aria-labelledby="approvals-title"]');
+    await poll(() => approvals.textContent()).toContain('吴负责（北京智算未来科技有限公司）');
+    expect(await approvals.textContent()).toContain('褚教务（北京市海淀区数字技术技工学校）');
+    expect(await approvals.textContent()).not.toMatch(/u-|ent-a-signatory|school-a-registrar/);
+    const number = await bureau.getByTestId('case-number').textContent();
+    expect(number).toMatch(/^海淀-20\d\d-[0-9A-Z]{4}$/);
+    expect(number!.slice(-4)).toBe(cohortId.slice(-4));
     expect(await bureau.getByTestId('policy-version').textContent()).toBe('2026-01-01.1');
     expect(await bureau.getByTestId('entitlement-total').textContent()).toBe(
       '¥7,000.00 × 30 人 = ¥210,000.00',
@@ -276,9 +469,11 @@ describe('the web console', () => {
     await bureau.getByText('查阅完整身份证号码').waitFor();
     await bureau.evaluate('window.scrollTo(0, 0)');
     await shot(bureau, 'bureau-review.png', true);
+    await checkScreen(bureau, 'the bureau review');
     await bureau.locator('#decision-reason').fill('材料齐全，准予备案');
     await bureau.getByTestId('decision-approve').click();
     await poll(() => bureau.getByTestId('review').getAttribute('data-status')).toBe('FILED');
+    await bureau.getByText('备案通过。').waitFor();
     await runtime.idle();
 
     // A tablet sees the same review page in one column.
@@ -292,10 +487,13 @@ describe('the web console', () => {
     expect(await clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('FILED');
     expect(await clerk.getByTestId('entitlement').textContent()).toBe('¥210,000.00（政策版本 2026-01-01.1）');
     expect(await clerk.locator('.facts').first().textContent()).toContain('2027年3月1日 – 2028年2月29日');
+    await checkScreen(clerk, 'the filed cohort page', 'cohort-case');
     const timeline = clerk.getByTestId('timeline');
     // created, submitted, three reviews opened and approved, one identity read: 9 records.
     await poll(() => timeline.locator('li').count()).toBe(9);
     const events = await timeline.textContent();
+    expect(events).toContain('周经办（企业经办人，北京智算未来科技有限公司）');
+    expect(events).not.toContain('ent-a-clerk');
     for (const step of [
       '创建学徒班',
       '提交审核',
@@ -314,8 +512,11 @@ describe('the web console', () => {
     await clerk.getByRole('button', { name: 'Switch to English' }).click();
     await poll(() => clerk.locator('.facts').first().textContent()).toContain('Mar 1, 2027 – Feb 29, 2028');
     expect(await clerk.evaluate('document.documentElement.lang')).toBe('en');
+    // English mode has no Chinese punctuation (what people typed in the history aside).
+    expect(await consoleWordsOf(clerk)).not.toMatch(CHINESE_PUNCTUATION);
+    expect(await clerk.locator('.facts').first().textContent()).toContain('(2022');
     await clerk.getByRole('button', { name: '切换到中文' }).click();
-  }, 120_000);
+  }, 300_000);
 
   it('returns a cohort with a reason, edits and resubmits it, then withdraws it — by keyboard where it counts', async () => {
     const created = await api.as('ent-a-clerk').post('/cohorts', {
@@ -348,8 +549,83 @@ describe('the web console', () => {
     // The clerk sees why, corrects the agreement number, resubmits: every stage again.
     const clerk = await signedIn('ent-a-clerk', DESKTOP, `/app/cohorts/${id}`);
     await clerk.getByText('退回原因：校企合作协议编号有误').waitFor();
+
+    // Roster input (issue 16 item 5), on apprentices added to the returned cohort: phone numbers
+    // lose their spaces and dashes, a duplicate and an unknown mentor are marked before anything
+    // is saved — in Chinese only — and a second file replaces the rows after asking.
+    const extra = makeRoster({
+      count: 3,
+      mentorKeys: ['m1'],
+      contractStart: '2027-03-01',
+      contractEnd: null,
+    });
+    const header = '姓名,身份证号码,手机号码,招用类型,劳动合同开始日期,劳动合同结束日期,企业导师编号';
+    const line = (
+      row: (typeof extra)[number],
+      overrides: Partial<Record<'id' | 'phone' | 'mentor', string>>,
+    ) =>
+      [
+        row.name,
+        overrides.id ?? row.idNumber,
+        overrides.phone ?? row.phone,
+        '新招用',
+        '2027-03-01',
+        '无固定期限',
+        overrides.mentor ?? 'm1',
+      ].join(',');
+    const spaced = `${extra[0]!.phone.slice(0, 3)} ${extra[0]!.phone.slice(3, 7)}-${extra[0]!.phone.slice(7)}`;
+    const firstFile = [
+      header,
+      line(extra[0]!, { phone: spaced }),
+      line(extra[1]!, { id: extra[0]!.idNumber }),
+      line(extra[2]!, { mentor: 'm9' }),
+    ].join('\r\n');
+    await clerk.getByRole('button', { name: '添加学徒' }).click();
+    await clerk.locator('#roster-file').setInputFiles({
+      name: '补充名单.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(firstFile, 'utf8'),
+    });
+    await poll(() => clerk.getByTestId('roster-count').textContent()).toBe('共 3 人');
+    const added = clerk.getByTestId('roster-grid');
+    await poll(() => added.locator('[aria-invalid="true"]').count()).toBe(2);
+    expect(await added.locator('tr[data-row="0"] [data-field="phone"]').getAttribute('aria-invalid')).toBe(
+      'false',
+    );
+    expect(await added.locator('tr[data-row="1"] td.cell-idNumber .error-text').textContent()).toBe(
+      '与第 1 行是同一人',
+    );
+    expect(
+      await added.locator('tr[data-row="2"] td.cell-enterpriseMentorKey .error-text').textContent(),
+    ).toBe('本班没有编号为 m9 的企业导师');
+    expect(await added.locator('.error-text').allTextContents()).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/[A-Za-z]{3,}/)]),
+    );
+    // A second file: the roster is replaced, once the clerk agrees.
+    await clerk.locator('#roster-file').setInputFiles({
+      name: '补充名单（修正）.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from([header, line(extra[1]!, {}), line(extra[2]!, {})].join('\r\n'), 'utf8'),
+    });
+    const replace = clerk.locator('dialog[open]');
+    await replace.waitFor();
+    expect(await replace.textContent()).toContain(
+      '名单中已有 3 人。用“补充名单（修正）.csv”的 2 行替换现有名单吗？',
+    );
+    await replace.getByTestId('confirm-dialog').click();
+    await poll(() => clerk.getByTestId('roster-count').textContent()).toBe('共 2 人');
+    expect(await added.locator('[aria-invalid="true"]').count()).toBe(0);
+    await clerk.getByRole('button', { name: '取消' }).last().click();
     await clerk.getByRole('link', { name: '修改学徒班信息' }).click();
     await clerk.locator('[id="f-agreements.schoolAgreementNo"]').fill('HZ-2027-009');
+    // The enterprise's mentors are offered from its other cohorts, with the load they carry there.
+    await poll(() => clerk.locator('#enterprise-mentor-pick option').allTextContents()).toEqual(
+      expect.arrayContaining([
+        '张伟（E1000）· 在其他在训班带教 8 人',
+        '刘洋（E1003）· 在其他在训班带教 6 人',
+      ]),
+    );
+    await checkScreen(clerk, 'the cohort edit form');
     await clerk.getByRole('button', { name: '保存修改' }).click();
     await clerk.getByText('修改已保存。').waitFor();
     expect(await clerk.locator('.facts').first().textContent()).toContain('校企合作 HZ-2027-009');
@@ -364,6 +640,7 @@ describe('the web console', () => {
     await poll(() => clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('WITHDRAWN');
     // The case history is read after the status: wait until it shows the withdrawal too.
     await clerk.getByTestId('timeline').getByText('撤回申请').first().waitFor();
+    await checkScreen(clerk, 'the withdrawn cohort');
     const story = await clerk.getByTestId('timeline').textContent();
     for (const step of [
       '企业审核：退回修改',
@@ -376,7 +653,10 @@ describe('the web console', () => {
       expect(story).toContain(step);
     }
     await shot(clerk, 'cohort-withdrawn.png');
-  });
+    await clerk.getByTestId('menu-cohorts').click();
+    await clerk.locator(`[data-testid="cohort-list"] tr[data-case="${id}"]`).waitFor();
+    await checkScreen(clerk, 'the cohort list');
+  }, 180_000);
 
   it('pays the subsidy: the advance claimed, signed, verified, approved and paid; after training, outcomes and the final settlement through public notice (one objection) to PAID', async () => {
     expect(cohortId, 'the filing case runs first').toBeTruthy();
@@ -406,7 +686,7 @@ describe('the web console', () => {
     );
     expect(await documentRow.locator('td').nth(1).textContent()).toBe(`${signIn.buffer.length} B`);
     expect(await documentRow.locator('td').nth(4).getAttribute('title')).toBe(sha256(signIn.buffer));
-    const signInKind = clerk.getByRole('combobox', { name: '签到表 2027 春季.pdf 的类别' });
+    const signInKind = clerk.getByRole('combobox', { name: '“签到表 2027 春季.pdf”的类别' });
     expect(await signInKind.inputValue()).toBe('sign_in_sheet');
     // A PDF cannot be a training video: the choice is not offered.
     expect(await signInKind.locator('option[value="training_video"]').isDisabled()).toBe(true);
@@ -440,7 +720,7 @@ describe('the web console', () => {
     );
     await clerk.getByTestId('save-claim').click();
     await clerk.getByText('还有 1 个文件未上传完成或上传失败').first().waitFor();
-    await clerk.getByRole('button', { name: '从清单中移除 说明.txt' }).click();
+    await clerk.getByRole('button', { name: '从清单中移除“说明.txt”' }).click();
     await poll(() => documentRows.count()).toBe(1);
 
     // The store refuses the bytes once (BadDigest, as S3 says it): the row says why, and uploading
@@ -467,10 +747,10 @@ describe('the web console', () => {
     expect(await invoiceRow.getByTestId('document-status').textContent()).toContain(
       '上传失败：存储收到的内容与校验值不一致',
     );
-    await clerk.getByRole('button', { name: '重新上传 培训费票据 2027.pdf' }).click();
+    await clerk.getByRole('button', { name: '重新上传“培训费票据 2027.pdf”' }).click();
     await poll(() => invoiceRow.getAttribute('data-status')).toBe('stored');
     await clerk.unroute((url) => url.searchParams.has('X-Amz-Signature'));
-    const invoiceKind = clerk.getByRole('combobox', { name: '培训费票据 2027.pdf 的类别' });
+    const invoiceKind = clerk.getByRole('combobox', { name: '“培训费票据 2027.pdf”的类别' });
     expect(await invoiceKind.inputValue()).toBe('other');
     const firstKey = await invoiceRow.getAttribute('data-key');
     await invoiceKind.selectOption('fee_invoice');
@@ -489,6 +769,7 @@ describe('the web console', () => {
       fileName: '培训费票据 2027.pdf',
     });
     await shot(clerk, 'claim-new-advance.png', true);
+    await checkScreen(clerk, 'the claim form with its documents');
     // What the API says of one reference (`evidence.documents.1.kind`) shows on the row sent second,
     // and in the summary by file name. (The answer is made up here: the console cannot send a
     // reference the API would refuse.)
@@ -545,8 +826,12 @@ describe('the web console', () => {
     await clerk.getByText('申领材料已修改，请企业负责人签署提交。').waitFor();
     expect(await clerk.getByTestId('claim-evidence').textContent()).toContain('FP-2027-0002');
 
-    // — Enterprise signatory: the claim waits in its inbox for a signature. —
+    // — Enterprise signatory: the claim waits in its inbox for a signature — and the inbox does not
+    // also say there is nothing to do (one answer decides that). —
     const signatory = await signedIn('ent-a-signatory');
+    await signatory.locator(`[data-testid="claims-to-sign"] tr[data-case="${advanceId}"]`).waitFor();
+    expect(await signatory.getByTestId('inbox-empty').count()).toBe(0);
+    expect(await signatory.getByText('没有待办事项').count()).toBe(0);
     await signatory
       .locator(`[data-testid="claims-to-sign"] tr[data-case="${advanceId}"]`)
       .getByRole('link', { name: '办理' })
@@ -568,8 +853,9 @@ describe('the web console', () => {
     await school.getByLabel('第 3 行 学校核验学时').fill('300');
     await poll(() => school.getByText('与企业申报不同的 1 人').count()).toBe(1);
     await shot(school, 'claim-school-verify.png');
+    await checkScreen(school, 'the school verification');
     await school.getByTestId('decision-approve').click();
-    await school.getByText('已同意。').waitFor();
+    await school.getByText('学校核验通过，已报送人社局审核。').waitFor();
     await runtime.idle();
 
     // — Bureau reviewer: the amount and how it was computed, the school's hours, the budget; approves. —
@@ -582,24 +868,46 @@ describe('the web console', () => {
     expect(await reviewer.getByTestId('claim-formula').textContent()).toContain(
       '¥210,000.00 × 50% = ¥105,000.00',
     );
-    expect(await reviewer.getByTestId('school-verification').textContent()).toContain('30 人合计 9580 学时');
+    expect(await reviewer.getByTestId('school-verification').textContent()).toContain('30 人合计 9,580 学时');
     expect(await reviewer.getByTestId('claim-budget').textContent()).toContain('¥10,000,000.00');
+    // The school's corrected hours stand out against the enterprise's (issue 16 item 7).
+    const corrected = reviewer.locator('[data-testid="claim-apprentices"] [data-testid="hours-changed"]');
+    expect(await corrected.count()).toBe(1);
+    expect(
+      await reviewer
+        .locator('[data-testid="claim-apprentices"] tr[data-row="2"] [data-testid="hours-changed"]')
+        .textContent(),
+    ).toBe('300企业申报 320');
     await shot(reviewer, 'claim-review-advance.png', true);
+    await checkScreen(reviewer, 'the claim review', 'claim-review');
+    // The treasurer has the payment queue open, empty, before the approval (issue 16 item 3).
+    const treasurer = await signedIn('bureau-treasurer', DESKTOP, '/', { clock: true });
+    await treasurer.getByTestId('menu-payments').click();
+    await treasurer.getByText('没有待拨付的补贴。').waitFor();
+    await treasurer.evaluate('window.__sameDocument = true');
     await reviewer.getByTestId('decision-approve').click();
     await poll(() => reviewer.getByTestId('claim-review').getAttribute('data-status')).toBe('PAYMENT');
     await runtime.idle();
 
-    // — Bureau treasurer: the payment queue, released to the enterprise's account. —
-    const treasurer = await signedIn('bureau-treasurer');
-    await treasurer.getByTestId('menu-payments').click();
+    // — Bureau treasurer: the payment that arrived while the queue was open shows within the
+    // minute, without a reload; released to the enterprise's account. —
     const payment = treasurer.locator(`[data-testid="payment-queue"] tr[data-case="${advanceId}"]`);
+    expect(await payment.count()).toBe(0);
+    await treasurer.clock.fastForward('01:00');
     await payment.waitFor();
+    expect(await treasurer.evaluate('window.__sameDocument')).toBe(true);
+    expect(await treasurer.getByText('没有待拨付的补贴。').count()).toBe(0);
     expect(await payment.textContent()).toContain('¥105,000.00');
-    expect(await payment.textContent()).toContain('bureau-reviewer');
+    // Who approved it, by name and organisation — not the login name nor the user id.
+    expect(await payment.getByTestId('approved-by').textContent()).toBe(
+      '赵审核（北京市海淀区人力资源和社会保障局）',
+    );
+    expect(await payment.textContent()).not.toContain('bureau-reviewer');
     await shot(treasurer, 'payment-queue.png');
+    await checkScreen(treasurer, 'the payment queue');
     await payment.getByTestId('release-payment').click();
     await treasurer.getByTestId('confirm-dialog').click();
-    await treasurer.getByText(/已向 .+ 拨付 ¥105,000\.00。/).waitFor();
+    await treasurer.getByText(/已向北京智算未来科技有限公司拨付 ¥105,000\.00。/).waitFor();
     await runtime.idle();
 
     // — The clerk follows the claim to PAID on its timeline. —
@@ -618,11 +926,13 @@ describe('the web console', () => {
       expect(await advanceStory.textContent()).toContain(step);
     }
     await shot(clerk, 'claim-case-paid.png', true);
+    await checkScreen(clerk, 'the paid claim');
     await clerk.getByRole('button', { name: 'Switch to English' }).click();
     await poll(() => clerk.getByTestId('claim-formula').textContent()).toBe(
       '¥210,000.00 × 50% = ¥105,000.00 (rounded down to the fen)',
     );
     expect(await clerk.locator('.page-header .badge').textContent()).toBe('Paid');
+    expect(await consoleWordsOf(clerk)).not.toMatch(CHINESE_PUNCTUATION);
     await clerk.getByRole('button', { name: '切换到中文' }).click();
 
     // — During training an apprentice resigns: the clerk records it on the cohort. —
@@ -661,6 +971,7 @@ describe('the web console', () => {
       await school.locator(`tr[data-row="${row}"] [data-field="outcome"]`).selectOption('not_certified');
     }
     await shot(school, 'outcomes.png');
+    await checkScreen(school, 'the outcomes');
     await school.getByTestId('save-outcomes').click();
     await school.getByText('已登记 29 人的考核结果。').waitFor({ timeout: 60_000 });
     await poll(() => school.getByTestId('outcome-counts').textContent()).toBe(
@@ -669,10 +980,25 @@ describe('the web console', () => {
     expect(await school.getByTestId('outcomes').getAttribute('data-status')).toBe('COMPLETED');
 
     // — The final settlement: earned 26 × ¥7,000.00 less the advance; refused with nine videos. —
+    await signatory.getByTestId('menu-inbox').click();
+    await signatory.getByTestId('inbox-empty').waitFor();
     await clerk.goto(`${runtime.url}/app/cohorts/${cohortId}`);
     expect(await clerk.getByTestId('ledger-advance').textContent()).toBe('¥105,000.00');
-    await clerk.getByTestId('new-final').click();
+    // The next step is at the top (issue 16 item 9): the completed cohort's actions panel offers the
+    // settlement where it used to say there was nothing to do …
+    const next = clerk.locator('section.actions-panel').getByTestId('new-final');
+    expect(await next.getAttribute('href')).toBe(`/app/cohorts/${cohortId}/claims/new?kind=final`);
+    // … and the claims page has its own "申请补贴": the cohort chosen, the form knows the advance.
+    await clerk.getByTestId('menu-claims').click();
+    await clerk.getByTestId('new-claim').click();
+    await clerk.locator('#claim-cohort').selectOption(cohortId);
+    await clerk.locator('dialog[open]').getByTestId('confirm-dialog').click();
     await clerk.getByTestId('claim-form').waitFor();
+    expect(await clerk.getByTestId('kind-final').isChecked()).toBe(true);
+    expect(await clerk.getByTestId('kind-advance').isDisabled()).toBe(true);
+    expect(await clerk.getByTestId('advance-known').textContent()).toBe(
+      '本班的预支补贴已拨付 ¥105,000.00，清算时将从应得金额中扣除。',
+    );
     await poll(() => clerk.getByTestId('claim-estimate').textContent()).toContain('¥77,000.00');
     await clerk.locator('#claim-feeInvoiceNo').fill('FP-2028-0009');
     await clerk.locator('#bulk-hours').fill('640');
@@ -695,6 +1021,7 @@ describe('the web console', () => {
     expect(seen.states).toEqual(expect.arrayContaining(['uploading', 'confirming', 'stored']));
     expect(seen.states).not.toContain('failed');
     await clerk.getByTestId('save-claim').click();
+    await expectSummaryFocusedInView(clerk, 'claim-problems');
     await clerk.getByText('清算申领至少需要 10 个培训视频（现有 9 个）').first().waitFor();
     await clerk.locator('#claim-documents').setInputFiles([video(10)]);
     await poll(() => clerk.getByTestId('video-count').textContent()).toBe('培训视频 10 个（清算至少 10 个）');
@@ -712,8 +1039,15 @@ describe('the web console', () => {
       '应得 ¥182,000.00 − 已预支 ¥105,000.00 = ¥77,000.00',
     );
 
-    // Signed, then verified: a final claim needs every assessment result checked.
-    await signatory.goto(`${runtime.url}/app/claims/${finalId}`);
+    // Signed, then verified: a final claim needs every assessment result checked. The signatory's
+    // inbox, open since before the claim existed, shows it when the window gets the focus back.
+    const toSign = signatory.locator(`[data-testid="claims-to-sign"] tr[data-case="${finalId}"]`);
+    await poll(async () => {
+      await signatory.evaluate(`window.dispatchEvent(new FocusEvent('focus'))`);
+      return toSign.count();
+    }).toBe(1);
+    expect(await signatory.getByTestId('inbox-empty').count()).toBe(0);
+    await toSign.getByRole('link', { name: '办理' }).click();
     await signatory.getByTestId('sign-claim').click();
     await signatory.getByTestId('confirm-dialog').click();
     await poll(() => signatory.getByTestId('claim-case').getAttribute('data-status')).toBe(
@@ -729,10 +1063,11 @@ describe('the web console', () => {
     // The school sees the evidence it verifies: the list is open, every document STORED.
     await poll(() => school.locator('[data-testid="claim-document"][data-status="STORED"]').count()).toBe(11);
     await school.getByTestId('decision-approve').click();
-    await school.getByText('清算申领须核对全部考核结果').waitFor();
+    await expectSummaryFocusedInView(school, 'decision-problems');
+    await school.getByText('清算申领须核对全部考核结果').first().waitFor();
     await school.locator('#outcomes-confirmed').check();
     await school.getByTestId('decision-approve').click();
-    await school.getByText('已同意。').waitFor();
+    await school.getByText('学校核验通过，已报送人社局审核。').waitFor();
     await runtime.idle();
 
     // The reviewer approves it in full; on public notice an objection sends it back to review.
@@ -768,9 +1103,24 @@ describe('the web console', () => {
     // Back at review: lowered by one apprentice's subsidy, which needs a reason.
     await reviewer.reload();
     await reviewer.getByTestId('decision-panel').waitFor();
+    // Every apprentice's part is honest: ¥0.00 with the reason for the one who left and the three
+    // not certified; the rest add up to what was earned.
+    const counted = reviewer.locator('[data-testid="claim-apprentices"] [data-testid="counted"]');
+    const parts = await counted.allTextContents();
+    expect(parts[29]).toBe('¥0.00已退出，不计');
+    for (const row of [9, 19, 28]) expect(parts[row]).toBe('¥0.00未取证，不计');
+    expect(parts.filter((part) => part === '¥7,000.00')).toHaveLength(26);
+    // More than the rules allow is refused as it is typed.
+    await reviewer.locator('#approved-amount').fill('80000.00');
+    expect(await reviewer.locator('#approved-amount').getAttribute('aria-invalid')).toBe('true');
+    expect(await reviewer.locator('#approved-amount-error').textContent()).toBe(
+      '不能超过按规则计算的 ¥77,000.00',
+    );
     await reviewer.locator('#approved-amount').fill('70000.00');
+    expect(await reviewer.locator('#approved-amount-error').count()).toBe(0);
     await reviewer.getByTestId('decision-approve').click();
-    await reviewer.getByText('调减金额时必须填写理由').waitFor();
+    await expectSummaryFocusedInView(reviewer, 'decision-problems');
+    await reviewer.getByText('调减金额时，理由必填').first().waitFor();
     await reviewer.locator('#decision-reason').fill('经核实一名学徒的证书无效，按 25 人核定');
     expect(await reviewer.getByTestId('decision-approve').textContent()).toBe('核准 ¥70,000.00');
     await shot(reviewer, 'claim-review-final.png', true);
@@ -788,14 +1138,16 @@ describe('the web console', () => {
     // The notice runs its working days (the clock moves past them); then the treasurer pays.
     await api.setClock(new Date(Date.parse(endsAt!) + 3_600_000).toISOString());
     await runtime.idle();
-    await treasurer.getByTestId('menu-inbox').click();
-    await treasurer.getByTestId('menu-payments').click();
+    // The queue is still open on the treasurer's screen: a click on its menu item reads it again.
     const finalPayment = treasurer.locator(`[data-testid="payment-queue"] tr[data-case="${finalId}"]`);
+    expect(await finalPayment.count()).toBe(0);
+    await treasurer.getByTestId('menu-payments').click();
     await finalPayment.waitFor();
+    expect(await treasurer.evaluate('window.__sameDocument')).toBe(true);
     expect(await finalPayment.textContent()).toContain('¥70,000.00');
     await finalPayment.getByTestId('release-payment').click();
     await treasurer.getByTestId('confirm-dialog').click();
-    await treasurer.getByText(/已向 .+ 拨付 ¥70,000\.00。/).waitFor();
+    await treasurer.getByText(/已向北京智算未来科技有限公司拨付 ¥70,000\.00。/).waitFor();
     await runtime.idle();
 
     // — The clerk sees both claims PAID and the cohort's ledger; the final claim's whole story. —
@@ -817,6 +1169,7 @@ describe('the web console', () => {
     expect(await listed.locator(`tr[data-case="${advanceId}"]`).textContent()).toContain('已拨付');
     expect(await listed.locator(`tr[data-case="${finalId}"]`).textContent()).toContain('已拨付');
     await shot(clerk, 'claim-list.png');
+    await checkScreen(clerk, 'the claim list');
     await clerk.goto(`${runtime.url}/app/cohorts/${cohortId}`);
     await poll(() => clerk.getByTestId('ledger-final').textContent()).toBe('¥70,000.00');
     expect(await clerk.getByTestId('cohort-case').getAttribute('data-status')).toBe('COMPLETED');
@@ -846,6 +1199,7 @@ describe('the web console', () => {
     expect(csv).toContain('职业 occupation,4-04-05-05,1,70000.00,0.00');
     await treasurer.evaluate('window.scrollTo(0, 0)');
     await shot(treasurer, 'budget-dashboard.png', true);
+    await checkScreen(treasurer, 'the budget dashboard');
     // The advance was approved and paid in 2027, and counts there.
     await treasurer.locator('#budget-year').selectOption('2027');
     await poll(() => treasurer.getByTestId('budget-dashboard').getAttribute('data-year')).toBe('2027');
@@ -854,7 +1208,7 @@ describe('the web console', () => {
       '拨付 1 笔，合计 ¥105,000.00；应追回 ¥0.00',
     );
     claimIds = { advanceId, finalId };
-  }, 180_000);
+  }, 420_000);
 
   it('keeps each role to its own screens and each organisation to its own cases, whatever URL is typed', async () => {
     expect(cohortId, 'the filing case runs first').toBeTruthy();
@@ -867,6 +1221,8 @@ describe('the web console', () => {
     );
     expect(await otherClerk.getByTestId('apprentice-table').count()).toBe(0);
     await shot(otherClerk, 'case-not-visible.png');
+    await otherClerk.getByRole('heading', { level: 1, name: '无法查看' }).waitFor();
+    await checkScreen(otherClerk, 'a case not visible');
 
     // A clerk typing the bureau's review page, or the school's enrolment page: not its screens.
     await otherClerk.goto(`${runtime.url}/app/cohorts/${cohortId}/review`);
@@ -874,6 +1230,8 @@ describe('the web console', () => {
     expect(await otherClerk.getByTestId('screen-forbidden').textContent()).toContain(
       '此页面不属于您的角色（企业经办人）',
     );
+    await otherClerk.getByRole('heading', { level: 1, name: '无权打开此页面' }).waitFor();
+    await checkScreen(otherClerk, 'a screen of another role');
     await otherClerk.goto(`${runtime.url}/app/cohorts/${cohortId}/enrolment`);
     await otherClerk.getByTestId('screen-forbidden').waitFor();
 
@@ -921,6 +1279,82 @@ describe('the web console', () => {
     const reviewer = await signedIn('bureau-reviewer', DESKTOP, '/app/payments');
     await reviewer.getByTestId('screen-forbidden').waitFor();
     expect(await reviewer.getByTestId('menu-payments').count()).toBe(0);
+  }, 180_000);
+
+  it('offers the school its mentors with their load across cohorts, the load bar red past the limit', async () => {
+    // Cohort X: eight of its apprentices with 冯老师 (T900), in the bureau's review (still active).
+    const mentorsOf = (count: number) => ({
+      ...makeCohortBody({ schoolId: SCHOOL_A, startDate: '2028-09-01', endDate: '2029-08-31', count }),
+    });
+    const file = async (count: number, enrol: boolean) => {
+      const created = await api.as('ent-a-clerk').post('/cohorts', mentorsOf(count));
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const id = created.body.cohortId as string;
+      expect((await api.as('ent-a-clerk').post(`/cohorts/${id}/submit`)).status).toBe(200);
+      const company = await api.waitForTask('ent-a-signatory', id, 'COMPANY_REVIEW');
+      await api.as('ent-a-signatory').post(`/tasks/${company.taskId}/decision`, { decision: 'approve' });
+      const school = await api.waitForTask('school-a-registrar', id, 'SCHOOL_REVIEW');
+      if (!enrol) return id;
+      const cohort = (await api.as('school-a-registrar').get(`/cohorts/${id}`)).body;
+      const decided = await api.as('school-a-registrar').post(`/tasks/${school.taskId}/decision`, {
+        decision: 'approve',
+        schoolMentors: [{ key: 't1', name: '冯老师', teacherNo: 'T900' }],
+        enrolment: cohort.apprentices.map((apprentice: { apprenticeId: string }, index: number) => ({
+          apprenticeId: apprentice.apprenticeId,
+          studentNumber: `X${id.slice(-6)}${index}`,
+          schoolMentorKey: 't1',
+        })),
+      });
+      expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+      return id;
+    };
+    await file(8, true);
+    const second = await file(2, false);
+    await runtime.idle();
+
+    // Cohort Y: the registrar picks 冯老师 from the school's list, assigns both apprentices to her,
+    // and sees 10 of 8 — in red — before the approval is refused.
+    const school = await signedIn('school-a-registrar', DESKTOP, `/app/cohorts/${second}/enrolment`);
+    await school.getByTestId('enrolment').waitFor();
+    const pick = school.locator('#school-mentor-pick');
+    await poll(() => pick.locator('option').allTextContents()).toContain(
+      '冯老师（T900）· 在其他在训班带教 8 人',
+    );
+    await pick.selectOption('T900');
+    await school.getByTestId('add-known-mentor').click();
+    expect(await school.locator('[id="f-schoolMentors.0.teacherNo"]').inputValue()).toBe('T900');
+    await school.getByTestId('generate-numbers').click();
+    await school.getByTestId('assign-mentors').click();
+    const load = school.getByTestId('load-t1');
+    expect(await load.textContent()).toBe('带教 10 / 8 人（其中其他班 8 人）');
+    expect(await load.getAttribute('data-over')).toBe('true');
+    expect(await load.locator('.load-fill').evaluate((fill) => getComputedStyle(fill).backgroundColor)).toBe(
+      'rgb(180, 35, 24)',
+    );
+    await school.getByTestId('decision-approve').click();
+    const refused = await expectSummaryFocusedInView(school, 'decision-problems');
+    expect(await refused.textContent()).toContain('超过每位导师最多带教 8 人');
+    await checkScreen(school, 'the enrolment with a mentor over the limit');
+  }, 180_000);
+
+  it('writes Chinese by GB/T 15834 and English without Chinese punctuation, in every word of the console', () => {
+    const asciiNextToChinese = /[\u4e00-\u9fff][,;:?!()"]|[,;:?!("][\u4e00-\u9fff]|\.\.\./;
+    for (const [key, text] of Object.entries(DICTIONARIES['zh-CN'])) {
+      expect(text, key).not.toMatch(asciiNextToChinese);
+      // Quotation marks are “…” (paired), brackets full width around Chinese.
+      expect((text.match(/“/g) ?? []).length, key).toBe((text.match(/”/g) ?? []).length);
+      expect(text, key).not.toMatch(/[\u4e00-\u9fff]\s*\(|\)\s*[\u4e00-\u9fff]/);
+    }
+    for (const [key, text] of Object.entries(DICTIONARIES.en))
+      expect(text, key).not.toMatch(CHINESE_PUNCTUATION);
+  });
+
+  it('keeps the first load (page, entry script, its static imports, stylesheet) under 60 KB gzipped', async () => {
+    const files = await buildConsole();
+    // The page loads the entry (main), not another chunk esbuild lists as an entry point.
+    expect(files.find((file) => file.path === '/index.html')!.text).toMatch(/src="\/assets\/main-[^"]+\.js"/);
+    const { gzip } = firstLoadSize(files);
+    expect(gzip).toBeLessThan(60 * 1024);
   });
 
   it('offers the claims, payment and budget screens only where the server answers their routes', async () => {

@@ -10,15 +10,16 @@ import { type ConsoleConfig, loadConfig } from './config.ts';
 import { AppContext, type AppServices, type Features, type Organisation, once } from './context.ts';
 import type { Lang } from './format.ts';
 import { I18nContext, type MessageKey, makeI18n, storedLang, storeLang, useI18n } from './i18n.ts';
+import { learnRegister } from './people.ts';
+import { startRefreshing } from './refresh.ts';
 import { homeOf, mayOpen, type Screen } from './roles.ts';
-import { Link, navigate, parseRoute, type Route, useLocation } from './router.tsx';
-import { CohortCase } from './screens/cohort-case.tsx';
+import { Link, mayLeave, navigate, parseRoute, type Route, useLocation } from './router.tsx';
 import { CohortList } from './screens/cohort-list.tsx';
 import { FeatureScreen } from './screens/feature.tsx';
 import { Inbox } from './screens/inbox.tsx';
 import { HostedCallback, SignIn } from './screens/sign-in.tsx';
 import { forgetSession, readSession, type Session, signOut } from './session.ts';
-import { Alert, Progress } from './ui.tsx';
+import { Alert, PageHeader, Progress, useFocusHeading } from './ui.tsx';
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(storedLang());
@@ -101,9 +102,10 @@ function Console({ config }: { config: ConsoleConfig }) {
       session={session}
       route={route}
       onSignOut={() => {
+        if (!mayLeave()) return;
         setSession(undefined);
         signOut(config);
-        navigate('/app/sign-in');
+        navigate('/app/sign-in', { leave: true });
       }}
     />
   );
@@ -130,6 +132,7 @@ function SignedIn(props: { config: ConsoleConfig; session: Session; route: Route
         payments: claims === 'available' && session.role === 'bureau.treasurer',
         budget: budget === 'available',
       };
+      learnRegister(config, session);
       setServices({
         config,
         session,
@@ -147,6 +150,8 @@ function SignedIn(props: { config: ConsoleConfig; session: Session; route: Route
   useEffect(() => {
     if (route.name === 'home' || route.name === 'signIn') navigate(homeOf(session.role), { replace: true });
   }, [route.name, session.role]);
+  // Lists and inboxes read again on focus, on a click of the open page's menu item, every minute.
+  useEffect(() => startRefreshing(), []);
 
   return (
     <div class="shell">
@@ -308,11 +313,11 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
   const screen = SCREEN_OF[route.name];
   if (!screen) {
     if (route.name === 'home' || route.name === 'signIn') return <Progress label={t('app.loading')} />;
-    return <Blocked>{t('error.pageNotFound')}</Blocked>;
+    return <Blocked title={t('error.pageNotFoundTitle')}>{t('error.pageNotFound')}</Blocked>;
   }
   if (!mayOpen(role, screen)) {
     return (
-      <Blocked testId="screen-forbidden">
+      <Blocked testId="screen-forbidden" title={t('error.screenForbiddenTitle')}>
         {t('error.screenForbidden', { role: t(`role.${role}` as MessageKey) })}
       </Blocked>
     );
@@ -325,7 +330,7 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
     case 'cohortNew':
       return <Lazy load={loadForm} render={(module) => <module.CohortNew />} />;
     case 'cohort':
-      return <CohortCase cohortId={route.cohortId} />;
+      return <Lazy load={loadCase} render={(module) => <module.CohortCase cohortId={route.cohortId} />} />;
     case 'cohortEdit':
       return <Lazy load={loadForm} render={(module) => <module.CohortEdit cohortId={route.cohortId} />} />;
     case 'enrolment':
@@ -356,13 +361,15 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
       if (!props.services.features.budget) return <FeatureScreen feature="budget" />;
       return <Lazy load={loadBudget} render={(module) => <module.BudgetDashboard />} />;
     default:
-      return <Blocked>{t('error.pageNotFound')}</Blocked>;
+      return <Blocked title={t('error.pageNotFoundTitle')}>{t('error.pageNotFound')}</Blocked>;
   }
 }
 
 // The editing and deciding screens bring the shared zod schemas and the domain's arithmetic:
 // loaded when first opened, so signing in and reading lists stay light.
 const loadForm = () => import('./screens/cohort-form.tsx');
+// The cohort page (its decisions, roster editor, changes while FILED) is opened from a list or the inbox.
+const loadCase = () => import('./screens/cohort-case/case.tsx');
 const loadEnrolment = () => import('./screens/enrolment.tsx');
 const loadReview = () => import('./screens/review.tsx');
 // The claim screens, the outcomes and the payment queue share one chunk; the dashboard has its own.
@@ -399,10 +406,13 @@ function Lazy<M>(props: { load: () => Promise<M>; render: (module: M) => JSX.Ele
   return module ? props.render(module) : <Progress label={t('app.loading')} />;
 }
 
-function Blocked(props: { children: ComponentChildren; testId?: string }) {
+/** A screen the person may not open, or no screen at all: a heading, why, and the way back. */
+function Blocked(props: { children: ComponentChildren; testId?: string; title: string }) {
   const { t, lang } = useI18n();
+  useFocusHeading(props.testId ?? 'page-not-found');
   return (
     <section class="blocked" data-testid={props.testId ?? 'page-not-found'} lang={lang}>
+      <PageHeader title={props.title} />
       <Alert kind="warning">{props.children}</Alert>
       <p>
         <Link href="/app">{t('common.back')}</Link>

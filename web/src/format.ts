@@ -15,6 +15,12 @@ export function formatFen(fen: number): string {
   return `${negative ? '-' : ''}¥${yuan}.${digits.slice(-2)}`;
 }
 
+/** A count the way people read it, with thousands separators: `9580` → `9,580` (hours, people). */
+export function formatCount(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** `2027-03-01` → `2027年3月1日` (zh-CN) or `Mar 1, 2027` (en); anything else is returned as given. */

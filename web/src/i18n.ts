@@ -17,7 +17,35 @@ export interface I18n {
   setLang: (lang: Lang) => void;
 }
 
+/** Punctuation the console writes between its own words and the data, by language (GB/T 15834 for Chinese). */
+export interface Punctuation {
+  /** Between items of a list of sentences or messages: ；/ "; " */
+  semi: string;
+  /** Between names in a series: 、/ ", " */
+  enum: string;
+  /** Between parts of one phrase: ，/ ", " */
+  comma: string;
+  /** After a label: ：/ ": " */
+  colon: string;
+  /** Around an aside: （…）/ " (…)" */
+  open: string;
+  close: string;
+}
+
+const PUNCTUATION: Record<Lang, Punctuation> = {
+  'zh-CN': { semi: '；', enum: '、', comma: '，', colon: '：', open: '（', close: '）' },
+  en: { semi: '; ', enum: ', ', comma: ', ', colon: ': ', open: ' (', close: ')' },
+};
+
+let current: Lang = 'zh-CN';
+
+/** The punctuation of the language on screen: English mode never shows Chinese punctuation. */
+export function punct(): Punctuation {
+  return PUNCTUATION[current];
+}
+
 export function makeI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
+  current = lang;
   return {
     lang,
     t: (key, params) => translate(lang, key, params),

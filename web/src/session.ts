@@ -88,6 +88,12 @@ export function forgetSession(): void {
   sessionStorage.removeItem(SESSION_KEY);
 }
 
+/** Drafts kept in this tab (a roster holds ID numbers): gone when the person signs out. */
+export function forgetDrafts(): void {
+  for (const key of Object.keys(sessionStorage))
+    if (key.startsWith('af.draft.')) sessionStorage.removeItem(key);
+}
+
 /** Embedded runtime only: a token for a seeded user from the dev issuer (`POST /dev/token`). */
 export async function signInAsDemoUser(config: ConsoleConfig, username: string): Promise<Session> {
   const response = await fetch(`${config.apiUrl}/dev/token`, {
@@ -156,6 +162,7 @@ export async function completeHostedSignIn(
 /** Forgets the token; on AWS also ends the hosted sign-in session. */
 export function signOut(config: ConsoleConfig): void {
   forgetSession();
+  forgetDrafts();
   if (config.auth.kind === 'cognito') {
     const query = new URLSearchParams({ client_id: config.auth.clientId, logout_uri: `${location.origin}/` });
     location.assign(`${config.auth.domain}/logout?${query}`);

@@ -68,6 +68,11 @@ export function emptyRow(mentorKey = ''): RosterRow {
   };
 }
 
+/** `138 0013 8000`, `138-0013-8000` → `13800138000`: spaces and dashes (half or full width) go. */
+export function normalisePhone(value: string): string {
+  return value.replace(/[\s\-－—‐]/g, '');
+}
+
 /** `2027/3/1`, `2027.3.1`, `2027年3月1日` → `2027-03-01`; anything else unchanged (the schema judges it). */
 export function normaliseDate(value: string): string {
   const text = value.trim();
@@ -87,6 +92,8 @@ function normaliseCell(field: RosterField, value: string): string {
       return OPEN_ENDED.has(text.toLowerCase()) ? '' : normaliseDate(text);
     case 'idNumber':
       return text.toUpperCase();
+    case 'phone':
+      return normalisePhone(text);
     default:
       return text;
   }
@@ -140,8 +147,9 @@ export function toApprenticeInput(row: RosterRow) {
   const filled = (text: string) => (text.trim() === '' ? undefined : text.trim());
   return {
     name: filled(row.name),
-    idNumber: filled(row.idNumber),
-    phone: filled(row.phone),
+    // As typed into the grid too: the x of an ID number upper-cased, a phone without spaces or dashes.
+    idNumber: filled(row.idNumber)?.toUpperCase(),
+    phone: filled(normalisePhone(row.phone)),
     hireType: filled(row.hireType),
     contract: {
       startDate: filled(row.contractStartDate),

@@ -58,9 +58,59 @@ function rebaseRuleErrors(errors: FieldError[], indexOf: (k: number) => number |
   });
 }
 
+const DUPLICATE = /^the same person is already in this cohort at row \d+$/;
+
+/**
+ * What the roster says on its own, whatever else is wrong (the rules run only over rows that parse,
+ * and only once the cohort's fields do): the same ID number twice, and mentor keys the cohort has
+ * no mentor for. Messages as the rules word them (words.ts says them in Chinese); rows counted
+ * from 0 like the paths, over every row given.
+ */
+export function checkRosterRows(rows: readonly unknown[], mentorKeys: ReadonlySet<string>): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((row, index) => {
+    const { idNumber, enterpriseMentorKey } = (row ?? {}) as {
+      idNumber?: unknown;
+      enterpriseMentorKey?: unknown;
+    };
+    if (typeof idNumber === 'string' && idNumber.trim()) {
+      const person = idNumber.trim().toUpperCase();
+      const earlier = seen.get(person);
+      if (earlier === undefined) seen.set(person, index);
+      else
+        errors.push({
+          path: `apprentices.${index}.idNumber`,
+          message: `the same person is already in this cohort at row ${earlier}`,
+        });
+    }
+    if (
+      typeof enterpriseMentorKey === 'string' &&
+      enterpriseMentorKey.trim() &&
+      !mentorKeys.has(enterpriseMentorKey.trim())
+    )
+      errors.push({
+        path: `apprentices.${index}.enterpriseMentorKey`,
+        message: `no enterprise mentor with key ${enterpriseMentorKey.trim()} in this cohort`,
+      });
+  });
+  return errors;
+}
+
+/** The mentor keys a body names (filled ones), even when the rest of its fields do not parse. */
+function mentorKeysOf(mentors: unknown): Set<string> {
+  return new Set(
+    (Array.isArray(mentors) ? mentors : [])
+      .map((mentor) => (mentor as { key?: unknown } | null)?.key)
+      .filter((key): key is string => typeof key === 'string' && key.trim() !== '')
+      .map((key) => key.trim()),
+  );
+}
+
 /**
  * A whole `POST /cohorts` body: the cohort's fields, every row, then the rules over the parts
- * that parsed — so a bad row does not hide the rule errors of the others.
+ * that parsed — so a bad row does not hide the rule errors of the others — and the roster's own
+ * checks (duplicates, unknown mentors) over every row, from the first row typed or uploaded.
  */
 export function checkNewCohort(
   body: Record<string, unknown> & { apprentices: unknown[] },
@@ -83,8 +133,14 @@ export function checkNewCohort(
         forSubmission: false,
       },
     );
-    errors.push(...rebaseRuleErrors(ruleErrors, (k) => rows.valid[k]?.index));
+    // Duplicates are named by checkRosterRows below, with rows counted over every row given.
+    errors.push(
+      ...rebaseRuleErrors(ruleErrors, (k) => rows.valid[k]?.index).filter(
+        (error) => !DUPLICATE.test(error.message),
+      ),
+    );
   }
+  errors.push(...checkRosterRows(body.apprentices, mentorKeysOf(body.enterpriseMentors)));
   return dedupe(errors);
 }
 
@@ -152,7 +208,8 @@ export function checkAddedRows(
     ...checked.errors,
     ...rebaseRuleErrors(ruleErrors, (k) =>
       k < existing.length ? undefined : checked.valid[k - existing.length]?.index,
-    ),
+    ).filter((error) => !DUPLICATE.test(error.message)),
+    ...checkRosterRows(rows, new Set(cohort.enterpriseMentors.map((mentor) => mentor.key))),
   ]);
 }
 

@@ -9,7 +9,7 @@ import { ApiError } from '../api.ts';
 import { organisationName, useApp } from '../context.ts';
 import { formatFen, todayInChina } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
-import { Alert, ErrorAlert, PageHeader, Progress, useFocusHeading, useLoad } from '../ui.tsx';
+import { Alert, ErrorAlert, PageHeader, Progress, ScrollRegion, useFocusHeading, useLoad } from '../ui.tsx';
 import { BarChart, StackedBar, StackedBars } from './charts.tsx';
 import { CLAIM_STATUSES } from './claim-list.tsx';
 import { type Budget, type ClaimView, type SubsidyReport, useOccupationNames } from './claim-parts.tsx';
@@ -222,7 +222,7 @@ function ReportPanel(props: { year: number }) {
                 }))}
               />
               <h3>{t('report.byEnterprise')}</h3>
-              <div class="table-scroll">
+              <ScrollRegion label={t('report.byEnterprise')}>
                 <table class="data" data-testid="report-enterprises">
                   <thead>
                     <tr>
@@ -243,7 +243,7 @@ function ReportPanel(props: { year: number }) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollRegion>
             </>
           )}
         </>

@@ -3,6 +3,7 @@
  * (a legend or the labels), so a screen reader and a test read the same numbers a person sees.
  * Geometry may use fractions; the figures shown come formatted from integers.
  */
+import { punct } from '../i18n.ts';
 
 export interface Segment {
   key: string;
@@ -26,7 +27,7 @@ export function StackedBar(props: { title: string; segments: Segment[]; testId?:
         width="100%"
         height="36"
         role="img"
-        aria-label={`${props.title}: ${props.segments.map((segment) => `${segment.label} ${segment.display}`).join('，')}`}
+        aria-label={`${props.title}${punct().colon}${props.segments.map((segment) => `${segment.label} ${segment.display}`).join(punct().comma)}`}
         preserveAspectRatio="none"
       >
         <rect x="0" y="4" width={WIDTH} height="28" rx="4" fill="#eef0f3" />
@@ -42,7 +43,9 @@ export function StackedBar(props: { title: string; segments: Segment[]; testId?:
           {props.segments.map((segment) => (
             <li key={segment.key} data-testid={props.testId ? `${props.testId}-${segment.key}` : undefined}>
               <span class="swatch" style={{ background: segment.color }} aria-hidden="true" />
-              {segment.label}：<strong>{segment.display}</strong>
+              {segment.label}
+              {punct().colon}
+              <strong>{segment.display}</strong>
             </li>
           ))}
         </ul>
@@ -71,7 +74,7 @@ export function BarChart(props: { title: string; rows: BarRow[]; testId?: string
         viewBox={`0 0 ${WIDTH} ${height}`}
         width="100%"
         role="img"
-        aria-label={`${props.title}: ${props.rows.map((row) => `${row.label} ${row.display}`).join('，')}`}
+        aria-label={`${props.title}${punct().colon}${props.rows.map((row) => `${row.label} ${row.display}`).join(punct().comma)}`}
       >
         {props.rows.map((row, index) => {
           const y = 4 + index * rowHeight;
@@ -126,15 +129,15 @@ export function StackedBars(props: {
         viewBox={`0 0 ${WIDTH} ${height}`}
         width="100%"
         role="img"
-        aria-label={`${props.title}: ${props.rows
+        aria-label={`${props.title}${punct().colon}${props.rows
           .map(
             (row, index) =>
-              `${row.label} ${totals[index]}（${row.values
+              `${row.label} ${totals[index]}${punct().open}${row.values
                 .map((value, i) => (value ? `${props.series[i]!.label} ${value}` : ''))
                 .filter(Boolean)
-                .join('，')}）`,
+                .join(punct().comma)}${punct().close}`,
           )
-          .join('；')}`}
+          .join(punct().semi)}`}
       >
         {props.rows.map((row, index) => {
           const y = 4 + index * rowHeight;

@@ -11,11 +11,11 @@ import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import {
   Alert,
-  Dialog,
-  ErrorAlert,
+  ConfirmDialog,
   PageHeader,
   Progress,
   StatusBadge,
+  Unavailable,
   useFocusHeading,
   useLoad,
 } from '../ui.tsx';
@@ -30,8 +30,7 @@ import {
   claimTitle,
   SchoolVerification,
 } from './claim-parts.tsx';
-import type { CohortView } from './cohort-parts.tsx';
-import { Timeline } from './cohort-parts.tsx';
+import { CaseRef, type CohortView, Timeline } from './cohort-parts.tsx';
 
 const WAITING = ['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT'];
 
@@ -46,18 +45,13 @@ export function ClaimCase(props: { claimId: string }) {
   }, [props.claimId]);
   useFocusHeading(loaded.data?.claim.claimId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} notFound="error.claimNotFound" />
-        <Link href="/app/claims">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} notFound="error.claimNotFound" back="/app/claims" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   const { claim, cohort } = loaded.data;
   return (
     <section data-testid="claim-case" data-status={claim.status}>
-      <PageHeader title={claimTitle(t, claim, cohort)} subtitle={<code>{claim.claimId}</code>}>
+      <PageHeader title={claimTitle(t, claim, cohort)} subtitle={<CaseRef kase={claim} id={claim.claimId} />}>
         <StatusBadge status={claim.status} />
       </PageHeader>
       <ClaimSteps claim={claim} />
@@ -148,50 +142,30 @@ function SignAndSubmit(props: { claim: ClaimView; onChanged: (message?: string) 
   const { api } = useApp();
   const { claim } = props;
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
   const submit = async () => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await api.post(`/claims/${claim.claimId}/submit`);
-      setOpen(false);
-      props.onChanged(t('claim.submitted'));
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
+    await api.post(`/claims/${claim.claimId}/submit`);
+    setOpen(false);
+    props.onChanged(t('claim.submitted'));
   };
   return (
     <div class="action-row">
-      {failure && !open ? <ErrorAlert error={failure} /> : null}
       <button type="button" class="button-primary" onClick={() => setOpen(true)} data-testid="sign-claim">
         {t('claim.sign')}
       </button>
-      <Dialog open={open} title={t('claim.sign')} onClose={() => setOpen(false)}>
-        {failure ? <ErrorAlert error={failure} /> : null}
+      <ConfirmDialog
+        open={open}
+        title={t('claim.sign')}
+        onClose={() => setOpen(false)}
+        onConfirm={submit}
+        notFound="error.claimNotFound"
+      >
         <p>
           {t('claim.signConfirm', {
             kind: t(`claimKind.${claim.kind}` as MessageKey),
             amount: formatFen(claim.amountFen),
           })}
         </p>
-        <div class="dialog-actions">
-          <button type="button" class="button-secondary" onClick={() => setOpen(false)}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            class="button-primary"
-            disabled={busy}
-            data-testid="confirm-dialog"
-            onClick={() => void submit()}
-          >
-            {busy ? t('decision.sending') : t('common.confirm')}
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -14,8 +14,8 @@ import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatBytes } from '../format.ts';
-import { type I18n, type MessageKey, useI18n } from '../i18n.ts';
-import { describeError, Progress } from '../ui.tsx';
+import { type I18n, type MessageKey, punct, useI18n } from '../i18n.ts';
+import { describeError, Progress, ScrollRegion } from '../ui.tsx';
 import { sha256Hex } from './evidence-checksum.ts';
 import {
   contentTypeOf,
@@ -304,7 +304,7 @@ function failureText(i18n: I18n, failure: NonNullable<EvidenceFile['failure']>):
           : entry.path;
         return t('error.field', { field: label, message: m(entry.message) });
       })
-      .join('；');
+      .join(punct().semi);
   } else {
     reason = describeError(i18n, error).summary;
   }
@@ -379,12 +379,14 @@ export function EvidenceFileTable(props: {
       ) : null}
       {files.duplicates.length ? (
         <p class="hint" role="status" data-testid="duplicate-files">
-          {t('doc.duplicate', { names: files.duplicates.join('、') })}
+          {t('doc.duplicate', { names: files.duplicates.join(punct().enum) })}
         </p>
       ) : null}
-      {props.problems?.length ? <small class="error-text">{props.problems.map(m).join('；')}</small> : null}
+      {props.problems?.length ? (
+        <small class="error-text">{props.problems.map(m).join(punct().semi)}</small>
+      ) : null}
       {files.rows.length ? (
-        <div class="table-scroll">
+        <ScrollRegion label={t('claim.documents')}>
           <table class="grid evidence-files" data-testid="documents">
             <thead>
               <tr>
@@ -392,7 +394,7 @@ export function EvidenceFileTable(props: {
                 <th scope="col">{t('claim.fileSize')}</th>
                 <th scope="col">{t('claim.docKind')}</th>
                 <th scope="col">{t('claim.docStatus')}</th>
-                <th scope="col">SHA-256</th>
+                <th scope="col">{t('claim.checksum')}</th>
                 <th scope="col">
                   <span class="visually-hidden">{t('col.actions')}</span>
                 </th>
@@ -458,7 +460,9 @@ export function EvidenceFileTable(props: {
                       ) : (
                         <span class="error-text">{row.failure ? failureText(i18n, row.failure) : ''}</span>
                       )}
-                      {problems.length ? <small class="error-text">{problems.join('；')}</small> : null}
+                      {problems.length ? (
+                        <small class="error-text">{problems.join(punct().semi)}</small>
+                      ) : null}
                       {row.file && (row.state === 'failed' || problems.length > 0) ? (
                         <button
                           type="button"
@@ -488,7 +492,7 @@ export function EvidenceFileTable(props: {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       ) : null}
     </>
   );

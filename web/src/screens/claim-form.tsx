@@ -12,9 +12,21 @@ import type { ApprenticeRecord } from '../../../shared/domain/cohort.ts';
 import { ApiError, type FieldError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
 import { formatDate, formatFen, todayInChina } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link, navigate } from '../router.tsx';
-import { Alert, ErrorAlert, Field, PageHeader, Progress, share, useFocusHeading, useLoad } from '../ui.tsx';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
+import { Link, navigate, useLeaveGuard } from '../router.tsx';
+import {
+  Alert,
+  ErrorSummary,
+  Field,
+  PageHeader,
+  type Problem,
+  Progress,
+  ScrollRegion,
+  share,
+  Unavailable,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { setFlash } from './checks.ts';
 import { EvidenceFileTable, useEvidenceFiles } from './claim-documents.tsx';
 import type { ClaimView } from './claim-parts.tsx';
@@ -29,7 +41,7 @@ const DOCUMENT_PATH = /^evidence\.documents\.(\d+)\.(key|sha256|kind)$/;
 export function ClaimNew(props: { cohortId: string }) {
   const { t } = useI18n();
   const { api, policy, systemNow } = useApp();
-  const kind: Kind = new URLSearchParams(location.search).get('kind') === 'final' ? 'final' : 'advance';
+  const asked = new URLSearchParams(location.search).get('kind');
   const loaded = useLoad(
     () =>
       Promise.all([api.get<CohortView>(`/cohorts/${props.cohortId}`), policy(), systemNow()]).then(
@@ -39,14 +51,13 @@ export function ClaimNew(props: { cohortId: string }) {
   );
   useFocusHeading(loaded.data?.cohort.cohortId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} />
-        <Link href="/app/cohorts">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} back="/app/cohorts" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
+  // Without a kind asked for (the claims page's "申请补贴"), the ledger decides: once an advance was
+  // claimed, the final settlement.
+  const kind: Kind =
+    asked === 'final' || asked === 'advance' ? asked : advanceOf(loaded.data.cohort) ? 'final' : 'advance';
   return (
     <ClaimForm cohort={loaded.data.cohort} policy={loaded.data.policy} kind={kind} now={loaded.data.now} />
   );
@@ -66,12 +77,7 @@ export function ClaimEdit(props: { claimId: string }) {
   }, [props.claimId]);
   useFocusHeading(loaded.data?.claim.claimId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} notFound="error.claimNotFound" />
-        <Link href="/app/claims">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} notFound="error.claimNotFound" back="/app/claims" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   const { claim, cohort } = loaded.data;
@@ -97,6 +103,13 @@ export function ClaimEdit(props: { claimId: string }) {
   );
 }
 
+/** The cohort's advance claim, if one was made (rejected or withdrawn ones do not count). */
+function advanceOf(cohort: CohortView) {
+  return cohort.ledger?.claims.find(
+    (claim) => claim.kind === 'advance' && !['REJECTED', 'WITHDRAWN'].includes(claim.status),
+  );
+}
+
 /** What the rules would allow now, from the cohort as read (the API computes it again, and decides). */
 function estimate(cohort: CohortView, policy: Policy, kind: Kind) {
   // The view's apprentices carry what the money rules read: status, entitlement, certificate.
@@ -119,6 +132,7 @@ function ClaimForm(props: {
   const { api } = useApp();
   const { cohort, existing } = props;
   const [kind, setKind] = useState<Kind>(existing?.kind ?? props.kind);
+  const advance = advanceOf(cohort);
   const inTraining = cohort.apprentices.filter((apprentice) => apprentice.status !== 'withdrawn');
   const [invoice, setInvoice] = useState(existing?.evidence.feeInvoiceNo ?? '');
   const [hours, setHours] = useState<Record<string, string>>(() =>
@@ -140,7 +154,15 @@ function ClaimForm(props: {
   const [sentRows, setSentRows] = useState<{ id: number; key: string }[]>([]);
   const [failure, setFailure] = useState<unknown>();
   const [saving, setSaving] = useState(false);
+  const [tries, setTries] = useState(0);
 
+  const hoursLabel = (index: number) => t('roster.rowLabel', { n: index + 1, column: t('col.hours') });
+  // Anything typed or picked and not yet saved: leaving asks first.
+  const [initial] = useState(() =>
+    JSON.stringify({ invoice, hours, documents: existing?.evidence.documents.length ?? 0 }),
+  );
+  const dirty = !saving && JSON.stringify({ invoice, hours, documents: files.rows.length }) !== initial;
+  useLeaveGuard(dirty, t('leave.confirm'));
   const today = todayInChina(props.now);
   const ended = today > cohort.endDate;
   const missingOutcomes = cohort.apprentices.filter((apprentice) =>
@@ -196,7 +218,7 @@ function ClaimForm(props: {
     setFailure(undefined);
     setServerErrors([]);
     if (clientErrors.length > 0) {
-      document.getElementById('claim-problems')?.focus();
+      setTries((value) => value + 1);
       return;
     }
     setSaving(true);
@@ -208,11 +230,12 @@ function ClaimForm(props: {
           })
         : await api.post<ClaimView>('/claims', { body: { cohortId: cohort.cohortId, kind, evidence } });
       setFlash(existing ? t('claim.saved') : t('claim.created', { amount: formatFen(saved.amountFen) }));
-      navigate(`/app/claims/${saved.claimId}`);
+      navigate(`/app/claims/${saved.claimId}`, { leave: true });
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.errors.length)
         setServerErrors(error.errors);
       else setFailure(error);
+      setTries((value) => value + 1);
     } finally {
       setSaving(false);
     }
@@ -229,41 +252,48 @@ function ClaimForm(props: {
       sent && files.rows.find((candidate) => candidate.id === sent.id && candidate.key === sent.key);
     if (!row) continue;
     rowProblems.set(row.id, [...(rowProblems.get(row.id) ?? []), m(error.message)]);
-    rowSummary.push({ key: error.path + error.message, text: `${row.name ?? row.key}：${m(error.message)}` });
+    rowSummary.push({
+      key: error.path + error.message,
+      text: `${row.name ?? row.key}${punct().colon}${m(error.message)}`,
+    });
   }
   const general = [...errors.entries()].filter(
     ([path]) => !/^evidence\.(attendance\.\d+|feeInvoiceNo)/.test(path) && !DOCUMENT_PATH.test(path),
   );
-  const hoursLabel = (index: number) => t('roster.rowLabel', { n: index + 1, column: t('col.hours') });
+  /** Every problem for the summary beside the save button: fields linked, documents by file name. */
+  const problems: Problem[] = [];
+  for (const [path, messages] of errors) {
+    const hoursRow = /^evidence\.attendance\.(\d+)\.(hours|apprenticeId)$/.exec(path);
+    for (const message of messages) {
+      if (path === 'evidence.feeInvoiceNo')
+        problems.push({
+          text: t('error.field', { field: t('claim.feeInvoiceNo'), message: m(message) }),
+          target: 'claim-feeInvoiceNo',
+        });
+      else if (hoursRow)
+        problems.push({
+          text: t('error.field', { field: hoursLabel(Number(hoursRow[1])), message: m(message) }),
+          target: `claim-hours-${hoursRow[1]}`,
+        });
+    }
+  }
+  for (const [path, messages] of general)
+    for (const message of messages)
+      problems.push({
+        text: m(message),
+        target: path === 'evidence.documents' ? 'claim-documents' : undefined,
+      });
+  for (const entry of rowSummary) problems.push({ text: entry.text });
 
   return (
     <section data-testid="claim-form">
       <PageHeader
         title={existing ? t('claim.editTitle') : t('claim.newTitle')}
-        subtitle={`${cohortTitle(t, cohort)}（${formatDate(cohort.startDate, lang)} – ${formatDate(cohort.endDate, lang)}）`}
+        subtitle={`${cohortTitle(t, cohort)}${punct().open}${formatDate(cohort.startDate, lang)} – ${formatDate(cohort.endDate, lang)}${punct().close}`}
       />
       {existing?.returnReason ? (
         <Alert kind="warning">{t('case.returnReason', { reason: existing.returnReason })}</Alert>
       ) : null}
-      {failure ? <ErrorAlert error={failure} /> : null}
-      {attempted && (clientErrors.length > 0 || serverErrors.length > 0) ? (
-        <div id="claim-problems" tabIndex={-1}>
-          <Alert kind="error">
-            <p>{t('form.problems', { n: clientErrors.length + serverErrors.length })}</p>
-            {general.length || rowSummary.length ? (
-              <ul>
-                {general.flatMap(([path, messages]) =>
-                  messages.map((message) => <li key={path + message}>{m(message)}</li>),
-                )}
-                {rowSummary.map((entry) => (
-                  <li key={entry.key}>{entry.text}</li>
-                ))}
-              </ul>
-            ) : null}
-          </Alert>
-        </div>
-      ) : null}
-
       <fieldset class="form-section">
         <legend>{t('claim.kind')}</legend>
         <div class="choice-row" role="radiogroup">
@@ -274,7 +304,7 @@ function ClaimForm(props: {
                 name="claim-kind"
                 value={choice}
                 checked={kind === choice}
-                disabled={existing !== undefined}
+                disabled={existing !== undefined || (choice === 'advance' && advance !== undefined)}
                 onChange={() => setKind(choice)}
                 data-testid={`kind-${choice}`}
               />
@@ -283,6 +313,13 @@ function ClaimForm(props: {
           ))}
         </div>
         <p class="hint">{kind === 'advance' ? t('claim.advanceRule') : t('claim.finalRule')}</p>
+        {advance && !existing ? (
+          <p data-testid="advance-known">
+            {advance.status === 'PAID'
+              ? t('claim.advanceKnownPaid', { amount: formatFen(cohort.ledger?.advancePaidFen ?? 0) })
+              : t('claim.advanceKnown', { status: t(`status.${advance.status}` as MessageKey) })}
+          </p>
+        ) : null}
         {kind === 'final' && !ended ? (
           <Alert kind="warning">{t('claim.notEnded', { date: formatDate(cohort.endDate, lang) })}</Alert>
         ) : null}
@@ -374,7 +411,7 @@ function ClaimForm(props: {
           label={t('enrol.progress', { done: filled, total: inTraining.length })}
           value={share(filled, inTraining.length)}
         />
-        <div class="table-scroll">
+        <ScrollRegion label={t('claim.attendance')}>
           <table class="grid" data-testid="attendance-grid">
             <thead>
               <tr>
@@ -398,8 +435,10 @@ function ClaimForm(props: {
                     <td>{t(`apprentice.${apprentice.status}` as MessageKey)}</td>
                     <td>
                       <input
+                        id={`claim-hours-${index}`}
                         aria-label={hoursLabel(index)}
                         aria-invalid={Boolean(rowErrors)}
+                        aria-describedby={rowErrors ? `claim-hours-${index}-error` : undefined}
                         class={rowErrors ? 'invalid' : ''}
                         inputMode="numeric"
                         size={6}
@@ -409,16 +448,27 @@ function ClaimForm(props: {
                           setHours({ ...hours, [apprentice.apprenticeId]: event.currentTarget.value });
                         }}
                       />
-                      {rowErrors ? <small class="error-text">{rowErrors.map(m).join('；')}</small> : null}
+                      {rowErrors ? (
+                        <small class="error-text" id={`claim-hours-${index}-error`}>
+                          {rowErrors.map(m).join(punct().semi)}
+                        </small>
+                      ) : null}
                     </td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </fieldset>
 
+      <ErrorSummary
+        id="claim-problems"
+        attempt={tries}
+        problems={attempted || serverErrors.length ? problems : []}
+        error={failure}
+        title={problems.length ? t('form.problems', { n: problems.length }) : undefined}
+      />
       <div class="form-actions">
         <Link
           class="button button-secondary"

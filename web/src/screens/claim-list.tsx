@@ -1,12 +1,14 @@
 /** The party's claims (its enterprise's, its school's, its district's), newest first, page by page. */
-import { useEffect, useState } from 'preact/hooks';
-import type { Page } from '../api.ts';
+
+import { useState } from 'preact/hooks';
 import { organisationName, useApp } from '../context.ts';
 import { formatFen, formatInstant } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link } from '../router.tsx';
-import { ErrorAlert, PageHeader, Progress, StatusBadge, useFocusHeading } from '../ui.tsx';
+import { useI18n } from '../i18n.ts';
+import { Link, navigate } from '../router.tsx';
+import { ConfirmDialog, PageHeader, Progress, StatusBadge, useFocusHeading, useLoad } from '../ui.tsx';
 import { type ClaimView, claimHeadline, useOccupationNames } from './claim-parts.tsx';
+import { type CohortSummary, caseNumber, cohortTitle } from './cohort-parts.tsx';
+import { PagedList } from './paged-list.tsx';
 
 export const CLAIM_STATUSES = [
   'PREPARED',
@@ -20,105 +22,111 @@ export const CLAIM_STATUSES = [
   'WITHDRAWN',
 ];
 
-const PAGE_SIZE = 25;
-
 export function ClaimList() {
   const { t, lang } = useI18n();
-  const { api, organisations, session } = useApp();
+  const { organisations, session } = useApp();
   const names = useOccupationNames();
-  const [status, setStatus] = useState('');
-  const [items, setItems] = useState<ClaimView[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>();
-  const [attempt, setAttempt] = useState(0);
   useFocusHeading('claims');
-
-  const fetchPage = (after: string | null, replace: boolean) => {
-    setLoading(true);
-    setError(undefined);
-    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (status) query.set('status', status);
-    if (after) query.set('cursor', after);
-    api.get<Page<ClaimView>>(`/claims?${query}`).then(
-      (page) => {
-        setItems((previous) => (replace ? page.items : [...previous, ...page.items]));
-        setCursor(page.nextCursor);
-        setLoading(false);
-      },
-      (failure: unknown) => {
-        setError(failure);
-        setLoading(false);
-      },
-    );
-  };
-  useEffect(() => fetchPage(null, true), [status, attempt]);
-
   const party = session.role.split('.')[0];
   return (
     <section data-testid="claims">
-      <PageHeader title={t('claims.title')} />
+      <PageHeader title={t('claims.title')}>
+        {session.role === 'enterprise.clerk' ? <NewClaim /> : null}
+      </PageHeader>
       {session.role === 'enterprise.clerk' ? <p class="hint">{t('claims.howToStart')}</p> : null}
-      <div class="toolbar">
-        <label for="claim-status-filter">{t('cohorts.filter')}</label>
-        <select
-          id="claim-status-filter"
-          value={status}
-          onChange={(event) => setStatus(event.currentTarget.value)}
-        >
-          <option value="">{t('cohorts.all')}</option>
-          {CLAIM_STATUSES.map((value) => (
-            <option key={value} value={value}>
-              {t(`status.${value}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-        <span class="count" aria-live="polite">
-          {t('cohorts.shown', { n: items.length })}
-        </span>
-      </div>
-      {error ? <ErrorAlert error={error} onRetry={() => setAttempt((value) => value + 1)} /> : null}
-      <div class="table-scroll">
-        <table class="data" data-testid="claim-list">
-          <thead>
-            <tr>
-              <th scope="col">{t('payments.claim')}</th>
-              {party !== 'enterprise' ? <th scope="col">{t('cohorts.enterprise')}</th> : null}
-              {party !== 'school' ? <th scope="col">{t('cohorts.school')}</th> : null}
-              <th scope="col">{t('claim.amount')}</th>
-              <th scope="col">{t('claim.recovery')}</th>
-              <th scope="col">{t('cohorts.status')}</th>
-              <th scope="col">{t('cohorts.updated')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((claim) => (
-              <tr key={claim.claimId} data-case={claim.claimId}>
-                <td>
-                  <Link href={`/app/claims/${claim.claimId}`}>{claimHeadline(t, claim, names)}</Link>
-                </td>
-                {party !== 'enterprise' ? (
-                  <td>{organisationName(organisations, claim.enterpriseId)}</td>
-                ) : null}
-                {party !== 'school' ? <td>{organisationName(organisations, claim.schoolId)}</td> : null}
-                <td class="money">{formatFen(claim.amountFen)}</td>
-                <td class="money">{claim.recoveryFen > 0 ? formatFen(claim.recoveryFen) : '—'}</td>
-                <td>
-                  <StatusBadge status={claim.status} />
-                </td>
-                <td>{formatInstant(claim.updatedAt, lang)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {loading ? <Progress label={t('common.loadingCount', { n: items.length })} /> : null}
-      {!loading && items.length === 0 && !error ? <p class="empty">{t('claims.empty')}</p> : null}
-      {!loading && cursor ? (
-        <button type="button" class="button-secondary" onClick={() => fetchPage(cursor, false)}>
-          {t('common.loadMore')}
-        </button>
-      ) : null}
+      <PagedList<ClaimView>
+        path="/claims"
+        statuses={CLAIM_STATUSES}
+        filterId="claim-status-filter"
+        label={t('claims.title')}
+        testId="claim-list"
+        empty={t('claims.empty')}
+        head={
+          <>
+            <th scope="col" class="key-column">
+              {t('payments.claim')}
+            </th>
+            <th scope="col">{t('cohorts.status')}</th>
+            <th scope="col">{t('claim.amount')}</th>
+            <th scope="col">{t('claim.recovery')}</th>
+            {party !== 'enterprise' ? <th scope="col">{t('cohorts.enterprise')}</th> : null}
+            {party !== 'school' ? <th scope="col">{t('cohorts.school')}</th> : null}
+            <th scope="col">{t('cohorts.updated')}</th>
+          </>
+        }
+        row={(claim) => (
+          <tr key={claim.claimId} data-case={claim.claimId}>
+            <td class="key-column">
+              <Link href={`/app/claims/${claim.claimId}`}>{claimHeadline(t, claim, names)}</Link>
+              <small class="case-ref">{caseNumber(claim, claim.claimId, organisations)}</small>
+            </td>
+            <td>
+              <StatusBadge status={claim.status} />
+            </td>
+            <td class="money">{formatFen(claim.amountFen)}</td>
+            <td class="money">{claim.recoveryFen > 0 ? formatFen(claim.recoveryFen) : '—'}</td>
+            {party !== 'enterprise' ? <td>{organisationName(organisations, claim.enterpriseId)}</td> : null}
+            {party !== 'school' ? <td>{organisationName(organisations, claim.schoolId)}</td> : null}
+            <td>{formatInstant(claim.updatedAt, lang)}</td>
+          </tr>
+        )}
+      />
     </section>
+  );
+}
+
+/** The clerk's "申请补贴" from the claims page: choose the filed (or completed) cohort, then its claim form. */
+function NewClaim() {
+  const { t } = useI18n();
+  const { api, organisations } = useApp();
+  const [open, setOpen] = useState(false);
+  const [choice, setChoice] = useState('');
+  const cohorts = useLoad(async () => {
+    if (!open) return [];
+    const [filed, completed] = await Promise.all([
+      api.all<CohortSummary>('/cohorts?status=FILED'),
+      api.all<CohortSummary>('/cohorts?status=COMPLETED'),
+    ]);
+    return [...filed, ...completed];
+  }, [open]);
+  const list = cohorts.data ?? [];
+  const chosen = choice || list[0]?.cohortId || '';
+  return (
+    <>
+      <button type="button" class="button-primary" data-testid="new-claim" onClick={() => setOpen(true)}>
+        {t('claims.new')}
+      </button>
+      <ConfirmDialog
+        open={open}
+        title={t('claims.new')}
+        confirmLabel={t('claims.continue')}
+        onClose={() => setOpen(false)}
+        onConfirm={async () => {
+          if (!chosen) return [{ text: t('claims.noCohort') }];
+          setOpen(false);
+          navigate(`/app/cohorts/${chosen}/claims/new`);
+        }}
+      >
+        {cohorts.loading ? <Progress label={t('app.loading')} /> : null}
+        {cohorts.data && list.length === 0 ? <p>{t('claims.noCohort')}</p> : null}
+        {list.length ? (
+          <div class="field">
+            <label for="claim-cohort">{t('claims.pickCohort')}</label>
+            <select
+              id="claim-cohort"
+              value={chosen}
+              onChange={(event) => setChoice(event.currentTarget.value)}
+            >
+              {list.map((cohort) => (
+                <option key={cohort.cohortId} value={cohort.cohortId}>
+                  {caseNumber(cohort, cohort.cohortId, organisations)} {cohortTitle(t, cohort)}
+                </option>
+              ))}
+            </select>
+            <small class="hint">{t('claims.pickCohortHint')}</small>
+          </div>
+        ) : null}
+      </ConfirmDialog>
+    </>
   );
 }

@@ -5,11 +5,14 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { earnsSubsidy } from '../../../shared/domain/claim-money.ts';
+import type { ApprenticeRecord } from '../../../shared/domain/cohort.ts';
 import { organisationName, useApp } from '../context.ts';
-import { formatBytes, formatDate, formatFen, formatInstant } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { formatBytes, formatCount, formatDate, formatFen, formatInstant } from '../format.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
+import { usePeople } from '../people.ts';
 import { Link } from '../router.tsx';
-import { Alert, describeError, StatusBadge, useLoad } from '../ui.tsx';
+import { Alert, describeError, ScrollRegion, StatusBadge, useLoad } from '../ui.tsx';
 import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-names.ts';
 import { type CohortView, cohortTitle, levelName } from './cohort-parts.tsx';
 import { type DocumentView, documentIdOf } from './evidence-upload.ts';
@@ -72,7 +75,7 @@ export function ClaimSteps(props: { claim: Pick<ClaimView, 'kind' | 'status'> })
               <span class="step-dot" aria-hidden="true">
                 {state === 'done' ? '✓' : index + 1}
               </span>
-              <span>{t(`claimStep.${step}` as MessageKey)}</span>
+              <span class="step-label">{t(`claimStep.${step}` as MessageKey)}</span>
             </li>
           );
         })}
@@ -179,7 +182,9 @@ export function ClaimFacts(props: { claim: ClaimView; cohort?: CohortView; child
         <Link href={`/app/cohorts/${claim.cohortId}`}>
           {cohort ? cohortTitle(t, cohort) : claim.cohortId}
         </Link>
-        {cohort ? ` （${formatDate(cohort.startDate, lang)} – ${formatDate(cohort.endDate, lang)}）` : null}
+        {cohort
+          ? `${punct().open}${formatDate(cohort.startDate, lang)} – ${formatDate(cohort.endDate, lang)}${punct().close}`
+          : null}
       </dd>
       <dt>{t('case.enterprise')}</dt>
       <dd>{organisationName(organisations, claim.enterpriseId)}</dd>
@@ -214,7 +219,9 @@ export function ClaimFacts(props: { claim: ClaimView; cohort?: CohortView; child
           <dt>{t('claim.approvedAt')}</dt>
           <dd>
             {formatInstant(claim.approvedAt, lang)}
-            {claim.budgetYear ? `（${t('claim.budgetYear', { year: claim.budgetYear })}）` : ''}
+            {claim.budgetYear
+              ? t('common.paren', { text: t('claim.budgetYear', { year: claim.budgetYear }) })
+              : ''}
           </dd>
         </>
       ) : null}
@@ -234,7 +241,9 @@ export function ClaimFacts(props: { claim: ClaimView; cohort?: CohortView; child
                 <ul class="plain">
                   {claim.notice.objections.map((objection) => (
                     <li key={objection.at}>
-                      {formatInstant(objection.at, lang)}：{objection.reason}
+                      {formatInstant(objection.at, lang)}
+                      {punct().colon}
+                      {objection.reason}
                     </li>
                   ))}
                 </ul>
@@ -295,9 +304,9 @@ export function ClaimEvidence(props: { claim: ClaimView; openDocuments?: boolean
           {hours.length
             ? t('claim.attendanceValue', {
                 n: hours.length,
-                total: hours.reduce((sum, value) => sum + value, 0),
-                min: Math.min(...hours),
-                max: Math.max(...hours),
+                total: formatCount(hours.reduce((sum, value) => sum + value, 0)),
+                min: formatCount(Math.min(...hours)),
+                max: formatCount(Math.max(...hours)),
               })
             : t('common.none')}
         </dd>
@@ -323,7 +332,7 @@ export function ClaimEvidence(props: { claim: ClaimView; openDocuments?: boolean
 function DocumentTable(props: { references: readonly { key: string; sha256: string; kind: string }[] }) {
   const { t } = useI18n();
   return (
-    <div class="table-scroll">
+    <ScrollRegion label={t('claim.documents')}>
       <table class="data evidence-files">
         <thead>
           <tr>
@@ -331,7 +340,7 @@ function DocumentTable(props: { references: readonly { key: string; sha256: stri
             <th scope="col">{t('claim.docKind')}</th>
             <th scope="col">{t('claim.fileSize')}</th>
             <th scope="col">{t('claim.docStatus')}</th>
-            <th scope="col">SHA-256</th>
+            <th scope="col">{t('claim.checksum')}</th>
             <th scope="col">
               <span class="visually-hidden">{t('col.actions')}</span>
             </th>
@@ -343,7 +352,7 @@ function DocumentTable(props: { references: readonly { key: string; sha256: stri
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -432,71 +441,118 @@ function DocumentRow(props: { reference: { key: string; sha256: string; kind: st
   );
 }
 
-/** The apprentices as the claim concerns them: outcome, certificate, hours claimed and verified. */
+/**
+ * What one apprentice adds to the claim's computation, honestly: the final settlement counts the
+ * full entitlement of an apprentice certified at the target level or higher and ¥0.00 for everyone
+ * else (with why); the advance counts those still in training (`earnsSubsidy`, the API's own rule).
+ */
+export function countedOf(
+  claim: Pick<ClaimView, 'kind' | 'targetLevel'>,
+  apprentice: CohortView['apprentices'][number],
+): { fen: number; reason?: MessageKey } {
+  const entitlement = apprentice.entitlementFen ?? 0;
+  if (apprentice.status === 'withdrawn') return { fen: 0, reason: 'counted.withdrawn' };
+  if (claim.kind === 'advance') return { fen: entitlement };
+  if (earnsSubsidy(apprentice as unknown as ApprenticeRecord, claim.targetLevel)) return { fen: entitlement };
+  if (apprentice.status === 'certified') return { fen: 0, reason: 'counted.belowTarget' };
+  if (apprentice.status === 'not_certified') return { fen: 0, reason: 'counted.notCertified' };
+  return { fen: 0, reason: 'counted.noOutcome' };
+}
+
+/**
+ * The apprentices as the claim concerns them: outcome, certificate, hours claimed and verified —
+ * the school's figure marked where it differs from the enterprise's — and what each one counts for.
+ */
 export function ClaimApprentices(props: { claim: ClaimView; cohort: CohortView }) {
   const { t, lang } = useI18n();
   const { claim, cohort } = props;
   const claimed = new Map(claim.evidence.attendance.map((row) => [row.apprenticeId, row.hours]));
   const verified = new Map(claim.schoolVerification?.attendance.map((row) => [row.apprenticeId, row.hours]));
   return (
-    <div class="table-scroll">
+    <ScrollRegion label={t('case.apprentices', { n: cohort.apprentices.length })}>
       <table class="data" data-testid="claim-apprentices">
         <thead>
           <tr>
             <th scope="col">{t('col.index')}</th>
-            <th scope="col">{t('col.name')}</th>
-            <th scope="col">{t('col.idNumber')}</th>
-            <th scope="col">{t('col.studentNumber')}</th>
+            <th scope="col" class="key-column">
+              {t('col.name')}
+            </th>
+            <th scope="col">{t('col.counted')}</th>
             <th scope="col">{t('col.status')}</th>
             <th scope="col">{t('col.certificate')}</th>
             <th scope="col">{t('col.hoursClaimed')}</th>
             <th scope="col">{t('col.hoursVerified')}</th>
             <th scope="col">{t('col.entitlement')}</th>
+            <th scope="col">{t('col.idNumber')}</th>
+            <th scope="col">{t('col.studentNumber')}</th>
           </tr>
         </thead>
         <tbody>
-          {cohort.apprentices.map((apprentice, index) => (
-            <tr key={apprentice.apprenticeId}>
-              <td>{index + 1}</td>
-              <td>{apprentice.name}</td>
-              <td class="mono">{apprentice.idNumber}</td>
-              <td class="mono">{apprentice.studentNumber ?? '—'}</td>
-              <td>{t(`apprentice.${apprentice.status}` as MessageKey)}</td>
-              <td
-                title={apprentice.certificate ? formatDate(apprentice.certificate.issuedOn, lang) : undefined}
-              >
-                {apprentice.certificate
-                  ? `${apprentice.certificate.number}（${levelName(t, apprentice.certificate.level).split('/')[0]}）`
-                  : apprentice.withdrawal
-                    ? t('outcome.withdrawnOn', { date: formatDate(apprentice.withdrawal.date, lang) })
-                    : '—'}
-              </td>
-              <td class="number">{claimed.get(apprentice.apprenticeId) ?? '—'}</td>
-              <td class="number">{verified.get(apprentice.apprenticeId) ?? '—'}</td>
-              <td class="money">
-                {apprentice.entitlementFen === undefined ? '—' : formatFen(apprentice.entitlementFen)}
-              </td>
-            </tr>
-          ))}
+          {cohort.apprentices.map((apprentice, index) => {
+            const counted = countedOf(claim, apprentice);
+            const mine = claimed.get(apprentice.apprenticeId);
+            const school = verified.get(apprentice.apprenticeId);
+            const changed = school !== undefined && mine !== undefined && school !== mine;
+            return (
+              <tr key={apprentice.apprenticeId} data-row={index}>
+                <td>{index + 1}</td>
+                <td class="key-column">{apprentice.name}</td>
+                <td class={`money ${counted.fen === 0 ? 'zero' : ''}`} data-testid="counted">
+                  {formatFen(counted.fen)}
+                  {counted.reason ? <small class="counted-reason">{t(counted.reason)}</small> : null}
+                </td>
+                <td>{t(`apprentice.${apprentice.status}` as MessageKey)}</td>
+                <td
+                  title={
+                    apprentice.certificate ? formatDate(apprentice.certificate.issuedOn, lang) : undefined
+                  }
+                >
+                  {apprentice.certificate
+                    ? `${apprentice.certificate.number}${t('common.paren', { text: levelName(t, apprentice.certificate.level).split('/')[0]! })}`
+                    : apprentice.withdrawal
+                      ? t('outcome.withdrawnOn', { date: formatDate(apprentice.withdrawal.date, lang) })
+                      : '—'}
+                </td>
+                <td class="number">{mine === undefined ? '—' : formatCount(mine)}</td>
+                <td
+                  class={`number ${changed ? 'changed' : ''}`}
+                  data-testid={changed ? 'hours-changed' : undefined}
+                >
+                  {school === undefined ? '—' : formatCount(school)}
+                  {changed ? (
+                    <small class="changed-note">
+                      {t('claim.hoursChangedFrom', { n: formatCount(mine) })}
+                    </small>
+                  ) : null}
+                </td>
+                <td class="money">
+                  {apprentice.entitlementFen === undefined ? '—' : formatFen(apprentice.entitlementFen)}
+                </td>
+                <td class="mono">{apprentice.idNumber}</td>
+                <td class="mono">{apprentice.studentNumber ?? '—'}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
 /** The school's verification, once given. */
 export function SchoolVerification(props: { claim: ClaimView }) {
   const { t, lang } = useI18n();
+  const person = usePeople();
   const verification = props.claim.schoolVerification;
   if (!verification) return null;
   const total = verification.attendance.reduce((sum, row) => sum + row.hours, 0);
   return (
     <p class="verification" data-testid="school-verification">
       {t('claim.verifiedBy', {
-        by: verification.by,
+        by: person(verification.by),
         at: formatInstant(verification.at, lang),
         n: verification.attendance.length,
-        total,
+        total: formatCount(total),
       })}
       {verification.outcomesConfirmed ? ` ${t('claim.outcomesConfirmed')}` : ''}
     </p>

@@ -9,9 +9,18 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatDate, formatFen, formatInstant, todayInChina } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link } from '../router.tsx';
-import { Alert, ErrorAlert, PageHeader, Progress, StatusBadge, useFocusHeading, useLoad } from '../ui.tsx';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
+import { usePeople } from '../people.ts';
+import {
+  Alert,
+  ErrorSummary,
+  PageHeader,
+  Progress,
+  StatusBadge,
+  Unavailable,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import {
   type Budget,
   ClaimApprentices,
@@ -26,7 +35,7 @@ import {
   parseYuan,
   SchoolVerification,
 } from './claim-parts.tsx';
-import { type CohortView, Timeline } from './cohort-parts.tsx';
+import { CaseRef, type CohortView, Timeline } from './cohort-parts.tsx';
 import { DecisionPanel } from './decision.tsx';
 
 export function ClaimReview(props: { claimId: string }) {
@@ -45,12 +54,7 @@ export function ClaimReview(props: { claimId: string }) {
   }, [props.claimId, refresh]);
   useFocusHeading(loaded.data?.claim.claimId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} notFound="error.claimNotFound" />
-        <Link href="/app/inbox">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} notFound="error.claimNotFound" back="/app/inbox" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   return <ReviewPage {...loaded.data} onChanged={() => setRefresh((value) => value + 1)} />;
@@ -65,6 +69,7 @@ function ReviewPage(props: {
   onChanged: () => void;
 }) {
   const { t, lang } = useI18n();
+  const person = usePeople();
   const { claim, cohort } = props;
   const [decided, setDecided] = useState<string>();
   const deciding = claim.status === 'BUREAU_REVIEW' && claim.currentTask && !decided;
@@ -74,7 +79,7 @@ function ReviewPage(props: {
     <section data-testid="claim-review" data-status={claim.status}>
       <PageHeader
         title={`${t('claimReview.title')} · ${claimTitle(t, claim, cohort)}`}
-        subtitle={<code>{claim.claimId}</code>}
+        subtitle={<CaseRef kase={claim} id={claim.claimId} />}
       >
         <StatusBadge status={claim.status} />
       </PageHeader>
@@ -128,7 +133,7 @@ function ReviewPage(props: {
           {claim.reviewedBy && claim.approvedAt ? (
             <p class="hint">
               {t('claimReview.approvedBy', {
-                by: claim.reviewedBy,
+                by: person(claim.reviewedBy),
                 at: formatInstant(claim.approvedAt, lang),
               })}
             </p>
@@ -183,6 +188,9 @@ function ClaimDecision(props: { claim: ClaimView; onDecided: (message: string) =
       task={claim.currentTask}
       approveLabel={t('claimReview.approve', { amount: approved === undefined ? '—' : formatFen(approved) })}
       approveBody={() => (lowered ? { approvedAmountFen: approved } : {})}
+      target={(path) =>
+        path === 'approvedAmountFen' ? { id: 'approved-amount', label: t('claimReview.amount') } : undefined
+      }
       checkApproval={(reason) => {
         const problems = [];
         if (approved === undefined)
@@ -198,9 +206,12 @@ function ClaimDecision(props: { claim: ClaimView; onDecided: (message: string) =
       }}
       onFieldErrors={(errors) => {
         const found = errors.filter((error) => error.path === 'approvedAmountFen');
-        if (found.length) setAmountError(found.map((error) => m(error.message)).join('；'));
+        if (found.length) setAmountError(found.map((error) => m(error.message)).join(punct().semi));
       }}
-      onDecided={(outcome) => props.onDecided(t(`decision.done.${outcome}`))}
+      approvedMessage={t('decision.done.claimApproved', {
+        amount: formatFen(approved ?? claim.computedAmountFen),
+      })}
+      onDecided={(_outcome, message) => props.onDecided(message)}
     >
       <div class={`field ${amountError ? 'field-invalid' : ''}`}>
         <label for="approved-amount">{t('claimReview.amount')}</label>
@@ -209,17 +220,30 @@ function ClaimDecision(props: { claim: ClaimView; onDecided: (message: string) =
           inputMode="decimal"
           value={amount}
           aria-invalid={Boolean(amountError)}
-          aria-describedby="approved-amount-hint"
+          aria-describedby={
+            amountError ? 'approved-amount-hint approved-amount-error' : 'approved-amount-hint'
+          }
           onInput={(event) => {
-            setAmountError(undefined);
-            setAmount(event.currentTarget.value);
+            const text = event.currentTarget.value;
+            setAmount(text);
+            // More than the rules allow is refused as it is typed, not only at the approval.
+            const typed = parseYuan(text);
+            setAmountError(
+              typed !== undefined && typed > claim.computedAmountFen
+                ? t('claimReview.amountTooHigh', { amount: formatFen(claim.computedAmountFen) })
+                : undefined,
+            );
           }}
         />
         <small class="hint" id="approved-amount-hint">
           {t('claimReview.amountHint', { amount: formatFen(claim.computedAmountFen) })}
           {lowered ? ` ${t('claimReview.lowered', { amount: formatFen(approved) })}` : ''}
         </small>
-        {amountError ? <small class="error-text">{amountError}</small> : null}
+        {amountError ? (
+          <small class="error-text" id="approved-amount-error">
+            {amountError}
+          </small>
+        ) : null}
       </div>
     </DecisionPanel>
   );
@@ -233,11 +257,13 @@ function Objection(props: { claim: ClaimView; until: string; onLodged: (message:
   const [error, setError] = useState<string>();
   const [failure, setFailure] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [attempt, setAttempt] = useState(0);
   const lodge = async () => {
     setFailure(undefined);
+    setError(undefined);
     if (!reason.trim()) {
       setError(t('claimReview.objectionReason'));
-      document.getElementById('objection-reason')?.focus();
+      setAttempt((value) => value + 1);
       return;
     }
     setBusy(true);
@@ -246,8 +272,9 @@ function Objection(props: { claim: ClaimView; until: string; onLodged: (message:
       props.onLodged(t('claimReview.objected'));
     } catch (caught) {
       if (caught instanceof ApiError && caught.errors.length)
-        setError(caught.errors.map((entry) => m(entry.message)).join('；'));
+        setError(caught.errors.map((entry) => m(entry.message)).join(punct().semi));
       else setFailure(caught);
+      setAttempt((value) => value + 1);
     } finally {
       setBusy(false);
     }
@@ -256,7 +283,6 @@ function Objection(props: { claim: ClaimView; until: string; onLodged: (message:
     <section class="decision" aria-labelledby="objection-title" data-testid="objection-panel">
       <h2 id="objection-title">{t('claimReview.notice')}</h2>
       <p>{t('claimReview.noticeUntil', { date: props.until })}</p>
-      {failure ? <ErrorAlert error={failure} /> : null}
       <div class={`field ${error ? 'field-invalid' : ''}`}>
         <label for="objection-reason">{t('claimReview.objectionLabel')}</label>
         <textarea
@@ -265,13 +291,24 @@ function Objection(props: { claim: ClaimView; until: string; onLodged: (message:
           maxLength={500}
           value={reason}
           aria-invalid={Boolean(error)}
+          aria-describedby={error ? 'objection-reason-error' : undefined}
           onInput={(event) => {
             setError(undefined);
             setReason(event.currentTarget.value);
           }}
         />
-        {error ? <small class="error-text">{error}</small> : null}
+        {error ? (
+          <small class="error-text" id="objection-reason-error">
+            {error}
+          </small>
+        ) : null}
       </div>
+      <ErrorSummary
+        attempt={attempt}
+        error={failure}
+        problems={error ? [{ text: error, target: 'objection-reason' }] : []}
+        notFound="error.claimNotFound"
+      />
       <div class="decision-buttons">
         <button
           type="button"

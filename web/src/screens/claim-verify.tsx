@@ -7,9 +7,9 @@ import { useMemo, useState } from 'preact/hooks';
 import type { FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatDate } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link } from '../router.tsx';
-import { Alert, ErrorAlert, PageHeader, Progress, useFocusHeading, useLoad } from '../ui.tsx';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
+import { Link, useLeaveGuard } from '../router.tsx';
+import { Alert, PageHeader, Progress, ScrollRegion, Unavailable, useFocusHeading, useLoad } from '../ui.tsx';
 import {
   ClaimComputation,
   ClaimEvidence,
@@ -19,7 +19,7 @@ import {
   type ClaimView,
   claimTitle,
 } from './claim-parts.tsx';
-import { type CohortView, levelName, Timeline } from './cohort-parts.tsx';
+import { CaseRef, type CohortView, levelName, Timeline } from './cohort-parts.tsx';
 import { DecisionPanel } from './decision.tsx';
 
 export function ClaimVerify(props: { claimId: string }) {
@@ -33,12 +33,7 @@ export function ClaimVerify(props: { claimId: string }) {
   }, [props.claimId]);
   useFocusHeading(loaded.data?.claim.claimId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} notFound="error.claimNotFound" />
-        <Link href="/app/inbox">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} notFound="error.claimNotFound" back="/app/inbox" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   const { claim, cohort } = loaded.data;
@@ -73,6 +68,10 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
   const [hours, setHours] = useState(() => rows.map((row) => String(row.hours)));
   const [outcomesChecked, setOutcomesChecked] = useState(false);
   const [attempted, setAttempted] = useState(false);
+  useLeaveGuard(
+    hours.some((text, index) => text !== String(rows[index]?.hours)) || outcomesChecked,
+    t('leave.confirm'),
+  );
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
 
   const clientErrors = useMemo(() => {
@@ -89,14 +88,28 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
   for (const error of [...(attempted ? clientErrors : []), ...serverErrors])
     errors.set(error.path, [...(errors.get(error.path) ?? []), error.message]);
   const changed = rows.filter((row, index) => String(row.hours) !== hours[index]?.trim()).length;
-  // Row and checkbox problems show where they are; the rest above the grid.
-  const general = [...errors.entries()].filter(
-    ([path]) => !/^attendance\.\d+/.test(path) && path !== 'outcomesConfirmed',
-  );
+  /** The input an error path names, for the summary above the decision buttons. */
+  const target = (path: string) => {
+    const row = /^attendance\.(\d+)\.(hours|apprenticeId)$/.exec(path);
+    if (row)
+      return {
+        id: `verify-hours-${row[1]}`,
+        label: t('roster.rowLabel', { n: Number(row[1]) + 1, column: t('col.hoursVerified') }),
+      };
+    if (path === 'outcomesConfirmed') return { id: 'outcomes-confirmed' };
+    return undefined;
+  };
 
   return (
     <section data-testid="claim-verify" data-status={claim.status}>
-      <PageHeader title={t('verify.title')} subtitle={claimTitle(t, claim, cohort)} />
+      <PageHeader
+        title={t('verify.title')}
+        subtitle={
+          <>
+            {claimTitle(t, claim, cohort)} · <CaseRef kase={claim} id={claim.claimId} />
+          </>
+        }
+      />
       <ClaimSteps claim={claim} />
       <ClaimNotices claim={claim} />
       <p>{final ? t('verify.introFinal') : t('verify.intro')}</p>
@@ -109,10 +122,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
 
       <h2>{t('verify.attendance', { n: rows.length })}</h2>
       <p class="hint">{t('verify.changed', { n: changed })}</p>
-      {attempted && general.length ? (
-        <Alert kind="error">{general.flatMap(([, messages]) => messages.map(m)).join('；')}</Alert>
-      ) : null}
-      <div class="table-scroll">
+      <ScrollRegion label={t('verify.attendance', { n: rows.length })}>
         <table class="grid" data-testid="verify-grid">
           <thead>
             <tr>
@@ -139,15 +149,17 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
                   {final ? (
                     <td>
                       {apprentice?.certificate
-                        ? `${apprentice.certificate.number}（${levelName(t, apprentice.certificate.level)}，${formatDate(apprentice.certificate.issuedOn, lang)}）`
+                        ? `${apprentice.certificate.number}${punct().open}${levelName(t, apprentice.certificate.level)}${punct().comma}${formatDate(apprentice.certificate.issuedOn, lang)}${punct().close}`
                         : '—'}
                     </td>
                   ) : null}
                   <td class="number">{row.hours}</td>
                   <td>
                     <input
+                      id={`verify-hours-${index}`}
                       aria-label={t('roster.rowLabel', { n: index + 1, column: t('col.hoursVerified') })}
                       aria-invalid={Boolean(rowErrors)}
+                      aria-describedby={rowErrors ? `verify-hours-${index}-error` : undefined}
                       class={rowErrors ? 'invalid' : ''}
                       inputMode="numeric"
                       size={6}
@@ -158,20 +170,25 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
                         setHours(hours.map((old, i) => (i === index ? value : old)));
                       }}
                     />
-                    {rowErrors ? <small class="error-text">{rowErrors.map(m).join('；')}</small> : null}
+                    {rowErrors ? (
+                      <small class="error-text" id={`verify-hours-${index}-error`}>
+                        {rowErrors.map(m).join(punct().semi)}
+                      </small>
+                    ) : null}
                   </td>
                 </tr>
               );
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {final ? (
         <div class={`field ${errors.get('outcomesConfirmed') ? 'field-invalid' : ''}`}>
           <label class="checkbox">
             <input
               id="outcomes-confirmed"
               type="checkbox"
+              aria-describedby={errors.get('outcomesConfirmed') ? 'outcomes-confirmed-error' : undefined}
               checked={outcomesChecked}
               onChange={(event) => setOutcomesChecked(event.currentTarget.checked)}
             />
@@ -181,7 +198,9 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
             })}
           </label>
           {errors.get('outcomesConfirmed') ? (
-            <small class="error-text">{errors.get('outcomesConfirmed')!.map(m).join('；')}</small>
+            <small class="error-text" id="outcomes-confirmed-error">
+              {errors.get('outcomesConfirmed')!.map(m).join(punct().semi)}
+            </small>
           ) : null}
         </div>
       ) : null}
@@ -189,6 +208,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
       <DecisionPanel
         task={claim.currentTask}
         approveLabel={t('verify.approve')}
+        target={target}
         approveBody={() => ({
           attendance: rows.map((row, index) => ({
             apprenticeId: row.apprenticeId,
@@ -204,7 +224,8 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
           setAttempted(true);
           setServerErrors(found);
         }}
-        onDecided={(outcome) => props.onDecided(t(`decision.done.${outcome}`))}
+        approvedMessage={t('decision.done.verified')}
+        onDecided={(_outcome, message) => props.onDecided(message)}
       />
       <Timeline claimId={claim.claimId} refreshKey={claim.version} />
     </section>

@@ -3,16 +3,28 @@
  * Nothing is sent while the browser's own check (the shared schemas and rules) finds a problem;
  * what only the server can judge comes back as problem+json and lands on the same fields and cells.
  */
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isRealDate, monthsInPeriod } from '../../../shared/domain/dates.ts';
 import { ApiError, type FieldError } from '../api.ts';
 import { type Occupation, type Organisation, type Policy, useApp } from '../context.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
-import { cellOfPath, type RosterRow, toApprenticeInput } from '../roster/model.ts';
-import { navigate } from '../router.tsx';
-import { Alert, ErrorAlert, Field, PageHeader, Progress, useFocusHeading, useLoad } from '../ui.tsx';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
+import { cellOfPath, newRowKey, type RosterRow, toApprenticeInput } from '../roster/model.ts';
+import { navigate, useLeaveGuard } from '../router.tsx';
+import {
+  Alert,
+  ErrorAlert,
+  ErrorSummary,
+  Field,
+  PageHeader,
+  type Problem,
+  Progress,
+  ScrollRegion,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { type PinnedCellError, pinServerErrors, setFlash, unpinServerErrors, useChecks } from './checks.ts';
 import { CaseNotices, type CohortView, cohortTitle } from './cohort-parts.tsx';
+import { useMentorRegister } from './mentor-register.ts';
 import { isRosterPath, RosterEditor, rosterErrors } from './roster-editor.tsx';
 
 interface MentorRow {
@@ -104,9 +116,34 @@ function CohortFieldsEditor(props: {
   schools: Organisation[];
   occupations: Occupation[];
   policy: Policy | undefined;
+  /** The cohort being edited: its own mentors do not count in the register's loads. */
+  cohortId?: string;
 }) {
-  const { t } = useI18n();
+  const { t, m } = useI18n();
   const { state, policy } = props;
+  // The enterprise's mentors from its other cohorts, with the apprentices they take there.
+  const register = useMentorRegister('enterprise', props.cohortId);
+  const [pick, setPick] = useState('');
+  const pickable = (register.data ?? []).filter(
+    (known) => !state.mentors.some((mentor) => mentor.employeeNo.trim() === known.number),
+  );
+  const addKnown = () => {
+    const known = pickable.find((mentor) => mentor.number === pick) ?? pickable[0];
+    if (!known) return;
+    const values = { name: known.name, employeeNo: known.number, skillLevel: String(known.skillLevel ?? 3) };
+    const empty = state.mentors.findIndex((mentor) => !mentor.name.trim() && !mentor.employeeNo.trim());
+    if (empty >= 0) {
+      set({
+        mentors: state.mentors.map((mentor, index) => (index === empty ? { ...mentor, ...values } : mentor)),
+      });
+    } else {
+      const used = new Set(state.mentors.map((mentor) => mentor.key));
+      let n = state.mentors.length + 1;
+      while (used.has(`m${n}`)) n++;
+      set({ mentors: [...state.mentors, mentorRow(`m${n}`, values)] });
+    }
+    setPick('');
+  };
   const set = (patch: Partial<CohortFieldsState>) => props.onChange({ ...state, ...patch });
   const errorsOf = (path: string) => (props.visible(path) ? props.errors.get(path) : undefined);
   const months =
@@ -181,7 +218,7 @@ function CohortFieldsEditor(props: {
                 {props.occupations.map((occupation) => (
                   <option key={occupation.code} value={occupation.code}>
                     {occupation.code} {occupation.name}
-                    {occupation.shortage ? `（${t('form.shortage')}）` : ''}
+                    {occupation.shortage ? t('common.paren', { text: t('form.shortage') }) : ''}
                   </option>
                 ))}
               </select>
@@ -274,10 +311,32 @@ function CohortFieldsEditor(props: {
             })}
           </p>
         ) : null}
-        {errorsOf('enterpriseMentors') ? (
-          <Alert kind="error">{errorsOf('enterpriseMentors')!.join('；')}</Alert>
+        {pickable.length ? (
+          <div class="mentor-pick">
+            <label class="field">
+              <span>{t('mentor.pick')}</span>
+              <select
+                id="enterprise-mentor-pick"
+                class="mentor-pick-select"
+                value={pick}
+                onChange={(event) => setPick(event.currentTarget.value)}
+              >
+                {pickable.map((known) => (
+                  <option key={known.number} value={known.number}>
+                    {t('mentor.pickOption', { name: known.name, number: known.number, n: known.load })}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" class="button-secondary" data-testid="add-known-mentor" onClick={addKnown}>
+              {t('mentor.addKnown')}
+            </button>
+          </div>
         ) : null}
-        <div class="table-scroll">
+        {errorsOf('enterpriseMentors') ? (
+          <Alert kind="error">{errorsOf('enterpriseMentors')!.map(m).join(punct().semi)}</Alert>
+        ) : null}
+        <ScrollRegion label={t('form.mentors')}>
           <table class="grid" data-testid="mentor-grid">
             <thead>
               <tr>
@@ -303,12 +362,17 @@ function CohortFieldsEditor(props: {
                         id={`f-${path}`}
                         aria-label={`${mentor.key} ${label}`}
                         aria-invalid={Boolean(errors)}
+                        aria-describedby={errors ? `f-${path}-error` : undefined}
                         class={errors ? 'invalid' : ''}
                         value={mentor[field]}
                         onInput={(event) => setMentor({ [field]: event.currentTarget.value })}
                         onBlur={() => props.touch(path)}
                       />
-                      {errors ? <small class="error-text">{errors.join('；')}</small> : null}
+                      {errors ? (
+                        <small class="error-text" id={`f-${path}-error`}>
+                          {errors.map(m).join(punct().semi)}
+                        </small>
+                      ) : null}
                     </td>
                   );
                 };
@@ -323,6 +387,7 @@ function CohortFieldsEditor(props: {
                         id={`f-${levelPath}`}
                         aria-label={`${mentor.key} ${t('form.skillLevel')}`}
                         aria-invalid={Boolean(errorsOf(levelPath))}
+                        aria-describedby={errorsOf(levelPath) ? `f-${levelPath}-error` : undefined}
                         value={mentor.skillLevel}
                         onChange={(event) => setMentor({ skillLevel: event.currentTarget.value })}
                       >
@@ -333,7 +398,9 @@ function CohortFieldsEditor(props: {
                         ))}
                       </select>
                       {errorsOf(levelPath) ? (
-                        <small class="error-text">{errorsOf(levelPath)!.join('；')}</small>
+                        <small class="error-text" id={`f-${levelPath}-error`}>
+                          {errorsOf(levelPath)!.map(m).join(punct().semi)}
+                        </small>
                       ) : null}
                     </td>
                     <td>
@@ -351,7 +418,7 @@ function CohortFieldsEditor(props: {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
         <button
           type="button"
           class="button-secondary"
@@ -384,22 +451,18 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   apprentices: 'form.roster',
 };
 
-/** The first problems, each a button that takes focus to its field or cell. */
-function ProblemSummary(props: { errors: FieldError[]; rows?: RosterRow[]; title: string }) {
+/** Each problem in words, with the field or cell to go to (the summary next to the save button lists them). */
+function useProblems(errors: readonly FieldError[], rows?: readonly RosterRow[]): Problem[] {
   const { t, m } = useI18n();
-  const shown = props.errors.slice(0, 8);
-  const focus = (path: string) => {
+  const targetOf = (path: string): string => {
     const match = /^apprentices\.(\d+)\.(.+)$/.exec(path);
-    let id = `f-${path}`;
-    if (match && props.rows?.[Number(match[1])]) {
+    if (match && rows?.[Number(match[1])]) {
       const field = match[2]!
         .replace('contract.startDate', 'contractStartDate')
         .replace('contract.endDate', 'contractEndDate');
-      id = `cell-${props.rows[Number(match[1])]!.key}-${field}`;
+      return `cell-${rows[Number(match[1])]!.key}-${field}`;
     }
-    const element = document.getElementById(id);
-    element?.scrollIntoView({ block: 'center' });
-    element?.focus();
+    return `f-${path}`;
   };
   const label = (path: string) => {
     const cell = cellOfPath(path);
@@ -420,25 +483,12 @@ function ProblemSummary(props: { errors: FieldError[]; rows?: RosterRow[]; title
     const field = FIELD_LABELS[path];
     return field ? t(field) : path;
   };
-  return (
-    <Alert kind="error" id="problem-summary" focusable>
-      <p>{props.title}</p>
-      <ul>
-        {shown.map((error) => (
-          <li key={`${error.path}:${error.message}`}>
-            <button type="button" class="link-button" onClick={() => focus(error.path)}>
-              {error.path
-                ? t('error.field', { field: label(error.path), message: m(error.message) })
-                : m(error.message)}
-            </button>
-          </li>
-        ))}
-      </ul>
-      {props.errors.length > shown.length ? (
-        <p>{t('form.moreProblems', { n: props.errors.length - shown.length })}</p>
-      ) : null}
-    </Alert>
-  );
+  return errors.map((error) => ({
+    text: error.path
+      ? t('error.field', { field: label(error.path), message: m(error.message) })
+      : m(error.message),
+    target: error.path ? targetOf(error.path) : undefined,
+  }));
 }
 
 function useReferenceData() {
@@ -470,21 +520,51 @@ const EMPTY_STATE = (): CohortFieldsState => ({
   apprenticeAgreementNo: '',
   mentors: [mentorRow('m1')],
 });
+const EMPTY_FIELDS = JSON.stringify(fieldsBody(EMPTY_STATE()));
+
+/** The new cohort's draft, kept in this tab (sessionStorage: survives a reload, gone with the tab or at sign-out). */
+const draftKey = (username: string) => `af.draft.cohort-new.${username}`;
+
+interface Draft {
+  state: CohortFieldsState;
+  rows: RosterRow[];
+}
+
+function readDraft(username: string): Draft | undefined {
+  try {
+    const stored = sessionStorage.getItem(draftKey(username));
+    if (!stored) return undefined;
+    const draft = JSON.parse(stored) as Draft;
+    // Row keys are counted afresh on each page load: give the restored rows new ones.
+    return {
+      state: {
+        ...draft.state,
+        mentors: draft.state.mentors.map(({ rowKey: _stale, ...mentor }) => mentorRow(mentor.key, mentor)),
+      },
+      rows: draft.rows.map((row) => ({ ...row, key: newRowKey() })),
+    };
+  } catch {
+    return undefined;
+  }
+}
 
 export function CohortNew() {
   const { t } = useI18n();
-  const { api } = useApp();
+  const { api, session } = useApp();
   const reference = useReferenceData();
   const checks = useChecks();
   const idempotency = useIdempotency();
-  const [state, setState] = useState<CohortFieldsState>(EMPTY_STATE);
-  const [rows, setRows] = useState<RosterRow[]>([]);
+  const [restored] = useState(() => readDraft(session.username));
+  const [state, setState] = useState<CohortFieldsState>(() => restored?.state ?? EMPTY_STATE());
+  const [rows, setRows] = useState<RosterRow[]>(() => restored?.rows ?? []);
+  const [draftNotice, setDraftNotice] = useState(restored !== undefined);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [attempted, setAttempted] = useState(false);
   const [pinned, setPinned] = useState<PinnedCellError[]>([]);
   const [serverFieldErrors, setServerFieldErrors] = useState<{ errors: FieldError[]; body: string }>();
   const [saving, setSaving] = useState<number | undefined>();
   const [failure, setFailure] = useState<unknown>();
+  const [tries, setTries] = useState(0);
   useFocusHeading('new');
 
   const body = useMemo(
@@ -496,6 +576,27 @@ export function CohortNew() {
     [checks, body],
   );
   const fieldsJson = JSON.stringify(fieldsBody(state));
+  const dirty = rows.length > 0 || fieldsJson !== EMPTY_FIELDS;
+  useLeaveGuard(dirty, t('leave.confirm'));
+  // Every change is kept in the tab, so a reload or a lost session does not lose the roster.
+  useEffect(() => {
+    const key = draftKey(session.username);
+    const timer = setTimeout(() => {
+      try {
+        if (dirty) sessionStorage.setItem(key, JSON.stringify({ state, rows }));
+        else sessionStorage.removeItem(key);
+      } catch {
+        // storage full or disabled: the guard still asks before leaving
+      }
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [state, rows, dirty, session.username]);
+  const discardDraft = () => {
+    sessionStorage.removeItem(draftKey(session.username));
+    setState(EMPTY_STATE());
+    setRows([]);
+    setDraftNotice(false);
+  };
   const allErrors = [
     ...clientErrors,
     ...unpinServerErrors(pinned, rows),
@@ -510,8 +611,8 @@ export function CohortNew() {
     setFailure(undefined);
     setAttempted(true);
     if (clientErrors.length > 0) {
-      // The summary appears with this render; focus it so keyboard and screen-reader users hear it.
-      setTimeout(() => document.getElementById('problem-summary')?.focus(), 0);
+      // The summary beside the button takes the focus and the view.
+      setTries((value) => value + 1);
       return;
     }
     setSaving(0);
@@ -522,27 +623,34 @@ export function CohortNew() {
         onUploadProgress: setSaving,
       });
       idempotency.done();
+      sessionStorage.removeItem(draftKey(session.username));
       setFlash(t('case.created'));
-      navigate(`/app/cohorts/${created.cohortId}`);
+      navigate(`/app/cohorts/${created.cohortId}`, { leave: true });
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.errors.length) {
         const split = pinServerErrors(error.errors, rows);
         setPinned(split.pinned);
         setServerFieldErrors({ errors: split.other, body: fieldsJson });
       } else setFailure(error);
+      setTries((value) => value + 1);
     } finally {
       setSaving(undefined);
     }
   };
+  const problems = useProblems(attempted ? allErrors : [], rows);
 
   return (
     <section>
       <PageHeader title={t('form.newTitle')} />
       {reference.error ? <ErrorAlert error={reference.error} onRetry={reference.reload} /> : null}
-      {attempted && allErrors.length > 0 ? (
-        <ProblemSummary errors={allErrors} rows={rows} title={t('form.problems', { n: allErrors.length })} />
+      {draftNotice ? (
+        <Alert kind="info">
+          <span data-testid="draft-restored">{t('draft.restored', { n: rows.length })}</span>{' '}
+          <button type="button" class="button-ghost small" onClick={discardDraft}>
+            {t('draft.discard')}
+          </button>
+        </Alert>
       ) : null}
-      {failure ? <ErrorAlert error={failure} /> : null}
       <form
         noValidate
         onSubmit={(event) => {
@@ -570,6 +678,13 @@ export function CohortNew() {
             mentorKeys={mentorKeys}
           />
         </fieldset>
+        <ErrorSummary
+          id="problem-summary"
+          attempt={tries}
+          problems={problems}
+          error={failure}
+          title={problems.length ? t('form.problems', { n: problems.length }) : undefined}
+        />
         <div class="form-actions">
           {saving !== undefined ? <Progress label={t('roster.saving')} value={saving} /> : null}
           <button
@@ -637,6 +752,7 @@ function CohortEditForm(props: { cohort: CohortView }) {
   const [server, setServer] = useState<{ errors: FieldError[]; body: string }>();
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<unknown>();
+  const [tries, setTries] = useState(0);
 
   const changes = useMemo(() => {
     const before = fieldsBody(original) as Record<string, unknown>;
@@ -649,13 +765,18 @@ function CohortEditForm(props: { cohort: CohortView }) {
   }, [original, state]);
   const patch = { ...changes, version: props.cohort.version };
   const patchJson = JSON.stringify(patch);
+  useLeaveGuard(Object.keys(changes).length > 0 && !saving, t('leave.confirm'));
   const clientErrors = checks ? checks.validator.checkCohortEdit(patch, props.cohort, checks.context) : [];
   const allErrors = [...clientErrors, ...(server && server.body === patchJson ? server.errors : [])];
 
   const save = async () => {
     setAttempted(true);
     setFailure(undefined);
-    if (clientErrors.length > 0 || Object.keys(changes).length === 0) return;
+    if (Object.keys(changes).length === 0) return;
+    if (clientErrors.length > 0) {
+      setTries((value) => value + 1);
+      return;
+    }
     setSaving(true);
     try {
       await api.patch(`/cohorts/${props.cohort.cohortId}`, {
@@ -664,24 +785,22 @@ function CohortEditForm(props: { cohort: CohortView }) {
       });
       idempotency.done();
       setFlash(t('form.savedChanges'));
-      navigate(`/app/cohorts/${props.cohort.cohortId}`);
+      navigate(`/app/cohorts/${props.cohort.cohortId}`, { leave: true });
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.errors.length)
         setServer({ errors: error.errors, body: patchJson });
       else setFailure(error);
+      setTries((value) => value + 1);
     } finally {
       setSaving(false);
     }
   };
+  const problems = useProblems(attempted ? allErrors : []);
 
   return (
     <section>
       <PageHeader title={t('form.editTitle')} subtitle={cohortTitle(t, props.cohort)} />
       <CaseNotices cohort={props.cohort} />
-      {attempted && allErrors.length > 0 ? (
-        <ProblemSummary errors={allErrors} title={t('form.problems', { n: allErrors.length })} />
-      ) : null}
-      {failure ? <ErrorAlert error={failure} /> : null}
       <form
         noValidate
         onSubmit={(event) => {
@@ -698,12 +817,20 @@ function CohortEditForm(props: { cohort: CohortView }) {
           schools={reference.schools}
           occupations={reference.occupations}
           policy={reference.policy}
+          cohortId={props.cohort.cohortId}
+        />
+        <ErrorSummary
+          id="problem-summary"
+          attempt={tries}
+          problems={problems}
+          error={failure}
+          title={problems.length ? t('form.problems', { n: problems.length }) : undefined}
         />
         <div class="form-actions">
           <button
             type="button"
             class="button-secondary"
-            onClick={() => navigate(`/app/cohorts/${props.cohort.cohortId}`)}
+            onClick={() => navigate(`/app/cohorts/${props.cohort.cohortId}`, { leave: true })}
           >
             {t('common.cancel')}
           </button>

@@ -7,9 +7,10 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { CohortView } from '../../../shared/domain/cohort.ts';
 import { organisationName, useApp } from '../context.ts';
-import { formatDate, formatFen, formatInstant } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
-import { Alert, ErrorAlert, Progress, StatusBadge, useLoad } from '../ui.tsx';
+import { formatCount, formatDate, formatFen, formatInstant } from '../format.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
+import { learnActors, nameOf } from '../people.ts';
+import { Alert, ErrorAlert, Progress, ScrollRegion, StatusBadge, useLoad } from '../ui.tsx';
 
 export type { CohortView };
 export type CohortApprentice = CohortView['apprentices'][number];
@@ -35,7 +36,7 @@ export interface HistoryRecord {
   seq: number;
   at: string;
   action: string;
-  actor: { username: string; role: string; orgId: string } | { system: string };
+  actor: { sub?: string; username: string; role: string; orgId: string } | { system: string };
   from?: string;
   to?: string;
   reason?: string;
@@ -66,6 +67,42 @@ export function cohortTitle(
   return `${cohort.occupationName} · ${levelName(t, cohort.targetLevel)}`;
 }
 
+/**
+ * A short number people can read out on the phone — 海淀-2027-7K3Q: the district, the year the case
+ * was opened (China time), the last four characters of its ULID — shown beside the ULID, which stays
+ * the case's identity. The API has no case number of its own; when it answers one (`caseNumber`),
+ * that one is shown.
+ */
+export function caseNumber(
+  kase: { caseNumber?: string; districtCode: string; createdAt: string },
+  id: string,
+  organisations: ReadonlyMap<string, { name: string }>,
+): string {
+  if (kase.caseNumber) return kase.caseNumber;
+  const bureau = organisations.get(kase.districtCode)?.name ?? '';
+  const district = /^(?:.+?[省市])?(.+?)[区县]/.exec(bureau)?.[1] ?? kase.districtCode;
+  const year = new Date(Date.parse(kase.createdAt) + 8 * 3600_000).toISOString().slice(0, 4);
+  return `${district}-${year}-${id.slice(-4).toUpperCase()}`;
+}
+
+/** The case number beside the ULID, as a page's subtitle. */
+export function CaseRef(props: {
+  kase: { caseNumber?: string; districtCode: string; createdAt: string };
+  id: string;
+}) {
+  const { t } = useI18n();
+  const { organisations } = useApp();
+  const number = caseNumber(props.kase, props.id, organisations);
+  return (
+    <span class="case-ref">
+      <strong data-testid="case-number" title={t('case.number', { number })}>
+        {number}
+      </strong>{' '}
+      <code>{props.id}</code>
+    </span>
+  );
+}
+
 const STEPS = ['DRAFT', 'COMPANY_REVIEW', 'SCHOOL_REVIEW', 'BUREAU_REVIEW', 'FILED'] as const;
 
 /** Where the case stands: prepare → company → school → bureau → filed; off-track states named. */
@@ -93,7 +130,7 @@ export function StageSteps(props: { status: string }) {
               <span class="step-dot" aria-hidden="true">
                 {state === 'done' ? '✓' : index + 1}
               </span>
-              <span>{t(`step.${step}` as MessageKey)}</span>
+              <span class="step-label">{t(`step.${step}` as MessageKey)}</span>
             </li>
           );
         })}
@@ -124,7 +161,8 @@ export function CohortFacts(props: { cohort: CohortView; children?: ComponentChi
       <dd>{organisationName(organisations, cohort.districtCode)}</dd>
       <dt>{t('case.occupation')}</dt>
       <dd>
-        {cohort.occupationName} <code>{cohort.occupationCode}</code>（{cohort.occupationEdition}）
+        {cohort.occupationName} <code>{cohort.occupationCode}</code>
+        {t('common.paren', { text: cohort.occupationEdition })}
       </dd>
       <dt>{t('case.level')}</dt>
       <dd>{levelName(t, cohort.targetLevel)}</dd>
@@ -135,8 +173,8 @@ export function CohortFacts(props: { cohort: CohortView; children?: ComponentChi
       <dt>{t('case.hours')}</dt>
       <dd>
         {t('case.hoursValue', {
-          total: cohort.plannedHours.total,
-          concentrated: cohort.plannedHours.concentrated,
+          total: formatCount(cohort.plannedHours.total),
+          concentrated: formatCount(cohort.plannedHours.concentrated),
         })}
       </dd>
       <dt>{t('case.agreements')}</dt>
@@ -157,17 +195,19 @@ export function CohortFacts(props: { cohort: CohortView; children?: ComponentChi
         {cohort.enterpriseMentors
           .map(
             (mentor) =>
-              `${mentor.key} ${mentor.name}（${mentor.employeeNo}，${levelName(t, mentor.skillLevel)}）`,
+              `${mentor.key} ${mentor.name}${punct().open}${mentor.employeeNo}${punct().comma}${levelName(t, mentor.skillLevel)}${punct().close}`,
           )
-          .join('；')}
+          .join(punct().semi)}
       </dd>
       {cohort.schoolMentors.length ? (
         <>
           <dt>{t('case.schoolMentors')}</dt>
           <dd>
             {cohort.schoolMentors
-              .map((mentor) => `${mentor.key} ${mentor.name}（${mentor.teacherNo}）`)
-              .join('；')}
+              .map(
+                (mentor) => `${mentor.key} ${mentor.name}${punct().open}${mentor.teacherNo}${punct().close}`,
+              )
+              .join(punct().semi)}
           </dd>
         </>
       ) : null}
@@ -198,7 +238,7 @@ export function ApprenticeTable(props: {
   const mentorName = (key: string | null, mentors: { key: string; name: string }[]) =>
     key ? (mentors.find((mentor) => mentor.key === key)?.name ?? key) : '—';
   return (
-    <div class="table-scroll">
+    <ScrollRegion label={t('case.apprentices', { n: cohort.apprentices.length })}>
       <table class="data" data-testid="apprentice-table">
         <thead>
           <tr>
@@ -245,7 +285,7 @@ export function ApprenticeTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -256,7 +296,11 @@ function actorLabel(
 ): string {
   if ('system' in record.actor)
     return record.actor.system === 'subsidy-claim' ? t('audit.systemClaim') : t('audit.system');
-  return `${record.actor.username}（${t(`role.${record.actor.role}` as MessageKey)}，${orgName(record.actor.orgId)}）`;
+  return t('people.actor', {
+    name: nameOf(record.actor),
+    role: t(`role.${record.actor.role}` as MessageKey),
+    org: orgName(record.actor.orgId),
+  });
 }
 
 /** A stage's name: the claim workflow names its stages apart from the filing ones (both have BUREAU_REVIEW). */
@@ -353,7 +397,15 @@ export function Timeline(props: {
   const [loaded, setLoaded] = useState(0);
   const workflow = props.claimId ? 'subsidy-claim' : 'cohort-filing';
   const path = props.claimId ? `/claims/${props.claimId}/history` : `/cohorts/${props.cohortId}/history`;
-  const history = useLoad(() => api.all<HistoryRecord>(path, setLoaded), [path, props.refreshKey]);
+  const history = useLoad(
+    () =>
+      api.all<HistoryRecord>(path, setLoaded).then((records) => {
+        // Who each user id on the case is (approvals, verification, review name people by id).
+        learnActors(records);
+        return records;
+      }),
+    [path, props.refreshKey],
+  );
   return (
     <section class="timeline-section" aria-labelledby="history-title">
       <h2 id="history-title">{t('case.history')}</h2>

@@ -6,12 +6,23 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link } from '../router.tsx';
-import { Alert, ErrorAlert, PageHeader, Progress, share, useFocusHeading, useLoad } from '../ui.tsx';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
+import { Link, useLeaveGuard } from '../router.tsx';
+import {
+  Alert,
+  LoadBar,
+  PageHeader,
+  Progress,
+  ScrollRegion,
+  share,
+  Unavailable,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { useChecks } from './checks.ts';
 import {
   CaseNotices,
+  CaseRef,
   CohortFacts,
   type CohortView,
   cohortTitle,
@@ -19,6 +30,7 @@ import {
   Timeline,
 } from './cohort-parts.tsx';
 import { DecisionPanel } from './decision.tsx';
+import { useMentorRegister } from './mentor-register.ts';
 
 interface SchoolMentorRow {
   rowKey: string;
@@ -42,12 +54,7 @@ export function Enrolment(props: { cohortId: string }) {
   const [decided, setDecided] = useState<string>();
   useFocusHeading(cohort.data?.cohortId);
   if (cohort.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={cohort.error} />
-        <Link href="/app/inbox">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={cohort.error} back="/app/inbox" />;
   }
   if (!cohort.data) return <Progress label={t('app.loading')} />;
   if (decided) {
@@ -95,6 +102,14 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
   const [start, setStart] = useState('1');
   const [digits, setDigits] = useState('3');
   const [attempted, setAttempted] = useState(false);
+  // Numbers and mentors filled in and not yet sent: leaving asks first.
+  const [initial] = useState(() =>
+    JSON.stringify({ rows, mentors: mentors.map(({ rowKey: _k, ...m }) => m) }),
+  );
+  useLeaveGuard(
+    JSON.stringify({ rows, mentors: mentors.map(({ rowKey: _k, ...m }) => m) }) !== initial,
+    t('leave.confirm'),
+  );
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
 
   const body = useMemo(
@@ -112,12 +127,45 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
     }),
     [mentors, rows, apprentices],
   );
+  // The school's mentors from its other cohorts, with the apprentices they already take there.
+  const register = useMentorRegister('school', props.cohort.cohortId);
+  const elsewhereOf = (teacherNo: string) =>
+    register.data?.find((mentor) => mentor.number === teacherNo.trim())?.load ?? 0;
   const loads = useMemo(() => {
     const counts = new Map<string, number>();
     for (const row of rows)
       if (row.schoolMentorKey) counts.set(row.schoolMentorKey, (counts.get(row.schoolMentorKey) ?? 0) + 1);
+    // Across active cohorts, as the API counts it: this cohort's and the others'.
+    for (const mentor of mentors) {
+      const key = mentor.key.trim();
+      const elsewhere = register.data?.find((known) => known.number === mentor.teacherNo.trim())?.load ?? 0;
+      if (key && elsewhere) counts.set(key, (counts.get(key) ?? 0) + elsewhere);
+    }
     return counts;
-  }, [rows]);
+  }, [rows, mentors, register.data]);
+  const [pick, setPick] = useState('');
+  const pickable = (register.data ?? []).filter(
+    (known) => !mentors.some((mentor) => mentor.teacherNo.trim() === known.number),
+  );
+  const addKnown = () => {
+    const known = pickable.find((mentor) => mentor.number === pick) ?? pickable[0];
+    if (!known) return;
+    const used = new Set(mentors.map((mentor) => mentor.key));
+    let n = mentors.length + 1;
+    while (used.has(`t${n}`)) n++;
+    const fresh = { ...newMentor(`t${n}`), name: known.name, teacherNo: known.number };
+    // An empty row (the form starts with some) takes the mentor; else a row is added.
+    const empty = mentors.findIndex((mentor) => !mentor.name.trim() && !mentor.teacherNo.trim());
+    setServerErrors([]);
+    setMentors(
+      empty >= 0
+        ? mentors.map((mentor, index) =>
+            index === empty ? { ...mentor, name: known.name, teacherNo: known.number } : mentor,
+          )
+        : [...mentors, fresh],
+    );
+    setPick('');
+  };
   const clientErrors = useMemo(() => {
     const found = checks ? checks.validator.checkDecision({ decision: 'approve', ...body }) : [];
     mentors.forEach((mentor, index) => {
@@ -132,9 +180,30 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
     errors.set(error.path, [...(errors.get(error.path) ?? []), error.message]);
   const shown = (path: string) => (attempted ? errors.get(path) : undefined);
   const filled = rows.filter((row) => row.studentNumber.trim() && row.schoolMentorKey).length;
-  const general = [...errors.entries()].filter(
-    ([path]) => path === 'schoolMentors' || path === 'enrolment' || path === '',
-  );
+  const mentorColumns: Record<string, string> = {
+    key: t('form.mentorKey'),
+    name: t('form.mentorName'),
+    teacherNo: t('enrol.teacherNo'),
+  };
+  /** The input an error path names, and how the summary calls it. */
+  const target = (path: string) => {
+    const mentor = /^schoolMentors\.(\d+)\.(key|name|teacherNo)$/.exec(path);
+    if (mentor)
+      return {
+        id: `f-${path}`,
+        label: `${t('enrol.mentors')} ${t('common.row', { n: Number(mentor[1]) + 1 })} ${mentorColumns[mentor[2]!]}`,
+      };
+    const row = /^enrolment\.(\d+)\.(studentNumber|schoolMentorKey)$/.exec(path);
+    if (row)
+      return {
+        id: `f-${path}`,
+        label: t('roster.rowLabel', {
+          n: Number(row[1]) + 1,
+          column: row[2] === 'studentNumber' ? t('col.studentNumber') : t('col.schoolMentor'),
+        }),
+      };
+    return undefined;
+  };
 
   const setRow = (index: number, patch: Partial<(typeof rows)[number]>) => {
     setServerErrors([]);
@@ -170,6 +239,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
           id={`f-${path}`}
           aria-label={`${mentor.key} ${label}`}
           aria-invalid={Boolean(fieldErrors)}
+          aria-describedby={fieldErrors ? `f-${path}-error` : undefined}
           class={fieldErrors ? 'invalid' : ''}
           value={mentor[field]}
           onInput={(event) => {
@@ -179,14 +249,25 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
             );
           }}
         />
-        {fieldErrors ? <small class="error-text">{fieldErrors.map(m).join('；')}</small> : null}
+        {fieldErrors ? (
+          <small class="error-text" id={`f-${path}-error`}>
+            {fieldErrors.map(m).join(punct().semi)}
+          </small>
+        ) : null}
       </td>
     );
   };
 
   return (
     <section data-testid="enrolment">
-      <PageHeader title={t('enrol.title')} subtitle={cohortTitle(t, props.cohort)} />
+      <PageHeader
+        title={t('enrol.title')}
+        subtitle={
+          <>
+            {cohortTitle(t, props.cohort)} · <CaseRef kase={props.cohort} id={props.cohort.cohortId} />
+          </>
+        }
+      />
       <StageSteps status={props.cohort.status} />
       <CaseNotices cohort={props.cohort} />
       <p>{t('enrol.intro')}</p>
@@ -198,7 +279,29 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
       <fieldset class="form-section">
         <legend>{t('enrol.mentors')}</legend>
         <p class="hint">{t('enrol.loadNote', { max })}</p>
-        <div class="table-scroll">
+        {pickable.length ? (
+          <div class="mentor-pick">
+            <label class="field">
+              <span>{t('mentor.pick')}</span>
+              <select
+                id="school-mentor-pick"
+                class="mentor-pick-select"
+                value={pick}
+                onChange={(event) => setPick(event.currentTarget.value)}
+              >
+                {pickable.map((known) => (
+                  <option key={known.number} value={known.number}>
+                    {t('mentor.pickOption', { name: known.name, number: known.number, n: known.load })}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" class="button-secondary" data-testid="add-known-mentor" onClick={addKnown}>
+              {t('mentor.addKnown')}
+            </button>
+          </div>
+        ) : null}
+        <ScrollRegion label={t('enrol.mentors')}>
           <table class="grid" data-testid="school-mentors">
             <thead>
               <tr>
@@ -219,16 +322,19 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
                     {mentorCell(index, 'key', t('form.mentorKey'))}
                     {mentorCell(index, 'name', t('form.mentorName'))}
                     {mentorCell(index, 'teacherNo', t('enrol.teacherNo'))}
-                    <td class={load > max ? 'overload' : ''} data-testid={`load-${mentor.key}`}>
-                      <meter
-                        min={0}
+                    <td class={load > max ? 'overload' : ''}>
+                      <LoadBar
+                        testId={`load-${mentor.key}`}
+                        n={load}
                         max={max}
-                        high={max}
-                        optimum={0}
-                        value={Math.min(load, max)}
-                        aria-label={t('enrol.load', { n: load, max })}
-                      />{' '}
-                      {t('enrol.load', { n: load, max })}
+                        label={`${t('enrol.load', { n: load, max })}${
+                          elsewhereOf(mentor.teacherNo)
+                            ? t('common.paren', {
+                                text: t('enrol.loadElsewhere', { n: elsewhereOf(mentor.teacherNo) }),
+                              })
+                            : ''
+                        }`}
+                      />
                     </td>
                     <td>
                       <button
@@ -245,7 +351,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
         <button
           type="button"
           class="button-secondary"
@@ -304,10 +410,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
         label={t('enrol.progress', { done: filled, total: apprentices.length })}
         value={share(filled, apprentices.length)}
       />
-      {attempted && general.length ? (
-        <Alert kind="error">{general.flatMap(([, messages]) => messages.map(m)).join('；')}</Alert>
-      ) : null}
-      <div class="table-scroll">
+      <ScrollRegion label={t('case.apprentices', { n: apprentices.length })}>
         <table class="grid" data-testid="enrolment-grid">
           <thead>
             <tr>
@@ -336,18 +439,28 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
                   </td>
                   <td>
                     <input
+                      id={`f-enrolment.${index}.studentNumber`}
                       aria-label={t('roster.rowLabel', { n: index + 1, column: t('col.studentNumber') })}
                       aria-invalid={Boolean(numberErrors)}
+                      aria-describedby={numberErrors ? `f-enrolment.${index}.studentNumber-error` : undefined}
                       class={numberErrors ? 'invalid' : ''}
                       value={row.studentNumber}
                       onInput={(event) => setRow(index, { studentNumber: event.currentTarget.value })}
                     />
-                    {numberErrors ? <small class="error-text">{numberErrors.map(m).join('；')}</small> : null}
+                    {numberErrors ? (
+                      <small class="error-text" id={`f-enrolment.${index}.studentNumber-error`}>
+                        {numberErrors.map(m).join(punct().semi)}
+                      </small>
+                    ) : null}
                   </td>
                   <td>
                     <select
+                      id={`f-enrolment.${index}.schoolMentorKey`}
                       aria-label={t('roster.rowLabel', { n: index + 1, column: t('col.schoolMentor') })}
                       aria-invalid={Boolean(mentorErrors)}
+                      aria-describedby={
+                        mentorErrors ? `f-enrolment.${index}.schoolMentorKey-error` : undefined
+                      }
                       class={mentorErrors ? 'invalid' : ''}
                       value={row.schoolMentorKey}
                       onChange={(event) => setRow(index, { schoolMentorKey: event.currentTarget.value })}
@@ -359,19 +472,24 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
                         </option>
                       ))}
                     </select>
-                    {mentorErrors ? <small class="error-text">{mentorErrors.map(m).join('；')}</small> : null}
+                    {mentorErrors ? (
+                      <small class="error-text" id={`f-enrolment.${index}.schoolMentorKey-error`}>
+                        {mentorErrors.map(m).join(punct().semi)}
+                      </small>
+                    ) : null}
                   </td>
                 </tr>
               );
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
 
       <DecisionPanel
         task={props.cohort.currentTask}
         approveLabel={t('enrol.approve')}
         approveBody={() => body}
+        target={target}
         checkApproval={() => {
           setAttempted(true);
           return clientErrors;
@@ -380,7 +498,8 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
           setAttempted(true);
           setServerErrors(found);
         }}
-        onDecided={(outcome) => props.onDecided(t(`decision.done.${outcome}`))}
+        approvedMessage={t('decision.done.enrolled')}
+        onDecided={(_outcome, message) => props.onDecided(message)}
       />
       <Timeline cohortId={props.cohort.cohortId} refreshKey={props.cohort.version} />
     </section>

@@ -8,9 +8,20 @@ import { useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { useApp } from '../context.ts';
 import { formatDate, todayInChina } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import { Alert, ErrorAlert, PageHeader, Progress, share, useFocusHeading, useLoad } from '../ui.tsx';
+import {
+  Alert,
+  ErrorSummary,
+  PageHeader,
+  type Problem,
+  Progress,
+  ScrollRegion,
+  share,
+  Unavailable,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { type CohortApprentice, type CohortView, cohortTitle, levelName, Timeline } from './cohort-parts.tsx';
 import { inBatches } from './inbox.tsx';
 
@@ -44,12 +55,7 @@ export function Outcomes(props: { cohortId: string }) {
   );
   useFocusHeading(loaded.data?.cohort.cohortId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} />
-        <Link href="/app/cohorts">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} back="/app/cohorts" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   return (
@@ -91,6 +97,7 @@ function OutcomeForm(props: {
   const [progress, setProgress] = useState<{ done: number; total: number }>();
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<unknown>();
+  const [tries, setTries] = useState(0);
   const editable = cohort.status === 'FILED';
 
   const set = (apprenticeId: string, patch: Partial<OutcomeRow>) => {
@@ -132,6 +139,7 @@ function OutcomeForm(props: {
     setFailure(undefined);
     if (Object.keys(localErrors).length) {
       setRowErrors(localErrors);
+      setTries((value) => value + 1);
       return;
     }
     const todo = chosen;
@@ -163,9 +171,14 @@ function OutcomeForm(props: {
           recorded++;
         } catch (error) {
           if (error instanceof ApiError && error.errors.length)
-            refused[apprentice.apprenticeId] = error.errors.map((entry) => m(entry.message)).join('；');
+            refused[apprentice.apprenticeId] = error.errors
+              .map((entry) => m(entry.message))
+              .join(punct().semi);
           else if (error instanceof ApiError) refused[apprentice.apprenticeId] = error.detail || error.title;
-          else setFailure(error);
+          else {
+            setFailure(error);
+            setTries((value) => value + 1);
+          }
         }
       },
       () => setProgress((previous) => previous && { ...previous, done: previous.done + 1 }),
@@ -173,7 +186,9 @@ function OutcomeForm(props: {
     setProgress(undefined);
     // The cohort is read again either way; a refused row stays open, its reason listed by name.
     const names = new Map(cohort.apprentices.map((apprentice) => [apprentice.apprenticeId, apprentice.name]));
-    const failed = Object.entries(refused).map(([id, message]) => `${names.get(id) ?? id}：${message}`);
+    const failed = Object.entries(refused).map(
+      ([id, message]) => `${names.get(id) ?? id}${punct().colon}${message}`,
+    );
     props.onSaved({
       text: failed.length
         ? t('outcome.partly', { n: recorded, failed: failed.length })
@@ -182,6 +197,14 @@ function OutcomeForm(props: {
     });
   };
 
+  const rowIndex = new Map(cohort.apprentices.map((apprentice, index) => [apprentice.apprenticeId, index]));
+  const problems: Problem[] = Object.entries(rowErrors).map(([id, message]) => {
+    const index = rowIndex.get(id) ?? 0;
+    return {
+      text: t('error.field', { field: t('common.row', { n: index + 1 }), message }),
+      target: `outcome-${index}`,
+    };
+  });
   const counts = {
     certified: cohort.apprentices.filter((apprentice) => apprentice.status === 'certified').length,
     notCertified: cohort.apprentices.filter((apprentice) => apprentice.status === 'not_certified').length,
@@ -208,7 +231,6 @@ function OutcomeForm(props: {
           ) : null}
         </Alert>
       ) : null}
-      {failure ? <ErrorAlert error={failure} /> : null}
       {cohort.status === 'COMPLETED' ? (
         <Alert kind="info">{t('outcome.completed')}</Alert>
       ) : !editable ? (
@@ -254,7 +276,7 @@ function OutcomeForm(props: {
       {progress ? (
         <Progress label={t('outcome.saving', progress)} value={share(progress.done, progress.total)} />
       ) : null}
-      <div class="table-scroll">
+      <ScrollRegion label={t('outcome.title')}>
         <table class="grid" data-testid="outcome-grid">
           <thead>
             <tr>
@@ -283,7 +305,9 @@ function OutcomeForm(props: {
                     <>
                       <td>
                         <select
+                          id={`outcome-${index}`}
                           aria-label={label(t('outcome.outcome'))}
+                          aria-describedby={error ? `outcome-${index}-error` : undefined}
                           value={row.outcome}
                           data-field="outcome"
                           onChange={(event) =>
@@ -296,7 +320,11 @@ function OutcomeForm(props: {
                           <option value="certified">{t('apprentice.certified')}</option>
                           <option value="not_certified">{t('apprentice.not_certified')}</option>
                         </select>
-                        {error ? <small class="error-text">{error}</small> : null}
+                        {error ? (
+                          <small class="error-text" id={`outcome-${index}-error`}>
+                            {error}
+                          </small>
+                        ) : null}
                       </td>
                       <td>
                         <input
@@ -360,7 +388,8 @@ function OutcomeForm(props: {
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
+      <ErrorSummary attempt={tries} problems={problems} error={failure} />
       {editable && open.length ? (
         <div class="form-actions">
           <span>{t('outcome.chosen', { n: chosen.length, total: open.length })}</span>

@@ -8,10 +8,21 @@ import { useState } from 'preact/hooks';
 import { organisationName, useApp } from '../context.ts';
 import { daysUntil, formatFen, formatInstant } from '../format.ts';
 import { useI18n } from '../i18n.ts';
+import { learnActors, usePeople } from '../people.ts';
 import { Link } from '../router.tsx';
-import { Alert, Dialog, ErrorAlert, PageHeader, Progress, share, useFocusHeading, useLoad } from '../ui.tsx';
+import {
+  Alert,
+  ConfirmDialog,
+  ErrorAlert,
+  PageHeader,
+  Progress,
+  ScrollRegion,
+  share,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { type ClaimView, claimTitle } from './claim-parts.tsx';
-import type { CohortView, Task } from './cohort-parts.tsx';
+import { type CohortView, caseNumber, type HistoryRecord, type Task } from './cohort-parts.tsx';
 import { inBatches } from './inbox.tsx';
 
 interface Row {
@@ -23,51 +34,48 @@ interface Row {
 export function Payments() {
   const { t, lang } = useI18n();
   const { api, organisations, systemNow } = useApp();
+  const person = usePeople();
   const [progress, setProgress] = useState({ done: 0, total: 0 });
   const [releasing, setReleasing] = useState<Row>();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
   const [released, setReleased] = useState<string>();
   useFocusHeading('payments');
-  const queue = useLoad(async () => {
-    const tasks = (await api.all<Task>('/tasks')).filter(
-      (task) => task.workflow === 'subsidy-claim' && task.stage === 'PAYMENT',
-    );
-    setProgress({ done: 0, total: tasks.length });
-    const rows = await inBatches(
-      tasks,
-      4,
-      async (task): Promise<Row> => {
-        const claim = await api.get<ClaimView>(`/claims/${task.caseId}`).catch(() => undefined);
-        const cohort = claim
-          ? await api.get<CohortView>(`/cohorts/${claim.cohortId}`).catch(() => undefined)
-          : undefined;
-        return { task, claim, cohort };
-      },
-      () => setProgress((previous) => ({ ...previous, done: previous.done + 1 })),
-    );
-    return { rows, now: await systemNow() };
-  }, []);
+  const queue = useLoad(
+    async () => {
+      const tasks = (await api.all<Task>('/tasks')).filter(
+        (task) => task.workflow === 'subsidy-claim' && task.stage === 'PAYMENT',
+      );
+      setProgress({ done: 0, total: tasks.length });
+      const rows = await inBatches(
+        tasks,
+        4,
+        async (task): Promise<Row> => {
+          const claim = await api.get<ClaimView>(`/claims/${task.caseId}`).catch(() => undefined);
+          const [cohort] = await Promise.all([
+            claim ? api.get<CohortView>(`/cohorts/${claim.cohortId}`).catch(() => undefined) : undefined,
+            // Who approved it, by name: the claim's history names the reviewer behind the user id.
+            api.all<HistoryRecord>(`/claims/${task.caseId}/history`).then(learnActors, () => undefined),
+          ]);
+          return { task, claim, cohort };
+        },
+        () => setProgress((previous) => ({ ...previous, done: previous.done + 1 })),
+      );
+      return { rows, now: await systemNow() };
+    },
+    [],
+    { live: true },
+  );
 
   const release = async () => {
     if (!releasing) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await api.post(`/tasks/${releasing.task.taskId}/decision`, { body: { decision: 'approve' } });
-      setReleased(
-        t('payments.released', {
-          amount: formatFen(releasing.claim?.amountFen ?? 0),
-          enterprise: releasing.claim ? organisationName(organisations, releasing.claim.enterpriseId) : '',
-        }),
-      );
-      setReleasing(undefined);
-      queue.reload();
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
+    await api.post(`/tasks/${releasing.task.taskId}/decision`, { body: { decision: 'approve' } });
+    setReleased(
+      t('payments.released', {
+        amount: formatFen(releasing.claim?.amountFen ?? 0),
+        enterprise: releasing.claim ? organisationName(organisations, releasing.claim.enterpriseId) : '',
+      }),
+    );
+    setReleasing(undefined);
+    queue.reload();
   };
 
   const rows = queue.data?.rows ?? [];
@@ -77,8 +85,7 @@ export function Payments() {
       <PageHeader title={t('payments.title')} />
       <p class="hint">{t('payments.intro')}</p>
       {released ? <Alert kind="success">{released}</Alert> : null}
-      {failure && !releasing ? <ErrorAlert error={failure} /> : null}
-      {queue.loading ? (
+      {queue.loading && !queue.data ? (
         <Progress
           label={t('inbox.loading', { done: progress.done, total: progress.total })}
           value={share(progress.done, progress.total)}
@@ -91,16 +98,18 @@ export function Payments() {
           <p data-testid="payments-total">
             {t('payments.total', { n: rows.length, amount: formatFen(total) })}
           </p>
-          <div class="table-scroll">
+          <ScrollRegion label={t('payments.title')}>
             <table class="data" data-testid="payment-queue">
               <thead>
                 <tr>
-                  <th scope="col">{t('payments.claim')}</th>
+                  <th scope="col" class="key-column">
+                    {t('payments.claim')}
+                  </th>
+                  <th scope="col">{t('claim.amount')}</th>
                   <th scope="col">{t('cohorts.enterprise')}</th>
                   <th scope="col">{t('claim.bank')}</th>
-                  <th scope="col">{t('claim.amount')}</th>
                   <th scope="col">{t('payments.approved')}</th>
-                  <th scope="col">
+                  <th scope="col" class="actions-column">
                     <span class="visually-hidden">{t('col.actions')}</span>
                   </th>
                 </tr>
@@ -112,11 +121,15 @@ export function Payments() {
                   const days = daysUntil(task.dueAt, queue.data?.now);
                   return (
                     <tr key={task.taskId} data-case={task.caseId}>
-                      <td class="wrap">
+                      <td class="wrap key-column">
                         <Link href={`/app/claims/${task.caseId}`}>
                           {claim ? claimTitle(t, claim, cohort) : task.caseId}
                         </Link>
+                        {claim ? (
+                          <small class="case-ref">{caseNumber(claim, claim.claimId, organisations)}</small>
+                        ) : null}
                       </td>
+                      <td class="money">{claim ? formatFen(claim.amountFen) : '—'}</td>
                       <td class="wrap">
                         {claim ? organisationName(organisations, claim.enterpriseId) : '—'}
                       </td>
@@ -125,26 +138,22 @@ export function Payments() {
                         <br />
                         <span class="mono">{enterprise?.bankAccountMasked ?? ''}</span>
                       </td>
-                      <td class="money">{claim ? formatFen(claim.amountFen) : '—'}</td>
                       <td>
                         {claim?.approvedAt ? formatInstant(claim.approvedAt, lang) : '—'}
                         <br />
-                        <small>{claim?.reviewedBy ?? ''}</small>
+                        <small data-testid="approved-by">{person(claim?.reviewedBy)}</small>
                         <br />
                         <small class={days < 0 ? 'overdue' : days <= 3 ? 'due-soon' : ''}>
                           {t('payments.due', { at: formatInstant(task.dueAt, lang) })}
                         </small>
                       </td>
-                      <td>
+                      <td class="actions-column">
                         <button
                           type="button"
                           class="button-primary"
                           disabled={!claim}
                           data-testid="release-payment"
-                          onClick={() => {
-                            setFailure(undefined);
-                            setReleasing(row);
-                          }}
+                          onClick={() => setReleasing(row)}
                         >
                           {t('payments.release')}
                         </button>
@@ -154,15 +163,15 @@ export function Payments() {
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         </>
       ) : null}
-      <Dialog
+      <ConfirmDialog
         open={releasing !== undefined}
         title={t('payments.release')}
         onClose={() => setReleasing(undefined)}
+        onConfirm={release}
       >
-        {failure ? <ErrorAlert error={failure} /> : null}
         {releasing?.claim ? (
           <p>
             {t('payments.confirm', {
@@ -172,21 +181,7 @@ export function Payments() {
             })}
           </p>
         ) : null}
-        <div class="dialog-actions">
-          <button type="button" class="button-secondary" onClick={() => setReleasing(undefined)}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            class="button-primary"
-            disabled={busy}
-            data-testid="confirm-dialog"
-            onClick={() => void release()}
-          >
-            {busy ? t('decision.sending') : t('common.confirm')}
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </section>
   );
 }

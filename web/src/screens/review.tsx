@@ -10,21 +10,23 @@ import { type CohortEntitlement, cohortEntitlementFen } from '../../../shared/do
 import { ApiError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
 import { formatFen, formatInstant } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
-import { Link } from '../router.tsx';
+import { type MessageKey, punct, useI18n } from '../i18n.ts';
+import { usePeople } from '../people.ts';
 import {
   Alert,
-  Dialog,
-  ErrorAlert,
+  ConfirmDialog,
   PageHeader,
+  type Problem,
   Progress,
   StatusBadge,
+  Unavailable,
   useFocusHeading,
   useLoad,
 } from '../ui.tsx';
 import {
   ApprenticeTable,
   CaseNotices,
+  CaseRef,
   type CohortApprentice,
   CohortFacts,
   type CohortView,
@@ -44,12 +46,7 @@ export function Review(props: { cohortId: string }) {
   );
   useFocusHeading(loaded.data?.[0].cohortId);
   if (loaded.error) {
-    return (
-      <section data-testid="case-unavailable">
-        <ErrorAlert error={loaded.error} />
-        <Link href="/app/inbox">{t('common.back')}</Link>
-      </section>
-    );
+    return <Unavailable error={loaded.error} back="/app/inbox" />;
   }
   if (!loaded.data) return <Progress label={t('app.loading')} />;
   const [cohort, inForce, catalogue] = loaded.data;
@@ -67,6 +64,7 @@ export function Review(props: { cohortId: string }) {
 
 function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boolean; onDecided: () => void }) {
   const { t, lang } = useI18n();
+  const person = usePeople();
   const { cohort } = props;
   const [auditTick, setAuditTick] = useState(0);
   const [decided, setDecided] = useState<string>();
@@ -75,7 +73,7 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
     <section data-testid="review" data-status={cohort.status}>
       <PageHeader
         title={`${t('review.title')} · ${cohortTitle(t, cohort)}`}
-        subtitle={<code>{cohort.cohortId}</code>}
+        subtitle={<CaseRef kase={cohort} id={cohort.cohortId} />}
       >
         <StatusBadge status={cohort.status} />
       </PageHeader>
@@ -109,7 +107,7 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
                   <li key={`${approval.stage}-${approval.at}`}>
                     {t('review.approvedBy', {
                       stage: t(`stage.${approval.stage}` as MessageKey),
-                      by: approval.by,
+                      by: person(approval.by),
                       at: formatInstant(approval.at, lang),
                     })}
                   </li>
@@ -123,8 +121,9 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
             <DecisionPanel
               task={cohort.currentTask}
               approveLabel={t('review.approve')}
-              onDecided={(outcome) => {
-                setDecided(t(`decision.done.${outcome}`));
+              approvedMessage={t('decision.done.filed')}
+              onDecided={(_outcome, message) => {
+                setDecided(message);
                 props.onDecided();
               }}
             />
@@ -212,35 +211,29 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
   const [asking, setAsking] = useState<CohortApprentice>();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
-  const reveal = async () => {
+  const reveal = async (): Promise<Problem[] | undefined> => {
     if (!asking) return;
     if (reason.trim().length < 4) {
-      setError(m('say why you need the full number (at least 4 characters)'));
-      return;
+      const text = m('say why you need the full number (at least 4 characters)');
+      setError(text);
+      return [{ text, target: 'reveal-reason' }];
     }
-    setBusy(true);
     setError(undefined);
     try {
       const identity = await api.get<{ idNumber: string }>(
         `/cohorts/${props.cohort.cohortId}/apprentices/${asking.apprenticeId}/identity?reason=${encodeURIComponent(reason.trim())}`,
       );
       setRevealed((previous) => ({ ...previous, [asking.apprenticeId]: identity.idNumber }));
-      setAsking(undefined);
-      setReason('');
-      props.onRevealed();
     } catch (failure) {
-      setError(
-        failure instanceof ApiError && failure.errors.length
-          ? failure.errors.map((entry) => m(entry.message)).join('；')
-          : failure instanceof Error
-            ? failure.message
-            : String(failure),
-      );
-    } finally {
-      setBusy(false);
+      if (!(failure instanceof ApiError && failure.errors.length)) throw failure;
+      const text = failure.errors.map((entry) => m(entry.message)).join(punct().semi);
+      setError(text);
+      return [{ text, target: 'reveal-reason' }];
     }
+    setAsking(undefined);
+    setReason('');
+    props.onRevealed();
   };
 
   return (
@@ -258,7 +251,7 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
               <button
                 type="button"
                 class="link-button small"
-                aria-label={`${t('review.reveal')}：${apprentice.name}`}
+                aria-label={`${t('review.reveal')}${punct().colon}${apprentice.name}`}
                 onClick={() => {
                   setAsking(apprentice);
                   setError(undefined);
@@ -270,10 +263,13 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
           )
         }
       />
-      <Dialog
+      <ConfirmDialog
         open={asking !== undefined}
         title={t('review.revealTitle', { name: asking?.name ?? '' })}
         onClose={() => setAsking(undefined)}
+        onConfirm={reveal}
+        confirmLabel={t('review.revealConfirm')}
+        confirmTestId="confirm-reveal"
       >
         <div class={`field ${error ? 'field-invalid' : ''}`}>
           <label for="reveal-reason">{t('review.revealReason')}</label>
@@ -283,25 +279,16 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
             maxLength={500}
             value={reason}
             aria-invalid={Boolean(error)}
+            aria-describedby={error ? 'reveal-reason-error' : undefined}
             onInput={(event) => setReason(event.currentTarget.value)}
           />
-          {error ? <small class="error-text">{error}</small> : null}
+          {error ? (
+            <small class="error-text" id="reveal-reason-error">
+              {error}
+            </small>
+          ) : null}
         </div>
-        <div class="dialog-actions">
-          <button type="button" class="button-secondary" onClick={() => setAsking(undefined)}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            class="button-primary"
-            disabled={busy}
-            onClick={() => void reveal()}
-            data-testid="confirm-reveal"
-          >
-            {t('review.revealConfirm')}
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </>
   );
 }

@@ -5,7 +5,7 @@
  * is saved.
  */
 import { useRef, useState } from 'preact/hooks';
-import { useI18n } from '../i18n.ts';
+import { punct, useI18n } from '../i18n.ts';
 import {
   cellOfPath,
   decodeCsv,
@@ -19,7 +19,7 @@ import {
   TEMPLATE_HEADERS,
   templateCsv,
 } from '../roster/model.ts';
-import { Alert, Progress } from '../ui.tsx';
+import { Alert, ConfirmDialog, Progress, ScrollRegion } from '../ui.tsx';
 
 export interface RosterErrors {
   /** `row.field` → messages */
@@ -61,7 +61,8 @@ type Phase =
   | { kind: 'reading'; name: string; share: number }
   | { kind: 'parsing'; name: string }
   | { kind: 'done'; name: string; count: number }
-  | { kind: 'failed'; name: string; reason: string };
+  | { kind: 'failed'; name: string; reason: string }
+  | { kind: 'kept'; name: string };
 
 function readFile(file: File, onProgress: (share: number) => void): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
@@ -134,31 +135,48 @@ export function RosterEditor(props: {
     props.onChange(props.rows.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
   };
 
+  /** A file read while the roster already has rows: it replaces them once the person agrees. */
+  const [replacing, setReplacing] = useState<{ name: string; rows: RosterRow[]; existing: number }>();
+
   const importFile = async (file: File) => {
     const name = file.name;
     try {
       setPhase({ kind: 'reading', name, share: 0 });
-      const bytes = await readFile(file, (value) => setPhase({ kind: 'reading', name, share: value }));
+      const bytes = await readFile(file, (value) => setPhase({ kind: 'reading', name, share: value })).catch(
+        () => {
+          throw new Error(t('roster.unreadable'));
+        },
+      );
       setPhase({ kind: 'parsing', name });
       let imported: ReturnType<typeof rowsFromTable>;
       if (/\.xls[xm]$/i.test(name)) {
         const { readXlsx } = await import('../roster/xlsx.ts');
-        imported = rowsFromTable(readXlsx(bytes));
+        try {
+          imported = rowsFromTable(readXlsx(bytes));
+        } catch {
+          // The reader's own reasons are in English (and for developers): say it in the console's words.
+          throw new Error(t('roster.notSpreadsheet'));
+        }
       } else if (/\.xls$/i.test(name)) {
-        throw new Error(lang === 'zh-CN' ? '请另存为 .xlsx 或 CSV 后上传' : 'save it as .xlsx or CSV first');
+        throw new Error(t('roster.oldExcel'));
       } else {
         imported = rowsFromCsv(decodeCsv(bytes));
       }
       if (imported.missing.length > 0) {
         throw new Error(
           t('roster.unknownHeader', {
-            columns: imported.missing.map((field) => t(FIELD_LABEL[field])).join('、'),
+            columns: imported.missing.map((field) => t(FIELD_LABEL[field])).join(punct().enum),
           }),
         );
       }
-      const kept = props.rows.filter((row) => !isEmpty(row));
-      props.onChange([...kept, ...imported.rows]);
-      setPhase({ kind: 'done', name, count: imported.rows.length });
+      const existing = props.rows.filter((row) => !isEmpty(row)).length;
+      if (existing > 0) {
+        setReplacing({ name, rows: imported.rows, existing });
+        setPhase({ kind: 'idle' });
+      } else {
+        props.onChange(imported.rows);
+        setPhase({ kind: 'done', name, count: imported.rows.length });
+      }
     } catch (error) {
       setPhase({ kind: 'failed', name, reason: error instanceof Error ? error.message : String(error) });
     } finally {
@@ -198,21 +216,24 @@ export function RosterEditor(props: {
       >
         <legend class="visually-hidden">{t('roster.upload')}</legend>
         <div>
-          <label class="button button-secondary" for="roster-file">
-            {t('roster.choose')}
-          </label>
-          <input
-            ref={fileInput}
-            id="roster-file"
-            class="visually-hidden"
-            type="file"
-            accept=".csv,.xlsx,.xlsm,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            aria-describedby="roster-file-hint"
-            onChange={(event) => {
-              const file = event.currentTarget.files?.[0];
-              if (file) void importFile(file);
-            }}
-          />{' '}
+          {/* The input first: the label after it shows the keyboard focus (styles.css .file-picker). */}
+          <span class="file-picker">
+            <input
+              ref={fileInput}
+              id="roster-file"
+              class="visually-hidden"
+              type="file"
+              accept=".csv,.xlsx,.xlsm,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              aria-describedby="roster-file-hint"
+              onChange={(event) => {
+                const file = event.currentTarget.files?.[0];
+                if (file) void importFile(file);
+              }}
+            />
+            <label class="button button-secondary" for="roster-file">
+              {t('roster.choose')}
+            </label>
+          </span>{' '}
           <span>{t('roster.drop')}</span>
         </div>
         <small id="roster-file-hint">{t('roster.uploadHint')}</small>
@@ -248,6 +269,32 @@ export function RosterEditor(props: {
       {phase.kind === 'failed' ? (
         <Alert kind="error">{t('roster.badFile', { name: phase.name, reason: phase.reason })}</Alert>
       ) : null}
+      {phase.kind === 'kept' ? <Alert kind="info">{t('roster.kept', { name: phase.name })}</Alert> : null}
+      <ConfirmDialog
+        open={replacing !== undefined}
+        title={t('roster.replaceTitle')}
+        confirmLabel={t('roster.replace')}
+        onClose={() => {
+          if (replacing) setPhase({ kind: 'kept', name: replacing.name });
+          setReplacing(undefined);
+        }}
+        onConfirm={async () => {
+          if (!replacing) return;
+          props.onChange(replacing.rows);
+          setPhase({ kind: 'done', name: replacing.name, count: replacing.rows.length });
+          setReplacing(undefined);
+        }}
+      >
+        <p>
+          {replacing
+            ? t('roster.replaceConfirm', {
+                name: replacing.name,
+                n: replacing.rows.length,
+                existing: replacing.existing,
+              })
+            : null}
+        </p>
+      </ConfirmDialog>
 
       <div class="toolbar">
         <span data-testid="roster-count">
@@ -283,11 +330,13 @@ export function RosterEditor(props: {
       </div>
       {props.errors.list.length ? (
         <Alert kind="error">
-          {props.errors.list.map((message) => t('roster.listProblem', { message: m(message) })).join('；')}
+          {props.errors.list
+            .map((message) => t('roster.listProblem', { message: m(message) }))
+            .join(punct().semi)}
         </Alert>
       ) : null}
       {props.rows.length ? (
-        <div class="table-scroll roster-scroll">
+        <ScrollRegion label={t('form.roster')} class="roster-scroll">
           <table class="grid" data-testid="roster-grid">
             <thead>
               <tr>
@@ -313,7 +362,7 @@ export function RosterEditor(props: {
                       {number}
                       {rowMessages.length ? (
                         <small class="error-text" role="note">
-                          {rowMessages.map(m).join('；')}
+                          {rowMessages.map(m).join(punct().semi)}
                         </small>
                       ) : null}
                     </th>
@@ -383,7 +432,7 @@ export function RosterEditor(props: {
                           )}
                           {messages.length ? (
                             <small class="error-text" id={`${id}-error`}>
-                              {messages.join('；')}
+                              {messages.join(punct().semi)}
                             </small>
                           ) : null}
                         </td>
@@ -404,7 +453,7 @@ export function RosterEditor(props: {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       ) : null}
     </div>
   );
