@@ -107,8 +107,16 @@ describe('crashes of the embedded runtime', () => {
       state[slot] ??= (await api.waitForTask(user, caseId, stage, 60_000)).taskId;
       return state[slot] as string;
     };
-    const decide = (user: string, slot: string, decision: Record<string, unknown>) => () =>
-      api.as(user).post(`/tasks/${state[slot]}/decision`, decision, { idempotencyKey: `crash-${slot}` });
+    // Every decision of the demo is one the rules allow: a 4xx is a failure, and says why.
+    const decide = (user: string, slot: string, decision: Record<string, unknown>) => async () => {
+      const response = await api
+        .as(user)
+        .post(`/tasks/${state[slot]}/decision`, decision, { idempotencyKey: `crash-${slot}` });
+      if (response.status >= 400 && response.status < 500) {
+        throw new Error(`${slot} decision refused: ${response.status} ${JSON.stringify(response.body)}`);
+      }
+      return response;
+    };
 
     // Each step: what it does, and whether the crash comes in the middle of its request.
     const steps: { name: string; run: () => Promise<void>; crashDuring?: boolean; crashAfter?: boolean }[] = [
