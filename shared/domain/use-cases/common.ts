@@ -89,9 +89,3 @@ export async function planMentorLoads(
   if (errors.length > 0) throw new ValidationFailed(errors);
   return writes;
 }
-
-export function tally(keys: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return counts;
-}

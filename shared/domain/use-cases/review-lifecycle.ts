@@ -243,17 +243,21 @@ export async function openTask<C extends ReviewCase>(
   const now = deps.clock.now();
   const at = now.toISOString();
   const party = reviews.party(current, input.stage);
+  // Whose task it is, for this stage of this round, with this token: the same for every task opened here.
+  const identity = {
+    workflow: reviews.workflow,
+    caseId: input.caseId,
+    round: current.round,
+    stage: input.stage as TaskRecord['stage'],
+    role: party.role,
+    org: party.org,
+    token: input.taskToken,
+  };
   const handOver = (decision: DecisionOutcome, next: C, audit: AuditDraft) => {
     const task = preDecidedTask({
+      ...identity,
       taskId: deps.newId(),
-      workflow: reviews.workflow,
-      caseId: input.caseId,
-      round: current.round,
-      stage: input.stage as TaskRecord['stage'],
-      role: party.role,
-      org: party.org,
       decision,
-      token: input.taskToken,
       at,
       ...(party.listed === false ? { listed: false } : {}),
     });
@@ -282,15 +286,9 @@ export async function openTask<C extends ReviewCase>(
   const task: TaskRecord = reuse
     ? { ...reuse, token: input.taskToken }
     : {
+        ...identity,
         taskId: deps.newId(),
-        workflow: reviews.workflow,
-        caseId: input.caseId,
-        round: current.round,
-        stage: input.stage as TaskRecord['stage'],
-        role: party.role,
-        org: party.org,
         status: 'OPEN',
-        token: input.taskToken,
         createdAt: at,
         dueAt: new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString(),
         ...(party.listed === undefined ? {} : { listed: party.listed }),

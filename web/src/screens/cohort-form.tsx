@@ -24,6 +24,7 @@ import {
 } from '../ui.tsx';
 import { type PinnedCellError, pinServerErrors, setFlash, unpinServerErrors, useChecks } from './checks.ts';
 import { CaseNotices, type CohortView, cohortTitle } from './cohort-parts.tsx';
+import { MentorPicker } from './mentor-picker.tsx';
 import { useMentorRegister } from './mentor-register.ts';
 import { isRosterPath, RosterEditor, rosterErrors } from './roster-editor.tsx';
 
@@ -311,28 +312,13 @@ function CohortFieldsEditor(props: {
             })}
           </p>
         ) : null}
-        {pickable.length ? (
-          <div class="mentor-pick">
-            <label class="field">
-              <span>{t('mentor.pick')}</span>
-              <select
-                id="enterprise-mentor-pick"
-                class="mentor-pick-select"
-                value={pick}
-                onChange={(event) => setPick(event.currentTarget.value)}
-              >
-                {pickable.map((known) => (
-                  <option key={known.number} value={known.number}>
-                    {t('mentor.pickOption', { name: known.name, number: known.number, n: known.load })}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="button" class="button-secondary" data-testid="add-known-mentor" onClick={addKnown}>
-              {t('mentor.addKnown')}
-            </button>
-          </div>
-        ) : null}
+        <MentorPicker
+          id="enterprise-mentor-pick"
+          mentors={pickable}
+          pick={pick}
+          onPick={setPick}
+          onAdd={addKnown}
+        />
         {errorsOf('enterpriseMentors') ? (
           <Alert kind="error">{errorsOf('enterpriseMentors')!.map(m).join(punct().semi)}</Alert>
         ) : null}

@@ -30,6 +30,7 @@ import {
   Timeline,
 } from './cohort-parts.tsx';
 import { DecisionPanel } from './decision.tsx';
+import { MentorPicker } from './mentor-picker.tsx';
 import { useMentorRegister } from './mentor-register.ts';
 
 interface SchoolMentorRow {
@@ -279,28 +280,13 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
       <fieldset class="form-section">
         <legend>{t('enrol.mentors')}</legend>
         <p class="hint">{t('enrol.loadNote', { max })}</p>
-        {pickable.length ? (
-          <div class="mentor-pick">
-            <label class="field">
-              <span>{t('mentor.pick')}</span>
-              <select
-                id="school-mentor-pick"
-                class="mentor-pick-select"
-                value={pick}
-                onChange={(event) => setPick(event.currentTarget.value)}
-              >
-                {pickable.map((known) => (
-                  <option key={known.number} value={known.number}>
-                    {t('mentor.pickOption', { name: known.name, number: known.number, n: known.load })}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="button" class="button-secondary" data-testid="add-known-mentor" onClick={addKnown}>
-              {t('mentor.addKnown')}
-            </button>
-          </div>
-        ) : null}
+        <MentorPicker
+          id="school-mentor-pick"
+          mentors={pickable}
+          pick={pick}
+          onPick={setPick}
+          onAdd={addKnown}
+        />
         <ScrollRegion label={t('enrol.mentors')}>
           <table class="grid" data-testid="school-mentors">
             <thead>
