@@ -36,8 +36,12 @@ export const BUNDLING = {
   // Lambda gives credentials in the environment: the SDK's default chain (SSO, INI, STS, process,
   // IMDS…) is ~135 KB of every bundle that never runs there. Resolved from the project root, where
   // CDK runs esbuild (and the bench and the bundle-budget test build with these options too).
+  // Event streams (~13 KB) are for operations no function calls: infra/bundling/no-event-streams.ts.
   esbuildArgs: {
-    '--alias': ['@aws-sdk/credential-provider-node=./infra/bundling/credential-provider-env-only.ts'],
+    '--alias': [
+      '@aws-sdk/credential-provider-node=./infra/bundling/credential-provider-env-only.ts',
+      '@smithy/core/event-streams=./infra/bundling/no-event-streams.ts',
+    ],
   },
   forceDockerBundling: false,
   logLevel: nodejs.LogLevel.WARNING,

@@ -9,13 +9,14 @@
  */
 
 import { addDays, addMonths, ageOn, compareDates, isRealDate, monthsInPeriod } from './dates.ts';
-import type { FieldError } from './errors.ts';
+import { type Said, says } from './error-codes.ts';
+import { type FieldError, fieldError } from './errors.ts';
 import { checkResidentId } from './identifiers.ts';
 import type { Occupation } from './occupations.ts';
 import {
   isTargetLevel,
-  noStandardMessage,
-  notATargetLevelMessage,
+  noStandard,
+  notATargetLevel,
   type Policy,
   skillLevelName,
   subsidyStandardFor,
@@ -78,60 +79,61 @@ export function requiredHours(perYear: number, months: number): number {
 export function checkCohortRules(cohort: CohortForRules, ctx: CohortRulesContext): FieldError[] {
   const { policy } = ctx;
   const errors: FieldError[] = [];
-  const add = (path: string, message: string) => errors.push({ path, message });
+  const add = (path: string, said: Said) => errors.push(fieldError(path, said));
   const realDate = (path: string, value: string) => {
     if (isRealDate(value)) return true;
-    add(path, 'must be a real date in the form YYYY-MM-DD');
+    add(path, says('date.not_real'));
     return false;
   };
 
-  if (!ctx.occupation) add('occupationCode', 'unknown occupation code');
-  if (!isTargetLevel(cohort.targetLevel)) add('targetLevel', notATargetLevelMessage(cohort.targetLevel));
+  if (!ctx.occupation) add('occupationCode', says('occupation.unknown'));
+  if (!isTargetLevel(cohort.targetLevel)) add('targetLevel', notATargetLevel(cohort.targetLevel));
   else if (ctx.forSubmission && !subsidyStandardFor(policy, cohort.targetLevel)) {
-    add('targetLevel', noStandardMessage(cohort.targetLevel));
+    add('targetLevel', noStandard(cohort.targetLevel));
   }
 
   // Training period and planned hours.
   const startOk = realDate('startDate', cohort.startDate);
   const endOk = realDate('endDate', cohort.endDate);
   const periodOk = startOk && endOk && compareDates(cohort.endDate, cohort.startDate) > 0;
-  if (startOk && endOk && !periodOk) add('endDate', 'must be after the start date');
+  if (startOk && endOk && !periodOk) add('endDate', says('period.end_before_start'));
   const { total, concentrated } = cohort.plannedHours;
-  if (concentrated > total) add('plannedHours.concentrated', 'cannot exceed the total planned hours');
+  if (concentrated > total) add('plannedHours.concentrated', says('hours.concentrated_over_total'));
   if (periodOk) {
     const { min, max, maxWithJustification } = policy.trainingMonths;
     const endExclusive = addDays(cohort.endDate, 1);
     const months = monthsInPeriod(cohort.startDate, cohort.endDate);
     if (compareDates(endExclusive, addMonths(cohort.startDate, min)) < 0) {
-      add('endDate', `the training period must be at least ${min} months (it is ${months})`);
+      add('endDate', says('period.too_short', { min, months }));
     } else if (compareDates(endExclusive, addMonths(cohort.startDate, maxWithJustification)) > 0) {
-      add('endDate', `the training period may not exceed ${maxWithJustification} months`);
+      add('endDate', says('period.too_long', { max: maxWithJustification }));
     } else if (
       compareDates(endExclusive, addMonths(cohort.startDate, max)) > 0 &&
       !cohort.trainingJustification?.trim()
     ) {
-      add(
-        'trainingJustification',
-        `a training period longer than ${max} months needs a written justification`,
-      );
+      add('trainingJustification', says('period.justification_required', { max }));
     }
 
     const needTotal = requiredHours(policy.minPlannedHoursPerYear, months);
     if (total < needTotal) {
       add(
         'plannedHours.total',
-        `at least ${needTotal} hours are required for ${months} months of training (${policy.minPlannedHoursPerYear} a year)`,
+        says('hours.too_few', { hours: needTotal, months, perYear: policy.minPlannedHoursPerYear }),
       );
     }
     const needConcentrated = requiredHours(policy.minConcentratedHoursPerYear, months);
     if (concentrated <= total && concentrated < needConcentrated) {
       add(
         'plannedHours.concentrated',
-        `at least ${needConcentrated} hours of concentrated teaching are required for ${months} months of training (${policy.minConcentratedHoursPerYear} a year)`,
+        says('hours.too_few_concentrated', {
+          hours: needConcentrated,
+          months,
+          perYear: policy.minConcentratedHoursPerYear,
+        }),
       );
     }
     if (ctx.forSubmission && isRealDate(ctx.today) && compareDates(cohort.endDate, ctx.today) < 0) {
-      add('endDate', 'the training period has already ended; a finished training period cannot be filed');
+      add('endDate', says('period.already_ended'));
     }
   }
 
@@ -141,20 +143,17 @@ export function checkCohortRules(cohort: CohortForRules, ctx: CohortRulesContext
   cohort.enterpriseMentors.forEach((mentor, row) => {
     const path = `enterpriseMentors.${row}`;
     const earlierKey = mentorRow.get(mentor.key);
-    if (earlierKey !== undefined) add(`${path}.key`, `the same key is already used at row ${earlierKey}`);
+    if (earlierKey !== undefined) add(`${path}.key`, says('row.key_repeated', { row: earlierKey }));
     else mentorRow.set(mentor.key, row);
     if (mentor.employeeNo !== undefined) {
       const earlierEmployee = employeeRow.get(mentor.employeeNo);
       if (earlierEmployee !== undefined) {
-        add(`${path}.employeeNo`, `the same employee is already a mentor at row ${earlierEmployee}`);
+        add(`${path}.employeeNo`, says('mentor.employee_repeated', { row: earlierEmployee }));
       } else employeeRow.set(mentor.employeeNo, row);
     }
     if (mentor.skillLevel > policy.minMentorSkillLevel) {
       const level = policy.minMentorSkillLevel;
-      add(
-        `${path}.skillLevel`,
-        `an enterprise mentor must hold level ${level} (${skillLevelName(level)}) or higher (1 is the highest)`,
-      );
+      add(`${path}.skillLevel`, says('mentor.skill_too_low', { level, levelName: skillLevelName(level) }));
     }
   });
 
@@ -162,12 +161,13 @@ export function checkCohortRules(cohort: CohortForRules, ctx: CohortRulesContext
   if (ctx.forSubmission) {
     const count = cohort.apprentices.length;
     if (count < policy.cohortMinApprentices) {
+      const min = policy.cohortMinApprentices;
       add(
         'apprentices',
-        `a cohort needs at least ${policy.cohortMinApprentices} apprentice${policy.cohortMinApprentices === 1 ? '' : 's'} before submission`,
+        min === 1 ? says('cohort.needs_an_apprentice') : says('cohort.too_few_apprentices', { min }),
       );
     } else if (count > policy.cohortMaxApprentices) {
-      add('apprentices', `a cohort may have at most ${policy.cohortMaxApprentices} apprentices`);
+      add('apprentices', says('cohort.too_many_apprentices', { max: policy.cohortMaxApprentices }));
     }
   }
   const load = new Map<string, number>();
@@ -184,32 +184,29 @@ export function checkCohortRules(cohort: CohortForRules, ctx: CohortRulesContext
       personKey = apprentice.idNumber;
       const check = checkResidentId(apprentice.idNumber);
       if (check.ok) birthDate = check.birthDate;
-      else add(`${path}.idNumber`, check.message);
+      else add(`${path}.idNumber`, check);
     } else {
       personKey = apprentice.idHash;
       if (isRealDate(apprentice.birthDate)) birthDate = apprentice.birthDate;
     }
     const earlierPerson = personRow.get(personKey);
     if (earlierPerson !== undefined)
-      add(`${path}.idNumber`, `the same person is already in this cohort at row ${earlierPerson}`);
+      add(`${path}.idNumber`, says('apprentice.person_repeated', { row: earlierPerson }));
     else personRow.set(personKey, row);
     if (birthDate && startOk && ageOn(birthDate, cohort.startDate) < policy.minAgeYears) {
-      add(
-        `${path}.idNumber`,
-        `the apprentice must be at least ${policy.minAgeYears} years old on the cohort start date`,
-      );
+      add(`${path}.idNumber`, says('apprentice.too_young', { years: policy.minAgeYears }));
     }
 
     const mentorKey = apprentice.enterpriseMentorKey;
     if (!mentorRow.has(mentorKey)) {
-      add(`${path}.enterpriseMentorKey`, `no enterprise mentor with key ${mentorKey} in this cohort`);
+      add(`${path}.enterpriseMentorKey`, says('mentor.no_such_key', { key: mentorKey }));
     } else {
       const taken = (load.get(mentorKey) ?? 0) + 1;
       load.set(mentorKey, taken);
       if (taken > policy.mentorMaxApprentices) {
         add(
           `${path}.enterpriseMentorKey`,
-          `enterprise mentor ${mentorKey} already has ${policy.mentorMaxApprentices} apprentices in this cohort (the most one mentor may take)`,
+          says('mentor.cohort_load_exceeded', { key: mentorKey, max: policy.mentorMaxApprentices }),
         );
       }
     }
@@ -219,21 +216,21 @@ export function checkCohortRules(cohort: CohortForRules, ctx: CohortRulesContext
     if (contractDeadline && compareDates(contract.startDate, contractDeadline) > 0) {
       add(
         `${path}.contract.startDate`,
-        `the labour contract must start no later than ${policy.contractStartMaxDaysAfterCohortStart} days after the cohort starts (by ${contractDeadline})`,
+        says('contract.starts_too_late', {
+          days: policy.contractStartMaxDaysAfterCohortStart,
+          by: contractDeadline,
+        }),
       );
     }
     if (!isOpenEndedContract(contract) && typeof contract.endDate === 'string') {
       if (!realDate(`${path}.contract.endDate`, contract.endDate)) return;
       if (compareDates(contract.endDate, contract.startDate) <= 0) {
-        add(`${path}.contract.endDate`, 'must be after the contract start date');
+        add(`${path}.contract.endDate`, says('contract.end_before_start'));
       } else if (
         compareDates(addDays(contract.endDate, 1), addMonths(contract.startDate, policy.contractMinMonths)) <
         0
       ) {
-        add(
-          `${path}.contract.endDate`,
-          `the labour contract must last at least ${policy.contractMinMonths} months, or be open-ended`,
-        );
+        add(`${path}.contract.endDate`, says('contract.too_short', { months: policy.contractMinMonths }));
       }
     }
   });

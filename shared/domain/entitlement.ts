@@ -4,8 +4,8 @@
  * so no float ever touches money.
  */
 import { monthsInPeriod } from './dates.ts';
-import { ValidationFailed } from './errors.ts';
-import { noStandardMessage, type Policy, subsidyStandardFor } from './policy.ts';
+import { fieldError, ValidationFailed } from './errors.ts';
+import { noStandard, type Policy, subsidyStandardFor } from './policy.ts';
 
 function toSafeFen(value: bigint): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER))
@@ -21,7 +21,7 @@ function assertCount(value: number, name: string): void {
 /** The yearly standard in fen that applies, or ValidationFailed at `targetLevel` if none is set. */
 export function standardFen(policy: Policy, level: number, shortage: boolean): number {
   const standard = subsidyStandardFor(policy, level);
-  if (!standard) throw new ValidationFailed([{ path: 'targetLevel', message: noStandardMessage(level) }]);
+  if (!standard) throw new ValidationFailed([fieldError('targetLevel', noStandard(level))]);
   return shortage ? standard.shortage : standard.standard;
 }
 

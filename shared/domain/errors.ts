@@ -2,18 +2,37 @@
  * One error hierarchy for the whole domain; `shared/http` maps each to problem+json in one place.
  * Messages of 4xx errors are shown to the caller, so they never carry personal information.
  */
+import { type ErrorCode, type ErrorParams, type Said, says } from './error-codes.ts';
+
 export interface FieldError {
   /** Dotted path of the bad field, e.g. `apprentices.3.idNumber`. */
   path: string;
+  /** Stable code the client translates by (`shared/domain/error-codes.ts`). */
+  code: ErrorCode;
+  /** What the message names (a limit, a row); absent when it names nothing. */
+  params?: ErrorParams;
+  /** The same in English. */
   message: string;
+}
+
+/** A field error from a code: `fieldError('apprentices.3.idNumber', says('id_number.check_character'))`. */
+export function fieldError(path: string, said: Said): FieldError {
+  return Object.keys(said.params).length > 0
+    ? { path, code: said.code, params: said.params, message: said.message }
+    : { path, code: said.code, message: said.message };
 }
 
 export abstract class DomainError extends Error {
   abstract readonly status: number;
   abstract readonly title: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The problem's own code (`claim.advance_already_claimed`) and what it names. */
+  readonly code: ErrorCode;
+  readonly params: ErrorParams;
+  constructor(reason: Said, options?: { cause?: unknown }) {
+    super(reason.message, options);
     this.name = new.target.name;
+    this.code = reason.code;
+    this.params = reason.params;
   }
 }
 
@@ -22,9 +41,9 @@ export class ValidationFailed extends DomainError {
   readonly title = 'Invalid input';
   constructor(
     readonly errors: FieldError[],
-    message = 'The request has invalid fields',
+    reason: Said = says('request.invalid'),
   ) {
-    super(message);
+    super(reason);
   }
 }
 
@@ -47,12 +66,12 @@ export class Conflict extends DomainError {
   readonly status = 409;
   readonly title = 'Conflict';
   constructor(
-    message: string,
+    reason: Said,
     readonly current?: { status?: string; version?: number },
     /** The records that stand in the way (a rule broken by the case's state, not by the request). */
     readonly errors?: FieldError[],
   ) {
-    super(message);
+    super(reason);
   }
 }
 

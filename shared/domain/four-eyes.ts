@@ -1,3 +1,4 @@
+import { type Said, says } from './error-codes.ts';
 import { Forbidden } from './errors.ts';
 import type { Principal } from './principal.ts';
 
@@ -24,16 +25,25 @@ export function withPreparer(record: Prepared, sub: string): string[] {
   return [...new Set([...preparersOf(record), sub])];
 }
 
+const PREPARER_APPROVES = {
+  'a cohort': 'four_eyes.cohort_preparer_approves',
+  'a claim': 'four_eyes.claim_preparer_approves',
+} as const;
+
 /** Refuses a decision by someone who prepared the case (403). */
-export function refuseOwnCase(principal: Principal, record: Prepared, what: string): void {
+export function refuseOwnCase(
+  principal: Principal,
+  record: Prepared,
+  what: keyof typeof PREPARER_APPROVES,
+): void {
   if (preparersOf(record).includes(principal.sub)) {
-    throw new Forbidden(`The person who prepared ${what} cannot also approve it`);
+    throw new Forbidden(says(PREPARER_APPROVES[what]));
   }
 }
 
 /** Refuses a step by the person who took the step before it (reviewer → treasurer). */
-export function refuseSamePerson(principal: Principal, earlier: string | undefined, message: string): void {
-  if (earlier !== undefined && earlier === principal.sub) throw new Forbidden(message);
+export function refuseSamePerson(principal: Principal, earlier: string | undefined, reason: Said): void {
+  if (earlier !== undefined && earlier === principal.sub) throw new Forbidden(reason);
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string';

@@ -1,3 +1,4 @@
+import { says } from './error-codes.ts';
 import { IdempotencyKeyReused } from './errors.ts';
 import type { CohortStore, IdempotencyWrite } from './ports.ts';
 import type { Reply } from './reply.ts';
@@ -26,7 +27,7 @@ export async function idempotent(
     const existing = await store.idempotency(request.sub, key);
     if (!existing) return undefined;
     if (existing.fingerprint !== request.fingerprint) {
-      throw new IdempotencyKeyReused('This Idempotency-Key was used with a different request');
+      throw new IdempotencyKeyReused(says('idempotency.key_reused'));
     }
     if (onReplay) await onReplay(existing.reply);
     return existing.reply;

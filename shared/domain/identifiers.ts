@@ -1,10 +1,12 @@
 /**
  * Check characters and masks of the identifiers the system handles: the unified social credit
  * code of organisations (GB 32100-2015), the resident ID number (GB 11643-1999) and mobile
- * numbers. Messages are plain English and never repeat the value, so they are safe to return
- * and to log.
+ * numbers. A failed check says why by code (`id_number.check_character`) with English words that
+ * never repeat the value, so they are safe to return and to log.
  */
+
 import { isRealDate } from './dates.ts';
+import { type Said, says } from './error-codes.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Unified social credit code (统一社会信用代码), GB 32100-2015
@@ -26,18 +28,18 @@ export function usccCheckCharacter(first17: string): string {
   return USCC_CHARACTERS.charAt((31 - (sum % 31)) % 31);
 }
 
-export type IdentifierCheck = { ok: true } | { ok: false; message: string };
+export type IdentifierCheck = { ok: true } | ({ ok: false } & Said);
 
 /** A position 18 outside the character set (e.g. `Z`) is reported as a wrong check character. */
 export function checkUscc(value: string): IdentifierCheck {
-  if (value.length !== 18) return { ok: false, message: 'must be 18 characters' };
+  if (value.length !== 18) return { ok: false, ...says('uscc.length') };
   for (const character of value.slice(0, 17)) {
     if (!USCC_CHARACTERS.includes(character)) {
-      return { ok: false, message: 'may contain only digits and the capital letters used in credit codes' };
+      return { ok: false, ...says('uscc.characters') };
     }
   }
   if (usccCheckCharacter(value.slice(0, 17)) !== value.charAt(17)) {
-    return { ok: false, message: 'check character is wrong' };
+    return { ok: false, ...says('uscc.check_character') };
   }
   return { ok: true };
 }
@@ -61,22 +63,19 @@ export function residentIdCheckCharacter(first17: string): string {
   return RESIDENT_ID_CHECK_CHARACTERS.charAt(sum % 11);
 }
 
-export type ResidentIdCheck =
-  | { ok: true; birthDate: string; sex: 'M' | 'F' }
-  | { ok: false; message: string };
+export type ResidentIdCheck = { ok: true; birthDate: string; sex: 'M' | 'F' } | ({ ok: false } & Said);
 
 /**
  * Validates an 18-character ID number (capital X only: the schemas upper-case input first) and
  * reads the birth date (positions 7–14) and sex (position 17: odd = male, even = female).
  */
 export function checkResidentId(value: string): ResidentIdCheck {
-  if (value.length !== 18) return { ok: false, message: 'must be 18 characters' };
-  if (!RESIDENT_ID_SHAPE.test(value))
-    return { ok: false, message: 'must be 17 digits followed by a digit or X' };
+  if (value.length !== 18) return { ok: false, ...says('id_number.length') };
+  if (!RESIDENT_ID_SHAPE.test(value)) return { ok: false, ...says('id_number.shape') };
   const birthDate = `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`;
-  if (!isRealDate(birthDate)) return { ok: false, message: 'birth date is not a real date' };
+  if (!isRealDate(birthDate)) return { ok: false, ...says('id_number.birth_date') };
   if (residentIdCheckCharacter(value.slice(0, 17)) !== value.charAt(17)) {
-    return { ok: false, message: 'check character is wrong' };
+    return { ok: false, ...says('id_number.check_character') };
   }
   return { ok: true, birthDate, sex: Number(value.charAt(16)) % 2 === 1 ? 'M' : 'F' };
 }

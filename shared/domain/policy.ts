@@ -2,8 +2,10 @@
  * Policy values: every number of domain.md lives in a versioned record a bureau administrator can
  * change with an effective date, never in code. `DEFAULT_POLICY` is what the system seeds.
  */
+
 import type { Policy, SubsidyStandard } from '../schemas/policy.ts';
 import { compareDates } from './dates.ts';
+import { type Said, says } from './error-codes.ts';
 
 export type { Policy, SubsidyStandard } from '../schemas/policy.ts';
 export { PolicySchema } from '../schemas/policy.ts';
@@ -39,15 +41,13 @@ export function subsidyStandardFor(policy: Policy, level: number): SubsidyStanda
   return isTargetLevel(level) ? policy.standardsFen[String(level) as '1' | '2' | '3' | '4'] : undefined;
 }
 
-export function noStandardMessage(level: number): string {
-  return `no subsidy standard is set for level ${level} (${skillLevelName(level)}); an administrator must set one before submission`;
+export function noStandard(level: number): Said {
+  return says('level.no_standard', { level, levelName: skillLevelName(level) });
 }
 
 /** Message for a target level outside 1–4 (the schemas give the same). */
-export function notATargetLevelMessage(level: number): string {
-  return level === 5
-    ? 'level 5 (初级工) is not a target of the new-type apprenticeship; choose 4, 3, 2 or 1'
-    : 'must be 1, 2, 3 or 4';
+export function notATargetLevel(level: number): Said {
+  return says(level === 5 ? 'level.entry_not_target' : 'level.not_target');
 }
 
 /**

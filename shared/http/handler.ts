@@ -6,10 +6,13 @@ import type {
   Context,
 } from 'aws-lambda';
 import { errorFields, logger, withInvocationFields } from '../adapters/logger.ts';
+import { says } from '../domain/error-codes.ts';
 import {
   Conflict,
   DomainError,
+  type FieldError,
   Forbidden,
+  fieldError,
   PayloadTooLarge,
   UnsupportedMediaType,
   ValidationFailed,
@@ -83,10 +86,10 @@ export function httpHandler<
       ? anonymous
       : principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
     if (spec.roles && !spec.roles.includes(principal.role)) {
-      throw new Forbidden(`The role ${principal.role} may not do this`);
+      throw new Forbidden(says('auth.role_not_allowed', { role: principal.role }));
     }
     const rawBody = readBody(event);
-    const errors: { path: string; message: string }[] = [];
+    const errors: FieldError[] = [];
     const body = spec.body ? parseBody(event, rawBody, spec) : undefined;
     const validBody = spec.body ? validate(spec.body, body, '', errors) : undefined;
     const params = spec.params
@@ -97,7 +100,7 @@ export function httpHandler<
       : undefined;
     const idempotencyKey = headerOf(event, 'idempotency-key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      errors.push({ path: 'header.Idempotency-Key', message: 'must be 1–128 letters, digits or - _ : .' });
+      errors.push(fieldError('header.Idempotency-Key', says('idempotency.key_shape')));
     }
     if (errors.length > 0) throw new ValidationFailed(errors);
     const fingerprint = createHash('sha256')
@@ -170,7 +173,7 @@ function readBody(event: HttpEvent): string {
   if (!event.body) return '';
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new PayloadTooLarge(`The body exceeds ${MAX_BODY_BYTES} bytes`);
+    throw new PayloadTooLarge(says('body.too_large', { maxBytes: MAX_BODY_BYTES }));
   }
   return text;
 }
@@ -187,20 +190,20 @@ function parseBody(
   if (spec.csv && contentType === 'text/csv') return spec.csv(raw);
   if (contentType !== 'application/json' && !contentType.endsWith('+json')) {
     throw new UnsupportedMediaType(
-      `Send the body as application/json${spec.csv ? ' or text/csv' : ''} (got ${contentType || 'no content type'})`,
+      contentType
+        ? says(spec.csv ? 'media_type.not_json_or_csv' : 'media_type.not_json', { contentType })
+        : says(spec.csv ? 'media_type.missing_json_or_csv' : 'media_type.missing_json'),
     );
   }
-  if (raw.trim() === '') throw new ValidationFailed([{ path: '', message: 'a JSON body is required' }]);
+  if (raw.trim() === '') throw new ValidationFailed([fieldError('', says('body.required'))]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new ValidationFailed([{ path: '', message: 'the body is not valid JSON' }]);
+    throw new ValidationFailed([fieldError('', says('body.not_json'))]);
   }
   if (depthOf(parsed) > MAX_JSON_DEPTH) {
-    throw new ValidationFailed([
-      { path: '', message: `the body is nested deeper than ${MAX_JSON_DEPTH} levels` },
-    ]);
+    throw new ValidationFailed([fieldError('', says('body.too_deep', { maxDepth: MAX_JSON_DEPTH }))]);
   }
   return parsed;
 }
@@ -214,19 +217,11 @@ function depthOf(value: unknown, depth = 0): number {
   return depth;
 }
 
-function validate(
-  schema: AnySchema,
-  value: unknown,
-  prefix: string,
-  errors: { path: string; message: string }[],
-) {
+function validate(schema: AnySchema, value: unknown, prefix: string, errors: FieldError[]) {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const error of zodIssuesToFieldErrors(result.error)) {
-    errors.push({
-      path: prefix ? (error.path ? `${prefix}.${error.path}` : prefix) : error.path,
-      message: error.message,
-    });
+    errors.push({ ...error, path: prefix ? (error.path ? `${prefix}.${error.path}` : prefix) : error.path });
   }
   return undefined;
 }
@@ -238,6 +233,8 @@ export function problemResponse(error: unknown, event?: HttpEvent): APIGatewayPr
       type: `https://apprenticeflow.example/problems/${error.name}`,
       title: error.title,
       status: error.status,
+      code: error.code,
+      ...(Object.keys(error.params).length > 0 ? { params: error.params } : {}),
       detail: error.message,
     };
     if (error instanceof ValidationFailed) body.errors = error.errors;
@@ -253,6 +250,7 @@ export function problemResponse(error: unknown, event?: HttpEvent): APIGatewayPr
   // A dependency's passing trouble (throttling, a timeout) is 503, never a bare 500: the caller retries.
   const status = error instanceof DomainError ? error.status : isTransient(error) ? 503 : 500;
   logger.error('request failed', { route: event?.routeKey, status, ...errorFields(error) });
+  const said = says(status === 503 ? 'request.unavailable' : 'request.internal');
   return {
     statusCode: status,
     headers: {
@@ -263,10 +261,8 @@ export function problemResponse(error: unknown, event?: HttpEvent): APIGatewayPr
       type: status === 503 ? 'https://apprenticeflow.example/problems/ServiceUnavailable' : 'about:blank',
       title: status === 503 ? 'Service unavailable' : 'Internal Server Error',
       status,
-      detail:
-        status === 503
-          ? 'A dependency did not answer; retry with the same Idempotency-Key.'
-          : 'Something went wrong on our side.',
+      code: said.code,
+      detail: said.message,
     }),
   };
 }

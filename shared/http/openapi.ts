@@ -1,3 +1,4 @@
+import { ERROR_MESSAGES, type ErrorCode } from '../domain/error-codes.ts';
 import {
   BudgetBody,
   ClaimListQuery,
@@ -62,12 +63,25 @@ function queryParameters(schema: z.ZodMiniObject) {
 type ErrorStatus = '400' | '401' | '403' | '404' | '409' | '413' | '415' | '422' | '429' | '503';
 
 /**
- * The stable error codes, to translate by (issue 11, item 4 adds them here): those a problem of a
- * status can carry become the `code` enum of that status's body in every operation, those of a
- * field error the `code` enum of `FieldError`. Left empty, `code` is any string.
+ * The stable error codes, to translate by (issue 11, item 4; the catalogue is
+ * shared/domain/error-codes.ts): those a problem of a status can carry become the `code` enum of
+ * that status's body in every operation, those of a field error the `code` enum of `FieldError`.
+ * A status left out (403, 409: the rules of every case) has `code` as any code of the catalogue.
  */
-export const ERROR_CODES: Partial<Record<ErrorStatus, readonly string[]>> = {};
-export const FIELD_ERROR_CODES: readonly string[] = [];
+const CODES = Object.keys(ERROR_MESSAGES) as ErrorCode[];
+const codesOf = (subject: string): ErrorCode[] => CODES.filter((code) => code.startsWith(`${subject}.`));
+
+export const ERROR_CODES: Partial<Record<ErrorStatus, readonly ErrorCode[]>> = {
+  '400': ['request.invalid'],
+  '401': ['auth.no_token', 'auth.token_incomplete'],
+  '404': CODES.filter((code) => code.endsWith('.not_found')),
+  '413': ['body.too_large'],
+  '415': codesOf('media_type'),
+  '422': ['idempotency.key_reused'],
+  '503': ['request.unavailable'],
+};
+/** A field error (and a record standing in the way of a 409) carries any code but the generic ones. */
+export const FIELD_ERROR_CODES: readonly ErrorCode[] = CODES.filter((code) => !code.startsWith('request.'));
 
 const fieldError = () => ({
   type: 'object',
@@ -94,7 +108,11 @@ const PROBLEM = {
     title: { type: 'string' },
     status: { type: 'integer', minimum: 400, maximum: 599 },
     detail: { type: 'string' },
-    code: { type: 'string', description: 'Stable code of the problem (to translate by).' },
+    code: {
+      type: 'string',
+      description: 'Stable code of the problem (to translate by).',
+      enum: [...CODES],
+    },
     params: { type: 'object', description: 'Values the detail names.' },
     errors: {
       type: 'array',

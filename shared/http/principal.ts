@@ -1,3 +1,4 @@
+import { says } from '../domain/error-codes.ts';
 import { Unauthenticated } from '../domain/errors.ts';
 import { type Principal, ROLES, type Role } from '../domain/principal.ts';
 
@@ -7,13 +8,13 @@ import { type Principal, ROLES, type Role } from '../domain/principal.ts';
  * invocation) is accepted too. A user belongs to exactly one organisation and acts in one role.
  */
 export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal {
-  if (!claims) throw new Unauthenticated('No verified token');
+  if (!claims) throw new Unauthenticated(says('auth.no_token'));
   const sub = typeof claims.sub === 'string' ? claims.sub : '';
   const org = typeof claims['custom:org'] === 'string' ? claims['custom:org'] : '';
   const groups = parseGroups(claims['cognito:groups']);
   const roles = groups.filter((group): group is Role => (ROLES as readonly string[]).includes(group));
   if (!sub || !org || roles.length !== 1) {
-    throw new Unauthenticated('The token lacks a subject, an organisation or exactly one role');
+    throw new Unauthenticated(says('auth.token_incomplete'));
   }
   const username = typeof claims['cognito:username'] === 'string' ? claims['cognito:username'] : sub;
   return { sub, username, role: roles[0]!, orgId: org };

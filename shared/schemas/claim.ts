@@ -1,3 +1,4 @@
+import { zodSays } from '../domain/error-codes.ts';
 import { IsoDate, integer, list, ReferenceNo, Ulid } from './primitives.ts';
 import * as z from './zod.ts';
 
@@ -12,9 +13,9 @@ const Document = z.strictObject({
       z.trim(),
       z.minLength(1),
       z.maxLength(512),
-      z.regex(/^[\w\-./]+$/, 'letters, digits and - _ . / only'),
+      z.regex(/^[\w\-./]+$/, zodSays('document.key_characters')),
     ),
-  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits')),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, zodSays('document.sha256_shape'))),
   kind: z._default(
     z.enum(['sign_in_sheet', 'training_video', 'fee_invoice', 'certificate', 'other']),
     'other',
@@ -62,7 +63,7 @@ export const ClaimPath = z.strictObject({ claimId: Ulid });
 /** School verification of a claim (approve): hours attended per apprentice, outcomes confirmed. */
 export const ClaimVerification = z.strictObject({
   attendance: list(Attendance, 10_000, 1),
-  outcomesConfirmed: z.optional(z.literal(true, { error: 'the school confirms the assessment results' })),
+  outcomesConfirmed: z.optional(z.literal(true, { error: zodSays('outcome.confirmation_required') })),
 });
 
 export const WithdrawalBody = z.strictObject({
@@ -78,7 +79,7 @@ export const OutcomeBody = z
       z.strictObject({
         kind: trimmed(1, 32),
         number: ReferenceNo,
-        level: z.literal([1, 2, 3, 4, 5], { error: 'must be a skill level from 1 to 5' }),
+        level: z.literal([1, 2, 3, 4, 5], { error: zodSays('level.not_certificate_level') }),
         issuedOn: IsoDate,
       }),
     ),
@@ -89,11 +90,15 @@ export const OutcomeBody = z
         ctx.addIssue({
           code: 'custom',
           path: ['certificate'],
-          message: 'is required for a certified outcome',
+          message: zodSays('outcome.certificate_required'),
         });
       }
       if (body.outcome === 'not_certified' && body.certificate) {
-        ctx.addIssue({ code: 'custom', path: ['certificate'], message: 'is given only with certified' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['certificate'],
+          message: zodSays('outcome.certificate_only_certified'),
+        });
       }
     }),
   );
@@ -123,14 +128,14 @@ export const MentorsBody = z
         ctx.addIssue({
           code: 'custom',
           path: [],
-          message: 'replace either the enterprise mentor or the school mentor',
+          message: zodSays('mentors.replace_one'),
         });
       }
     }),
   );
 
 export const BudgetPath = z.strictObject({
-  districtCode: z.string().check(z.regex(/^\d{6}$/, 'is a 6-digit division code')),
+  districtCode: z.string().check(z.regex(/^\d{6}$/, zodSays('district.code_shape'))),
   year,
 });
 export const BudgetBody = z.strictObject({

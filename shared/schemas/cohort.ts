@@ -4,9 +4,10 @@
  * occupation catalogue or several fields at once are in `shared/domain/cohort-rules.ts`.
  */
 
+import { zodSays } from '../domain/error-codes.ts';
 import { checkResidentId, isMainlandMobile } from '../domain/identifiers.ts';
 import { OCCUPATION_CODE_PATTERN } from '../domain/occupations.ts';
-import { notATargetLevelMessage } from '../domain/policy.ts';
+import { notATargetLevel } from '../domain/policy.ts';
 import {
   Flag,
   IsoDate,
@@ -17,43 +18,44 @@ import {
   MAX_ROWS_PER_REQUEST,
   PersonName,
   ReferenceNo,
+  requiredOr,
   typeMessage,
   Uscc,
 } from './primitives.ts';
 import * as z from './zod.ts';
 
-const objectError = { error: typeMessage('an object') };
+const objectError = { error: typeMessage('field.not_object') };
 
 export const OccupationCode = z
-  .string({ error: typeMessage('text') })
-  .check(z.trim(), z.regex(OCCUPATION_CODE_PATTERN, 'must be a catalogue code such as 4-04-05-05'));
+  .string({ error: typeMessage('field.not_text') })
+  .check(z.trim(), z.regex(OCCUPATION_CODE_PATTERN, zodSays('occupation.code_shape')));
 
 /** 4 四级/中级工, 3 三级/高级工, 2 二级/技师, 1 一级/高级技师. */
 export const TargetLevel = z.literal([1, 2, 3, 4], {
   error: (issue) => {
-    if (issue.input === undefined) return 'is required';
-    return notATargetLevelMessage(typeof issue.input === 'number' ? issue.input : Number.NaN);
+    if (issue.input === undefined) return zodSays('field.required');
+    const said = notATargetLevel(typeof issue.input === 'number' ? issue.input : Number.NaN);
+    return zodSays(said.code, said.params);
   },
 });
 
 /** Skill level of a mentor: 1 (高级技师, highest) … 5 (初级工, lowest). */
 export const SkillLevel = z.literal([1, 2, 3, 4, 5], {
-  error: (issue) =>
-    issue.input === undefined ? 'is required' : 'must be 1, 2, 3, 4 or 5 (1 is the highest)',
+  error: requiredOr('level.not_skill_level'),
 });
 
-export const ResidentIdNumber = z.string({ error: typeMessage('text') }).check(
+export const ResidentIdNumber = z.string({ error: typeMessage('field.not_text') }).check(
   z.trim(),
   z.toUpperCase(),
   z.superRefine((value, ctx) => {
     const check = checkResidentId(value);
-    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
+    if (!check.ok) ctx.addIssue({ code: 'custom', message: zodSays(check.code, check.params) });
   }),
 );
 
 export const MobileNumber = z
-  .string({ error: typeMessage('text') })
-  .check(z.trim(), z.refine(isMainlandMobile, 'must be a mainland mobile number: 11 digits starting 13–19'));
+  .string({ error: typeMessage('field.not_text') })
+  .check(z.trim(), z.refine(isMainlandMobile, zodSays('phone.not_mobile')));
 
 export const PlannedHours = z.strictObject(
   {
@@ -95,13 +97,13 @@ export const ContractInput = z
         ctx.addIssue({
           code: 'custom',
           path: ['endDate'],
-          message: 'an open-ended contract has no end date',
+          message: zodSays('contract.open_ended_has_end'),
         });
       } else if (!openEnded && typeof contract.endDate !== 'string') {
         ctx.addIssue({
           code: 'custom',
           path: ['endDate'],
-          message: 'is required unless the contract is open-ended',
+          message: zodSays('contract.end_required'),
         });
       }
     }),
@@ -113,7 +115,7 @@ export const ApprenticeInput = z.strictObject(
     idNumber: ResidentIdNumber,
     phone: MobileNumber,
     hireType: z.enum(['new_hire', 'transfer'], {
-      error: (issue) => (issue.input === undefined ? 'is required' : 'must be new_hire or transfer'),
+      error: requiredOr('hire_type.unknown'),
     }),
     contract: ContractInput,
     enterpriseMentorKey: Key,
@@ -161,9 +163,7 @@ export const UpdateCohortBody = z.strictObject(
     /** Optimistic locking: the `version` of the cohort the edit is based on. */
     version: integer(0),
     // Named here (rather than left to "unknown field") to say where apprentices are changed.
-    apprentices: z.optional(
-      z.never({ error: 'apprentices are added and removed through /cohorts/{cohortId}/apprentices' }),
-    ),
+    apprentices: z.optional(z.never({ error: zodSays('cohort.apprentices_own_route') })),
   },
   objectError,
 );

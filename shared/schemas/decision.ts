@@ -3,6 +3,7 @@
  * lifecycle, shared/domain/use-cases/review-lifecycle.ts); the stage data a case type takes is
  * optional here and checked by its use case.
  */
+import { zodSays } from '../domain/error-codes.ts';
 import {
   Flag,
   integer,
@@ -11,12 +12,13 @@ import {
   MAX_ROWS_PER_REQUEST,
   PersonName,
   ReferenceNo,
+  requiredOr,
   typeMessage,
   Ulid,
 } from './primitives.ts';
 import * as z from './zod.ts';
 
-const objectError = { error: typeMessage('an object') };
+const objectError = { error: typeMessage('field.not_object') };
 
 export const SchoolMentorInput = z.strictObject(
   { key: Key, name: PersonName, teacherNo: ReferenceNo },
@@ -36,16 +38,16 @@ export const DecisionBody = z
   .strictObject(
     {
       decision: z.enum(['approve', 'return', 'reject'], {
-        error: (issue) => (issue.input === undefined ? 'is required' : 'must be approve, return or reject'),
+        error: requiredOr('decision.unknown'),
       }),
       /** Optional for approve, required for return and reject. */
       reason: z.optional(
         z
-          .string({ error: typeMessage('text') })
+          .string({ error: typeMessage('field.not_text') })
           .check(
             z.trim(),
-            z.minLength(1, 'must not be empty'),
-            z.maxLength(500, 'must be at most 500 characters'),
+            z.minLength(1, zodSays('text.empty')),
+            z.maxLength(500, zodSays('text.too_long', { max: 500 })),
           ),
       ),
       /** School stage of cohort-filing, approve only. */
@@ -74,7 +76,7 @@ export const DecisionBody = z
           ctx.addIssue({
             code: 'custom',
             path: ['reason'],
-            message: `a reason is required to ${body.decision}`,
+            message: zodSays('decision.reason_required', { decision: body.decision }),
           });
         }
         for (const field of [
@@ -85,7 +87,7 @@ export const DecisionBody = z
           'outcomesConfirmed',
         ] as const) {
           if (body[field] !== undefined) {
-            ctx.addIssue({ code: 'custom', path: [field], message: 'may be given only with approve' });
+            ctx.addIssue({ code: 'custom', path: [field], message: zodSays('field.only_with_approve') });
           }
         }
         return;
@@ -97,12 +99,16 @@ export const DecisionBody = z
           ctx.addIssue({
             code: 'custom',
             path: ['schoolMentors', row, 'key'],
-            message: `the same key is already used at row ${earlier}`,
+            message: zodSays('row.key_repeated', { row: earlier }),
           });
         } else mentorRow.set(mentor.key, row);
       });
       if (body.enrolment && !body.schoolMentors) {
-        ctx.addIssue({ code: 'custom', path: ['schoolMentors'], message: 'is required with enrolment' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schoolMentors'],
+          message: zodSays('enrolment.with_school_mentors'),
+        });
       }
       const apprenticeRow = new Map<string, number>();
       const studentNumberRow = new Map<string, number>();
@@ -112,7 +118,7 @@ export const DecisionBody = z
           ctx.addIssue({
             code: 'custom',
             path: ['enrolment', index, 'apprenticeId'],
-            message: `the same apprentice is already enrolled at row ${earlierApprentice}`,
+            message: zodSays('enrolment.apprentice_repeated', { row: earlierApprentice }),
           });
         } else apprenticeRow.set(row.apprenticeId, index);
         const earlierNumber = studentNumberRow.get(row.studentNumber);
@@ -120,14 +126,14 @@ export const DecisionBody = z
           ctx.addIssue({
             code: 'custom',
             path: ['enrolment', index, 'studentNumber'],
-            message: `the same student number is already given at row ${earlierNumber}`,
+            message: zodSays('enrolment.student_number_repeated', { row: earlierNumber }),
           });
         } else studentNumberRow.set(row.studentNumber, index);
         if (body.schoolMentors && !mentorRow.has(row.schoolMentorKey)) {
           ctx.addIssue({
             code: 'custom',
             path: ['enrolment', index, 'schoolMentorKey'],
-            message: `no school mentor with key ${row.schoolMentorKey} in schoolMentors`,
+            message: zodSays('enrolment.no_school_mentor', { key: row.schoolMentorKey }),
           });
         }
       });

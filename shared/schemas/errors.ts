@@ -4,7 +4,8 @@
  * Messages come from the schemas and never echo the submitted value.
  */
 
-import { type FieldError, ValidationFailed } from '../domain/errors.ts';
+import { fromZodMessage, says } from '../domain/error-codes.ts';
+import { type FieldError, fieldError, ValidationFailed } from '../domain/errors.ts';
 import type * as z from './zod.ts';
 
 export function pathToString(path: readonly PropertyKey[]): string {
@@ -31,10 +32,11 @@ export function zodIssuesToFieldErrors(
     const path = joinPath(options.prefix ?? '', pathToString(issue.path));
     if (issue.code === 'unrecognized_keys') {
       // One entry per unknown field, at the field itself, so a form can point at it.
-      for (const key of issue.keys)
-        errors.push({ path: joinPath(path, key), message: 'is not a known field' });
+      for (const key of issue.keys) errors.push(fieldError(joinPath(path, key), says('field.unknown')));
     } else {
-      errors.push({ path, message: issue.message });
+      // The schemas' messages are code tokens (`zodSays`); a message zod wrote itself keeps its words.
+      const said = fromZodMessage(issue.message);
+      errors.push(said ? fieldError(path, said) : { path, code: 'field.invalid', message: issue.message });
     }
   }
   return errors;

@@ -1,7 +1,8 @@
+import { zodSays } from '../domain/error-codes.ts';
 import * as z from './zod.ts';
 
 /** Path and query parameters shared by the routes. */
-const id = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'is not an id this API gave out'));
+const id = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, zodSays('id.not_issued')));
 
 export const CohortPath = z.strictObject({ cohortId: id });
 export const ApprenticePath = z.strictObject({ cohortId: id, apprenticeId: id });
@@ -34,23 +35,13 @@ export const CohortListQuery = z.extend(PageQuery, {
 });
 
 export const IdentityQuery = z.strictObject({
-  reason: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(4, 'say why you need the full number (at least 4 characters)'),
-      z.maxLength(500),
-    ),
+  reason: z.string().check(z.trim(), z.minLength(4, zodSays('identity.reason_too_short')), z.maxLength(500)),
   /**
    * Which identity fields to return, comma-separated (`idNumber`, `phone`); both when left out.
    * The audit record names exactly the fields returned.
    */
   fields: z.optional(
-    z
-      .string()
-      .check(
-        z.regex(/^(idNumber|phone)(,(idNumber|phone))?$/, 'lists idNumber and/or phone, comma-separated'),
-      ),
+    z.string().check(z.regex(/^(idNumber|phone)(,(idNumber|phone))?$/, zodSays('identity.fields_list'))),
   ),
 });
 

@@ -3,6 +3,7 @@
  * administrator may change. Money is integer fen; dates are `YYYY-MM-DD`.
  */
 
+import { zodSays } from '../domain/error-codes.ts';
 import { IsoDate, integer, list, typeMessage } from './primitives.ts';
 import * as z from './zod.ts';
 
@@ -15,7 +16,7 @@ const SubsidyStandard = z.strictObject(
     /** Fen per apprentice per training year for occupations on the shortage list. */
     shortage: integer(1, MAX_FEN),
   },
-  { error: typeMessage('an object') },
+  { error: typeMessage('field.not_object') },
 );
 
 /** Levels 4 (中级工) … 1 (高级技师); a level without an entry has no standard yet. */
@@ -26,12 +27,12 @@ const StandardsByLevel = z.strictObject(
     '3': z.optional(SubsidyStandard),
     '4': z.optional(SubsidyStandard),
   },
-  { error: typeMessage('an object') },
+  { error: typeMessage('field.not_object') },
 );
 
 const TrainingMonths = z.strictObject(
   { min: integer(1, 120), max: integer(1, 120), maxWithJustification: integer(1, 120) },
-  { error: typeMessage('an object') },
+  { error: typeMessage('field.not_object') },
 );
 
 const HolidayList = list(IsoDate, 1000);
@@ -41,8 +42,8 @@ export const PolicySchema = z
     {
       /** `<effectiveFrom>.<n>`, e.g. `2026-01-01.1`; a correction on the same day gets `.2`. */
       policyVersion: z
-        .string({ error: typeMessage('text') })
-        .check(z.trim(), z.regex(/^\d{4}-\d{2}-\d{2}\.[1-9]\d{0,3}$/, 'must look like 2026-01-01.1')),
+        .string({ error: typeMessage('field.not_text') })
+        .check(z.trim(), z.regex(/^\d{4}-\d{2}-\d{2}\.[1-9]\d{0,3}$/, zodSays('policy.version_shape'))),
       effectiveFrom: IsoDate,
       standardsFen: StandardsByLevel,
       /** Largest advance as a share of the entitlement, in basis points (5000 = 50%). */
@@ -66,7 +67,7 @@ export const PolicySchema = z
       /** Weekend days the same notice makes working days (调休上班); optional. */
       makeUpWorkingDays: z.optional(HolidayList),
     },
-    { error: typeMessage('an object') },
+    { error: typeMessage('field.not_object') },
   )
   .check(
     z.superRefine((policy, ctx) => {
@@ -74,7 +75,7 @@ export const PolicySchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['policyVersion'],
-          message: 'must start with the effective date',
+          message: zodSays('policy.version_date'),
         });
       }
       for (const level of ['1', '2', '3', '4'] as const) {
@@ -83,7 +84,7 @@ export const PolicySchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['standardsFen', level, 'shortage'],
-            message: 'must not be lower than the standard figure',
+            message: zodSays('policy.shortage_below_standard'),
           });
         }
       }
@@ -91,14 +92,14 @@ export const PolicySchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['cohortMaxApprentices'],
-          message: 'must not be lower than cohortMinApprentices',
+          message: zodSays('policy.max_below_min_apprentices'),
         });
       }
       if (policy.minConcentratedHoursPerYear > policy.minPlannedHoursPerYear) {
         ctx.addIssue({
           code: 'custom',
           path: ['minConcentratedHoursPerYear'],
-          message: 'must not exceed minPlannedHoursPerYear',
+          message: zodSays('policy.concentrated_over_planned'),
         });
       }
       const { min, max, maxWithJustification } = policy.trainingMonths;
@@ -106,13 +107,13 @@ export const PolicySchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['trainingMonths', 'max'],
-          message: 'must not be lower than min',
+          message: zodSays('policy.max_months_below_min'),
         });
       if (maxWithJustification < max) {
         ctx.addIssue({
           code: 'custom',
           path: ['trainingMonths', 'maxWithJustification'],
-          message: 'must not be lower than max',
+          message: zodSays('policy.justified_months_below_max'),
         });
       }
     }),

@@ -783,8 +783,16 @@ describe('the web console', () => {
               type: 'about:blank',
               title: 'Validation failed',
               status: 400,
-              detail: 'The request has 1 invalid field',
-              errors: [{ path: 'evidence.documents.1.kind', message: 'the document was uploaded as other' }],
+              code: 'request.invalid',
+              detail: 'The request has invalid fields',
+              errors: [
+                {
+                  path: 'evidence.documents.1.kind',
+                  code: 'evidence.kind_mismatch',
+                  params: { kind: 'other' },
+                  message: 'the document was uploaded as other',
+                },
+              ],
             }),
           })
         : route.continue(),

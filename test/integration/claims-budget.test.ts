@@ -80,6 +80,7 @@ describe('budget reservations under concurrency', () => {
     const refused = answers.filter((answer) => answer.status === 409);
     expect(refused).toHaveLength(20);
     expect(refused[0]!.body.detail).toMatch(/does not fit/);
+    expect(refused[0]!.body.code).toBe('budget.insufficient');
     const after = (await api.as('bureau-admin').get(`/budgets/110108/${year}`)).body;
     expect(after.reservedFen - current.reservedFen).toBe(30 * amount);
     expect(after.availableFen).toBe(0);
@@ -166,6 +167,7 @@ describe('four eyes, person by person', () => {
     );
     expect(sameClerk.statusCode).toBe(403);
     expect(JSON.parse(sameClerk.body!).detail).toMatch(/prepared/);
+    expect(JSON.parse(sameClerk.body!).code).toBe('four_eyes.preparer_submits');
     // Submitted twice with one key: one submission, the same answer; with another key: 409.
     const first = await api
       .as('ent-a-signatory')
@@ -198,6 +200,7 @@ describe('four eyes, person by person', () => {
     );
     expect(sameReviewer.statusCode).toBe(403);
     expect(JSON.parse(sameReviewer.body!).detail).toMatch(/approved/);
+    expect(JSON.parse(sameReviewer.body!).code).toBe('four_eyes.reviewer_releases');
     expect(
       (await api.as('bureau-treasurer').post(`/tasks/${payment.taskId}/decision`, { decision: 'approve' }))
         .body.claim.status,

@@ -47,7 +47,13 @@ describe('a cohort paid for, advance to final settlement', () => {
     });
     advanceFen = prepared.body.amountFen;
     // Four eyes: the clerk cannot submit what the clerk prepared.
-    expect((await api.as('ent-a-clerk').post(`/claims/${prepared.body.claimId}/submit`)).status).toBe(403);
+    const ownSubmission = await api.as('ent-a-clerk').post(`/claims/${prepared.body.claimId}/submit`);
+    expect(ownSubmission.status).toBe(403);
+    expect(ownSubmission.body).toMatchObject({
+      code: 'auth.role_not_allowed',
+      params: { role: 'enterprise.clerk' },
+      detail: 'The role enterprise.clerk may not do this',
+    });
     const submitted = await api.as('ent-a-signatory').post(`/claims/${prepared.body.claimId}/submit`);
     expect(submitted.body.status).toBe('SCHOOL_VERIFICATION');
     const claimId = prepared.body.claimId;
@@ -104,6 +110,10 @@ describe('a cohort paid for, advance to final settlement', () => {
       .as('ent-a-clerk')
       .post('/claims', { cohortId, kind: 'advance', evidence: evidence(cohort.apprentices, 'advance') });
     expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      code: 'claim.advance_already_claimed',
+      detail: 'An advance was already claimed for this cohort',
+    });
   });
 
   it('records a withdrawal and the outcomes; the cohort completes after its end date', async () => {
@@ -115,6 +125,11 @@ describe('a cohort paid for, advance to final settlement', () => {
       .as('ent-a-clerk')
       .post(`/claims`, { cohortId, kind: 'final', evidence: evidence(cohort.apprentices, 'final') });
     expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({
+      code: 'claim.final_before_training_ends',
+      params: { endDate: cohort.endDate },
+      detail: `The final settlement is claimed after the training ends (${cohort.endDate})`,
+    });
     const withdrawal = await api
       .as('ent-a-clerk')
       .post(`/cohorts/${cohortId}/apprentices/${first.apprenticeId}/withdrawal`, {
@@ -205,6 +220,7 @@ describe('a cohort paid for, advance to final settlement', () => {
         .as('bureau-reviewer')
         .post(`/tasks/${onNotice.currentTask.taskId}/decision`, decision);
       expect(early.status, JSON.stringify(early.body)).toBe(409);
+      expect(early.body.code).toBe('notice.not_decided');
     }
     const unchanged = (await api.as('ent-a-clerk').get(`/claims/${submitted.claimId}`)).body;
     expect([unchanged.status, unchanged.version]).toEqual(['PUBLIC_NOTICE', onNotice.version]);
@@ -278,6 +294,8 @@ describe('a cohort paid for, advance to final settlement', () => {
     expect(response.body.errors).toEqual([
       {
         path: 'apprentices.1.idNumber',
+        code: 'apprentice.already_subsidised',
+        params: { occupationCode: '4-04-05-05', level: 4 },
         message: 'this person was already subsidised for 4-04-05-05 at level 4',
       },
     ]);

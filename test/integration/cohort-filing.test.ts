@@ -140,6 +140,8 @@ describe('other roles and foreign organisations', () => {
       .as('ent-a-signatory')
       .post(`/tasks/${task.taskId}/decision`, { decision: 'approve' });
     expect(again.status).toBe(409);
+    expect(again.body.code).toBe('task.closed');
+    expect(again.body.params).toEqual({ noun: 'cohort', status: 'SCHOOL_REVIEW' });
     expect(again.body.current.status).toBe('SCHOOL_REVIEW');
   });
 
@@ -185,6 +187,8 @@ describe('optimistic locking and idempotency', () => {
       .as('ent-a-clerk')
       .patch(`/cohorts/${cohortId}`, { version, plannedHours: { total: 1400, concentrated: 340 } });
     expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('cohort.version_mismatch');
+    expect(stale.body.params).toEqual({ version: version + 1, sent: version });
     expect(stale.headers.get('content-type')).toContain('application/problem+json');
     expect(stale.body.current).toEqual({ status: 'DRAFT', version: version + 1 });
     expect((await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body.plannedHours).toEqual({
@@ -206,7 +210,9 @@ describe('optimistic locking and idempotency', () => {
     expect(submit2.status).toBe(200);
     expect(submit2.body).toEqual(submit1.body);
     // Without the key, a second submit is a new request and meets the state machine's answer.
-    expect((await clerk.post(`/cohorts/${cohortId}/submit`)).status).toBe(409);
+    const resubmit = await clerk.post(`/cohorts/${cohortId}/submit`);
+    expect(resubmit.status).toBe(409);
+    expect(resubmit.body.code).toBe('cohort.not_submittable');
 
     const task = await api.waitForTask('ent-a-signatory', cohortId, 'COMPANY_REVIEW');
     const signatory = api.as('ent-a-signatory');
@@ -229,6 +235,7 @@ describe('optimistic locking and idempotency', () => {
       { idempotencyKey: `d-${task.taskId}` },
     );
     expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('idempotency.key_reused');
 
     await runtime.idle();
     const history = (await clerk.get(`/cohorts/${cohortId}/history?limit=100`)).body.items.map(
@@ -302,7 +309,14 @@ describe('return, edit, resubmit', () => {
       .as('ent-a-signatory')
       .post(`/tasks/${task.taskId}/decision`, { decision: 'reject' });
     expect(noReason.status).toBe(400);
-    expect(noReason.body.errors).toEqual([{ path: 'reason', message: 'a reason is required to reject' }]);
+    expect(noReason.body.errors).toEqual([
+      {
+        path: 'reason',
+        code: 'decision.reason_required',
+        params: { decision: 'reject' },
+        message: 'a reason is required to reject',
+      },
+    ]);
     await decide(api, 'ent-a-signatory', cohortId, 'COMPANY_REVIEW', {
       decision: 'reject',
       reason: '不符合条件',

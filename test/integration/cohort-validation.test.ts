@@ -155,9 +155,16 @@ describe('bad input to POST /cohorts', () => {
       contentType: 'application/json',
     });
     expect(malformed.status).toBe(400);
-    expect(malformed.body.errors).toEqual([{ path: '', message: 'the body is not valid JSON' }]);
+    expect(malformed.body.errors).toEqual([
+      { path: '', code: 'body.not_json', message: 'the body is not valid JSON' },
+    ]);
     const xml = await clerk.post('/cohorts', undefined, { raw: '<cohort/>', contentType: 'application/xml' });
     expect(xml.status).toBe(415);
+    expect(xml.body).toMatchObject({
+      code: 'media_type.not_json',
+      params: { contentType: 'application/xml' },
+      detail: 'Send the body as application/json (got application/xml)',
+    });
     const array = await clerk.post('/cohorts', [1, 2, 3]);
     expect(array.status).toBe(400);
   });
@@ -177,7 +184,11 @@ describe('bad input to POST /cohorts', () => {
     const response = await api.as('ent-a-clerk').post('/cohorts', second);
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([
-      { path: 'apprentices.1.idNumber', message: 'this person is already in another active cohort' },
+      {
+        path: 'apprentices.1.idNumber',
+        code: 'apprentice.in_another_cohort',
+        message: 'this person is already in another active cohort',
+      },
     ]);
     expect(await cohortCount(api)).toBe(before);
   });
@@ -190,6 +201,8 @@ describe('bad input to POST /cohorts', () => {
     const response = await api.as('ent-a-clerk').post('/cohorts', second);
     expect(response.status).toBe(400);
     expect(response.body.errors[0]).toMatchObject({ path: 'enterpriseMentors.0' });
+    expect(response.body.errors[0].code).toBe('mentor.load_exceeded');
+    expect(response.body.errors[0].params).toEqual({ count: 9, max: 8 });
     expect(response.body.errors[0].message).toContain('at most 8');
   });
 

@@ -155,6 +155,8 @@ describe('evidence documents', () => {
       sha256: sha256Hex(content),
     });
     expect(early.status).toBe(409);
+    expect(early.body.code).toBe('document.cohort_not_filed');
+    expect(early.body.params).toEqual({ status: 'DRAFT' });
     expect(readdirSync(join(dataDir, 'objects'), { recursive: true }).length).toBe(before);
     expect(await documentItems()).toBe(recordsBefore);
   });
@@ -214,6 +216,17 @@ describe('evidence documents', () => {
         'evidence.documents.4.key',
       ].sort(),
     );
+    expect(
+      Object.fromEntries(
+        refused.body.errors.map((error: { path: string; code: string }) => [error.path, error.code]),
+      ),
+    ).toEqual({
+      'evidence.documents.0.key': 'evidence.document_pending',
+      'evidence.documents.1.key': 'evidence.document_unknown',
+      'evidence.documents.2.sha256': 'evidence.sha256_mismatch',
+      'evidence.documents.3.kind': 'evidence.kind_mismatch',
+      'evidence.documents.4.key': 'evidence.document_unknown',
+    });
     const twice = await api.as('ent-a-clerk').post('/claims', {
       cohortId,
       kind: 'advance',
@@ -223,6 +236,7 @@ describe('evidence documents', () => {
     expect(twice.body.errors).toEqual([
       expect.objectContaining({
         path: 'evidence.documents.1.key',
+        code: 'evidence.document_repeated',
         message: 'this document is already listed',
       }),
     ]);

@@ -237,6 +237,8 @@ describe('issue 10 · 6: the school verifies the hours of every apprentice the c
     expect(partial.body.errors).toEqual(
       [1, 2, 3].map((row) => ({
         path: 'attendance',
+        code: 'attendance.hours_missing',
+        params: { position: row + 1, apprenticeId: cohort.apprentices[row].apprenticeId },
         message: `apprentice ${row + 1} (${cohort.apprentices[row].apprenticeId}) has no hours attended`,
       })),
     );
@@ -249,7 +251,11 @@ describe('issue 10 · 6: the school verifies the hours of every apprentice the c
     });
     expect(twice.status).toBe(400);
     expect(twice.body.errors).toEqual([
-      { path: 'attendance.4.apprenticeId', message: 'this apprentice is listed twice' },
+      {
+        path: 'attendance.4.apprenticeId',
+        code: 'attendance.apprentice_repeated',
+        message: 'this apprentice is listed twice',
+      },
     ]);
     const after = await claimOf(claimId);
     expect([after.status, after.version]).toEqual([before.status, before.version]);
@@ -272,6 +278,7 @@ describe('issue 10 · 3: four eyes by person, whatever the role now', () => {
       body: { decision: 'approve' },
     });
     expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('four_eyes.cohort_preparer_approves');
     expect(refused.body.detail).toBe('The person who prepared a cohort cannot also approve it');
     expect((await cohortOf(cohortId)).status).toBe('COMPANY_REVIEW');
     // Another signatory (another person) may.
@@ -294,6 +301,7 @@ describe('issue 10 · 3: four eyes by person, whatever the role now', () => {
       body: { decision: 'approve' },
     });
     expect(own.status).toBe(403);
+    expect(own.body.code).toBe('four_eyes.submitter_approves');
     await approveAtBureau(claimId);
     const payment = await api.waitForTask('bureau-treasurer', claimId, 'PAYMENT');
     const reviewerAsTreasurer = await signWithDevKey(
@@ -307,6 +315,7 @@ describe('issue 10 · 3: four eyes by person, whatever the role now', () => {
       body: { decision: 'approve' },
     });
     expect(self.status).toBe(403);
+    expect(self.body.code).toBe('four_eyes.reviewer_releases');
     expect((await claimOf(claimId)).status).toBe('PAYMENT');
   });
 });
@@ -334,7 +343,7 @@ describe('issue 10 · 5: a tampered cursor is 400, never 500', () => {
         .get(`/cohorts?limit=1&cursor=${encodeURIComponent(cursor)}`);
       expect(response.status, cursor).toBe(400);
       expect(response.body.errors).toEqual([
-        { path: 'query.cursor', message: 'is not a cursor this API gave out' },
+        { path: 'query.cursor', code: 'cursor.invalid', message: 'is not a cursor this API gave out' },
       ]);
     }
     const cohortCursor = await api
@@ -397,6 +406,7 @@ describe('issue 10 · 1, 4, 7: no double subsidy; the clock completes a cohort; 
     expect(early.status).toBe(400);
     expect(early.body.errors[0]).toEqual({
       path: 'apprentices.0.idNumber',
+      code: 'apprentice.in_another_cohort',
       message: 'this person is already in another active cohort',
     });
 
@@ -454,6 +464,8 @@ describe('issue 10 · 1, 4, 7: no double subsidy; the clock completes a cohort; 
     expect(sameVideo.body.errors).toEqual([
       {
         path: 'evidence.documents',
+        code: 'claim.training_videos_too_few',
+        params: { min: 10, given: 1 },
         message: 'a final claim references at least 10 distinct training videos (1 given)',
       },
     ]);
@@ -476,6 +488,8 @@ describe('issue 10 · 1, 4, 7: no double subsidy; the clock completes a cohort; 
     expect(patched.body.errors).toEqual([
       {
         path: 'apprentices.0.idNumber',
+        code: 'apprentice.already_subsidised',
+        params: { occupationCode: '4-04-05-05', level: 4 },
         message: 'this person was already subsidised for 4-04-05-05 at level 4',
       },
     ]);
@@ -485,9 +499,12 @@ describe('issue 10 · 1, 4, 7: no double subsidy; the clock completes a cohort; 
     // Submitting the cohort created while the claim was unpaid: refused (409), naming the row.
     const submitted = await api.as('ent-a-clerk').post(`/cohorts/${unpaidTime}/submit`);
     expect(submitted.status).toBe(409);
+    expect(submitted.body.code).toBe('cohort.person_subsidised');
     expect(submitted.body.errors).toEqual([
       {
         path: 'apprentices.0.idNumber',
+        code: 'apprentice.already_subsidised',
+        params: { occupationCode: '4-04-05-05', level: 4 },
         message: 'this person was already subsidised for 4-04-05-05 at level 4',
       },
     ]);

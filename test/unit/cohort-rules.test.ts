@@ -91,13 +91,15 @@ describe('occupation and target level', () => {
   it('refuses an occupation code the catalogue does not have', () => {
     expect(
       checkCohortRules(cohort({ occupationCode: '9-99-99-99' }), context({ occupation: undefined })),
-    ).toEqual([{ path: 'occupationCode', message: 'unknown occupation code' }]);
+    ).toEqual([{ path: 'occupationCode', code: 'occupation.unknown', message: 'unknown occupation code' }]);
   });
 
   it('at submission, refuses a target level without a subsidy standard', () => {
     expect(checkCohortRules(cohort({ targetLevel: 2 }), context())).toEqual([
       {
         path: 'targetLevel',
+        code: 'level.no_standard',
+        params: { level: 2, levelName: '技师' },
         message:
           'no subsidy standard is set for level 2 (技师); an administrator must set one before submission',
       },
@@ -105,6 +107,8 @@ describe('occupation and target level', () => {
     expect(checkCohortRules(cohort({ targetLevel: 1 }), context())).toEqual([
       {
         path: 'targetLevel',
+        code: 'level.no_standard',
+        params: { level: 1, levelName: '高级技师' },
         message:
           'no subsidy standard is set for level 1 (高级技师); an administrator must set one before submission',
       },
@@ -124,6 +128,7 @@ describe('occupation and target level', () => {
     expect(checkCohortRules(cohort({ targetLevel: 5 }), context({ forSubmission: false }))).toEqual([
       {
         path: 'targetLevel',
+        code: 'level.entry_not_target',
         message: 'level 5 (初级工) is not a target of the new-type apprenticeship; choose 4, 3, 2 or 1',
       },
     ]);
@@ -136,7 +141,7 @@ describe('training period', () => {
   it('needs the end after the start', () => {
     for (const endDate of ['2027-03-01', '2027-02-28']) {
       expect(checkCohortRules(cohort({ endDate }), context())).toEqual([
-        { path: 'endDate', message: 'must be after the start date' },
+        { path: 'endDate', code: 'period.end_before_start', message: 'must be after the start date' },
       ]);
     }
   });
@@ -147,7 +152,14 @@ describe('training period', () => {
         cohort({ endDate: '2028-02-28', plannedHours: { total: 1200, concentrated: 320 } }),
         context(),
       ),
-    ).toEqual([{ path: 'endDate', message: 'the training period must be at least 12 months (it is 11)' }]);
+    ).toEqual([
+      {
+        path: 'endDate',
+        code: 'period.too_short',
+        params: { min: 12, months: 11 },
+        message: 'the training period must be at least 12 months (it is 11)',
+      },
+    ]);
     expect(checkCohortRules(cohort({ endDate: '2028-02-29' }), context())).toEqual([]);
   });
 
@@ -164,6 +176,8 @@ describe('training period', () => {
     const longer = cohort({ endDate: '2029-03-01', plannedHours: { total: 1300, concentrated: 400 } });
     const message = {
       path: 'trainingJustification',
+      code: 'period.justification_required',
+      params: { max: 24 },
       message: 'a training period longer than 24 months needs a written justification',
     };
     expect(checkCohortRules(longer, context())).toEqual([message]);
@@ -178,7 +192,12 @@ describe('training period', () => {
     const justified = { trainingJustification: '复合型岗位', plannedHours: hoursFor36 };
     expect(checkCohortRules(cohort({ ...justified, endDate: '2030-02-28' }), context())).toEqual([]);
     expect(checkCohortRules(cohort({ ...justified, endDate: '2030-03-01' }), context())).toEqual([
-      { path: 'endDate', message: 'the training period may not exceed 36 months' },
+      {
+        path: 'endDate',
+        code: 'period.too_long',
+        params: { max: 36 },
+        message: 'the training period may not exceed 36 months',
+      },
     ]);
   });
 
@@ -191,6 +210,7 @@ describe('training period', () => {
     expect(checkCohortRules(past, context())).toEqual([
       {
         path: 'endDate',
+        code: 'period.already_ended',
         message: 'the training period has already ended; a finished training period cannot be filed',
       },
     ]);
@@ -200,7 +220,7 @@ describe('training period', () => {
 
   it('reports dates that do not exist instead of throwing', () => {
     expect(checkCohortRules(cohort({ startDate: '2027-02-29' }), context())).toEqual([
-      { path: 'startDate', message: 'must be a real date in the form YYYY-MM-DD' },
+      { path: 'startDate', code: 'date.not_real', message: 'must be a real date in the form YYYY-MM-DD' },
     ]);
   });
 });
@@ -210,10 +230,14 @@ describe('planned hours', () => {
     expect(checkCohortRules(cohort({ plannedHours: { total: 599, concentrated: 159 } }), context())).toEqual([
       {
         path: 'plannedHours.total',
+        code: 'hours.too_few',
+        params: { hours: 600, months: 12, perYear: 600 },
         message: 'at least 600 hours are required for 12 months of training (600 a year)',
       },
       {
         path: 'plannedHours.concentrated',
+        code: 'hours.too_few_concentrated',
+        params: { hours: 160, months: 12, perYear: 160 },
         message:
           'at least 160 hours of concentrated teaching are required for 12 months of training (160 a year)',
       },
@@ -234,10 +258,14 @@ describe('planned hours', () => {
     ).toEqual([
       {
         path: 'plannedHours.total',
+        code: 'hours.too_few',
+        params: { hours: 650, months: 13, perYear: 600 },
         message: 'at least 650 hours are required for 13 months of training (600 a year)',
       },
       {
         path: 'plannedHours.concentrated',
+        code: 'hours.too_few_concentrated',
+        params: { hours: 174, months: 13, perYear: 160 },
         message:
           'at least 174 hours of concentrated teaching are required for 13 months of training (160 a year)',
       },
@@ -249,7 +277,13 @@ describe('planned hours', () => {
   it('refuses more concentrated hours than total hours', () => {
     expect(
       checkCohortRules(cohort({ plannedHours: { total: 1200, concentrated: 1201 } }), context()),
-    ).toEqual([{ path: 'plannedHours.concentrated', message: 'cannot exceed the total planned hours' }]);
+    ).toEqual([
+      {
+        path: 'plannedHours.concentrated',
+        code: 'hours.concentrated_over_total',
+        message: 'cannot exceed the total planned hours',
+      },
+    ]);
   });
 
   it('property: the policy minimum passes and one hour less fails, for any period of 12–24 months', () => {
@@ -283,6 +317,8 @@ describe('enterprise mentors', () => {
     expect(checkCohortRules(cohort({ enterpriseMentors: mentors }), context())).toEqual([
       {
         path: 'enterpriseMentors.1.skillLevel',
+        code: 'mentor.skill_too_low',
+        params: { level: 3, levelName: '高级工' },
         message: 'an enterprise mentor must hold level 3 (高级工) or higher (1 is the highest)',
       },
     ]);
@@ -293,6 +329,8 @@ describe('enterprise mentors', () => {
     expect(checkCohortRules(cohort(), context({ policy: stricter }))).toEqual([
       {
         path: 'enterpriseMentors.1.skillLevel',
+        code: 'mentor.skill_too_low',
+        params: { level: 2, levelName: '技师' },
         message: 'an enterprise mentor must hold level 2 (技师) or higher (1 is the highest)',
       },
     ]);
@@ -306,8 +344,18 @@ describe('enterprise mentors', () => {
       { key: 'm4', employeeNo: 'E1002', skillLevel: 2 },
     ];
     expect(checkCohortRules(cohort({ enterpriseMentors: mentors }), context())).toEqual([
-      { path: 'enterpriseMentors.2.key', message: 'the same key is already used at row 0' },
-      { path: 'enterpriseMentors.3.employeeNo', message: 'the same employee is already a mentor at row 1' },
+      {
+        path: 'enterpriseMentors.2.key',
+        code: 'row.key_repeated',
+        params: { row: 0 },
+        message: 'the same key is already used at row 0',
+      },
+      {
+        path: 'enterpriseMentors.3.employeeNo',
+        code: 'mentor.employee_repeated',
+        params: { row: 1 },
+        message: 'the same employee is already a mentor at row 1',
+      },
     ]);
   });
 
@@ -322,6 +370,8 @@ describe('enterprise mentors', () => {
     ).toEqual([
       {
         path: 'apprentices.1.enterpriseMentorKey',
+        code: 'mentor.no_such_key',
+        params: { key: 'm9' },
         message: 'no enterprise mentor with key m9 in this cohort',
       },
     ]);
@@ -334,11 +384,15 @@ describe('enterprise mentors', () => {
     expect(checkCohortRules(cohort({ apprentices: rows(10, 'm1') }), context())).toEqual([
       {
         path: 'apprentices.8.enterpriseMentorKey',
+        code: 'mentor.cohort_load_exceeded',
+        params: { key: 'm1', max: 8 },
         message:
           'enterprise mentor m1 already has 8 apprentices in this cohort (the most one mentor may take)',
       },
       {
         path: 'apprentices.9.enterpriseMentorKey',
+        code: 'mentor.cohort_load_exceeded',
+        params: { key: 'm1', max: 8 },
         message:
           'enterprise mentor m1 already has 8 apprentices in this cohort (the most one mentor may take)',
       },
@@ -367,6 +421,8 @@ describe('apprentices', () => {
     ).toEqual([
       {
         path: 'apprentices.1.idNumber',
+        code: 'apprentice.too_young',
+        params: { years: 16 },
         message: 'the apprentice must be at least 16 years old on the cohort start date',
       },
     ]);
@@ -380,14 +436,25 @@ describe('apprentices', () => {
         context(),
       ),
     ).toEqual([
-      { path: 'apprentices.2.idNumber', message: 'the same person is already in this cohort at row 0' },
+      {
+        path: 'apprentices.2.idNumber',
+        code: 'apprentice.person_repeated',
+        params: { row: 0 },
+        message: 'the same person is already in this cohort at row 0',
+      },
     ]);
   });
 
   it('report an invalid ID number if one reaches the rules', () => {
     expect(
       checkCohortRules(cohort({ apprentices: [row({ idNumber: '110108200001011238' })] }), context()),
-    ).toEqual([{ path: 'apprentices.0.idNumber', message: 'check character is wrong' }]);
+    ).toEqual([
+      {
+        path: 'apprentices.0.idNumber',
+        code: 'id_number.check_character',
+        message: 'check character is wrong',
+      },
+    ]);
   });
 
   it('in stored form (birth date and ID hash) get the same age and duplicate checks', () => {
@@ -407,9 +474,16 @@ describe('apprentices', () => {
     ).toEqual([
       {
         path: 'apprentices.1.idNumber',
+        code: 'apprentice.too_young',
+        params: { years: 16 },
         message: 'the apprentice must be at least 16 years old on the cohort start date',
       },
-      { path: 'apprentices.2.idNumber', message: 'the same person is already in this cohort at row 0' },
+      {
+        path: 'apprentices.2.idNumber',
+        code: 'apprentice.person_repeated',
+        params: { row: 0 },
+        message: 'the same person is already in this cohort at row 0',
+      },
     ]);
   });
 
@@ -425,6 +499,8 @@ describe('apprentices', () => {
       ).toEqual([
         {
           path: 'apprentices.0.contract.startDate',
+          code: 'contract.starts_too_late',
+          params: { days: 30, by: '2027-03-31' },
           message:
             'the labour contract must start no later than 30 days after the cohort starts (by 2027-03-31)',
         },
@@ -443,6 +519,8 @@ describe('apprentices', () => {
       ).toEqual([
         {
           path: 'apprentices.0.contract.endDate',
+          code: 'contract.too_short',
+          params: { months: 12 },
           message: 'the labour contract must last at least 12 months, or be open-ended',
         },
       ]);
@@ -458,7 +536,11 @@ describe('apprentices', () => {
       expect(
         checkCohortRules(withContract({ startDate: '2027-02-20', endDate: '2027-02-20' }), context()),
       ).toEqual([
-        { path: 'apprentices.0.contract.endDate', message: 'must be after the contract start date' },
+        {
+          path: 'apprentices.0.contract.endDate',
+          code: 'contract.end_before_start',
+          message: 'must be after the contract start date',
+        },
       ]);
     });
   });
@@ -467,7 +549,11 @@ describe('apprentices', () => {
 describe('apprentice count at submission', () => {
   it('needs at least one apprentice to submit, none for a draft', () => {
     expect(checkCohortRules(cohort({ apprentices: [] }), context())).toEqual([
-      { path: 'apprentices', message: 'a cohort needs at least 1 apprentice before submission' },
+      {
+        path: 'apprentices',
+        code: 'cohort.needs_an_apprentice',
+        message: 'a cohort needs at least 1 apprentice before submission',
+      },
     ]);
     expect(checkCohortRules(cohort({ apprentices: [] }), context({ forSubmission: false }))).toEqual([]);
   });
@@ -475,10 +561,20 @@ describe('apprentice count at submission', () => {
   it('takes at most the policy maximum', () => {
     const small: Policy = { ...DEFAULT_POLICY, cohortMinApprentices: 2, cohortMaxApprentices: 3 };
     expect(checkCohortRules(cohort({ apprentices: rows(4) }), context({ policy: small }))).toEqual([
-      { path: 'apprentices', message: 'a cohort may have at most 3 apprentices' },
+      {
+        path: 'apprentices',
+        code: 'cohort.too_many_apprentices',
+        params: { max: 3 },
+        message: 'a cohort may have at most 3 apprentices',
+      },
     ]);
     expect(checkCohortRules(cohort({ apprentices: rows(1) }), context({ policy: small }))).toEqual([
-      { path: 'apprentices', message: 'a cohort needs at least 2 apprentices before submission' },
+      {
+        path: 'apprentices',
+        code: 'cohort.too_few_apprentices',
+        params: { min: 2 },
+        message: 'a cohort needs at least 2 apprentices before submission',
+      },
     ]);
     expect(checkCohortRules(cohort({ apprentices: rows(3) }), context({ policy: small }))).toEqual([]);
   });
@@ -502,9 +598,16 @@ describe('apprentice count at submission', () => {
         context(),
       ),
     ).toEqual([
-      { path: 'apprentices', message: 'a cohort may have at most 200 apprentices' },
+      {
+        path: 'apprentices',
+        code: 'cohort.too_many_apprentices',
+        params: { max: 200 },
+        message: 'a cohort may have at most 200 apprentices',
+      },
       {
         path: 'apprentices.200.enterpriseMentorKey',
+        code: 'mentor.cohort_load_exceeded',
+        params: { key: 'm1', max: 8 },
         message:
           'enterprise mentor m1 already has 8 apprentices in this cohort (the most one mentor may take)',
       },

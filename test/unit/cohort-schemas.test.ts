@@ -73,14 +73,15 @@ describe('CreateCohortBody', () => {
     expect(errorsOf(CreateCohortBody, cohortBody({ targetLevel: 5 }))).toEqual([
       {
         path: 'targetLevel',
+        code: 'level.entry_not_target',
         message: 'level 5 (初级工) is not a target of the new-type apprenticeship; choose 4, 3, 2 or 1',
       },
     ]);
     expect(errorsOf(CreateCohortBody, cohortBody({ targetLevel: 0 }))).toEqual([
-      { path: 'targetLevel', message: 'must be 1, 2, 3 or 4' },
+      { path: 'targetLevel', code: 'level.not_target', message: 'must be 1, 2, 3 or 4' },
     ]);
     expect(errorsOf(CreateCohortBody, cohortBody({ targetLevel: '4' }))).toEqual([
-      { path: 'targetLevel', message: 'must be 1, 2, 3 or 4' },
+      { path: 'targetLevel', code: 'level.not_target', message: 'must be 1, 2, 3 or 4' },
     ]);
     for (const level of [1, 2, 3])
       expect(CreateCohortBody.parse(cohortBody({ targetLevel: level })).targetLevel).toBe(level);
@@ -97,44 +98,52 @@ describe('CreateCohortBody', () => {
         'plannedHours',
         'agreements',
         'enterpriseMentors',
-      ].map((path) => ({ path, message: 'is required' })),
+      ].map((path) => ({ path, code: 'field.required', message: 'is required' })),
     );
     expect(errorsOf(CreateCohortBody, cohortBody({ plannedHours: { total: 1200 } }))).toEqual([
-      { path: 'plannedHours.concentrated', message: 'is required' },
+      { path: 'plannedHours.concentrated', code: 'field.required', message: 'is required' },
     ]);
-    expect(errorsOf(CreateCohortBody, [])).toEqual([{ path: '', message: 'must be an object' }]);
+    expect(errorsOf(CreateCohortBody, [])).toEqual([
+      { path: '', code: 'field.not_object', message: 'must be an object' },
+    ]);
   });
 
   it('refuses unknown fields, at every level, naming each', () => {
     expect(
       errorsOf(CreateCohortBody, cohortBody({ enterpriseId: '91110108MA01AAAA0M', status: 'FILED' })),
     ).toEqual([
-      { path: 'enterpriseId', message: 'is not a known field' },
-      { path: 'status', message: 'is not a known field' },
+      { path: 'enterpriseId', code: 'field.unknown', message: 'is not a known field' },
+      { path: 'status', code: 'field.unknown', message: 'is not a known field' },
     ]);
     expect(
       errorsOf(
         CreateCohortBody,
         cohortBody({ apprentices: [apprentice(), apprentice({ studentNumber: 'S1' })] }),
       ),
-    ).toEqual([{ path: 'apprentices.1.studentNumber', message: 'is not a known field' }]);
+    ).toEqual([
+      { path: 'apprentices.1.studentNumber', code: 'field.unknown', message: 'is not a known field' },
+    ]);
     expect(
       errorsOf(CreateCohortBody, cohortBody({ plannedHours: { total: 1200, concentrated: 320, online: 5 } })),
-    ).toEqual([{ path: 'plannedHours.online', message: 'is not a known field' }]);
+    ).toEqual([{ path: 'plannedHours.online', code: 'field.unknown', message: 'is not a known field' }]);
   });
 
   it('checks the school credit code', () => {
     expect(errorsOf(CreateCohortBody, cohortBody({ schoolId: '52110108MJ0AA1000B' }))).toEqual([
-      { path: 'schoolId', message: 'check character is wrong' },
+      { path: 'schoolId', code: 'uscc.check_character', message: 'check character is wrong' },
     ]);
     expect(errorsOf(CreateCohortBody, cohortBody({ schoolId: '5211' }))).toEqual([
-      { path: 'schoolId', message: 'must be 18 characters' },
+      { path: 'schoolId', code: 'uscc.length', message: 'must be 18 characters' },
     ]);
   });
 
   it('checks the occupation code shape (its existence is a rule)', () => {
     expect(errorsOf(CreateCohortBody, cohortBody({ occupationCode: '40405 05' }))).toEqual([
-      { path: 'occupationCode', message: 'must be a catalogue code such as 4-04-05-05' },
+      {
+        path: 'occupationCode',
+        code: 'occupation.code_shape',
+        message: 'must be a catalogue code such as 4-04-05-05',
+      },
     ]);
   });
 
@@ -142,11 +151,11 @@ describe('CreateCohortBody', () => {
     expect(
       errorsOf(CreateCohortBody, cohortBody({ startDate: '2027-02-29', endDate: '2028/02/29' })),
     ).toEqual([
-      { path: 'startDate', message: 'must be a real date in the form YYYY-MM-DD' },
-      { path: 'endDate', message: 'must be a real date in the form YYYY-MM-DD' },
+      { path: 'startDate', code: 'date.not_real', message: 'must be a real date in the form YYYY-MM-DD' },
+      { path: 'endDate', code: 'date.not_real', message: 'must be a real date in the form YYYY-MM-DD' },
     ]);
     expect(errorsOf(CreateCohortBody, cohortBody({ startDate: 20270301 }))).toEqual([
-      { path: 'startDate', message: 'must be a date YYYY-MM-DD' },
+      { path: 'startDate', code: 'field.not_date', message: 'must be a date YYYY-MM-DD' },
     ]);
   });
 
@@ -154,8 +163,13 @@ describe('CreateCohortBody', () => {
     expect(
       errorsOf(CreateCohortBody, cohortBody({ plannedHours: { total: 1200.5, concentrated: -1 } })),
     ).toEqual([
-      { path: 'plannedHours.total', message: 'must be a whole number' },
-      { path: 'plannedHours.concentrated', message: 'must be at least 0' },
+      { path: 'plannedHours.total', code: 'field.not_integer', message: 'must be a whole number' },
+      {
+        path: 'plannedHours.concentrated',
+        code: 'number.too_small',
+        params: { min: 0 },
+        message: 'must be at least 0',
+      },
     ]);
   });
 
@@ -166,8 +180,13 @@ describe('CreateCohortBody', () => {
         cohortBody({ agreements: { schoolAgreementNo: 'H'.repeat(65), apprenticeAgreementNo: ' ' } }),
       ),
     ).toEqual([
-      { path: 'agreements.schoolAgreementNo', message: 'must be at most 64 characters' },
-      { path: 'agreements.apprenticeAgreementNo', message: 'must not be empty' },
+      {
+        path: 'agreements.schoolAgreementNo',
+        code: 'text.too_long',
+        params: { max: 64 },
+        message: 'must be at most 64 characters',
+      },
+      { path: 'agreements.apprenticeAgreementNo', code: 'text.empty', message: 'must not be empty' },
     ]);
     expect(
       errorsOf(
@@ -180,16 +199,34 @@ describe('CreateCohortBody', () => {
         }),
       ),
     ).toEqual([
-      { path: 'enterpriseMentors.0.key', message: 'must be at most 32 characters' },
-      { path: 'enterpriseMentors.1.key', message: 'may contain only letters, digits, - and _' },
-      { path: 'enterpriseMentors.1.skillLevel', message: 'must be 1, 2, 3, 4 or 5 (1 is the highest)' },
+      {
+        path: 'enterpriseMentors.0.key',
+        code: 'text.too_long',
+        params: { max: 32 },
+        message: 'must be at most 32 characters',
+      },
+      {
+        path: 'enterpriseMentors.1.key',
+        code: 'key.characters',
+        message: 'may contain only letters, digits, - and _',
+      },
+      {
+        path: 'enterpriseMentors.1.skillLevel',
+        code: 'level.not_skill_level',
+        message: 'must be 1, 2, 3, 4 or 5 (1 is the highest)',
+      },
     ]);
   });
 
   it('takes at most 200 apprentice rows in one request', () => {
     const rows = Array.from({ length: 201 }, () => apprentice());
     expect(errorsOf(CreateCohortBody, cohortBody({ apprentices: rows }))).toEqual([
-      { path: 'apprentices', message: 'must have at most 200 items' },
+      {
+        path: 'apprentices',
+        code: 'list.too_many',
+        params: { max: 200 },
+        message: 'must have at most 200 items',
+      },
     ]);
   });
 
@@ -202,7 +239,12 @@ describe('CreateCohortBody', () => {
       CreateCohortBody.parse(cohortBody({ trainingJustification: null })).trainingJustification,
     ).toBeNull();
     expect(errorsOf(CreateCohortBody, cohortBody({ trainingJustification: 'x'.repeat(2001) }))).toEqual([
-      { path: 'trainingJustification', message: 'must be at most 2000 characters' },
+      {
+        path: 'trainingJustification',
+        code: 'text.too_long',
+        params: { max: 2000 },
+        message: 'must be at most 2000 characters',
+      },
     ]);
   });
 });
@@ -211,36 +253,44 @@ describe('ApprenticeInput', () => {
   it('reports a bad ID number with the GB 11643 message, at the row of the cohort body', () => {
     const rows = [apprentice(), apprentice(), apprentice(), apprentice({ idNumber: '110108200001011238' })];
     expect(errorsOf(CreateCohortBody, cohortBody({ apprentices: rows }))).toEqual([
-      { path: 'apprentices.3.idNumber', message: 'check character is wrong' },
+      {
+        path: 'apprentices.3.idNumber',
+        code: 'id_number.check_character',
+        message: 'check character is wrong',
+      },
     ]);
     expect(errorsOf(ApprenticeInput, apprentice({ idNumber: '11010820000101123' }))).toEqual([
-      { path: 'idNumber', message: 'must be 18 characters' },
+      { path: 'idNumber', code: 'id_number.length', message: 'must be 18 characters' },
     ]);
     const body = '11010820010229123'; // 2001-02-29 does not exist
     expect(
       errorsOf(ApprenticeInput, apprentice({ idNumber: body + residentIdCheckCharacter(body) })),
-    ).toEqual([{ path: 'idNumber', message: 'birth date is not a real date' }]);
+    ).toEqual([{ path: 'idNumber', code: 'id_number.birth_date', message: 'birth date is not a real date' }]);
     expect(errorsOf(ApprenticeInput, apprentice({ idNumber: 110108200001 }))).toEqual([
-      { path: 'idNumber', message: 'must be text' },
+      { path: 'idNumber', code: 'field.not_text', message: 'must be text' },
     ]);
   });
 
   it('checks name length in characters, not UTF-16 units', () => {
     expect(errorsOf(ApprenticeInput, apprentice({ name: '   ' }))).toEqual([
-      { path: 'name', message: 'must not be empty' },
+      { path: 'name', code: 'text.empty', message: 'must not be empty' },
     ]);
     expect(errorsOf(ApprenticeInput, apprentice({ name: '李'.repeat(51) }))).toEqual([
-      { path: 'name', message: 'must be at most 50 characters' },
+      { path: 'name', code: 'text.too_long', params: { max: 50 }, message: 'must be at most 50 characters' },
     ]);
     expect(ApprenticeInput.parse(apprentice({ name: '𠀀'.repeat(50) })).name).toHaveLength(100); // 50 characters outside the BMP
     expect(errorsOf(ApprenticeInput, apprentice({ name: '李\nA' }))).toEqual([
-      { path: 'name', message: 'must not contain control characters' },
+      { path: 'name', code: 'text.control_characters', message: 'must not contain control characters' },
     ]);
   });
 
   it('requires a mainland mobile number', () => {
     expect(errorsOf(ApprenticeInput, apprentice({ phone: '12800138000' }))).toEqual([
-      { path: 'phone', message: 'must be a mainland mobile number: 11 digits starting 13–19' },
+      {
+        path: 'phone',
+        code: 'phone.not_mobile',
+        message: 'must be a mainland mobile number: 11 digits starting 13–19',
+      },
     ]);
     expect(ApprenticeInput.parse(apprentice({ phone: ' 13800138000 ' })).phone).toBe('13800138000');
   });
@@ -248,7 +298,7 @@ describe('ApprenticeInput', () => {
   it('requires hire type new_hire or transfer', () => {
     expect(ApprenticeInput.parse(apprentice({ hireType: 'transfer' })).hireType).toBe('transfer');
     expect(errorsOf(ApprenticeInput, apprentice({ hireType: 'intern' }))).toEqual([
-      { path: 'hireType', message: 'must be new_hire or transfer' },
+      { path: 'hireType', code: 'hire_type.unknown', message: 'must be new_hire or transfer' },
     ]);
   });
 
@@ -274,18 +324,34 @@ describe('ApprenticeInput', () => {
         ApprenticeInput,
         apprentice({ contract: { startDate: '2027-02-20', endDate: '2030-02-19', openEnded: true } }),
       ),
-    ).toEqual([{ path: 'contract.endDate', message: 'an open-ended contract has no end date' }]);
+    ).toEqual([
+      {
+        path: 'contract.endDate',
+        code: 'contract.open_ended_has_end',
+        message: 'an open-ended contract has no end date',
+      },
+    ]);
     expect(errorsOf(ApprenticeInput, apprentice({ contract: { startDate: '2027-02-20' } }))).toEqual([
-      { path: 'contract.endDate', message: 'is required unless the contract is open-ended' },
+      {
+        path: 'contract.endDate',
+        code: 'contract.end_required',
+        message: 'is required unless the contract is open-ended',
+      },
     ]);
     expect(
       errorsOf(
         ApprenticeInput,
         apprentice({ contract: { startDate: '2027-02-20', endDate: null, openEnded: false } }),
       ),
-    ).toEqual([{ path: 'contract.endDate', message: 'is required unless the contract is open-ended' }]);
+    ).toEqual([
+      {
+        path: 'contract.endDate',
+        code: 'contract.end_required',
+        message: 'is required unless the contract is open-ended',
+      },
+    ]);
     expect(errorsOf(ApprenticeInput, apprentice({ contract: { endDate: '2030-02-19' } }))).toEqual([
-      { path: 'contract.startDate', message: 'is required' },
+      { path: 'contract.startDate', code: 'field.required', message: 'is required' },
     ]);
   });
 
@@ -327,13 +393,13 @@ describe('UpdateCohortBody', () => {
 
   it('requires a whole, non-negative version', () => {
     expect(errorsOf(UpdateCohortBody, { endDate: '2028-08-31' })).toEqual([
-      { path: 'version', message: 'is required' },
+      { path: 'version', code: 'field.required', message: 'is required' },
     ]);
     expect(errorsOf(UpdateCohortBody, { version: -1 })).toEqual([
-      { path: 'version', message: 'must be at least 0' },
+      { path: 'version', code: 'number.too_small', params: { min: 0 }, message: 'must be at least 0' },
     ]);
     expect(errorsOf(UpdateCohortBody, { version: '3' })).toEqual([
-      { path: 'version', message: 'must be a whole number' },
+      { path: 'version', code: 'field.not_integer', message: 'must be a whole number' },
     ]);
   });
 
@@ -341,9 +407,10 @@ describe('UpdateCohortBody', () => {
     expect(errorsOf(UpdateCohortBody, { version: 1, targetLevel: 5, startDate: '2027-02-30' })).toEqual([
       {
         path: 'targetLevel',
+        code: 'level.entry_not_target',
         message: 'level 5 (初级工) is not a target of the new-type apprenticeship; choose 4, 3, 2 or 1',
       },
-      { path: 'startDate', message: 'must be a real date in the form YYYY-MM-DD' },
+      { path: 'startDate', code: 'date.not_real', message: 'must be a real date in the form YYYY-MM-DD' },
     ]);
   });
 
@@ -351,11 +418,12 @@ describe('UpdateCohortBody', () => {
     expect(errorsOf(UpdateCohortBody, { version: 1, apprentices: [apprentice()] })).toEqual([
       {
         path: 'apprentices',
+        code: 'cohort.apprentices_own_route',
         message: 'apprentices are added and removed through /cohorts/{cohortId}/apprentices',
       },
     ]);
     expect(errorsOf(UpdateCohortBody, { version: 1, status: 'FILED' })).toEqual([
-      { path: 'status', message: 'is not a known field' },
+      { path: 'status', code: 'field.unknown', message: 'is not a known field' },
     ]);
   });
 });
@@ -363,14 +431,20 @@ describe('UpdateCohortBody', () => {
 describe('AddApprenticesBody', () => {
   it('takes 1 to 200 rows', () => {
     expect(AddApprenticesBody.parse([apprentice()])).toHaveLength(1);
-    expect(errorsOf(AddApprenticesBody, [])).toEqual([{ path: '', message: 'must have at least 1 item' }]);
+    expect(errorsOf(AddApprenticesBody, [])).toEqual([
+      { path: '', code: 'list.empty', message: 'must have at least 1 item' },
+    ]);
     expect(
       errorsOf(
         AddApprenticesBody,
         Array.from({ length: 201 }, () => apprentice()),
       ),
-    ).toEqual([{ path: '', message: 'must have at most 200 items' }]);
-    expect(errorsOf(AddApprenticesBody, { rows: [] })).toEqual([{ path: '', message: 'must be a list' }]);
+    ).toEqual([
+      { path: '', code: 'list.too_many', params: { max: 200 }, message: 'must have at most 200 items' },
+    ]);
+    expect(errorsOf(AddApprenticesBody, { rows: [] })).toEqual([
+      { path: '', code: 'field.not_list', message: 'must be a list' },
+    ]);
   });
 
   it('reports every bad row, placed under apprentices with a prefix', () => {
@@ -380,9 +454,17 @@ describe('AddApprenticesBody', () => {
       apprentice({ idNumber: '110108200001011238', hireType: 'x' }),
     ];
     expect(errorsOf(AddApprenticesBody, rows, 'apprentices')).toEqual([
-      { path: 'apprentices.1.phone', message: 'must be a mainland mobile number: 11 digits starting 13–19' },
-      { path: 'apprentices.2.idNumber', message: 'check character is wrong' },
-      { path: 'apprentices.2.hireType', message: 'must be new_hire or transfer' },
+      {
+        path: 'apprentices.1.phone',
+        code: 'phone.not_mobile',
+        message: 'must be a mainland mobile number: 11 digits starting 13–19',
+      },
+      {
+        path: 'apprentices.2.idNumber',
+        code: 'id_number.check_character',
+        message: 'check character is wrong',
+      },
+      { path: 'apprentices.2.hireType', code: 'hire_type.unknown', message: 'must be new_hire or transfer' },
     ]);
   });
 });
@@ -409,16 +491,31 @@ describe('DecisionBody', () => {
 
   it('requires a reason to return or reject', () => {
     expect(errorsOf(DecisionBody, { decision: 'return' })).toEqual([
-      { path: 'reason', message: 'a reason is required to return' },
+      {
+        path: 'reason',
+        code: 'decision.reason_required',
+        params: { decision: 'return' },
+        message: 'a reason is required to return',
+      },
     ]);
     expect(errorsOf(DecisionBody, { decision: 'reject' })).toEqual([
-      { path: 'reason', message: 'a reason is required to reject' },
+      {
+        path: 'reason',
+        code: 'decision.reason_required',
+        params: { decision: 'reject' },
+        message: 'a reason is required to reject',
+      },
     ]);
     expect(errorsOf(DecisionBody, { decision: 'reject', reason: '   ' })).toEqual([
-      { path: 'reason', message: 'must not be empty' },
+      { path: 'reason', code: 'text.empty', message: 'must not be empty' },
     ]);
     expect(errorsOf(DecisionBody, { decision: 'return', reason: 'r'.repeat(501) })).toEqual([
-      { path: 'reason', message: 'must be at most 500 characters' },
+      {
+        path: 'reason',
+        code: 'text.too_long',
+        params: { max: 500 },
+        message: 'must be at most 500 characters',
+      },
     ]);
     expect(DecisionBody.parse({ decision: 'return', reason: ' 缺少合作协议 ' })).toEqual({
       decision: 'return',
@@ -428,9 +525,11 @@ describe('DecisionBody', () => {
 
   it('refuses an unknown decision and stage data outside approve', () => {
     expect(errorsOf(DecisionBody, { decision: 'maybe' })).toEqual([
-      { path: 'decision', message: 'must be approve, return or reject' },
+      { path: 'decision', code: 'decision.unknown', message: 'must be approve, return or reject' },
     ]);
-    expect(errorsOf(DecisionBody, {})).toEqual([{ path: 'decision', message: 'is required' }]);
+    expect(errorsOf(DecisionBody, {})).toEqual([
+      { path: 'decision', code: 'field.required', message: 'is required' },
+    ]);
     expect(
       errorsOf(DecisionBody, {
         decision: 'return',
@@ -439,8 +538,12 @@ describe('DecisionBody', () => {
         approvedAmountFen: 1,
       }),
     ).toEqual([
-      { path: 'schoolMentors', message: 'may be given only with approve' },
-      { path: 'approvedAmountFen', message: 'may be given only with approve' },
+      { path: 'schoolMentors', code: 'field.only_with_approve', message: 'may be given only with approve' },
+      {
+        path: 'approvedAmountFen',
+        code: 'field.only_with_approve',
+        message: 'may be given only with approve',
+      },
     ]);
   });
 
@@ -458,17 +561,39 @@ describe('DecisionBody', () => {
         ],
       }),
     ).toEqual([
-      { path: 'schoolMentors.1.key', message: 'the same key is already used at row 0' },
-      { path: 'enrolment.1.apprenticeId', message: 'the same apprentice is already enrolled at row 0' },
-      { path: 'enrolment.1.studentNumber', message: 'the same student number is already given at row 0' },
-      { path: 'enrolment.1.schoolMentorKey', message: 'no school mentor with key t9 in schoolMentors' },
+      {
+        path: 'schoolMentors.1.key',
+        code: 'row.key_repeated',
+        params: { row: 0 },
+        message: 'the same key is already used at row 0',
+      },
+      {
+        path: 'enrolment.1.apprenticeId',
+        code: 'enrolment.apprentice_repeated',
+        params: { row: 0 },
+        message: 'the same apprentice is already enrolled at row 0',
+      },
+      {
+        path: 'enrolment.1.studentNumber',
+        code: 'enrolment.student_number_repeated',
+        params: { row: 0 },
+        message: 'the same student number is already given at row 0',
+      },
+      {
+        path: 'enrolment.1.schoolMentorKey',
+        code: 'enrolment.no_school_mentor',
+        params: { key: 't9' },
+        message: 'no school mentor with key t9 in schoolMentors',
+      },
     ]);
     expect(
       errorsOf(DecisionBody, {
         decision: 'approve',
         enrolment: [{ apprenticeId: ULID_A, studentNumber: 'S1', schoolMentorKey: 't1' }],
       }),
-    ).toEqual([{ path: 'schoolMentors', message: 'is required with enrolment' }]);
+    ).toEqual([
+      { path: 'schoolMentors', code: 'enrolment.with_school_mentors', message: 'is required with enrolment' },
+    ]);
     expect(
       errorsOf(DecisionBody, {
         decision: 'approve',
@@ -476,16 +601,25 @@ describe('DecisionBody', () => {
         enrolment: [{ apprenticeId: 'not-an-id', studentNumber: 'S1', schoolMentorKey: 't1' }],
       }),
     ).toEqual([
-      { path: 'enrolment.0.apprenticeId', message: 'must be an id of 26 characters as the system issued it' },
+      {
+        path: 'enrolment.0.apprenticeId',
+        code: 'id.shape',
+        message: 'must be an id of 26 characters as the system issued it',
+      },
     ]);
   });
 
   it('takes a whole, non-negative approved amount in fen', () => {
     expect(errorsOf(DecisionBody, { decision: 'approve', approvedAmountFen: -1 })).toEqual([
-      { path: 'approvedAmountFen', message: 'must be at least 0' },
+      {
+        path: 'approvedAmountFen',
+        code: 'number.too_small',
+        params: { min: 0 },
+        message: 'must be at least 0',
+      },
     ]);
     expect(errorsOf(DecisionBody, { decision: 'approve', approvedAmountFen: 10.5 })).toEqual([
-      { path: 'approvedAmountFen', message: 'must be a whole number' },
+      { path: 'approvedAmountFen', code: 'field.not_integer', message: 'must be a whole number' },
     ]);
   });
 });
@@ -504,12 +638,17 @@ describe('zodIssuesToFieldErrors and parseOrFail', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ValidationFailed);
       expect((error as ValidationFailed).errors).toEqual([
-        { path: 'apprentices.3.idNumber', message: 'must be 17 digits followed by a digit or X' },
+        {
+          path: 'apprentices.3.idNumber',
+          code: 'id_number.shape',
+          message: 'must be 17 digits followed by a digit or X',
+        },
         {
           path: 'apprentices.3.phone',
+          code: 'phone.not_mobile',
           message: 'must be a mainland mobile number: 11 digits starting 13–19',
         },
-        { path: 'foo', message: 'is not a known field' },
+        { path: 'foo', code: 'field.unknown', message: 'is not a known field' },
       ]);
     }
   });

@@ -18,7 +18,7 @@ import {
 import { checkDecision, checkNewCohort } from '../../web/src/roster/validate.ts';
 import { readXlsx, writeXlsx } from '../../web/src/roster/xlsx.ts';
 import { parseRoute } from '../../web/src/router-paths.ts';
-import { apiMessage, DICTIONARIES } from '../../web/src/words.ts';
+import { DICTIONARIES } from '../../web/src/words.ts';
 
 /** The console's own logic, in Node: formats, roster files, the browser-side checks, routes. */
 describe('money and dates', () => {
@@ -51,18 +51,6 @@ describe('words', () => {
     const en = DICTIONARIES.en;
     expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
     for (const [key, text] of [...Object.entries(zh), ...Object.entries(en)]) expect(text, key).not.toBe('');
-  });
-
-  it('says the API messages in Chinese, rows counted from 1, unknown ones left as written', () => {
-    expect(apiMessage('zh-CN', 'check character is wrong')).toBe('校验码错误');
-    expect(apiMessage('zh-CN', 'the same person is already in this cohort at row 3')).toBe(
-      '与第 4 行是同一人',
-    );
-    expect(apiMessage('zh-CN', 'this person is already in another active cohort')).toBe(
-      '该人员已在另一个在训学徒班中',
-    );
-    expect(apiMessage('zh-CN', 'something new')).toBe('something new');
-    expect(apiMessage('en', 'check character is wrong')).toBe('check character is wrong');
   });
 });
 
@@ -196,17 +184,30 @@ describe('the checks the browser runs before sending (the shared schemas and rul
     cohort.apprentices[9]!.enterpriseMentorKey = 'm9';
     cohort.apprentices[10]!.idNumber = cohort.apprentices[2]!.idNumber;
     expect(checkNewCohort(cohort, context)).toEqual([
-      { path: 'apprentices.4.idNumber', message: 'check character is wrong' },
+      {
+        path: 'apprentices.4.idNumber',
+        code: 'id_number.check_character',
+        message: 'check character is wrong',
+      },
       {
         path: 'apprentices.7.contract.startDate',
+        code: 'contract.starts_too_late',
+        params: { days: 30, by: '2027-03-31' },
         message:
           'the labour contract must start no later than 30 days after the cohort starts (by 2027-03-31)',
       },
       {
         path: 'apprentices.9.enterpriseMentorKey',
+        code: 'mentor.no_such_key',
+        params: { key: 'm9' },
         message: 'no enterprise mentor with key m9 in this cohort',
       },
-      { path: 'apprentices.10.idNumber', message: 'the same person is already in this cohort at row 2' },
+      {
+        path: 'apprentices.10.idNumber',
+        code: 'apprentice.person_repeated',
+        params: { row: 2 },
+        message: 'the same person is already in this cohort at row 2',
+      },
     ]);
   });
 
@@ -217,8 +218,8 @@ describe('the checks the browser runs before sending (the shared schemas and rul
     );
     expect(errors).toEqual(
       expect.arrayContaining([
-        { path: 'schoolId', message: 'check character is wrong' },
-        { path: 'plannedHours.concentrated', message: 'is required' },
+        { path: 'schoolId', code: 'uscc.check_character', message: 'check character is wrong' },
+        { path: 'plannedHours.concentrated', code: 'field.required', message: 'is required' },
       ]),
     );
   });
@@ -234,11 +235,26 @@ describe('the checks the browser runs before sending (the shared schemas and rul
         ],
       }),
     ).toEqual([
-      { path: 'enrolment.0.schoolMentorKey', message: 'no school mentor with key t2 in schoolMentors' },
-      { path: 'enrolment.1.studentNumber', message: 'the same student number is already given at row 0' },
+      {
+        path: 'enrolment.0.schoolMentorKey',
+        code: 'enrolment.no_school_mentor',
+        params: { key: 't2' },
+        message: 'no school mentor with key t2 in schoolMentors',
+      },
+      {
+        path: 'enrolment.1.studentNumber',
+        code: 'enrolment.student_number_repeated',
+        params: { row: 0 },
+        message: 'the same student number is already given at row 0',
+      },
     ]);
     expect(checkDecision({ decision: 'return' })).toEqual([
-      { path: 'reason', message: 'a reason is required to return' },
+      {
+        path: 'reason',
+        code: 'decision.reason_required',
+        params: { decision: 'return' },
+        message: 'a reason is required to return',
+      },
     ]);
   });
 });

@@ -52,6 +52,8 @@ describe('entitlementPerApprenticeFen', () => {
         expect((error as ValidationFailed).errors).toEqual([
           {
             path: 'targetLevel',
+            code: 'level.no_standard',
+            params: { level, levelName: level === 2 ? '技师' : '高级技师' },
             message: `no subsidy standard is set for level ${level} (${level === 2 ? '技师' : '高级技师'}); an administrator must set one before submission`,
           },
         ]);
@@ -210,9 +212,13 @@ describe('policy', () => {
     expect(result.success).toBe(false);
     if (!result.success) {
       expect(zodIssuesToFieldErrors(result.error)).toEqual([
-        { path: 'standardsFen.5', message: 'is not a known field' },
-        { path: 'policyVersion', message: 'must start with the effective date' },
-        { path: 'standardsFen.4.shortage', message: 'must not be lower than the standard figure' },
+        { path: 'standardsFen.5', code: 'field.unknown', message: 'is not a known field' },
+        { path: 'policyVersion', code: 'policy.version_date', message: 'must start with the effective date' },
+        {
+          path: 'standardsFen.4.shortage',
+          code: 'policy.shortage_below_standard',
+          message: 'must not be lower than the standard figure',
+        },
       ]);
     }
     const inconsistent = {
@@ -228,11 +234,27 @@ describe('policy', () => {
     expect(second.success).toBe(false);
     if (!second.success) {
       expect(zodIssuesToFieldErrors(second.error)).toEqual([
-        { path: 'policyVersion', message: 'must start with the effective date' },
-        { path: 'standardsFen.4.shortage', message: 'must not be lower than the standard figure' },
-        { path: 'cohortMaxApprentices', message: 'must not be lower than cohortMinApprentices' },
-        { path: 'minConcentratedHoursPerYear', message: 'must not exceed minPlannedHoursPerYear' },
-        { path: 'trainingMonths.maxWithJustification', message: 'must not be lower than max' },
+        { path: 'policyVersion', code: 'policy.version_date', message: 'must start with the effective date' },
+        {
+          path: 'standardsFen.4.shortage',
+          code: 'policy.shortage_below_standard',
+          message: 'must not be lower than the standard figure',
+        },
+        {
+          path: 'cohortMaxApprentices',
+          code: 'policy.max_below_min_apprentices',
+          message: 'must not be lower than cohortMinApprentices',
+        },
+        {
+          path: 'minConcentratedHoursPerYear',
+          code: 'policy.concentrated_over_planned',
+          message: 'must not exceed minPlannedHoursPerYear',
+        },
+        {
+          path: 'trainingMonths.maxWithJustification',
+          code: 'policy.justified_months_below_max',
+          message: 'must not be lower than max',
+        },
       ]);
     }
     const young = PolicySchema.safeParse({
@@ -243,8 +265,18 @@ describe('policy', () => {
     expect(young.success).toBe(false);
     if (!young.success) {
       expect(zodIssuesToFieldErrors(young.error)).toEqual([
-        { path: 'advanceShareBasisPoints', message: 'must be at most 10000' },
-        { path: 'minAgeYears', message: 'must be at least 16' },
+        {
+          path: 'advanceShareBasisPoints',
+          code: 'number.too_large',
+          params: { max: 10000 },
+          message: 'must be at most 10000',
+        },
+        {
+          path: 'minAgeYears',
+          code: 'number.too_small',
+          params: { min: 16 },
+          message: 'must be at least 16',
+        },
       ]);
     }
   });

@@ -32,8 +32,18 @@ describe('unified social credit code (GB 32100-2015)', () => {
   it('accepts the example of domain.md and refuses it with a wrong check character', () => {
     expect(isValidUscc('91350100M000100Y43')).toBe(true);
     expect(isValidUscc('91350100M000100Y4Z')).toBe(false);
-    expect(checkUscc('91350100M000100Y4Z')).toEqual({ ok: false, message: 'check character is wrong' });
-    expect(checkUscc('91350100M000100Y42')).toEqual({ ok: false, message: 'check character is wrong' });
+    expect(checkUscc('91350100M000100Y4Z')).toEqual({
+      ok: false,
+      code: 'uscc.check_character',
+      params: {},
+      message: 'check character is wrong',
+    });
+    expect(checkUscc('91350100M000100Y42')).toEqual({
+      ok: false,
+      code: 'uscc.check_character',
+      params: {},
+      message: 'check character is wrong',
+    });
     expect(usccCheckCharacter('91350100M000100Y4')).toBe('3');
   });
 
@@ -50,10 +60,22 @@ describe('unified social credit code (GB 32100-2015)', () => {
   });
 
   it('refuses a wrong length and characters outside the set', () => {
-    expect(checkUscc('91350100M000100Y4')).toEqual({ ok: false, message: 'must be 18 characters' });
-    expect(checkUscc('91350100M000100Y433')).toEqual({ ok: false, message: 'must be 18 characters' });
+    expect(checkUscc('91350100M000100Y4')).toEqual({
+      ok: false,
+      code: 'uscc.length',
+      params: {},
+      message: 'must be 18 characters',
+    });
+    expect(checkUscc('91350100M000100Y433')).toEqual({
+      ok: false,
+      code: 'uscc.length',
+      params: {},
+      message: 'must be 18 characters',
+    });
     expect(checkUscc('91350100I000100Y43')).toEqual({
       ok: false,
+      code: 'uscc.characters',
+      params: {},
       message: 'may contain only digits and the capital letters used in credit codes',
     });
     expect(checkUscc('91350100m000100y43').ok).toBe(false); // lower case is not the code's form
@@ -74,7 +96,12 @@ describe('unified social credit code (GB 32100-2015)', () => {
         const check = usccCheckCharacter(body);
         expect(isValidUscc(body + check)).toBe(true);
         if (other !== check)
-          expect(checkUscc(body + other)).toEqual({ ok: false, message: 'check character is wrong' });
+          expect(checkUscc(body + other)).toEqual({
+            ok: false,
+            code: 'uscc.check_character',
+            params: {},
+            message: 'check character is wrong',
+          });
       }),
     );
   });
@@ -98,27 +125,58 @@ describe('resident ID number (GB 11643-1999)', () => {
   });
 
   it('refuses a wrong check character', () => {
-    expect(checkResidentId('110105194912310021')).toEqual({ ok: false, message: 'check character is wrong' });
-    expect(checkResidentId('110108200001011238')).toEqual({ ok: false, message: 'check character is wrong' });
+    expect(checkResidentId('110105194912310021')).toEqual({
+      ok: false,
+      code: 'id_number.check_character',
+      params: {},
+      message: 'check character is wrong',
+    });
+    expect(checkResidentId('110108200001011238')).toEqual({
+      ok: false,
+      code: 'id_number.check_character',
+      params: {},
+      message: 'check character is wrong',
+    });
   });
 
   it('refuses a wrong length', () => {
-    expect(checkResidentId('11010519491231002')).toEqual({ ok: false, message: 'must be 18 characters' });
-    expect(checkResidentId('')).toEqual({ ok: false, message: 'must be 18 characters' });
-    expect(checkResidentId('110105194912310021X')).toEqual({ ok: false, message: 'must be 18 characters' });
+    expect(checkResidentId('11010519491231002')).toEqual({
+      ok: false,
+      code: 'id_number.length',
+      params: {},
+      message: 'must be 18 characters',
+    });
+    expect(checkResidentId('')).toEqual({
+      ok: false,
+      code: 'id_number.length',
+      params: {},
+      message: 'must be 18 characters',
+    });
+    expect(checkResidentId('110105194912310021X')).toEqual({
+      ok: false,
+      code: 'id_number.length',
+      params: {},
+      message: 'must be 18 characters',
+    });
   });
 
   it('refuses letters other than a final capital X', () => {
     expect(checkResidentId('11010519491231002x')).toEqual({
       ok: false,
+      code: 'id_number.shape',
+      params: {},
       message: 'must be 17 digits followed by a digit or X',
     });
     expect(checkResidentId('1101051949123100X2')).toEqual({
       ok: false,
+      code: 'id_number.shape',
+      params: {},
       message: 'must be 17 digits followed by a digit or X',
     });
     expect(checkResidentId('11010519491231002Y')).toEqual({
       ok: false,
+      code: 'id_number.shape',
+      params: {},
       message: 'must be 17 digits followed by a digit or X',
     });
   });
@@ -126,11 +184,15 @@ describe('resident ID number (GB 11643-1999)', () => {
   it('refuses a birth date that does not exist, even with a correct check character', () => {
     expect(checkResidentId(residentId('110108', '2001-02-29', '123'))).toEqual({
       ok: false,
+      code: 'id_number.birth_date',
+      params: {},
       message: 'birth date is not a real date',
     });
     const month13 = '11010820001301123'; // region 110108, birth 2000-13-01, sequence 123
     expect(checkResidentId(month13 + residentIdCheckCharacter(month13))).toEqual({
       ok: false,
+      code: 'id_number.birth_date',
+      params: {},
       message: 'birth date is not a real date',
     });
     expect(checkResidentId(residentId('110108', '2000-02-29', '123')).ok).toBe(true);
@@ -161,6 +223,8 @@ describe('resident ID number (GB 11643-1999)', () => {
           fc.pre(id.charAt(17) !== other);
           expect(checkResidentId(id.slice(0, 17) + other)).toEqual({
             ok: false,
+            code: 'id_number.check_character',
+            params: {},
             message: 'check character is wrong',
           });
         },

@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../infra/function-map.ts';
-import { openApiDocument } from '../../shared/http/openapi.ts';
+import { ERROR_MESSAGES } from '../../shared/domain/error-codes.ts';
+import { ERROR_CODES, openApiDocument } from '../../shared/http/openapi.ts';
 
 /** `GET /openapi.json` names every route the function map deploys, so the document cannot drift. */
 describe('the OpenAPI document', () => {
@@ -96,5 +99,29 @@ describe('the OpenAPI document for client generators', () => {
   it('leaves room for the error codes: a code beside the message of problems and field errors', () => {
     expect(document.components.schemas.Problem?.properties).toHaveProperty('code');
     expect(document.components.schemas.FieldError?.properties).toHaveProperty('code');
+  });
+
+  it('lists the codes of the catalogue: every one for a problem, and those of each status it can carry', () => {
+    const codes = Object.keys(ERROR_MESSAGES);
+    expect(document.components.schemas.Problem?.properties.code).toMatchObject({ enum: codes });
+    expect(document.components.schemas.FieldError?.properties.code).toMatchObject({
+      enum: codes.filter((code) => !code.startsWith('request.')),
+    });
+    expect(ERROR_CODES['401']).toEqual(['auth.no_token', 'auth.token_incomplete']);
+    expect(ERROR_CODES['413']).toEqual(['body.too_large']);
+    expect(ERROR_CODES['404']).toEqual(expect.arrayContaining(['claim.not_found', 'cohort.not_found']));
+    const notFound = document.components.responses.NotFound?.content['application/problem+json'];
+    expect(JSON.stringify(notFound)).toContain('"claim.not_found"');
+  });
+
+  it('names in the 404 list every code a NotFound is thrown with (the codes end in .not_found)', () => {
+    const thrown = readdirSync('shared', { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .flatMap((file) => [
+        ...readFileSync(join('shared', file), 'utf8').matchAll(/new NotFound\(\s*says\('([\w.]+)'/g),
+      ])
+      .map((match) => match[1]);
+    expect(thrown.length).toBeGreaterThan(0);
+    expect(ERROR_CODES['404']).toEqual(expect.arrayContaining(thrown));
   });
 });

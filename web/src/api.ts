@@ -3,6 +3,7 @@
  * state-changing POST, problem+json turned into `ApiError` (with the `errors[].path` of every bad
  * field), pages followed by cursor with progress, and upload progress for large bodies.
  */
+import type { ErrorParams } from '../../shared/domain/error-codes.ts';
 import type { FieldError } from '../../shared/domain/errors.ts';
 import type { ConsoleConfig } from './config.ts';
 import type { Session } from './session.ts';
@@ -18,6 +19,9 @@ export class ApiError extends Error {
     readonly errors: FieldError[] = [],
     /** The gateway itself answered (no such route), not the application. */
     readonly fromGateway = false,
+    /** The problem's code (`claim.advance_already_claimed`) and what it names; the console words it by these. */
+    readonly code?: string,
+    readonly params?: ErrorParams,
   ) {
     super(detail || title);
   }
@@ -208,12 +212,22 @@ function apiError(answer: Answer): ApiError {
     String(parsed.detail ?? parsed.message ?? ''),
     errors,
     !problem && typeof parsed.message === 'string',
+    typeof parsed.code === 'string' ? parsed.code : undefined,
+    isParams(parsed.params) ? parsed.params : undefined,
   );
 }
 
-/** Field errors by path (`apprentices.3.idNumber` → message), several messages joined. */
-export function errorsByPath(errors: readonly FieldError[]): Map<string, string[]> {
-  const byPath = new Map<string, string[]>();
-  for (const error of errors) byPath.set(error.path, [...(byPath.get(error.path) ?? []), error.message]);
+function isParams(value: unknown): value is ErrorParams {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.values(value).every((param) => typeof param === 'string' || typeof param === 'number')
+  );
+}
+
+/** Field errors by path (`apprentices.3.idNumber` → its errors). */
+export function errorsByPath(errors: readonly FieldError[]): Map<string, FieldError[]> {
+  const byPath = new Map<string, FieldError[]>();
+  for (const error of errors) byPath.set(error.path, [...(byPath.get(error.path) ?? []), error]);
   return byPath;
 }

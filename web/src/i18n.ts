@@ -1,19 +1,20 @@
 /**
  * The language of the console as Preact sees it: a context with the current language, `t` for the
- * console's words and `m` for the API's field messages (both from `words.ts`).
+ * console's words (`words.ts`) and `m` for the API's errors, by their code (`error-words.ts`).
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import { type Coded, errorWords } from './error-words.ts';
 import type { Lang } from './format.ts';
-import { apiMessage, type MessageKey, translate } from './words.ts';
+import { DICTIONARIES, type MessageKey, translate } from './words.ts';
 
 export type { MessageKey };
 
 export interface I18n {
   lang: Lang;
   t: (key: MessageKey, params?: Record<string, string | number>) => string;
-  /** An API field message, in the console's language when it is a known one. */
-  m: (message: string) => string;
+  /** An error of the API (a field error, a problem) in the console's language, by its code. */
+  m: (error: Coded) => string;
   setLang: (lang: Lang) => void;
 }
 
@@ -49,7 +50,8 @@ export function makeI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
   return {
     lang,
     t: (key, params) => translate(lang, key, params),
-    m: (message) => apiMessage(lang, message),
+    m: (error) =>
+      errorWords(lang, error, (key) => (DICTIONARIES[lang] as Record<string, string | undefined>)[key]),
     setLang,
   };
 }

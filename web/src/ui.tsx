@@ -6,6 +6,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, NoAnswer } from './api.ts';
+import type { Coded } from './error-words.ts';
 import { type I18n, type MessageKey, punct, useI18n } from './i18n.ts';
 import { onRefresh } from './refresh.ts';
 import { hasNavigated, Link } from './router.tsx';
@@ -80,7 +81,7 @@ export function StatusBadge(props: { status: string }) {
 export function Field(props: {
   id: string;
   label: string;
-  errors?: string[] | undefined;
+  errors?: readonly Coded[] | undefined;
   hint?: string | undefined;
   children: (aria: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => JSX.Element;
   class?: string;
@@ -125,15 +126,13 @@ export function describeError(
       return {
         summary: t('error.validation', { n: error.errors.length }),
         fields: error.errors.map((entry) =>
-          entry.path ? t('error.field', { field: entry.path, message: m(entry.message) }) : m(entry.message),
+          entry.path ? t('error.field', { field: entry.path, message: m(entry) }) : m(entry),
         ),
       };
     }
     if (error.status === 404) return { summary: t(notFound), fields: [] };
-    if (error.status === 409)
-      return { summary: t('error.conflict', { detail: m(error.detail) }), fields: [] };
-    if (error.status === 403)
-      return { summary: t('error.forbidden', { detail: m(error.detail) }), fields: [] };
+    if (error.status === 409) return { summary: t('error.conflict', { detail: m(error) }), fields: [] };
+    if (error.status === 403) return { summary: t('error.forbidden', { detail: m(error) }), fields: [] };
     return { summary: t('error.generic', { message: error.detail || error.title }), fields: [] };
   }
   return {
@@ -278,10 +277,10 @@ export function ErrorSummary(props: {
         const found = entry.path ? props.target?.(entry.path) : undefined;
         problems.push({
           text: found?.label
-            ? t('error.field', { field: found.label, message: m(entry.message) })
+            ? t('error.field', { field: found.label, message: m(entry) })
             : entry.path && !found
-              ? t('error.field', { field: entry.path, message: m(entry.message) })
-              : m(entry.message),
+              ? t('error.field', { field: entry.path, message: m(entry) })
+              : m(entry),
           target: found?.id,
         });
       }

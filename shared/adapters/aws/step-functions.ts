@@ -4,6 +4,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { says } from '../../domain/error-codes.ts';
 import { ServiceUnavailable } from '../../domain/errors.ts';
 import { CallbackNotAccepted, type WorkflowName, type Workflows } from '../../domain/ports.ts';
 import { errorFields, logger } from '../logger.ts';
@@ -37,7 +38,7 @@ export class StepFunctionsWorkflows implements Workflows {
       );
     } catch (error) {
       logger.warn('workflow start failed', { executionName, ...errorFields(error) });
-      throw new ServiceUnavailable('The workflow could not be started; retry with the same Idempotency-Key', {
+      throw new ServiceUnavailable(says('workflow.start_failed'), {
         cause: error,
       });
     }
@@ -60,12 +61,7 @@ export class StepFunctionsWorkflows implements Workflows {
       const name = (error as Error).name;
       if (CLOSED_TASK.has(name)) throw new CallbackNotAccepted(name);
       logger.warn('workflow callback failed', errorFields(error));
-      throw new ServiceUnavailable(
-        'The decision is recorded but the workflow did not acknowledge it yet; retry',
-        {
-          cause: error,
-        },
-      );
+      throw new ServiceUnavailable(says('workflow.callback_unacknowledged'), { cause: error });
     }
   }
 }

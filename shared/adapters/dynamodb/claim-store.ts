@@ -9,6 +9,7 @@ import {
   type SubsidyMark,
   SubsidyMarksContested,
 } from '../../domain/claim-ports.ts';
+import { says } from '../../domain/error-codes.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type { Page } from '../../domain/ports.ts';
@@ -150,7 +151,7 @@ export class DynamoClaimStore implements ClaimStore {
       if (contested.length > 0 && !failed.includes('claim')) throw new SubsidyMarksContested(contested);
       if (failed.includes('claim')) {
         const current = await this.get(claim.claimId);
-        throw new Conflict('The claim was changed by someone else; reload it and try again', {
+        throw new Conflict(says('claim.changed_by_someone_else'), {
           status: current?.status,
           version: current?.version,
         });
@@ -161,9 +162,9 @@ export class DynamoClaimStore implements ClaimStore {
           : undefined;
         throw new BudgetDoesNotFit(change.budget?.amountFen ?? 0, budget);
       }
-      if (failed.includes('task')) throw new Conflict('This task was already decided or closed');
-      if (failed.includes('cohort')) throw new Conflict('The cohort changed meanwhile; try again');
-      throw new Conflict('The change conflicts with another one; try again');
+      if (failed.includes('task')) throw new Conflict(says('task.already_closed'));
+      if (failed.includes('cohort')) throw new Conflict(says('cohort.changed_meanwhile'));
+      throw new Conflict(says('change.conflicts'));
     }
   }
 
@@ -273,7 +274,7 @@ export class DynamoClaimStore implements ClaimStore {
       ]);
     } catch (error) {
       if (error instanceof WriteConditionFailed) {
-        throw new Conflict('The budget changed meanwhile, or is below what is already reserved and paid');
+        throw new Conflict(says('budget.changed_meanwhile'));
       }
       throw error;
     }

@@ -1,5 +1,6 @@
 import { type AuditDraft, type AuditRecord, chainAuditRecord } from '../../domain/audit.ts';
 import { type CohortRecord, type CohortStatus, TERMINAL } from '../../domain/cohort.ts';
+import { says } from '../../domain/error-codes.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type {
@@ -159,14 +160,14 @@ export class DynamoCohortStore implements CohortStore {
       }
       if (failedTags.includes('cohort')) {
         const current = await this.get(cohort.cohortId);
-        throw new Conflict('The cohort was changed by someone else; reload it and try again', {
+        throw new Conflict(says('cohort.changed_by_someone_else'), {
           status: current?.status,
           version: current?.version,
         });
       }
-      if (failedTags.includes('task')) throw new Conflict('This task was already decided or closed');
-      if (failedTags.includes('mentor')) throw new Conflict('A mentor’s load changed meanwhile; try again');
-      throw new Conflict('The change conflicts with another one; try again');
+      if (failedTags.includes('task')) throw new Conflict(says('task.already_closed'));
+      if (failedTags.includes('mentor')) throw new Conflict(says('mentor.load_changed_meanwhile'));
+      throw new Conflict(says('change.conflicts'));
     }
   }
 
@@ -272,7 +273,7 @@ export class DynamoCohortStore implements CohortStore {
         { put: auditItem(record), condition: 'attribute_not_exists(pk)' },
       ]);
     } catch (error) {
-      if (error instanceof WriteConditionFailed) throw new Conflict('The case changed meanwhile; try again');
+      if (error instanceof WriteConditionFailed) throw new Conflict(says('review.case_changed'));
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { chainAuditRecord } from '../../domain/audit.ts';
 import type { DocumentRecord } from '../../domain/document.ts';
 import type { DocumentStore } from '../../domain/document-ports.ts';
+import { says } from '../../domain/error-codes.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type { Clock } from '../clock.ts';
@@ -64,7 +65,7 @@ export class DynamoDocumentStore implements DocumentStore {
     } catch (error) {
       if (!(error instanceof WriteConditionFailed)) throw error;
       if (change.idempotency && error.failed.includes(2)) throw new DuplicateRequest();
-      throw new Conflict('The document changed meanwhile; try again');
+      throw new Conflict(says('document.changed_meanwhile'));
     }
   }
 }

@@ -1,3 +1,4 @@
+import { says } from '../../domain/error-codes.ts';
 import { Conflict } from '../../domain/errors.ts';
 import type { Occupation } from '../../domain/occupations.ts';
 import type { Organisation } from '../../domain/organisation.ts';
@@ -45,7 +46,7 @@ export class DynamoReferenceData implements ReferenceData {
       ]);
     } catch (error) {
       if (error instanceof WriteConditionFailed)
-        throw new Conflict(`Policy version ${policy.policyVersion} exists`);
+        throw new Conflict(says('policy.version_taken', { policyVersion: policy.policyVersion }));
       throw error;
     }
   }

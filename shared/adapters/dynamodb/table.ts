@@ -9,7 +9,8 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { ValidationFailed } from '../../domain/errors.ts';
+import { says } from '../../domain/error-codes.ts';
+import { fieldError, ValidationFailed } from '../../domain/errors.ts';
 
 export type Item = Record<string, unknown>;
 export interface Key {
@@ -242,8 +243,7 @@ function cursorFor(
   return key;
 }
 
-const badCursor = () =>
-  new ValidationFailed([{ path: 'query.cursor', message: 'is not a cursor this API gave out' }]);
+const badCursor = () => new ValidationFailed([fieldError('query.cursor', says('cursor.invalid'))]);
 
 export function decodeCursor(cursor: string | undefined): Record<string, AttributeValue> | undefined {
   if (!cursor) return undefined;

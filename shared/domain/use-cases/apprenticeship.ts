@@ -2,7 +2,8 @@ import type { MentorsBody, OutcomeBody, WithdrawalBody } from '../../schemas/cla
 import type { ApprenticeRecord, CohortRecord } from '../cohort.ts';
 import { cohortView } from '../cohort.ts';
 import { compareDates } from '../dates.ts';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '../errors.ts';
+import { says } from '../error-codes.ts';
+import { Conflict, Forbidden, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
 import type { CohortDeps } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
@@ -23,15 +24,12 @@ type Deps = Pick<CohortDeps, 'store' | 'reference' | 'clock'>;
 async function filedCohort(deps: Deps, principal: Principal, cohortId: string, apprenticeId: string) {
   const cohort = await visibleCohort(deps.store, principal, cohortId);
   const index = cohort.apprentices.findIndex((apprentice) => apprentice.apprenticeId === apprenticeId);
-  if (index < 0) throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);
+  if (index < 0) throw new NotFound(says('apprentice.not_found', { apprenticeId }));
   if (cohort.status !== 'FILED') {
-    throw new Conflict(
-      `Changes of circumstances are recorded while the cohort is FILED; it is ${cohort.status}`,
-      {
-        status: cohort.status,
-        version: cohort.version,
-      },
-    );
+    throw new Conflict(says('cohort.not_filed_for_changes', { status: cohort.status }), {
+      status: cohort.status,
+      version: cohort.version,
+    });
   }
   return { cohort, index, apprentice: cohort.apprentices[index]! };
 }
@@ -70,18 +68,14 @@ export async function withdrawApprentice(
     deps.store,
     { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
     async (record) => {
-      if (principal.role !== 'enterprise.clerk')
-        throw new Forbidden('Withdrawals are recorded by the enterprise clerk');
+      if (principal.role !== 'enterprise.clerk') throw new Forbidden(says('withdrawal.clerk_only'));
       const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
       if (apprentice.status !== 'enrolled')
-        throw new Conflict(`This apprentice is already ${apprentice.status}`);
+        throw new Conflict(says('apprentice.already_left', { status: apprentice.status }));
       const today = todayInChinaOf(deps.clock.now());
       if (compareDates(body.date, cohort.startDate) < 0 || compareDates(body.date, today) > 0) {
         throw new ValidationFailed([
-          {
-            path: 'date',
-            message: `must be between the cohort's start (${cohort.startDate}) and today (${today})`,
-          },
+          fieldError('date', says('withdrawal.date_out_of_range', { start: cohort.startDate, today })),
         ]);
       }
       const at = deps.clock.now().toISOString();
@@ -130,16 +124,16 @@ export async function recordOutcome(
     { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
     async (record) => {
       if (principal.role !== 'school.registrar' && principal.role !== 'enterprise.clerk') {
-        throw new Forbidden('Outcomes are recorded by the school registrar or the enterprise clerk');
+        throw new Forbidden(says('outcome.recorder_only'));
       }
       const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
       if (apprentice.status !== 'enrolled' && apprentice.status !== 'completed') {
-        throw new Conflict(`This apprentice already has an outcome (${apprentice.status})`);
+        throw new Conflict(says('apprentice.has_outcome', { status: apprentice.status }));
       }
       const today = todayInChinaOf(deps.clock.now());
       if (body.certificate && compareDates(body.certificate.issuedOn, today) > 0) {
         throw new ValidationFailed([
-          { path: 'certificate.issuedOn', message: 'a certificate cannot be issued in the future' },
+          fieldError('certificate.issuedOn', says('certificate.issued_in_future')),
         ]);
       }
       const at = deps.clock.now().toISOString();
@@ -193,9 +187,10 @@ export async function replaceMentor(
     async (record) => {
       const enterpriseSide = body.enterpriseMentorKey !== undefined || body.enterpriseMentor !== undefined;
       const allowed = enterpriseSide ? 'enterprise.signatory' : 'school.registrar';
-      if (principal.role !== allowed) throw new Forbidden(`This mentor is replaced by the ${allowed}`);
+      if (principal.role !== allowed) throw new Forbidden(says('mentor.replaced_by_role', { role: allowed }));
       const { cohort, index, apprentice } = await filedCohort(deps, principal, cohortId, apprenticeId);
-      if (apprentice.status !== 'enrolled') throw new Conflict(`This apprentice is ${apprentice.status}`);
+      if (apprentice.status !== 'enrolled')
+        throw new Conflict(says('apprentice.not_in_training', { status: apprentice.status }));
       let updated: CohortRecord = cohort;
       const at = deps.clock.now().toISOString();
       if (enterpriseSide) {
@@ -203,21 +198,19 @@ export async function replaceMentor(
         const added = body.enterpriseMentor;
         if (added && added.skillLevel > policy.minMentorSkillLevel) {
           throw new ValidationFailed([
-            {
-              path: 'enterpriseMentor.skillLevel',
-              message: `a mentor holds level ${policy.minMentorSkillLevel} or higher`,
-            },
+            fieldError(
+              'enterpriseMentor.skillLevel',
+              says('mentor.level_below_minimum', { level: policy.minMentorSkillLevel }),
+            ),
           ]);
         }
         if (added && cohort.enterpriseMentors.some((mentor) => mentor.key === added.key)) {
-          throw new ValidationFailed([
-            { path: 'enterpriseMentor.key', message: 'this key is already a mentor of the cohort' },
-          ]);
+          throw new ValidationFailed([fieldError('enterpriseMentor.key', says('mentor.key_taken'))]);
         }
         const key = added?.key ?? body.enterpriseMentorKey!;
         if (!added && !cohort.enterpriseMentors.some((mentor) => mentor.key === key)) {
           throw new ValidationFailed([
-            { path: 'enterpriseMentorKey', message: 'no enterprise mentor with this key in the cohort' },
+            fieldError('enterpriseMentorKey', says('mentor.key_not_in_cohort', { side: 'enterprise' })),
           ]);
         }
         updated = {
@@ -230,14 +223,12 @@ export async function replaceMentor(
       } else {
         const added = body.schoolMentor;
         if (added && cohort.schoolMentors.some((mentor) => mentor.key === added.key)) {
-          throw new ValidationFailed([
-            { path: 'schoolMentor.key', message: 'this key is already a mentor of the cohort' },
-          ]);
+          throw new ValidationFailed([fieldError('schoolMentor.key', says('mentor.key_taken'))]);
         }
         const key = added?.key ?? body.schoolMentorKey!;
         if (!added && !cohort.schoolMentors.some((mentor) => mentor.key === key)) {
           throw new ValidationFailed([
-            { path: 'schoolMentorKey', message: 'no school mentor with this key in the cohort' },
+            fieldError('schoolMentorKey', says('mentor.key_not_in_cohort', { side: 'school' })),
           ]);
         }
         updated = {

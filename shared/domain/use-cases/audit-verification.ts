@@ -1,4 +1,5 @@
 import { type AuditRecord, GENESIS_HASH, verifyAuditChain } from '../audit.ts';
+import { says } from '../error-codes.ts';
 import { Forbidden } from '../errors.ts';
 import type { CohortDeps, Page } from '../ports.ts';
 import { orgKindOf, type Principal } from '../principal.ts';
@@ -79,7 +80,7 @@ export async function verifyCohortAudit(
   principal: Principal,
   cohortId: string,
 ): Promise<AuditVerification> {
-  if (orgKindOf(principal.role) !== 'bureau') throw new Forbidden('Only a bureau verifies audit trails');
+  if (orgKindOf(principal.role) !== 'bureau') throw new Forbidden(says('audit.bureau_only'));
   const cohort = await visibleCohort(deps.store, principal, cohortId);
   const result = await verifyAuditTrail(cohortId, {
     head: async () => ({ seq: cohort.auditSeq, hash: cohort.auditHead }),

@@ -3,6 +3,7 @@ import { advanceCeilingFen, earnedFen, earnsSubsidy, finalSettlement, hasOutcome
 import type { ClaimStore, SubsidyMark } from '../claim-ports.ts';
 import type { ApprenticeRecord, CohortLedger, CohortRecord } from '../cohort.ts';
 import { compareDates } from '../dates.ts';
+import { says } from '../error-codes.ts';
 import { Conflict } from '../errors.ts';
 import type { Policy } from '../policy.ts';
 import type { CohortDeps } from '../ports.ts';
@@ -135,7 +136,7 @@ function refuseWhatMayNotBeClaimed(
   ownClaimId: string | undefined,
 ): void {
   if (cohort.status !== 'FILED' && cohort.status !== 'COMPLETED') {
-    throw new Conflict(`Claims are made on a FILED cohort; this one is ${cohort.status}`, {
+    throw new Conflict(says('claim.cohort_not_filed', { status: cohort.status }), {
       status: cohort.status,
       version: cohort.version,
     });
@@ -145,25 +146,21 @@ function refuseWhatMayNotBeClaimed(
   );
   if (kind === 'advance') {
     if (others.some((claim) => claim.kind === 'advance'))
-      throw new Conflict('An advance was already claimed for this cohort');
-    if (others.some((claim) => claim.kind === 'final'))
-      throw new Conflict('The final settlement is already claimed; no advance now');
+      throw new Conflict(says('claim.advance_already_claimed'));
+    if (others.some((claim) => claim.kind === 'final')) throw new Conflict(says('claim.advance_after_final'));
     return;
   }
   const today = todayInChinaOf(deps.clock.now());
   if (compareDates(today, cohort.endDate) <= 0) {
-    throw new Conflict(`The final settlement is claimed after the training ends (${cohort.endDate})`);
+    throw new Conflict(says('claim.final_before_training_ends', { endDate: cohort.endDate }));
   }
   const missing = cohort.apprentices.filter((apprentice) => !hasOutcome(apprentice));
   if (missing.length > 0) {
-    throw new Conflict(`${missing.length} apprentice(s) have no outcome yet; record every outcome first`);
+    throw new Conflict(says('claim.outcomes_missing', { count: missing.length }));
   }
-  if (others.some((claim) => claim.kind === 'final'))
-    throw new Conflict('The final settlement was already claimed for this cohort');
+  if (others.some((claim) => claim.kind === 'final')) throw new Conflict(says('claim.final_already_claimed'));
   if (others.some((claim) => claim.kind === 'advance' && claim.status !== 'PAID')) {
-    throw new Conflict(
-      'The advance is still being processed; claim the final settlement once it is paid or closed',
-    );
+    throw new Conflict(says('claim.advance_in_progress'));
   }
 }
 

@@ -9,7 +9,8 @@ import type {
   SubsidyMark,
 } from '../claim-ports.ts';
 import type { CohortRecord } from '../cohort.ts';
-import { Conflict, type FieldError, NotFound, ValidationFailed } from '../errors.ts';
+import { says } from '../error-codes.ts';
+import { Conflict, type FieldError, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { refuseSamePerson } from '../four-eyes.ts';
 import type { CohortDeps } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
@@ -62,7 +63,7 @@ export async function planDecision(
   }
   if (stage === 'SCHOOL_VERIFICATION') return verifyAtSchool(deps, principal, current, claim, body, at);
   const cohort = await deps.store.get(current.cohortId);
-  if (!cohort) throw new NotFound(`No cohort ${current.cohortId}`);
+  if (!cohort) throw new NotFound(says('cohort.not_found', { cohortId: current.cohortId }));
   if (stage === 'BUREAU_REVIEW') return approveAtBureau(deps, principal, current, claim, cohort, body, at);
   return releasePayment(deps, principal, current, claim, cohort, at);
 }
@@ -83,28 +84,27 @@ async function verifyAtSchool(
   const seen = new Set<string>();
   attendance.forEach((row, index) => {
     if (!ids.has(row.apprenticeId))
-      errors.push({ path: `attendance.${index}.apprenticeId`, message: 'no such apprentice in this cohort' });
+      errors.push(fieldError(`attendance.${index}.apprenticeId`, says('apprentice.not_in_cohort')));
     else if (seen.has(row.apprenticeId))
-      errors.push({ path: `attendance.${index}.apprenticeId`, message: 'this apprentice is listed twice' });
+      errors.push(fieldError(`attendance.${index}.apprenticeId`, says('attendance.apprentice_repeated')));
     seen.add(row.apprenticeId);
   });
   if (attendance.length === 0) {
-    errors.push({ path: 'attendance', message: 'the school confirms the hours attended of each apprentice' });
+    errors.push(fieldError('attendance', says('attendance.required')));
   } else {
     // Hours for every apprentice the claim still counts (all but the withdrawn), each named.
     cohort?.apprentices.forEach((apprentice, row) => {
       if (apprentice.status !== 'withdrawn' && !seen.has(apprentice.apprenticeId))
-        errors.push({
-          path: 'attendance',
-          message: `apprentice ${row + 1} (${apprentice.apprenticeId}) has no hours attended`,
-        });
+        errors.push(
+          fieldError(
+            'attendance',
+            says('attendance.hours_missing', { position: row + 1, apprenticeId: apprentice.apprenticeId }),
+          ),
+        );
     });
   }
   if (current.kind === 'final' && body.outcomesConfirmed !== true) {
-    errors.push({
-      path: 'outcomesConfirmed',
-      message: 'the school verifies every assessment result of a final claim',
-    });
+    errors.push(fieldError('outcomesConfirmed', says('claim.outcomes_unverified')));
   }
   if (errors.length > 0) throw new ValidationFailed(errors);
   return {
@@ -141,11 +141,11 @@ async function approveAtBureau(
   const amount = body.approvedAmountFen ?? cap;
   if (amount > cap) {
     throw new ValidationFailed([
-      { path: 'approvedAmountFen', message: `may not exceed the computed ${cap} fen` },
+      fieldError('approvedAmountFen', says('claim.amount_over_computed', { capFen: cap })),
     ]);
   }
   if (amount < cap && !body.reason) {
-    throw new ValidationFailed([{ path: 'reason', message: 'a lower amount needs a reason' }]);
+    throw new ValidationFailed([fieldError('reason', says('claim.reduction_reason_required'))]);
   }
   const recomputation =
     cap === current.computedAmountFen
@@ -195,11 +195,7 @@ async function releasePayment(
   cohort: CohortRecord,
   at: string,
 ): Promise<StagePlan> {
-  refuseSamePerson(
-    principal,
-    current.reviewedBy,
-    'The reviewer who approved a claim cannot release its payment',
-  );
+  refuseSamePerson(principal, current.reviewedBy, says('four_eyes.reviewer_releases'));
   const allowed = await allowedClaim(deps, cohort, current.kind, current.claimId);
   const paid = Math.min(current.amountFen, allowed.amountFen);
   const recovery = current.kind === 'final' ? allowed.recoveryFen : 0;
@@ -282,13 +278,19 @@ export async function keepAtReview(
   at: string,
 ): Promise<never> {
   const left = error.budget?.availableFen ?? 0;
+  const refusal = says('budget.insufficient', {
+    year: planned.budgetYear!,
+    districtCode: current.districtCode,
+    needed: yuan(error.neededFen),
+    left: yuan(left),
+  });
   const reason = `the ${planned.budgetYear} budget of ${current.districtCode} does not fit ${yuan(error.neededFen)} (${yuan(left)} left)`;
   await deps.claims.save({
     claim: { ...current, pendingReason: reason, version: current.version + 1, updatedAt: at },
     expectedVersion: current.version,
     audit: { action: 'claim.budget_shortfall', actor: actorOf(principal), reason },
   });
-  throw new Conflict(`Not approved: ${reason}. The claim stays at review.`, {
+  throw new Conflict(refusal, {
     status: current.status,
     version: current.version + 1,
   });

@@ -1,6 +1,7 @@
 import type { ClaimRecord } from '../claim.ts';
 import { claimView } from '../claim.ts';
 import { addDays, addWorkingDays } from '../dates.ts';
+import { says } from '../error-codes.ts';
 import { Conflict, Forbidden } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
 import type { Policy } from '../policy.ts';
@@ -36,15 +37,14 @@ export async function lodgeObjection(
     { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
     async (record) => {
       const current = await visibleClaim(deps.claims, principal, claimId);
-      if (principal.role !== 'bureau.reviewer')
-        throw new Forbidden('Objections are lodged by the bureau reviewer');
+      if (principal.role !== 'bureau.reviewer') throw new Forbidden(says('objection.reviewer_only'));
       const now = deps.clock.now();
       if (
         current.status !== 'PUBLIC_NOTICE' ||
         !current.notice ||
         now.toISOString() >= current.notice.endsAt
       ) {
-        throw new Conflict('Objections are lodged while the claim is on public notice', {
+        throw new Conflict(says('objection.not_on_notice'), {
           status: current.status,
           version: current.version,
         });

@@ -2,7 +2,8 @@ import type { ClaimEvidenceBody, CreateClaimBody } from '../../schemas/claim.ts'
 import { GENESIS_HASH } from '../audit.ts';
 import { type ClaimKind, type ClaimRecord, claimView } from '../claim.ts';
 import type { CohortRecord } from '../cohort.ts';
-import { Conflict, type FieldError, Forbidden, NotFound, ValidationFailed } from '../errors.ts';
+import { says } from '../error-codes.ts';
+import { Conflict, type FieldError, Forbidden, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { preparersOf, withPreparer } from '../four-eyes.ts';
 import { idempotent } from '../idempotency.ts';
 import type { CohortDeps } from '../ports.ts';
@@ -29,10 +30,7 @@ async function checkEvidence(
   const ids = new Set(cohort.apprentices.map((apprentice) => apprentice.apprenticeId));
   evidence.attendance.forEach((row, index) => {
     if (!ids.has(row.apprenticeId))
-      errors.push({
-        path: `evidence.attendance.${index}.apprenticeId`,
-        message: 'no such apprentice in this cohort',
-      });
+      errors.push(fieldError(`evidence.attendance.${index}.apprenticeId`, says('apprentice.not_in_cohort')));
   });
   if (kind === 'final') {
     // Distinct means distinct content: the same video under ten announcements is one video.
@@ -42,10 +40,12 @@ async function checkEvidence(
         .map((document) => document.sha256.toLowerCase()),
     ).size;
     if (videos < MIN_TRAINING_VIDEOS) {
-      errors.push({
-        path: 'evidence.documents',
-        message: `a final claim references at least ${MIN_TRAINING_VIDEOS} distinct training videos (${videos} given)`,
-      });
+      errors.push(
+        fieldError(
+          'evidence.documents',
+          says('claim.training_videos_too_few', { min: MIN_TRAINING_VIDEOS, given: videos }),
+        ),
+      );
     }
   }
   errors.push(...(await checkEvidenceDocuments(deps.documents, cohort.cohortId, evidence.documents)));
@@ -69,9 +69,7 @@ export async function createClaim(
       const cohort = await visibleCohort(deps.store, principal, body.cohortId).catch((error: unknown) => {
         // Only "not found" is the caller's mistake; anything else (a throttled read) stays what it is.
         if (error instanceof NotFound) {
-          throw new ValidationFailed([
-            { path: 'cohortId', message: 'no cohort of your enterprise with this id' },
-          ]);
+          throw new ValidationFailed([fieldError('cohortId', says('claim.cohort_unknown'))]);
         }
         throw error;
       });
@@ -138,13 +136,13 @@ export async function updateClaim(
     async (record) => {
       const current = await visibleClaim(deps.claims, principal, claimId);
       if (current.status !== 'PREPARED' && current.status !== 'RETURNED') {
-        throw new Conflict(`A ${current.status} claim cannot be edited`, {
+        throw new Conflict(says('claim.not_editable', { status: current.status }), {
           status: current.status,
           version: current.version,
         });
       }
       if (current.version !== body.version) {
-        throw new Conflict(`The claim is at version ${current.version}, not ${body.version}`, {
+        throw new Conflict(says('claim.version_mismatch', { version: current.version, sent: body.version }), {
           status: current.status,
           version: current.version,
         });
@@ -203,9 +201,9 @@ export async function submitClaim(
     async (record) => {
       const current = await visibleClaim(deps.claims, principal, claimId);
       if (preparersOf(current).includes(principal.sub))
-        throw new Forbidden('The person who prepared a claim cannot also submit it');
+        throw new Forbidden(says('four_eyes.preparer_submits'));
       if (current.status !== 'PREPARED' && current.status !== 'RETURNED') {
-        throw new Conflict(`Only a PREPARED or RETURNED claim can be submitted; it is ${current.status}`, {
+        throw new Conflict(says('claim.not_submittable', { status: current.status }), {
           status: current.status,
           version: current.version,
         });

@@ -2,6 +2,7 @@ import type { ClaimStatus } from '../claim.ts';
 import { type ClaimRecord, canSeeClaim, claimView } from '../claim.ts';
 import type { ClaimStore } from '../claim-ports.ts';
 import type { DocumentStore } from '../document-ports.ts';
+import { says } from '../error-codes.ts';
 import { NotFound } from '../errors.ts';
 import type { CohortDeps } from '../ports.ts';
 import { orgKindOf, type Principal } from '../principal.ts';
@@ -19,7 +20,7 @@ export async function visibleClaim(
   claimId: string,
 ): Promise<ClaimRecord> {
   const claim = await claims.get(claimId);
-  if (!claim || !canSeeClaim(principal, claim)) throw new NotFound(`No claim ${claimId}`);
+  if (!claim || !canSeeClaim(principal, claim)) throw new NotFound(says('claim.not_found', { claimId }));
   return claim;
 }
 

@@ -8,7 +8,8 @@ import {
   claimView,
 } from '../claim.ts';
 import { BudgetDoesNotFit, SubsidyMarksContested } from '../claim-ports.ts';
-import { Conflict, ValidationFailed } from '../errors.ts';
+import { says } from '../error-codes.ts';
+import { Conflict, fieldError, ValidationFailed } from '../errors.ts';
 import { refuseOwnCase, refuseSamePerson } from '../four-eyes.ts';
 import type { Principal } from '../principal.ts';
 import type { DecisionOutcome, TaskRecord } from '../task.ts';
@@ -84,31 +85,23 @@ function refuseWhatIsNotDecided(
   if (task.stage === 'PUBLIC_NOTICE') {
     // The notice's wait is nobody's decision: it runs its working days (domain.md), and only an
     // objection (POST /claims/{claimId}/objection) ends it early — never an approval that pays.
-    throw new Conflict('A public notice is not decided: it runs its days; lodge an objection to stop it', {
+    throw new Conflict(says('notice.not_decided'), {
       status: current.status,
       version: current.version,
     });
   }
   if (body.schoolMentors || body.enrolment) {
-    throw new ValidationFailed([
-      { path: 'enrolment', message: 'enrolment belongs to cohort filing, not to claims' },
-    ]);
+    throw new ValidationFailed([fieldError('enrolment', says('claim.enrolment_not_here'))]);
   }
   if (body.decision !== 'approve' && task.stage === 'PAYMENT') {
-    throw new ValidationFailed([
-      { path: 'decision', message: 'the treasurer releases an approved payment (approve)' },
-    ]);
+    throw new ValidationFailed([fieldError('decision', says('payment.approve_only'))]);
   }
   if (body.approvedAmountFen !== undefined && task.stage !== 'BUREAU_REVIEW') {
-    throw new ValidationFailed([{ path: 'approvedAmountFen', message: 'is set by the bureau reviewer' }]);
+    throw new ValidationFailed([fieldError('approvedAmountFen', says('claim.amount_set_by_reviewer'))]);
   }
   if (body.decision === 'approve') {
     refuseOwnCase(principal, current, 'a claim');
-    refuseSamePerson(
-      principal,
-      current.submittedBy,
-      'The person who submitted a claim cannot also approve it',
-    );
+    refuseSamePerson(principal, current.submittedBy, says('four_eyes.submitter_approves'));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ClaimStage } from '../claim.ts';
+import { says } from '../error-codes.ts';
 import { NotFound } from '../errors.ts';
 import type { CohortDeps } from '../ports.ts';
 import type { DecisionOutcome } from '../task.ts';
@@ -45,7 +46,7 @@ export async function publishClaimOutcome(
   input: { claimId: string; round: number },
 ): Promise<{ status: string }> {
   const claim = await deps.claims.get(input.claimId);
-  if (!claim) throw new NotFound(`No claim ${input.claimId}`);
+  if (!claim) throw new NotFound(says('claim.not_found', { claimId: input.claimId }));
   await deps.events.publish(
     `SubsidyClaim${claim.status.charAt(0)}${claim.status
       .slice(1)

@@ -9,7 +9,8 @@ import { GENESIS_HASH } from '../audit.ts';
 import type { ClaimStore } from '../claim-ports.ts';
 import { type ApprenticeRecord, type CohortRecord, cohortView, EDITABLE } from '../cohort.ts';
 import { checkCohortRules } from '../cohort-rules.ts';
-import { Conflict, type FieldError, NotFound, ValidationFailed } from '../errors.ts';
+import { says } from '../error-codes.ts';
+import { Conflict, type FieldError, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { withPreparer } from '../four-eyes.ts';
 import { idempotent } from '../idempotency.ts';
 import { checkResidentId, maskIdNumber, maskPhone } from '../identifiers.ts';
@@ -119,10 +120,13 @@ export async function updateCohort(
     async (record) => {
       const current = await editableCohort(deps, principal, cohortId);
       if (current.version !== body.version) {
-        throw new Conflict(`The cohort is at version ${current.version}, not ${body.version}; reload it`, {
-          status: current.status,
-          version: current.version,
-        });
+        throw new Conflict(
+          says('cohort.version_mismatch', { version: current.version, sent: body.version }),
+          {
+            status: current.status,
+            version: current.version,
+          },
+        );
       }
       const { version: _version, apprentices: _apprentices, ...changes } = body;
       const merged = {
@@ -223,7 +227,7 @@ export async function removeApprentice(
 ): Promise<Reply> {
   const current = await editableCohort(deps, principal, cohortId);
   if (!current.apprentices.some((apprentice) => apprentice.apprenticeId === apprenticeId)) {
-    throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);
+    throw new NotFound(says('apprentice.not_found', { apprenticeId }));
   }
   const cohort: CohortRecord = {
     ...current,
@@ -254,7 +258,7 @@ async function editableCohort(
 ): Promise<CohortRecord> {
   const cohort = await visibleCohort(deps.store, principal, cohortId);
   if (!EDITABLE.includes(cohort.status)) {
-    throw new Conflict(`A cohort can be edited only while DRAFT or RETURNED; it is ${cohort.status}`, {
+    throw new Conflict(says('cohort.not_editable', { status: cohort.status }), {
       status: cohort.status,
       version: cohort.version,
     });
@@ -272,9 +276,8 @@ async function checkAgainstRegister(
     deps.reference.organisation(body.schoolId),
     deps.reference.occupation(body.occupationCode),
   ]);
-  if (school?.kind !== 'school')
-    errors.push({ path: 'schoolId', message: 'no school with this code in the register' });
-  if (!occupation) errors.push({ path: 'occupationCode', message: 'unknown occupation code' });
+  if (school?.kind !== 'school') errors.push(fieldError('schoolId', says('school.not_registered')));
+  if (!occupation) errors.push(fieldError('occupationCode', says('occupation.unknown')));
   if (errors.length > 0 || !occupation) throw new ValidationFailed(errors);
   return { school, occupation };
 }
@@ -328,7 +331,7 @@ async function sealApprentices(
   return Promise.all(
     rows.map(async (row) => {
       const identity = checkResidentId(row.idNumber);
-      if (!identity.ok) throw new ValidationFailed([{ path: 'idNumber', message: identity.message }]);
+      if (!identity.ok) throw new ValidationFailed([fieldError('idNumber', identity)]);
       return {
         apprenticeId: deps.newId(),
         name: row.name,

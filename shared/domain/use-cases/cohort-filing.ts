@@ -1,4 +1,5 @@
 import { type CohortRecord, cohortView, isReviewStage, type ReviewStage, WITHDRAWABLE } from '../cohort.ts';
+import { says } from '../error-codes.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { withPreparer } from '../four-eyes.ts';
 import { idempotent } from '../idempotency.ts';
@@ -38,7 +39,7 @@ export async function submitCohort(
     async (record) => {
       const current = await visibleCohort(deps.store, principal, cohortId);
       if (current.status !== 'DRAFT' && current.status !== 'RETURNED') {
-        throw new Conflict(`Only a DRAFT or RETURNED cohort can be submitted; it is ${current.status}`, {
+        throw new Conflict(says('cohort.not_submittable', { status: current.status }), {
           status: current.status,
           version: current.version,
         });
@@ -111,7 +112,7 @@ export async function withdrawCohort(
     async (record) => {
       const current = await visibleCohort(deps.store, principal, cohortId);
       if (!WITHDRAWABLE.includes(current.status)) {
-        throw new Conflict(`A ${current.status} cohort cannot be withdrawn`, {
+        throw new Conflict(says('cohort.not_withdrawable', { status: current.status }), {
           status: current.status,
           version: current.version,
         });
@@ -191,7 +192,7 @@ export async function publishFilingOutcome(
   input: { cohortId: string; round: number },
 ): Promise<{ status: string }> {
   const cohort = await deps.store.get(input.cohortId);
-  if (!cohort) throw new NotFound(`No cohort ${input.cohortId}`);
+  if (!cohort) throw new NotFound(says('cohort.not_found', { cohortId: input.cohortId }));
   await deps.events.publish(`CohortFiling${pascal(cohort.status)}`, {
     cohortId: cohort.cohortId,
     round: input.round,

@@ -1,5 +1,6 @@
 import type { CohortStatus } from '../cohort.ts';
 import { cohortView } from '../cohort.ts';
+import { says } from '../error-codes.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import type { CohortDeps } from '../ports.ts';
 import { actorOf, orgKindOf, type Principal } from '../principal.ts';
@@ -77,14 +78,13 @@ export async function revealIdentity(
   reason: string,
   fields: readonly ('idNumber' | 'phone')[] = ['idNumber', 'phone'],
 ) {
-  if (principal.role !== 'bureau.reviewer')
-    throw new Forbidden('Only a bureau reviewer may read a full ID number');
+  if (principal.role !== 'bureau.reviewer') throw new Forbidden(says('identity.reviewer_only'));
   // The read is chained onto the case's audit head; a workflow step writing the cohort at the same
   // moment moves that head, so the append is tried again on the fresh cohort.
   for (let attempt = 1; ; attempt++) {
     const cohort = await visibleCohort(deps.store, principal, cohortId);
     const apprentice = cohort.apprentices.find((candidate) => candidate.apprenticeId === apprenticeId);
-    if (!apprentice) throw new NotFound(`No apprentice ${apprenticeId} in this cohort`);
+    if (!apprentice) throw new NotFound(says('apprentice.not_found', { apprenticeId }));
     try {
       await deps.store.appendAudit(cohort, {
         action: 'identity.read',

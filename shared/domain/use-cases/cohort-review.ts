@@ -8,7 +8,8 @@ import {
   STAGE_ROLE,
 } from '../cohort.ts';
 import { cohortEntitlementFen } from '../entitlement.ts';
-import { type FieldError, ValidationFailed } from '../errors.ts';
+import { says } from '../error-codes.ts';
+import { type FieldError, fieldError, ValidationFailed } from '../errors.ts';
 import { refuseOwnCase } from '../four-eyes.ts';
 import type { TargetLevel } from '../policy.ts';
 import type { CohortChange, CohortDeps } from '../ports.ts';
@@ -70,14 +71,10 @@ export function cohortReviews(deps: GuardDeps & Pick<CohortDeps, 'store'>): Case
       }
       refuseOwnCase(principal, current, 'a cohort');
       if (stage !== 'SCHOOL_REVIEW' && (body.schoolMentors || body.enrolment)) {
-        throw new ValidationFailed([
-          { path: 'enrolment', message: 'enrolment is given only at the school stage' },
-        ]);
+        throw new ValidationFailed([fieldError('enrolment', says('review.enrolment_school_stage_only'))]);
       }
       if (body.approvedAmountFen !== undefined) {
-        throw new ValidationFailed([
-          { path: 'approvedAmountFen', message: 'applies to claims, not to cohort filing' },
-        ]);
+        throw new ValidationFailed([fieldError('approvedAmountFen', says('review.amount_for_claims_only'))]);
       }
       let next: CohortRecord = {
         ...base,
@@ -153,21 +150,26 @@ function enrol(cohort: CohortRecord, body: DecisionBody): { cohort: CohortRecord
   const mentors = body.schoolMentors ?? [];
   const rows = body.enrolment ?? [];
   if (mentors.length === 0)
-    errors.push({ path: 'schoolMentors', message: 'the school names its mentors when it approves' });
+    errors.push(fieldError('schoolMentors', says('enrolment.school_mentors_required')));
   const byId = new Map(rows.map((row, index) => [row.apprenticeId, { row, index }]));
   rows.forEach((row, index) => {
     if (!cohort.apprentices.some((apprentice) => apprentice.apprenticeId === row.apprenticeId)) {
-      errors.push({ path: `enrolment.${index}.apprenticeId`, message: 'no such apprentice in this cohort' });
+      errors.push(fieldError(`enrolment.${index}.apprenticeId`, says('apprentice.not_in_cohort')));
     }
   });
   const apprentices = cohort.apprentices.map((apprentice, index) => {
     if (apprentice.status !== 'enrolled') return apprentice;
     const entry = byId.get(apprentice.apprenticeId);
     if (!entry) {
-      errors.push({
-        path: 'enrolment',
-        message: `apprentice ${index + 1} (${apprentice.apprenticeId}) has no student number and school mentor`,
-      });
+      errors.push(
+        fieldError(
+          'enrolment',
+          says('enrolment.apprentice_missing', {
+            position: index + 1,
+            apprenticeId: apprentice.apprenticeId,
+          }),
+        ),
+      );
       return apprentice;
     }
     return {

@@ -1,5 +1,6 @@
 import { type CohortRecord, canSee, TERMINAL } from '../cohort.ts';
-import { type FieldError, NotFound, ValidationFailed } from '../errors.ts';
+import { says } from '../error-codes.ts';
+import { type FieldError, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import {
   type CohortStore,
   type MentorLoadWrite,
@@ -24,7 +25,7 @@ export async function visibleCohort(
     !canSee(principal, cohort) ||
     (orgKindOf(principal.role) !== 'enterprise' && cohort.round === 0)
   ) {
-    throw new NotFound(`No cohort ${cohortId}`);
+    throw new NotFound(says('cohort.not_found', { cohortId }));
   }
   return cohort;
 }
@@ -32,9 +33,7 @@ export async function visibleCohort(
 export async function districtOf(reference: ReferenceData, enterpriseId: string): Promise<string> {
   const enterprise = await reference.organisation(enterpriseId);
   if (enterprise?.kind !== 'enterprise') {
-    throw new ValidationFailed([
-      { path: '', message: 'your enterprise is not in the register; ask the bureau to register it' },
-    ]);
+    throw new ValidationFailed([fieldError('', says('enterprise.not_registered'))]);
   }
   return enterprise.districtCode;
 }
@@ -77,10 +76,9 @@ export async function planMentorLoads(
     }
     const elsewhere = Object.values(live).reduce((sum, taken) => sum + taken, 0);
     if ((count.after > count.before || options.verifyAll === true) && elsewhere + count.after > max) {
-      errors.push({
-        path: count.path,
-        message: `this mentor would take ${elsewhere + count.after} apprentices across active cohorts; at most ${max}`,
-      });
+      errors.push(
+        fieldError(count.path, says('mentor.load_exceeded', { count: elsewhere + count.after, max })),
+      );
       continue;
     }
     if (count.after > 0) live[cohortId] = count.after;

@@ -14,7 +14,8 @@ import {
   UPLOAD_URL_SECONDS,
 } from '../document.ts';
 import type { DocumentStore, ObjectStorage } from '../document-ports.ts';
-import { Conflict, type FieldError, NotFound, ValidationFailed } from '../errors.ts';
+import { says } from '../error-codes.ts';
+import { Conflict, type FieldError, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
 import type { CohortDeps } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
@@ -47,7 +48,7 @@ export async function requestDocumentUpload(
     async (record) => {
       const cohort = await visibleCohort(deps.store, principal, cohortId);
       if (cohort.status !== 'FILED' && cohort.status !== 'COMPLETED') {
-        throw new Conflict(`Evidence is uploaded for a FILED cohort; this one is ${cohort.status}`, {
+        throw new Conflict(says('document.cohort_not_filed', { status: cohort.status }), {
           status: cohort.status,
           version: cohort.version,
         });
@@ -55,14 +56,21 @@ export async function requestDocumentUpload(
       const errors: FieldError[] = [];
       const allowed = DOCUMENT_CONTENT_TYPES[body.kind];
       if (!allowed.includes(body.contentType)) {
-        errors.push({ path: 'contentType', message: `a ${body.kind} is one of ${allowed.join(', ')}` });
+        errors.push(
+          fieldError(
+            'contentType',
+            says('document.content_type_not_allowed', { kind: body.kind, types: allowed.join(', ') }),
+          ),
+        );
       }
       const largest = MAX_DOCUMENT_BYTES[body.kind];
       if (body.sizeBytes > largest) {
-        errors.push({
-          path: 'sizeBytes',
-          message: `a ${body.kind} is at most ${largest / (1024 * 1024)} MiB`,
-        });
+        errors.push(
+          fieldError(
+            'sizeBytes',
+            says('document.too_large', { kind: body.kind, mib: largest / (1024 * 1024) }),
+          ),
+        );
       }
       if (errors.length > 0) throw new ValidationFailed(errors);
 
@@ -179,7 +187,8 @@ export async function getDocument(
   documentId: string,
 ): Promise<Reply> {
   const found = await deps.documents.get(documentId);
-  if (!found || !canSeeDocument(principal, found.document)) throw new NotFound(`No document ${documentId}`);
+  if (!found || !canSeeDocument(principal, found.document))
+    throw new NotFound(says('document.not_found', { documentId }));
   const { document, history } = found;
   const download =
     document.status === 'STORED'
@@ -222,30 +231,29 @@ export async function checkEvidenceDocuments(
     const id = ids[index];
     const document = id ? found.get(id) : undefined;
     if (!document || document.cohortId !== cohortId) {
-      errors.push({
-        path: `${path}.key`,
-        message: `no document of this cohort has this key; upload it first (POST /cohorts/${cohortId}/documents)`,
-      });
+      errors.push(fieldError(`${path}.key`, says('evidence.document_unknown', { cohortId })));
       return;
     }
     if (seen.has(document.key)) {
-      errors.push({ path: `${path}.key`, message: 'this document is already listed' });
+      errors.push(fieldError(`${path}.key`, says('evidence.document_repeated')));
       return;
     }
     seen.add(document.key);
     if (document.status === 'PENDING') {
-      errors.push({ path: `${path}.key`, message: 'this document has not been uploaded yet' });
+      errors.push(fieldError(`${path}.key`, says('evidence.document_pending')));
     } else if (document.status === 'REJECTED') {
-      errors.push({
-        path: `${path}.key`,
-        message: `this document was rejected: ${document.rejectedReason ?? 'it did not match'}`,
-      });
+      errors.push(
+        fieldError(
+          `${path}.key`,
+          says('evidence.document_rejected', { reason: document.rejectedReason ?? 'it did not match' }),
+        ),
+      );
     }
     if (document.sha256 !== reference.sha256) {
-      errors.push({ path: `${path}.sha256`, message: 'is not the SHA-256 of the stored document' });
+      errors.push(fieldError(`${path}.sha256`, says('evidence.sha256_mismatch')));
     }
     if (document.kind !== reference.kind && DOCUMENT_KINDS.includes(reference.kind)) {
-      errors.push({ path: `${path}.kind`, message: `the document was uploaded as ${document.kind}` });
+      errors.push(fieldError(`${path}.kind`, says('evidence.kind_mismatch', { kind: document.kind })));
     }
   });
   return errors;

@@ -1,6 +1,7 @@
 import type { ClaimStore } from '../claim-ports.ts';
 import type { CohortRecord } from '../cohort.ts';
-import { Conflict, type FieldError, ValidationFailed } from '../errors.ts';
+import { says } from '../error-codes.ts';
+import { Conflict, type FieldError, fieldError, ValidationFailed } from '../errors.ts';
 import {
   type CohortChange,
   type CohortDeps,
@@ -58,7 +59,7 @@ export async function holdFilingRules(
   if (subsidised.length > 0) {
     if (options.transition) {
       throw new Conflict(
-        'A person of this cohort was already subsidised for its occupation at this level or higher; return the cohort to remove them',
+        says('cohort.person_subsidised'),
         { status: cohort.status, version: cohort.version },
         rebased(subsidised),
       );
@@ -95,10 +96,13 @@ async function subsidisedElsewhere(deps: GuardDeps, cohort: CohortRecord): Promi
     const mark = marks.get(apprentice.apprenticeId);
     return mark
       ? [
-          {
-            path: `apprentices.${row}.idNumber`,
-            message: `this person was already subsidised for ${cohort.occupationCode} at level ${mark.level}`,
-          },
+          fieldError(
+            `apprentices.${row}.idNumber`,
+            says('apprentice.already_subsidised', {
+              occupationCode: cohort.occupationCode,
+              level: mark.level,
+            }),
+          ),
         ]
       : [];
   });
@@ -183,10 +187,9 @@ export async function saveClaimingPersons(
   } catch (error) {
     if (!(error instanceof PersonsTaken)) throw error;
     throw new ValidationFailed(
-      error.rows.map((row) => ({
-        path: `apprentices.${row}.idNumber`,
-        message: 'this person is already in another active cohort',
-      })),
+      error.rows.map((row) =>
+        fieldError(`apprentices.${row}.idNumber`, says('apprentice.in_another_cohort')),
+      ),
     );
   }
 }

@@ -1,4 +1,5 @@
 import type { ClaimStore } from '../claim-ports.ts';
+import { says } from '../error-codes.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import type { Policy } from '../policy.ts';
 import type { Principal } from '../principal.ts';
@@ -19,12 +20,9 @@ export async function putPolicy(
   principal: Principal,
   policy: Policy,
 ): Promise<Reply> {
-  if (principal.role !== 'bureau.admin')
-    throw new Forbidden('The policy is kept by the bureau administrator');
+  if (principal.role !== 'bureau.admin') throw new Forbidden(says('policy.admin_only'));
   if (await deps.policies.policy(policy.policyVersion)) {
-    throw new Conflict(
-      `Policy version ${policy.policyVersion} exists; a change is a new version (e.g. the next sequence number)`,
-    );
+    throw new Conflict(says('policy.version_exists', { policyVersion: policy.policyVersion }));
   }
   await deps.policies.addPolicy(policy, principal.sub);
   return { status: 201, body: policy };
@@ -32,7 +30,7 @@ export async function putPolicy(
 
 export async function getBudget(deps: { claims: ClaimStore }, districtCode: string, year: number) {
   const budget = await deps.claims.budget(districtCode, year);
-  if (!budget) throw new NotFound(`No budget of ${districtCode} for ${year}`);
+  if (!budget) throw new NotFound(says('budget.not_found', { districtCode, year }));
   return budget;
 }
 
@@ -45,16 +43,16 @@ export async function putBudget(
   body: { budgetFen: number; version?: number | undefined },
 ): Promise<Reply> {
   if (principal.role !== 'bureau.admin' || principal.orgId !== districtCode) {
-    throw new Forbidden('A budget is set by the administrator of its own bureau');
+    throw new Forbidden(says('budget.own_bureau_only'));
   }
   const current = await deps.claims.budget(districtCode, year);
   if (current && body.version !== undefined && body.version !== current.version) {
-    throw new Conflict(`The budget is at version ${current.version}`, { version: current.version });
+    throw new Conflict(says('budget.version_mismatch', { version: current.version }), {
+      version: current.version,
+    });
   }
   if (current && body.budgetFen < current.reservedFen + current.paidFen) {
-    throw new Conflict(
-      `The budget cannot go below what is reserved and paid (${current.reservedFen + current.paidFen} fen)`,
-    );
+    throw new Conflict(says('budget.below_committed', { fen: current.reservedFen + current.paidFen }));
   }
   await deps.claims.setBudget(districtCode, year, body.budgetFen, current);
   return { status: current ? 200 : 201, body: await deps.claims.budget(districtCode, year) };

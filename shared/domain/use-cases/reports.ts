@@ -1,4 +1,5 @@
 import type { ClaimStore, PaymentRecord } from '../claim-ports.ts';
+import { says } from '../error-codes.ts';
 import { Forbidden } from '../errors.ts';
 import type { Principal } from '../principal.ts';
 
@@ -30,7 +31,7 @@ export async function subsidyReport(
   principal: Principal,
   year: number,
 ): Promise<SubsidyReport> {
-  if (!principal.role.startsWith('bureau.')) throw new Forbidden('Reports are for the bureau');
+  if (!principal.role.startsWith('bureau.')) throw new Forbidden(says('reports.bureau_only'));
   const paid: PaymentRecord[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {

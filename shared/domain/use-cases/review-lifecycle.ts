@@ -1,5 +1,6 @@
 import type { DecisionBody } from '../../schemas/decision.ts';
 import type { AuditDraft } from '../audit.ts';
+import { says } from '../error-codes.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
 import {
@@ -132,7 +133,7 @@ export async function decideTask(
     async (record) => {
       const task = await deps.store.task(taskId);
       const reviews = task ? deps.reviews[task.workflow] : undefined;
-      if (!task || !reviews) throw new NotFound(`No task ${taskId}`);
+      if (!task || !reviews) throw new NotFound(says('task.not_found', { taskId }));
       const current = await openCaseOf(reviews, principal, task);
       const at = deps.clock.now().toISOString();
       const decided: TaskRecord = {
@@ -175,7 +176,7 @@ export async function decideTask(
             ? await reviews.recover(error, { principal, current, plan, at })
             : undefined;
           if (recovered === 'replan' && attempt < PLAN_ATTEMPTS) continue;
-          throw recovered === 'replan' ? new Conflict('The case changed meanwhile; try again') : error;
+          throw recovered === 'replan' ? new Conflict(says('review.case_changed')) : error;
         }
         await deliverDecision(deps, decided);
         return reply;
@@ -195,15 +196,17 @@ async function openCaseOf(
   task: TaskRecord,
 ): Promise<ReviewCase> {
   const current = await reviews.load(task.caseId);
-  if (!current || !reviews.visible(principal, current)) throw new NotFound(`No task ${task.taskId}`);
-  if (task.role !== principal.role) throw new Forbidden(`This task is for ${task.role}`);
-  if (task.org !== principal.orgId) throw new NotFound(`No task ${task.taskId}`);
+  if (!current || !reviews.visible(principal, current)) {
+    throw new NotFound(says('task.not_found', { taskId: task.taskId }));
+  }
+  if (task.role !== principal.role) throw new Forbidden(says('task.wrong_role', { role: task.role }));
+  if (task.org !== principal.orgId) throw new NotFound(says('task.not_found', { taskId: task.taskId }));
   if (
     task.status !== 'OPEN' ||
     current.status !== reviews.statusAt(task.stage) ||
     current.round !== task.round
   ) {
-    throw new Conflict(`This task is closed; the ${reviews.noun} is ${current.status}`, {
+    throw new Conflict(says('task.closed', { noun: reviews.noun, status: current.status }), {
       status: current.status,
       version: current.version,
     });

@@ -9,7 +9,8 @@
  */
 import type { CohortView } from '../../../shared/domain/cohort.ts';
 import { type ApprenticeForRules, checkCohortRules } from '../../../shared/domain/cohort-rules.ts';
-import type { FieldError } from '../../../shared/domain/errors.ts';
+import { says } from '../../../shared/domain/error-codes.ts';
+import { type FieldError, fieldError } from '../../../shared/domain/errors.ts';
 import { findOccupation, type Occupation } from '../../../shared/domain/occupations.ts';
 import type { Policy } from '../../../shared/domain/policy.ts';
 import { ApprenticeInput, CreateCohortBody, UpdateCohortBody } from '../../../shared/schemas/cohort.ts';
@@ -58,7 +59,8 @@ function rebaseRuleErrors(errors: FieldError[], indexOf: (k: number) => number |
   });
 }
 
-const DUPLICATE = /^the same person is already in this cohort at row \d+$/;
+/** Duplicates the rules name over the rows that parsed; the roster's own check names them over all. */
+const isDuplicate = (error: FieldError) => error.code === 'apprentice.person_repeated';
 
 /**
  * What the roster says on its own, whatever else is wrong (the rules run only over rows that parse,
@@ -79,20 +81,21 @@ export function checkRosterRows(rows: readonly unknown[], mentorKeys: ReadonlySe
       const earlier = seen.get(person);
       if (earlier === undefined) seen.set(person, index);
       else
-        errors.push({
-          path: `apprentices.${index}.idNumber`,
-          message: `the same person is already in this cohort at row ${earlier}`,
-        });
+        errors.push(
+          fieldError(`apprentices.${index}.idNumber`, says('apprentice.person_repeated', { row: earlier })),
+        );
     }
     if (
       typeof enterpriseMentorKey === 'string' &&
       enterpriseMentorKey.trim() &&
       !mentorKeys.has(enterpriseMentorKey.trim())
     )
-      errors.push({
-        path: `apprentices.${index}.enterpriseMentorKey`,
-        message: `no enterprise mentor with key ${enterpriseMentorKey.trim()} in this cohort`,
-      });
+      errors.push(
+        fieldError(
+          `apprentices.${index}.enterpriseMentorKey`,
+          says('mentor.no_such_key', { key: enterpriseMentorKey.trim() }),
+        ),
+      );
   });
   return errors;
 }
@@ -119,7 +122,7 @@ export function checkNewCohort(
   const fields = CreateCohortBody.safeParse({ ...body, apprentices: [] });
   const errors: FieldError[] = fields.success ? [] : zodIssuesToFieldErrors(fields.error);
   if (body.apprentices.length > 200)
-    errors.push({ path: 'apprentices', message: 'must have at most 200 items' });
+    errors.push(fieldError('apprentices', says('list.too_many', { max: 200 })));
   const rows = checkRows(body.apprentices);
   errors.push(...rows.errors);
   if (fields.success) {
@@ -135,9 +138,7 @@ export function checkNewCohort(
     );
     // Duplicates are named by checkRosterRows below, with rows counted over every row given.
     errors.push(
-      ...rebaseRuleErrors(ruleErrors, (k) => rows.valid[k]?.index).filter(
-        (error) => !DUPLICATE.test(error.message),
-      ),
+      ...rebaseRuleErrors(ruleErrors, (k) => rows.valid[k]?.index).filter((error) => !isDuplicate(error)),
     );
   }
   errors.push(...checkRosterRows(body.apprentices, mentorKeysOf(body.enterpriseMentors)));
@@ -208,7 +209,7 @@ export function checkAddedRows(
     ...checked.errors,
     ...rebaseRuleErrors(ruleErrors, (k) =>
       k < existing.length ? undefined : checked.valid[k - existing.length]?.index,
-    ).filter((error) => !DUPLICATE.test(error.message)),
+    ).filter((error) => !isDuplicate(error)),
     ...checkRosterRows(rows, new Set(cohort.enterpriseMentors.map((mentor) => mentor.key))),
   ]);
 }

@@ -41,7 +41,8 @@ export interface PinnedCellError {
   rowKey: string;
   field: RosterField;
   value: string;
-  message: string;
+  /** The error as the API gave it (its path is re-made from the row's place). */
+  error: FieldError;
 }
 
 /**
@@ -60,7 +61,7 @@ export function pinServerErrors(
     const row = cell ? rows[cell.row] : undefined;
     if (cell && row) {
       const field = cell.field ?? 'name';
-      pinned.push({ rowKey: row.key, field, value: row[field], message: error.message });
+      pinned.push({ rowKey: row.key, field, value: row[field], error });
     } else other.push(error);
   }
   return { pinned, other };
@@ -75,7 +76,7 @@ export function unpinServerErrors(
   return pinned.flatMap((error) => {
     const index = rows.findIndex((row) => row.key === error.rowKey);
     if (index === -1 || rows[index]![error.field] !== error.value) return [];
-    return [{ path: `${prefix}.${index}.${fieldPath(error.field)}`, message: error.message }];
+    return [{ ...error.error, path: `${prefix}.${index}.${fieldPath(error.field)}` }];
   });
 }
 

@@ -10,9 +10,11 @@
  * afterwards uploads the file again as a new document — cheap, since only scans (≤ 50 MiB) have a
  * choice of kind.
  */
+
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { useApp } from '../context.ts';
+import type { CodedField } from '../error-words.ts';
 import { formatBytes } from '../format.ts';
 import { type I18n, type MessageKey, punct, useI18n } from '../i18n.ts';
 import { describeError, Progress, ScrollRegion } from '../ui.tsx';
@@ -302,7 +304,7 @@ function failureText(i18n: I18n, failure: NonNullable<EvidenceFile['failure']>):
         const label = ANNOUNCED_FIELDS.includes(entry.path)
           ? t(`docField.${entry.path}` as MessageKey)
           : entry.path;
-        return t('error.field', { field: label, message: m(entry.message) });
+        return t('error.field', { field: label, message: m(entry) });
       })
       .join(punct().semi);
   } else {
@@ -318,9 +320,9 @@ export function EvidenceFileTable(props: {
   finalClaim: boolean;
   minVideos: number;
   /** Problems of the documents as a whole (not ready, too few videos). */
-  problems?: string[] | undefined;
+  problems?: readonly CodedField[] | undefined;
   /** Problems the API named for a row (`evidence.documents.N.*`), by row id. */
-  rowProblems: ReadonlyMap<number, string[]>;
+  rowProblems: ReadonlyMap<number, readonly CodedField[]>;
 }) {
   const i18n = useI18n();
   const { t, m } = i18n;
@@ -461,7 +463,7 @@ export function EvidenceFileTable(props: {
                         <span class="error-text">{row.failure ? failureText(i18n, row.failure) : ''}</span>
                       )}
                       {problems.length ? (
-                        <small class="error-text">{problems.join(punct().semi)}</small>
+                        <small class="error-text">{problems.map(m).join(punct().semi)}</small>
                       ) : null}
                       {row.file && (row.state === 'failed' || problems.length > 0) ? (
                         <button

@@ -6,11 +6,15 @@
  * the key and checksum the API recorded once it is STORED. A returned claim is corrected here too
  * (`PATCH`, with the version read). The signatory then signs and submits it.
  */
+
 import { useMemo, useState } from 'preact/hooks';
 import { advanceCeilingFen, earnedFen, finalSettlement } from '../../../shared/domain/claim-money.ts';
 import type { ApprenticeRecord } from '../../../shared/domain/cohort.ts';
+import { says } from '../../../shared/domain/error-codes.ts';
+import { fieldError } from '../../../shared/domain/errors.ts';
 import { ApiError, type FieldError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
+import type { CodedField } from '../error-words.ts';
 import { formatDate, formatFen, todayInChina } from '../format.ts';
 import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { Link, navigate, useLeaveGuard } from '../router.tsx';
@@ -190,8 +194,8 @@ function ClaimForm(props: {
   );
 
   const clientErrors = useMemo(() => {
-    const found: FieldError[] = [];
-    if (!evidence.feeInvoiceNo) found.push({ path: 'evidence.feeInvoiceNo', message: 'is required' });
+    const found: CodedField[] = [];
+    if (!evidence.feeInvoiceNo) found.push(fieldError('evidence.feeInvoiceNo', says('field.required')));
     inTraining.forEach((apprentice, index) => {
       const text = (hours[apprentice.apprenticeId] ?? '').trim();
       if (!/^\d{1,5}$/.test(text) || Number(text) > 10_000)
@@ -206,9 +210,9 @@ function ClaimForm(props: {
     return found;
   }, [evidence, hours, inTraining, kind, videos, notReady, t]);
 
-  const errors = new Map<string, string[]>();
+  const errors = new Map<string, CodedField[]>();
   for (const error of [...(attempted ? clientErrors : []), ...serverErrors])
-    errors.set(error.path, [...(errors.get(error.path) ?? []), error.message]);
+    errors.set(error.path, [...(errors.get(error.path) ?? []), error]);
   const filled = inTraining.filter((apprentice) =>
     /^\d+$/.test((hours[apprentice.apprenticeId] ?? '').trim()),
   ).length;
@@ -242,7 +246,7 @@ function ClaimForm(props: {
   };
 
   // The API's problems with one referenced document show on its row (while it is the document sent).
-  const rowProblems = new Map<number, string[]>();
+  const rowProblems = new Map<number, CodedField[]>();
   const rowSummary: { key: string; text: string }[] = [];
   for (const error of serverErrors) {
     const index = DOCUMENT_PATH.exec(error.path)?.[1];
@@ -251,10 +255,10 @@ function ClaimForm(props: {
     const row =
       sent && files.rows.find((candidate) => candidate.id === sent.id && candidate.key === sent.key);
     if (!row) continue;
-    rowProblems.set(row.id, [...(rowProblems.get(row.id) ?? []), m(error.message)]);
+    rowProblems.set(row.id, [...(rowProblems.get(row.id) ?? []), error]);
     rowSummary.push({
       key: error.path + error.message,
-      text: `${row.name ?? row.key}${punct().colon}${m(error.message)}`,
+      text: `${row.name ?? row.key}${punct().colon}${m(error)}`,
     });
   }
   const general = [...errors.entries()].filter(

@@ -206,7 +206,7 @@ function ClaimDecision(props: { claim: ClaimView; onDecided: (message: string) =
       }}
       onFieldErrors={(errors) => {
         const found = errors.filter((error) => error.path === 'approvedAmountFen');
-        if (found.length) setAmountError(found.map((error) => m(error.message)).join(punct().semi));
+        if (found.length) setAmountError(found.map((error) => m(error)).join(punct().semi));
       }}
       approvedMessage={t('decision.done.claimApproved', {
         amount: formatFen(approved ?? claim.computedAmountFen),
@@ -272,7 +272,7 @@ function Objection(props: { claim: ClaimView; until: string; onLodged: (message:
       props.onLodged(t('claimReview.objected'));
     } catch (caught) {
       if (caught instanceof ApiError && caught.errors.length)
-        setError(caught.errors.map((entry) => m(entry.message)).join(punct().semi));
+        setError(caught.errors.map((entry) => m(entry)).join(punct().semi));
       else setFailure(caught);
       setAttempt((value) => value + 1);
     } finally {

@@ -3,9 +3,11 @@
  * start from, corrected where the school's records differ) and, for a final claim, every
  * assessment result and certificate — then approves, returns or rejects it.
  */
+
 import { useMemo, useState } from 'preact/hooks';
 import type { FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
+import type { CodedField } from '../error-words.ts';
 import { formatDate } from '../format.ts';
 import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { Link, useLeaveGuard } from '../router.tsx';
@@ -75,7 +77,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
 
   const clientErrors = useMemo(() => {
-    const found: FieldError[] = [];
+    const found: CodedField[] = [];
     hours.forEach((text, index) => {
       if (!/^\d{1,5}$/.test(text.trim()) || Number(text) > 10_000)
         found.push({ path: `attendance.${index}.hours`, message: t('claim.hoursInvalid') });
@@ -84,9 +86,9 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
       found.push({ path: 'outcomesConfirmed', message: t('verify.outcomesRequired') });
     return found;
   }, [hours, final, outcomesChecked, t]);
-  const errors = new Map<string, string[]>();
+  const errors = new Map<string, CodedField[]>();
   for (const error of [...(attempted ? clientErrors : []), ...serverErrors])
-    errors.set(error.path, [...(errors.get(error.path) ?? []), error.message]);
+    errors.set(error.path, [...(errors.get(error.path) ?? []), error]);
   const changed = rows.filter((row, index) => String(row.hours) !== hours[index]?.trim()).length;
   /** The input an error path names, for the summary above the decision buttons. */
   const target = (path: string) => {

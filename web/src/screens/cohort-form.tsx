@@ -3,10 +3,12 @@
  * Nothing is sent while the browser's own check (the shared schemas and rules) finds a problem;
  * what only the server can judge comes back as problem+json and lands on the same fields and cells.
  */
+
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isRealDate, monthsInPeriod } from '../../../shared/domain/dates.ts';
 import { ApiError, type FieldError } from '../api.ts';
 import { type Occupation, type Organisation, type Policy, useApp } from '../context.ts';
+import type { CodedField } from '../error-words.ts';
 import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { cellOfPath, newRowKey, type RosterRow, toApprenticeInput } from '../roster/model.ts';
 import { navigate, useLeaveGuard } from '../router.tsx';
@@ -87,9 +89,9 @@ function fieldsBody(state: CohortFieldsState) {
   };
 }
 
-function errorMap(errors: readonly FieldError[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const error of errors) map.set(error.path, [...(map.get(error.path) ?? []), error.message]);
+function errorMap(errors: readonly FieldError[]): Map<string, CodedField[]> {
+  const map = new Map<string, CodedField[]>();
+  for (const error of errors) map.set(error.path, [...(map.get(error.path) ?? []), error]);
   return map;
 }
 
@@ -111,7 +113,7 @@ function useIdempotency() {
 function CohortFieldsEditor(props: {
   state: CohortFieldsState;
   onChange: (state: CohortFieldsState) => void;
-  errors: Map<string, string[]>;
+  errors: Map<string, CodedField[]>;
   visible: (path: string) => boolean;
   touch: (path: string) => void;
   schools: Organisation[];
@@ -470,9 +472,7 @@ function useProblems(errors: readonly FieldError[], rows?: readonly RosterRow[])
     return field ? t(field) : path;
   };
   return errors.map((error) => ({
-    text: error.path
-      ? t('error.field', { field: label(error.path), message: m(error.message) })
-      : m(error.message),
+    text: error.path ? t('error.field', { field: label(error.path), message: m(error) }) : m(error),
     target: error.path ? targetOf(error.path) : undefined,
   }));
 }

@@ -6,10 +6,12 @@
  * the screen's own checks, the API's field errors, a refusal — is listed in an error summary right
  * above the buttons, which takes the focus and scrolls into view, each problem linked to its field.
  */
+
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, type FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
+import type { CodedField } from '../error-words.ts';
 import { punct, useI18n } from '../i18n.ts';
 import { Alert, ErrorSummary, type Problem } from '../ui.tsx';
 
@@ -29,7 +31,7 @@ export function DecisionPanel(props: {
   /** Stage data sent with an approval. */
   approveBody?: (reason: string) => Record<string, unknown>;
   /** Problems the screen finds in its stage data before approving (blocks the approval); `reason` ones show at the reason. */
-  checkApproval?: (reason: string) => FieldError[];
+  checkApproval?: (reason: string) => CodedField[];
   /** The API refused the stage data: its field errors, for the screen to show. */
   onFieldErrors?: (errors: FieldError[]) => void;
   /** The field of a stage-data path, for the summary's links. */
@@ -74,15 +76,13 @@ export function DecisionPanel(props: {
       const found = props.checkApproval(reason.trim());
       const reasonProblems = found.filter((problem) => problem.path === 'reason');
       if (reasonProblems.length)
-        setReasonError(reasonProblems.map((problem) => m(problem.message)).join(punct().semi));
+        setReasonError(reasonProblems.map((problem) => m(problem)).join(punct().semi));
       if (found.length > 0)
         return refuse(
           found.map((problem) => {
             const place = target(problem.path);
             return {
-              text: place?.label
-                ? t('error.field', { field: place.label, message: m(problem.message) })
-                : m(problem.message),
+              text: place?.label ? t('error.field', { field: place.label, message: m(problem) }) : m(problem),
               target: place?.id,
             };
           }),
@@ -101,8 +101,7 @@ export function DecisionPanel(props: {
     } catch (error) {
       if (error instanceof ApiError && error.status === 400 && error.errors.length) {
         const reasonErrors = error.errors.filter((entry) => entry.path === 'reason');
-        if (reasonErrors.length)
-          setReasonError(reasonErrors.map((entry) => m(entry.message)).join(punct().semi));
+        if (reasonErrors.length) setReasonError(reasonErrors.map((entry) => m(entry)).join(punct().semi));
         props.onFieldErrors?.(error.errors.filter((entry) => entry.path !== 'reason'));
       }
       refuse([], error);

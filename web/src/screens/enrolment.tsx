@@ -3,9 +3,11 @@
  * for every apprentice — filled in bulk (numbers generated from a prefix, mentors assigned in
  * order) and by hand — with each mentor's load in sight, then approves (or returns, rejects).
  */
+
 import { useMemo, useState } from 'preact/hooks';
 import type { FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
+import type { CodedField } from '../error-words.ts';
 import { type MessageKey, punct, useI18n } from '../i18n.ts';
 import { Link, useLeaveGuard } from '../router.tsx';
 import {
@@ -168,7 +170,9 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
     setPick('');
   };
   const clientErrors = useMemo(() => {
-    const found = checks ? checks.validator.checkDecision({ decision: 'approve', ...body }) : [];
+    const found: CodedField[] = checks
+      ? checks.validator.checkDecision({ decision: 'approve', ...body })
+      : [];
     mentors.forEach((mentor, index) => {
       const load = loads.get(mentor.key.trim()) ?? 0;
       if (load > max)
@@ -176,9 +180,9 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
     });
     return found;
   }, [checks, body, mentors, loads, max, t]);
-  const errors = new Map<string, string[]>();
+  const errors = new Map<string, CodedField[]>();
   for (const error of [...clientErrors, ...serverErrors])
-    errors.set(error.path, [...(errors.get(error.path) ?? []), error.message]);
+    errors.set(error.path, [...(errors.get(error.path) ?? []), error]);
   const shown = (path: string) => (attempted ? errors.get(path) : undefined);
   const filled = rows.filter((row) => row.studentNumber.trim() && row.schoolMentorKey).length;
   const mentorColumns: Record<string, string> = {

@@ -171,9 +171,7 @@ function OutcomeForm(props: {
           recorded++;
         } catch (error) {
           if (error instanceof ApiError && error.errors.length)
-            refused[apprentice.apprenticeId] = error.errors
-              .map((entry) => m(entry.message))
-              .join(punct().semi);
+            refused[apprentice.apprenticeId] = error.errors.map((entry) => m(entry)).join(punct().semi);
           else if (error instanceof ApiError) refused[apprentice.apprenticeId] = error.detail || error.title;
           else {
             setFailure(error);

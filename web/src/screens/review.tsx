@@ -5,8 +5,10 @@
  * version and the subsidy with how it is computed (the domain's own `cohortEntitlementFen`; on a
  * FILED cohort, the figures stored with it), the history, and the decision.
  */
+
 import { useState } from 'preact/hooks';
 import { type CohortEntitlement, cohortEntitlementFen } from '../../../shared/domain/entitlement.ts';
+import { says } from '../../../shared/domain/error-codes.ts';
 import { ApiError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
 import { formatFen, formatInstant } from '../format.ts';
@@ -215,7 +217,7 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
   const reveal = async (): Promise<Problem[] | undefined> => {
     if (!asking) return;
     if (reason.trim().length < 4) {
-      const text = m('say why you need the full number (at least 4 characters)');
+      const text = m(says('identity.reason_too_short'));
       setError(text);
       return [{ text, target: 'reveal-reason' }];
     }
@@ -227,7 +229,7 @@ function RevealableApprentices(props: { cohort: CohortView; onRevealed: () => vo
       setRevealed((previous) => ({ ...previous, [asking.apprenticeId]: identity.idNumber }));
     } catch (failure) {
       if (!(failure instanceof ApiError && failure.errors.length)) throw failure;
-      const text = failure.errors.map((entry) => m(entry.message)).join(punct().semi);
+      const text = failure.errors.map((entry) => m(entry)).join(punct().semi);
       setError(text);
       return [{ text, target: 'reveal-reason' }];
     }

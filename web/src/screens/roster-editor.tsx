@@ -5,6 +5,7 @@
  * is saved.
  */
 import { useRef, useState } from 'preact/hooks';
+import type { FieldError } from '../../../shared/domain/errors.ts';
 import { punct, useI18n } from '../i18n.ts';
 import {
   cellOfPath,
@@ -22,31 +23,28 @@ import {
 import { Alert, ConfirmDialog, Progress, ScrollRegion } from '../ui.tsx';
 
 export interface RosterErrors {
-  /** `row.field` → messages */
-  cells: Map<string, string[]>;
-  /** row → messages about the row as a whole */
-  rows: Map<number, string[]>;
-  /** messages about the list */
-  list: string[];
+  /** `row.field` → its errors */
+  cells: Map<string, FieldError[]>;
+  /** row → errors about the row as a whole */
+  rows: Map<number, FieldError[]>;
+  /** errors about the list */
+  list: FieldError[];
 }
 
 /** Sorts field errors onto the grid; `prefix` is where the rows sit in the body (`apprentices`). */
-export function rosterErrors(
-  errors: readonly { path: string; message: string }[],
-  prefix = 'apprentices',
-): RosterErrors {
+export function rosterErrors(errors: readonly FieldError[], prefix = 'apprentices'): RosterErrors {
   const result: RosterErrors = { cells: new Map(), rows: new Map(), list: [] };
   for (const error of errors) {
     if (error.path === prefix) {
-      result.list.push(error.message);
+      result.list.push(error);
       continue;
     }
     const cell = cellOfPath(error.path, prefix);
     if (!cell) continue;
     if (cell.field) {
       const key = `${cell.row}.${cell.field}`;
-      result.cells.set(key, [...(result.cells.get(key) ?? []), error.message]);
-    } else result.rows.set(cell.row, [...(result.rows.get(cell.row) ?? []), error.message]);
+      result.cells.set(key, [...(result.cells.get(key) ?? []), error]);
+    } else result.rows.set(cell.row, [...(result.rows.get(cell.row) ?? []), error]);
   }
   return result;
 }

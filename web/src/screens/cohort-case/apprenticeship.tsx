@@ -3,9 +3,11 @@
  * clerk records that an apprentice left; a mentor is replaced — the school's by the registrar, the
  * enterprise's by the signatory (domain.md). Outcomes have their own screen (outcomes.tsx).
  */
+
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api.ts';
 import { useApp } from '../../context.ts';
+import type { CodedField } from '../../error-words.ts';
 import { todayInChina } from '../../format.ts';
 import { type MessageKey, punct, useI18n } from '../../i18n.ts';
 import { ConfirmDialog, type Problem } from '../../ui.tsx';
@@ -41,7 +43,7 @@ export function WithdrawableApprentices(props: { cohort: CohortView; onChanged: 
       });
     } catch (caught) {
       if (!(caught instanceof ApiError && caught.errors.length)) throw caught;
-      const text = caught.errors.map((entry) => m(entry.message)).join(punct().semi);
+      const text = caught.errors.map((entry) => m(entry)).join(punct().semi);
       setError(text);
       return [{ text, target: 'withdrawal-date' }];
     }
@@ -160,7 +162,7 @@ export function MentorChange(props: {
   const [choice, setChoice] = useState('');
   const [added, setAdded] = useState<NewMentor>({ key: '', name: '', number: '', skillLevel: '2' });
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Map<string, string[]>>(new Map());
+  const [errors, setErrors] = useState<Map<string, CodedField[]>>(new Map());
   const currentKey = (apprentice: CohortApprentice) =>
     side === 'school' ? apprentice.schoolMentorKey : apprentice.enterpriseMentorKey;
   const open = (apprentice: CohortApprentice) => {
@@ -173,16 +175,16 @@ export function MentorChange(props: {
     setReason('');
     setErrors(new Map());
   };
-  const asProblems = (found: Map<string, string[]>): Problem[] =>
-    [...found.entries()].flatMap(([path, messages]) =>
-      messages.map((text) => ({ text, target: PROBLEM_FIELD[path] })),
+  const asProblems = (found: Map<string, CodedField[]>): Problem[] =>
+    [...found.entries()].flatMap(([path, errors]) =>
+      errors.map((error) => ({ text: m(error), target: PROBLEM_FIELD[path] })),
     );
   const save = async (): Promise<Problem[] | undefined> => {
     if (!target) return;
-    const found = new Map<string, string[]>();
-    if (!reason.trim()) found.set('reason', [t('mentor.reasonRequired')]);
+    const found = new Map<string, CodedField[]>();
+    if (!reason.trim()) found.set('reason', [{ path: 'reason', message: t('mentor.reasonRequired') }]);
     if (choice === 'new' && (!added.key.trim() || !added.name.trim() || !added.number.trim()))
-      found.set('new', [t('mentor.newRequired')]);
+      found.set('new', [{ path: 'new', message: t('mentor.newRequired') }]);
     setErrors(found);
     if (found.size) return asProblems(found);
     const body =
@@ -210,10 +212,10 @@ export function MentorChange(props: {
       await api.put(`/cohorts/${cohort.cohortId}/apprentices/${target.apprenticeId}/mentors`, { body });
     } catch (caught) {
       if (!(caught instanceof ApiError && caught.status === 400 && caught.errors.length)) throw caught;
-      const byPath = new Map<string, string[]>();
+      const byPath = new Map<string, CodedField[]>();
       for (const entry of caught.errors) {
         const path = entry.path === 'reason' ? 'reason' : entry.path.endsWith('MentorKey') ? 'choice' : 'new';
-        byPath.set(path, [...(byPath.get(path) ?? []), m(entry.message)]);
+        byPath.set(path, [...(byPath.get(path) ?? []), entry]);
       }
       setErrors(byPath);
       return asProblems(byPath);
@@ -224,7 +226,7 @@ export function MentorChange(props: {
   const errorOf = (path: string) =>
     errors.get(path) ? (
       <small class="error-text" id={`mentor-${path}-error`}>
-        {errors.get(path)!.join(punct().semi)}
+        {errors.get(path)!.map(m).join(punct().semi)}
       </small>
     ) : null;
   const describedBy = (path: string) => (errors.get(path) ? `mentor-${path}-error` : undefined);

@@ -118,12 +118,12 @@ export function AddApprentices(props: { cohort: CohortView; onChanged: OnChanged
     ? [...errors, ...other].map((error) => {
         const cell = cellOfPath(error.path);
         const row = cell ? rows[cell.row] : undefined;
-        if (!cell || !row) return { text: m(error.message) };
+        if (!cell || !row) return { text: m(error) };
         const column = cell.field ? ` ${t(`col.${cell.field}` as MessageKey)}` : '';
         return {
           text: t('error.field', {
             field: `${t('common.row', { n: offset + cell.row + 1 })}${column}`,
-            message: m(error.message),
+            message: m(error),
           }),
           target: cell.field ? `cell-${row.key}-${cell.field}` : undefined,
         };

@@ -1,0 +1,67 @@
+import type { COHORT_MESSAGES } from '../../../shared/domain/error-codes/cohorts.ts';
+
+export const COHORT_WORDS_ZH = {
+  'cohort.not_found': '未找到该学徒班',
+  'cohort.version_mismatch': '学徒班已被修改（当前为第 {version} 版，您提交的是第 {sent} 版），请刷新后重试',
+  'cohort.not_editable': '只有草稿或已退回的学徒班可以修改（当前：{status:status}）',
+  'cohort.not_submittable': '只有草稿或已退回的学徒班可以提交（当前：{status:status}）',
+  'cohort.not_withdrawable': '{status:status}的学徒班不能撤回',
+  'cohort.not_filed_for_changes': '只有已备案的学徒班可以登记变更（当前：{status:status}）',
+  'cohort.person_subsidised':
+    '本班有人员已按该职业（工种）同等或更高等级享受过补贴，请退回学徒班并移除该人员',
+  'enterprise.not_registered': '贵企业尚未登记，请联系人社局登记',
+  'school.not_registered': '名录中没有该院校',
+
+  'apprentice.not_found': '本班没有这名学徒',
+  'apprentice.already_subsidised': '该人员已按职业 {occupationCode} {level} 级享受过补贴',
+  'apprentice.in_another_cohort': '该人员已在另一个在训学徒班中',
+  'apprentice.already_left': '该学徒已是{status:apprentice}状态',
+  'apprentice.not_in_training': '该学徒当前为{status:apprentice}状态，不能更换导师',
+  'apprentice.has_outcome': '该学徒已有考核结果（{status:apprentice}）',
+  'withdrawal.clerk_only': '学徒退出由企业经办人登记',
+  'withdrawal.date_out_of_range': '应在开班日（{start}）与今天（{today}）之间',
+  'outcome.recorder_only': '考核结果由学校教务或企业经办人登记',
+  'certificate.issued_in_future': '发证日期不能晚于今天',
+  'identity.reviewer_only': '只有人社局审核员可以查阅完整身份证号码',
+
+  'mentor.replaced_by_role': '该导师应由{role:role}更换',
+  'mentor.level_below_minimum': '导师技能等级须为 {level} 级或以上',
+  'mentor.key_taken': '本班已有这个编号的导师',
+  'mentor.key_not_in_cohort': '本班没有这个编号的导师',
+  'mentor.load_exceeded': '该导师在所有在训班级中将带教 {count} 人，超过上限 {max} 人',
+
+  'task.not_found': '未找到该待办事项',
+  'task.wrong_role': '该事项应由{role:role}办理',
+  'task.closed': '该事项已办结，当前状态为{status:status}',
+  'review.case_changed': '办理期间该事项已有变化，请重试',
+  'review.enrolment_school_stage_only': '只有学校确认环节才填写入学信息',
+  'review.amount_for_claims_only': '核准金额只用于补贴申领，学徒班备案不填写',
+  'enrolment.school_mentors_required': '确认入学时须填写学校导师',
+  'apprentice.not_in_cohort': '本班没有这名学徒',
+  'enrolment.apprentice_missing': '第 {position} 名学徒缺少学号或学校导师',
+
+  'four_eyes.cohort_preparer_approves': '填报学徒班的人不能同时审批',
+  'four_eyes.claim_preparer_approves': '准备申领的人不能同时审批',
+
+  'document.not_found': '未找到该文件',
+  'document.cohort_not_filed': '只有已备案的学徒班可以上传申领材料（当前：{status:status}）',
+  'document.content_type_not_allowed': '{kind:docKind}只接受 {types}',
+  'document.too_large': '{kind:docKind}最大 {mib} MiB',
+  'evidence.document_unknown': '本学徒班没有这个文件，请先上传',
+  'evidence.document_repeated': '这个文件已在清单中',
+  'evidence.document_pending': '这个文件还没有上传完成',
+  'evidence.document_rejected': '这个文件已被文件存储拒收：{reason}',
+  'evidence.sha256_mismatch': '与已保存文件的校验值不一致',
+  'evidence.kind_mismatch': '这个文件上传时的类别是“{kind:docKind}”',
+
+  'policy.admin_only': '政策参数由人社局管理员维护',
+  'policy.version_exists': '政策版本 {policyVersion} 已存在；修改政策须新增一个版本（如下一个序号）',
+  'budget.not_found': '未找到 {districtCode} {year} 年度的预算',
+  'budget.own_bureau_only': '预算只能由本级人社局管理员设定',
+  'budget.version_mismatch': '预算已被修改（当前为第 {version} 版），请刷新后重试',
+  'budget.below_committed': '预算不能低于已预留和已拨付的金额（{fen} 分）',
+
+  'idempotency.key_reused': '同一请求编号已用于其他内容',
+  'audit.bureau_only': '只有人社局可以核验审计记录',
+  'reports.bureau_only': '统计报表仅供人社局查看',
+} as const satisfies Record<keyof typeof COHORT_MESSAGES, string>;
