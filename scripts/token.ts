@@ -1,7 +1,8 @@
 /**
  * `npm run token -- <user>`: a dev ID token for a seeded demo user, printed alone on stdout so that
  * `TOKEN=$(npm run -s token -- ent-a-clerk)` works. It signs with the same key pair as the running
- * `npm start` (`$DATA_DIR/dev-issuer/key.json`, default `.data`), so the server accepts it.
+ * `npm start` (`$DATA_DIR/dev-issuer/key.json`, default `.data`) and names its issuer (from the same
+ * `PORT`, or `ISSUER_PORT`), so the server accepts it.
  * Everything else (usage, errors) goes to stderr.
  */
 import { DEMO_USERS } from '../infra/local/demo-register.ts';
@@ -10,7 +11,7 @@ import {
   DEFAULT_TOKEN_LIFETIME_SECONDS,
   UnknownDemoUser,
 } from '../infra/local/dev-issuer.ts';
-import { localSettings } from '../infra/local/settings.ts';
+import { devIssuerUrl, localSettings } from '../infra/local/settings.ts';
 
 const usage = [
   'Usage: npm run token -- <user> [--expires-in <seconds>]',
@@ -42,7 +43,12 @@ for (let index = 0; index < args.length; index++) {
 if (username === undefined) fail(usage);
 
 try {
-  const issuer = await createDevIssuer({ dataDir: localSettings().dataDir || '.data' });
+  const settings = localSettings();
+  // The issuer `npm start` runs on the same PORT (or ISSUER_PORT) trusts.
+  const issuer = await createDevIssuer({
+    dataDir: settings.dataDir || '.data',
+    issuer: devIssuerUrl(settings),
+  });
   const token = await issuer.issueToken(username, expiresInSeconds === undefined ? {} : { expiresInSeconds });
   process.stdout.write(`${token}\n`);
 } catch (error) {

@@ -6,11 +6,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as deployment from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { CONSOLE_SOURCE_DIR, writeConsole } from '../../web/build.ts';
+import { consoleContentSecurityPolicy } from '../../web/content-security-policy.ts';
 
 /** Paths the console's router owns; CloudFront answers them with `index.html` (as the embedded runtime does). */
 export const CONSOLE_CLIENT_ROUTES = { exact: ['/', '/app', '/auth/callback'], prefixes: ['/app/'] } as const;
 
-/** Where Cognito's hosted sign-in sends people back to, on the console's origin. */
+/** Where the issuer's sign-in (Cognito's hosted UI by default) sends people back to, on the console's origin. */
 export const CONSOLE_CALLBACK_PATH = '/auth/callback';
 
 /**
@@ -36,10 +37,23 @@ export interface ConsolePublishProps {
   /** The public PKCE client of the console (`Auth.consoleClient`). */
   client: cognito.IUserPoolClient;
   /**
+   * The OIDC issuer the console signs in through (it reads the endpoints from its discovery
+   * document); default the user pool's, `https://cognito-idp.<region>.<suffix>/<poolId>`.
+   */
+  issuer?: string;
+  /**
    * Prefix of the Cognito hosted sign-in domain, when the pool has none yet (the Auth construct adds
    * one only when given `authDomainPrefix`); default `apprenticeflow-<account>`.
    */
   signInDomainPrefix?: string;
+}
+
+export interface WebConsoleProps {
+  /**
+   * Origins the console signs in through (the issuer's discovery and token endpoints), for the
+   * CSP's `connect-src`; default Cognito's: the region's cognito-idp and the hosted UI domains.
+   */
+  signInOrigins?: readonly string[];
 }
 
 /**
@@ -47,7 +61,8 @@ export interface ConsolePublishProps {
  * with origin access control (no public bucket, no legacy OAI), HTTPS only, security headers, and
  * client routes answered with `index.html`. The build is made at synth with the project's esbuild
  * (no Docker); `publish` uploads it with `console-config.json`, which tells the console where the
- * API is and how to sign in (Cognito hosted UI, authorization code with PKCE).
+ * API is and which OIDC issuer to sign in through (the user pool: discovery at its cognito-idp URL,
+ * whose endpoints are the hosted UI's; authorization code with PKCE).
  *
  * Two steps because the origin is needed before the user pool client (its callback URL) and the
  * HTTP API (CORS), and the config needs both of them.
@@ -58,7 +73,7 @@ export class WebConsole extends Construct {
   /** `https://<distribution domain>` */
   readonly origin: string;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: WebConsoleProps = {}) {
     super(scope, id);
 
     this.bucket = new s3.Bucket(this, 'Site', {
@@ -73,18 +88,15 @@ export class WebConsole extends Construct {
       comment: 'ApprenticeFlow console: security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            // The API, Cognito sign-in, and the evidence bucket the console uploads to (presigned PUTs).
-            `connect-src 'self' https://*.execute-api.${region}.amazonaws.com https://*.amazoncognito.com https://*.s3.${region}.amazonaws.com`,
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-          ].join('; '),
+          // The API, the sign-in issuer, and the evidence bucket the console uploads to (presigned PUTs).
+          contentSecurityPolicy: consoleContentSecurityPolicy([
+            `https://*.execute-api.${region}.amazonaws.com`,
+            ...(props.signInOrigins ?? [
+              `https://cognito-idp.${region}.amazonaws.com`,
+              'https://*.amazoncognito.com',
+            ]),
+            `https://*.s3.${region}.amazonaws.com`,
+          ]),
           override: true,
         },
         strictTransportSecurity: {
@@ -150,14 +162,19 @@ export class WebConsole extends Construct {
         },
       },
     });
+    // web/src/config.ts `ConsoleConfig`: the issuer is the pool's cognito-idp URL (its discovery names
+    // the hosted UI's authorize and token endpoints); Cognito's discovery names no end-session
+    // endpoint, so sign-out goes to the hosted UI's `/logout`.
     const config = deployment.Source.jsonData('console-config.json', {
       apiUrl: props.apiUrl,
       auth: {
-        kind: 'cognito',
-        domain: domain.baseUrl(),
+        issuer:
+          props.issuer ??
+          `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${props.userPool.userPoolId}`,
         clientId: props.client.userPoolClientId,
         redirectPath: CONSOLE_CALLBACK_PATH,
         scopes: ['openid', 'email', 'profile'],
+        logoutUrl: `${domain.baseUrl()}/logout`,
       },
     });
 

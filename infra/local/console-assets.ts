@@ -1,6 +1,8 @@
 import type { ConsoleFile } from '../../web/build.ts';
+import { consoleContentSecurityPolicy } from '../../web/content-security-policy.ts';
 import type { ExtraRoute, ExtraRouteResponse } from './api-gateway/index.ts';
 import { DEMO_ORGANISATIONS, DEMO_USERS } from './demo-register.ts';
+import { DEV_AUDIENCE, DEV_ISSUER, devClaimNames } from './dev-issuer.ts';
 
 /**
  * The web console in the embedded runtime, where CloudFront and S3 serve it on AWS:
@@ -8,20 +10,18 @@ import { DEMO_ORGANISATIONS, DEMO_USERS } from './demo-register.ts';
  *   HTTP API contract never uses, so the API keeps all of its own;
  * - `GET /assets/…` the content-hashed scripts and stylesheet, cached for good;
  * - `GET /console-config.json` where the API is (here: the same origin) and how to sign in (here:
- *   pick a seeded user; the dev issuer signs its token). On AWS the stack writes this file.
+ *   the dev issuer, by OIDC discovery, where a person picks a seeded user). On AWS the stack writes
+ *   this file.
  *
  * The console is built in memory with esbuild on the first request for it, so `npm start` on a
  * fresh clone serves the current source without a separate build step, and runtimes that never
  * serve a page (the integration tests) never build it. `npm run build:console` writes the same
  * files to `web/dist/`.
  */
-/** The headers CloudFront adds on AWS; uploads go to the object store's origin (`connectTo`). */
+/** The headers CloudFront adds on AWS; the console calls the object store and the issuer (`connectTo`). */
 function securityHeaders(connectTo: readonly string[]): Record<string, string> {
   return {
-    'content-security-policy':
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-      `connect-src ${["'self'", ...connectTo].join(' ')}; ` +
-      "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    'content-security-policy': consoleContentSecurityPolicy(connectTo),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   };
@@ -31,8 +31,16 @@ export interface ConsoleAssetsOptions {
   /** Builds the console; default: esbuild in memory (`web/build.ts`). */
   build?: () => Promise<ConsoleFile[]>;
   log?: (line: string) => void;
-  /** Other origins the console may call: the S3 stand-in it uploads evidence to. */
+  /** Other origins the console may call: the S3 stand-in it uploads evidence to, the dev issuer. */
   connectTo?: readonly string[];
+  /** The issuer the console signs in through; default the fixed `DEV_ISSUER` (no discovery there). */
+  signIn?: EmbeddedSignIn;
+}
+
+export interface EmbeddedSignIn {
+  issuer: string;
+  clientId: string;
+  scopes: string[];
 }
 
 export function consoleRoutes(options: ConsoleAssetsOptions = {}): ExtraRoute[] {
@@ -87,27 +95,39 @@ export function consoleRoutes(options: ConsoleAssetsOptions = {}): ExtraRoute[] 
       handle: async () => ({
         statusCode: 200,
         headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
-        body: JSON.stringify(embeddedConsoleConfig()),
+        body: JSON.stringify(embeddedConsoleConfig(options.signIn)),
       }),
     },
   ];
 }
 
-/** Same origin for the API; sign-in by picking one of the seeded users. */
-export function embeddedConsoleConfig() {
+/**
+ * Same origin for the API; sign-in through the dev issuer by OIDC discovery (the code path every
+ * issuer takes), with the claim names the API reads; and the seeded users' names, which the console
+ * shows for the people a history names.
+ */
+export function embeddedConsoleConfig(
+  signIn: EmbeddedSignIn = { issuer: DEV_ISSUER, clientId: DEV_AUDIENCE, scopes: ['openid'] },
+) {
   const orgName = (orgId: string) => DEMO_ORGANISATIONS.find((org) => org.orgId === orgId)?.name ?? orgId;
+  const claims = devClaimNames();
   return {
     apiUrl: '',
     auth: {
-      kind: 'dev' as const,
-      users: DEMO_USERS.map((user) => ({
-        username: user.username,
-        displayName: user.displayName,
-        role: user.role,
-        orgId: user.orgId,
-        orgName: orgName(user.orgId),
-      })),
+      issuer: signIn.issuer,
+      clientId: signIn.clientId,
+      scopes: signIn.scopes,
+      redirectPath: '/auth/callback',
+      rolesClaim: claims.roles,
+      orgClaim: claims.org,
     },
+    people: DEMO_USERS.map((user) => ({
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      orgId: user.orgId,
+      orgName: orgName(user.orgId),
+    })),
   };
 }
 

@@ -15,12 +15,19 @@ import type { ExtraRoute, JwtAuthorizerConfig } from './api-gateway/index.ts';
 import { DEMO_USERS, type DemoUser } from './demo-register.ts';
 
 /**
- * The embedded runtime's stand-in for the Cognito user pool: it signs ID tokens for the seeded
- * demo users with an RS256 key pair kept under `<dataDir>/dev-issuer/key.json`, so tokens printed
- * by `npm run token` stay valid across restarts of `npm start` (until they expire).
+ * The embedded runtime's stand-in for the identity provider (Cognito or a bureau's own OIDC issuer):
+ * it signs ID tokens for the seeded demo users with an RS256 key pair kept under
+ * `<dataDir>/dev-issuer/key.json`, so tokens printed by `npm run token` stay valid across restarts
+ * of `npm start` (until they expire). The console signs in through it by OIDC discovery, as it does
+ * through any issuer on AWS: `dev-issuer-server.ts` speaks the protocol with the same key and claims.
  *
- * Never deployed: on AWS, Cognito issues the tokens and API Gateway's JWT authorizer verifies them
- * against the pool's JWKS. Here the local API gateway verifies them against `jwks()`, just as strictly.
+ * Never deployed: on AWS, the identity provider issues the tokens and API Gateway's JWT authorizer
+ * verifies them against its JWKS. Here the local API gateway verifies them against `jwks()`, just as
+ * strictly.
+ *
+ * `DEV_ISSUER` is the identifier of a dev issuer that serves no discovery document (tests that mint tokens
+ * offline, `test/support/security.ts`). The runtime's own issuer is where it listens
+ * (`http://127.0.0.1:<PORT+4>`), since OIDC discovery needs the identifier to be that URL.
  */
 export const DEV_ISSUER = 'https://dev-issuer.apprenticeflow.local';
 export const DEV_AUDIENCE = 'apprenticeflow-dev-client';
@@ -53,6 +60,8 @@ export interface IssueTokenOptions {
 }
 
 export interface DevIssuer {
+  /** The issuer identifier: the `iss` of its tokens, the one the API trusts. */
+  issuer: string;
   /** A signed ID token for a seeded demo user, with the claims Cognito puts in one. */
   issueToken(username: string, options?: IssueTokenOptions): Promise<string>;
   /** The public key set, as Cognito serves it at `/.well-known/jwks.json`. */
@@ -63,14 +72,36 @@ export interface DevIssuer {
   kid: string;
   /** Where the key pair is kept. */
   keyFile: string;
+  /** The private signing key (with `kid`, `alg`, `use`), for the OIDC endpoints that sign with it. */
+  signingJwk: JWK;
 }
 
-/** The claims of a Cognito user-pool ID token, as the dev issuer writes them. */
-export interface DevIdTokenClaims {
+/**
+ * Where a token carries the role and the organisation: Cognito's names unless the environment names
+ * others (`ROLES_CLAIM`, `ORG_CLAIM`, as the stack passes a bureau issuer's claim names to the API).
+ */
+export function devClaimNames(env: NodeJS.ProcessEnv = process.env): { roles: string; org: string } {
+  return { roles: env.ROLES_CLAIM || 'cognito:groups', org: env.ORG_CLAIM || 'custom:org' };
+}
+
+/** Who a demo user is, in the claims of a Cognito user-pool ID token (role and org claims as named). */
+export function demoUserClaims(user: DemoUser): Record<string, unknown> {
+  const names = devClaimNames();
+  return {
+    sub: user.sub,
+    'cognito:username': user.username,
+    // Cognito writes every group the user is in; each demo user is in exactly one (its role).
+    [names.roles]: [user.role],
+    [names.org]: user.orgId,
+    name: user.displayName,
+    token_use: 'id',
+  };
+}
+
+/** The claims of an ID token as the dev issuer writes them: the user's, and the token's own. */
+export interface DevIdTokenClaims extends Record<string, unknown> {
   sub: string;
   'cognito:username': string;
-  'cognito:groups': string[];
-  'custom:org': string;
   name: string;
   token_use: 'id';
   auth_time: number;
@@ -88,7 +119,10 @@ interface StoredKey {
   privateJwk: JWK;
 }
 
-export async function createDevIssuer(options: { dataDir?: string } = {}): Promise<DevIssuer> {
+export async function createDevIssuer(
+  options: { dataDir?: string /** Default `DEV_ISSUER`. */; issuer?: string } = {},
+): Promise<DevIssuer> {
+  const issuerId = options.issuer ?? DEV_ISSUER;
   const keyFile = join(resolve(options.dataDir ?? '.data'), 'dev-issuer', 'key.json');
   const stored = await loadOrCreateKey(keyFile);
   let privateKey: CryptoKey;
@@ -101,10 +135,12 @@ export async function createDevIssuer(options: { dataDir?: string } = {}): Promi
   const jwks = (): JSONWebKeySet => ({ keys: [{ ...publicJwk }] });
 
   return {
+    issuer: issuerId,
     kid: stored.kid,
     keyFile,
     jwks,
-    verifier: { jwks: jwks(), issuer: DEV_ISSUER, audience: DEV_AUDIENCE },
+    signingJwk: { ...stored.privateJwk, kid: stored.kid, alg: ALG, use: 'sig' },
+    verifier: { jwks: jwks(), issuer: issuerId, audience: DEV_AUDIENCE },
     async issueToken(username, { expiresInSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS } = {}) {
       const user = DEMO_USERS.find((candidate) => candidate.username === username);
       if (!user) throw new UnknownDemoUser(username);
@@ -114,7 +150,7 @@ export async function createDevIssuer(options: { dataDir?: string } = {}): Promi
       // Real wall clock, never the app clock (`shared/adapters/clock.ts`): tokens are issued and
       // verified in real time even while tests move the app clock years ahead, as on AWS.
       const now = Math.floor(Date.now() / 1000);
-      const claims = idTokenClaims(user, now, expiresInSeconds);
+      const claims = idTokenClaims(user, issuerId, now, expiresInSeconds);
       return new SignJWT({ ...claims })
         .setProtectedHeader({ alg: ALG, kid: stored.kid, typ: 'JWT' })
         .sign(privateKey);
@@ -122,18 +158,17 @@ export async function createDevIssuer(options: { dataDir?: string } = {}): Promi
   };
 }
 
-function idTokenClaims(user: DemoUser, now: number, lifetimeSeconds: number): DevIdTokenClaims {
+function idTokenClaims(
+  user: DemoUser,
+  issuer: string,
+  now: number,
+  lifetimeSeconds: number,
+): DevIdTokenClaims {
   return {
-    sub: user.sub,
-    'cognito:username': user.username,
-    // Cognito writes every group the user is in; each demo user is in exactly one (its role).
-    'cognito:groups': [user.role],
-    'custom:org': user.orgId,
-    name: user.displayName,
-    token_use: 'id',
+    ...(demoUserClaims(user) as Pick<DevIdTokenClaims, 'sub' | 'cognito:username' | 'name' | 'token_use'>),
     auth_time: now,
     jti: randomUUID(),
-    iss: DEV_ISSUER,
+    iss: issuer,
     aud: DEV_AUDIENCE,
     iat: now,
     exp: now + lifetimeSeconds,

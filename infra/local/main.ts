@@ -5,9 +5,9 @@ import { localSettings } from './settings.ts';
 
 /**
  * `npm start`: the embedded runtime on http://127.0.0.1:3000 (PORT overrides). The stand-ins follow
- * at PORT+1, +2, +3 unless told otherwise (tests that must not collide do).
+ * at PORT+1, +2, +3 and the dev issuer at +4 unless told otherwise (tests that must not collide do).
  */
-const { port, dataDir, dynamodbPort, stepFunctionsPort, objectStoragePort } = localSettings();
+const { port, dataDir, dynamodbPort, stepFunctionsPort, objectStoragePort, issuerPort } = localSettings();
 
 try {
   const runtime = await startRuntime({
@@ -16,11 +16,13 @@ try {
     dynamodbPort,
     stepFunctionsPort,
     objectStoragePort,
+    issuerPort,
   });
   process.stdout.write(
     [
       '',
       `ApprenticeFlow is running at ${runtime.url}`,
+      `  the console:     ${runtime.url}/   (sign in through the dev issuer at ${runtime.issuer}, OIDC discovery)`,
       `  health:          curl ${runtime.url}/health`,
       `  a token:         npm run token -- ent-a-clerk      (or POST ${runtime.url}/dev/token {"user":"ent-a-clerk"})`,
       `  the demo:        PORT=${port} npm run demo`,

@@ -23,7 +23,8 @@ import { FUNCTIONS, type FunctionSpec, functionByName } from '../function-map.ts
 import { localStateMachineArn, renderWorkflowAsl } from '../workflows/render.ts';
 import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gateway/index.ts';
 import { consoleRoutes } from './console-assets.ts';
-import { createDevIssuer, devIssuerRoutes } from './dev-issuer.ts';
+import { createDevIssuer, DEV_AUDIENCE, devIssuerRoutes } from './dev-issuer.ts';
+import { DEV_ISSUER_SCOPES, startDevIssuerServer } from './dev-issuer-server.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LocalObjectStorage, type ObjectCreated, startObjectStorage } from './object-storage/index.ts';
 import { seedDemoData } from './seed.ts';
@@ -51,6 +52,15 @@ export interface RuntimeOptions {
   log?: (line: string) => void;
   /** How often scheduled functions (the reconciler) run; default 3 s. */
   scheduleIntervalMs?: number;
+  /** The dev issuer's OIDC endpoints (discovery, sign-in, token, JWKS); default `port + 4`. */
+  issuerPort?: number;
+  /**
+   * The `iss` the dev issuer writes and the API trusts. Default: the issuer's own URL
+   * (`http://127.0.0.1:<issuerPort>`), which discovery needs — what the console signs in with.
+   * Tests that mint tokens offline with the fixed `DEV_ISSUER` pass that instead (the console
+   * cannot sign in by discovery then).
+   */
+  issuer?: string;
 }
 
 export interface RunningRuntime {
@@ -58,6 +68,9 @@ export interface RunningRuntime {
   dynamodbEndpoint: string;
   stepFunctionsEndpoint: string;
   objectStorageEndpoint: string;
+  /** Where the dev issuer listens (its origin); its identifier is `issuer`. */
+  issuerUrl: string;
+  issuer: string;
   tableName: string;
   /** Resolves when no execution is between states (all waiting for people, or finished). */
   idle(): Promise<void>;
@@ -180,7 +193,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     log,
   });
 
-  const issuer = await createDevIssuer({ dataDir });
+  const issuerPort = options.issuerPort ?? options.port + 4;
+  const issuerUrl = `http://127.0.0.1:${issuerPort}`;
+  const issuer = await createDevIssuer({ dataDir, issuer: options.issuer ?? issuerUrl });
+  // The console may be opened by either loopback name; the issuer sends each back to itself.
+  const consoleOrigins = [url, ...(host === '127.0.0.1' ? [`http://localhost:${options.port}`] : [])];
+  const oidc = await startDevIssuerServer(issuer, { port: issuerPort, consoleOrigins, log });
   const routes: LambdaRoute[] = FUNCTIONS.filter((spec) => spec.route && spec.name !== 'health').map(
     (spec) => {
       const [method, path] = spec.route!.split(' ') as [string, string];
@@ -200,7 +218,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const extraRoutes: ExtraRoute[] = [
     ...devIssuerRoutes(issuer),
     // The web console at `/` (built on first request), as CloudFront serves it on AWS.
-    ...consoleRoutes({ log, connectTo: [objectStorageEndpoint] }),
+    ...consoleRoutes({
+      log,
+      connectTo: [objectStorageEndpoint, oidc.url],
+      signIn: { issuer: issuer.issuer, clientId: DEV_AUDIENCE, scopes: [...DEV_ISSUER_SCOPES] },
+    }),
     {
       method: 'GET',
       path: '/health',
@@ -267,6 +289,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     dynamodbEndpoint,
     stepFunctionsEndpoint: stepFunctions.endpoint,
     objectStorageEndpoint: objects.endpoint,
+    issuerUrl: oidc.url,
+    issuer: issuer.issuer,
     tableName,
     idle: () => engine.idle(),
     async stop() {
@@ -274,6 +298,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       await scheduledRun;
       stopClockListener();
       await api.close();
+      await oidc.close();
       await objects.idle();
       await objects.close();
       await stepFunctions.close();

@@ -10,6 +10,8 @@ export const LOCAL_ENVIRONMENT = {
   dynamodbPort: 'DYNAMODB_PORT',
   stepFunctionsPort: 'STEPFUNCTIONS_PORT',
   objectStoragePort: 'OBJECT_STORAGE_PORT',
+  /** The dev issuer (OIDC discovery, sign-in, token, JWKS); default PORT+4. */
+  issuerPort: 'ISSUER_PORT',
 } as const;
 
 export interface LocalSettings {
@@ -19,6 +21,7 @@ export interface LocalSettings {
   dynamodbPort: number | undefined;
   stepFunctionsPort: number | undefined;
   objectStoragePort: number | undefined;
+  issuerPort: number | undefined;
 }
 
 export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
@@ -29,5 +32,15 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
     dynamodbPort: optionalPort(LOCAL_ENVIRONMENT.dynamodbPort),
     stepFunctionsPort: optionalPort(LOCAL_ENVIRONMENT.stepFunctionsPort),
     objectStoragePort: optionalPort(LOCAL_ENVIRONMENT.objectStoragePort),
+    issuerPort: optionalPort(LOCAL_ENVIRONMENT.issuerPort),
   };
+}
+
+/**
+ * The dev issuer's identifier: where it listens, since OIDC discovery needs the identifier to be
+ * the URL its `/.well-known/openid-configuration` is under. `npm start` and `npm run token` both
+ * derive it from here, so a printed token names the issuer the running server trusts.
+ */
+export function devIssuerUrl(settings: Pick<LocalSettings, 'port' | 'issuerPort'>): string {
+  return `http://127.0.0.1:${settings.issuerPort ?? settings.port + 4}`;
 }

@@ -40,6 +40,7 @@ export async function startBenchRuntime(): Promise<BenchRuntime> {
     port: await freePort(),
     stepFunctionsPort: await freePort(),
     objectStoragePort: await freePort(),
+    issuerPort: await freePort(),
     dynamodbEndpoint: dynamo.endpoint,
     tableName: 'apprenticeflow-bench',
     dataDir,

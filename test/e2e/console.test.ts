@@ -17,7 +17,8 @@ import { startTestRuntime } from '../support/runtime.ts';
 /**
  * The web console in a real browser (the Chromium that npm brings, see test/support/browser.ts,
  * driven by playwright-core) against an embedded runtime started in-process: one full filing case,
- * each role in its own browser context signed in as itself, and the screens of one role or
+ * each role in its own browser context signed in as itself — through the embedded runtime's dev
+ * issuer by OIDC discovery, the code path every issuer takes — and the screens of one role or
  * organisation kept from another. Screenshots of the main screens go to docs/screenshots/, and
  * one of the sign-in screen at phone width (390 px) whose path the log names.
  */
@@ -47,7 +48,8 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  ({ runtime, api } = await startTestRuntime());
+  // The dev issuer's identifier is its own URL, so the console can discover it.
+  ({ runtime, api } = await startTestRuntime({ discoverableIssuer: true }));
   // The runtime builds the console (esbuild, in memory) on the first request for it.
   const page = await fetch(`${runtime.url}/`);
   expect(page.status, `GET / answered ${page.status}: ${await page.text()}`).toBe(200);
@@ -55,7 +57,7 @@ beforeAll(async () => {
   await keepPhoneScreenshot(
     browser,
     `${runtime.url}/`,
-    'button[data-user]',
+    '[data-testid="sign-in"]',
     join(SCREENSHOTS, 'sign-in-390.png'),
   );
 });
@@ -79,10 +81,14 @@ async function freshPage(viewport = DESKTOP, options: { clock?: boolean } = {}):
   return page;
 }
 
-/** A fresh browser context signed in as `user`, at `path`. */
+/**
+ * A fresh browser context signed in as `user`, at `path`: the console's sign-in button, the dev
+ * issuer's page (found by discovery) where the user is picked, and back.
+ */
 async function signedIn(user: string, viewport = DESKTOP, path = '/', options: { clock?: boolean } = {}) {
   const page = await freshPage(viewport, options);
   await page.goto(`${runtime.url}${path}`);
+  await page.getByTestId('sign-in').click();
   await page.locator(`button[data-user="${user}"]`).click();
   await page.getByTestId('menu-cohorts').waitFor();
   return page;
@@ -255,12 +261,29 @@ describe('the web console', () => {
 
     // — Enterprise clerk: sign-in page, new cohort, roster upload. —
     const clerk = await freshPage();
+    const called: string[] = [];
+    clerk.on('request', (request) => called.push(`${request.method()} ${request.url().split('?')[0]}`));
     await clerk.goto(`${runtime.url}/`);
-    await clerk.locator('button[data-user="ent-a-clerk"]').waitFor();
+    await clerk.getByTestId('sign-in').waitFor();
     await shot(clerk, 'sign-in.png');
     await checkScreen(clerk, 'the sign-in page');
+    await clerk.getByTestId('sign-in').click();
+    // The dev issuer's own page, on its own origin, found through its discovery document.
+    await clerk.locator('button[data-user="ent-a-clerk"]').waitFor();
+    expect(new URL(clerk.url()).origin).toBe(runtime.issuerUrl);
+    expect(await clerk.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await shot(clerk, 'sign-in-issuer.png');
+    await checkScreen(clerk, 'the dev issuer’s sign-in page');
     await clerk.locator('button[data-user="ent-a-clerk"]').click();
     await poll(() => new URL(clerk.url()).pathname).toBe('/app/cohorts');
+    // Discovery at the issuer, authorization there with PKCE, the code traded at its token endpoint.
+    expect(called).toEqual(
+      expect.arrayContaining([
+        `GET ${runtime.issuer}/.well-known/openid-configuration`,
+        `GET ${runtime.issuerUrl}/auth`,
+        `POST ${runtime.issuerUrl}/token`,
+      ]),
+    );
 
     await clerk.getByTestId('menu-cohortNew').click();
     await clerk.locator('#f-schoolId').selectOption(SCHOOL_A);
@@ -1355,6 +1378,26 @@ describe('the web console', () => {
     }
     for (const [key, text] of Object.entries(DICTIONARIES.en))
       expect(text, key).not.toMatch(CHINESE_PUNCTUATION);
+  });
+
+  it('signs out at the issuer (RP-initiated logout) and back; the next sign-in asks again who it is', async () => {
+    const page = await signedIn('ent-b-clerk');
+    const endSession = page.waitForRequest((request) =>
+      request.url().startsWith(`${runtime.issuerUrl}/session/end`),
+    );
+    await page.getByRole('button', { name: '退出登录' }).click();
+    // To the issuer's end-session endpoint and back to the console's root, the token gone.
+    await endSession;
+    await page.waitForURL(`${runtime.url}/`);
+    await page.getByTestId('sign-in').waitFor();
+    expect(await page.evaluate(() => window.sessionStorage.getItem('af.session'))).toBeNull();
+    await page.getByTestId('sign-in').click();
+    await page.locator('button[data-user="ent-b-signatory"]').click();
+    await page.getByTestId('menu-cohorts').waitFor();
+    const session = JSON.parse(
+      (await page.evaluate(() => window.sessionStorage.getItem('af.session'))) ?? '{}',
+    );
+    expect(session).toMatchObject({ username: 'ent-b-signatory', role: 'enterprise.signatory' });
   });
 
   it('keeps the first load (page, entry script, its static imports, stylesheet) under 60 KB gzipped', async () => {

@@ -107,6 +107,19 @@ describe('hosting', () => {
         }),
       },
     });
+    // connect-src names the sign-in issuer's origin (discovery; the hosted UI's token endpoint).
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: Match.objectLike({
+            ContentSecurityPolicy: Match.stringLikeRegexp(
+              "connect-src 'self' https://\\*\\.execute-api\\.[a-z0-9-]+\\.amazonaws\\.com " +
+                'https://cognito-idp\\.[a-z0-9-]+\\.amazonaws\\.com https://\\*\\.amazoncognito\\.com ',
+            ),
+          }),
+        }),
+      },
+    });
   });
 
   it('answers client routes with index.html and leaves assets and the API alone (the routing function)', () => {
@@ -171,14 +184,17 @@ describe('the build and its configuration', () => {
     expect(files).toContain(style!.slice('assets/'.length));
   });
 
-  it('tells the console the API URL, the PKCE client and the hosted sign-in domain', () => {
+  it('tells the console the API URL, the PKCE client, the issuer to discover and the hosted sign-out', () => {
     const entry = Object.values(template.findResources('Custom::CDKBucketDeployment'))
       .map((resource) => resource.Properties)
       .find((props) => props.Include)!;
     const markers = JSON.stringify(entry.SourceMarkers);
     expect(markers).toContain(id.client); // client id
     expect(markers).toContain(id.api); // API endpoint
-    expect(markers).toContain('UserPoolConsoleSignIn'); // the hosted domain
+    // The issuer: the pool's cognito-idp URL, whose discovery names the hosted UI's endpoints.
+    expect(markers).toContain(`{"Ref":"${id.userPool}"}`);
+    expect(markers).toContain('AWS::URLSuffix');
+    expect(markers).toContain('UserPoolConsoleSignIn'); // the hosted domain (its /logout)
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
       UserPoolId: { Ref: id.userPool },
       Domain: { 'Fn::Join': ['', ['apprenticeflow-', { Ref: 'AWS::AccountId' }]] },

@@ -24,6 +24,7 @@ import {
   UnknownDemoUser,
 } from '../../infra/local/dev-issuer.ts';
 import { freePort } from '../../infra/local/free-port.ts';
+import { devIssuerUrl } from '../../infra/local/settings.ts';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
 
@@ -693,16 +694,31 @@ function run(command: string, args: string[], env: Record<string, string>) {
 const ONE_JWT_LINE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/;
 
 describe('scripts/token.ts', () => {
-  it('prints exactly one JWT on stdout, signed with the key in DATA_DIR', async () => {
+  it('prints exactly one JWT on stdout, signed with the key in DATA_DIR, naming the issuer of `npm start` on PORT', async () => {
     const { code, stdout } = await run('npx', ['tsx', 'scripts/token.ts', 'ent-b-clerk'], {
       DATA_DIR: dataDir,
+      PORT: '3100',
     });
     expect(code).toBe(0);
     expect(stdout).toMatch(ONE_JWT_LINE);
-    const verdict = await authorizeJwt(stdout.trim(), issuer.verifier);
-    expect(verdict).toMatchObject({ ok: true, claims: { 'cognito:username': 'ent-b-clerk' } });
-    const reply = await send(gateway.url, 'GET', '/cohorts/c1', { headers: bearer(stdout.trim()) });
-    expect(reply.status).toBe(200);
+    // What `PORT=3100 npm start` trusts: its dev issuer at PORT+4, with the same key pair.
+    const npmStart = await createDevIssuer({
+      dataDir,
+      issuer: devIssuerUrl({ port: 3100, issuerPort: undefined }),
+    });
+    const verdict = await authorizeJwt(stdout.trim(), npmStart.verifier);
+    expect(verdict).toMatchObject({
+      ok: true,
+      claims: { 'cognito:username': 'ent-b-clerk', iss: 'http://127.0.0.1:3104' },
+    });
+    const elsewhere = await run('npx', ['tsx', 'scripts/token.ts', 'ent-b-clerk'], {
+      DATA_DIR: dataDir,
+      PORT: '3100',
+      ISSUER_PORT: '3900',
+    });
+    expect(JSON.parse(Buffer.from(elsewhere.stdout.split('.')[1]!, 'base64url').toString()).iss).toBe(
+      'http://127.0.0.1:3900',
+    );
   });
 
   it('refuses an unknown user on stderr, with nothing on stdout', async () => {

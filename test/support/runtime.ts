@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
+import { DEV_ISSUER } from '../../infra/local/dev-issuer.ts';
 import { freePort } from '../../infra/local/free-port.ts';
 import { type RunningRuntime, startRuntime } from '../../infra/local/runtime.ts';
 import { ApiClient } from '../../scripts/lib/api-client.ts';
@@ -21,6 +22,12 @@ export async function startTestRuntime(
     objectStoragePort?: number;
     /** The runtime's own log lines (one per request); by default scanned for personal data, not printed. */
     log?: (line: string) => void;
+    /**
+     * The dev issuer's identifier is its own URL, so a browser signs in by OIDC discovery (the
+     * console's tests). By default it is the fixed `DEV_ISSUER`, which `test/support/security.ts`
+     * mints tokens with without asking the runtime.
+     */
+    discoverableIssuer?: boolean;
   } = {},
 ): Promise<{
   runtime: RunningRuntime;
@@ -34,6 +41,8 @@ export async function startTestRuntime(
     // keep the SDK clients they made, and a new process would have the same endpoint anyway.
     stepFunctionsPort: options.stepFunctionsPort ?? (await freePort()),
     objectStoragePort: options.objectStoragePort ?? (await freePort()),
+    issuerPort: await freePort(),
+    ...(options.discoverableIssuer ? {} : { issuer: DEV_ISSUER }),
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     tableName: options.tableName ?? `it-${ulid()}`,
     dataDir,

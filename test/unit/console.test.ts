@@ -274,6 +274,7 @@ describe('console routes', () => {
   it('serves index.html for client routes, hashed assets for good, and the sign-in choices', async () => {
     let builds = 0;
     const routes = consoleRoutes({
+      connectTo: ['http://127.0.0.1:3003', 'http://127.0.0.1:3004'],
       build: async () => {
         builds++;
         return [
@@ -307,6 +308,10 @@ describe('console routes', () => {
     expect(page).toMatchObject({ statusCode: 200, body: '<html>console</html>' });
     expect(page.headers).toMatchObject({ 'cache-control': 'no-cache' });
     expect(page.headers?.['content-security-policy']).toContain("default-src 'self'");
+    // The console may call the object store and the issuer it signs in through, nothing else.
+    expect(page.headers?.['content-security-policy']).toContain(
+      "connect-src 'self' http://127.0.0.1:3003 http://127.0.0.1:3004;",
+    );
     expect((await handle('/', '/')).body).toBe('<html>console</html>');
     const asset = await handle('/assets/main-ABC.js', '/assets/{proxy+}');
     expect(asset.headers).toMatchObject({ 'cache-control': 'public, max-age=31536000, immutable' });
@@ -320,10 +325,23 @@ describe('console routes', () => {
       'GET /assets/{proxy+}',
       'GET /console-config.json',
     ]);
-    const config = embeddedConsoleConfig();
+    const config = embeddedConsoleConfig({
+      issuer: 'http://127.0.0.1:3004',
+      clientId: 'apprenticeflow-dev-client',
+      scopes: ['openid'],
+    });
     expect(config.apiUrl).toBe('');
-    expect(config.auth.users.map((user) => user.username)).toEqual(DEMO_USERS.map((user) => user.username));
-    expect(config.auth.users.find((user) => user.username === 'ent-a-clerk')?.orgName).toBe(
+    // Sign-in through the dev issuer by discovery, with the claim names the API reads.
+    expect(config.auth).toEqual({
+      issuer: 'http://127.0.0.1:3004',
+      clientId: 'apprenticeflow-dev-client',
+      scopes: ['openid'],
+      redirectPath: '/auth/callback',
+      rolesClaim: 'cognito:groups',
+      orgClaim: 'custom:org',
+    });
+    expect(config.people.map((user) => user.username)).toEqual(DEMO_USERS.map((user) => user.username));
+    expect(config.people.find((user) => user.username === 'ent-a-clerk')?.orgName).toBe(
       '北京智算未来科技有限公司',
     );
   });

@@ -76,24 +76,13 @@ function Console({ config }: { config: ConsoleConfig }) {
         config={config}
         onSignedIn={(signedIn, returnTo) => {
           setSession(signedIn);
-          navigate(returnTo || homeOf(signedIn.role), { replace: true });
+          navigate(returnTo || homeOf(signedIn.role), { replace: true, arrival: true });
         }}
       />
     );
   }
   if (!session) {
-    return (
-      <SignIn
-        config={config}
-        expired={expired}
-        onSignedIn={(signedIn) => {
-          setExpired(false);
-          setSession(signedIn);
-          if (route.name === 'signIn' || route.name === 'home')
-            navigate(homeOf(signedIn.role), { replace: true });
-        }}
-      />
-    );
+    return <SignIn config={config} expired={expired} />;
   }
   return (
     <SignedIn
@@ -104,7 +93,7 @@ function Console({ config }: { config: ConsoleConfig }) {
       onSignOut={() => {
         if (!mayLeave()) return;
         setSession(undefined);
-        signOut(config);
+        void signOut(config);
         navigate('/app/sign-in', { leave: true });
       }}
     />

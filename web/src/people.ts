@@ -24,9 +24,7 @@ let names = new Map<string, string>();
 
 /** The names the sign-in register knows (username → display name). */
 export function learnRegister(config: ConsoleConfig, self?: { username: string; displayName: string }): void {
-  names = new Map(
-    config.auth.kind === 'dev' ? config.auth.users.map((user) => [user.username, user.displayName]) : [],
-  );
+  names = new Map((config.people ?? []).map((user) => [user.username, user.displayName]));
   if (self) names.set(self.username, self.displayName);
 }
 

@@ -59,7 +59,14 @@ export function hasNavigated(): boolean {
   return navigated;
 }
 
-export function navigate(to: string, options: { replace?: boolean; leave?: boolean } = {}): void {
+/**
+ * `arrival`: where a page load lands after a redirect (back from the issuer's sign-in), which counts
+ * as a fresh load — the first Tab reaches the skip link — not as a move within the console.
+ */
+export function navigate(
+  to: string,
+  options: { replace?: boolean; leave?: boolean; arrival?: boolean } = {},
+): void {
   // A click on the link of the page already open (its menu item) reads it again.
   if (`${location.pathname}${location.search}` === to) {
     requestRefresh();
@@ -69,7 +76,7 @@ export function navigate(to: string, options: { replace?: boolean; leave?: boole
   if (options.leave) guards.clear();
   if (options.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
-  navigated = true;
+  if (!options.arrival) navigated = true;
   for (const listener of listeners) listener();
   window.scrollTo(0, 0);
 }

@@ -1,9 +1,11 @@
 /**
  * Signing in and out. The console holds one ID token per browser tab (sessionStorage), the token
- * the API's JWT authorizer checks: Cognito's ID token on AWS (it carries `cognito:groups` and
- * `custom:org`), the dev issuer's look-alike in the embedded runtime.
+ * the API's JWT authorizer checks. It gets it from whichever OIDC issuer `console-config.json` names
+ * — Cognito on AWS, a bureau's identity provider, the embedded runtime's dev issuer — the same way:
+ * discovery, then the authorization-code flow with PKCE, done by `oauth4webapi` (a certified
+ * relying-party library; loaded only when someone signs in or out, so it stays out of the first load).
  */
-import type { ConsoleConfig } from './config.ts';
+import type { ConsoleConfig, SignInConfig } from './config.ts';
 import type { Role } from './roles.ts';
 
 export interface Session {
@@ -40,20 +42,23 @@ function base64UrlDecode(text: string): string {
   return new TextDecoder().decode(bytes);
 }
 
-function base64UrlEncode(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/** A claim that lists values: a JSON array, or one space-separated string (as some issuers write it). */
+function listClaim(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  return typeof value === 'string' ? value.split(' ').filter(Boolean) : [];
 }
 
-/** Reads who the token names; the API verifies it, the console only shows it. */
-export function sessionFromToken(token: string): Session {
+/** Reads who the token names, through the claims the config names; the API verifies it, the console only shows it. */
+export function sessionFromToken(
+  token: string,
+  claims: Pick<SignInConfig, 'rolesClaim' | 'orgClaim'> = {},
+): Session {
   const payload = JSON.parse(base64UrlDecode(token.split('.')[1] ?? '')) as Record<string, unknown>;
-  const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]) : [];
+  const groups = listClaim(payload[claims.rolesClaim ?? 'cognito:groups']);
   const role = ROLES.find((candidate) => groups.includes(candidate));
-  const orgId = payload['custom:org'];
+  const orgId = payload[claims.orgClaim ?? 'custom:org'];
   if (!role || typeof orgId !== 'string') throw new SignInFailed('the token names no role or organisation');
-  const username = String(payload['cognito:username'] ?? payload.sub ?? '');
+  const username = String(payload['cognito:username'] ?? payload.preferred_username ?? payload.sub ?? '');
   return {
     token,
     username,
@@ -94,77 +99,139 @@ export function forgetDrafts(): void {
     if (key.startsWith('af.draft.')) sessionStorage.removeItem(key);
 }
 
-/** Embedded runtime only: a token for a seeded user from the dev issuer (`POST /dev/token`). */
-export async function signInAsDemoUser(config: ConsoleConfig, username: string): Promise<Session> {
-  const response = await fetch(`${config.apiUrl}/dev/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: username }),
-  });
-  if (!response.ok) throw new SignInFailed(`the dev issuer answered ${response.status}`);
-  const { token } = (await response.json()) as { token: string };
-  return keep(sessionFromToken(token));
+type OAuth = typeof import('oauth4webapi');
+
+const loadOAuth = (): Promise<OAuth> => import('oauth4webapi');
+
+/**
+ * TLS everywhere but on loopback: the embedded runtime's dev issuer speaks plain HTTP on 127.0.0.1,
+ * and only there does the console let `oauth4webapi` talk to an `http:` issuer.
+ */
+function transport(oauth: OAuth, issuer: URL) {
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname);
+  return issuer.protocol === 'http:' && loopback ? { [oauth.allowInsecureRequests]: true } : {};
 }
 
-/** AWS: off to Cognito's hosted sign-in with a PKCE challenge; comes back to `redirectPath`. */
-export async function startHostedSignIn(config: ConsoleConfig, returnTo: string): Promise<void> {
-  if (config.auth.kind !== 'cognito') throw new SignInFailed('no hosted sign-in is configured');
-  const verifier = base64UrlEncode(crypto.getRandomValues(new Uint8Array(32)));
-  const state = base64UrlEncode(crypto.getRandomValues(new Uint8Array(16)));
-  const challenge = base64UrlEncode(
-    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
-  );
-  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, returnTo }));
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: config.auth.clientId,
-    redirect_uri: `${location.origin}${config.auth.redirectPath}`,
-    scope: config.auth.scopes.join(' '),
-    state,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  });
-  location.assign(`${config.auth.domain}/oauth2/authorize?${query}`);
+/** The issuer's endpoints, from its discovery document (whose `issuer` must be the configured one). */
+async function discover(oauth: OAuth, auth: SignInConfig) {
+  const issuer = new URL(auth.issuer);
+  const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...transport(oauth, issuer) });
+  return oauth.processDiscoveryResponse(issuer, response);
 }
 
-/** AWS: trades the authorization code (and the PKCE verifier) for tokens; returns where to go next. */
-export async function completeHostedSignIn(
+const redirectUri = (auth: SignInConfig) => `${location.origin}${auth.redirectPath}`;
+
+/** What went wrong, in the issuer's words where it gave some. */
+function failure(error: unknown): SignInFailed {
+  if (error instanceof SignInFailed) return error;
+  const described = error as { error_description?: unknown; error?: unknown; message?: unknown };
+  const reason = described?.error_description ?? described?.error ?? described?.message ?? error;
+  return new SignInFailed(String(reason), { cause: error });
+}
+
+/** Off to the issuer's sign-in page with a PKCE challenge; it comes back to `redirectPath`. */
+export async function startSignIn(config: ConsoleConfig, returnTo: string, lang?: string): Promise<void> {
+  try {
+    const oauth = await loadOAuth();
+    const as = await discover(oauth, config.auth);
+    if (!as.authorization_endpoint) throw new SignInFailed('the issuer names no authorization endpoint');
+    const verifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const nonce = oauth.generateRandomNonce();
+    sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, nonce, returnTo }));
+    const url = new URL(as.authorization_endpoint);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: config.auth.clientId,
+      redirect_uri: redirectUri(config.auth),
+      scope: config.auth.scopes.join(' '),
+      state,
+      nonce,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      ...(lang ? { ui_locales: lang } : {}),
+    }).toString();
+    location.assign(url.href);
+  } catch (error) {
+    throw failure(error);
+  }
+}
+
+/** Back from the issuer: trades the code (and the PKCE verifier) for tokens; returns where to go next. */
+export async function completeSignIn(
   config: ConsoleConfig,
   url: URL,
 ): Promise<{ session: Session; returnTo: string }> {
-  if (config.auth.kind !== 'cognito') throw new SignInFailed('no hosted sign-in is configured');
   const pending = JSON.parse(sessionStorage.getItem(PKCE_KEY) ?? 'null') as {
     verifier: string;
     state: string;
+    nonce: string;
     returnTo: string;
   } | null;
   sessionStorage.removeItem(PKCE_KEY);
-  const code = url.searchParams.get('code');
-  if (!pending || !code || url.searchParams.get('state') !== pending.state) {
+  if (!pending) {
     throw new SignInFailed(url.searchParams.get('error_description') ?? 'the sign-in answer does not match');
   }
-  const response = await fetch(`${config.auth.domain}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: config.auth.clientId,
-      code,
-      redirect_uri: `${location.origin}${config.auth.redirectPath}`,
-      code_verifier: pending.verifier,
-    }),
-  });
-  if (!response.ok) throw new SignInFailed(`the token endpoint answered ${response.status}`);
-  const tokens = (await response.json()) as { id_token: string };
-  return { session: keep(sessionFromToken(tokens.id_token)), returnTo: pending.returnTo };
+  try {
+    const oauth = await loadOAuth();
+    const as = await discover(oauth, config.auth);
+    const client = { client_id: config.auth.clientId };
+    const parameters = oauth.validateAuthResponse(as, client, url, pending.state);
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      parameters,
+      redirectUri(config.auth),
+      pending.verifier,
+      transport(oauth, new URL(config.auth.issuer)),
+    );
+    // Checks the ID token's issuer, audience, lifetime and nonce; the API checks its signature.
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: pending.nonce,
+      requireIdToken: true,
+    });
+    return { session: keep(sessionFromToken(tokens.id_token!, config.auth)), returnTo: pending.returnTo };
+  } catch (error) {
+    throw failure(error);
+  }
 }
 
-/** Forgets the token; on AWS also ends the hosted sign-in session. */
-export function signOut(config: ConsoleConfig): void {
+/**
+ * Forgets the token and ends the issuer's session: at its `end_session_endpoint` (RP-initiated
+ * logout) when discovery names one, else at `logoutUrl` (Cognito's hosted `/logout`).
+ */
+export async function signOut(config: ConsoleConfig): Promise<void> {
+  const idToken = readStoredToken();
   forgetSession();
   forgetDrafts();
-  if (config.auth.kind === 'cognito') {
-    const query = new URLSearchParams({ client_id: config.auth.clientId, logout_uri: `${location.origin}/` });
-    location.assign(`${config.auth.domain}/logout?${query}`);
+  const back = `${location.origin}/`;
+  let endSession: string | undefined;
+  try {
+    const oauth = await loadOAuth();
+    endSession = (await discover(oauth, config.auth)).end_session_endpoint;
+  } catch {
+    // The issuer cannot be reached: the token is gone from this tab all the same.
+  }
+  if (endSession) {
+    const url = new URL(endSession);
+    url.search = new URLSearchParams({
+      client_id: config.auth.clientId,
+      post_logout_redirect_uri: back,
+      ...(idToken ? { id_token_hint: idToken } : {}),
+    }).toString();
+    location.assign(url.href);
+  } else if (config.auth.logoutUrl) {
+    const url = new URL(config.auth.logoutUrl);
+    url.search = new URLSearchParams({ client_id: config.auth.clientId, logout_uri: back }).toString();
+    location.assign(url.href);
+  }
+}
+
+function readStoredToken(): string | undefined {
+  try {
+    return (JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as Session | null)?.token;
+  } catch {
+    return undefined;
   }
 }
