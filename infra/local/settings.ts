@@ -1,3 +1,11 @@
+import {
+  CRYPTO_SUITES,
+  type CryptoSuite,
+  DEFAULT_ORG_CLAIM,
+  DEFAULT_ROLES_CLAIM,
+  ENVIRONMENT,
+} from '../../shared/adapters/config.ts';
+
 /**
  * The embedded runtime's own environment (`npm start`, the scripts that talk to it): where it
  * listens and keeps its data. What its functions read is the functions' environment, named in
@@ -19,6 +27,12 @@ export interface LocalSettings {
   dynamodbPort: number | undefined;
   stepFunctionsPort: number | undefined;
   objectStoragePort: number | undefined;
+  /**
+   * What the functions get as ROLES_CLAIM, ORG_CLAIM and CRYPTO_SUITE: `npm start` honours the
+   * variables the stack sets on AWS (shared/adapters/config.ts), with the same defaults.
+   */
+  claims: { roles: string; org: string };
+  cryptoSuite: CryptoSuite;
 }
 
 export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
@@ -29,5 +43,18 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
     dynamodbPort: optionalPort(LOCAL_ENVIRONMENT.dynamodbPort),
     stepFunctionsPort: optionalPort(LOCAL_ENVIRONMENT.stepFunctionsPort),
     objectStoragePort: optionalPort(LOCAL_ENVIRONMENT.objectStoragePort),
+    claims: {
+      roles: env[ENVIRONMENT.rolesClaim] || DEFAULT_ROLES_CLAIM,
+      org: env[ENVIRONMENT.orgClaim] || DEFAULT_ORG_CLAIM,
+    },
+    cryptoSuite: cryptoSuiteOf(env[ENVIRONMENT.cryptoSuite]),
   };
+}
+
+function cryptoSuiteOf(value: string | undefined): CryptoSuite {
+  if (!value) return 'standard';
+  if (!(CRYPTO_SUITES as readonly string[]).includes(value)) {
+    throw new Error(`${ENVIRONMENT.cryptoSuite} must be one of ${CRYPTO_SUITES.join(', ')}, not "${value}"`);
+  }
+  return value as CryptoSuite;
 }

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { freePort } from '../../infra/local/free-port.ts';
 import { type RunningRuntime, startRuntime } from '../../infra/local/runtime.ts';
 import { ApiClient } from '../../scripts/lib/api-client.ts';
+import type { CryptoSuite } from '../../shared/adapters/config.ts';
 import { scanLogLine } from './log-scan.ts';
 
 /**
@@ -17,10 +18,16 @@ export async function startTestRuntime(
   options: {
     tableName?: string;
     dataDir?: string;
+    /** The API's port (also the EventBridge stand-in's); keep it across restarts whose events must arrive. */
+    port?: number;
     stepFunctionsPort?: number;
     objectStoragePort?: number;
     /** The runtime's own log lines (one per request); by default scanned for personal data, not printed. */
     log?: (line: string) => void;
+    /** ROLES_CLAIM and ORG_CLAIM of the functions; default Cognito's. */
+    claims?: { roles: string; org: string };
+    /** CRYPTO_SUITE of the functions; default `standard`. */
+    cryptoSuite?: CryptoSuite;
   } = {},
 ): Promise<{
   runtime: RunningRuntime;
@@ -29,7 +36,7 @@ export async function startTestRuntime(
 }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'apprenticeflow-'));
   const runtime = await startRuntime({
-    port: await freePort(),
+    port: options.port ?? (await freePort()),
     // A restarted runtime keeps its Step Functions port: handler modules (like Lambda containers)
     // keep the SDK clients they made, and a new process would have the same endpoint anyway.
     stepFunctionsPort: options.stepFunctionsPort ?? (await freePort()),
@@ -38,6 +45,8 @@ export async function startTestRuntime(
     tableName: options.tableName ?? `it-${ulid()}`,
     dataDir,
     log: options.log ?? ((line) => scanLogLine(line)),
+    claims: options.claims,
+    cryptoSuite: options.cryptoSuite,
   });
   return { runtime, api: new ApiClient(runtime.url), dataDir };
 }
