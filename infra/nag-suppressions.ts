@@ -59,6 +59,10 @@ const REASONS = {
     'The distribution is served on CloudFront’s default *.cloudfront.net certificate, whose minimum protocol CloudFront fixes; a deployment with its own domain sets an ACM certificate with TLSv1.2_2021. The console holds no data: the API (execute-api) requires TLS 1.2.',
   consoleGeo:
     'No geo restriction: the console is static and reachable by anyone, like any sign-in page; who may do what is decided by the Cognito JWT at the API.',
+  chinaOriginAccess:
+    'In the AWS China regions CloudFront offers no origin access control: an origin access identity is what reads the private console bucket there (the global deployment uses origin access control).',
+  chinaTracing:
+    'In the AWS China regions Lambda has no X-Ray integration, so the state machines are not traced either (issue 18); execution history and the ALL-level execution logs remain.',
   consoleWaf:
     'No WAF on the static console: it serves fixed files, and the API it calls is throttled at its stage. A WAF (and its cost) is a deployment decision.',
 } as const;
@@ -103,8 +107,10 @@ export function applyNagSuppressions(stack: ApprenticeFlowStack): NagAcknowledge
     }
   };
 
-  acknowledge(stack.auth.userPool, 'AwsSolutions-COG2', REASONS.mfaOptional);
-  acknowledge(stack.auth.userPool, 'AwsSolutions-COG8', REASONS.plusPlan);
+  if (stack.auth) {
+    acknowledge(stack.auth.userPool, 'AwsSolutions-COG2', REASONS.mfaOptional);
+    acknowledge(stack.auth.userPool, 'AwsSolutions-COG8', REASONS.plusPlan);
+  }
 
   // Functions of the function map.
   const table = logicalId(stack.data.table);
@@ -183,6 +189,12 @@ export function applyNagSuppressions(stack: ApprenticeFlowStack): NagAcknowledge
   acknowledge(site.distribution, 'AwsSolutions-CFR4', REASONS.consoleTls);
   acknowledge(site.distribution, 'AwsSolutions-CFR1', REASONS.consoleGeo);
   acknowledge(site.distribution, 'AwsSolutions-CFR2', REASONS.consoleWaf);
+  if (stack.deployment.china) {
+    acknowledge(site.distribution, 'AwsSolutions-CFR7', REASONS.chinaOriginAccess);
+    for (const stateMachine of Object.values(stack.workflows.stateMachines)) {
+      acknowledge(stateMachine, 'AwsSolutions-SF2', REASONS.chinaTracing);
+    }
+  }
   // BucketDeployment's handler is a stack-level singleton named `Custom::CDKBucketDeployment<hash>`.
   for (const handler of stack.node.children.filter((child) =>
     child.node.id.startsWith('Custom::CDKBucketDeployment'),

@@ -99,6 +99,8 @@ export class Auth extends Construct {
       this.userPool.addDomain('HostedDomain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
     }
 
-    this.issuerUrl = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+    // The partition's URL suffix, not a literal one (the pool's ProviderURL attribute lacks `https://`).
+    const { region, urlSuffix } = Stack.of(this);
+    this.issuerUrl = `https://cognito-idp.${region}.${urlSuffix}/${this.userPool.userPoolId}`;
   }
 }

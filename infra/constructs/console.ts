@@ -11,7 +11,7 @@ import { consoleContentSecurityPolicy } from '../../web/content-security-policy.
 /** Paths the console's router owns; CloudFront answers them with `index.html` (as the embedded runtime does). */
 export const CONSOLE_CLIENT_ROUTES = { exact: ['/', '/app', '/auth/callback'], prefixes: ['/app/'] } as const;
 
-/** Where the issuer's sign-in (Cognito's hosted UI by default) sends people back to, on the console's origin. */
+/** Where Cognito's hosted sign-in sends people back to, on the console's origin. */
 export const CONSOLE_CALLBACK_PATH = '/auth/callback';
 
 /**
@@ -30,39 +30,51 @@ export const CONSOLE_ROUTING_FUNCTION = `function handler(event) {
   return request;
 }`;
 
+export interface WebConsoleProps {
+  /**
+   * The AWS China regions: no CloudFront Function and no origin access control there, so an origin
+   * access identity reads the bucket and error responses answer client routes with `index.html`.
+   */
+  china?: boolean;
+  /** The console's alternate domain (ICP-recorded in China) and the id of its IAM server certificate. */
+  domain?: { name: string; iamCertificateId: string } | undefined;
+  /** An OIDC issuer the console signs in with (its origin joins `connect-src`); Cognito when undefined. */
+  issuer?: string | undefined;
+}
+
 export interface ConsolePublishProps {
   /** Base URL of the HTTP API the console calls. */
   apiUrl: string;
-  userPool: cognito.IUserPool;
-  /** The public PKCE client of the console (`Auth.consoleClient`). */
-  client: cognito.IUserPoolClient;
-  /**
-   * The OIDC issuer the console signs in through (it reads the endpoints from its discovery
-   * document); default the user pool's, `https://cognito-idp.<region>.<suffix>/<poolId>`.
-   */
-  issuer?: string;
-  /**
-   * Prefix of the Cognito hosted sign-in domain, when the pool has none yet (the Auth construct adds
-   * one only when given `authDomainPrefix`); default `apprenticeflow-<account>`.
-   */
-  signInDomainPrefix?: string;
-}
-
-export interface WebConsoleProps {
-  /**
-   * Origins the console signs in through (the issuer's discovery and token endpoints), for the
-   * CSP's `connect-src`; default Cognito's: the region's cognito-idp and the hosted UI domains.
-   */
-  signInOrigins?: readonly string[];
+  auth:
+    | {
+        kind: 'cognito';
+        userPool: cognito.IUserPool;
+        /** The public PKCE client of the console (`Auth.consoleClient`). */
+        client: cognito.IUserPoolClient;
+        /**
+         * Prefix of the Cognito hosted sign-in domain, when the pool has none yet (the Auth construct adds
+         * one only when given `authDomainPrefix`); default `apprenticeflow-<account>`.
+         */
+        signInDomainPrefix?: string;
+      }
+    | {
+        kind: 'oidc';
+        /** The issuer's URL (discovery at `<issuer>/.well-known/openid-configuration`). */
+        issuer: string;
+        /** The console's (public, PKCE) client id at that issuer. */
+        clientId: string;
+      };
 }
 
 /**
  * The web console on AWS: the static build in a private S3 bucket, served only through CloudFront
  * with origin access control (no public bucket, no legacy OAI), HTTPS only, security headers, and
- * client routes answered with `index.html`. The build is made at synth with the project's esbuild
+ * client routes answered with `index.html`. In the China regions, where CloudFront offers neither
+ * origin access control nor CloudFront Functions, an origin access identity reads the bucket and
+ * error responses answer with `index.html` (client routes are not files, so S3 answers them 403);
+ * the distribution serves on the ICP-recorded `consoleDomain` with its IAM server certificate. The build is made at synth with the project's esbuild
  * (no Docker); `publish` uploads it with `console-config.json`, which tells the console where the
- * API is and which OIDC issuer to sign in through (the user pool: discovery at its cognito-idp URL,
- * whose endpoints are the hosted UI's; authorization code with PKCE).
+ * API is and how to sign in (Cognito hosted UI, authorization code with PKCE).
  *
  * Two steps because the origin is needed before the user pool client (its callback URL) and the
  * HTTP API (CORS), and the config needs both of them.
@@ -83,19 +95,21 @@ export class WebConsole extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     });
 
-    const region = Stack.of(this).region;
+    // The partition's own suffix (`amazonaws.com`, `amazonaws.com.cn`), resolved by CloudFormation.
+    const { region, urlSuffix } = Stack.of(this);
+    // Sign-in: the OIDC issuer's origin; for Cognito, its discovery (cognito-idp) and the hosted UI's token endpoint.
+    const signIn = props.issuer
+      ? [new URL(props.issuer).origin]
+      : [`https://cognito-idp.${region}.${urlSuffix}`, 'https://*.amazoncognito.com'];
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
       comment: 'ApprenticeFlow console: security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
           // The API, the sign-in issuer, and the evidence bucket the console uploads to (presigned PUTs).
           contentSecurityPolicy: consoleContentSecurityPolicy([
-            `https://*.execute-api.${region}.amazonaws.com`,
-            ...(props.signInOrigins ?? [
-              `https://cognito-idp.${region}.amazonaws.com`,
-              'https://*.amazoncognito.com',
-            ]),
-            `https://*.s3.${region}.amazonaws.com`,
+            `https://*.execute-api.${region}.${urlSuffix}`,
+            ...signIn,
+            `https://*.s3.${region}.${urlSuffix}`,
           ]),
           override: true,
         },
@@ -110,27 +124,64 @@ export class WebConsole extends Construct {
       },
     });
 
-    const routing = new cloudfront.Function(this, 'ClientRoutes', {
-      comment: 'ApprenticeFlow console: client routes answer index.html',
-      runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(CONSOLE_ROUTING_FUNCTION),
-    });
-
-    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: 'ApprenticeFlow web console',
-      defaultRootObject: 'index.html',
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: headers,
-        compress: true,
-        functionAssociations: [{ function: routing, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
-      },
-    });
-    this.origin = `https://${this.distribution.distributionDomainName}`;
+    const behavior = {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: headers,
+      compress: true,
+    };
+    if (props.china) {
+      this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+        comment: 'ApprenticeFlow web console',
+        defaultRootObject: 'index.html',
+        httpVersion: cloudfront.HttpVersion.HTTP2,
+        defaultBehavior: {
+          ...behavior,
+          origin: origins.S3BucketOrigin.withOriginAccessIdentity(this.bucket),
+        },
+        // The bucket answers 403 for a key it does not have (the identity may not list it): the
+        // console's routes, which its router owns. A missing asset gets index.html too here.
+        errorResponses: [403, 404].map((httpStatus) => ({
+          httpStatus,
+          responseHttpStatus: 200,
+          responsePagePath: '/index.html',
+          ttl: Duration.seconds(0),
+        })),
+      });
+    } else {
+      const routing = new cloudfront.Function(this, 'ClientRoutes', {
+        comment: 'ApprenticeFlow console: client routes answer index.html',
+        runtime: cloudfront.FunctionRuntime.JS_2_0,
+        code: cloudfront.FunctionCode.fromInline(CONSOLE_ROUTING_FUNCTION),
+      });
+      this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+        comment: 'ApprenticeFlow web console',
+        defaultRootObject: 'index.html',
+        httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+        defaultBehavior: {
+          ...behavior,
+          origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+          functionAssociations: [
+            { function: routing, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+          ],
+        },
+      });
+    }
+    if (props.domain) {
+      // An IAM server certificate (ACM certificates do not attach to CloudFront in China), which
+      // CDK's Distribution takes only as ACM: set on the CloudFormation resource itself.
+      const cfn = this.distribution.node.defaultChild as cloudfront.CfnDistribution;
+      cfn.addPropertyOverride('DistributionConfig.Aliases', [props.domain.name]);
+      cfn.addPropertyOverride('DistributionConfig.ViewerCertificate', {
+        IamCertificateId: props.domain.iamCertificateId,
+        SslSupportMethod: 'sni-only',
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+      });
+    }
+    this.origin = props.domain
+      ? `https://${props.domain.name}`
+      : `https://${this.distribution.distributionDomainName}`;
   }
 
   /**
@@ -140,13 +191,33 @@ export class WebConsole extends Construct {
    */
   publish(props: ConsolePublishProps): void {
     const stack = Stack.of(this);
-    const domain =
-      props.userPool.node.children.find(
-        (child): child is cognito.UserPoolDomain => child instanceof cognito.UserPoolDomain,
-      ) ??
-      props.userPool.addDomain('ConsoleSignIn', {
-        cognitoDomain: { domainPrefix: props.signInDomainPrefix ?? `apprenticeflow-${stack.account}` },
-      });
+    let auth: Record<string, unknown>;
+    if (props.auth.kind === 'cognito') {
+      const { userPool, client, signInDomainPrefix } = props.auth;
+      const domain =
+        userPool.node.children.find(
+          (child): child is cognito.UserPoolDomain => child instanceof cognito.UserPoolDomain,
+        ) ??
+        userPool.addDomain('ConsoleSignIn', {
+          cognitoDomain: { domainPrefix: signInDomainPrefix ?? `apprenticeflow-${stack.account}` },
+        });
+      // The pool's cognito-idp URL is its issuer (its discovery names the hosted UI's authorize and
+      // token endpoints); it names no end-session endpoint, so sign-out goes to the hosted UI's /logout.
+      auth = {
+        issuer: `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${userPool.userPoolId}`,
+        clientId: client.userPoolClientId,
+        redirectPath: CONSOLE_CALLBACK_PATH,
+        scopes: ['openid', 'email', 'profile'],
+        logoutUrl: `${domain.baseUrl()}/logout`,
+      };
+    } else {
+      auth = {
+        issuer: props.auth.issuer,
+        clientId: props.auth.clientId,
+        redirectPath: CONSOLE_CALLBACK_PATH,
+        scopes: ['openid', 'profile'],
+      };
+    }
 
     const build = deployment.Source.asset(CONSOLE_SOURCE_DIR, {
       // Hash what is built, not web/ alone: the bundle also holds shared/ (schemas, rules).
@@ -162,20 +233,9 @@ export class WebConsole extends Construct {
         },
       },
     });
-    // web/src/config.ts `ConsoleConfig`: the issuer is the pool's cognito-idp URL (its discovery names
-    // the hosted UI's authorize and token endpoints); Cognito's discovery names no end-session
-    // endpoint, so sign-out goes to the hosted UI's `/logout`.
     const config = deployment.Source.jsonData('console-config.json', {
       apiUrl: props.apiUrl,
-      auth: {
-        issuer:
-          props.issuer ??
-          `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${props.userPool.userPoolId}`,
-        clientId: props.client.userPoolClientId,
-        redirectPath: CONSOLE_CALLBACK_PATH,
-        scopes: ['openid', 'email', 'profile'],
-        logoutUrl: `${domain.baseUrl()}/logout`,
-      },
+      auth,
     });
 
     new deployment.BucketDeployment(this, 'Assets', {

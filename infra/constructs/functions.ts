@@ -12,7 +12,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { functionEnvironment } from '../../shared/adapters/config.ts';
+import { type CryptoSuite, functionEnvironment } from '../../shared/adapters/config.ts';
 import { FUNCTIONS, type FunctionSpec, type WorkflowName } from '../function-map.ts';
 import { DOCUMENT_PREFIX } from './documents.ts';
 
@@ -55,6 +55,12 @@ export interface FunctionsProps {
   documents: { bucket: s3.IBucket; key: kms.IKey };
   /** LOG_LEVEL of every function. */
   logLevel?: string;
+  /** The token claims of the role and the organisation (ROLES_CLAIM, ORG_CLAIM). */
+  claims: { roles: string; org: string };
+  /** CRYPTO_SUITE of every function. */
+  cryptoSuite: CryptoSuite;
+  /** X-Ray active tracing (not offered for Lambda in the China regions). */
+  tracing: boolean;
 }
 
 /**
@@ -156,7 +162,7 @@ export class Functions extends Construct {
       memorySize: spec.memoryMb ?? 512,
       // API Gateway gives up after 30 s; steps may take longer (large cohorts).
       timeout: Duration.seconds(spec.timeoutSeconds ?? (spec.route ? 15 : 30)),
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       // The names are the ones the adapters read (shared/adapters/config.ts).
@@ -167,6 +173,9 @@ export class Functions extends Construct {
         piiKeyId: spec.access.piiKey ? props.piiKey.keyArn : undefined,
         eventBusName: spec.access.events ? props.eventBus.eventBusName : undefined,
         documentsBucket: spec.access.documents ? props.documents.bucket.bucketName : undefined,
+        rolesClaim: props.claims.roles,
+        orgClaim: props.claims.org,
+        cryptoSuite: props.cryptoSuite,
       }),
       bundling: BUNDLING,
     });

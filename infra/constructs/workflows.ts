@@ -10,6 +10,8 @@ import { subsidyClaimDefinition } from '../workflows/subsidy-claim.ts';
 export interface WorkflowsProps {
   /** The function of a function-map entry by name (the steps the definitions invoke). */
   fn: (name: string) => lambda.IFunction;
+  /** X-Ray tracing of executions (not in the China regions, where Lambda has no X-Ray either). */
+  tracing: boolean;
 }
 
 /**
@@ -40,12 +42,17 @@ export class Workflows extends Construct {
     });
 
     this.stateMachines = {
-      'cohort-filing': this.stateMachine('CohortFiling', 'cohort-filing', cohortFiling),
-      'subsidy-claim': this.stateMachine('SubsidyClaim', 'subsidy-claim', subsidyClaim),
+      'cohort-filing': this.stateMachine('CohortFiling', 'cohort-filing', cohortFiling, props.tracing),
+      'subsidy-claim': this.stateMachine('SubsidyClaim', 'subsidy-claim', subsidyClaim, props.tracing),
     };
   }
 
-  private stateMachine(id: string, workflow: WorkflowName, chain: sfn.IChainable): sfn.StateMachine {
+  private stateMachine(
+    id: string,
+    workflow: WorkflowName,
+    chain: sfn.IChainable,
+    tracing: boolean,
+  ): sfn.StateMachine {
     // Step Functions log groups under /aws/vendedlogs/ keep the account's log resource policy small.
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${workflow}`,
@@ -56,7 +63,7 @@ export class Workflows extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(chain),
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
+      tracingEnabled: tracing,
     });
   }
 }

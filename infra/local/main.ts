@@ -7,7 +7,8 @@ import { localSettings } from './settings.ts';
  * `npm start`: the embedded runtime on http://127.0.0.1:3000 (PORT overrides). The stand-ins follow
  * at PORT+1, +2, +3 and the dev issuer at +4 unless told otherwise (tests that must not collide do).
  */
-const { port, dataDir, dynamodbPort, stepFunctionsPort, objectStoragePort, issuerPort } = localSettings();
+const { port, dataDir, dynamodbPort, stepFunctionsPort, objectStoragePort, issuerPort, claims, cryptoSuite } =
+  localSettings();
 
 try {
   const runtime = await startRuntime({
@@ -17,6 +18,8 @@ try {
     stepFunctionsPort,
     objectStoragePort,
     issuerPort,
+    claims,
+    cryptoSuite,
   });
   process.stdout.write(
     [
@@ -29,6 +32,7 @@ try {
       `  DynamoDB Local:  ${runtime.dynamodbEndpoint}   (aws dynamodb list-tables --endpoint-url ${runtime.dynamodbEndpoint})`,
       `  Step Functions:  ${runtime.stepFunctionsEndpoint}   (aws stepfunctions list-state-machines --endpoint-url ${runtime.stepFunctionsEndpoint})`,
       `  S3 (documents):  ${runtime.objectStorageEndpoint}   (objects only: aws s3api head-object --bucket apprenticeflow-documents --key <key> --endpoint-url ${runtime.objectStorageEndpoint}; files in .data/objects/)`,
+      `  tokens:          role in "${claims.roles}", organisation in "${claims.org}"; personal data and audit under the ${cryptoSuite} suite`,
       '  data is kept in .data/ (delete it to start afresh). Ctrl-C stops.',
       '',
     ].join('\n'),

@@ -16,7 +16,13 @@ import {
   restoreClockOffset,
   setClock,
 } from '../../shared/adapters/clock.ts';
-import { AWS_ENVIRONMENT, functionEnvironment } from '../../shared/adapters/config.ts';
+import {
+  AWS_ENVIRONMENT,
+  type CryptoSuite,
+  DEFAULT_ORG_CLAIM,
+  DEFAULT_ROLES_CLAIM,
+  functionEnvironment,
+} from '../../shared/adapters/config.ts';
 import { Table } from '../../shared/adapters/dynamodb/table.ts';
 import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { FUNCTIONS, type FunctionSpec, functionByName } from '../function-map.ts';
@@ -61,6 +67,10 @@ export interface RuntimeOptions {
    * cannot sign in by discovery then).
    */
   issuer?: string;
+  /** The token claims of the role and organisation (ROLES_CLAIM, ORG_CLAIM); default Cognito's. */
+  claims?: { roles: string; org: string };
+  /** CRYPTO_SUITE of the functions; default `standard`. */
+  cryptoSuite?: CryptoSuite;
 }
 
 export interface RunningRuntime {
@@ -129,6 +139,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       },
       eventBusName: 'apprenticeflow-domain-events',
       documentsBucket: DOCUMENTS_BUCKET,
+      // Set every time: a runtime restarted in one process (tests) must not inherit the last one's.
+      rolesClaim: options.claims?.roles ?? DEFAULT_ROLES_CLAIM,
+      orgClaim: options.claims?.org ?? DEFAULT_ORG_CLAIM,
+      cryptoSuite: options.cryptoSuite ?? 'standard',
     }),
   });
 

@@ -1,3 +1,11 @@
+import {
+  CRYPTO_SUITES,
+  type CryptoSuite,
+  DEFAULT_ORG_CLAIM,
+  DEFAULT_ROLES_CLAIM,
+  ENVIRONMENT,
+} from '../../shared/adapters/config.ts';
+
 /**
  * The embedded runtime's own environment (`npm start`, the scripts that talk to it): where it
  * listens and keeps its data. What its functions read is the functions' environment, named in
@@ -22,6 +30,12 @@ export interface LocalSettings {
   stepFunctionsPort: number | undefined;
   objectStoragePort: number | undefined;
   issuerPort: number | undefined;
+  /**
+   * What the functions get as ROLES_CLAIM, ORG_CLAIM and CRYPTO_SUITE: `npm start` honours the
+   * variables the stack sets on AWS (shared/adapters/config.ts), with the same defaults.
+   */
+  claims: { roles: string; org: string };
+  cryptoSuite: CryptoSuite;
 }
 
 export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
@@ -33,6 +47,11 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
     stepFunctionsPort: optionalPort(LOCAL_ENVIRONMENT.stepFunctionsPort),
     objectStoragePort: optionalPort(LOCAL_ENVIRONMENT.objectStoragePort),
     issuerPort: optionalPort(LOCAL_ENVIRONMENT.issuerPort),
+    claims: {
+      roles: env[ENVIRONMENT.rolesClaim] || DEFAULT_ROLES_CLAIM,
+      org: env[ENVIRONMENT.orgClaim] || DEFAULT_ORG_CLAIM,
+    },
+    cryptoSuite: cryptoSuiteOf(env[ENVIRONMENT.cryptoSuite]),
   };
 }
 
@@ -43,4 +62,12 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
  */
 export function devIssuerUrl(settings: Pick<LocalSettings, 'port' | 'issuerPort'>): string {
   return `http://127.0.0.1:${settings.issuerPort ?? settings.port + 4}`;
+}
+
+function cryptoSuiteOf(value: string | undefined): CryptoSuite {
+  if (!value) return 'standard';
+  if (!(CRYPTO_SUITES as readonly string[]).includes(value)) {
+    throw new Error(`${ENVIRONMENT.cryptoSuite} must be one of ${CRYPTO_SUITES.join(', ')}, not "${value}"`);
+  }
+  return value as CryptoSuite;
 }

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { WorkflowName } from '../function-map.ts';
 import { cohortFilingDefinition } from './cohort-filing.ts';
 import { subsidyClaimDefinition } from './subsidy-claim.ts';
@@ -8,13 +9,16 @@ import { subsidyClaimDefinition } from './subsidy-claim.ts';
 /** Region and account of the ARNs in locally rendered definitions; the local engine maps them to handlers. */
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
+/** The embedded runtime's own partition facts (its ARNs are its own, never deployed). */
+const LOCAL_REGION_INFO = RegionInfo.get(LOCAL_REGION);
+const LOCAL_PARTITION = LOCAL_REGION_INFO.partition ?? 'aws';
 
 export function localFunctionArn(name: string): string {
-  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+  return `arn:${LOCAL_PARTITION}:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
 }
 
 export function localStateMachineArn(workflow: WorkflowName): string {
-  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${workflow}`;
+  return `arn:${LOCAL_PARTITION}:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${workflow}`;
 }
 
 /**
@@ -47,10 +51,10 @@ export function renderWorkflowAsl(workflow: WorkflowName): Record<string, unknow
 }
 
 const PSEUDO: Record<string, string> = {
-  'AWS::Partition': 'aws',
+  'AWS::Partition': LOCAL_PARTITION,
   'AWS::Region': LOCAL_REGION,
   'AWS::AccountId': LOCAL_ACCOUNT,
-  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::URLSuffix': LOCAL_REGION_INFO.domainSuffix ?? '',
 };
 
 /** Replaces the pseudo-parameter references CDK leaves in (`arn:${AWS::Partition}:states:::…`). */

@@ -20,7 +20,21 @@ export const ENVIRONMENT = {
   documentsBucket: 'DOCUMENTS_BUCKET',
   /** `1`: the SDK middleware counts DynamoDB requests (bench and request-budget test only). */
   countDynamoDbRequests: 'COUNT_DYNAMODB_REQUESTS',
+  /** The token claim that carries the caller's role (default `cognito:groups`). */
+  rolesClaim: 'ROLES_CLAIM',
+  /** The token claim that carries the caller's organisation (default `custom:org`). */
+  orgClaim: 'ORG_CLAIM',
+  /** `gm` (SM4/SM3) or `standard` (AES-256-GCM/SHA-256): what new personal fields and audit records are sealed with. */
+  cryptoSuite: 'CRYPTO_SUITE',
 } as const;
+
+/** The cryptographic suites (issue 18): `gm` is China's commercial cryptography (国密), `standard` the default elsewhere. */
+export const CRYPTO_SUITES = ['standard', 'gm'] as const;
+export type CryptoSuite = (typeof CRYPTO_SUITES)[number];
+
+/** The claims Cognito puts its groups and the custom attribute in; any OIDC issuer may name others. */
+export const DEFAULT_ROLES_CLAIM = 'cognito:groups';
+export const DEFAULT_ORG_CLAIM = 'custom:org';
 
 /**
  * The SDK's own variables: Lambda sets them on AWS; the embedded runtime sets them to its
@@ -51,6 +65,9 @@ export interface FunctionEnvironment {
   piiKeyFile?: string;
   eventBusName?: string;
   documentsBucket?: string;
+  rolesClaim?: string;
+  orgClaim?: string;
+  cryptoSuite?: CryptoSuite;
   stateMachineArns?: Partial<Record<WorkflowName, string>>;
 }
 
@@ -90,6 +107,18 @@ export const eventBusName = (): string | undefined => read(ENVIRONMENT.eventBusN
 export const stateMachineArn = (workflow: WorkflowName): string | undefined =>
   read(stateMachineArnVariable(workflow));
 export const countDynamoDbRequests = (): boolean => read(ENVIRONMENT.countDynamoDbRequests) === '1';
+export const rolesClaim = (): string => read(ENVIRONMENT.rolesClaim) || DEFAULT_ROLES_CLAIM;
+export const orgClaim = (): string => read(ENVIRONMENT.orgClaim) || DEFAULT_ORG_CLAIM;
+
+/**
+ * Default `standard`. Lenient on purpose (each byte counts in the bundles): the stack and the
+ * embedded runtime refuse any other value before a function ever reads it (infra/deployment.ts,
+ * infra/local/settings.ts).
+ */
+export const cryptoSuite = (): CryptoSuite => (read(ENVIRONMENT.cryptoSuite) === 'gm' ? 'gm' : 'standard');
+
+/** What new audit records are hashed with under the suite in force. */
+export const auditHashAlgorithm = (): 'sha256' | 'sm3' => (cryptoSuite() === 'gm' ? 'sm3' : 'sha256');
 export const region = (): string => read(AWS_ENVIRONMENT.region) ?? 'us-east-1';
 /** The S3 endpoint when it is not AWS's (the embedded runtime's stand-in). */
 export const s3Endpoint = (): string | undefined =>

@@ -4,6 +4,10 @@ import { createHash } from 'node:crypto';
  * Audit trail (domain.md): who, when, what, why — one record per change of state, decision or read
  * of a full ID number. The records of a case form a hash chain: each holds the hash of the one
  * before, so a removed or altered record is detectable.
+ *
+ * Each record names the algorithm it is hashed with (`hashAlgorithm`, itself covered by the hash):
+ * SHA-256, or SM3 under the gm suite (GB/T 39786). A record without one was written before the
+ * suites and is SHA-256. A chain may change algorithm at any record and still verifies.
  */
 export type Actor = { sub: string; username: string; role: string; orgId: string } | { system: string };
 
@@ -17,11 +21,16 @@ export interface AuditDraft {
   details?: Record<string, unknown> | undefined;
 }
 
+export const HASH_ALGORITHMS = ['sha256', 'sm3'] as const;
+export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
+
 export interface AuditRecord extends AuditDraft {
   caseId: string;
   seq: number;
   at: string;
   prevHash: string;
+  /** Absent on records written before the suites: SHA-256. */
+  hashAlgorithm?: HashAlgorithm | undefined;
   hash: string;
 }
 
@@ -32,13 +41,19 @@ export function chainAuditRecord(
   previous: { seq: number; hash: string },
   draft: AuditDraft,
   at: string,
+  hashAlgorithm: HashAlgorithm = 'sha256',
 ): AuditRecord {
-  const body = { ...draft, caseId, seq: previous.seq + 1, at, prevHash: previous.hash };
+  const body = { ...draft, caseId, seq: previous.seq + 1, at, prevHash: previous.hash, hashAlgorithm };
   return { ...body, hash: auditHash(body) };
 }
 
+/** Both algorithms give 256 bits, 64 hex digits (and share the genesis hash). */
 export function auditHash(record: Omit<AuditRecord, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson(record)).digest('hex');
+  const algorithm = record.hashAlgorithm ?? 'sha256';
+  if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm)) {
+    throw new Error(`An audit record names an unknown hash algorithm "${algorithm}"`);
+  }
+  return createHash(algorithm).update(canonicalJson(record)).digest('hex');
 }
 
 /** Recomputes the chain; names the first record that is missing, altered or out of order. */
@@ -52,6 +67,8 @@ export function verifyAuditChain(
     if (record.prevHash !== previous.hash)
       return { ok: false, seq: record.seq, problem: 'does not follow the record before it' };
     const { hash, ...rest } = record;
+    if (!(HASH_ALGORITHMS as readonly string[]).includes(rest.hashAlgorithm ?? 'sha256'))
+      return { ok: false, seq: record.seq, problem: 'names an unknown hash algorithm' };
     if (auditHash(rest) !== hash) return { ok: false, seq: record.seq, problem: 'record altered' };
     previous = { seq: record.seq, hash };
   }

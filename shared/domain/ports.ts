@@ -20,7 +20,7 @@ export interface DataKey {
 }
 
 export interface PersonalDataProtector {
-  /** Keyed hash (HMAC-SHA256) for duplicate checks and look-ups. */
+  /** Keyed hash (HMAC-SHA256, or HMAC-SM3 under the gm suite) for duplicate checks and look-ups. */
   hash(value: string): Promise<string>;
   newDataKey(): Promise<{ key: DataKey; wrapped: string }>;
   openDataKey(wrapped: string): Promise<DataKey>;

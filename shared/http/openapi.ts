@@ -333,11 +333,17 @@ function build(responses: ErrorResponses): Record<string, unknown> {
     servers: [
       { url: 'http://127.0.0.1:3000', description: 'The embedded runtime (`npm start`; PORT moves it)' },
       {
-        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        url: 'https://{apiId}.execute-api.{region}.{dnsSuffix}',
         description: 'The deployed HTTP API (its $default stage); the stack’s ApiUrl output names it',
         variables: {
           apiId: { default: 'your-api-id', description: 'The HTTP API’s id (the ApiUrl output)' },
           region: { default: 'us-east-1', description: 'The region the stack is deployed to' },
+          dnsSuffix: {
+            default: 'amazonaws.com',
+            enum: ['amazonaws.com', 'amazonaws.com.cn'],
+            description:
+              'The partition’s DNS suffix: amazonaws.com.cn in the China regions (cn-north-1, cn-northwest-1)',
+          },
         },
       },
     ],

@@ -36,8 +36,8 @@ beforeAll(() => {
     bus: logicalId(stack.domainEvents.bus),
     documents: logicalId(stack.documents.bucket),
     documentsKey: logicalId(stack.documents.key),
-    userPool: logicalId(stack.auth.userPool),
-    client: logicalId(stack.auth.consoleClient),
+    userPool: logicalId(stack.auth!.userPool),
+    client: logicalId(stack.auth!.consoleClient),
     authorizer: Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!,
     api: logicalId(stack.api.httpApi),
     stateMachine: {
@@ -270,7 +270,12 @@ describe('HTTP API', () => {
         Issuer: {
           'Fn::Join': [
             '',
-            [`https://cognito-idp.${synthesized.stack.region}.amazonaws.com/`, ref(id.userPool)],
+            [
+              `https://cognito-idp.${synthesized.stack.region}.`,
+              { Ref: 'AWS::URLSuffix' },
+              '/',
+              ref(id.userPool),
+            ],
           ],
         },
       },

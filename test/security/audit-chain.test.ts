@@ -11,6 +11,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
+import { CRYPTO_SUITES, ENVIRONMENT } from '../../shared/adapters/config.ts';
 import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { toAttributes } from '../../shared/adapters/dynamodb/table.ts';
 import { createCohort, fileCohort } from '../support/cohorts.ts';
@@ -45,9 +46,6 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   ({ handler } = await import('../../functions/api/verify-audit.ts'));
-  cohortId = await fileCohort(api, 2);
-  await runtime.idle();
-  records = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}/history?limit=100`)).body.items.length;
 });
 afterAll(async () => {
   dynamo?.destroy();
@@ -84,9 +82,25 @@ function auditVerifyScript(caseId: string): Promise<{ code: number | null; stdou
 
 const auditKey = (seq: number) => toAttributes(keys.audit('COHORT', cohortId, seq));
 
-describe('the audit chain of a filed cohort', () => {
+// Each suite's chain (SHA-256, SM3 under gm: issue 18). The functions read CRYPTO_SUITE at each
+// call, so the one runtime files one cohort under each.
+describe.each(CRYPTO_SUITES)('the audit chain of a cohort filed under the %s suite', (suite) => {
+  beforeAll(async () => {
+    process.env[ENVIRONMENT.cryptoSuite] = suite;
+    cohortId = await fileCohort(api, 2);
+    await runtime.idle();
+    records = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}/history?limit=100`)).body.items.length;
+  });
+  afterAll(() => {
+    process.env[ENVIRONMENT.cryptoSuite] = 'standard';
+  });
+
   it('verifies when nobody touched it, by the endpoint and by the script', async () => {
     expect(records).toBeGreaterThanOrEqual(8);
+    const history = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}/history?limit=100`)).body.items;
+    expect(new Set(history.map((record: { hashAlgorithm?: string }) => record.hashAlgorithm))).toEqual(
+      new Set([suite === 'gm' ? 'sm3' : 'sha256']),
+    );
     const answer = await verify();
     expect(answer).toMatchObject({ status: 200, body: { caseId: cohortId, ok: true, records } });
     const script = await auditVerifyScript(cohortId);

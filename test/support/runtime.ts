@@ -7,6 +7,7 @@ import { DEV_ISSUER } from '../../infra/local/dev-issuer.ts';
 import { freePort } from '../../infra/local/free-port.ts';
 import { type RunningRuntime, startRuntime } from '../../infra/local/runtime.ts';
 import { ApiClient } from '../../scripts/lib/api-client.ts';
+import type { CryptoSuite } from '../../shared/adapters/config.ts';
 import { scanLogLine } from './log-scan.ts';
 
 /**
@@ -18,6 +19,8 @@ export async function startTestRuntime(
   options: {
     tableName?: string;
     dataDir?: string;
+    /** The API's port (also the EventBridge stand-in's); keep it across restarts whose events must arrive. */
+    port?: number;
     stepFunctionsPort?: number;
     objectStoragePort?: number;
     /** The runtime's own log lines (one per request); by default scanned for personal data, not printed. */
@@ -28,6 +31,10 @@ export async function startTestRuntime(
      * mints tokens with without asking the runtime.
      */
     discoverableIssuer?: boolean;
+    /** ROLES_CLAIM and ORG_CLAIM of the functions; default Cognito's. */
+    claims?: { roles: string; org: string };
+    /** CRYPTO_SUITE of the functions; default `standard`. */
+    cryptoSuite?: CryptoSuite;
   } = {},
 ): Promise<{
   runtime: RunningRuntime;
@@ -36,7 +43,7 @@ export async function startTestRuntime(
 }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'apprenticeflow-'));
   const runtime = await startRuntime({
-    port: await freePort(),
+    port: options.port ?? (await freePort()),
     // A restarted runtime keeps its Step Functions port: handler modules (like Lambda containers)
     // keep the SDK clients they made, and a new process would have the same endpoint anyway.
     stepFunctionsPort: options.stepFunctionsPort ?? (await freePort()),
@@ -47,6 +54,8 @@ export async function startTestRuntime(
     tableName: options.tableName ?? `it-${ulid()}`,
     dataDir,
     log: options.log ?? ((line) => scanLogLine(line)),
+    claims: options.claims,
+    cryptoSuite: options.cryptoSuite,
   });
   return { runtime, api: new ApiClient(runtime.url), dataDir };
 }

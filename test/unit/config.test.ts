@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { localSettings } from '../../infra/local/settings.ts';
 import * as settings from '../../shared/adapters/config.ts';
 import { ENVIRONMENT, functionEnvironment, stateMachineArnVariable } from '../../shared/adapters/config.ts';
 
@@ -29,9 +30,16 @@ describe('the configuration module', () => {
         piiKeyId: 'arn:aws:kms:eu-west-1:000000000000:key/1',
         eventBusName: 'bus-1',
         documentsBucket: 'bucket-1',
+        rolesClaim: 'roles',
+        orgClaim: 'org_code',
+        cryptoSuite: 'gm',
         stateMachineArns: { 'subsidy-claim': 'arn:aws:states:eu-west-1:000000000000:stateMachine:sc' },
       }),
     );
+    expect(settings.rolesClaim()).toBe('roles');
+    expect(settings.orgClaim()).toBe('org_code');
+    expect(settings.cryptoSuite()).toBe('gm');
+    expect(settings.auditHashAlgorithm()).toBe('sm3');
     expect(settings.serviceName()).toBe('svc');
     expect(settings.logLevel()).toBe('warn');
     expect(settings.tableName()).toBe('table-1');
@@ -55,6 +63,18 @@ describe('the configuration module', () => {
     expect(settings.personalDataKey()).toEqual({ keyFile: '/tmp/key.json' });
     expect(settings.serviceName()).toBe('apprenticeflow');
     expect(settings.logLevel()).toBe('info');
+    expect(settings.rolesClaim()).toBe('cognito:groups');
+    expect(settings.orgClaim()).toBe('custom:org');
+    expect(settings.cryptoSuite()).toBe('standard');
+    expect(settings.auditHashAlgorithm()).toBe('sha256');
+    process.env[ENVIRONMENT.cryptoSuite] = 'sm9';
+    expect(() => localSettings({ [ENVIRONMENT.cryptoSuite]: 'sm9' })).toThrow(
+      'CRYPTO_SUITE must be one of standard, gm, not "sm9"',
+    );
+    expect(localSettings({ [ENVIRONMENT.cryptoSuite]: 'gm', ROLES_CLAIM: 'roles' })).toMatchObject({
+      cryptoSuite: 'gm',
+      claims: { roles: 'roles', org: 'custom:org' },
+    });
   });
 
   it('is the only module of shared/ and functions/ that reads process.env', () => {

@@ -57,3 +57,26 @@ describe('S3 adapter URLs on AWS', () => {
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
   });
 });
+
+describe('S3 adapter URLs in the AWS China regions', () => {
+  it.each(['cn-north-1', 'cn-northwest-1'])(
+    'signs for the partition’s own suffix in %s (amazonaws.com.cn), as the SDK resolves it',
+    async (region) => {
+      const china = new S3ObjectStorage('apprenticeflow-documents-cn', {
+        region,
+        endpoint: undefined,
+        credentials: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret' },
+      });
+      const url = new URL(
+        await china.downloadUrl({
+          key: 'cohorts/01M8D6M04MRCN5VD4PSMM7XDMD/01M8D6M3Y7T87J4NZMVXARGDGQ',
+          fileName: 'sign-in.pdf',
+          contentType: 'application/pdf',
+          expiresInSeconds: 300,
+        }),
+      );
+      expect(url.origin).toBe(`https://apprenticeflow-documents-cn.s3.${region}.amazonaws.com.cn`);
+      expect(url.searchParams.get('X-Amz-Credential')).toMatch(new RegExp(`/${region}/s3/aws4_request$`));
+    },
+  );
+});

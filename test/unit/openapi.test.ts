@@ -68,9 +68,13 @@ describe('the OpenAPI document for client generators', () => {
   it('names the local and the deployed base URL', () => {
     expect(document.servers.map((server) => server.url)).toEqual([
       'http://127.0.0.1:3000',
-      'https://{apiId}.execute-api.{region}.amazonaws.com',
+      'https://{apiId}.execute-api.{region}.{dnsSuffix}',
     ]);
-    expect(document.servers[1]?.variables).toMatchObject({ apiId: {}, region: { default: 'us-east-1' } });
+    expect(document.servers[1]?.variables).toMatchObject({
+      apiId: {},
+      region: { default: 'us-east-1' },
+      dnsSuffix: { default: 'amazonaws.com', enum: ['amazonaws.com', 'amazonaws.com.cn'] },
+    });
   });
 
   it('documents throttling and unavailability everywhere, the token wherever one is needed', () => {

@@ -1,4 +1,5 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { partition } from '@aws-sdk/core/client';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { ObjectStorage, UploadTicket } from '../../domain/document-ports.ts';
@@ -24,6 +25,8 @@ export class S3ObjectStorage implements ObjectStorage {
   private readonly signer: SignatureV4;
   private readonly endpoint: URL | undefined;
   private readonly region: string;
+  /** The region's partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), from the SDK's own partition table. */
+  private readonly dnsSuffix: string;
 
   constructor(
     private readonly bucket: string,
@@ -34,6 +37,9 @@ export class S3ObjectStorage implements ObjectStorage {
     } = {},
   ) {
     this.region = options.region ?? settings.region();
+    // What every SDK client's endpoint rules resolve a region with (already in the bundle of any
+    // function with a DynamoDB client): the China regions are `amazonaws.com.cn`.
+    this.dnsSuffix = partition(this.region).dnsSuffix;
     const endpoint = options.endpoint ?? settings.s3Endpoint();
     this.endpoint = endpoint ? new URL(endpoint) : undefined;
     this.signer = new SignatureV4({
@@ -123,7 +129,7 @@ export class S3ObjectStorage implements ObjectStorage {
         }
       : {
           protocol: 'https:',
-          hostname: `${this.bucket}.s3.${this.region}.amazonaws.com`,
+          hostname: `${this.bucket}.s3.${this.region}.${this.dnsSuffix}`,
           port: undefined,
           path,
         };

@@ -14,6 +14,7 @@ import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type { Page } from '../../domain/ports.ts';
 import type { Clock } from '../clock.ts';
+import * as settings from '../config.ts';
 import { caseIdOf, indexKeys, keys } from './keys.ts';
 import {
   auditItem,
@@ -60,6 +61,7 @@ export class DynamoClaimStore implements ClaimStore {
       { seq: claim.auditSeq, hash: claim.auditHead },
       change.audit,
       now.toISOString(),
+      settings.auditHashAlgorithm(),
     );
     const stored: ClaimRecord = { ...claim, auditSeq: record.seq, auditHead: record.hash };
     const writes: Write[] = [];

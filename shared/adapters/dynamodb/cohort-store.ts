@@ -16,6 +16,7 @@ import type {
 import { PersonsTaken } from '../../domain/ports.ts';
 import type { TaskRecord } from '../../domain/task.ts';
 import type { Clock } from '../clock.ts';
+import * as settings from '../config.ts';
 import { indexKeys, keys, mentorKeyId } from './keys.ts';
 import {
   auditItem,
@@ -52,6 +53,7 @@ export class DynamoCohortStore implements CohortStore {
       { seq: cohort.auditSeq, hash: cohort.auditHead },
       change.audit,
       now,
+      settings.auditHashAlgorithm(),
     );
     const stored: CohortRecord = { ...cohort, auditSeq: record.seq, auditHead: record.hash };
 
@@ -261,6 +263,7 @@ export class DynamoCohortStore implements CohortStore {
       { seq: cohort.auditSeq, hash: cohort.auditHead },
       audit,
       this.clock.now().toISOString(),
+      settings.auditHashAlgorithm(),
     );
     try {
       await this.table.transact([

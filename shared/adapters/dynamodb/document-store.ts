@@ -5,6 +5,7 @@ import { says } from '../../domain/error-codes.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type { Clock } from '../clock.ts';
+import * as settings from '../config.ts';
 import { keys } from './keys.ts';
 import { auditItem, auditRecordOf, idempotencyWrite, stripKeys } from './rows.ts';
 import { type Item, type Table, type Write, WriteConditionFailed } from './table.ts';
@@ -50,6 +51,7 @@ export class DynamoDocumentStore implements DocumentStore {
       { seq: document.auditSeq, hash: document.auditHead },
       change.audit,
       now.toISOString(),
+      settings.auditHashAlgorithm(),
     );
     const stored: DocumentRecord = { ...document, auditSeq: record.seq, auditHead: record.hash };
     const item: Item = { ...keys.document(document.documentId), entityType: 'Document', ...stored };
