@@ -1,5 +1,7 @@
 import { baseDeps } from '../../shared/adapters/deps/base.ts';
 import { stepFunctions } from '../../shared/adapters/deps/workflows.ts';
+import { says } from '../../shared/domain/error-codes.ts';
+import { CASE_ROLES } from '../../shared/domain/principal.ts';
 import { claimReviews } from '../../shared/domain/use-cases/claim-review.ts';
 import { cohortReviews } from '../../shared/domain/use-cases/cohort-review.ts';
 import { decideTask } from '../../shared/domain/use-cases/review-lifecycle.ts';
@@ -8,7 +10,10 @@ import { DecisionBody } from '../../shared/schemas/decision.ts';
 import { TaskPath } from '../../shared/schemas/http.ts';
 
 /** A decision on any review task: the task's workflow picks its case type. */
-export const handler = httpHandler({ params: TaskPath, body: DecisionBody }, (request) => {
+// The municipal bureau reads cases and never decides them: refused before any task is looked up.
+const deciders = { roles: CASE_ROLES, refused: says('auth.city_reads_only') };
+
+export const handler = httpHandler({ ...deciders, params: TaskPath, body: DecisionBody }, (request) => {
   const deps = { ...baseDeps(), workflows: stepFunctions() };
   return decideTask(
     { ...deps, reviews: { 'cohort-filing': cohortReviews(deps), 'subsidy-claim': claimReviews(deps) } },

@@ -4,9 +4,10 @@ import { httpHandler } from '../../shared/http/handler.ts';
 import { ReportQuery } from '../../shared/schemas/claim.ts';
 
 export const handler = httpHandler(
-  { roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin'], query: ReportQuery },
+  { roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin', 'city.admin'], query: ReportQuery },
   async (request) => {
-    const report = await subsidyReport(baseDeps(), request.principal, request.query.year);
+    const { year, districtCode } = request.query;
+    const report = await subsidyReport(baseDeps(), request.principal, year, districtCode);
     if (request.query.format === 'json') return report;
     return {
       status: 200,

@@ -1,8 +1,13 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import type { Role } from '../../shared/domain/principal.ts';
 
-/** The roles of the approval chain; each is a Cognito group, carried in the token as `cognito:groups`. */
+/**
+ * The roles of the approval chain and the municipal bureau's `city.admin` (who publishes the
+ * policy); each is a Cognito group, carried in the token as `cognito:groups`. New roles go last:
+ * a group's precedence is its index, so existing groups keep theirs.
+ */
 export const USER_ROLES = [
   'enterprise.clerk',
   'enterprise.signatory',
@@ -10,7 +15,8 @@ export const USER_ROLES = [
   'bureau.reviewer',
   'bureau.treasurer',
   'bureau.admin',
-] as const;
+  'city.admin',
+] as const satisfies readonly Role[];
 
 export interface AuthProps {
   /** Where the hosted sign-in sends the web console back to (authorization-code grant with PKCE). */

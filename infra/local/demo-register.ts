@@ -1,19 +1,16 @@
+import type { Role } from '../../shared/domain/principal.ts';
+
 /**
- * The seeded demo register of the embedded runtime (architecture.md): two bureaus, three
- * enterprises, two schools and their users. `GET /organisations` lists the same data.
+ * The seeded demo register of the embedded runtime (architecture.md): the municipal bureau, two
+ * district bureaus, three enterprises, two schools and their users. `GET /organisations` lists
+ * the same data.
  */
-export type Role =
-  | 'enterprise.clerk'
-  | 'enterprise.signatory'
-  | 'school.registrar'
-  | 'bureau.reviewer'
-  | 'bureau.treasurer'
-  | 'bureau.admin';
+export type { Role };
 
 export interface DemoOrganisation {
   /** USCC for enterprises and schools, the 6-digit division code for bureaus. */
   orgId: string;
-  kind: 'enterprise' | 'school' | 'bureau';
+  kind: 'enterprise' | 'school' | 'bureau' | 'city';
   name: string;
   districtCode: string;
   /** Enterprises: basic bank account (stored encrypted, shown masked). */
@@ -33,6 +30,8 @@ export interface DemoUser {
 }
 
 export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
+  // The municipal bureau publishes the policy for every district and reads their cases (domain.md).
+  { orgId: '110000', kind: 'city', name: '北京市人力资源和社会保障局', districtCode: '110000' },
   { orgId: '110108', kind: 'bureau', name: '北京市海淀区人力资源和社会保障局', districtCode: '110108' },
   { orgId: '110105', kind: 'bureau', name: '北京市朝阳区人力资源和社会保障局', districtCode: '110105' },
   {
@@ -82,6 +81,13 @@ const SCHOOL_A = '52110108MJ0AA1000A';
 const SCHOOL_B = '52110105MJ0BB2000G';
 
 export const DEMO_USERS: readonly DemoUser[] = [
+  {
+    username: 'city-admin',
+    sub: 'u-city-admin',
+    role: 'city.admin',
+    orgId: '110000',
+    displayName: '刘政策',
+  },
   {
     username: 'bureau-reviewer',
     sub: 'u-bureau-reviewer',

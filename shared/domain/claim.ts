@@ -1,4 +1,4 @@
-import type { Principal } from './principal.ts';
+import { districtInCity, type Principal } from './principal.ts';
 
 /**
  * A training-fund claim (domain.md, "Claim workflow"): an advance once the cohort is FILED, or the
@@ -129,6 +129,7 @@ export function canSeeClaim(
   if (kind === 'enterprise') return claim.enterpriseId === principal.orgId;
   if (claim.round === 0) return false; // not submitted yet: the enterprise's own
   if (kind === 'school') return claim.schoolId === principal.orgId;
+  if (kind === 'city') return districtInCity(principal.orgId, claim.districtCode);
   return claim.districtCode === principal.orgId;
 }
 

@@ -1,5 +1,5 @@
 import type { CohortEntitlement } from './entitlement.ts';
-import type { Principal, Role } from './principal.ts';
+import { districtInCity, type Principal, type Role } from './principal.ts';
 
 /** States of a cohort (domain.md, "Cohort filing workflow"). */
 export type CohortStatus =
@@ -134,7 +134,11 @@ export interface CohortRecord {
   auditHead: string;
 }
 
-/** Deny by default: an enterprise sees its own cohorts, a school those naming it, a bureau those of its district. */
+/**
+ * Deny by default: an enterprise sees its own cohorts, a school those naming it, a bureau those of
+ * its district, the municipal bureau those of every district of its city (reading only: the routes
+ * it may call are read routes).
+ */
 export function canSee(
   principal: Principal,
   cohort: Pick<CohortRecord, 'enterpriseId' | 'schoolId' | 'districtCode'>,
@@ -146,6 +150,8 @@ export function canSee(
       return cohort.schoolId === principal.orgId;
     case 'bureau':
       return cohort.districtCode === principal.orgId;
+    case 'city':
+      return districtInCity(principal.orgId, cohort.districtCode);
     default:
       return false;
   }

@@ -1,7 +1,10 @@
-/** An organisation of the register kept by `bureau.admin` (domain.md, "Parties"). */
+/**
+ * An organisation of the register kept by `bureau.admin` (domain.md, "Parties"); the municipal
+ * bureau (`city`, e.g. 110000) is registered beside its districts, by the deployment's seed.
+ */
 export interface Organisation {
   orgId: string;
-  kind: 'enterprise' | 'school' | 'bureau';
+  kind: 'enterprise' | 'school' | 'bureau' | 'city';
   name: string;
   districtCode: string;
   schoolType?: string;

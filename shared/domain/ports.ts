@@ -151,6 +151,8 @@ export interface CohortStore {
 export interface ReferenceData {
   organisation(orgId: string): Promise<Organisation | undefined>;
   listOrganisations(options: { limit: number; cursor?: string | undefined }): Promise<Page<Organisation>>;
+  /** The division codes of the district bureaus registered in a city (the municipal bureau's reads). */
+  districtsOf(cityCode: string): Promise<string[]>;
   occupation(code: string): Promise<Occupation | undefined>;
   /** A policy by its version (a filed cohort keeps the version it was filed under). */
   policy(version: string): Promise<Policy | undefined>;

@@ -6,7 +6,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { errorFields, logger, withInvocationFields } from '../adapters/logger.ts';
-import { says } from '../domain/error-codes.ts';
+import { type Said, says } from '../domain/error-codes.ts';
 import {
   Conflict,
   DomainError,
@@ -55,6 +55,8 @@ export interface RouteSpec<
 > {
   /** Roles allowed to call at all (403 for others). Omitted: every signed-in role. */
   roles?: readonly Role[];
+  /** The coded refusal of the other roles, where the route has a more telling one than `auth.role_not_allowed`. */
+  refused?: Said;
   body?: BS;
   params?: PS;
   query?: QS;
@@ -86,7 +88,7 @@ export function httpHandler<
       ? anonymous
       : principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
     if (spec.roles && !spec.roles.includes(principal.role)) {
-      throw new Forbidden(says('auth.role_not_allowed', { role: principal.role }));
+      throw new Forbidden(spec.refused ?? says('auth.role_not_allowed', { role: principal.role }));
     }
     const rawBody = readBody(event);
     const errors: FieldError[] = [];

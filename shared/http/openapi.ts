@@ -389,7 +389,7 @@ function build(responses: ErrorResponses): Record<string, unknown> {
         }),
         get: operation('get', {
           operationId: 'list-cohorts',
-          summary: 'List the caller’s cohorts',
+          summary: 'List the caller’s cohorts (city.admin: every district of its city, read-only)',
           tag: 'cohorts',
           parameters: queryParameters(CohortListQuery),
         }),
@@ -488,7 +488,7 @@ function build(responses: ErrorResponses): Record<string, unknown> {
       '/tasks/{taskId}/decision': {
         post: operation('post', {
           operationId: 'decide-task',
-          summary: 'Approve, return or reject',
+          summary: 'Approve, return or reject (never city.admin: 403 auth.city_reads_only)',
           tag: 'tasks',
           body: 'DecisionBody',
           parameters: [pathParameter('taskId'), idempotencyKey],
@@ -519,7 +519,8 @@ function build(responses: ErrorResponses): Record<string, unknown> {
         }),
         put: operation('put', {
           operationId: 'put-policy',
-          summary: 'Add a policy version, effective from its date (bureau.admin)',
+          summary:
+            'Publish a policy version for every district, effective from its date (city.admin only; anyone else 403 policy.admin_only)',
           tag: 'reference',
           body: 'PolicySchema',
           parameters: [idempotencyKey],
@@ -571,9 +572,11 @@ function build(responses: ErrorResponses): Record<string, unknown> {
       '/documents/{documentId}': {
         get: operation('get', {
           operationId: 'get-document',
-          summary: 'An evidence document, its history and (once STORED) a download link',
+          summary:
+            'An evidence document, its history and (once STORED) a download link (never city.admin: 403 auth.city_reads_only)',
           tag: 'documents',
           parameters: [pathParameter('documentId')],
+          forbidden: true,
         }),
       },
       '/claims': {
@@ -588,7 +591,7 @@ function build(responses: ErrorResponses): Record<string, unknown> {
         }),
         get: operation('get', {
           operationId: 'list-claims',
-          summary: 'The caller’s claims',
+          summary: 'The caller’s claims (city.admin: every district of its city, read-only)',
           tag: 'claims',
           parameters: queryParameters(ClaimListQuery),
         }),
@@ -655,7 +658,8 @@ function build(responses: ErrorResponses): Record<string, unknown> {
       '/reports/subsidies': {
         get: operation('get', {
           operationId: 'subsidy-report',
-          summary: 'Totals by occupation, level, enterprise and school (json or csv)',
+          summary:
+            'Totals by occupation, level, enterprise and school (json or csv); city.admin: one district (districtCode) or the whole city with totals by district',
           tag: 'reports',
           parameters: queryParameters(ReportQuery),
           forbidden: true,

@@ -146,6 +146,8 @@ export const BudgetBody = z.strictObject({
 export const ReportQuery = z.strictObject({
   year,
   format: z._default(z.enum(['json', 'csv']), 'json'),
+  // The municipal bureau picks one district of its city; without it, the whole city.
+  districtCode: z.optional(z.string().check(z.regex(/^\d{6}$/, zodSays('district.code_shape')))),
 });
 
 export type CreateClaimBody = z.output<typeof CreateClaimBody>;

@@ -11,7 +11,7 @@ import { residentIdCheckCharacter } from '../../shared/domain/identifiers.ts';
 import { buildConsole, firstLoadSize } from '../../web/build.ts';
 import { DICTIONARIES } from '../../web/src/words.ts';
 import { chromiumLaunchOptions, keepPhoneScreenshot } from '../support/browser.ts';
-import { SCHOOL_A } from '../support/cohorts.ts';
+import { fileCohort, SCHOOL_A } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
 /**
@@ -1310,6 +1310,45 @@ describe('the web console', () => {
     const reviewer = await signedIn('bureau-reviewer', DESKTOP, '/app/payments');
     await reviewer.getByTestId('screen-forbidden').waitFor();
     expect(await reviewer.getByTestId('menu-payments').count()).toBe(0);
+  }, 180_000);
+
+  it('lets the municipal bureau publish the policy and read the districts’ cases; a district admin reads the policy only', async () => {
+    const filed = await fileCohort(api, 1);
+
+    // city-admin starts from the policy it publishes: edits one value and publishes a new version.
+    const city = await signedIn('city-admin');
+    const form = city.getByTestId('policy-form');
+    await form.waitFor();
+    expect(await city.getByTestId('policy-page').getAttribute('data-editable')).toBe('true');
+    expect(await city.getByTestId('menu-inbox').count()).toBe(0);
+    const notice = city.locator('input[data-path="publicNoticeWorkingDays"]');
+    const days = Number(await notice.inputValue());
+    await notice.fill(String(days + 1));
+    await checkScreen(city, 'the city’s policy form');
+    await city.getByTestId('policy-publish').click();
+    await city.getByText('已发布政策版本').waitFor();
+    const published = (await api.as('bureau-admin').get('/policy')).body;
+    expect(published.publicNoticeWorkingDays).toBe(days + 1);
+
+    // The district's administrator reads the same version, and has no form to change it.
+    const district = await signedIn('bureau-admin', DESKTOP, '/app/policy');
+    await district.getByTestId('policy-facts').waitFor();
+    expect(await district.getByTestId('policy-page').getAttribute('data-editable')).toBe('false');
+    expect(await district.getByTestId('policy-form').count()).toBe(0);
+    expect(await district.getByTestId('policy-page').textContent()).toContain(published.policyVersion);
+    expect(await district.getByTestId('policy-page').textContent()).toContain('由市人社局统一发布');
+    await checkScreen(district, 'the policy, read-only for a district');
+
+    // The city reads every district's cases, with nothing to decide; it has no inbox.
+    await city.goto(`${runtime.url}/app/cohorts/${filed}`);
+    await city.getByTestId('cohort-case').waitFor();
+    await city.getByTestId('city-read-only').waitFor();
+    expect(await city.locator('.actions-panel button, .actions-panel a.button').count()).toBe(0);
+    await city.goto(`${runtime.url}/app/inbox`);
+    await city.getByTestId('screen-forbidden').waitFor();
+    await city.goto(`${runtime.url}/app/budget`);
+    await city.getByTestId('report-districts').waitFor();
+    expect(await city.locator('#budget-panel-title').count()).toBe(0);
   }, 180_000);
 
   it('offers the school its mentors with their load across cohorts, the load bar red past the limit', async () => {

@@ -5,6 +5,7 @@ import { PII_KEY_ALIAS } from '../../infra/constructs/table.ts';
 import { FUNCTIONS, type FunctionSpec, type WorkflowName } from '../../infra/function-map.ts';
 import { ENVIRONMENT, stateMachineArnVariable } from '../../shared/adapters/config.ts';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.ts';
+import { ROLES } from '../../shared/domain/principal.ts';
 import { type SynthesizedApp, synthApp } from '../support/synth.ts';
 
 let synthesized: SynthesizedApp;
@@ -226,7 +227,12 @@ describe('auth', () => {
     });
   });
 
-  it('has one group per role', () => {
+  it('has one group per role, the municipal bureau’s city.admin among them', () => {
+    expect([...USER_ROLES].sort()).toEqual([...ROLES].sort());
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+      GroupName: 'city.admin',
+      UserPoolId: ref(id.userPool),
+    });
     template.resourceCountIs('AWS::Cognito::UserPoolGroup', USER_ROLES.length);
     for (const role of USER_ROLES) {
       template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {

@@ -217,9 +217,9 @@ describe('public notice in working days', () => {
     const cohortId = await fileCohort(api, 1);
     const cohort = (await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body;
     await api.setClock('2028-06-01T02:00:00Z');
-    // The administrator lists Monday 12 June 2028 as a holiday, effective from 1 June.
+    // The municipal bureau lists Monday 12 June 2028 as a holiday, effective from 1 June.
     const policy = (await api.as('bureau-admin').get('/policy')).body;
-    const put = await api.as('bureau-admin').put('/policy', {
+    const put = await api.as('city-admin').put('/policy', {
       ...policy,
       policyVersion: '2028-06-01.1',
       effectiveFrom: '2028-06-01',

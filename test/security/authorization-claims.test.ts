@@ -23,6 +23,7 @@ import {
   type Caller,
   demoCaller,
   ENT_A,
+  OTHER_CITY,
   type RawResponse,
   send,
   syntheticCaller,
@@ -73,6 +74,7 @@ const OWN = [
   'bureau-reviewer',
   'bureau-treasurer',
   'bureau-admin',
+  'city-admin', // the municipal bureau of the claims' city (110000 ⊃ 110108)
 ];
 const FOREIGN: Caller[] = [
   demoCaller('ent-b-clerk'),
@@ -83,6 +85,7 @@ const FOREIGN: Caller[] = [
   demoCaller('bureau2-reviewer'),
   syntheticCaller('bureau.treasurer', BUREAU_B),
   syntheticCaller('bureau.admin', BUREAU_B),
+  syntheticCaller('city.admin', OTHER_CITY), // another city's municipal bureau, unregistered here
 ];
 
 const routed = FUNCTIONS.filter((spec) => spec.route !== undefined).map((spec) => spec.route!);
@@ -111,7 +114,7 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const kindOf = (role: Role) => role.split('.')[0] as 'enterprise' | 'school' | 'bureau';
+const kindOf = (role: Role) => role.split('.')[0] as 'enterprise' | 'school' | 'bureau' | 'city';
 
 /** domain.md: an enterprise sees its own claims, a school and a bureau a claim naming them once it is submitted. */
 function seesClaim(caller: Who, fixture: Fixture): boolean {

@@ -13,6 +13,7 @@ import {
   BUREAU_B,
   type Caller,
   demoCaller,
+  OTHER_CITY,
   type RawResponse,
   send,
   syntheticCaller,
@@ -51,6 +52,15 @@ type State =
 type Stage = 'COMPANY_REVIEW' | 'SCHOOL_REVIEW' | 'BUREAU_REVIEW';
 
 const CLERK: Role = 'enterprise.clerk';
+/** Every role but the municipal bureau's city.admin, which reads and never decides. */
+const DECIDERS: readonly Role[] = [
+  'enterprise.clerk',
+  'enterprise.signatory',
+  'school.registrar',
+  'bureau.reviewer',
+  'bureau.treasurer',
+  'bureau.admin',
+];
 const REVIEWS: readonly Stage[] = ['COMPANY_REVIEW', 'SCHOOL_REVIEW', 'BUREAU_REVIEW'];
 /** domain.md, "Cohort filing workflow": whose turn it is at each review. */
 const TURN: Record<Stage, Role> = {
@@ -109,8 +119,9 @@ const EXPECTED: Record<string, Expectation> = {
     auditedRead: true,
   },
   'GET /tasks': { roles: 'signed-in', ok: 200, lists: 'tasks' },
+  // The municipal bureau reads every district's cases and decides none (domain.md "Parties").
   'POST /tasks/{taskId}/decision': {
-    roles: 'signed-in',
+    roles: DECIDERS,
     scope: 'task',
     turn: true,
     states: REVIEWS,
@@ -187,6 +198,7 @@ const OWN = [
   'bureau-reviewer',
   'bureau-treasurer',
   'bureau-admin',
+  'city-admin', // the municipal bureau of the cohorts' city (110000 ⊃ 110108)
 ];
 const FOREIGN: Caller[] = [
   demoCaller('ent-b-clerk'), // another enterprise of the same district
@@ -197,6 +209,7 @@ const FOREIGN: Caller[] = [
   demoCaller('bureau2-reviewer'),
   syntheticCaller('bureau.treasurer', BUREAU_B),
   syntheticCaller('bureau.admin', BUREAU_B),
+  syntheticCaller('city.admin', OTHER_CITY), // another city's municipal bureau (Shanghai)
 ];
 const ROLES: readonly Role[] = [
   'enterprise.clerk',
@@ -205,6 +218,7 @@ const ROLES: readonly Role[] = [
   'bureau.reviewer',
   'bureau.treasurer',
   'bureau.admin',
+  'city.admin',
 ];
 
 const routed = FUNCTIONS.filter((spec) => spec.route !== undefined).map((spec) => spec.route!);
@@ -233,10 +247,13 @@ afterAll(async () => {
 });
 
 function kindOf(role: Role) {
-  return role.split('.')[0] as 'enterprise' | 'school' | 'bureau';
+  return role.split('.')[0] as 'enterprise' | 'school' | 'bureau' | 'city';
 }
 
-/** domain.md: an enterprise sees its own cases, a school those naming it, a bureau those of its district. */
+/**
+ * domain.md: an enterprise sees its own cases, a school those naming it, a bureau those of its
+ * district, the municipal bureau those of every district of its city (the "own" city-admin).
+ */
 function sees(caller: Who, fixture: Fixture): boolean {
   if (fixture.ghost || caller.relation !== 'own' || !caller.caller) return false;
   // Drafts are the enterprise's own until the first submission (see cohort-filing.test.ts).

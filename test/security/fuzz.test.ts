@@ -234,7 +234,7 @@ const RECIPES: Record<string, Recipe> = {
   },
   'GET /documents/{documentId}': { caller: 'bureau-reviewer', target: 'filed' },
   'PUT /policy': {
-    caller: 'bureau-admin',
+    caller: 'city-admin',
     sample: () => ({
       ...policySample,
       policyVersion: `2099-01-01.${++policyVersions}`,

@@ -31,7 +31,10 @@ export const CLAIM_TURN: Record<ClaimStage, Role> = {
 export interface ClaimExpectation {
   /** Who may call at all: 403 for every other role, before any case is looked up. */
   roles: 'signed-in' | readonly Role[];
-  /** Only the caller's own organisation (a budget is set by its own bureau's administrator): 403 otherwise. */
+  /**
+   * Only the caller's own organisation (a budget is set by its own bureau's administrator, the
+   * policy by the register's municipal bureau): 403 otherwise.
+   */
   ownOrganisation?: true;
   /**
    * What the route acts on: a claim (404 unless the caller's organisation is a party and, for a
@@ -49,6 +52,18 @@ export interface ClaimExpectation {
 }
 
 const CLERK: Role = 'enterprise.clerk';
+/**
+ * Every role but the municipal bureau's: city.admin reads every district's cases and reports, and
+ * never decides a task or opens evidence (full ID numbers are the district reviewer's, domain.md).
+ */
+const CASE_ROLES: readonly Role[] = [
+  CLERK,
+  'enterprise.signatory',
+  'school.registrar',
+  'bureau.reviewer',
+  'bureau.treasurer',
+  'bureau.admin',
+];
 /** domain.md: the clerk edits a claim and the signatory submits it while PREPARED or RETURNED. */
 const EDITABLE: readonly ClaimFixtureKind[] = ['PREPARED', 'RETURNED'];
 /** Changes while FILED apply to a cohort still FILED (a COMPLETED one takes no more changes). */
@@ -103,7 +118,7 @@ export const CLAIM_EXPECTED: Record<string, ClaimExpectation> = {
   // A claim's task: decided at school verification, bureau review and payment; a notice's wait is
   // nobody's decision (409 for the reviewer whose wait it is).
   'POST /tasks/{taskId}/decision': {
-    roles: 'signed-in',
+    roles: CASE_ROLES,
     scope: 'task',
     states: ['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PAYMENT'],
     ok: 200,
@@ -111,9 +126,13 @@ export const CLAIM_EXPECTED: Record<string, ClaimExpectation> = {
   // Evidence documents of a filed cohort: announced by its enterprise's clerk (FILED or COMPLETED),
   // read by the cohort's parties.
   'POST /cohorts/{cohortId}/documents': { roles: [CLERK], scope: 'cohort', ok: 201 },
-  'GET /documents/{documentId}': { roles: 'signed-in', scope: 'cohort', ok: 200 },
-  'PUT /policy': { roles: ['bureau.admin'], ok: 201 },
+  'GET /documents/{documentId}': { roles: CASE_ROLES, scope: 'cohort', ok: 200 },
+  // The policy is the city's: published by the municipal bureau of the register only (domain.md).
+  'PUT /policy': { roles: ['city.admin'], ownOrganisation: true, ok: 201 },
   'GET /budgets/{districtCode}/{year}': { roles: 'signed-in', ok: 200 },
   'PUT /budgets/{districtCode}/{year}': { roles: ['bureau.admin'], ownOrganisation: true, ok: 200 },
-  'GET /reports/subsidies': { roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin'], ok: 200 },
+  'GET /reports/subsidies': {
+    roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin', 'city.admin'],
+    ok: 200,
+  },
 };

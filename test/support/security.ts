@@ -8,7 +8,8 @@ import { DEV_AUDIENCE, DEV_ISSUER } from '../../infra/local/dev-issuer.ts';
 
 /**
  * Who calls, for the security tests: the seeded demo users, plus a few principals the demo
- * register lacks (a treasurer and an administrator of the other district's bureau), minted with
+ * register lacks (a treasurer and an administrator of the other district's bureau, another city's
+ * municipal bureau), minted with
  * the embedded runtime's own dev-issuer key so they pass the same JWT authorizer.
  */
 export interface Caller {
@@ -25,6 +26,9 @@ export const SCHOOL_A = '52110108MJ0AA1000A';
 export const SCHOOL_B = '52110105MJ0BB2000G';
 export const BUREAU_A = '110108';
 export const BUREAU_B = '110105';
+/** The municipal bureau of the demo register's city (Beijing), and another city's (Shanghai), unregistered. */
+export const CITY = '110000';
+export const OTHER_CITY = '310000';
 
 export function demoCaller(username: string): Caller {
   const user = DEMO_USERS.find((candidate) => candidate.username === username);

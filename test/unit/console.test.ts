@@ -5,8 +5,9 @@ import { consoleRoutes, embeddedConsoleConfig } from '../../infra/local/console-
 import { DEMO_USERS } from '../../infra/local/demo-register.ts';
 import { makeCohortBody } from '../../scripts/lib/roster.ts';
 import { SEED_OCCUPATIONS } from '../../shared/domain/occupations.ts';
-import { DEFAULT_POLICY } from '../../shared/domain/policy.ts';
+import { DEFAULT_POLICY, PolicySchema } from '../../shared/domain/policy.ts';
 import { formatDate, formatFen, formatInstant } from '../../web/src/format.ts';
+import { homeOf, mayOpen, mayPublishPolicy } from '../../web/src/roles.ts';
 import {
   cellOfPath,
   decodeCsv,
@@ -18,6 +19,7 @@ import {
 import { checkDecision, checkNewCohort } from '../../web/src/roster/validate.ts';
 import { readXlsx, writeXlsx } from '../../web/src/roster/xlsx.ts';
 import { parseRoute } from '../../web/src/router-paths.ts';
+import { draftPolicy, nextVersion, policyFields } from '../../web/src/screens/policy-draft.ts';
 import { DICTIONARIES } from '../../web/src/words.ts';
 
 /** The console's own logic, in Node: formats, roster files, the browser-side checks, routes. */
@@ -344,5 +346,74 @@ describe('console routes', () => {
     expect(config.people.find((user) => user.username === 'ent-a-clerk')?.orgName).toBe(
       '北京智算未来科技有限公司',
     );
+  });
+});
+
+describe('the municipal bureau in the console (issue 12 item 7)', () => {
+  it('opens the policy editable for city.admin only, read-only for the district bureaus; no inbox for the city', () => {
+    expect(parseRoute('/app/policy')).toEqual({ name: 'policy' });
+    expect(mayPublishPolicy('city.admin')).toBe(true);
+    for (const role of ['bureau.admin', 'bureau.reviewer', 'bureau.treasurer', 'enterprise.clerk'] as const)
+      expect(mayPublishPolicy(role), role).toBe(false);
+    expect(mayOpen('city.admin', 'policy')).toBe(true);
+    expect(mayOpen('bureau.admin', 'policy')).toBe(true);
+    expect(mayOpen('enterprise.clerk', 'policy')).toBe(false);
+    // Cases and reports read-only: the lists, the case pages and the dashboard; no deciding screen.
+    for (const screen of ['cohorts', 'cohort', 'claims', 'claim', 'budget'] as const)
+      expect(mayOpen('city.admin', screen), screen).toBe(true);
+    for (const screen of ['inbox', 'review', 'claimReview', 'claimVerify', 'payments', 'cohortNew'] as const)
+      expect(mayOpen('city.admin', screen), screen).toBe(false);
+    expect(homeOf('city.admin')).toBe('/app/policy');
+  });
+
+  it('draws the policy form from the policy itself and publishes exactly what was typed, as a new version', () => {
+    const fields = policyFields(DEFAULT_POLICY as unknown as Record<string, unknown>);
+    const paths = fields.map((field) => field.path);
+    expect(paths).toContain('publicNoticeWorkingDays');
+    expect(paths).toContain('trainingMonths.maxWithJustification');
+    expect(paths).toContain('standardsFen.2.standard'); // no standard yet: an empty field to set one
+    expect(paths).not.toContain('holidays');
+    expect(paths).not.toContain('policyVersion');
+    // Every field of the seeded policy has words in both languages.
+    for (const path of paths) {
+      expect(DICTIONARIES['zh-CN'], path).toHaveProperty([`policy.field.${path}`]);
+      expect(DICTIONARIES.en, path).toHaveProperty([`policy.field.${path}`]);
+    }
+    expect(nextVersion(DEFAULT_POLICY, DEFAULT_POLICY.effectiveFrom)).toBe('2026-01-01.2');
+    expect(nextVersion(DEFAULT_POLICY, '2027-01-01')).toBe('2027-01-01.1');
+    const draft = draftPolicy(
+      DEFAULT_POLICY as unknown as Record<string, unknown>,
+      {
+        publicNoticeWorkingDays: '7',
+        'standardsFen.2.standard': '900000',
+        'standardsFen.2.shortage': '1000000',
+      },
+      { policyVersion: '2027-01-01.1', effectiveFrom: '2027-01-01' },
+    );
+    expect(PolicySchema.safeParse(draft).success).toBe(true);
+    expect(draft).toMatchObject({
+      policyVersion: '2027-01-01.1',
+      effectiveFrom: '2027-01-01',
+      publicNoticeWorkingDays: 7,
+      standardsFen: {
+        '2': { standard: 900_000, shortage: 1_000_000 },
+        '4': DEFAULT_POLICY.standardsFen['4'],
+      },
+      holidays: DEFAULT_POLICY.holidays,
+    });
+    expect((draft.standardsFen as Record<string, unknown>)['1']).toBeUndefined();
+    // A value that is not a number goes as typed: the server names the field.
+    expect(draftPolicy(DEFAULT_POLICY as never, { minAgeYears: '十六' }, DEFAULT_POLICY).minAgeYears).toBe(
+      '十六',
+    );
+  });
+
+  it('has words for the city administrator’s role on the sign-in page and in the top bar', () => {
+    expect(DICTIONARIES['zh-CN']['role.city.admin']).toBe('市人社局管理员');
+    expect(DICTIONARIES.en['role.city.admin']).toBe('Municipal bureau administrator');
+    expect(DEMO_USERS.find((user) => user.username === 'city-admin')).toMatchObject({
+      role: 'city.admin',
+      orgId: '110000',
+    });
   });
 });

@@ -111,6 +111,7 @@ function SignedIn(props: { config: ConsoleConfig; session: Session; route: Route
     const load = async () => {
       const year = new Date().getFullYear();
       const bureau = session.role.startsWith('bureau.');
+      const city = session.role === 'city.admin';
       const [organisations, claims, budget] = await Promise.all([
         api.all<Organisation>('/organisations'),
         api.probe('/claims?limit=1'),
@@ -119,7 +120,8 @@ function SignedIn(props: { config: ConsoleConfig; session: Session; route: Route
       const features: Features = {
         claims: claims === 'available',
         payments: claims === 'available' && session.role === 'bureau.treasurer',
-        budget: budget === 'available',
+        // The municipal bureau has no budget of its own: its dashboard is the city's report and cases.
+        budget: budget === 'available' || (city && claims === 'available'),
       };
       learnRegister(config, session);
       setServices({
@@ -217,6 +219,13 @@ function Menu(props: { services: AppServices; route: Route }) {
       shown: session.role !== 'enterprise.clerk',
     },
     {
+      screen: 'policy',
+      href: '/app/policy',
+      label: t('nav.policy'),
+      active: props.route.name === 'policy',
+      shown: true,
+    },
+    {
       screen: 'cohorts',
       href: '/app/cohorts',
       label: t('nav.cohorts'),
@@ -250,7 +259,7 @@ function Menu(props: { services: AppServices; route: Route }) {
     {
       screen: 'budget',
       href: '/app/budget',
-      label: t('nav.budget'),
+      label: session.role === 'city.admin' ? t('nav.cityDashboard') : t('nav.budget'),
       active: props.route.name === 'budget',
       shown: features.budget,
     },
@@ -293,6 +302,7 @@ const SCREEN_OF: Partial<Record<Route['name'], Screen>> = {
   claimReview: 'claimReview',
   payments: 'payments',
   budget: 'budget',
+  policy: 'policy',
 };
 
 function RouteScreen(props: { route: Route; services: AppServices }) {
@@ -349,6 +359,8 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
     case 'budget':
       if (!props.services.features.budget) return <FeatureScreen feature="budget" />;
       return <Lazy load={loadBudget} render={(module) => <module.BudgetDashboard />} />;
+    case 'policy':
+      return <Lazy load={loadPolicy} render={(module) => <module.PolicyPage />} />;
     default:
       return <Blocked title={t('error.pageNotFoundTitle')}>{t('error.pageNotFound')}</Blocked>;
   }
@@ -364,6 +376,7 @@ const loadReview = () => import('./screens/review.tsx');
 // The claim screens, the outcomes and the payment queue share one chunk; the dashboard has its own.
 const loadClaims = () => import('./screens/claims.ts');
 const loadBudget = () => import('./screens/budget.tsx');
+const loadPolicy = () => import('./screens/policy.tsx');
 
 /** The system's time: the embedded runtime's `/health` says it (its clock may be moved); else the browser's. */
 async function systemNow(config: ConsoleConfig): Promise<Date> {

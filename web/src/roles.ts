@@ -23,9 +23,11 @@ export type Screen =
   | 'claimVerify'
   | 'claimReview'
   | 'payments'
-  | 'budget';
+  | 'budget'
+  | 'policy';
 
-const EVERYONE: readonly Role[] = [
+/** The roles that take part in cases: everyone but the municipal bureau, which reads them. */
+const PARTIES: readonly Role[] = [
   'enterprise.clerk',
   'enterprise.signatory',
   'school.registrar',
@@ -33,9 +35,12 @@ const EVERYONE: readonly Role[] = [
   'bureau.treasurer',
   'bureau.admin',
 ];
+const EVERYONE: readonly Role[] = [...PARTIES, 'city.admin'];
+const BUREAUS: readonly Role[] = ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin', 'city.admin'];
 
 export const SCREEN_ROLES: Readonly<Record<Screen, readonly Role[]>> = {
-  inbox: EVERYONE,
+  // The municipal bureau decides nothing, so it has no inbox.
+  inbox: PARTIES,
   cohorts: EVERYONE,
   cohort: EVERYONE,
   cohortNew: ['enterprise.clerk'],
@@ -51,18 +56,30 @@ export const SCREEN_ROLES: Readonly<Record<Screen, readonly Role[]>> = {
   claimVerify: ['school.registrar'],
   claimReview: ['bureau.reviewer'],
   payments: ['bureau.treasurer'],
-  budget: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin'],
+  // A district's budget and reports; the municipal bureau's is the city's, by district.
+  budget: BUREAUS,
+  // The city's policy: published by city.admin, read by the district bureaus.
+  policy: BUREAUS,
 };
+
+/** Only the municipal bureau publishes policy versions (domain.md, "Parties"). */
+export function mayPublishPolicy(role: Role): boolean {
+  return role === 'city.admin';
+}
 
 export function mayOpen(role: Role, screen: Screen): boolean {
   return SCREEN_ROLES[screen].includes(role);
 }
 
-export function orgKindOf(role: Role): 'enterprise' | 'school' | 'bureau' {
-  return role.split('.')[0] as 'enterprise' | 'school' | 'bureau';
+export function orgKindOf(role: Role): 'enterprise' | 'school' | 'bureau' | 'city' {
+  return role.split('.')[0] as 'enterprise' | 'school' | 'bureau' | 'city';
 }
 
-/** Where a role starts: its inbox, except the clerk, whose work starts from its cohorts. */
+/**
+ * Where a role starts: its inbox, except the clerk and the district administrator, whose work
+ * starts from the cohorts, and the municipal bureau, whose starts from the policy it publishes.
+ */
 export function homeOf(role: Role): string {
+  if (role === 'city.admin') return '/app/policy';
   return role === 'enterprise.clerk' || role === 'bureau.admin' ? '/app/cohorts' : '/app/inbox';
 }

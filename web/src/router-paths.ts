@@ -23,6 +23,7 @@ export type Route =
   | { name: 'claimReview'; claimId: string }
   | { name: 'payments' }
   | { name: 'budget' }
+  | { name: 'policy' }
   | { name: 'notFound' };
 
 const CASE_ID = '([0-9A-Za-z]{1,64})';
@@ -48,6 +49,7 @@ const PATTERNS: [RegExp, (match: RegExpExecArray) => Route][] = [
   [new RegExp(`^/app/claims/${CASE_ID}/review$`), (m) => ({ name: 'claimReview', claimId: m[1]! })],
   [/^\/app\/payments$/, () => ({ name: 'payments' })],
   [/^\/app\/budget$/, () => ({ name: 'budget' })],
+  [/^\/app\/policy$/, () => ({ name: 'policy' })],
 ];
 
 export function parseRoute(pathname: string): Route {

@@ -27,6 +27,7 @@ const ROLES: readonly Role[] = [
   'bureau.reviewer',
   'bureau.treasurer',
   'bureau.admin',
+  'city.admin',
 ];
 
 export class SignInFailed extends Error {

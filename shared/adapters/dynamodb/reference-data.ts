@@ -4,10 +4,11 @@ import type { Occupation } from '../../domain/occupations.ts';
 import type { Organisation } from '../../domain/organisation.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { Page, ReferenceData } from '../../domain/ports.ts';
+import { cityPrefixOf, districtInCity } from '../../domain/principal.ts';
 import { indexKeys, keys } from './keys.ts';
 import { type Item, type Table, WriteConditionFailed } from './table.ts';
 
-/** The register, the occupation catalogue and the policy records, kept by `bureau.admin` (keys in keys.ts). */
+/** The register (kept by `bureau.admin`), the occupation catalogue and the policy records (published by `city.admin`); keys in keys.ts. */
 
 export function organisationItem(organisation: Organisation & { bankAccountCipher?: string }): Item {
   return {
@@ -67,6 +68,29 @@ export class DynamoReferenceData implements ReferenceData {
       cursor: options.cursor,
     });
     return { items: page.items.map(toOrganisation), nextCursor: page.nextCursor };
+  }
+
+  /** The district bureaus of a city: one Query of the register's partition, by the kind and code prefix. */
+  async districtsOf(cityCode: string): Promise<string[]> {
+    const prefix = cityPrefixOf(cityCode);
+    if (!prefix) return [];
+    const districts: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.table.query<Item>({
+        index: 'GSI2',
+        pk: indexKeys.organisations,
+        skPrefix: indexKeys.organisationSort('bureau', prefix),
+        limit: 100,
+        cursor,
+      });
+      for (const item of page.items) {
+        const orgId = String(item.orgId);
+        if (districtInCity(cityCode, orgId)) districts.push(orgId);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return districts;
   }
 
   async occupation(code: string): Promise<Occupation | undefined> {

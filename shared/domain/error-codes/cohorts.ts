@@ -62,8 +62,10 @@ export const COHORT_MESSAGES = {
   'evidence.sha256_mismatch': 'is not the SHA-256 of the stored document',
   'evidence.kind_mismatch': 'the document was uploaded as {kind}',
 
-  // Reference data: the policy and the budgets, kept by the bureau administrator.
-  'policy.admin_only': 'The policy is kept by the bureau administrator',
+  // Reference data: the policy, published by the municipal bureau, and the budgets, kept by each district's administrator.
+  'policy.admin_only':
+    'Policy versions are published by the municipal bureau’s administrator (city.admin) for every district; a district bureau reads the policy',
+  'policy.city_not_registered': '{orgId} is not a municipal bureau of the register; it publishes no policy',
   'policy.version_exists':
     'Policy version {policyVersion} exists; a change is a new version (e.g. the next sequence number)',
   'budget.not_found': 'No budget of {districtCode} for {year}',
@@ -74,5 +76,6 @@ export const COHORT_MESSAGES = {
   // Requests, audit trails and reports.
   'idempotency.key_reused': 'This Idempotency-Key was used with a different request',
   'audit.bureau_only': 'Only a bureau verifies audit trails',
-  'reports.bureau_only': 'Reports are for the bureau',
+  'reports.bureau_only': 'Reports are for the bureaus (the districts’ and the municipal bureau)',
+  'reports.district_not_yours': 'is neither your district nor a district of your city',
 } as const satisfies Record<string, string>;

@@ -12,6 +12,8 @@ export const REQUEST_MESSAGES = {
   'auth.no_token': 'No verified token',
   'auth.token_incomplete': 'The token lacks a subject, an organisation or exactly one role',
   'auth.role_not_allowed': 'The role {role} may not do this',
+  'auth.city_reads_only':
+    'The municipal bureau reads the districts’ cases and reports; it does not decide them or open their evidence',
   // Headers, body and query (shared/http/handler.ts, the store's cursors).
   'idempotency.key_shape': 'must be 1–128 letters, digits or - _ : .',
   'body.too_large': 'The body exceeds {maxBytes} bytes',

@@ -6,6 +6,7 @@ import { says } from '../error-codes.ts';
 import { NotFound } from '../errors.ts';
 import type { CohortDeps } from '../ports.ts';
 import { orgKindOf, type Principal } from '../principal.ts';
+import { acrossDistricts } from './city-reads.ts';
 
 /** What the claim use cases need; reads need only the claim store. */
 export type ClaimDeps = Pick<CohortDeps, 'store' | 'reference' | 'clock' | 'newId'> & {
@@ -28,15 +29,19 @@ export async function getClaim(deps: Pick<ClaimDeps, 'claims'>, principal: Princ
   return claimView(await visibleClaim(deps.claims, principal, claimId));
 }
 
+/** The caller's claims by its party's index; the municipal bureau's walk its districts' (as cohorts do). */
 export async function listClaims(
-  deps: Pick<ClaimDeps, 'claims'>,
+  deps: Pick<ClaimDeps, 'claims' | 'reference'>,
   principal: Principal,
   query: { status?: ClaimStatus | undefined; limit: number; cursor?: string | undefined },
 ) {
-  const page = await deps.claims.listForParty(
-    { kind: orgKindOf(principal.role), orgId: principal.orgId },
-    query,
-  );
+  const kind = orgKindOf(principal.role);
+  const page =
+    kind === 'city'
+      ? await acrossDistricts(deps.reference, principal.orgId, query, (districtCode, part) =>
+          deps.claims.listForParty({ kind: 'bureau', orgId: districtCode }, { ...query, ...part }),
+        )
+      : await deps.claims.listForParty({ kind, orgId: principal.orgId }, query);
   return { items: page.items.map(claimView), nextCursor: page.nextCursor };
 }
 

@@ -5,6 +5,7 @@ import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import type { CohortDeps } from '../ports.ts';
 import { actorOf, orgKindOf, type Principal } from '../principal.ts';
 import { taskView } from '../task.ts';
+import { acrossDistricts } from './city-reads.ts';
 import { visibleCohort } from './common.ts';
 
 type Reads = Pick<CohortDeps, 'store'>;
@@ -13,16 +14,22 @@ export async function getCohort(deps: Reads, principal: Principal, cohortId: str
   return cohortView(await visibleCohort(deps.store, principal, cohortId));
 }
 
-/** The caller's cohorts through the index of its party (no Scan), newest first, by cursor. */
+/**
+ * The caller's cohorts through the index of its party (no Scan), newest first, by cursor; the
+ * municipal bureau's walk the lists of its districts, one after the other.
+ */
 export async function listCohorts(
-  deps: Reads,
+  deps: Reads & Pick<CohortDeps, 'reference'>,
   principal: Principal,
   query: { status?: CohortStatus | undefined; limit: number; cursor?: string | undefined },
 ) {
-  const page = await deps.store.listForParty(
-    { kind: orgKindOf(principal.role), orgId: principal.orgId },
-    query,
-  );
+  const kind = orgKindOf(principal.role);
+  const page =
+    kind === 'city'
+      ? await acrossDistricts(deps.reference, principal.orgId, query, (districtCode, part) =>
+          deps.store.listForParty({ kind: 'bureau', orgId: districtCode }, { ...query, ...part }),
+        )
+      : await deps.store.listForParty({ kind, orgId: principal.orgId }, query);
   return {
     items: page.items.map((item) => ({
       cohortId: item.cohortId,

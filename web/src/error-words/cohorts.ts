@@ -54,7 +54,8 @@ export const COHORT_WORDS_ZH = {
   'evidence.sha256_mismatch': '与已保存文件的校验值不一致',
   'evidence.kind_mismatch': '这个文件上传时的类别是“{kind:docKind}”',
 
-  'policy.admin_only': '政策参数由人社局管理员维护',
+  'policy.admin_only': '政策（补贴标准、清算规则等）由市人社局管理员统一发布，各区人社局只能查看',
+  'policy.city_not_registered': '{orgId} 不是登记在册的市人社局，不能发布政策',
   'policy.version_exists': '政策版本 {policyVersion} 已存在；修改政策须新增一个版本（如下一个序号）',
   'budget.not_found': '未找到 {districtCode} {year} 年度的预算',
   'budget.own_bureau_only': '预算只能由本级人社局管理员设定',
@@ -63,5 +64,6 @@ export const COHORT_WORDS_ZH = {
 
   'idempotency.key_reused': '同一请求编号已用于其他内容',
   'audit.bureau_only': '只有人社局可以核验审计记录',
-  'reports.bureau_only': '统计报表仅供人社局查看',
+  'reports.bureau_only': '统计报表仅供人社局（各区及市人社局）查看',
+  'reports.district_not_yours': '不是本区，也不是本市所辖的区',
 } as const satisfies Record<keyof typeof COHORT_MESSAGES, string>;

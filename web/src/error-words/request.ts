@@ -7,6 +7,7 @@ export const REQUEST_WORDS_ZH = {
   'auth.no_token': '尚未登录或登录已过期',
   'auth.token_incomplete': '登录凭证缺少用户、所属单位或唯一角色，请重新登录',
   'auth.role_not_allowed': '当前角色（{role:role}）无权进行此操作',
+  'auth.city_reads_only': '市人社局可查阅各区的案件和报表，但不办理审批，也不查看证明材料',
   'idempotency.key_shape': '请求编号应为 1–128 位字母、数字或 - _ : .',
   'body.too_large': '提交的内容超过 {maxBytes} 字节',
   'body.required': '请求内容不能为空（应为 JSON）',

@@ -37,7 +37,11 @@ const AGE_BUCKETS = [
 
 export function BudgetDashboard() {
   const { t } = useI18n();
-  const { systemNow } = useApp();
+  const { systemNow, session, organisations } = useApp();
+  // The municipal bureau has no budget: it reads the city's report, by district or one district at a time.
+  const city = session.role === 'city.admin';
+  const districts = [...organisations.values()].filter((org) => org.kind === 'bureau');
+  const [district, setDistrict] = useState('');
   const [year, setYear] = useState<number>();
   const [now, setNow] = useState<Date>();
   useFocusHeading('budget');
@@ -52,7 +56,24 @@ export function BudgetDashboard() {
   const years = [thisYear - 2, thisYear - 1, thisYear, thisYear + 1];
   return (
     <section data-testid="budget-dashboard" data-year={year}>
-      <PageHeader title={t('budget.title')}>
+      <PageHeader title={city ? t('city.dashboardTitle') : t('budget.title')}>
+        {city ? (
+          <label class="inline-field">
+            {t('city.district')}
+            <select
+              id="report-district"
+              value={district}
+              onChange={(event) => setDistrict(event.currentTarget.value)}
+            >
+              <option value="">{t('city.allDistricts')}</option>
+              {districts.map((org) => (
+                <option key={org.orgId} value={org.orgId}>
+                  {org.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <label class="inline-field">
           {t('budget.year')}
           <select
@@ -68,9 +89,10 @@ export function BudgetDashboard() {
           </select>
         </label>
       </PageHeader>
+      {city ? <Alert kind="info">{t('city.readOnly')}</Alert> : null}
       <div class="dashboard">
-        <BudgetPanel year={year} />
-        <ReportPanel year={year} />
+        {city ? null : <BudgetPanel year={year} />}
+        <ReportPanel year={year} district={district} />
       </div>
       <CasesPanel now={now} />
     </section>
@@ -135,19 +157,20 @@ function BudgetPanel(props: { year: number }) {
   );
 }
 
-function ReportPanel(props: { year: number }) {
+function ReportPanel(props: { year: number; district: string }) {
   const { t } = useI18n();
   const { api, organisations } = useApp();
   const names = useOccupationNames();
   const [downloading, setDownloading] = useState(false);
   const [failure, setFailure] = useState<unknown>();
-  const report = useLoad(() => api.get<SubsidyReport>(`/reports/subsidies?year=${props.year}`), [props.year]);
+  const query = `year=${props.year}${props.district ? `&districtCode=${props.district}` : ''}`;
+  const report = useLoad(() => api.get<SubsidyReport>(`/reports/subsidies?${query}`), [query]);
 
   const download = async () => {
     setDownloading(true);
     setFailure(undefined);
     try {
-      const csv = await api.text(`/reports/subsidies?year=${props.year}&format=csv`, 'text/csv');
+      const csv = await api.text(`/reports/subsidies?${query}&format=csv`, 'text/csv');
       // The API writes a BOM so Excel reads UTF-8; the browser's decoder drops it, so it goes back on.
       const blob = new Blob([csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}`], {
         type: 'text/csv;charset=utf-8',
@@ -194,6 +217,31 @@ function ReportPanel(props: { year: number }) {
               {downloading ? t('report.downloading') : t('report.download')}
             </button>
           </div>
+          {data.byDistrict ? (
+            <ScrollRegion label={t('city.byDistrict')}>
+              <h3>{t('city.byDistrict')}</h3>
+              <table class="data" data-testid="report-districts">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('city.district')}</th>
+                    <th scope="col">{t('report.claims')}</th>
+                    <th scope="col">{t('budget.paid')}</th>
+                    <th scope="col">{t('claim.recovery')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.byDistrict.map((row) => (
+                    <tr key={row.districtCode} data-district={row.districtCode}>
+                      <td>{organisationName(organisations, row.districtCode)}</td>
+                      <td class="number">{row.claims}</td>
+                      <td class="money">{formatFen(row.paidFen)}</td>
+                      <td class="money">{formatFen(row.recoveryFen)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollRegion>
+          ) : null}
           {data.totals.claims === 0 ? (
             <p class="empty">{t('report.empty', { year: props.year })}</p>
           ) : (

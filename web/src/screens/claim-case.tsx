@@ -36,7 +36,7 @@ const WAITING = ['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYME
 
 export function ClaimCase(props: { claimId: string }) {
   const { t } = useI18n();
-  const { api } = useApp();
+  const { api, session } = useApp();
   const [flash, setFlash] = useState<string | undefined>(takeFlash);
   const loaded = useLoad(async () => {
     const claim = await api.get<ClaimView>(`/claims/${props.claimId}`);
@@ -56,6 +56,11 @@ export function ClaimCase(props: { claimId: string }) {
       </PageHeader>
       <ClaimSteps claim={claim} />
       {flash ? <Alert kind="success">{flash}</Alert> : null}
+      {session.role === 'city.admin' ? (
+        <p class="hint" data-testid="city-read-only">
+          {t('city.readOnly')}
+        </p>
+      ) : null}
       <ClaimNotices claim={claim} />
       <Actions
         claim={claim}

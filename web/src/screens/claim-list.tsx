@@ -34,6 +34,7 @@ export function ClaimList() {
         {session.role === 'enterprise.clerk' ? <NewClaim /> : null}
       </PageHeader>
       {session.role === 'enterprise.clerk' ? <p class="hint">{t('claims.howToStart')}</p> : null}
+      {party === 'city' ? <p class="hint">{t('city.readOnly')}</p> : null}
       <PagedList<ClaimView>
         path="/claims"
         statuses={CLAIM_STATUSES}
@@ -49,6 +50,7 @@ export function ClaimList() {
             <th scope="col">{t('cohorts.status')}</th>
             <th scope="col">{t('claim.amount')}</th>
             <th scope="col">{t('claim.recovery')}</th>
+            {party === 'city' ? <th scope="col">{t('city.district')}</th> : null}
             {party !== 'enterprise' ? <th scope="col">{t('cohorts.enterprise')}</th> : null}
             {party !== 'school' ? <th scope="col">{t('cohorts.school')}</th> : null}
             <th scope="col">{t('cohorts.updated')}</th>
@@ -65,6 +67,7 @@ export function ClaimList() {
             </td>
             <td class="money">{formatFen(claim.amountFen)}</td>
             <td class="money">{claim.recoveryFen > 0 ? formatFen(claim.recoveryFen) : '—'}</td>
+            {party === 'city' ? <td>{organisationName(organisations, claim.districtCode)}</td> : null}
             {party !== 'enterprise' ? <td>{organisationName(organisations, claim.enterpriseId)}</td> : null}
             {party !== 'school' ? <td>{organisationName(organisations, claim.schoolId)}</td> : null}
             <td>{formatInstant(claim.updatedAt, lang)}</td>

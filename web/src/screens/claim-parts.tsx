@@ -42,6 +42,8 @@ export interface SubsidyReport {
   year: number;
   districtCode: string;
   totals: ReportTotals;
+  /** The municipal bureau's whole-city report: one row per district. */
+  byDistrict?: (ReportTotals & { districtCode: string })[];
   byOccupation: (ReportTotals & { occupationCode: string })[];
   byLevel: (ReportTotals & { targetLevel: number })[];
   byEnterprise: (ReportTotals & { enterpriseId: string })[];
@@ -289,6 +291,8 @@ export function ClaimNotices(props: { claim: ClaimView }) {
  */
 export function ClaimEvidence(props: { claim: ClaimView; openDocuments?: boolean }) {
   const { t } = useI18n();
+  // The municipal bureau reads the case, not its evidence (full ID numbers are the district reviewer's).
+  const mayOpenDocuments = useApp().session.role !== 'city.admin';
   const { evidence } = props.claim;
   const hours = evidence.attendance.map((row) => row.hours);
   const videos = evidence.documents.filter((document) => document.kind === 'training_video').length;
@@ -313,7 +317,12 @@ export function ClaimEvidence(props: { claim: ClaimView; openDocuments?: boolean
         <dt>{t('claim.documents')}</dt>
         <dd>{t('claim.documentsValue', { n: evidence.documents.length, videos })}</dd>
       </dl>
-      {evidence.documents.length ? (
+      {evidence.documents.length && !mayOpenDocuments ? (
+        <p class="hint" data-testid="claim-documents-closed">
+          {t('city.evidenceClosed')}
+        </p>
+      ) : null}
+      {evidence.documents.length && mayOpenDocuments ? (
         <details
           class="facts-details"
           data-testid="claim-documents"

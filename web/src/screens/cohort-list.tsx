@@ -33,6 +33,7 @@ export function CohortList() {
           </Link>
         ) : null}
       </PageHeader>
+      {party === 'city' ? <p class="hint">{t('city.readOnly')}</p> : null}
       <PagedList<CohortSummary>
         path="/cohorts"
         statuses={STATUSES}
@@ -47,6 +48,7 @@ export function CohortList() {
             </th>
             <th scope="col">{t('cohorts.status')}</th>
             <th scope="col">{t('cohorts.count')}</th>
+            {party === 'city' ? <th scope="col">{t('city.district')}</th> : null}
             {party !== 'enterprise' ? <th scope="col">{t('cohorts.enterprise')}</th> : null}
             {party !== 'school' ? <th scope="col">{t('cohorts.school')}</th> : null}
             <th scope="col">{t('cohorts.period')}</th>
@@ -63,6 +65,7 @@ export function CohortList() {
               <StatusBadge status={cohort.status} />
             </td>
             <td class="number">{cohort.apprenticeCount}</td>
+            {party === 'city' ? <td>{organisationName(organisations, cohort.districtCode)}</td> : null}
             {party !== 'enterprise' ? <td>{organisationName(organisations, cohort.enterpriseId)}</td> : null}
             {party !== 'school' ? <td>{organisationName(organisations, cohort.schoolId)}</td> : null}
             <td>

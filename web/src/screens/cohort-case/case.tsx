@@ -70,6 +70,11 @@ function CaseView(props: { cohort: CohortView; flash: string | undefined; onChan
       </PageHeader>
       <StageSteps status={cohort.status} />
       {props.flash ? <Alert kind="success">{props.flash}</Alert> : null}
+      {session.role === 'city.admin' ? (
+        <p class="hint" data-testid="city-read-only">
+          {t('city.readOnly')}
+        </p>
+      ) : null}
       <CaseNotices cohort={cohort} />
       <Actions cohort={cohort} onChanged={props.onChanged} />
       <div class="case-columns">

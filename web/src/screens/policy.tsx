@@ -1,0 +1,230 @@
+/**
+ * The city's policy (`GET /policy`, `PUT /policy`): subsidy standards, settlement rules and limits
+ * are the municipal bureau's, for every district (domain.md, "Parties"). The city's administrator
+ * edits the version in force into a new one and publishes it; a district bureau reads it here.
+ *
+ * The form is drawn from the policy record itself: every number, switch and word of it is a field
+ * (named by `policy.field.<path>` where the console has words for it, by its path otherwise), so a
+ * value the server adds to the policy appears here without a change to this screen. Lists
+ * (holidays) are carried over as they are.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, errorsByPath, type FieldError } from '../api.ts';
+import { type Policy, useApp } from '../context.ts';
+import { formatDate, formatFen, todayInChina } from '../format.ts';
+import { type MessageKey, useI18n } from '../i18n.ts';
+import { mayPublishPolicy } from '../roles.ts';
+import { Alert, ErrorAlert, Field, PageHeader, Progress, useFocusHeading, useLoad } from '../ui.tsx';
+import { DICTIONARIES } from '../words.ts';
+import { draftPolicy, nextVersion, type PolicyField, policyFields } from './policy-draft.ts';
+
+export function PolicyPage() {
+  const { t, lang } = useI18n();
+  const { api, session } = useApp();
+  const [flash, setFlash] = useState<string>();
+  const policy = useLoad(() => api.get<Policy>('/policy'), []);
+  useFocusHeading('policy');
+  const editable = mayPublishPolicy(session.role);
+  const data = policy.data;
+  return (
+    <section data-testid="policy-page" data-editable={editable ? 'true' : 'false'}>
+      <PageHeader
+        title={t('policy.title')}
+        subtitle={
+          data
+            ? t('policy.inForce', { version: data.policyVersion, date: formatDate(data.effectiveFrom, lang) })
+            : undefined
+        }
+      />
+      <Alert kind="info">{editable ? t('policy.cityPublishes') : t('policy.readOnly')}</Alert>
+      {flash ? <Alert kind="success">{flash}</Alert> : null}
+      {policy.loading ? <Progress label={t('app.loading')} /> : null}
+      {policy.error ? <ErrorAlert error={policy.error} onRetry={policy.reload} /> : null}
+      {data && editable ? (
+        <PolicyForm
+          key={data.policyVersion}
+          policy={data}
+          onPublished={(published) => {
+            setFlash(
+              t('policy.published', {
+                version: published.policyVersion,
+                date: formatDate(published.effectiveFrom, lang),
+              }),
+            );
+            policy.reload();
+          }}
+        />
+      ) : null}
+      {data && !editable ? <PolicyFacts policy={data} /> : null}
+    </section>
+  );
+}
+
+function useFieldLabel() {
+  const { t, lang } = useI18n();
+  const words = DICTIONARIES[lang] as Record<string, string | undefined>;
+  return (path: string) => {
+    const key = `policy.field.${path}`;
+    return words[key] === undefined ? path : t(key as MessageKey);
+  };
+}
+
+function shown(t: ReturnType<typeof useI18n>['t'], field: PolicyField): string {
+  if (field.value === undefined) return '—';
+  if (typeof field.value === 'boolean') return field.value ? t('policy.on') : t('policy.off');
+  if (typeof field.value === 'number' && /Fen(\.|$)/.test(field.path))
+    return `${field.value} (${formatFen(field.value)})`;
+  return String(field.value);
+}
+
+/** The district's view: every value of the version in force, read only. */
+function PolicyFacts(props: { policy: Policy }) {
+  const { t } = useI18n();
+  const label = useFieldLabel();
+  return (
+    <section aria-labelledby="policy-values-title">
+      <h2 id="policy-values-title">{t('policy.fields')}</h2>
+      <dl class="facts" data-testid="policy-facts">
+        {policyFields(props.policy as unknown as Record<string, unknown>).map((field) => (
+          <div key={field.path} class="fact" data-path={field.path}>
+            <dt>{label(field.path)}</dt>
+            <dd>{shown(t, field)}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+/** The city administrator's form: the version in force, edited into a new version and published. */
+function PolicyForm(props: { policy: Policy; onPublished: (policy: Policy) => void }) {
+  const { t } = useI18n();
+  const { api, systemNow } = useApp();
+  const label = useFieldLabel();
+  const current = props.policy as unknown as Record<string, unknown> &
+    Pick<Policy, 'policyVersion' | 'effectiveFrom'>;
+  const fields = policyFields(current);
+  const [typed, setTyped] = useState<Record<string, string | boolean>>({});
+  // Today by the system's clock (the embedded runtime's may be moved), until the administrator picks a date.
+  const [picked, setEffectiveFrom] = useState<string>();
+  const [today, setToday] = useState(todayInChina());
+  useEffect(() => {
+    void systemNow().then((now) => setToday(todayInChina(now)));
+  }, [systemNow]);
+  const effectiveFrom = picked ?? today;
+  const [policyVersion, setPolicyVersion] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  const version = policyVersion ?? nextVersion(current, effectiveFrom);
+  const errors = errorsByPath(failure instanceof ApiError ? failure.errors : []);
+  const errorsAt = (path: string): FieldError[] | undefined => errors.get(path);
+
+  const publish = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      const body = draftPolicy(current, typed, { policyVersion: version, effectiveFrom });
+      const published = await api.put<Policy>('/policy', { body });
+      props.onPublished(published);
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form data-testid="policy-form" onSubmit={(event) => void publish(event)} noValidate>
+      {failure ? <ErrorAlert error={failure} /> : null}
+      <fieldset class="form-section">
+        <legend>{t('policy.publish')}</legend>
+        <div class="form-grid">
+          <Field
+            id="policy-effectiveFrom"
+            label={t('policy.effectiveFrom')}
+            errors={errorsAt('effectiveFrom')}
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                type="date"
+                value={effectiveFrom}
+                onInput={(event) => setEffectiveFrom(event.currentTarget.value)}
+              />
+            )}
+          </Field>
+          <Field
+            id="policy-policyVersion"
+            label={t('policy.version')}
+            hint={t('policy.versionHint')}
+            errors={errorsAt('policyVersion')}
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                type="text"
+                class="mono"
+                value={version}
+                onInput={(event) => setPolicyVersion(event.currentTarget.value)}
+              />
+            )}
+          </Field>
+        </div>
+      </fieldset>
+      <fieldset class="form-section">
+        <legend>{t('policy.fields')}</legend>
+        <div class="form-grid">
+          {fields.map((field) => {
+            const id = `policy-${field.path.replaceAll('.', '-')}`;
+            const input = typed[field.path];
+            if (typeof field.value === 'boolean') {
+              const checked = typeof input === 'boolean' ? input : field.value;
+              return (
+                <Field key={field.path} id={id} label={label(field.path)} errors={errorsAt(field.path)}>
+                  {(aria) => (
+                    <input
+                      {...aria}
+                      type="checkbox"
+                      checked={checked}
+                      onChange={(event) => setTyped({ ...typed, [field.path]: event.currentTarget.checked })}
+                    />
+                  )}
+                </Field>
+              );
+            }
+            const text =
+              typeof input === 'string' ? input : field.value === undefined ? '' : String(field.value);
+            const money = /Fen(\.|$)/.test(field.path) && /^\d+$/.test(text);
+            return (
+              <Field
+                key={field.path}
+                id={id}
+                label={label(field.path)}
+                hint={money ? formatFen(Number(text)) : undefined}
+                errors={errorsAt(field.path)}
+              >
+                {(aria) => (
+                  <input
+                    {...aria}
+                    type="text"
+                    inputMode={typeof field.value === 'string' ? 'text' : 'numeric'}
+                    data-path={field.path}
+                    value={text}
+                    onInput={(event) => setTyped({ ...typed, [field.path]: event.currentTarget.value })}
+                  />
+                )}
+              </Field>
+            );
+          })}
+        </div>
+        <p class="hint">{t('policy.other')}</p>
+      </fieldset>
+      <div class="form-actions">
+        <button type="submit" class="button-primary" disabled={busy} data-testid="policy-publish">
+          {busy ? t('policy.publishing') : t('policy.publish')}
+        </button>
+      </div>
+    </form>
+  );
+}
