@@ -9,7 +9,7 @@ import Provider, {
   type Configuration,
   interactionPolicy,
 } from 'oidc-provider';
-import { DICTIONARIES } from '../../web/src/words.ts';
+import { DICTIONARIES } from '../../web/src/words/all.ts';
 import { DEMO_ORGANISATIONS, DEMO_USERS, type DemoUser } from './demo-register.ts';
 import {
   DEFAULT_TOKEN_LIFETIME_SECONDS,

@@ -36,7 +36,8 @@ export async function decide(
 /** Creates and files a cohort through all three approvals; returns its id. */
 export async function fileCohort(api: ApiClient, count = 3): Promise<string> {
   const { cohortId } = await createCohort(api, count);
-  expect((await api.as('ent-a-clerk').post(`/cohorts/${cohortId}/submit`)).status).toBe(200);
+  const submitted = await api.as('ent-a-clerk').post(`/cohorts/${cohortId}/submit`);
+  expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
   await decide(api, 'ent-a-signatory', cohortId, 'COMPANY_REVIEW', { decision: 'approve' });
   const cohort = (await api.as('school-a-registrar').get(`/cohorts/${cohortId}`)).body;
   await decide(api, 'school-a-registrar', cohortId, 'SCHOOL_REVIEW', makeEnrolment(cohort.apprentices));

@@ -20,7 +20,7 @@ import { checkDecision, checkNewCohort } from '../../web/src/roster/validate.ts'
 import { readXlsx, writeXlsx } from '../../web/src/roster/xlsx.ts';
 import { parseRoute } from '../../web/src/router-paths.ts';
 import { draftPolicy, nextVersion, policyFields } from '../../web/src/screens/policy-draft.ts';
-import { DICTIONARIES } from '../../web/src/words.ts';
+import { DICTIONARIES } from '../../web/src/words/all.ts';
 
 /** The console's own logic, in Node: formats, roster files, the browser-side checks, routes. */
 describe('money and dates', () => {

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES, type ErrorCode, renderTemplate, says } from '../../shared/domain/error-codes.ts';
 import { ERROR_WORDS, errorWords, renderErrorWords } from '../../web/src/error-words.ts';
-import { DICTIONARIES } from '../../web/src/words.ts';
+import { DICTIONARIES } from '../../web/src/words/all.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 /** Where the API's code runs: the functions, the domain, the adapters, the HTTP layer, the schemas. */

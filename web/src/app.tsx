@@ -4,7 +4,7 @@
  * own data: who may open which screen is decided here, from `roles.ts`.
  */
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { Api, whenUnauthorised } from './api.ts';
 import { type ConsoleConfig, loadConfig } from './config.ts';
 import { AppContext, type AppServices, type Features, type Organisation, once } from './context.ts';
@@ -20,18 +20,33 @@ import { Inbox } from './screens/inbox.tsx';
 import { HostedCallback, SignIn } from './screens/sign-in.tsx';
 import { forgetSession, readSession, type Session, signOut } from './session.ts';
 import { Alert, PageHeader, Progress, useFocusHeading } from './ui.tsx';
+import { zh } from './words/zh.ts';
+import { type Dictionary, loadDictionary, loadedDictionary } from './words.ts';
 
 export function App() {
-  const [lang, setLangState] = useState<Lang>(storedLang());
-  const i18n = useMemo(
-    () =>
-      makeI18n(lang, (next) => {
+  // Chinese is in the first load; English is fetched when chosen (or remembered), and the console
+  // shows it only once its words are here, so no screen ever shows a key or the other language.
+  const [shown, setShown] = useState<{ lang: Lang; dictionary: Dictionary } | undefined>(() => {
+    const dictionary = loadedDictionary(storedLang());
+    return dictionary ? { lang: storedLang(), dictionary } : undefined;
+  });
+  const [wordsError, setWordsError] = useState<string>();
+  const choose = useCallback((next: Lang) => {
+    loadDictionary(next).then(
+      (dictionary) => {
         storeLang(next);
-        setLangState(next);
-      }),
-    [lang],
-  );
+        setShown({ lang: next, dictionary });
+      },
+      (error: unknown) => setWordsError(String(error)),
+    );
+  }, []);
   useEffect(() => {
+    if (!shown) choose(storedLang());
+  }, [shown, choose]);
+  const lang = shown?.lang ?? 'zh-CN';
+  const i18n = useMemo(() => makeI18n(lang, shown?.dictionary ?? zh, choose), [lang, shown, choose]);
+  // Before paint, so the page never says one language while showing the other.
+  useLayoutEffect(() => {
     document.documentElement.lang = lang;
     document.title = i18n.t('app.name');
   }, [lang, i18n]);
@@ -42,11 +57,11 @@ export function App() {
   }, []);
   return (
     <I18nContext.Provider value={i18n}>
-      {config ? (
+      {config && shown ? (
         <Console config={config} />
-      ) : configError ? (
+      ) : configError || wordsError ? (
         <main class="centered">
-          <Alert kind="error">{i18n.t('app.configFailed', { reason: configError })}</Alert>
+          <Alert kind="error">{i18n.t('app.configFailed', { reason: (configError ?? wordsError)! })}</Alert>
         </main>
       ) : (
         <main class="centered">

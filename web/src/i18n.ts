@@ -6,7 +6,8 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { type Coded, errorWords } from './error-words.ts';
 import type { Lang } from './format.ts';
-import { DICTIONARIES, type MessageKey, translate } from './words.ts';
+import { zh } from './words/zh.ts';
+import { type Dictionary, type MessageKey, translate } from './words.ts';
 
 export type { MessageKey };
 
@@ -15,6 +16,8 @@ export interface I18n {
   t: (key: MessageKey, params?: Record<string, string | number>) => string;
   /** An error of the API (a field error, a problem) in the console's language, by its code. */
   m: (error: Coded) => string;
+  /** Whether the console has words for `key` (a key built from data, such as a policy field's path). */
+  has: (key: string) => key is MessageKey;
   setLang: (lang: Lang) => void;
 }
 
@@ -45,18 +48,19 @@ export function punct(): Punctuation {
   return PUNCTUATION[current];
 }
 
-export function makeI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
+export function makeI18n(lang: Lang, dictionary: Dictionary, setLang: (lang: Lang) => void): I18n {
   current = lang;
+  const words = dictionary as Record<string, string | undefined>;
   return {
     lang,
-    t: (key, params) => translate(lang, key, params),
-    m: (error) =>
-      errorWords(lang, error, (key) => (DICTIONARIES[lang] as Record<string, string | undefined>)[key]),
+    t: (key, params) => translate(dictionary, key, params),
+    m: (error) => errorWords(lang, error, (key) => words[key]),
+    has: (key): key is MessageKey => words[key] !== undefined,
     setLang,
   };
 }
 
-export const I18nContext = createContext<I18n>(makeI18n('zh-CN', () => undefined));
+export const I18nContext = createContext<I18n>(makeI18n('zh-CN', zh, () => undefined));
 
 export function useI18n(): I18n {
   return useContext(I18nContext);

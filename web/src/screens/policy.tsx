@@ -12,10 +12,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, errorsByPath, type FieldError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
 import { formatDate, formatFen, todayInChina } from '../format.ts';
-import { type MessageKey, useI18n } from '../i18n.ts';
+import { useI18n } from '../i18n.ts';
 import { mayPublishPolicy } from '../roles.ts';
 import { Alert, ErrorAlert, Field, PageHeader, Progress, useFocusHeading, useLoad } from '../ui.tsx';
-import { DICTIONARIES } from '../words.ts';
 import { draftPolicy, nextVersion, type PolicyField, policyFields } from './policy-draft.ts';
 
 export function PolicyPage() {
@@ -61,11 +60,10 @@ export function PolicyPage() {
 }
 
 function useFieldLabel() {
-  const { t, lang } = useI18n();
-  const words = DICTIONARIES[lang] as Record<string, string | undefined>;
+  const { t, has } = useI18n();
   return (path: string) => {
     const key = `policy.field.${path}`;
-    return words[key] === undefined ? path : t(key as MessageKey);
+    return has(key) ? t(key) : path;
   };
 }
 
