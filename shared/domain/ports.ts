@@ -20,8 +20,15 @@ export interface DataKey {
 }
 
 export interface PersonalDataProtector {
-  /** Keyed hash (HMAC-SHA256, or HMAC-SM3 under the gm suite) for duplicate checks and look-ups. */
+  /** Keyed hash under the suite in force (HMAC-SHA256, or HMAC-SM3 under the gm suite). */
   hash(value: string): Promise<string>;
+  /**
+   * Every look-up hash of a value, one per suite the deployment can have hashed it under, the
+   * suite in force first (= `hash`). The markers that protect money (a person's lock on an
+   * active cohort, the subsidy marks) are written and checked under all of them, so a switch of
+   * suite never hides a person from the rules.
+   */
+  lookupHashes(value: string): Promise<string[]>;
   newDataKey(): Promise<{ key: DataKey; wrapped: string }>;
   openDataKey(wrapped: string): Promise<DataKey>;
   encrypt(key: DataKey, plaintext: string): string;
