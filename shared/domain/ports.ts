@@ -76,6 +76,7 @@ export interface MentorLoad {
   cohorts: Record<string, number>;
 }
 
+/** A lock on one of a person's look-up hashes (a person takes one lock per hash: see `personHashes`). */
 export interface PersonLock {
   idHash: string;
   /** Row of the cohort, to name it in an error. */
@@ -85,8 +86,12 @@ export interface PersonLock {
 /** Persons of a change are in another active cohort (the rows of their person claims). */
 export class PersonsTaken extends Error {
   override name = 'PersonsTaken';
-  constructor(readonly rows: number[]) {
-    super(`${rows.length} person(s) are already in another active cohort`);
+  /** Each row once, though several of its person's locks were refused. */
+  readonly rows: number[];
+  constructor(rows: number[]) {
+    const distinct = [...new Set(rows)];
+    super(`${distinct.length} person(s) are already in another active cohort`);
+    this.rows = distinct;
   }
 }
 
