@@ -32,11 +32,14 @@ export interface ContractForRules {
 /**
  * An apprentice row as the rules need it: either as submitted (`idNumber`), or as stored, where
  * the full ID number is encrypted and the row carries the birth date read from it and the keyed
- * hash of the ID number (equal for the same person). Use one form for all rows of a call.
+ * hash of the ID number (equal for the same person under one suite) and, on rows written since
+ * look-ups are kept under every suite, all of its hashes: two rows are one person when any hash
+ * is shared, so a row added after a switch of suite still meets its earlier twin. Use one form
+ * for all rows of a call.
  */
 export type ApprenticeForRules = { enterpriseMentorKey: string; contract: ContractForRules } & (
   | { idNumber: string }
-  | { birthDate: string; idHash: string }
+  | { birthDate: string; idHash: string; idHashes?: string[] | undefined }
 );
 
 export interface CohortForRules {
@@ -179,20 +182,20 @@ export function checkCohortRules(cohort: CohortForRules, ctx: CohortRulesContext
     const path = `apprentices.${row}`;
 
     let birthDate: string | undefined;
-    let personKey: string;
+    let personKeys: string[];
     if ('idNumber' in apprentice) {
-      personKey = apprentice.idNumber;
+      personKeys = [apprentice.idNumber];
       const check = checkResidentId(apprentice.idNumber);
       if (check.ok) birthDate = check.birthDate;
       else add(`${path}.idNumber`, check);
     } else {
-      personKey = apprentice.idHash;
+      personKeys = apprentice.idHashes ?? [apprentice.idHash];
       if (isRealDate(apprentice.birthDate)) birthDate = apprentice.birthDate;
     }
-    const earlierPerson = personRow.get(personKey);
+    const earlierPerson = personKeys.map((key) => personRow.get(key)).find((found) => found !== undefined);
     if (earlierPerson !== undefined)
       add(`${path}.idNumber`, says('apprentice.person_repeated', { row: earlierPerson }));
-    else personRow.set(personKey, row);
+    else for (const key of personKeys) personRow.set(key, row);
     if (birthDate && startOk && ageOn(birthDate, cohort.startDate) < policy.minAgeYears) {
       add(`${path}.idNumber`, says('apprentice.too_young', { years: policy.minAgeYears }));
     }

@@ -57,8 +57,14 @@ export interface ApprenticeRecord {
   name: string;
   /** AES-256-GCM ciphertext under the cohort's data key. */
   idCipher: string;
-  /** HMAC-SHA256 of the ID number: duplicate checks and look-ups. */
+  /** Look-up hash of the ID number under the suite in force when the row was written. */
   idHash: string;
+  /**
+   * Every look-up hash of the ID number, one per suite, `idHash` first: the person's markers (lock
+   * on an active cohort, subsidy marks) are kept under each. Absent on rows written before there
+   * were two: read them with `personHashes`.
+   */
+  idHashes?: string[];
   idMasked: string;
   phoneCipher: string;
   phoneHash: string;
@@ -75,6 +81,11 @@ export interface ApprenticeRecord {
   withdrawal?: { date: string; reason: WithdrawalReason; recordedBy: string };
   certificate?: { kind: string; number: string; level: number; issuedOn: string };
   outcomeRecordedBy?: string;
+}
+
+/** The look-up hashes a person of a stored row is known by (the row's suite's alone on older rows). */
+export function personHashes(apprentice: Pick<ApprenticeRecord, 'idHash' | 'idHashes'>): string[] {
+  return apprentice.idHashes ?? [apprentice.idHash];
 }
 
 export type WithdrawalReason = 'resigned' | 'dismissed' | 'transferred_out' | 'other';

@@ -20,8 +20,15 @@ export interface DataKey {
 }
 
 export interface PersonalDataProtector {
-  /** Keyed hash (HMAC-SHA256, or HMAC-SM3 under the gm suite) for duplicate checks and look-ups. */
+  /** Keyed hash under the suite in force (HMAC-SHA256, or HMAC-SM3 under the gm suite). */
   hash(value: string): Promise<string>;
+  /**
+   * Every look-up hash of a value, one per suite the deployment can have hashed it under, the
+   * suite in force first (= `hash`). The markers that protect money (a person's lock on an
+   * active cohort, the subsidy marks) are written and checked under all of them, so a switch of
+   * suite never hides a person from the rules.
+   */
+  lookupHashes(value: string): Promise<string[]>;
   newDataKey(): Promise<{ key: DataKey; wrapped: string }>;
   openDataKey(wrapped: string): Promise<DataKey>;
   encrypt(key: DataKey, plaintext: string): string;
@@ -69,6 +76,7 @@ export interface MentorLoad {
   cohorts: Record<string, number>;
 }
 
+/** A lock on one of a person's look-up hashes (a person takes one lock per hash: see `personHashes`). */
 export interface PersonLock {
   idHash: string;
   /** Row of the cohort, to name it in an error. */
@@ -78,8 +86,12 @@ export interface PersonLock {
 /** Persons of a change are in another active cohort (the rows of their person claims). */
 export class PersonsTaken extends Error {
   override name = 'PersonsTaken';
-  constructor(readonly rows: number[]) {
-    super(`${rows.length} person(s) are already in another active cohort`);
+  /** Each row once, though several of its person's locks were refused. */
+  readonly rows: number[];
+  constructor(rows: number[]) {
+    const distinct = [...new Set(rows)];
+    super(`${distinct.length} person(s) are already in another active cohort`);
+    this.rows = distinct;
   }
 }
 

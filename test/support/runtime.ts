@@ -42,13 +42,24 @@ export async function startTestRuntime(
   dataDir: string;
 }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'apprenticeflow-'));
+  // Ports kept across a restart are free while it restarts: a fresh one must not be one of them.
+  const taken = new Set([options.port, options.stepFunctionsPort, options.objectStoragePort]);
+  const distinctPort = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+  };
   const runtime = await startRuntime({
-    port: options.port ?? (await freePort()),
+    port: options.port ?? (await distinctPort()),
     // A restarted runtime keeps its Step Functions port: handler modules (like Lambda containers)
     // keep the SDK clients they made, and a new process would have the same endpoint anyway.
-    stepFunctionsPort: options.stepFunctionsPort ?? (await freePort()),
-    objectStoragePort: options.objectStoragePort ?? (await freePort()),
-    issuerPort: await freePort(),
+    stepFunctionsPort: options.stepFunctionsPort ?? (await distinctPort()),
+    objectStoragePort: options.objectStoragePort ?? (await distinctPort()),
+    issuerPort: await distinctPort(),
     ...(options.discoverableIssuer ? {} : { issuer: DEV_ISSUER }),
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     tableName: options.tableName ?? `it-${ulid()}`,

@@ -487,6 +487,33 @@ describe('apprentices', () => {
     ]);
   });
 
+  it('in stored form find the same person across a switch of crypto suite (any look-up hash shared)', () => {
+    const stored = (idHash: string, idHashes?: string[]): Row => ({
+      birthDate: '2000-01-01',
+      idHash,
+      ...(idHashes ? { idHashes } : {}),
+      enterpriseMentorKey: 'm1',
+      contract: { startDate: '2027-02-20', endDate: null },
+    });
+    expect(
+      checkCohortRules(
+        cohort({
+          // A row of before both hashes were kept (standard only), then the same person added
+          // under gm (gm hash first), and a third person.
+          apprentices: [stored('h1'), stored('sm3:h1', ['sm3:h1', 'h1']), stored('sm3:h2', ['sm3:h2', 'h2'])],
+        }),
+        context(),
+      ),
+    ).toEqual([
+      {
+        path: 'apprentices.1.idNumber',
+        code: 'apprentice.person_repeated',
+        params: { row: 0 },
+        message: 'the same person is already in this cohort at row 0',
+      },
+    ]);
+  });
+
   describe('labour contract', () => {
     const withContract = (contract: Row['contract']) => cohort({ apprentices: [row({ contract })] });
 

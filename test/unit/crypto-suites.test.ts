@@ -1,4 +1,4 @@
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +99,24 @@ describe.each(CRYPTO_SUITES)('personal fields under the %s suite', (suite) => {
     expect(hash.startsWith(GM_HASH_PREFIX)).toBe(suite === 'gm');
     const { pii: otherSuite } = protector(() => other(suite), keyFile);
     expect(await otherSuite.hash('110108200001011237')).not.toBe(hash);
+  });
+
+  it(`gives every look-up hash, its own first, then the one the ${other(suite)} suite hashes with the same key`, async () => {
+    const id = '110108200001011237';
+    const { pii, keyFile } = protector(() => suite);
+    const { pii: otherSuite } = protector(() => other(suite), keyFile);
+    const hashes = await pii.lookupHashes(id);
+    expect(hashes).toEqual([await pii.hash(id), await otherSuite.hash(id)]);
+    expect(hashes.filter((hash) => hash.startsWith(GM_HASH_PREFIX))).toHaveLength(1);
+    // The same set under either suite (only the order differs), so markers written under one are found from the other.
+    expect(await otherSuite.lookupHashes(id)).toEqual([...hashes].reverse());
+    // Known-answer: HMAC of the key file's one HMAC key, SHA-256 bare and SM3 prefixed.
+    const hmacKey = await new LocalKeyFile(keyFile).hmacKey();
+    const expected = {
+      standard: createHmac('sha256', hmacKey).update(id).digest('base64url'),
+      gm: GM_HASH_PREFIX + createHmac('sm3', hmacKey).update(id).digest('base64url'),
+    };
+    expect(hashes).toEqual([expected[suite], expected[other(suite)]]);
   });
 });
 

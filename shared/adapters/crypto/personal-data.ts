@@ -47,8 +47,24 @@ export class FieldEncryption implements PersonalDataProtector {
   ) {}
 
   async hash(value: string): Promise<string> {
+    return this.hashUnder(this.suite(), value);
+  }
+
+  /**
+   * Under every suite, the one in force first. Both suites key their HMAC with the one HMAC key of
+   * the key source (KMS data key `KEYRING/HMAC`, or the local key file), so a value hashes the
+   * same way under a suite whichever suite is in force: the hashes written before a switch are
+   * among those computed after it.
+   */
+  async lookupHashes(value: string): Promise<string[]> {
+    const current = this.suite();
+    const order = [current, ...settings.CRYPTO_SUITES.filter((suite) => suite !== current)];
+    return Promise.all(order.map((suite) => this.hashUnder(suite, value)));
+  }
+
+  private async hashUnder(suite: CryptoSuite, value: string): Promise<string> {
     this.hmac ??= this.keys.hmacKey();
-    const gm = this.suite() === 'gm';
+    const gm = suite === 'gm';
     const digest = createHmac(gm ? 'sm3' : 'sha256', await this.hmac)
       .update(value.normalize('NFC'))
       .digest('base64url');

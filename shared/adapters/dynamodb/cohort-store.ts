@@ -1,5 +1,5 @@
 import { type AuditDraft, type AuditRecord, chainAuditRecord } from '../../domain/audit.ts';
-import { type CohortRecord, type CohortStatus, TERMINAL } from '../../domain/cohort.ts';
+import { type CohortRecord, type CohortStatus, personHashes, TERMINAL } from '../../domain/cohort.ts';
 import { says } from '../../domain/error-codes.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
@@ -205,7 +205,7 @@ export class DynamoCohortStore implements CohortStore {
     const owners = await this.table.batchGet<{
       cohortId: string;
       status: CohortStatus;
-      apprentices?: { idHash: string; status: string }[];
+      apprentices?: { idHash: string; idHashes?: string[]; status: string }[];
     }>(
       cohortIds.map((id) => keys.cohort(id)),
       ['cohortId', 'status', 'apprentices'],
@@ -217,7 +217,9 @@ export class DynamoCohortStore implements CohortStore {
       const holder = holders.get(keys.person(lock.idHash).pk);
       if (!holder || holder === cohortId) continue;
       const owner = byId.get(holder);
-      const holds = owner?.apprentices?.some((a) => a.idHash === lock.idHash && a.status !== 'withdrawn');
+      const holds = owner?.apprentices?.some(
+        (a) => personHashes(a).includes(lock.idHash) && a.status !== 'withdrawn',
+      );
       if (owner && !TERMINAL.includes(owner.status) && holds) live.push(lock);
       else
         stale.push({

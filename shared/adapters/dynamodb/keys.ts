@@ -23,7 +23,10 @@ export const keys = {
   }),
   auditPrefix: 'AUDIT#',
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
-  /** One active cohort per person (the keyed hash of the ID number, never the number). */
+  /**
+   * One active cohort per person (a keyed hash of the ID number, never the number). A person has
+   * one look-up hash per crypto suite and holds this item, and each subsidy mark, under every one.
+   */
   person: (idHash: string) => ({ pk: `PERSON#${idHash}`, sk: 'ACTIVE' }),
   /** A person subsidised for an occupation (written by the payment). */
   subsidised: (idHash: string, occupationCode: string) => ({

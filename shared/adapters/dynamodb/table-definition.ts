@@ -21,6 +21,9 @@
  * | idempotency record                        | pk = IDEM#<sub>#<key>, sk = IDEM                      | table |
  * | organisation, policy, occupation, budget  | pk = ORG#<id> / POLICY / OCC#<code> / BUDGET#<d>#<y>  | table |
  *
+ * A person's PERSON# items are kept under each of their look-up hashes (one per crypto suite), so
+ * the person is found whichever suite wrote or reads them.
+ *
  * GSI projections include only the attributes a list shows, so listing cohorts never reads
  * 200 apprentices' worth of item per row.
  */

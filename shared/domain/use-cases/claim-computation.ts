@@ -1,7 +1,7 @@
 import { ACTIVE_CLAIM, type ClaimComputation, type ClaimKind, type ClaimStatus } from '../claim.ts';
 import { advanceCeilingFen, earnedFen, earnsSubsidy, finalSettlement, hasOutcome } from '../claim-money.ts';
 import type { ClaimStore, SubsidyMark } from '../claim-ports.ts';
-import type { ApprenticeRecord, CohortLedger, CohortRecord } from '../cohort.ts';
+import { type ApprenticeRecord, type CohortLedger, type CohortRecord, personHashes } from '../cohort.ts';
 import { compareDates } from '../dates.ts';
 import { says } from '../error-codes.ts';
 import { Conflict } from '../errors.ts';
@@ -98,10 +98,8 @@ export async function marksElsewhere(
 ): Promise<Map<string, SubsidyMark>> {
   const counted = cohort.apprentices.filter((apprentice) => apprentice.status !== 'withdrawn');
   if (counted.length === 0) return new Map();
-  const marks = await deps.claims.subsidyMarks(
-    counted.map((apprentice) => apprentice.idHash),
-    cohort.occupationCode,
-  );
+  // Under every look-up hash of each person: a mark written under either crypto suite counts.
+  const marks = await deps.claims.subsidyMarks(counted.flatMap(personHashes), cohort.occupationCode);
   const blocking = new Map(
     marks
       .filter((mark) => mark.cohortId !== cohort.cohortId && mark.level <= cohort.targetLevel)
@@ -109,7 +107,9 @@ export async function marksElsewhere(
   );
   return new Map(
     counted.flatMap((apprentice) => {
-      const mark = blocking.get(apprentice.idHash);
+      const mark = personHashes(apprentice)
+        .map((hash) => blocking.get(hash))
+        .find((found) => found !== undefined);
       return mark ? [[apprentice.apprenticeId, mark] as const] : [];
     }),
   );

@@ -8,7 +8,7 @@ import type {
   PaymentRecord,
   SubsidyMark,
 } from '../claim-ports.ts';
-import type { CohortRecord } from '../cohort.ts';
+import { type CohortRecord, personHashes } from '../cohort.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, type FieldError, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { refuseSamePerson } from '../four-eyes.ts';
@@ -255,15 +255,18 @@ async function releasePayment(
       enterpriseId: current.enterpriseId,
       schoolId: current.schoolId,
     },
+    // A final settlement marks each person it pays for under each of their look-up hashes.
     marks:
       current.kind === 'final'
-        ? paidFor(cohort, allowed.computation).map((apprentice) => ({
-            idHash: apprentice.idHash,
-            occupationCode: cohort.occupationCode,
-            level: cohort.targetLevel,
-            claimId: current.claimId,
-            cohortId: cohort.cohortId,
-          }))
+        ? paidFor(cohort, allowed.computation).flatMap((apprentice) =>
+            personHashes(apprentice).map((idHash) => ({
+              idHash,
+              occupationCode: cohort.occupationCode,
+              level: cohort.targetLevel,
+              claimId: current.claimId,
+              cohortId: cohort.cohortId,
+            })),
+          )
         : undefined,
   };
 }

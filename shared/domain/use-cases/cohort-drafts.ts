@@ -7,7 +7,7 @@ import type {
 import type { AuditDraft } from '../audit.ts';
 import { GENESIS_HASH } from '../audit.ts';
 import type { ClaimStore } from '../claim-ports.ts';
-import { type ApprenticeRecord, type CohortRecord, cohortView, EDITABLE } from '../cohort.ts';
+import { type ApprenticeRecord, type CohortRecord, cohortView, EDITABLE, personHashes } from '../cohort.ts';
 import { checkCohortRules } from '../cohort-rules.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, type FieldError, fieldError, NotFound, ValidationFailed } from '../errors.ts';
@@ -306,6 +306,7 @@ export async function checkRules(
         name: apprentice.name,
         birthDate: apprentice.birthDate,
         idHash: apprentice.idHash,
+        idHashes: personHashes(apprentice),
         contract: apprentice.contract,
         enterpriseMentorKey: apprentice.enterpriseMentorKey,
       })),
@@ -332,11 +333,14 @@ async function sealApprentices(
     rows.map(async (row) => {
       const identity = checkResidentId(row.idNumber);
       if (!identity.ok) throw new ValidationFailed([fieldError('idNumber', identity)]);
+      const idHashes = await deps.pii.lookupHashes(row.idNumber.toUpperCase());
       return {
         apprenticeId: deps.newId(),
         name: row.name,
         idCipher: deps.pii.encrypt(key, row.idNumber),
-        idHash: await deps.pii.hash(row.idNumber.toUpperCase()),
+        // One per suite, the one in force first: the person's markers are kept under each.
+        idHash: idHashes[0]!,
+        idHashes,
         idMasked: maskIdNumber(row.idNumber),
         phoneCipher: deps.pii.encrypt(key, row.phone),
         phoneHash: await deps.pii.hash(row.phone),

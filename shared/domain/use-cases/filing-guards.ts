@@ -1,5 +1,5 @@
 import type { ClaimStore } from '../claim-ports.ts';
-import type { CohortRecord } from '../cohort.ts';
+import { type CohortRecord, personHashes } from '../cohort.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, type FieldError, fieldError, ValidationFailed } from '../errors.ts';
 import {
@@ -22,7 +22,8 @@ import { planMentorLoads } from './common.ts';
  *
  * - nobody already subsidised for the cohort's occupation at its level or higher (a mark of
  *   another cohort, written by the payment that subsidised them);
- * - each person in one active cohort (a person claim naming this cohort);
+ * - each person in one active cohort (a person claim naming this cohort, under each of the
+ *   person's look-up hashes, so a claim made under either crypto suite blocks the other);
  * - each mentor within the load limit across active cohorts (a versioned load item).
  *
  * Reads find what to name in the error. The decisive checks are conditions in the transaction
@@ -84,7 +85,7 @@ export async function holdFilingRules(
           apprentice.status === 'withdrawn' ||
           (options.claim === 'added' && known.has(apprentice.apprenticeId))
             ? []
-            : [{ idHash: apprentice.idHash, row: row - offset }],
+            : personHashes(apprentice).map((idHash) => ({ idHash, row: row - offset })),
         );
   return { claimPersons, mentorLoads };
 }
