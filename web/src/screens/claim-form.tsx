@@ -61,7 +61,11 @@ export function ClaimNew(props: { cohortId: string }) {
   // Without a kind asked for (the claims page's "申请补贴"), the ledger decides: once an advance was
   // claimed, the final settlement.
   const kind: Kind =
-    asked === 'final' || asked === 'advance' ? asked : advanceOf(loaded.data.cohort) ? 'final' : 'advance';
+    asked === 'final' || asked === 'advance' || asked === 'interim'
+      ? asked
+      : advanceOf(loaded.data.cohort)
+        ? 'final'
+        : 'advance';
   return (
     <ClaimForm cohort={loaded.data.cohort} policy={loaded.data.policy} kind={kind} now={loaded.data.now} />
   );

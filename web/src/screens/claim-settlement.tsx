@@ -5,6 +5,7 @@
  * Beside it, for the bureau, the amount prepared and the amount at approval: recomputed at approval
  * from the apprentices still in training, shown before approving by the same formula.
  */
+import { useState } from 'preact/hooks';
 import type { ApprenticeRecord } from '../../../shared/domain/cohort.ts';
 import type { Policy } from '../../../shared/domain/policy.ts';
 import { type SettlementSteps, settle } from '../../../shared/domain/settlement.ts';
@@ -22,6 +23,7 @@ const percent = (basisPoints: number) => {
 export function SettlementTable(props: { steps: SettlementSteps; cohort?: CohortView | undefined }) {
   const { t } = useI18n();
   const { steps } = props;
+  const [open, setOpen] = useState(false);
   const names = new Map(props.cohort?.apprentices.map((row) => [row.apprenticeId, row.name]));
   const advance = steps.kind === 'advance';
   return (
@@ -31,34 +33,44 @@ export function SettlementTable(props: { steps: SettlementSteps; cohort?: Cohort
         {t('settlement.covered', { months: steps.monthsCovered, planned: steps.monthsPlanned })}{' '}
         {t('settlement.rounding')}
       </p>
-      <ScrollRegion label={t('settlement.title')}>
-        <table class="grid" data-testid="settlement-apprentices">
-          <thead>
-            <tr>
-              <th scope="col">{t('col.index')}</th>
-              <th scope="col">{t('col.name')}</th>
-              <th scope="col">{t('settlement.outcome')}</th>
-              <th scope="col">{t('settlement.months')}</th>
-              <th scope="col">{t('settlement.standard')}</th>
-              <th scope="col">{t('settlement.rate')}</th>
-              <th scope="col">{advance ? t('settlement.basis') : t('settlement.earned')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {steps.apprentices.map((row, index) => (
-              <tr key={row.apprenticeId}>
-                <th scope="row">{index + 1}</th>
-                <td>{names.get(row.apprenticeId) ?? row.apprenticeId}</td>
-                <td>{t(`settlement.outcome.${row.outcome}` as MessageKey)}</td>
-                <td>{row.months}</td>
-                <td>{formatFen(row.standardFen)}</td>
-                <td>{percent(row.rateBasisPoints)}</td>
-                <td>{formatFen(row.earnedFen)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </ScrollRegion>
+      {/* Closed at first: a cohort may have 200 rows, and the sums below are what most readers need. */}
+      <details
+        data-testid="settlement-details"
+        onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}
+      >
+        <summary>{t('settlement.perApprentice', { n: steps.apprentices.length })}</summary>
+        {/* Mounted when opened, so the region measures whether it scrolls at the width it opens in. */}
+        {open ? (
+          <ScrollRegion label={t('settlement.title')}>
+            <table class="grid" data-testid="settlement-apprentices">
+              <thead>
+                <tr>
+                  <th scope="col">{t('col.index')}</th>
+                  <th scope="col">{t('col.name')}</th>
+                  <th scope="col">{t('settlement.outcome')}</th>
+                  <th scope="col">{t('settlement.months')}</th>
+                  <th scope="col">{t('settlement.standard')}</th>
+                  <th scope="col">{t('settlement.rate')}</th>
+                  <th scope="col">{advance ? t('settlement.basis') : t('settlement.earned')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {steps.apprentices.map((row, index) => (
+                  <tr key={row.apprenticeId}>
+                    <th scope="row">{index + 1}</th>
+                    <td>{names.get(row.apprenticeId) ?? row.apprenticeId}</td>
+                    <td>{t(`settlement.outcome.${row.outcome}` as MessageKey)}</td>
+                    <td>{row.months}</td>
+                    <td>{formatFen(row.standardFen)}</td>
+                    <td>{percent(row.rateBasisPoints)}</td>
+                    <td>{formatFen(row.earnedFen)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
+        ) : null}
+      </details>
       <dl class="facts" data-testid="settlement-steps">
         <dt>{advance ? t('settlement.basisTotal') : t('settlement.earnedTotal')}</dt>
         <dd>{formatFen(steps.earnedFen)}</dd>
@@ -151,17 +163,20 @@ export function PreparedAndApproved(props: { claim: ClaimView; cohort?: CohortVi
   }
   if (atApproval === undefined) return null;
   return (
-    <dl class="facts side-by-side" data-testid="prepared-and-approved">
-      <dt>{t('settlement.prepared')}</dt>
-      <dd data-testid="amount-prepared">{formatFen(prepared)}</dd>
-      <dt>{claim.approvedAt ? t('settlement.atApproval') : t('settlement.atApprovalNow')}</dt>
-      <dd data-testid="amount-at-approval">{formatFen(atApproval)}</dd>
-      {claim.recomputation ? (
-        <>
-          <dt>{t('settlement.why')}</dt>
-          <dd>{claim.recomputation.reason}</dd>
-        </>
-      ) : null}
-    </dl>
+    <>
+      <dl class="facts side-by-side" data-testid="prepared-and-approved">
+        <dt>{t('settlement.prepared')}</dt>
+        <dd data-testid="amount-prepared">{formatFen(prepared)}</dd>
+        <dt>{claim.approvedAt ? t('settlement.atApproval') : t('settlement.atApprovalNow')}</dt>
+        <dd data-testid="amount-at-approval">{formatFen(atApproval)}</dd>
+        {claim.recomputation ? (
+          <>
+            <dt>{t('settlement.why')}</dt>
+            <dd>{claim.recomputation.reason}</dd>
+          </>
+        ) : null}
+      </dl>
+      <p class="hint">{t('settlement.recomputedHint')}</p>
+    </>
   );
 }
