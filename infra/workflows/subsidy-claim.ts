@@ -5,7 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 
 /**
- * Workflow `subsidy-claim`: school verification, bureau review, public notice (final claims) and
+ * Workflow `subsidy-claim`: school verification, bureau review, public notice (interim and final claims) and
  * the treasurer's payment of one training-fund claim.
  *
  * Human steps are `.waitForTaskToken` tasks opened by `open-claim-task` (an inbox task holding the
@@ -115,8 +115,15 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
   closeNotice.next(noticeDecision);
   planNotice.next(awaitNotice);
 
+  // A settlement (interim or final) pays earned money and is published first; an advance is not.
   const isFinal = new sfn.Choice(scope, 'IsFinalSettlement')
-    .when(sfn.Condition.stringEquals('$.kind', 'final'), planNotice)
+    .when(
+      sfn.Condition.or(
+        sfn.Condition.stringEquals('$.kind', 'final'),
+        sfn.Condition.stringEquals('$.kind', 'interim'),
+      ),
+      planNotice,
+    )
     .otherwise(awaitPayment);
   const reviewDecision = new sfn.Choice(scope, 'BureauClaimDecision')
     .when(outcomeIs('approve'), isFinal)

@@ -27,7 +27,7 @@ export interface SubsidyMark {
 export interface PaymentRecord {
   claimId: string;
   cohortId: string;
-  kind: 'advance' | 'final';
+  kind: 'advance' | 'interim' | 'final';
   districtCode: string;
   /** Year of payment in the China calendar. */
   year: number;

@@ -1,10 +1,12 @@
 import { districtInCity, type Principal } from './principal.ts';
+import type { SettlementSteps } from './settlement.ts';
 
 /**
- * A training-fund claim (domain.md, "Claim workflow"): an advance once the cohort is FILED, or the
- * final settlement after the end date once every apprentice has an outcome.
+ * A training-fund claim (domain.md, "Claim workflow"): an advance once the cohort is FILED, an
+ * interim claim after each completed training year of a cohort longer than 12 months, or the final
+ * settlement after the end date once every apprentice has an outcome.
  */
-export type ClaimKind = 'advance' | 'final';
+export type ClaimKind = 'advance' | 'interim' | 'final';
 export type ClaimStatus =
   | 'PREPARED'
   | 'SCHOOL_VERIFICATION'
@@ -37,6 +39,8 @@ export const ACTIVE_CLAIM: readonly ClaimStatus[] = [
 
 export interface ClaimEvidence {
   feeInvoiceNo: string;
+  /** The training fee paid to the school so far, integer fen (required when the policy caps by it). */
+  feeInvoiceAmountFen?: number | undefined;
   attendance: { apprenticeId: string; hours: number }[];
   documents: {
     key: string;
@@ -56,12 +60,16 @@ export interface ClaimComputation {
   apprentices: number;
   /** Apprentices the claim does not count, and why (already subsidised by another cohort). */
   excluded?: { apprenticeId: string; reason: string }[];
+  /** Every step of the settlement formula (claims prepared before issue 12 have none). */
+  settlement?: SettlementSteps;
 }
 
 export interface ClaimRecord {
   claimId: string;
   cohortId: string;
   kind: ClaimKind;
+  /** Interim claims: the training year (1 or 2) they are for. */
+  trainingYear?: number;
   status: ClaimStatus;
   version: number;
   enterpriseId: string;

@@ -93,10 +93,12 @@ export type WithdrawalReason = 'resigned' | 'dismissed' | 'transferred_out' | 'o
 /** What the subsidy ledger of a cohort holds, in fen (updated when a claim is paid). */
 export interface CohortLedger {
   advancePaidFen: number;
+  /** Paid by interim claims (absent on ledgers written before they existed). */
+  interimPaidFen?: number;
   finalPaidFen: number;
   recoveryOwedFen: number;
-  /** Claims of the cohort: at most one active advance and one active final. */
-  claims: { claimId: string; kind: 'advance' | 'final'; status: string }[];
+  /** Claims of the cohort: at most one active advance, one interim per training year and one final. */
+  claims: { claimId: string; kind: 'advance' | 'interim' | 'final'; trainingYear?: number; status: string }[];
 }
 
 export interface CohortRecord {

@@ -5,7 +5,7 @@
  */
 import { monthsInPeriod } from './dates.ts';
 import { fieldError, ValidationFailed } from './errors.ts';
-import { noStandard, type Policy, subsidyStandardFor } from './policy.ts';
+import { noStandard, type Policy, settlementRules, subsidyStandardFor } from './policy.ts';
 
 function toSafeFen(value: bigint): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER))
@@ -83,5 +83,7 @@ export function cohortEntitlementFen(
 /** The largest advance for an entitlement: ⌊entitlement × advanceShareBasisPoints ÷ 10000⌋ fen. */
 export function maxAdvanceFen(policy: Policy, entitlementFen: number): number {
   assertCount(entitlementFen, 'entitlementFen');
-  return toSafeFen((BigInt(entitlementFen) * BigInt(policy.advanceShareBasisPoints)) / 10_000n);
+  return toSafeFen(
+    (BigInt(entitlementFen) * BigInt(settlementRules(policy).advanceShareBasisPoints)) / 10_000n,
+  );
 }

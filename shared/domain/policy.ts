@@ -3,11 +3,11 @@
  * change with an effective date, never in code. `DEFAULT_POLICY` is what the system seeds.
  */
 
-import type { Policy, SubsidyStandard } from '../schemas/policy.ts';
+import type { Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
 import { compareDates } from './dates.ts';
 import { type Said, says } from './error-codes.ts';
 
-export type { Policy, SubsidyStandard } from '../schemas/policy.ts';
+export type { Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
 export { PolicySchema } from '../schemas/policy.ts';
 
 /** Target levels of a new-type apprenticeship: 4 中级工 … 1 高级技师 (5 初级工 is not a target). */
@@ -105,11 +105,21 @@ const HOLIDAYS_2028 = [
 export const DEFAULT_POLICY: Policy = deepFreeze({
   policyVersion: '2026-01-01.1',
   effectiveFrom: '2026-01-01',
+  source:
+    'Seeded default: Beijing 京人社能发〔2019〕128号 standards (since superseded by 〔2022〕11号 and 〔2024〕15号, amounts not known to the seed); settlement rules as domain.md defaults. Replace with the rule in force.',
   standardsFen: {
     '4': { standard: 500_000, shortage: 700_000 },
     '3': { standard: 600_000, shortage: 800_000 },
   },
   advanceShareBasisPoints: 5000,
+  settlement: {
+    completedRate: 0,
+    withdrawnMode: 'none',
+    feeCapBasisPoints: null,
+    advanceBasis: 'first_year',
+    advanceShareBasisPoints: 5000,
+    interimClaims: true,
+  },
   publicNoticeWorkingDays: 5,
   stageTimeLimitDays: 14,
   mentorMaxApprentices: 8,
@@ -125,6 +135,32 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
   holidays: [...HOLIDAYS_2026, ...HOLIDAYS_2027, ...HOLIDAYS_2028],
   makeUpWorkingDays: MAKE_UP_WORKING_DAYS_2026,
 });
+
+/** domain.md's defaults of the settlement formula. */
+const SETTLEMENT_DEFAULTS: SettlementRules = Object.freeze({
+  completedRate: 0,
+  withdrawnMode: 'none',
+  feeCapBasisPoints: null,
+  advanceBasis: 'first_year',
+  advanceShareBasisPoints: 5000,
+  interimClaims: true,
+});
+
+/**
+ * The settlement rules of a policy. A policy stored before the `settlement` block existed reads
+ * as domain.md's defaults, with the advance share it had at its top level (the one rule of the
+ * advance it could state).
+ */
+export function settlementRules(policy: Policy): SettlementRules {
+  const share = policy.advanceShareBasisPoints ?? SETTLEMENT_DEFAULTS.advanceShareBasisPoints;
+  return { ...SETTLEMENT_DEFAULTS, advanceShareBasisPoints: share, ...policy.settlement };
+}
+
+/** The policy with its settlement block written out and the top-level share mirroring it (as stored and shown). */
+export function withSettlement(policy: Policy): Policy {
+  const settlement = settlementRules(policy);
+  return { ...policy, advanceShareBasisPoints: settlement.advanceShareBasisPoints, settlement };
+}
 
 /** Seed data is shared by every caller; freezing it turns an accidental edit into an error. */
 function deepFreeze<T>(value: T): T {

@@ -16,6 +16,7 @@ import { CreateDocumentBody } from '../schemas/document.ts';
 import { CohortListQuery, IdentityQuery, PageQuery, WithdrawBody } from '../schemas/http.ts';
 import { PolicySchema } from '../schemas/policy.ts';
 import * as z from '../schemas/zod.ts';
+import { CLAIM_SCHEMAS } from './openapi-claim.ts';
 
 /**
  * OpenAPI 3.1, generated from the zod schemas that validate the requests (one source of truth),
@@ -263,6 +264,8 @@ interface OperationSpec {
   offline?: boolean;
   /** The answer is not JSON only (the report: CSV too). */
   produces?: string[];
+  /** The success body, by its name in `components.schemas`. */
+  answers?: keyof typeof CLAIM_SCHEMAS;
 }
 
 function operationOf(responses: ErrorResponses, method: string, spec: OperationSpec) {
@@ -281,7 +284,9 @@ function operationOf(responses: ErrorResponses, method: string, spec: OperationS
   if (!spec.offline) statuses.push('503');
   const success = spec.produces
     ? { content: Object.fromEntries(spec.produces.map((type) => [type, {}])) }
-    : {};
+    : spec.answers
+      ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${spec.answers}` } } } }
+      : {};
   return {
     operationId: spec.operationId,
     summary: spec.summary,
@@ -355,6 +360,7 @@ function build(responses: ErrorResponses): Record<string, unknown> {
         Problem: PROBLEM,
         FieldError: fieldError(),
         GatewayMessage: GATEWAY_MESSAGE,
+        ...CLAIM_SCHEMAS,
       },
       responses: Object.fromEntries(Object.values(responses).map(({ name, response }) => [name, response])),
     },
@@ -582,7 +588,8 @@ function build(responses: ErrorResponses): Record<string, unknown> {
       '/claims': {
         post: operation('post', {
           operationId: 'create-claim',
-          summary: 'Prepare an advance or final claim (enterprise.clerk)',
+          summary: 'Prepare an advance, interim (`trainingYear`) or final claim (enterprise.clerk)',
+          answers: 'ClaimView',
           tag: 'claims',
           body: 'CreateClaimBody',
           parameters: [idempotencyKey],
@@ -599,13 +606,15 @@ function build(responses: ErrorResponses): Record<string, unknown> {
       '/claims/{claimId}': {
         get: operation('get', {
           operationId: 'get-claim',
-          summary: 'One claim with its computation and evidence',
+          summary: 'One claim with its computation (every step of the settlement formula) and evidence',
+          answers: 'ClaimView',
           tag: 'claims',
           parameters: [claimId],
         }),
         patch: operation('patch', {
           operationId: 'update-claim',
           summary: 'Correct a PREPARED or RETURNED claim',
+          answers: 'ClaimView',
           tag: 'claims',
           body: 'UpdateClaimBody',
           parameters: [claimId, idempotencyKey],

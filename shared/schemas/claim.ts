@@ -26,15 +26,36 @@ const Attendance = z.strictObject({ apprenticeId: Ulid, hours: integer(0, 10_000
 
 export const ClaimEvidenceBody = z.strictObject({
   feeInvoiceNo: ReferenceNo,
+  /** The training fee paid to the school so far, integer fen; required when the policy caps by it. */
+  feeInvoiceAmountFen: z.optional(integer(0, 1_000_000_000_000)),
   attendance: z._default(list(Attendance, 10_000), []),
   documents: z._default(list(Document, 500), []),
 });
 
-export const CreateClaimBody = z.strictObject({
-  cohortId: Ulid,
-  kind: z.enum(['advance', 'final']),
-  evidence: ClaimEvidenceBody,
-});
+export const CreateClaimBody = z
+  .strictObject({
+    cohortId: Ulid,
+    kind: z.enum(['advance', 'interim', 'final']),
+    /** Interim claims only: the completed training year (1 or 2) claimed for. */
+    trainingYear: z.optional(z.literal([1, 2], { error: zodSays('claim.training_year_shape') })),
+    evidence: ClaimEvidenceBody,
+  })
+  .check(
+    z.superRefine((body, ctx) => {
+      if (body.kind === 'interim' && body.trainingYear === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trainingYear'],
+          message: zodSays('claim.training_year_required'),
+        });
+      if (body.kind !== 'interim' && body.trainingYear !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trainingYear'],
+          message: zodSays('claim.training_year_interim_only'),
+        });
+    }),
+  );
 
 export const UpdateClaimBody = z.strictObject({ version: integer(0), evidence: ClaimEvidenceBody });
 

@@ -4,7 +4,7 @@
  */
 
 import { zodSays } from '../domain/error-codes.ts';
-import { IsoDate, integer, list, typeMessage } from './primitives.ts';
+import { Flag, IsoDate, integer, list, text, typeMessage } from './primitives.ts';
 import * as z from './zod.ts';
 
 const MAX_FEN = 100_000_000_00; // ¥100,000,000: far above any yearly standard, well inside safe integers
@@ -37,6 +37,31 @@ const TrainingMonths = z.strictObject(
 
 const HolidayList = list(IsoDate, 1000);
 
+const BasisPoints = integer(0, 10_000);
+
+/**
+ * How a cohort is settled (domain.md, "Settlement formula"). Every field may be left out and takes
+ * the default written here; `settlementRules` (shared/domain/policy.ts) fills them for a policy
+ * stored before the block existed.
+ */
+export const SettlementRules = z.strictObject(
+  {
+    /** Share earned (basis points) by an apprentice completed but not certified, or certified below the target level. */
+    completedRate: z._default(BasisPoints, 0),
+    /** What a withdrawn apprentice earns: nothing, or months trained ÷ months planned of the entitlement. */
+    withdrawnMode: z._default(z.enum(['none', 'pro_rata']), 'none'),
+    /** What is earned is at most this share of the training fee paid to the school; null: no cap. */
+    feeCapBasisPoints: z._default(z.nullable(BasisPoints), null),
+    /** The advance is a share of the first 12 months' standard (`first_year`) or of the whole entitlement. */
+    advanceBasis: z._default(z.enum(['first_year', 'whole_period']), 'first_year'),
+    /** Largest advance as a share of its basis, in basis points (5000 = 50%). */
+    advanceShareBasisPoints: z._default(BasisPoints, 5000),
+    /** A cohort longer than 12 months may claim after each completed training year. */
+    interimClaims: z._default(Flag, true),
+  },
+  { error: typeMessage('field.not_object') },
+);
+
 export const PolicySchema = z
   .strictObject(
     {
@@ -45,9 +70,15 @@ export const PolicySchema = z
         .string({ error: typeMessage('field.not_text') })
         .check(z.trim(), z.regex(/^\d{4}-\d{2}-\d{2}\.[1-9]\d{0,3}$/, zodSays('policy.version_shape'))),
       effectiveFrom: IsoDate,
+      /** Where the figures come from (a rule's document number, a city), for whoever loads or reads it. */
+      source: z.optional(text(500)),
       standardsFen: StandardsByLevel,
-      /** Largest advance as a share of the entitlement, in basis points (5000 = 50%). */
-      advanceShareBasisPoints: integer(0, 10_000),
+      /**
+       * The advance share as it was before `settlement` existed; kept so stored policies and older
+       * clients read as before. When both are given they must agree; `settlement` is what counts.
+       */
+      advanceShareBasisPoints: z.optional(BasisPoints),
+      settlement: z.optional(SettlementRules),
       publicNoticeWorkingDays: integer(1, 60),
       stageTimeLimitDays: integer(1, 365),
       mentorMaxApprentices: integer(1, 200),
@@ -88,6 +119,18 @@ export const PolicySchema = z
           });
         }
       }
+      const share = policy.settlement?.advanceShareBasisPoints;
+      if (
+        policy.advanceShareBasisPoints !== undefined &&
+        policy.settlement !== undefined &&
+        share !== policy.advanceShareBasisPoints
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['settlement', 'advanceShareBasisPoints'],
+          message: zodSays('policy.advance_share_conflict'),
+        });
+      }
       if (policy.cohortMaxApprentices < policy.cohortMinApprentices) {
         ctx.addIssue({
           code: 'custom',
@@ -121,3 +164,4 @@ export const PolicySchema = z
 
 export type Policy = z.output<typeof PolicySchema>;
 export type SubsidyStandard = z.output<typeof SubsidyStandard>;
+export type SettlementRules = z.output<typeof SettlementRules>;

@@ -19,7 +19,12 @@ import {
 import { checkDecision, checkNewCohort } from '../../web/src/roster/validate.ts';
 import { readXlsx, writeXlsx } from '../../web/src/roster/xlsx.ts';
 import { parseRoute } from '../../web/src/router-paths.ts';
-import { draftPolicy, nextVersion, policyFields } from '../../web/src/screens/policy-draft.ts';
+import {
+  draftPolicy,
+  nextVersion,
+  POLICY_CHOICES,
+  policyFields,
+} from '../../web/src/screens/policy-draft.ts';
 import { DICTIONARIES } from '../../web/src/words/all.ts';
 
 /** The console's own logic, in Node: formats, roster files, the browser-side checks, routes. */
@@ -406,6 +411,48 @@ describe('the municipal bureau in the console (issue 12 item 7)', () => {
     expect(draftPolicy(DEFAULT_POLICY as never, { minAgeYears: '十六' }, DEFAULT_POLICY).minAgeYears).toBe(
       '十六',
     );
+  });
+
+  it('offers the settlement rules in the policy form: choices worded, an empty fee cap is no cap, one advance share', () => {
+    const policy = DEFAULT_POLICY as unknown as Record<string, unknown>;
+    const fields = new Map(policyFields(policy).map((field) => [field.path, field]));
+    expect(fields.get('settlement.withdrawnMode')).toMatchObject({
+      value: 'none',
+      choices: ['none', 'pro_rata'],
+    });
+    expect(fields.get('settlement.advanceBasis')?.choices).toEqual(['first_year', 'whole_period']);
+    expect(fields.get('settlement.feeCapBasisPoints')).toMatchObject({ value: undefined, nullable: true });
+    expect(fields.get('settlement.interimClaims')?.value).toBe(true);
+    // The top-level share only mirrors the block's: the form offers it once.
+    expect(fields.has('advanceShareBasisPoints')).toBe(false);
+    for (const [path, choices] of Object.entries(POLICY_CHOICES))
+      for (const value of choices)
+        for (const lang of ['zh-CN', 'en'] as const)
+          expect(DICTIONARIES[lang], `${lang} ${path}.${value}`).toHaveProperty([
+            `policy.choice.${path}.${value}`,
+          ]);
+    const version = { policyVersion: '2027-07-01.1', effectiveFrom: '2027-07-01' };
+    // Hangzhou's cap, pro rata for the withdrawn, a 30% advance: what the form sends is a valid policy.
+    const capped = draftPolicy(
+      policy,
+      {
+        'settlement.feeCapBasisPoints': '6000',
+        'settlement.withdrawnMode': 'pro_rata',
+        'settlement.advanceShareBasisPoints': '3000',
+      },
+      version,
+    );
+    expect(PolicySchema.safeParse(capped).success).toBe(true);
+    expect(capped.settlement).toMatchObject({
+      feeCapBasisPoints: 6000,
+      withdrawnMode: 'pro_rata',
+      advanceShareBasisPoints: 3000,
+    });
+    expect(capped.advanceShareBasisPoints).toBe(3000);
+    // Emptying the cap again sends null (no cap), not a missing field.
+    const uncapped = draftPolicy(capped, { 'settlement.feeCapBasisPoints': '' }, version);
+    expect((uncapped.settlement as Record<string, unknown>).feeCapBasisPoints).toBeNull();
+    expect(PolicySchema.safeParse(uncapped).success).toBe(true);
   });
 
   it('has words for the city administrator’s role on the sign-in page and in the top bar', () => {

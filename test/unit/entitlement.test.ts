@@ -154,7 +154,14 @@ describe('maxAdvanceFen', () => {
   it('is 50% of the entitlement under the default policy, rounded down', () => {
     expect(maxAdvanceFen(DEFAULT_POLICY, 14_000_000)).toBe(7_000_000);
     expect(maxAdvanceFen(DEFAULT_POLICY, 541_667)).toBe(270_833);
-    expect(maxAdvanceFen(policy({ advanceShareBasisPoints: 3333 }), 100)).toBe(33);
+    // A policy stored before `settlement` existed: its top-level share is the advance share.
+    expect(maxAdvanceFen(policy({ advanceShareBasisPoints: 3333, settlement: undefined }), 100)).toBe(33);
+    expect(
+      maxAdvanceFen(
+        policy({ settlement: { ...DEFAULT_POLICY.settlement!, advanceShareBasisPoints: 2500 } }),
+        100,
+      ),
+    ).toBe(25);
   });
 });
 
@@ -261,6 +268,7 @@ describe('policy', () => {
       ...structuredClone(DEFAULT_POLICY),
       minAgeYears: 15,
       advanceShareBasisPoints: 10_001,
+      settlement: undefined,
     });
     expect(young.success).toBe(false);
     if (!young.success) {

@@ -22,6 +22,39 @@ describe('the OpenAPI document', () => {
     expect(documented.filter((route) => !routes.has(route as never))).toEqual([]);
   });
 
+  it('documents the settlement fields of issue 12: the policy block, interim claims, the fee paid, the steps', () => {
+    const schemas = (document as unknown as { components: { schemas: Record<string, any> } }).components
+      .schemas;
+    const settlement = schemas.PolicySchema.properties.settlement;
+    expect(Object.keys(settlement.properties).sort()).toEqual([
+      'advanceBasis',
+      'advanceShareBasisPoints',
+      'completedRate',
+      'feeCapBasisPoints',
+      'interimClaims',
+      'withdrawnMode',
+    ]);
+    expect(settlement.properties.withdrawnMode).toMatchObject({
+      enum: ['none', 'pro_rata'],
+      default: 'none',
+    });
+    expect(settlement.properties.advanceBasis).toMatchObject({ enum: ['first_year', 'whole_period'] });
+    expect(settlement.properties.completedRate).toMatchObject({ minimum: 0, maximum: 10_000, default: 0 });
+    expect(schemas.PolicySchema.properties.source).toBeDefined();
+    const claim = schemas.CreateClaimBody;
+    expect(claim.properties.kind.enum).toEqual(['advance', 'interim', 'final']);
+    expect(claim.properties.trainingYear).toBeDefined();
+    expect(claim.properties.evidence.properties.feeInvoiceAmountFen).toMatchObject({ type: 'integer' });
+    expect(schemas.ClaimView.properties.computation.properties.settlement.$ref).toBe(
+      '#/components/schemas/SettlementSteps',
+    );
+    expect(Object.keys(schemas.SettlementSteps.properties)).toEqual(
+      expect.arrayContaining(['apprentices', 'feeCap', 'advance', 'paidBefore', 'balanceFen', 'rounding']),
+    );
+    const getClaim = (document.paths['/claims/{claimId}']!.get as any).responses['200'];
+    expect(getClaim.content['application/json'].schema.$ref).toBe('#/components/schemas/ClaimView');
+  });
+
   it('renders every body schema to JSON Schema', () => {
     const schemas = (document as unknown as { components: { schemas: Record<string, unknown> } }).components
       .schemas;

@@ -2,7 +2,7 @@ import { says } from '../../domain/error-codes.ts';
 import { Conflict } from '../../domain/errors.ts';
 import type { Occupation } from '../../domain/occupations.ts';
 import type { Organisation } from '../../domain/organisation.ts';
-import type { Policy } from '../../domain/policy.ts';
+import { type Policy, withSettlement } from '../../domain/policy.ts';
 import type { Page, ReferenceData } from '../../domain/ports.ts';
 import { cityPrefixOf, districtInCity } from '../../domain/principal.ts';
 import { indexKeys, keys } from './keys.ts';
@@ -33,7 +33,7 @@ export function occupationItem(occupation: Occupation): Item {
 }
 
 export function policyItem(policy: Policy): Item {
-  return { ...keys.policy(policy), entityType: 'Policy', policy, version: 1 };
+  return { ...keys.policy(policy), entityType: 'Policy', policy: withSettlement(policy), version: 1 };
 }
 
 export class DynamoReferenceData implements ReferenceData {
@@ -114,7 +114,7 @@ export class DynamoReferenceData implements ReferenceData {
     const item = await this.table.get<{ policy: Policy }>(
       keys.policy({ effectiveFrom: match[1]!, policyVersion: version }),
     );
-    return item?.policy;
+    return item ? withSettlement(item.policy) : undefined;
   }
 
   async policyInForce(date: string): Promise<Policy> {
@@ -125,7 +125,7 @@ export class DynamoReferenceData implements ReferenceData {
     });
     const found = page.items[0];
     if (!found) throw new Error(`No policy in force on ${date}`);
-    return found.policy;
+    return withSettlement(found.policy);
   }
 }
 

@@ -10,6 +10,18 @@ export const CLAIM_MESSAGES = {
   'claim.final_already_claimed': 'The final settlement was already claimed for this cohort',
   'claim.advance_in_progress':
     'The advance is still being processed; claim the final settlement once it is paid or closed',
+  'claim.advance_after_interim': 'An interim claim was already made; no advance now',
+  'claim.interim_not_allowed':
+    'Policy {policyVersion}, under which the cohort was filed, allows no interim claims',
+  'claim.interim_year_not_before_end':
+    'Training year {trainingYear} ends with the cohort ({months} months): claim the final settlement instead',
+  'claim.interim_before_year_ends': 'Training year {trainingYear} ends on {endDate}; claim it after that day',
+  'claim.interim_already_claimed': 'An interim claim for training year {trainingYear} was already made',
+  'claim.interim_after_final': 'The final settlement is already claimed; no interim claim now',
+  'claim.earlier_claim_in_progress':
+    'An earlier claim of this cohort is still being processed; claim once it is paid or closed',
+  'claim.fee_amount_required':
+    'policy {policyVersion} caps the subsidy by the training fee paid: state it (integer fen)',
   // Preparing, correcting and submitting (claim-preparation.ts).
   'claim.cohort_unknown': 'no cohort of your enterprise with this id',
   'claim.training_videos_too_few':

@@ -73,6 +73,10 @@ export const FIELD_MESSAGES = {
   'policy.concentrated_over_planned': 'must not exceed minPlannedHoursPerYear',
   'policy.max_months_below_min': 'must not be lower than min',
   'policy.justified_months_below_max': 'must not be lower than max',
+  'policy.advance_share_conflict': 'must equal the top-level advanceShareBasisPoints when both are given',
+  'claim.training_year_shape': 'is training year 1 or 2',
+  'claim.training_year_required': 'an interim claim names its training year (1 or 2)',
+  'claim.training_year_interim_only': 'only an interim claim names a training year',
   // The cohort rules (shared/domain/cohort-rules.ts), shown at the field they concern.
   'occupation.unknown': 'unknown occupation code',
   'level.no_standard':

@@ -1,19 +1,22 @@
-import { ACTIVE_CLAIM, type ClaimComputation, type ClaimKind, type ClaimStatus } from '../claim.ts';
-import { advanceCeilingFen, earnedFen, earnsSubsidy, finalSettlement, hasOutcome } from '../claim-money.ts';
+import type { ClaimComputation, ClaimKind, ClaimRecord, ClaimStatus } from '../claim.ts';
 import type { ClaimStore, SubsidyMark } from '../claim-ports.ts';
-import { type ApprenticeRecord, type CohortLedger, type CohortRecord, personHashes } from '../cohort.ts';
-import { compareDates } from '../dates.ts';
+import { type ApprenticeRecord, type CohortRecord, personHashes } from '../cohort.ts';
+import { standardFen } from '../entitlement.ts';
 import { says } from '../error-codes.ts';
-import { Conflict } from '../errors.ts';
-import type { Policy } from '../policy.ts';
+import { fieldError, ValidationFailed } from '../errors.ts';
+import { type Policy, settlementRules } from '../policy.ts';
 import type { CohortDeps } from '../ports.ts';
-import { todayInChinaOf } from '../time.ts';
+import { settle } from '../settlement.ts';
+import { type ClaimAsked, emptyLedger, refuseWhatMayNotBeClaimed } from './claim-eligibility.ts';
+
+export { emptyLedger } from './claim-eligibility.ts';
 
 /**
  * What the rules allow a claim of a cohort now, computed the same way wherever money moves: when
  * the claim is prepared, corrected and submitted, when the bureau approves it and when the
  * treasurer releases it. Never taken stale from an earlier step: an apprentice withdrawn since,
- * or a person another cohort was paid for meanwhile, lowers it.
+ * or a person another cohort was paid for meanwhile, lowers it. The arithmetic is the one pure
+ * settlement formula (settlement.ts) under the policy version the cohort was filed with.
  */
 export type ComputationDeps = Pick<CohortDeps, 'reference' | 'clock'> & {
   claims: Pick<ClaimStore, 'subsidyMarks'>;
@@ -25,66 +28,94 @@ export interface AllowedClaim {
   computation: ClaimComputation;
 }
 
-export const emptyLedger = (): CohortLedger => ({
-  advancePaidFen: 0,
-  finalPaidFen: 0,
-  recoveryOwedFen: 0,
-  claims: [],
-});
+/** The claim being computed: its kind, training year (interim) and the fee its invoice states. */
+export interface ClaimBasis extends ClaimAsked {
+  feeInvoiceAmountFen?: number | undefined;
+}
+
+/** What a stored claim is computed from. */
+export function claimBasis(
+  claim: Pick<ClaimRecord, 'kind' | 'trainingYear'> & {
+    evidence: Pick<ClaimRecord['evidence'], 'feeInvoiceAmountFen'>;
+  },
+): ClaimBasis {
+  return {
+    kind: claim.kind,
+    trainingYear: claim.trainingYear,
+    feeInvoiceAmountFen: claim.evidence.feeInvoiceAmountFen,
+  };
+}
 
 export async function allowedClaim(
   deps: ComputationDeps,
   cohort: CohortRecord,
-  kind: ClaimKind,
+  asked: ClaimBasis,
   ownClaimId?: string,
 ): Promise<AllowedClaim> {
-  refuseWhatMayNotBeClaimed(deps, cohort, kind, ownClaimId);
   const policy = await filedPolicy(deps, cohort);
-  const excluded = await subsidisedElsewhere(deps, cohort);
-  const counted = (apprentice: ApprenticeRecord) => !excluded.has(apprentice.apprenticeId);
-  const exclusions = [...excluded].map(([apprenticeId, reason]) => ({ apprenticeId, reason }));
-  if (kind === 'advance') {
-    const inTraining = cohort.apprentices.filter(
-      (apprentice) => apprentice.status !== 'withdrawn' && counted(apprentice),
-    );
-    return {
-      amountFen: advanceCeilingFen(inTraining, policy.advanceShareBasisPoints),
-      recoveryFen: 0,
-      computation: {
-        policyVersion: policy.policyVersion,
-        entitlementFen: inTraining.reduce((sum, apprentice) => sum + (apprentice.entitlementFen ?? 0), 0),
-        advanceShareBasisPoints: policy.advanceShareBasisPoints,
-        apprentices: inTraining.length,
-        ...(exclusions.length > 0 ? { excluded: exclusions } : {}),
-      },
-    };
+  refuseWhatMayNotBeClaimed(deps, cohort, policy, asked, ownClaimId);
+  const rules = settlementRules(policy);
+  if (rules.feeCapBasisPoints !== null && asked.feeInvoiceAmountFen === undefined) {
+    throw new ValidationFailed([
+      fieldError(
+        'evidence.feeInvoiceAmountFen',
+        says('claim.fee_amount_required', { policyVersion: policy.policyVersion }),
+      ),
+    ]);
   }
-  const earning = cohort.apprentices.filter(counted);
-  const earned = earnedFen(earning, cohort.targetLevel);
-  const advanced = (cohort.ledger ?? emptyLedger()).advancePaidFen;
+  const excluded = await subsidisedElsewhere(deps, cohort);
+  const exclusions = [...excluded].map(([apprenticeId, reason]) => ({ apprenticeId, reason }));
+  const ledger = cohort.ledger ?? emptyLedger();
+  // Only apprentices filed with an entitlement are settled (rows never enrolled have none).
+  const filed = cohort.apprentices.filter((apprentice) => apprentice.entitlementFen !== undefined);
+  const steps = settle({
+    policy,
+    cohort: {
+      targetLevel: cohort.targetLevel,
+      startDate: cohort.startDate,
+      endDate: cohort.endDate,
+      standardFen:
+        cohort.entitlement?.standardFen ?? standardFen(policy, cohort.targetLevel, cohort.shortage),
+      apprentices: filed,
+      excluded: new Set(excluded.keys()),
+    },
+    claim: { kind: asked.kind, trainingYear: asked.trainingYear },
+    paid: { advanceFen: ledger.advancePaidFen, interimFen: ledger.interimPaidFen ?? 0 },
+    feePaidFen: asked.feeInvoiceAmountFen,
+  });
+  const counted = steps.apprentices.filter((step) => step.rateBasisPoints > 0);
   return {
-    ...finalSettlement(earned, advanced),
+    amountFen: steps.amountFen,
+    recoveryFen: steps.recoveryFen,
     computation: {
       policyVersion: policy.policyVersion,
-      entitlementFen: cohort.apprentices.reduce(
-        (sum, apprentice) => sum + (apprentice.entitlementFen ?? 0),
-        0,
-      ),
-      earnedFen: earned,
-      advancedFen: advanced,
-      earners: earning.filter((apprentice) => earnsSubsidy(apprentice, cohort.targetLevel)).length,
-      apprentices: cohort.apprentices.length,
+      // Advance: the basis the share is taken of. Interim and final: the whole entitlement.
+      entitlementFen:
+        asked.kind === 'advance'
+          ? steps.earnedFen
+          : filed.reduce((sum, apprentice) => sum + (apprentice.entitlementFen ?? 0), 0),
+      ...(asked.kind === 'advance'
+        ? { advanceShareBasisPoints: rules.advanceShareBasisPoints, apprentices: counted.length }
+        : {
+            earnedFen: steps.earnedAfterCapFen,
+            advancedFen: steps.paidBefore.totalFen,
+            earners: counted.filter((step) => step.earnedFen > 0).length,
+            apprentices: filed.length,
+          }),
       ...(exclusions.length > 0 ? { excluded: exclusions } : {}),
+      settlement: steps,
     },
   };
 }
 
-/** The persons a final settlement pays for: the earners the rules still count. */
+/** The persons a final settlement pays for: those it earns something for (the formula's steps). */
 export function paidFor(cohort: CohortRecord, computation: ClaimComputation): ApprenticeRecord[] {
-  const excluded = new Set((computation.excluded ?? []).map((entry) => entry.apprenticeId));
-  return cohort.apprentices.filter(
-    (apprentice) => !excluded.has(apprentice.apprenticeId) && earnsSubsidy(apprentice, cohort.targetLevel),
+  const earning = new Set(
+    (computation.settlement?.apprentices ?? [])
+      .filter((step) => step.earnedFen > 0)
+      .map((step) => step.apprenticeId),
   );
+  return cohort.apprentices.filter((apprentice) => earning.has(apprentice.apprenticeId));
 }
 
 /**
@@ -95,8 +126,12 @@ export function paidFor(cohort: CohortRecord, computation: ClaimComputation): Ap
 export async function marksElsewhere(
   deps: Pick<ComputationDeps, 'claims'>,
   cohort: CohortRecord,
+  withWithdrawn = false,
 ): Promise<Map<string, SubsidyMark>> {
-  const counted = cohort.apprentices.filter((apprentice) => apprentice.status !== 'withdrawn');
+  // A claim counts the withdrawn too (pro rata they earn); a filing only those who stay.
+  const counted = cohort.apprentices.filter(
+    (apprentice) => withWithdrawn || apprentice.status !== 'withdrawn',
+  );
   if (counted.length === 0) return new Map();
   // Under every look-up hash of each person: a mark written under either crypto suite counts.
   const marks = await deps.claims.subsidyMarks(counted.flatMap(personHashes), cohort.occupationCode);
@@ -119,49 +154,13 @@ async function subsidisedElsewhere(
   deps: ComputationDeps,
   cohort: CohortRecord,
 ): Promise<Map<string, string>> {
-  const marks = await marksElsewhere(deps, cohort);
+  const marks = await marksElsewhere(deps, cohort, true);
   return new Map(
     [...marks].map(([apprenticeId, mark]) => [
       apprenticeId,
       `already subsidised for ${cohort.occupationCode} at level ${mark.level} by another cohort`,
     ]),
   );
-}
-
-/** The claims a cohort may not have now (one advance, one final, the final after the end date…). */
-function refuseWhatMayNotBeClaimed(
-  deps: Pick<CohortDeps, 'clock'>,
-  cohort: CohortRecord,
-  kind: ClaimKind,
-  ownClaimId: string | undefined,
-): void {
-  if (cohort.status !== 'FILED' && cohort.status !== 'COMPLETED') {
-    throw new Conflict(says('claim.cohort_not_filed', { status: cohort.status }), {
-      status: cohort.status,
-      version: cohort.version,
-    });
-  }
-  const others = (cohort.ledger ?? emptyLedger()).claims.filter(
-    (claim) => claim.claimId !== ownClaimId && ACTIVE_CLAIM.includes(claim.status as ClaimStatus),
-  );
-  if (kind === 'advance') {
-    if (others.some((claim) => claim.kind === 'advance'))
-      throw new Conflict(says('claim.advance_already_claimed'));
-    if (others.some((claim) => claim.kind === 'final')) throw new Conflict(says('claim.advance_after_final'));
-    return;
-  }
-  const today = todayInChinaOf(deps.clock.now());
-  if (compareDates(today, cohort.endDate) <= 0) {
-    throw new Conflict(says('claim.final_before_training_ends', { endDate: cohort.endDate }));
-  }
-  const missing = cohort.apprentices.filter((apprentice) => !hasOutcome(apprentice));
-  if (missing.length > 0) {
-    throw new Conflict(says('claim.outcomes_missing', { count: missing.length }));
-  }
-  if (others.some((claim) => claim.kind === 'final')) throw new Conflict(says('claim.final_already_claimed'));
-  if (others.some((claim) => claim.kind === 'advance' && claim.status !== 'PAID')) {
-    throw new Conflict(says('claim.advance_in_progress'));
-  }
 }
 
 async function filedPolicy(deps: Pick<CohortDeps, 'reference'>, cohort: CohortRecord): Promise<Policy> {
@@ -181,23 +180,23 @@ export function whyChanged(before: ClaimComputation, now: ClaimComputation, kind
   if (newlyExcluded.length > 0) {
     reasons.push(`${newlyExcluded.length} apprentice(s) already subsidised by another cohort`);
   }
-  if (kind === 'final' && before.earnedFen !== now.earnedFen && newlyExcluded.length === 0) {
+  if (kind !== 'advance' && before.earnedFen !== now.earnedFen && newlyExcluded.length === 0) {
     reasons.push('the outcomes changed');
   }
   return reasons.length > 0 ? reasons.join('; ') : 'recomputed under the rules in force';
 }
 
-/** The cohort's ledger with the claim listed (or its status changed): one active advance, one final. */
+/** The cohort's ledger with the claim listed (or its status changed): one active advance, one interim a year, one final. */
 export function withLedgerClaim(
   cohort: CohortRecord,
-  claimId: string,
-  kind: ClaimKind,
+  claim: { claimId: string; kind: ClaimKind; trainingYear?: number | undefined },
   status: ClaimStatus,
   at: string,
 ): CohortRecord {
   const ledger = cohort.ledger ?? emptyLedger();
-  const claims = ledger.claims.some((claim) => claim.claimId === claimId)
-    ? ledger.claims.map((claim) => (claim.claimId === claimId ? { ...claim, status } : claim))
-    : [...ledger.claims, { claimId, kind, status }];
+  const { claimId, kind, trainingYear } = claim;
+  const claims = ledger.claims.some((listed) => listed.claimId === claimId)
+    ? ledger.claims.map((listed) => (listed.claimId === claimId ? { ...listed, status } : listed))
+    : [...ledger.claims, { claimId, kind, ...(trainingYear ? { trainingYear } : {}), status }];
   return { ...cohort, ledger: { ...ledger, claims }, version: cohort.version + 1, updatedAt: at };
 }

@@ -15,7 +15,14 @@ import { refuseSamePerson } from '../four-eyes.ts';
 import type { CohortDeps } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
 import { todayInChinaOf } from '../time.ts';
-import { allowedClaim, emptyLedger, paidFor, whyChanged, withLedgerClaim } from './claim-computation.ts';
+import {
+  allowedClaim,
+  claimBasis,
+  emptyLedger,
+  paidFor,
+  whyChanged,
+  withLedgerClaim,
+} from './claim-computation.ts';
 
 /**
  * The change each stage of a claim's review makes (school verification, bureau approval with
@@ -55,7 +62,7 @@ export async function planDecision(
       details: {},
       cohort: cohort
         ? {
-            record: withLedgerClaim(cohort, current.claimId, current.kind, 'REJECTED', at),
+            record: withLedgerClaim(cohort, current, 'REJECTED', at),
             expectedVersion: cohort.version,
           }
         : undefined,
@@ -136,7 +143,7 @@ async function approveAtBureau(
   body: DecisionBody,
   at: string,
 ): Promise<StagePlan> {
-  const allowed = await allowedClaim(deps, cohort, current.kind, current.claimId);
+  const allowed = await allowedClaim(deps, cohort, claimBasis(current), current.claimId);
   const cap = allowed.amountFen;
   const amount = body.approvedAmountFen ?? cap;
   if (amount > cap) {
@@ -159,7 +166,8 @@ async function approveAtBureau(
   return {
     claim: {
       ...claim,
-      status: current.kind === 'final' ? 'PUBLIC_NOTICE' : 'PAYMENT',
+      // Settlements (interim and final) pay earned money: published first. An advance is not.
+      status: current.kind === 'advance' ? 'PAYMENT' : 'PUBLIC_NOTICE',
       preparedAmountFen: current.preparedAmountFen ?? current.computedAmountFen,
       computedAmountFen: cap,
       recoveryFen: allowed.recoveryFen,
@@ -196,9 +204,12 @@ async function releasePayment(
   at: string,
 ): Promise<StagePlan> {
   refuseSamePerson(principal, current.reviewedBy, says('four_eyes.reviewer_releases'));
-  const allowed = await allowedClaim(deps, cohort, current.kind, current.claimId);
+  const allowed = await allowedClaim(deps, cohort, claimBasis(current), current.claimId);
   const paid = Math.min(current.amountFen, allowed.amountFen);
   const recovery = current.kind === 'final' ? allowed.recoveryFen : 0;
+  const paidKey = ({ advance: 'advancePaidFen', interim: 'interimPaidFen', final: 'finalPaidFen' } as const)[
+    current.kind
+  ];
   const adjustment =
     paid < current.amountFen
       ? {
@@ -208,15 +219,12 @@ async function releasePayment(
         }
       : undefined;
   const ledger = cohort.ledger ?? emptyLedger();
-  const updated = withLedgerClaim(cohort, current.claimId, current.kind, 'PAID', at);
-  updated.ledger =
-    current.kind === 'advance'
-      ? { ...updated.ledger!, advancePaidFen: ledger.advancePaidFen + paid }
-      : {
-          ...updated.ledger!,
-          finalPaidFen: ledger.finalPaidFen + paid,
-          recoveryOwedFen: ledger.recoveryOwedFen + recovery,
-        };
+  const updated = withLedgerClaim(cohort, current, 'PAID', at);
+  updated.ledger = {
+    ...updated.ledger!,
+    [paidKey]: (ledger[paidKey] ?? 0) + paid,
+    recoveryOwedFen: ledger.recoveryOwedFen + recovery,
+  };
   const reserved = current.reservedFen ?? current.amountFen;
   return {
     claim: {

@@ -10,7 +10,7 @@ import type { CohortDeps } from '../ports.ts';
 import { actorOf, type Principal } from '../principal.ts';
 import type { Reply } from '../reply.ts';
 import { todayInChinaOf } from '../time.ts';
-import { allowedClaim, withLedgerClaim } from './claim-computation.ts';
+import { allowedClaim, claimBasis, withLedgerClaim } from './claim-computation.ts';
 import { type ClaimDeps, visibleClaim } from './claim-reads.ts';
 import type { RequestMeta } from './cohort-drafts.ts';
 import { visibleCohort } from './common.ts';
@@ -73,7 +73,11 @@ export async function createClaim(
         }
         throw error;
       });
-      const computed = await allowedClaim(deps, cohort, body.kind);
+      const computed = await allowedClaim(deps, cohort, {
+        kind: body.kind,
+        trainingYear: body.trainingYear,
+        feeInvoiceAmountFen: body.evidence.feeInvoiceAmountFen,
+      });
       await checkEvidence(deps, cohort, body.kind, body.evidence);
       const at = deps.clock.now().toISOString();
       const claimId = deps.newId();
@@ -81,6 +85,7 @@ export async function createClaim(
         claimId,
         cohortId: cohort.cohortId,
         kind: body.kind,
+        ...(body.trainingYear ? { trainingYear: body.trainingYear } : {}),
         status: 'PREPARED',
         version: 1,
         enterpriseId: cohort.enterpriseId,
@@ -109,11 +114,16 @@ export async function createClaim(
           action: 'claim.prepared',
           actor: actorOf(principal),
           to: 'PREPARED',
-          details: { kind: body.kind, amountFen: claim.amountFen, recoveryFen: claim.recoveryFen },
+          details: {
+            kind: body.kind,
+            ...(body.trainingYear ? { trainingYear: body.trainingYear } : {}),
+            amountFen: claim.amountFen,
+            recoveryFen: claim.recoveryFen,
+          },
         },
         idempotency: record(reply),
         cohort: {
-          record: withLedgerClaim(cohort, claimId, body.kind, 'PREPARED', at),
+          record: withLedgerClaim(cohort, claim, 'PREPARED', at),
           expectedVersion: cohort.version,
         },
       });
@@ -149,7 +159,12 @@ export async function updateClaim(
       }
       const cohort = await visibleCohort(deps.store, principal, current.cohortId);
       await checkEvidence(deps, cohort, current.kind, body.evidence);
-      const computed = await allowedClaim(deps, cohort, current.kind, claimId);
+      const computed = await allowedClaim(
+        deps,
+        cohort,
+        claimBasis({ ...current, evidence: body.evidence }),
+        claimId,
+      );
       const claim: ClaimRecord = {
         ...current,
         evidence: body.evidence,
@@ -209,7 +224,7 @@ export async function submitClaim(
         });
       }
       const cohort = await visibleCohort(deps.store, principal, current.cohortId);
-      const computed = await allowedClaim(deps, cohort, current.kind, claimId);
+      const computed = await allowedClaim(deps, cohort, claimBasis(current), claimId);
       const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
       const stageTimeoutSeconds = policy.stageTimeLimitDays * 86_400;
       const claim: ClaimRecord = {

@@ -75,7 +75,7 @@ export function ClaimCase(props: { claimId: string }) {
           <ClaimFacts claim={claim} cohort={cohort} />
         </div>
       </div>
-      <ClaimComputation claim={claim} />
+      <ClaimComputation claim={claim} cohort={cohort} />
       <ClaimEvidence claim={claim} />
       <SchoolVerification claim={claim} />
       <Timeline claimId={claim.claimId} refreshKey={claim.version} />

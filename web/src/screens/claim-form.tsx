@@ -8,10 +8,10 @@
  */
 
 import { useMemo, useState } from 'preact/hooks';
-import { advanceCeilingFen, earnedFen, finalSettlement } from '../../../shared/domain/claim-money.ts';
 import type { ApprenticeRecord } from '../../../shared/domain/cohort.ts';
 import { says } from '../../../shared/domain/error-codes.ts';
 import { fieldError } from '../../../shared/domain/errors.ts';
+import { settle } from '../../../shared/domain/settlement.ts';
 import { ApiError, type FieldError } from '../api.ts';
 import { type Policy, useApp } from '../context.ts';
 import type { CodedField } from '../error-words.ts';
@@ -33,10 +33,10 @@ import {
 } from '../ui.tsx';
 import { setFlash } from './checks.ts';
 import { EvidenceFileTable, useEvidenceFiles } from './claim-documents.tsx';
-import type { ClaimView } from './claim-parts.tsx';
+import { type ClaimView, fenToYuanText, parseYuan } from './claim-parts.tsx';
 import { type CohortView, cohortTitle } from './cohort-parts.tsx';
 
-type Kind = 'advance' | 'final';
+type Kind = 'advance' | 'interim' | 'final';
 /** A final claim references at least this many training videos (domain.md; the API checks too). */
 const MIN_VIDEOS = 10;
 /** A server error about one referenced document: `evidence.documents.3.sha256`. */
@@ -61,7 +61,11 @@ export function ClaimNew(props: { cohortId: string }) {
   // Without a kind asked for (the claims page's "申请补贴"), the ledger decides: once an advance was
   // claimed, the final settlement.
   const kind: Kind =
-    asked === 'final' || asked === 'advance' ? asked : advanceOf(loaded.data.cohort) ? 'final' : 'advance';
+    asked === 'final' || asked === 'advance' || asked === 'interim'
+      ? asked
+      : advanceOf(loaded.data.cohort)
+        ? 'final'
+        : 'advance';
   return (
     <ClaimForm cohort={loaded.data.cohort} policy={loaded.data.policy} kind={kind} now={loaded.data.now} />
   );
@@ -114,15 +118,33 @@ function advanceOf(cohort: CohortView) {
   );
 }
 
-/** What the rules would allow now, from the cohort as read (the API computes it again, and decides). */
-function estimate(cohort: CohortView, policy: Policy, kind: Kind) {
-  // The view's apprentices carry what the money rules read: status, entitlement, certificate.
-  const apprentices = cohort.apprentices as unknown as ApprenticeRecord[];
-  if (kind === 'advance') {
-    const bp = cohort.policyVersion === policy.policyVersion ? policy.advanceShareBasisPoints : undefined;
-    return bp === undefined ? undefined : { amountFen: advanceCeilingFen(apprentices, bp), recoveryFen: 0 };
-  }
-  return finalSettlement(earnedFen(apprentices, cohort.targetLevel), cohort.ledger?.advancePaidFen ?? 0);
+/**
+ * What the rules would allow now, from the cohort as read, by the same settlement formula the API
+ * runs (which computes it again, and decides) — only when the policy in force is the one the
+ * cohort was filed under, since that is the one it settles under.
+ */
+function estimate(
+  cohort: CohortView,
+  policy: Policy,
+  kind: Kind,
+  trainingYear: number,
+  feePaidFen: number | undefined,
+) {
+  if (cohort.policyVersion !== policy.policyVersion || !cohort.entitlement) return undefined;
+  // The view's apprentices carry what the money rules read: status, withdrawal, certificate.
+  const apprentices = (cohort.apprentices as unknown as ApprenticeRecord[]).filter(
+    (apprentice) => apprentice.entitlementFen !== undefined,
+  );
+  return settle({
+    policy,
+    cohort: { ...cohort, standardFen: cohort.entitlement.standardFen, apprentices },
+    claim: { kind, trainingYear },
+    paid: {
+      advanceFen: cohort.ledger?.advancePaidFen ?? 0,
+      interimFen: cohort.ledger?.interimPaidFen ?? 0,
+    },
+    feePaidFen,
+  });
 }
 
 function ClaimForm(props: {
@@ -139,6 +161,9 @@ function ClaimForm(props: {
   const advance = advanceOf(cohort);
   const inTraining = cohort.apprentices.filter((apprentice) => apprentice.status !== 'withdrawn');
   const [invoice, setInvoice] = useState(existing?.evidence.feeInvoiceNo ?? '');
+  const feeKnown = existing?.evidence.feeInvoiceAmountFen;
+  const [feeAmount, setFeeAmount] = useState(feeKnown === undefined ? '' : fenToYuanText(feeKnown));
+  const [trainingYear, setTrainingYear] = useState(existing?.trainingYear ?? 1);
   const [hours, setHours] = useState<Record<string, string>>(() =>
     Object.fromEntries(
       inTraining.map((apprentice) => [
@@ -175,11 +200,12 @@ function ClaimForm(props: {
   const stored = files.rows.filter((row) => row.state === 'stored' && row.key);
   const notReady = files.rows.length - stored.length;
   const videos = stored.filter((document) => document.kind === 'training_video').length;
-  const expected = estimate(cohort, props.policy, kind);
+  const expected = estimate(cohort, props.policy, kind, trainingYear, parseYuan(feeAmount));
 
   const evidence = useMemo(
     () => ({
       feeInvoiceNo: invoice.trim(),
+      ...(parseYuan(feeAmount) === undefined ? {} : { feeInvoiceAmountFen: parseYuan(feeAmount) }),
       attendance: inTraining.map((apprentice) => ({
         apprenticeId: apprentice.apprenticeId,
         hours: Number(hours[apprentice.apprenticeId]),
@@ -190,12 +216,14 @@ function ClaimForm(props: {
         kind: documentKind,
       })),
     }),
-    [invoice, hours, stored, inTraining],
+    [invoice, feeAmount, hours, stored, inTraining],
   );
 
   const clientErrors = useMemo(() => {
     const found: CodedField[] = [];
     if (!evidence.feeInvoiceNo) found.push(fieldError('evidence.feeInvoiceNo', says('field.required')));
+    if (feeAmount.trim() && parseYuan(feeAmount) === undefined)
+      found.push({ path: 'evidence.feeInvoiceAmountFen', message: t('claim.feeAmountInvalid') });
     inTraining.forEach((apprentice, index) => {
       const text = (hours[apprentice.apprenticeId] ?? '').trim();
       if (!/^\d{1,5}$/.test(text) || Number(text) > 10_000)
@@ -208,7 +236,7 @@ function ClaimForm(props: {
         message: t('claim.videosMissing', { min: MIN_VIDEOS, n: videos }),
       });
     return found;
-  }, [evidence, hours, inTraining, kind, videos, notReady, t]);
+  }, [evidence, feeAmount, hours, inTraining, kind, videos, notReady, t]);
 
   const errors = new Map<string, CodedField[]>();
   for (const error of [...(attempted ? clientErrors : []), ...serverErrors])
@@ -232,7 +260,14 @@ function ClaimForm(props: {
         ? await api.patch<ClaimView>(`/claims/${existing.claimId}`, {
             body: { version: existing.version, evidence },
           })
-        : await api.post<ClaimView>('/claims', { body: { cohortId: cohort.cohortId, kind, evidence } });
+        : await api.post<ClaimView>('/claims', {
+            body: {
+              cohortId: cohort.cohortId,
+              kind,
+              ...(kind === 'interim' ? { trainingYear } : {}),
+              evidence,
+            },
+          });
       setFlash(existing ? t('claim.saved') : t('claim.created', { amount: formatFen(saved.amountFen) }));
       navigate(`/app/claims/${saved.claimId}`, { leave: true });
     } catch (error) {
@@ -262,7 +297,9 @@ function ClaimForm(props: {
     });
   }
   const general = [...errors.entries()].filter(
-    ([path]) => !/^evidence\.(attendance\.\d+|feeInvoiceNo)/.test(path) && !DOCUMENT_PATH.test(path),
+    ([path]) =>
+      !/^evidence\.(attendance\.\d+|feeInvoiceNo|feeInvoiceAmountFen)/.test(path) &&
+      !DOCUMENT_PATH.test(path),
   );
   /** Every problem for the summary beside the save button: fields linked, documents by file name. */
   const problems: Problem[] = [];
@@ -273,6 +310,11 @@ function ClaimForm(props: {
         problems.push({
           text: t('error.field', { field: t('claim.feeInvoiceNo'), message: m(message) }),
           target: 'claim-feeInvoiceNo',
+        });
+      else if (path === 'evidence.feeInvoiceAmountFen')
+        problems.push({
+          text: t('error.field', { field: t('claim.feeInvoiceAmount'), message: m(message) }),
+          target: 'claim-feeInvoiceAmount',
         });
       else if (hoursRow)
         problems.push({
@@ -301,7 +343,7 @@ function ClaimForm(props: {
       <fieldset class="form-section">
         <legend>{t('claim.kind')}</legend>
         <div class="choice-row" role="radiogroup">
-          {(['advance', 'final'] as const).map((choice) => (
+          {(['advance', 'interim', 'final'] as const).map((choice) => (
             <label key={choice} class="checkbox">
               <input
                 type="radio"
@@ -316,7 +358,24 @@ function ClaimForm(props: {
             </label>
           ))}
         </div>
-        <p class="hint">{kind === 'advance' ? t('claim.advanceRule') : t('claim.finalRule')}</p>
+        {kind === 'interim' ? (
+          <label>
+            {t('claim.trainingYear')}{' '}
+            <select
+              value={trainingYear}
+              disabled={existing !== undefined}
+              data-testid="claim-training-year"
+              onChange={(event) => setTrainingYear(Number(event.currentTarget.value))}
+            >
+              {[1, 2].map((year) => (
+                <option key={year} value={year}>
+                  {t('claim.trainingYearValue', { year })}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <p class="hint">{t(`claim.${kind}Rule` as MessageKey)}</p>
         {advance && !existing ? (
           <p data-testid="advance-known">
             {advance.status === 'PAID'
@@ -360,6 +419,25 @@ function ClaimForm(props: {
                 onInput={(event) => {
                   setServerErrors([]);
                   setInvoice(event.currentTarget.value);
+                }}
+              />
+            )}
+          </Field>
+          <Field
+            id="claim-feeInvoiceAmount"
+            label={t('claim.feeInvoiceAmount')}
+            errors={errors.get('evidence.feeInvoiceAmountFen')}
+            hint={t('claim.feeInvoiceAmountHint')}
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                value={feeAmount}
+                inputMode="decimal"
+                data-testid="claim-fee-amount"
+                onInput={(event) => {
+                  setServerErrors([]);
+                  setFeeAmount(event.currentTarget.value);
                 }}
               />
             )}

@@ -14,6 +14,7 @@ import { usePeople } from '../people.ts';
 import { Link } from '../router.tsx';
 import { Alert, describeError, ScrollRegion, StatusBadge, useLoad } from '../ui.tsx';
 import { type ClaimView, claimHeadline, claimTitle, useOccupationNames } from './claim-names.ts';
+import { PreparedAndApproved, SettlementTable } from './claim-settlement.tsx';
 import { type CohortView, cohortTitle, levelName } from './cohort-parts.tsx';
 import { type DocumentView, documentIdOf } from './evidence-upload.ts';
 
@@ -50,9 +51,9 @@ export interface SubsidyReport {
   bySchool: (ReportTotals & { schoolId: string })[];
 }
 
-/** The stages of a claim: a final one has a public notice between review and payment. */
+/** The stages of a claim: a settlement (interim or final) has a public notice between review and payment. */
 export function claimSteps(kind: string): string[] {
-  return kind === 'final'
+  return kind !== 'advance'
     ? ['PREPARED', 'SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT', 'PAID']
     : ['PREPARED', 'SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PAYMENT', 'PAID'];
 }
@@ -95,7 +96,7 @@ export function percentOf(basisPoints: number): string {
 }
 
 /** The amount and how it was computed, in words and figures (the bureau reviews exactly this). */
-export function ClaimComputation(props: { claim: ClaimView }) {
+export function ClaimComputation(props: { claim: ClaimView; cohort?: CohortView | undefined }) {
   const { t } = useI18n();
   const { claim } = props;
   const c = claim.computation;
@@ -164,7 +165,9 @@ export function ClaimComputation(props: { claim: ClaimView }) {
           </>
         ) : null}
       </dl>
-      <p class="hint">{claim.kind === 'advance' ? t('claim.advanceRule') : t('claim.finalRule')}</p>
+      <PreparedAndApproved claim={claim} cohort={props.cohort} />
+      <p class="hint">{t(`claim.${claim.kind}Rule` as MessageKey)}</p>
+      {c.settlement ? <SettlementTable steps={c.settlement} cohort={props.cohort} /> : null}
     </section>
   );
 }

@@ -97,7 +97,7 @@ function ReviewPage(props: {
             <h2 id="summary-title">{t('review.summary')}</h2>
             <ClaimFacts claim={claim} cohort={cohort} />
           </section>
-          <ClaimComputation claim={claim} />
+          <ClaimComputation claim={claim} cohort={cohort} />
           <section aria-labelledby="verification-title">
             <h2 id="verification-title">{t('claimReview.verification')}</h2>
             {claim.schoolVerification ? <SchoolVerification claim={claim} /> : <p>{t('common.none')}</p>}

@@ -118,7 +118,7 @@ function VerifyForm(props: { claim: ClaimView; cohort: CohortView; onDecided: (m
       <details class="facts-details">
         <summary>{t('claim.summary')}</summary>
         <ClaimFacts claim={claim} cohort={cohort} />
-        <ClaimComputation claim={claim} />
+        <ClaimComputation claim={claim} cohort={cohort} />
       </details>
       <ClaimEvidence claim={claim} openDocuments />
 

@@ -8,11 +8,28 @@ type Leaf = number | boolean | string;
 export interface PolicyField {
   path: string;
   value: Leaf | undefined;
+  /** The values the field may take, when it is one of a few (shown as a choice, each worded). */
+  choices?: readonly string[];
+  /** Empty means "none" (sent as null), not "unset": the fee cap. */
+  nullable?: boolean;
 }
 
+/** Fields that take one of a few values (shared/schemas/policy.ts), offered as a choice. */
+export const POLICY_CHOICES: Readonly<Record<string, readonly string[]>> = {
+  'settlement.withdrawnMode': ['none', 'pro_rata'],
+  'settlement.advanceBasis': ['first_year', 'whole_period'],
+};
+
 const LEVELS = ['4', '3', '2', '1'] as const;
+/** Fields where null means "none" (shared/schemas/policy.ts): emptied, they send null. */
+const NULLABLE = new Set(['settlement.feeCapBasisPoints']);
 /** Set by the form itself (the version and its date), never listed among the values. */
 const OWN = new Set(['policyVersion', 'effectiveFrom']);
+/**
+ * The top-level advance share only mirrors `settlement.advanceShareBasisPoints` (kept for older
+ * clients); where the policy has the block, the form offers the share there and keeps the mirror equal.
+ */
+const MIRROR = 'advanceShareBasisPoints';
 
 /** Every scalar of the policy, depth first; each target level's standards, set or not (empty: no standard). */
 export function policyFields(policy: Record<string, unknown>, prefix = ''): PolicyField[] {
@@ -20,15 +37,24 @@ export function policyFields(policy: Record<string, unknown>, prefix = ''): Poli
   for (const [key, value] of Object.entries(policy)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (OWN.has(path) || Array.isArray(value)) continue;
+    if (path === MIRROR && policy.settlement !== undefined) continue;
     if (path === 'standardsFen') {
       const standards = (value ?? {}) as Record<string, Record<string, number> | undefined>;
       for (const level of LEVELS)
         for (const part of ['standard', 'shortage'])
           fields.push({ path: `standardsFen.${level}.${part}`, value: standards[level]?.[part] });
-    } else if (value !== null && typeof value === 'object') {
+    } else if (value === null) {
+      fields.push({ path, value: undefined, nullable: true });
+    } else if (typeof value === 'object') {
       fields.push(...policyFields(value as Record<string, unknown>, path));
     } else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') {
-      fields.push({ path, value });
+      const choices = POLICY_CHOICES[path];
+      fields.push({
+        path,
+        value,
+        ...(choices ? { choices } : {}),
+        ...(NULLABLE.has(path) ? { nullable: true } : {}),
+      });
     }
   }
   return fields;
@@ -45,19 +71,23 @@ export function draftPolicy(
   version: { policyVersion: string; effectiveFrom: string },
 ): Record<string, unknown> {
   const draft = structuredClone(current);
-  const originals = new Map(policyFields(current).map((field) => [field.path, field.value]));
+  const fields = new Map(policyFields(current).map((field) => [field.path, field]));
   for (const [path, input] of Object.entries(typed)) {
-    const original = originals.get(path);
+    const field = fields.get(path);
     const value =
-      typeof input === 'boolean' || typeof original === 'string'
+      typeof input === 'boolean' || typeof field?.value === 'string'
         ? input
         : input.trim() === ''
-          ? undefined
+          ? field?.nullable
+            ? null
+            : undefined
           : /^-?\d+$/.test(input.trim())
             ? Number(input.trim())
             : input;
     setPath(draft, path.split('.'), value);
   }
+  const settlement = draft.settlement as Record<string, unknown> | undefined;
+  if (settlement !== undefined && draft[MIRROR] !== undefined) draft[MIRROR] = settlement[MIRROR];
   const standards = (draft.standardsFen ?? {}) as Record<string, Record<string, unknown>>;
   for (const level of LEVELS) {
     const entry = standards[level];

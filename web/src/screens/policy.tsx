@@ -67,8 +67,22 @@ function useFieldLabel() {
   };
 }
 
-function shown(t: ReturnType<typeof useI18n>['t'], field: PolicyField): string {
-  if (field.value === undefined) return '—';
+/** The words of one of a field's choices (`policy.choice.<path>.<value>`), or the value as stored. */
+function useChoiceLabel() {
+  const { t, has } = useI18n();
+  return (path: string, value: string) => {
+    const key = `policy.choice.${path}.${value}`;
+    return has(key) ? t(key) : value;
+  };
+}
+
+function shown(
+  t: ReturnType<typeof useI18n>['t'],
+  choice: ReturnType<typeof useChoiceLabel>,
+  field: PolicyField,
+): string {
+  if (field.value === undefined) return field.nullable ? t('policy.none') : '—';
+  if (field.choices && typeof field.value === 'string') return choice(field.path, field.value);
   if (typeof field.value === 'boolean') return field.value ? t('policy.on') : t('policy.off');
   if (typeof field.value === 'number' && /Fen(\.|$)/.test(field.path))
     return `${field.value} (${formatFen(field.value)})`;
@@ -79,6 +93,7 @@ function shown(t: ReturnType<typeof useI18n>['t'], field: PolicyField): string {
 function PolicyFacts(props: { policy: Policy }) {
   const { t } = useI18n();
   const label = useFieldLabel();
+  const choice = useChoiceLabel();
   return (
     <section aria-labelledby="policy-values-title">
       <h2 id="policy-values-title">{t('policy.fields')}</h2>
@@ -86,7 +101,7 @@ function PolicyFacts(props: { policy: Policy }) {
         {policyFields(props.policy as unknown as Record<string, unknown>).map((field) => (
           <div key={field.path} class="fact" data-path={field.path}>
             <dt>{label(field.path)}</dt>
-            <dd>{shown(t, field)}</dd>
+            <dd>{shown(t, choice, field)}</dd>
           </div>
         ))}
       </dl>
@@ -99,6 +114,7 @@ function PolicyForm(props: { policy: Policy; onPublished: (policy: Policy) => vo
   const { t } = useI18n();
   const { api, systemNow } = useApp();
   const label = useFieldLabel();
+  const choice = useChoiceLabel();
   const current = props.policy as unknown as Record<string, unknown> &
     Pick<Policy, 'policyVersion' | 'effectiveFrom'>;
   const fields = policyFields(current);
@@ -193,13 +209,33 @@ function PolicyForm(props: { policy: Policy; onPublished: (policy: Policy) => vo
             }
             const text =
               typeof input === 'string' ? input : field.value === undefined ? '' : String(field.value);
+            if (field.choices) {
+              return (
+                <Field key={field.path} id={id} label={label(field.path)} errors={errorsAt(field.path)}>
+                  {(aria) => (
+                    <select
+                      {...aria}
+                      data-path={field.path}
+                      value={text}
+                      onChange={(event) => setTyped({ ...typed, [field.path]: event.currentTarget.value })}
+                    >
+                      {field.choices!.map((value) => (
+                        <option key={value} value={value}>
+                          {choice(field.path, value)}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+              );
+            }
             const money = /Fen(\.|$)/.test(field.path) && /^\d+$/.test(text);
             return (
               <Field
                 key={field.path}
                 id={id}
                 label={label(field.path)}
-                hint={money ? formatFen(Number(text)) : undefined}
+                hint={money ? formatFen(Number(text)) : field.nullable ? t('policy.emptyIsNone') : undefined}
                 errors={errorsAt(field.path)}
               >
                 {(aria) => (
