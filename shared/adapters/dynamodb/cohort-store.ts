@@ -77,6 +77,11 @@ export class DynamoCohortStore implements CohortStore {
         ...keys.mentor(load.mentor),
         entityType: 'MentorLoad',
         mentorId: mentorKeyId(load.mentor),
+        side: load.mentor.side,
+        orgId: load.mentor.orgId,
+        number: load.mentor.number,
+        name: load.naming.name,
+        ...(load.naming.skillLevel !== undefined ? { skillLevel: load.naming.skillLevel } : {}),
         cohorts: load.cohorts,
         version: load.expectedVersion + 1,
       };
@@ -335,14 +340,32 @@ export class DynamoCohortStore implements CohortStore {
 
   async mentorLoads(mentors: MentorRef[]): Promise<MentorLoad[]> {
     if (mentors.length === 0) return [];
-    const items = await this.table.batchGet<{ pk: string; version: number; cohorts: Record<string, number> }>(
-      mentors.map((mentor) => keys.mentor(mentor)),
-    );
-    const byKey = new Map(items.map((item) => [item.pk, item]));
+    const items = await this.table.batchGet<MentorItem>(mentors.map((mentor) => keys.mentor(mentor)));
+    // An organisation's mentors share a partition: an item is named by both of its keys.
+    const byKey = new Map(items.map((item) => [`${item.pk}|${item.sk}`, item]));
     return mentors.flatMap((mentor) => {
-      const item = byKey.get(keys.mentor(mentor).pk);
-      return item ? [{ mentor, version: item.version, cohorts: item.cohorts }] : [];
+      const key = keys.mentor(mentor);
+      const item = byKey.get(`${key.pk}|${key.sk}`);
+      return item ? [mentorLoadOf(mentor, item)] : [];
     });
+  }
+
+  async mentorsOf(
+    side: MentorRef['side'],
+    orgId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<MentorLoad>> {
+    const page = await this.table.query<MentorItem>({
+      ...keys.mentorsOf(side, orgId),
+      limit: options.limit,
+      cursor: options.cursor,
+    });
+    return {
+      items: page.items.map((item) =>
+        mentorLoadOf({ side, orgId, number: item.number ?? item.sk.slice('MENTOR#'.length) }, item),
+      ),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async dueForCompletion(
@@ -372,6 +395,32 @@ export class DynamoCohortStore implements CohortStore {
     );
     return Object.fromEntries(found.map((item) => [item.cohortId, item.status]));
   }
+}
+
+interface MentorItem {
+  pk: string;
+  sk: string;
+  version: number;
+  cohorts: Record<string, number>;
+  number?: string;
+  name?: string;
+  skillLevel?: number;
+}
+
+function mentorLoadOf(mentor: MentorRef, item: MentorItem): MentorLoad {
+  return {
+    mentor,
+    version: item.version,
+    cohorts: item.cohorts,
+    ...(item.name !== undefined
+      ? {
+          naming: {
+            name: item.name,
+            ...(item.skillLevel !== undefined ? { skillLevel: item.skillLevel } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 function claimWrite(cohortId: string, lock: PersonLock): Write {

@@ -30,7 +30,19 @@ export const keys = {
     pk: `PERSON#${idHash}`,
     sk: `SUBSIDISED#${occupationCode}`,
   }),
-  mentor: (mentor: MentorRef | string) => ({ pk: `MENTOR#${mentorKeyId(mentor)}`, sk: 'LOAD' }),
+  /**
+   * A mentor's load item, in its organisation's partition: one Query lists an organisation's
+   * mentors with their loads (`GET /organisations/{orgId}/mentors`), one GetItem reads one.
+   */
+  mentor: (mentor: MentorRef) => ({
+    pk: mentorsPartition(mentor.side, mentor.orgId),
+    sk: `MENTOR#${mentor.number}`,
+  }),
+  /** The partition of an organisation's mentors (enterprise: by employee number; school: by teacher number). */
+  mentorsOf: (side: MentorRef['side'], orgId: string) => ({
+    pk: mentorsPartition(side, orgId),
+    skPrefix: 'MENTOR#',
+  }),
   idempotency: (sub: string, key: string) => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
   /** Filed cohorts by end date, for the scheduled completion (one partition, sorted by date). */
   completionDue: (endDate: string, cohortId: string) => ({ pk: COMPLETIONS, sk: `${endDate}#${cohortId}` }),
@@ -55,9 +67,11 @@ const COMPLETIONS = 'COMPLETIONS';
 const POLICY = 'POLICY';
 const paymentsPartition = (districtCode: string, year: number) => `PAYMENTS#${districtCode}#${year}`;
 
-/** The mentor part of a load item's key (`ENT#<uscc>#<employeeNo>` or `SCHOOL#<uscc>#<teacherNo>`). */
-export function mentorKeyId(mentor: MentorRef | string): string {
-  if (typeof mentor === 'string') return mentor;
+const mentorsPartition = (side: MentorRef['side'], orgId: string) =>
+  `MENTORS#${side === 'enterprise' ? 'ENT' : 'SCHOOL'}#${orgId}`;
+
+/** A mentor's id on its load item (`ENT#<uscc>#<employeeNo>` or `SCHOOL#<uscc>#<teacherNo>`). */
+export function mentorKeyId(mentor: MentorRef): string {
   return `${mentor.side === 'enterprise' ? 'ENT' : 'SCHOOL'}#${mentor.orgId}#${mentor.number}`;
 }
 

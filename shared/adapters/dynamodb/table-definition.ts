@@ -17,7 +17,8 @@
  * | task by id (decision)                     | pk = TASK#<id>, sk = TASK                             | table |
  * | person in an active cohort (uniqueness)   | pk = PERSON#<hmac>, sk = ACTIVE                       | table |
  * | person already subsidised (occupation)    | pk = PERSON#<hmac>, sk begins_with SUBSIDISED#        | table |
- * | mentor load                               | pk = MENTOR#<org>#<no>, sk = LOAD                     | table |
+ * | mentor load (name, level, cohorts taken)  | pk = MENTORS#ENT|SCHOOL#<uscc>, sk = MENTOR#<no>      | table |
+ * | an organisation's mentors with their loads| pk = MENTORS#ENT|SCHOOL#<uscc>, sk begins_with MENTOR#| table |
  * | idempotency record                        | pk = IDEM#<sub>#<key>, sk = IDEM                      | table |
  * | organisation, policy, occupation, budget  | pk = ORG#<id> / POLICY / OCC#<code> / BUDGET#<d>#<y>  | table |
  *
