@@ -17,12 +17,15 @@ import { PersonsTaken } from '../../domain/ports.ts';
 import type { TaskRecord } from '../../domain/task.ts';
 import type { Clock } from '../clock.ts';
 import * as settings from '../config.ts';
-import { indexKeys, keys, mentorKeyId } from './keys.ts';
+import { indexKeys, keys, mentorNumberOf } from './keys.ts';
 import {
   auditItem,
   auditRecordOf,
   cohortItem,
   idempotencyWrite,
+  type MentorItem,
+  mentorLoadItem,
+  mentorLoadOf,
   queryPartyCases,
   stripKeys,
   taskWrite,
@@ -73,18 +76,7 @@ export class DynamoCohortStore implements CohortStore {
     if (change.idempotency) add('idempotency', idempotencyWrite(change.idempotency, this.clock.now()));
     if (change.task) add('task', taskWrite(change.task));
     for (const load of change.mentorLoads ?? []) {
-      const item = {
-        ...keys.mentor(load.mentor),
-        entityType: 'MentorLoad',
-        mentorId: mentorKeyId(load.mentor),
-        side: load.mentor.side,
-        orgId: load.mentor.orgId,
-        number: load.mentor.number,
-        name: load.naming.name,
-        ...(load.naming.skillLevel !== undefined ? { skillLevel: load.naming.skillLevel } : {}),
-        cohorts: load.cohorts,
-        version: load.expectedVersion + 1,
-      };
+      const item = mentorLoadItem(load.mentor, load.naming, load.cohorts, load.expectedVersion + 1);
       add(
         'mentor',
         load.expectedVersion === 0
@@ -362,7 +354,7 @@ export class DynamoCohortStore implements CohortStore {
     });
     return {
       items: page.items.map((item) =>
-        mentorLoadOf({ side, orgId, number: item.number ?? item.sk.slice('MENTOR#'.length) }, item),
+        mentorLoadOf({ side, orgId, number: item.number ?? mentorNumberOf(item.sk) }, item),
       ),
       nextCursor: page.nextCursor,
     };
@@ -395,32 +387,6 @@ export class DynamoCohortStore implements CohortStore {
     );
     return Object.fromEntries(found.map((item) => [item.cohortId, item.status]));
   }
-}
-
-interface MentorItem {
-  pk: string;
-  sk: string;
-  version: number;
-  cohorts: Record<string, number>;
-  number?: string;
-  name?: string;
-  skillLevel?: number;
-}
-
-function mentorLoadOf(mentor: MentorRef, item: MentorItem): MentorLoad {
-  return {
-    mentor,
-    version: item.version,
-    cohorts: item.cohorts,
-    ...(item.name !== undefined
-      ? {
-          naming: {
-            name: item.name,
-            ...(item.skillLevel !== undefined ? { skillLevel: item.skillLevel } : {}),
-          },
-        }
-      : {}),
-  };
 }
 
 function claimWrite(cohortId: string, lock: PersonLock): Write {

@@ -22,6 +22,11 @@
  * | idempotency record                        | pk = IDEM#<sub>#<key>, sk = IDEM                      | table |
  * | organisation, policy, occupation, budget  | pk = ORG#<id> / POLICY / OCC#<code> / BUDGET#<d>#<y>  | table |
  *
+ * Migration only (`migrations/mentor-loads.ts`, run by `npm start` and `npm run migrate`, never on a
+ * request path — the one Scan): load items of the shape before the mentor register,
+ * `pk = MENTOR#<ENT|SCHOOL>#<uscc>#<no>, sk = LOAD` (`keys.legacyMentorLoad`), moved to the
+ * mentor-load row above.
+ *
  * GSI projections include only the attributes a list shows, so listing cohorts never reads
  * 200 apprentices' worth of item per row.
  */
