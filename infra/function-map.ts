@@ -69,6 +69,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     access: read,
   },
   {
+    // An organisation's mentors with their loads (issue 16 item 10): one Query of its partition.
+    name: 'list-mentors',
+    entry: 'functions/api/list-mentors.ts',
+    route: 'GET /organisations/{orgId}/mentors',
+    access: read,
+  },
+  {
     name: 'list-occupations',
     entry: 'functions/api/list-occupations.ts',
     route: 'GET /occupations',

@@ -23,6 +23,10 @@ import {
   DEFAULT_ROLES_CLAIM,
   functionEnvironment,
 } from '../../shared/adapters/config.ts';
+import {
+  describeMigration,
+  migrateMentorLoads,
+} from '../../shared/adapters/dynamodb/migrations/mentor-loads.ts';
 import { Table } from '../../shared/adapters/dynamodb/table.ts';
 import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { FUNCTIONS, type FunctionSpec, functionByName } from '../function-map.ts';
@@ -153,6 +157,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
+  // A `.data` from an earlier `npm start` upgrades itself before anything is served (the deployed
+  // table: `npm run migrate`). Until then the filing rule would not see the old mentor loads.
+  const migrated = await migrateMentorLoads(table);
+  if (migrated.found > 0) for (const line of describeMigration(migrated)) log(`migrate: ${line}`);
   if (options.seed !== false) await seedDemoData(table, piiKeyFile);
 
   // The clock survives restarts: a demo moved to 2028 stays in 2028.

@@ -62,8 +62,17 @@ export function mentorKey(mentor: MentorRef): string {
   return `${mentor.side}:${mentor.orgId}:${mentor.number}`;
 }
 
+/** What the organisation's mentor register shows beside the number (the latest cohort naming them says it). */
+export interface MentorNaming {
+  name: string;
+  /** Enterprise mentors only. */
+  skillLevel?: number | undefined;
+}
+
 export interface MentorLoadWrite {
   mentor: MentorRef;
+  /** Name (and level) as the cohort that moves the load names the mentor. */
+  naming: MentorNaming;
   /** The whole new map of cohort → apprentices this mentor takes there. */
   cohorts: Record<string, number>;
   /** Version of the load item read (0 when there was none). */
@@ -73,7 +82,10 @@ export interface MentorLoadWrite {
 export interface MentorLoad {
   mentor: MentorRef;
   version: number;
+  /** Cohort → apprentices taken there, as last written: cohorts since ended still appear (counted lazily). */
   cohorts: Record<string, number>;
+  /** Absent on load items written before the register kept names. */
+  naming?: MentorNaming | undefined;
 }
 
 /** A lock on one of a person's look-up hashes (a person takes one lock per hash: see `personHashes`). */
@@ -149,6 +161,12 @@ export interface CohortStore {
   pendingCallbacks(options: { limit: number; cursor?: string | undefined }): Promise<Page<TaskRecord>>;
   idempotency(sub: string, key: string): Promise<IdempotencyRecord | undefined>;
   mentorLoads(mentors: MentorRef[]): Promise<MentorLoad[]>;
+  /** An organisation's mentors (one side: its employees or its teachers) by number, by cursor. */
+  mentorsOf(
+    side: MentorRef['side'],
+    orgId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<MentorLoad>>;
   /** Filed cohorts whose end date is on or before `lastEndDate`, oldest first (the completion job's list). */
   dueForCompletion(
     lastEndDate: string,

@@ -509,6 +509,16 @@ function build(responses: ErrorResponses): Record<string, unknown> {
           parameters: queryParameters(PageQuery),
         }),
       },
+      '/organisations/{orgId}/mentors': {
+        get: operation('get', {
+          operationId: 'list-mentors',
+          summary:
+            "An enterprise's or school's mentors with their load across active cohorts (its users; its district's bureau)",
+          tag: 'reference',
+          parameters: [pathParameter('orgId'), ...queryParameters(PageQuery)],
+          forbidden: true,
+        }),
+      },
       '/occupations': {
         get: operation('get', {
           operationId: 'list-occupations',

@@ -1,4 +1,5 @@
 import { zodSays } from '../domain/error-codes.ts';
+import { Uscc } from './primitives.ts';
 import * as z from './zod.ts';
 
 /** Path and query parameters shared by the routes. */
@@ -7,6 +8,8 @@ const id = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, zodSays('id.not_
 export const CohortPath = z.strictObject({ cohortId: id });
 export const ApprenticePath = z.strictObject({ cohortId: id, apprenticeId: id });
 export const TaskPath = z.strictObject({ taskId: id });
+/** An enterprise or school by its USCC (bureaus keep no mentors). */
+export const OrganisationPath = z.strictObject({ orgId: Uscc });
 
 /** `limit` (1–100, `fallback` when left out) and `cursor` of a paginated list. */
 export function pageQuery(fallback = 25) {

@@ -681,6 +681,91 @@ describe('the web console', () => {
     await checkScreen(clerk, 'the cohort list');
   }, 180_000);
 
+  it('keeps mentors per organisation: picked from the register with their load, added in bulk from a file, the load bar red past the limit', async () => {
+    // Enterprise B's mentor 赵敏 already takes 7 apprentices in a draft of its own (issue 16 item 10).
+    const other = makeCohortBody({
+      schoolId: SCHOOL_A,
+      startDate: '2027-03-01',
+      endDate: '2028-02-29',
+      count: 7,
+    });
+    other.enterpriseMentors = [{ key: 'm1', name: '赵敏', employeeNo: 'E2001', skillLevel: 2 }];
+    for (const apprentice of other.apprentices) apprentice.enterpriseMentorKey = 'm1';
+    const created = await api.as('ent-b-clerk').post('/cohorts', other);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+
+    const clerk = await signedIn('ent-b-clerk', DESKTOP, '/app/cohorts/new');
+    // Picked from the organisation's list, which says what each mentor takes already.
+    const picker = clerk.locator('#enterprise-mentor-pick');
+    await poll(() => picker.locator('option').allTextContents()).toEqual([
+      '赵敏（E2001）· 在其他在训班带教 7 人',
+    ]);
+    await clerk.getByTestId('add-known-mentor').click();
+    expect(await clerk.locator('[id="f-enterpriseMentors.0.name"]').inputValue()).toBe('赵敏');
+    expect(await clerk.locator('[id="f-enterpriseMentors.0.employeeNo"]').inputValue()).toBe('E2001');
+    expect(await clerk.locator('[id="f-enterpriseMentors.0.skillLevel"]').inputValue()).toBe('2');
+    const load = clerk.getByTestId('mentor-load-m1');
+    expect(await load.textContent()).toBe('带教 7 / 8 人（其中其他班 7 人）');
+    expect(await load.getAttribute('data-over')).toBeNull();
+
+    // Added in bulk from a file: two new mentors land in the table for review, the known one is not
+    // repeated, and nothing is saved yet.
+    await clerk.locator('#enterprise-mentor-file').setInputFiles({
+      name: '导师名单.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        '姓名,工号,技能等级\r\n孙丽,E2002,二级/技师\r\n周明,E2003,3\r\n赵敏,E2001,2\r\n',
+        'utf8',
+      ),
+    });
+    await poll(() => clerk.getByTestId('enterprise-mentor-file-result').textContent()).toBe(
+      '已从“导师名单.csv”添加 2 位导师，1 位已在表中，未重复添加。请核对后再保存。',
+    );
+    const mentors = clerk.locator('[data-testid="mentor-grid"] tbody tr');
+    expect(await mentors.count()).toBe(3);
+    expect(await clerk.locator('[id="f-enterpriseMentors.1.name"]').inputValue()).toBe('孙丽');
+    expect(await clerk.locator('[id="f-enterpriseMentors.1.skillLevel"]').inputValue()).toBe('2');
+    expect(await clerk.locator('[id="f-enterpriseMentors.2.employeeNo"]').inputValue()).toBe('E2003');
+    expect(await clerk.locator('[id="f-enterpriseMentors.2.key"]').inputValue()).toBe('m3');
+    expect((await api.as('ent-b-clerk').get('/cohorts?limit=100')).body.items).toHaveLength(1);
+
+    // Two apprentices of the roster for 赵敏: 9 of 8, past the limit — in red and in words.
+    const extra = makeRoster({
+      count: 2,
+      mentorKeys: ['m1'],
+      contractStart: '2027-03-01',
+      contractEnd: null,
+    });
+    const csv = [
+      '姓名,身份证号码,手机号码,招用类型,劳动合同开始日期,劳动合同结束日期,企业导师编号',
+      ...extra.map((row) =>
+        [row.name, row.idNumber, row.phone, '新招用', '2027-03-01', '无固定期限', 'm1'].join(','),
+      ),
+    ].join('\r\n');
+    await clerk.locator('#roster-file').setInputFiles({
+      name: '学徒名单.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv, 'utf8'),
+    });
+    await poll(() => load.textContent()).toBe('带教 9 / 8 人（其中其他班 7 人），超出上限');
+    expect(await load.getAttribute('data-over')).toBe('true');
+    const fill = (testId: string) =>
+      clerk
+        .getByTestId(testId)
+        .locator('.load-fill')
+        .evaluate((element) => getComputedStyle(element).backgroundColor);
+    const [red, green, blue] = (await fill('mentor-load-m1')).match(/\d+/g)!.map(Number) as [
+      number,
+      number,
+      number,
+    ];
+    expect(red).toBeGreaterThan(green + 60);
+    expect(red).toBeGreaterThan(blue + 60);
+    expect(await fill('mentor-load-m2')).not.toBe(await fill('mentor-load-m1'));
+    expect(await clerk.getByTestId('mentor-load-m2').textContent()).toBe('带教 0 / 8 人');
+    await checkScreen(clerk, 'the cohort form with mentors from the register and a file');
+  }, 120_000);
+
   it('pays the subsidy: the advance claimed, signed, verified, approved and paid; after training, outcomes and the final settlement through public notice (one objection) to PAID', async () => {
     expect(cohortId, 'the filing case runs first').toBeTruthy();
     // The system's clock, not the calendar the test runs on, decides the budget year: fixed here.
@@ -1399,11 +1484,24 @@ describe('the web console', () => {
     await school.getByTestId('generate-numbers').click();
     await school.getByTestId('assign-mentors').click();
     const load = school.getByTestId('load-t1');
-    expect(await load.textContent()).toBe('带教 10 / 8 人（其中其他班 8 人）');
+    // Past the limit in words too, not by the colour alone.
+    expect(await load.textContent()).toBe('带教 10 / 8 人（其中其他班 8 人），超出上限');
     expect(await load.getAttribute('data-over')).toBe('true');
     expect(await load.locator('.load-fill').evaluate((fill) => getComputedStyle(fill).backgroundColor)).toBe(
       'rgb(180, 35, 24)',
     );
+    // The school's mentors in bulk from a file: the new one is added for review, the known one kept.
+    await school.locator('#school-mentor-file').setInputFiles({
+      name: '学校导师.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('姓名,教师编号\r\n冯老师,T900\r\n陈老师,T901\r\n', 'utf8'),
+    });
+    await poll(() => school.getByTestId('school-mentor-file-result').textContent()).toBe(
+      '已从“学校导师.csv”添加 1 位导师，1 位已在表中，未重复添加。请核对后再保存。',
+    );
+    expect(await school.locator('[id="f-schoolMentors.1.name"]').inputValue()).toBe('陈老师');
+    expect(await school.locator('[id="f-schoolMentors.1.teacherNo"]').inputValue()).toBe('T901');
+    expect(await school.getByTestId('load-t2').textContent()).toBe('带教 0 / 8 人');
     await school.getByTestId('decision-approve').click();
     const refused = await expectSummaryFocusedInView(school, 'decision-problems');
     expect(await refused.textContent()).toContain('超过每位导师最多带教 8 人');

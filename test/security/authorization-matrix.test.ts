@@ -5,16 +5,21 @@ import type { Role } from '../../infra/local/demo-register.ts';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
 import { makeEnrolment, makeRoster } from '../../scripts/lib/roster.ts';
+import { districtInCity } from '../../shared/domain/principal.ts';
 import { CLAIM_EXPECTED } from '../support/claim-authorization.ts';
 import { cohortBody } from '../support/cohorts.ts';
 import { recordReliability } from '../support/reliability.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 import {
+  BUREAU_A,
   BUREAU_B,
   type Caller,
   demoCaller,
+  ENT_A,
+  ENT_C,
   OTHER_CITY,
   type RawResponse,
+  SCHOOL_A,
   send,
   syntheticCaller,
   tokenFor,
@@ -75,8 +80,13 @@ const WITHDRAWABLE: readonly State[] = ['DRAFT', 'RETURNED', ...REVIEWS];
 interface Expectation {
   /** Who may call at all: 403 for every other role, before any case is looked up. */
   roles: 'public' | 'signed-in' | readonly Role[];
-  /** The case the route acts on: only its parties see it (404 for anyone else, as if absent). */
-  scope?: 'cohort' | 'task';
+  /**
+   * The case the route acts on: only its parties see it (404 for anyone else, as if absent). Or
+   * the enterprise or school named by `orgId` (the register is public, so nothing is hidden): its
+   * own users and the bureau of its district read it, anyone else gets 403, a code nobody
+   * registered 404 — run over ORG_TARGETS, not the cohort fixtures.
+   */
+  scope?: 'cohort' | 'task' | 'organisation';
   /** Among the parties, only the one whose turn it is (403 for the others). */
   turn?: true;
   /** The states the action applies in; a party gets 409 in any other. */
@@ -133,7 +143,17 @@ const EXPECTED: Record<string, Expectation> = {
     scope: 'cohort',
     ok: 200,
   },
+  // Issue 16 item 10: an organisation's mentors with their loads.
+  'GET /organisations/{orgId}/mentors': { roles: 'signed-in', scope: 'organisation', ok: 200 },
 };
+
+/** The organisations an organisation-scoped route is asked about, with the district of each. */
+const ORG_TARGETS: readonly { orgId: string; districtCode?: string }[] = [
+  { orgId: ENT_A, districtCode: BUREAU_A },
+  { orgId: SCHOOL_A, districtCode: BUREAU_A },
+  { orgId: ENT_C, districtCode: BUREAU_B },
+  { orgId: '91350100M000100Y43' }, // a well-formed code nobody registered
+];
 
 interface Fixture {
   state: State;
@@ -403,7 +423,7 @@ describe('the authorization table', () => {
     const parameters = [
       ...new Set(
         routed
-          .filter((route) => route in EXPECTED)
+          .filter((route) => route in EXPECTED && EXPECTED[route]!.scope !== 'organisation')
           .flatMap((route) => [...route.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)),
       ),
     ];
@@ -466,6 +486,7 @@ describe('every route × role × own/foreign organisation × cohort state', () =
     for (const route of routed) {
       const expectation = EXPECTED[route];
       if (!expectation) continue; // reported by the test above
+      if (expectation.scope === 'organisation') continue; // the organisation test below
       for (const caller of who) {
         if (!expectation.scope) {
           all.push({ route, caller, fixture: undefined });
@@ -606,4 +627,55 @@ describe('every route × role × own/foreign organisation × cohort state', () =
     );
     expect(problems, problems.slice(0, 40).join('\n')).toEqual([]);
   }, 600_000);
+});
+
+describe('every organisation route × role × organisation', () => {
+  it('answers as the table says and leaks no mentor of the organisation to a refused caller', async () => {
+    // Enterprise A has a mentor in the register (a draft gives them apprentices), to be leaked or not.
+    const body = cohortBody(2);
+    const created = await api.as('ent-a-clerk').post('/cohorts', body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const secret = body.enterpriseMentors[0]!.employeeNo;
+    const problems: string[] = [];
+    let cases = 0;
+    for (const route of routed.filter((r) => EXPECTED[r]?.scope === 'organisation')) {
+      const expectation = EXPECTED[route]!;
+      const [method, template] = route.split(' ') as [string, string];
+      for (const caller of who)
+        for (const target of ORG_TARGETS) {
+          const expected = !caller.caller
+            ? 401
+            : expectation.roles !== 'signed-in' &&
+                expectation.roles !== 'public' &&
+                !expectation.roles.includes(caller.caller.role)
+              ? 403
+              : !target.districtCode
+                ? 404
+                : caller.caller.orgId === target.orgId ||
+                    (kindOf(caller.caller.role) === 'bureau' &&
+                      caller.caller.orgId === target.districtCode) ||
+                    (kindOf(caller.caller.role) === 'city' &&
+                      districtInCity(caller.caller.orgId, target.districtCode))
+                  ? expectation.ok
+                  : 403;
+          const answer = await send(runtime.url, {
+            method,
+            path: `${template.replace('{orgId}', target.orgId)}?limit=100`,
+            token: caller.token,
+          });
+          cases++;
+          const where = `${route} as ${describeWho(caller)} on ${target.orgId}`;
+          if (answer.status !== expected)
+            problems.push(
+              `${where}: expected ${expected}, got ${answer.status} ${answer.text.slice(0, 160)}`,
+            );
+          else if (answer.status >= 400 && answer.text.includes(secret))
+            problems.push(`${where}: the ${answer.status} answer names a mentor`);
+          else if (answer.status === 200 && target.orgId === ENT_A && !answer.text.includes(secret))
+            problems.push(`${where}: the register lacks the mentor of the draft`);
+        }
+    }
+    console.info(`organisation authorization cases: ${cases}`);
+    expect(problems, problems.slice(0, 40).join('\n')).toEqual([]);
+  }, 120_000);
 });

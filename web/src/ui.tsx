@@ -472,6 +472,21 @@ export function ConfirmDialog(props: {
  * A mentor's load against the limit: a bar that turns red past it, and the figures in words (the
  * colour is never the only sign).
  */
+/**
+ * A mentor's load in words — `带教 9 / 8 人（其中其他班 7 人）超出上限` — so that past the limit is
+ * said in text, not by the bar's red alone.
+ */
+export function loadLabel(
+  t: (key: MessageKey, params?: Record<string, string | number>) => string,
+  n: number,
+  max: number,
+  elsewhere: number,
+): string {
+  const base = t('enrol.load', { n, max });
+  const part = elsewhere > 0 ? t('common.paren', { text: t('enrol.loadElsewhere', { n: elsewhere }) }) : '';
+  return `${base}${part}${n > max ? `${punct().comma}${t('mentor.overLimit')}` : ''}`;
+}
+
 export function LoadBar(props: { n: number; max: number; label: string; testId?: string }) {
   const over = props.n > props.max;
   const width = props.max > 0 ? Math.min(100, Math.round((props.n / props.max) * 100)) : 100;

@@ -17,12 +17,15 @@ import { PersonsTaken } from '../../domain/ports.ts';
 import type { TaskRecord } from '../../domain/task.ts';
 import type { Clock } from '../clock.ts';
 import * as settings from '../config.ts';
-import { indexKeys, keys, mentorKeyId } from './keys.ts';
+import { indexKeys, keys, mentorNumberOf } from './keys.ts';
 import {
   auditItem,
   auditRecordOf,
   cohortItem,
   idempotencyWrite,
+  type MentorItem,
+  mentorLoadItem,
+  mentorLoadOf,
   queryPartyCases,
   stripKeys,
   taskWrite,
@@ -73,13 +76,7 @@ export class DynamoCohortStore implements CohortStore {
     if (change.idempotency) add('idempotency', idempotencyWrite(change.idempotency, this.clock.now()));
     if (change.task) add('task', taskWrite(change.task));
     for (const load of change.mentorLoads ?? []) {
-      const item = {
-        ...keys.mentor(load.mentor),
-        entityType: 'MentorLoad',
-        mentorId: mentorKeyId(load.mentor),
-        cohorts: load.cohorts,
-        version: load.expectedVersion + 1,
-      };
+      const item = mentorLoadItem(load.mentor, load.naming, load.cohorts, load.expectedVersion + 1);
       add(
         'mentor',
         load.expectedVersion === 0
@@ -337,14 +334,32 @@ export class DynamoCohortStore implements CohortStore {
 
   async mentorLoads(mentors: MentorRef[]): Promise<MentorLoad[]> {
     if (mentors.length === 0) return [];
-    const items = await this.table.batchGet<{ pk: string; version: number; cohorts: Record<string, number> }>(
-      mentors.map((mentor) => keys.mentor(mentor)),
-    );
-    const byKey = new Map(items.map((item) => [item.pk, item]));
+    const items = await this.table.batchGet<MentorItem>(mentors.map((mentor) => keys.mentor(mentor)));
+    // An organisation's mentors share a partition: an item is named by both of its keys.
+    const byKey = new Map(items.map((item) => [`${item.pk}|${item.sk}`, item]));
     return mentors.flatMap((mentor) => {
-      const item = byKey.get(keys.mentor(mentor).pk);
-      return item ? [{ mentor, version: item.version, cohorts: item.cohorts }] : [];
+      const key = keys.mentor(mentor);
+      const item = byKey.get(`${key.pk}|${key.sk}`);
+      return item ? [mentorLoadOf(mentor, item)] : [];
     });
+  }
+
+  async mentorsOf(
+    side: MentorRef['side'],
+    orgId: string,
+    options: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<MentorLoad>> {
+    const page = await this.table.query<MentorItem>({
+      ...keys.mentorsOf(side, orgId),
+      limit: options.limit,
+      cursor: options.cursor,
+    });
+    return {
+      items: page.items.map((item) =>
+        mentorLoadOf({ side, orgId, number: item.number ?? mentorNumberOf(item.sk) }, item),
+      ),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async dueForCompletion(

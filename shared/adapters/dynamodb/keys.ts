@@ -8,6 +8,10 @@ import type { MentorRef } from '../../domain/ports.ts';
 
 const pad = (seq: number) => String(seq).padStart(10, '0');
 
+const MENTOR_SORT_PREFIX = 'MENTOR#';
+const LEGACY_MENTOR_PREFIX = 'MENTOR#';
+const LEGACY_LOAD = 'LOAD';
+
 /** Case partitions: a case item and its audit trail share the partition. */
 export type CaseKind = 'COHORT' | 'CLAIM' | 'DOCUMENT';
 
@@ -33,7 +37,31 @@ export const keys = {
     pk: `PERSON#${idHash}`,
     sk: `SUBSIDISED#${occupationCode}`,
   }),
-  mentor: (mentor: MentorRef | string) => ({ pk: `MENTOR#${mentorKeyId(mentor)}`, sk: 'LOAD' }),
+  /**
+   * A mentor's load item, in its organisation's partition: one Query lists an organisation's
+   * mentors with their loads (`GET /organisations/{orgId}/mentors`), one GetItem reads one.
+   */
+  mentor: (mentor: MentorRef) => ({
+    pk: mentorsPartition(mentor.side, mentor.orgId),
+    sk: `${MENTOR_SORT_PREFIX}${mentor.number}`,
+  }),
+  /** The partition of an organisation's mentors (enterprise: by employee number; school: by teacher number). */
+  mentorsOf: (side: MentorRef['side'], orgId: string) => ({
+    pk: mentorsPartition(side, orgId),
+    skPrefix: MENTOR_SORT_PREFIX,
+  }),
+  /**
+   * MIGRATION ONLY (`migrations/mentor-loads.ts`): where a mentor's load item lived before the
+   * register moved it into its organisation's partition (`pk = MENTOR#<ENT|SCHOOL>#<uscc>#<no>`,
+   * `sk = LOAD`). Nothing on a request path reads or writes it; the migration moves each one to
+   * `keys.mentor` and deletes it.
+   */
+  legacyMentorLoad: (mentor: MentorRef) => ({
+    pk: `${LEGACY_MENTOR_PREFIX}${mentorKeyId(mentor)}`,
+    sk: LEGACY_LOAD,
+  }),
+  /** MIGRATION ONLY: what the migration's Scan keeps (`begins_with(pk, pkPrefix) AND sk = :sk`). */
+  legacyMentorLoads: { pkPrefix: LEGACY_MENTOR_PREFIX, sk: LEGACY_LOAD },
   idempotency: (sub: string, key: string) => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
   /** Filed cohorts by end date, for the scheduled completion (one partition, sorted by date). */
   completionDue: (endDate: string, cohortId: string) => ({ pk: COMPLETIONS, sk: `${endDate}#${cohortId}` }),
@@ -58,10 +86,30 @@ const COMPLETIONS = 'COMPLETIONS';
 const POLICY = 'POLICY';
 const paymentsPartition = (districtCode: string, year: number) => `PAYMENTS#${districtCode}#${year}`;
 
-/** The mentor part of a load item's key (`ENT#<uscc>#<employeeNo>` or `SCHOOL#<uscc>#<teacherNo>`). */
-export function mentorKeyId(mentor: MentorRef | string): string {
-  if (typeof mentor === 'string') return mentor;
+const mentorsPartition = (side: MentorRef['side'], orgId: string) =>
+  `MENTORS#${side === 'enterprise' ? 'ENT' : 'SCHOOL'}#${orgId}`;
+
+/** A mentor's id on its load item (`ENT#<uscc>#<employeeNo>` or `SCHOOL#<uscc>#<teacherNo>`). */
+export function mentorKeyId(mentor: MentorRef): string {
   return `${mentor.side === 'enterprise' ? 'ENT' : 'SCHOOL'}#${mentor.orgId}#${mentor.number}`;
+}
+
+/** The mentor a load item's sort key names in its organisation's partition (`MENTOR#<no>` → `<no>`). */
+export function mentorNumberOf(sk: string): string {
+  return sk.slice(MENTOR_SORT_PREFIX.length);
+}
+
+/**
+ * MIGRATION ONLY: the mentor a legacy load item's key names (`MENTOR#ENT#<uscc>#<no>`, `LOAD`),
+ * or undefined for a key that is not one (the exact inverse of `keys.legacyMentorLoad`).
+ */
+export function legacyMentorOf(key: { pk: string; sk: string }): MentorRef | undefined {
+  if (key.sk !== LEGACY_LOAD || !key.pk.startsWith(LEGACY_MENTOR_PREFIX)) return undefined;
+  const [sideCode, orgId, ...number] = key.pk.slice(LEGACY_MENTOR_PREFIX.length).split('#');
+  const side = sideCode === 'ENT' ? 'enterprise' : sideCode === 'SCHOOL' ? 'school' : undefined;
+  if (!side || !orgId || number.length === 0 || number.join('#') === '') return undefined;
+  const mentor: MentorRef = { side, orgId, number: number.join('#') };
+  return keys.legacyMentorLoad(mentor).pk === key.pk ? mentor : undefined;
 }
 
 /** Index values: which party lists a case, newest first (GSI1 enterprise, GSI2 school, GSI3 district). */

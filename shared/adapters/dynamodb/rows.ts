@@ -1,13 +1,13 @@
 import type { AuditRecord } from '../../domain/audit.ts';
 import type { CohortRecord } from '../../domain/cohort.ts';
-import type { IdempotencyWrite } from '../../domain/ports.ts';
+import type { IdempotencyWrite, MentorLoad, MentorNaming, MentorRef } from '../../domain/ports.ts';
 import type { TaskRecord } from '../../domain/task.ts';
-import { type CaseKind, indexKeys, keys } from './keys.ts';
+import { type CaseKind, indexKeys, keys, mentorKeyId } from './keys.ts';
 import type { Item, Table, Write } from './table.ts';
 
 /**
- * Rows shared by the stores: how a case, its audit records, its tasks and idempotency records
- * become items of the one table (keys from keys.ts), and back.
+ * Rows shared by the stores: how a case, its audit records, its tasks, idempotency records and
+ * mentor load items become items of the one table (keys from keys.ts), and back.
  */
 
 /** Idempotency records are kept a day (TTL on AWS; DynamoDB Local never expires them, which is harmless). */
@@ -156,5 +156,54 @@ export function partyIndexValues(
     gsi2sk: submitted ? sortKey : undefined,
     gsi3pk: submitted ? indexKeys.party('bureau', record.districtCode) : undefined,
     gsi3sk: submitted ? sortKey : undefined,
+  };
+}
+
+/** A mentor's load item as stored (`keys.mentor`); items written before the register kept names lack them. */
+export interface MentorItem {
+  pk: string;
+  sk: string;
+  version: number;
+  cohorts: Record<string, number>;
+  number?: string;
+  name?: string;
+  skillLevel?: number;
+}
+
+/** A mentor's load item: the filing rule's writes and the legacy-load migration both build it here. */
+export function mentorLoadItem(
+  mentor: MentorRef,
+  naming: MentorNaming | undefined,
+  cohorts: Record<string, number>,
+  version: number,
+): Item {
+  return {
+    ...keys.mentor(mentor),
+    entityType: 'MentorLoad',
+    mentorId: mentorKeyId(mentor),
+    side: mentor.side,
+    orgId: mentor.orgId,
+    number: mentor.number,
+    ...(naming ? { name: naming.name } : {}),
+    ...(naming?.skillLevel !== undefined ? { skillLevel: naming.skillLevel } : {}),
+    cohorts,
+    version,
+  };
+}
+
+/** A stored load item as the domain reads it (`naming` absent on items written before the register kept names). */
+export function mentorLoadOf(mentor: MentorRef, item: MentorItem): MentorLoad {
+  return {
+    mentor,
+    version: item.version,
+    cohorts: item.cohorts,
+    ...(item.name !== undefined
+      ? {
+          naming: {
+            name: item.name,
+            ...(item.skillLevel !== undefined ? { skillLevel: item.skillLevel } : {}),
+          },
+        }
+      : {}),
   };
 }

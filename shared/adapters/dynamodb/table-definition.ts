@@ -17,12 +17,18 @@
  * | task by id (decision)                     | pk = TASK#<id>, sk = TASK                             | table |
  * | person in an active cohort (uniqueness)   | pk = PERSON#<hmac>, sk = ACTIVE                       | table |
  * | person already subsidised (occupation)    | pk = PERSON#<hmac>, sk begins_with SUBSIDISED#        | table |
- * | mentor load                               | pk = MENTOR#<org>#<no>, sk = LOAD                     | table |
+ * | mentor load (name, level, cohorts taken)  | pk = MENTORS#ENT|SCHOOL#<uscc>, sk = MENTOR#<no>      | table |
+ * | an organisation's mentors with their loads| pk = MENTORS#ENT|SCHOOL#<uscc>, sk begins_with MENTOR#| table |
  * | idempotency record                        | pk = IDEM#<sub>#<key>, sk = IDEM                      | table |
  * | organisation, policy, occupation, budget  | pk = ORG#<id> / POLICY / OCC#<code> / BUDGET#<d>#<y>  | table |
  *
  * A person's PERSON# items are kept under each of their look-up hashes (one per crypto suite), so
  * the person is found whichever suite wrote or reads them.
+ *
+ * Migration only (`migrations/mentor-loads.ts`, run by `npm start` and `npm run migrate`, never on a
+ * request path — the one Scan): load items of the shape before the mentor register,
+ * `pk = MENTOR#<ENT|SCHOOL>#<uscc>#<no>, sk = LOAD` (`keys.legacyMentorLoad`), moved to the
+ * mentor-load row above.
  *
  * GSI projections include only the attributes a list shows, so listing cohorts never reads
  * 200 apprentices' worth of item per row.

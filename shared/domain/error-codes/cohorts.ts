@@ -32,6 +32,9 @@ export const COHORT_MESSAGES = {
   'mentor.key_taken': 'this key is already a mentor of the cohort',
   'mentor.key_not_in_cohort': 'no {side} mentor with this key in the cohort',
   'mentor.load_exceeded': 'this mentor would take {count} apprentices across active cohorts; at most {max}',
+  'organisation.not_found': 'No enterprise or school {orgId} in the register',
+  'mentor.register_own_only':
+    "An organisation's mentors are read by its own users and the bureau of its district",
 
   // Reviews: tasks, decisions, the school's enrolment.
   'task.not_found': 'No task {taskId}',

@@ -1,9 +1,10 @@
-import { type CohortRecord, canSee, TERMINAL } from '../cohort.ts';
+import { type CohortRecord, type CohortStatus, canSee, TERMINAL } from '../cohort.ts';
 import { says } from '../error-codes.ts';
 import { type FieldError, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import {
   type CohortStore,
   type MentorLoadWrite,
+  type MentorNaming,
   type MentorRef,
   mentorKey,
   type ReferenceData,
@@ -45,7 +46,7 @@ export async function districtOf(reference: ReferenceData, enterpriseId: string)
 export async function planMentorLoads(
   store: CohortStore,
   cohortId: string,
-  counts: { mentor: MentorRef; before: number; after: number; path: string }[],
+  counts: { mentor: MentorRef; naming: MentorNaming; before: number; after: number; path: string }[],
   max: number,
   options: { verifyAll?: boolean } = {},
 ): Promise<MentorLoadWrite[]> {
@@ -69,11 +70,7 @@ export async function planMentorLoads(
   const writes: MentorLoadWrite[] = [];
   for (const count of changed) {
     const load = loads.get(mentorKey(count.mentor));
-    const live: Record<string, number> = {};
-    for (const [otherId, taken] of Object.entries(load?.cohorts ?? {})) {
-      const status = statuses[otherId];
-      if (otherId !== cohortId && status && !TERMINAL.includes(status) && taken > 0) live[otherId] = taken;
-    }
+    const live = liveCohorts(load?.cohorts ?? {}, statuses, cohortId);
     const elsewhere = Object.values(live).reduce((sum, taken) => sum + taken, 0);
     if ((count.after > count.before || options.verifyAll === true) && elsewhere + count.after > max) {
       errors.push(
@@ -82,8 +79,31 @@ export async function planMentorLoads(
       continue;
     }
     if (count.after > 0) live[cohortId] = count.after;
-    writes.push({ mentor: count.mentor, cohorts: live, expectedVersion: load?.version ?? 0 });
+    writes.push({
+      mentor: count.mentor,
+      naming: count.naming,
+      cohorts: live,
+      expectedVersion: load?.version ?? 0,
+    });
   }
   if (errors.length > 0) throw new ValidationFailed(errors);
   return writes;
+}
+
+/**
+ * The cohorts of a load item that still count (domain.md: a mentor's load across active cohorts):
+ * cohorts REJECTED, WITHDRAWN or COMPLETED, or no longer found, drop out; so does `except`, the
+ * cohort whose own count is being replaced. The filing rule and the mentor register count alike.
+ */
+export function liveCohorts(
+  cohorts: Record<string, number>,
+  statuses: Record<string, CohortStatus>,
+  except?: string,
+): Record<string, number> {
+  const live: Record<string, number> = {};
+  for (const [cohortId, taken] of Object.entries(cohorts)) {
+    const status = statuses[cohortId];
+    if (cohortId !== except && status && !TERMINAL.includes(status) && taken > 0) live[cohortId] = taken;
+  }
+  return live;
 }

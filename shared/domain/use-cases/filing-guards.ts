@@ -7,6 +7,7 @@ import {
   type CohortDeps,
   type CohortStore,
   type MentorLoadWrite,
+  type MentorNaming,
   type MentorRef,
   mentorKey,
   type PersonLock,
@@ -130,15 +131,26 @@ async function mentorLoadsOf(
   );
 }
 
+/** A mentor of a cohort, as named there, with the apprentices still in training it takes. */
+interface MentorCount {
+  mentor: MentorRef;
+  naming: MentorNaming;
+  count: number;
+  path: string;
+}
+
 /** Mentor → apprentices still in training it takes in this cohort, and the path naming it. */
-export function mentorCounts(
-  cohort: CohortRecord,
-): Map<string, { mentor: MentorRef; count: number; path: string }> {
-  const result = new Map<string, { mentor: MentorRef; count: number; path: string }>();
-  const count = (mentor: MentorRef, path: string) => {
+export function mentorCounts(cohort: CohortRecord): Map<string, MentorCount> {
+  const result = new Map<string, MentorCount>();
+  const count = (mentor: MentorRef, naming: MentorNaming, path: string) => {
     const key = mentorKey(mentor);
     const existing = result.get(key);
-    result.set(key, { mentor, count: (existing?.count ?? 0) + 1, path: existing?.path ?? path });
+    result.set(key, {
+      mentor,
+      naming: existing?.naming ?? naming,
+      count: (existing?.count ?? 0) + 1,
+      path: existing?.path ?? path,
+    });
   };
   for (const apprentice of cohort.apprentices) {
     if (apprentice.status === 'withdrawn') continue;
@@ -146,13 +158,21 @@ export function mentorCounts(
       (mentor) => mentor.key === apprentice.enterpriseMentorKey,
     );
     if (enterprise >= 0) {
-      const number = cohort.enterpriseMentors[enterprise]!.employeeNo;
-      count({ side: 'enterprise', orgId: cohort.enterpriseId, number }, `enterpriseMentors.${enterprise}`);
+      const named = cohort.enterpriseMentors[enterprise]!;
+      count(
+        { side: 'enterprise', orgId: cohort.enterpriseId, number: named.employeeNo },
+        { name: named.name, skillLevel: named.skillLevel },
+        `enterpriseMentors.${enterprise}`,
+      );
     }
     const school = cohort.schoolMentors.findIndex((mentor) => mentor.key === apprentice.schoolMentorKey);
     if (school >= 0) {
-      const number = cohort.schoolMentors[school]!.teacherNo;
-      count({ side: 'school', orgId: cohort.schoolId, number }, `schoolMentors.${school}`);
+      const named = cohort.schoolMentors[school]!;
+      count(
+        { side: 'school', orgId: cohort.schoolId, number: named.teacherNo },
+        { name: named.name },
+        `schoolMentors.${school}`,
+      );
     }
   }
   return result;
@@ -160,14 +180,13 @@ export function mentorCounts(
 
 /** The loads of a cohort's mentors before and after a change, for planMentorLoads. */
 export function mentorLoadCounts(before: CohortRecord | undefined, after: CohortRecord) {
-  const beforeCounts = before
-    ? mentorCounts(before)
-    : new Map<string, { mentor: MentorRef; count: number; path: string }>();
+  const beforeCounts = before ? mentorCounts(before) : new Map<string, MentorCount>();
   const afterCounts = mentorCounts(after);
   return [...new Set([...beforeCounts.keys(), ...afterCounts.keys()])].map((key) => {
     const known = (afterCounts.get(key) ?? beforeCounts.get(key))!;
     return {
       mentor: known.mentor,
+      naming: known.naming,
       before: beforeCounts.get(key)?.count ?? 0,
       after: afterCounts.get(key)?.count ?? 0,
       path: known.path,

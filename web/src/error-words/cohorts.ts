@@ -29,6 +29,8 @@ export const COHORT_WORDS_ZH = {
   'mentor.key_taken': '本班已有这个编号的导师',
   'mentor.key_not_in_cohort': '本班没有这个编号的导师',
   'mentor.load_exceeded': '该导师在所有在训班级中将带教 {count} 人，超过上限 {max} 人',
+  'organisation.not_found': '名录中没有编号为 {orgId} 的企业或院校',
+  'mentor.register_own_only': '导师名册仅供本单位及其所在区人社局查看',
 
   'task.not_found': '未找到该待办事项',
   'task.wrong_role': '该事项应由{role:role}办理',

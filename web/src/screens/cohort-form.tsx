@@ -10,6 +10,7 @@ import { ApiError, type FieldError } from '../api.ts';
 import { type Occupation, type Organisation, type Policy, useApp } from '../context.ts';
 import type { CodedField } from '../error-words.ts';
 import { type MessageKey, punct, useI18n } from '../i18n.ts';
+import { addImportedMentors, type ImportedMentor } from '../roster/mentors.ts';
 import { cellOfPath, newRowKey, type RosterRow, toApprenticeInput } from '../roster/model.ts';
 import { navigate, useLeaveGuard } from '../router.tsx';
 import {
@@ -17,6 +18,8 @@ import {
   ErrorAlert,
   ErrorSummary,
   Field,
+  LoadBar,
+  loadLabel,
   PageHeader,
   type Problem,
   Progress,
@@ -26,6 +29,7 @@ import {
 } from '../ui.tsx';
 import { type PinnedCellError, pinServerErrors, setFlash, unpinServerErrors, useChecks } from './checks.ts';
 import { CaseNotices, type CohortView, cohortTitle } from './cohort-parts.tsx';
+import { MentorFileImport } from './mentor-file.tsx';
 import { MentorPicker } from './mentor-picker.tsx';
 import { useMentorRegister } from './mentor-register.ts';
 import { isRosterPath, RosterEditor, rosterErrors } from './roster-editor.tsx';
@@ -89,6 +93,13 @@ function fieldsBody(state: CohortFieldsState) {
   };
 }
 
+/** Apprentices per mentor key. */
+function assignedIn(keys: readonly (string | undefined)[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) if (key?.trim()) counts.set(key.trim(), (counts.get(key.trim()) ?? 0) + 1);
+  return counts;
+}
+
 function errorMap(errors: readonly FieldError[]): Map<string, CodedField[]> {
   const map = new Map<string, CodedField[]>();
   for (const error of errors) map.set(error.path, [...(map.get(error.path) ?? []), error]);
@@ -121,6 +132,8 @@ function CohortFieldsEditor(props: {
   policy: Policy | undefined;
   /** The cohort being edited: its own mentors do not count in the register's loads. */
   cohortId?: string;
+  /** Apprentices the form gives each mentor key (the roster, or the cohort being edited). */
+  assigned: ReadonlyMap<string, number>;
 }) {
   const { t, m } = useI18n();
   const { state, policy } = props;
@@ -147,6 +160,29 @@ function CohortFieldsEditor(props: {
     }
     setPick('');
   };
+  const importMentors = (imported: ImportedMentor[]) => {
+    const merged = addImportedMentors(state.mentors, imported, {
+      numberOf: (row) => row.employeeNo,
+      make: (key, mentor) =>
+        mentorRow(key, {
+          name: mentor.name,
+          employeeNo: mentor.number,
+          skillLevel: mentor.skillLevel ?? '3',
+        }),
+      fill: (row, mentor) => ({
+        ...row,
+        name: mentor.name,
+        employeeNo: mentor.number,
+        skillLevel: mentor.skillLevel ?? '3',
+      }),
+      keyPrefix: 'm',
+    });
+    set({ mentors: merged.rows });
+    return merged;
+  };
+  const max = policy?.mentorMaxApprentices ?? 8;
+  const elsewhereOf = (employeeNo: string) =>
+    register.data?.find((known) => known.number === employeeNo.trim())?.load ?? 0;
   const set = (patch: Partial<CohortFieldsState>) => props.onChange({ ...state, ...patch });
   const errorsOf = (path: string) => (props.visible(path) ? props.errors.get(path) : undefined);
   const months =
@@ -321,6 +357,7 @@ function CohortFieldsEditor(props: {
           onPick={setPick}
           onAdd={addKnown}
         />
+        <MentorFileImport id="enterprise-mentor-file" side="enterprise" onImport={importMentors} />
         {errorsOf('enterpriseMentors') ? (
           <Alert kind="error">{errorsOf('enterpriseMentors')!.map(m).join(punct().semi)}</Alert>
         ) : null}
@@ -332,6 +369,7 @@ function CohortFieldsEditor(props: {
                 <th scope="col">{t('form.mentorName')}</th>
                 <th scope="col">{t('form.employeeNo')}</th>
                 <th scope="col">{t('form.skillLevel')}</th>
+                <th scope="col">{t('enrol.loadTitle')}</th>
                 <th scope="col">
                   <span class="visually-hidden">{t('col.actions')}</span>
                 </th>
@@ -365,6 +403,8 @@ function CohortFieldsEditor(props: {
                   );
                 };
                 const levelPath = `enterpriseMentors.${index}.skillLevel`;
+                const elsewhere = elsewhereOf(mentor.employeeNo);
+                const load = elsewhere + (props.assigned.get(mentor.key.trim()) ?? 0);
                 return (
                   <tr key={mentor.rowKey}>
                     {cell('key', t('form.mentorKey'))}
@@ -390,6 +430,14 @@ function CohortFieldsEditor(props: {
                           {errorsOf(levelPath)!.map(m).join(punct().semi)}
                         </small>
                       ) : null}
+                    </td>
+                    <td class={load > max ? 'overload' : ''}>
+                      <LoadBar
+                        testId={`mentor-load-${mentor.key}`}
+                        n={load}
+                        max={max}
+                        label={loadLabel(t, load, max, elsewhere)}
+                      />
                     </td>
                     <td>
                       <button
@@ -653,6 +701,7 @@ export function CohortNew() {
           schools={reference.schools}
           occupations={reference.occupations}
           policy={reference.policy}
+          assigned={assignedIn(rows.map((row) => row.enterpriseMentorKey))}
         />
         <fieldset class="form-section">
           <legend>{t('form.roster')}</legend>
@@ -804,6 +853,11 @@ function CohortEditForm(props: { cohort: CohortView }) {
           occupations={reference.occupations}
           policy={reference.policy}
           cohortId={props.cohort.cohortId}
+          assigned={assignedIn(
+            props.cohort.apprentices
+              .filter((apprentice) => apprentice.status !== 'withdrawn')
+              .map((apprentice) => apprentice.enterpriseMentorKey),
+          )}
         />
         <ErrorSummary
           id="problem-summary"

@@ -9,10 +9,12 @@ import type { FieldError } from '../api.ts';
 import { useApp } from '../context.ts';
 import type { CodedField } from '../error-words.ts';
 import { type MessageKey, punct, useI18n } from '../i18n.ts';
+import { addImportedMentors, type ImportedMentor } from '../roster/mentors.ts';
 import { Link, useLeaveGuard } from '../router.tsx';
 import {
   Alert,
   LoadBar,
+  loadLabel,
   PageHeader,
   Progress,
   ScrollRegion,
@@ -32,6 +34,7 @@ import {
   Timeline,
 } from './cohort-parts.tsx';
 import { DecisionPanel } from './decision.tsx';
+import { MentorFileImport } from './mentor-file.tsx';
 import { MentorPicker } from './mentor-picker.tsx';
 import { useMentorRegister } from './mentor-register.ts';
 
@@ -169,6 +172,17 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
     );
     setPick('');
   };
+  const importMentors = (imported: ImportedMentor[]) => {
+    const merged = addImportedMentors(mentors, imported, {
+      numberOf: (row) => row.teacherNo,
+      make: (key, mentor) => ({ ...newMentor(key), name: mentor.name, teacherNo: mentor.number }),
+      fill: (row, mentor) => ({ ...row, name: mentor.name, teacherNo: mentor.number }),
+      keyPrefix: 't',
+    });
+    setServerErrors([]);
+    setMentors(merged.rows);
+    return merged;
+  };
   const clientErrors = useMemo(() => {
     const found: CodedField[] = checks
       ? checks.validator.checkDecision({ decision: 'approve', ...body })
@@ -291,6 +305,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
           onPick={setPick}
           onAdd={addKnown}
         />
+        <MentorFileImport id="school-mentor-file" side="school" onImport={importMentors} />
         <ScrollRegion label={t('enrol.mentors')}>
           <table class="grid" data-testid="school-mentors">
             <thead>
@@ -317,13 +332,7 @@ function EnrolmentForm(props: { cohort: CohortView; onDecided: (message: string)
                         testId={`load-${mentor.key}`}
                         n={load}
                         max={max}
-                        label={`${t('enrol.load', { n: load, max })}${
-                          elsewhereOf(mentor.teacherNo)
-                            ? t('common.paren', {
-                                text: t('enrol.loadElsewhere', { n: elsewhereOf(mentor.teacherNo) }),
-                              })
-                            : ''
-                        }`}
+                        label={loadLabel(t, load, max, elsewhereOf(mentor.teacherNo))}
                       />
                     </td>
                     <td>

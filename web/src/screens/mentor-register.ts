@@ -1,17 +1,23 @@
 /**
- * The organisation's mentors, kept from its cohorts (the API has no mentor register of its own):
- * every enterprise mentor (by employee number) or school mentor (by teacher number) the party's
- * cohorts name, with the apprentices each takes across the cohorts still active — as the API
- * counts a mentor's load (domain.md: at most `mentorMaxApprentices` across active cohorts; cohorts
- * REJECTED, WITHDRAWN or COMPLETED no longer count). Read once per screen: one page of the list,
- * then each cohort. The server change that would replace this: `GET /organisations/{orgId}/mentors`.
+ * The organisation's mentors from the API's register (`GET /organisations/{orgId}/mentors`): every
+ * enterprise mentor (by employee number) or school mentor (by teacher number) a cohort gave
+ * apprentices, with the apprentices each takes across the cohorts still active — the load as the
+ * API counts it for the rule (domain.md: at most `mentorMaxApprentices` across active cohorts).
+ * The form beside it adds what it is about to change; the cohort being edited or enrolled is left
+ * out of the register's count (`activeCohorts` says what each cohort takes), so it is not counted
+ * twice. Read once per screen, every page.
  */
 import { useApp } from '../context.ts';
 import { useLoad } from '../ui.tsx';
-import type { CohortSummary, CohortView } from './cohort-parts.tsx';
-import { inBatches } from './inbox.tsx';
 
-const NOT_COUNTED = ['REJECTED', 'WITHDRAWN', 'COMPLETED'];
+interface MentorEntry {
+  employeeNo?: string;
+  teacherNo?: string;
+  name: string | null;
+  skillLevel?: number | null;
+  load: number;
+  activeCohorts: { cohortId: string; apprentices: number }[];
+}
 
 export interface RegisteredMentor {
   /** Employee number (enterprise) or teacher number (school): who the mentor is across cohorts. */
@@ -23,51 +29,18 @@ export interface RegisteredMentor {
 }
 
 export function useMentorRegister(side: 'enterprise' | 'school', exceptCohortId?: string) {
-  const { api } = useApp();
+  const { api, session } = useApp();
   return useLoad(async () => {
-    const cohorts = (await api.all<CohortSummary>('/cohorts')).filter(
-      (cohort) => cohort.cohortId !== exceptCohortId,
-    );
-    const views = await inBatches(
-      cohorts,
-      4,
-      (cohort) => api.get<CohortView>(`/cohorts/${cohort.cohortId}`).catch(() => undefined),
-      () => undefined,
-    );
-    const register = new Map<string, RegisteredMentor>();
-    for (const cohort of views) {
-      if (!cohort) continue;
-      const counted = !NOT_COUNTED.includes(cohort.status);
-      const mentors =
-        side === 'school'
-          ? cohort.schoolMentors.map((mentor) => ({
-              key: mentor.key,
-              number: mentor.teacherNo,
-              name: mentor.name,
-            }))
-          : cohort.enterpriseMentors.map((mentor) => ({
-              key: mentor.key,
-              number: mentor.employeeNo,
-              name: mentor.name,
-              skillLevel: mentor.skillLevel,
-            }));
-      for (const mentor of mentors) {
-        const entry = register.get(mentor.number) ?? { ...mentor, load: 0 };
-        if (counted)
-          entry.load += cohort.apprentices.filter(
-            (apprentice) =>
-              apprentice.status !== 'withdrawn' &&
-              (side === 'school' ? apprentice.schoolMentorKey : apprentice.enterpriseMentorKey) ===
-                mentor.key,
-          ).length;
-        register.set(mentor.number, {
-          number: entry.number,
-          name: entry.name,
-          skillLevel: entry.skillLevel,
-          load: entry.load,
-        });
-      }
-    }
-    return [...register.values()].sort((a, b) => a.number.localeCompare(b.number));
-  }, [side, exceptCohortId]);
+    const entries = await api.all<MentorEntry>(`/organisations/${encodeURIComponent(session.orgId)}/mentors`);
+    return entries.map((entry): RegisteredMentor => {
+      const number = (side === 'school' ? entry.teacherNo : entry.employeeNo) ?? '';
+      const own = entry.activeCohorts.find((cohort) => cohort.cohortId === exceptCohortId)?.apprentices ?? 0;
+      return {
+        number,
+        name: entry.name ?? number,
+        ...(typeof entry.skillLevel === 'number' ? { skillLevel: entry.skillLevel } : {}),
+        load: entry.load - own,
+      };
+    });
+  }, [side, exceptCohortId, session.orgId]);
 }

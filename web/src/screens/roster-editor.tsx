@@ -62,7 +62,7 @@ type Phase =
   | { kind: 'failed'; name: string; reason: string }
   | { kind: 'kept'; name: string };
 
-function readFile(file: File, onProgress: (share: number) => void): Promise<Uint8Array> {
+export function readFile(file: File, onProgress: (share: number) => void): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onprogress = (event) => {
@@ -74,7 +74,7 @@ function readFile(file: File, onProgress: (share: number) => void): Promise<Uint
   });
 }
 
-function download(name: string, data: BlobPart, type: string) {
+export function download(name: string, data: BlobPart, type: string) {
   const url = URL.createObjectURL(new Blob([data], { type }));
   const link = document.createElement('a');
   link.href = url;
