@@ -37,10 +37,12 @@ export const BUNDLING = {
   // IMDS…) is ~135 KB of every bundle that never runs there. Resolved from the project root, where
   // CDK runs esbuild (and the bench and the bundle-budget test build with these options too).
   // Event streams (~13 KB) are for operations no function calls: infra/bundling/no-event-streams.ts.
+  // The endpoint-discovery cache's LRU (~7 KB with its helper) is a Map: infra/bundling/lru-cache.ts.
   esbuildArgs: {
     '--alias': [
       '@aws-sdk/credential-provider-node=./infra/bundling/credential-provider-env-only.ts',
       '@smithy/core/event-streams=./infra/bundling/no-event-streams.ts',
+      'mnemonist/lru-cache=./infra/bundling/lru-cache.ts',
     ],
   },
   forceDockerBundling: false,

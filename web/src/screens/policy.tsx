@@ -97,7 +97,7 @@ function PolicyFacts(props: { policy: Policy }) {
   return (
     <section aria-labelledby="policy-values-title">
       <h2 id="policy-values-title">{t('policy.fields')}</h2>
-      <dl class="facts" data-testid="policy-facts">
+      <dl class="facts policy-values" data-testid="policy-facts">
         {policyFields(props.policy as unknown as Record<string, unknown>).map((field) => (
           <div key={field.path} class="fact" data-path={field.path}>
             <dt>{label(field.path)}</dt>
