@@ -219,6 +219,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   // Reference data kept by bureau.admin, and reports.
   { name: 'put-policy', entry: 'functions/api/put-policy.ts', route: 'PUT /policy', access: write },
   {
+    // A draft policy against the open cohorts of every district (issue 12 item 5): reads only.
+    name: 'preview-policy',
+    entry: 'functions/api/preview-policy.ts',
+    route: 'POST /policy/preview',
+    access: read,
+  },
+  {
     name: 'get-budget',
     entry: 'functions/api/get-budget.ts',
     route: 'GET /budgets/{districtCode}/{year}',

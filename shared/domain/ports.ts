@@ -143,6 +143,14 @@ export interface CohortStore {
     party: { kind: 'enterprise' | 'school' | 'bureau'; orgId: string },
     options: { status?: CohortStatus | undefined; limit: number; cursor?: string | undefined },
   ): Promise<Page<Record<string, unknown>>>;
+  /**
+   * Whole cohorts of a district in these states, newest first: one Query of the district's index
+   * (filtered by state) and one BatchGetItem of the page's cohorts (the index projects a summary).
+   */
+  listWholeInDistrict(
+    districtCode: string,
+    options: { statuses: readonly CohortStatus[]; limit: number; cursor?: string | undefined },
+  ): Promise<Page<CohortRecord>>;
   history(
     caseId: string,
     options: { limit: number; cursor?: string | undefined },

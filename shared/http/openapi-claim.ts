@@ -179,4 +179,73 @@ export const CLAIM_VIEW = {
   },
 };
 
-export const CLAIM_SCHEMAS = { ClaimView: CLAIM_VIEW, SettlementSteps: SETTLEMENT_STEPS };
+const PREVIEW_AMOUNTS = {
+  type: 'object',
+  required: ['entitlementFen', 'advanceFen'],
+  properties: {
+    entitlementFen: fen(
+      'What the final settlement would earn if every apprentice still in training certifies at the target level (no fee cap)',
+    ),
+    advanceFen: fen('The advance for the apprentices in training (no fee cap)'),
+  },
+};
+
+/** `POST /policy/preview`: the open cohorts of the page, by district, now and under the draft. */
+const POLICY_PREVIEW = {
+  type: 'object',
+  required: ['policyVersion', 'districts', 'nextCursor'],
+  properties: {
+    policyVersion: { type: 'string', description: 'The draft’s version (nothing is stored)' },
+    districts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['districtCode', 'cohorts', 'totals'],
+        properties: {
+          districtCode: { type: 'string' },
+          cohorts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: [
+                'cohortId',
+                'enterpriseId',
+                'status',
+                'policyVersion',
+                'apprentices',
+                'now',
+                'draft',
+              ],
+              properties: {
+                cohortId: { type: 'string' },
+                enterpriseId: { type: 'string' },
+                status: { type: 'string', enum: ['FILED', 'COMPLETED'] },
+                policyVersion: { type: 'string', description: 'The version the cohort was filed under' },
+                apprentices: { type: 'integer', description: 'Apprentices filed and not withdrawn' },
+                now: { $ref: '#/components/schemas/PolicyPreviewAmounts' },
+                draft: { $ref: '#/components/schemas/PolicyPreviewAmounts' },
+              },
+            },
+          },
+          totals: {
+            type: 'object',
+            description: 'Sums over the cohorts of this page',
+            required: ['now', 'draft'],
+            properties: {
+              now: { $ref: '#/components/schemas/PolicyPreviewAmounts' },
+              draft: { $ref: '#/components/schemas/PolicyPreviewAmounts' },
+            },
+          },
+        },
+      },
+    },
+    nextCursor: { type: ['string', 'null'] },
+  },
+};
+
+export const CLAIM_SCHEMAS = {
+  ClaimView: CLAIM_VIEW,
+  SettlementSteps: SETTLEMENT_STEPS,
+  PolicyPreview: POLICY_PREVIEW,
+  PolicyPreviewAmounts: PREVIEW_AMOUNTS,
+};

@@ -13,7 +13,13 @@ import {
 import { AddApprenticesBody, CreateCohortBody, UpdateCohortBody } from '../schemas/cohort.ts';
 import { DecisionBody } from '../schemas/decision.ts';
 import { CreateDocumentBody } from '../schemas/document.ts';
-import { CohortListQuery, IdentityQuery, PageQuery, WithdrawBody } from '../schemas/http.ts';
+import {
+  CohortListQuery,
+  IdentityQuery,
+  PageQuery,
+  PolicyPreviewQuery,
+  WithdrawBody,
+} from '../schemas/http.ts';
 import { PolicySchema } from '../schemas/policy.ts';
 import * as z from '../schemas/zod.ts';
 import { CLAIM_SCHEMAS } from './openapi-claim.ts';
@@ -264,13 +270,15 @@ interface OperationSpec {
   offline?: boolean;
   /** The answer is not JSON only (the report: CSV too). */
   produces?: string[];
+  /** A POST that changes nothing (a preview): no 409. */
+  readOnly?: boolean;
   /** The success body, by its name in `components.schemas`. */
   answers?: keyof typeof CLAIM_SCHEMAS;
 }
 
 function operationOf(responses: ErrorResponses, method: string, spec: OperationSpec) {
   const parameters = spec.parameters ?? [];
-  const writes = method !== 'get';
+  const writes = method !== 'get' && !spec.readOnly;
   const statuses: ErrorStatus[] = [];
   if (parameters.length > 0 || spec.body) statuses.push('400');
   if (!spec.public) statuses.push('401');
@@ -542,6 +550,19 @@ function build(responses: ErrorResponses): Record<string, unknown> {
           parameters: [idempotencyKey],
           created: true,
           forbidden: true,
+        }),
+      },
+      '/policy/preview': {
+        post: operation('post', {
+          operationId: 'preview-policy',
+          summary:
+            'A draft policy against the open cohorts (FILED, or COMPLETED before the final settlement is paid) of every district of the city: entitlement and advance under the version each was filed with and under the draft, by district. Stores nothing (no policy, no audit record), so it takes no Idempotency-Key and never answers 409 (city.admin only; anyone else 403 policy.admin_only)',
+          tag: 'reference',
+          body: 'PolicySchema',
+          parameters: queryParameters(PolicyPreviewQuery),
+          forbidden: true,
+          readOnly: true,
+          answers: 'PolicyPreview',
         }),
       },
       '/cohorts/{cohortId}/apprentices/{apprenticeId}/withdrawal': {

@@ -21,6 +21,9 @@ export function pageQuery(fallback = 25) {
 
 export const PageQuery = pageQuery();
 
+/** `POST /policy/preview`: open cohorts a page, across the city's districts (20 unless told, at most 100). */
+export const PolicyPreviewQuery = pageQuery(20);
+
 export const CohortListQuery = z.extend(PageQuery, {
   status: z.optional(
     z.enum([

@@ -6,12 +6,13 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient } from '../../scripts/lib/api-client.ts';
-import { makeCohortBody, makeRoster } from '../../scripts/lib/roster.ts';
+import { makeCohortBody, makeEnrolment, makeRoster } from '../../scripts/lib/roster.ts';
 import { residentIdCheckCharacter } from '../../shared/domain/identifiers.ts';
 import { buildConsole, firstLoadSize } from '../../web/build.ts';
+import { formatFen } from '../../web/src/format.ts';
 import { DICTIONARIES } from '../../web/src/words/all.ts';
 import { chromiumLaunchOptions, keepPhoneScreenshot } from '../support/browser.ts';
-import { SCHOOL_A } from '../support/cohorts.ts';
+import { decide, SCHOOL_A } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
 /**
@@ -1402,6 +1403,22 @@ describe('the web console', () => {
     // the clock past its training period).
     expect(cohortId, 'the filing case runs first').toBeTruthy();
     const filed = cohortId;
+    // An open cohort for the preview (that one is paid in full): filed, training from 2028-09.
+    const body = makeCohortBody({
+      schoolId: SCHOOL_A,
+      startDate: '2028-09-01',
+      endDate: '2029-08-31',
+      count: 1,
+    });
+    const created = await api.as('ent-a-clerk').post('/cohorts', body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const open: string = created.body.cohortId;
+    expect((await api.as('ent-a-clerk').post(`/cohorts/${open}/submit`)).status).toBe(200);
+    await decide(api, 'ent-a-signatory', open, 'COMPANY_REVIEW', { decision: 'approve' });
+    await decide(api, 'school-a-registrar', open, 'SCHOOL_REVIEW', makeEnrolment(created.body.apprentices));
+    await decide(api, 'bureau-reviewer', open, 'BUREAU_REVIEW', { decision: 'approve' });
+    const { standardFen, months } = (await api.as('city-admin').get(`/cohorts/${open}`)).body.entitlement;
+    const basis = Math.floor((standardFen * Math.min(months, 12)) / 12);
 
     // city-admin starts from the policy it publishes: edits one value and publishes a new version.
     const city = await signedIn('city-admin');
@@ -1409,10 +1426,21 @@ describe('the web console', () => {
     await form.waitFor();
     expect(await city.getByTestId('policy-page').getAttribute('data-editable')).toBe('true');
     expect(await city.getByTestId('menu-inbox').count()).toBe(0);
+    // First a preview: a 30% advance share, beside the 50% the cohort was filed under.
+    const share = city.locator('input[data-path="settlement.advanceShareBasisPoints"]');
+    const shareBefore = await share.inputValue();
+    await share.fill('3000');
+    await city.getByTestId('policy-preview').click();
+    const row = city.locator(`[data-testid="policy-preview-district"] tr[data-cohort="${open}"]`);
+    await row.waitFor();
+    const [now, draft] = [Math.floor(basis / 2), Math.floor((basis * 3) / 10)];
+    for (const amount of [now, draft, draft - now])
+      expect(await row.textContent()).toContain(formatFen(amount));
+    await checkScreen(city, 'the city’s policy form with a preview');
+    await share.fill(shareBefore);
     const notice = city.locator('input[data-path="publicNoticeWorkingDays"]');
     const days = Number(await notice.inputValue());
     await notice.fill(String(days + 1));
-    await checkScreen(city, 'the city’s policy form');
     await city.getByTestId('policy-publish').click();
     await city.getByText('已发布政策版本').waitFor();
     const published = (await api.as('bureau-admin').get('/policy')).body;

@@ -4,7 +4,7 @@ import type { ApiClient, ApiResponse } from '../../scripts/lib/api-client.ts';
 import { makeCohortBody, makeEnrolment, makeRoster } from '../../scripts/lib/roster.ts';
 import { dynamoDbRequests } from '../../shared/adapters/dynamodb/request-counter.ts';
 import { type AttributedRequest, attributeRequests, requestsSince } from '../bench/attribution.ts';
-import { SCHOOL_A } from '../support/cohorts.ts';
+import { fileCohort, SCHOOL_A } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
 /**
@@ -275,6 +275,37 @@ describe('request budget: reads', () => {
     );
     // The full ID number is shown only once the reading is in the audit chain (cohort head + record).
     expect(work).toEqual({ reads: ['GetItem'], transactions: [2], other: [] });
+  });
+});
+
+describe('request budget: the policy preview (a read with a body)', () => {
+  it('POST /policy/preview: the register, one Query per district, one BatchGetItem per district with open cohorts, each filed version once', async () => {
+    const cohortId = await fileCohort(api, 2);
+    const policy = (await api.as('city-admin').get('/policy')).body;
+    const {
+      response,
+      api: work,
+      workflow,
+    } = await measure(() =>
+      api.as('city-admin').post('/policy/preview?limit=20', {
+        ...policy,
+        policyVersion: '2099-01-01.1',
+        effectiveFrom: '2099-01-01',
+      }),
+    );
+    expect(
+      response.body.districts.flatMap((district: { cohorts: { cohortId: string }[] }) => district.cohorts),
+    ).toContainEqual(expect.objectContaining({ cohortId }));
+    // GetItem: the caller's organisation (a city of the register); Query: the city's districts
+    // (110105, 110108); Query: 110105's list (no open cohort, so no BatchGetItem); Query +
+    // BatchGetItem: 110108's list and its open cohorts whole (the index projects a summary);
+    // GetItem: the one policy version they were filed under. Nothing written.
+    expect(work).toEqual({
+      reads: ['GetItem', 'Query', 'Query', 'Query', 'BatchGetItem', 'GetItem'],
+      transactions: [],
+      other: [],
+    });
+    expect(workflow).toEqual({ reads: [], transactions: [], other: [] });
   });
 });
 

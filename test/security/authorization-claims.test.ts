@@ -229,6 +229,9 @@ const REQUESTS: Record<string, (fixture: Fixture | undefined) => { body?: unknow
   'PUT /policy': () => ({
     body: { ...currentPolicy, policyVersion: `2099-01-01.${++policyVersions}`, effectiveFrom: '2099-01-01' },
   }),
+  'POST /policy/preview': () => ({
+    body: { ...currentPolicy, policyVersion: '2099-01-01.99', effectiveFrom: '2099-01-01' },
+  }),
 };
 let currentPolicy: Record<string, unknown>;
 

@@ -241,6 +241,10 @@ const RECIPES: Record<string, Recipe> = {
       effectiveFrom: '2099-01-01',
     }),
   },
+  'POST /policy/preview': {
+    caller: 'city-admin',
+    sample: () => ({ ...policySample, policyVersion: '2099-01-01.99', effectiveFrom: '2099-01-01' }),
+  },
   'PUT /budgets/{districtCode}/{year}': {
     caller: 'bureau-admin',
     sample: () => ({ budgetFen: 1_000_000_000 }),

@@ -129,6 +129,8 @@ export const CLAIM_EXPECTED: Record<string, ClaimExpectation> = {
   'GET /documents/{documentId}': { roles: CASE_ROLES, scope: 'cohort', ok: 200 },
   // The policy is the city's: published by the municipal bureau of the register only (domain.md).
   'PUT /policy': { roles: ['city.admin'], ownOrganisation: true, ok: 201 },
+  // A draft against the open cohorts: the same publisher only; it stores nothing (issue 12 item 5).
+  'POST /policy/preview': { roles: ['city.admin'], ownOrganisation: true, ok: 200 },
   'GET /budgets/{districtCode}/{year}': { roles: 'signed-in', ok: 200 },
   'PUT /budgets/{districtCode}/{year}': { roles: ['bureau.admin'], ownOrganisation: true, ok: 200 },
   'GET /reports/subsidies': {

@@ -243,6 +243,36 @@ export class DynamoCohortStore implements CohortStore {
     };
   }
 
+  async listWholeInDistrict(
+    districtCode: string,
+    options: { statuses: readonly CohortStatus[]; limit: number; cursor?: string | undefined },
+  ): Promise<Page<CohortRecord>> {
+    const values = Object.fromEntries(options.statuses.map((status, index) => [`:s${index}`, status]));
+    const page = await this.table.query<Item>({
+      index: indexKeys.partyIndex('bureau'),
+      pk: indexKeys.party('bureau', districtCode),
+      skPrefix: indexKeys.casePrefix('COHORT'),
+      limit: options.limit,
+      cursor: options.cursor,
+      newestFirst: true,
+      filter: {
+        expression: `#status IN (${Object.keys(values).join(', ')})`,
+        names: { '#status': 'status' },
+        values,
+      },
+    });
+    const ids = page.items.map((item) => String(item.cohortId));
+    const whole = ids.length > 0 ? await this.table.batchGet<Item>(ids.map((id) => keys.cohort(id))) : [];
+    const byId = new Map(whole.map((item) => [String(item.cohortId), stripKeys<CohortRecord>(item)]));
+    return {
+      items: ids.flatMap((id) => {
+        const cohort = byId.get(id);
+        return cohort ? [cohort] : [];
+      }),
+      nextCursor: page.nextCursor,
+    };
+  }
+
   async history(
     caseId: string,
     options: { limit: number; cursor?: string | undefined },

@@ -10,11 +10,20 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, errorsByPath, type FieldError } from '../api.ts';
-import { type Policy, useApp } from '../context.ts';
+import { organisationName, type Policy, useApp } from '../context.ts';
 import { formatDate, formatFen, todayInChina } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { mayPublishPolicy } from '../roles.ts';
-import { Alert, ErrorAlert, Field, PageHeader, Progress, useFocusHeading, useLoad } from '../ui.tsx';
+import {
+  Alert,
+  ErrorAlert,
+  Field,
+  PageHeader,
+  Progress,
+  ScrollRegion,
+  useFocusHeading,
+  useLoad,
+} from '../ui.tsx';
 import { draftPolicy, nextVersion, type PolicyField, policyFields } from './policy-draft.ts';
 
 export function PolicyPage() {
@@ -132,6 +141,22 @@ function PolicyForm(props: { policy: Policy; onPublished: (policy: Policy) => vo
   const version = policyVersion ?? nextVersion(current, effectiveFrom);
   const errors = errorsByPath(failure instanceof ApiError ? failure.errors : []);
   const errorsAt = (path: string): FieldError[] | undefined => errors.get(path);
+
+  const [preview, setPreview] = useState<Preview>();
+  const [previewing, setPreviewing] = useState(false);
+  const showPreview = async () => {
+    setPreviewing(true);
+    setFailure(undefined);
+    try {
+      const body = draftPolicy(current, typed, { policyVersion: version, effectiveFrom });
+      setPreview(await previewOf(api, body));
+    } catch (error) {
+      setPreview(undefined);
+      setFailure(error);
+    } finally {
+      setPreviewing(false);
+    }
+  };
 
   const publish = async (event: Event) => {
     event.preventDefault();
@@ -258,7 +283,140 @@ function PolicyForm(props: { policy: Policy; onPublished: (policy: Policy) => vo
         <button type="submit" class="button-primary" disabled={busy} data-testid="policy-publish">
           {busy ? t('policy.publishing') : t('policy.publish')}
         </button>
+        <button
+          type="button"
+          disabled={previewing}
+          onClick={() => void showPreview()}
+          data-testid="policy-preview"
+        >
+          {previewing ? t('policy.previewing') : t('policy.preview')}
+        </button>
       </div>
+      {preview ? <PreviewTables preview={preview} /> : null}
     </form>
+  );
+}
+
+interface Amounts {
+  entitlementFen: number;
+  advanceFen: number;
+}
+interface PreviewDistrict {
+  districtCode: string;
+  cohorts: {
+    cohortId: string;
+    enterpriseId: string;
+    policyVersion: string;
+    apprentices: number;
+    now: Amounts;
+    draft: Amounts;
+  }[];
+  totals: { now: Amounts; draft: Amounts };
+}
+interface Preview {
+  policyVersion: string;
+  districts: PreviewDistrict[];
+  /** More open cohorts than the console reads (PREVIEW_PAGES pages of 100). */
+  more: boolean;
+}
+
+const PREVIEW_PAGES = 10;
+
+/** Every page of `POST /policy/preview` (up to PREVIEW_PAGES), merged by district with its totals. */
+async function previewOf(api: ReturnType<typeof useApp>['api'], body: unknown): Promise<Preview> {
+  const districts = new Map<string, PreviewDistrict>();
+  let cursor: string | null = null;
+  let pages = 0;
+  let policyVersion = '';
+  do {
+    const query = `limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    // A preview stores nothing: no Idempotency-Key.
+    const page: { policyVersion: string; districts: PreviewDistrict[]; nextCursor: string | null } =
+      await api.post(`/policy/preview?${query}`, { body, idempotencyKey: undefined });
+    policyVersion = page.policyVersion;
+    for (const part of page.districts) {
+      const district = districts.get(part.districtCode);
+      if (!district) {
+        districts.set(part.districtCode, part);
+        continue;
+      }
+      district.cohorts.push(...part.cohorts);
+      for (const side of ['now', 'draft'] as const) {
+        district.totals[side].entitlementFen += part.totals[side].entitlementFen;
+        district.totals[side].advanceFen += part.totals[side].advanceFen;
+      }
+    }
+    cursor = page.nextCursor;
+    pages++;
+  } while (cursor && pages < PREVIEW_PAGES);
+  return { policyVersion, districts: [...districts.values()], more: cursor !== null };
+}
+
+/** One table per district: each open cohort now and under the draft, the differences, the totals. */
+function PreviewTables(props: { preview: Preview }) {
+  const { t } = useI18n();
+  const { organisations } = useApp();
+  const { preview } = props;
+  const cells = (now: Amounts, draft: Amounts) => (
+    <>
+      <td class="money">{formatFen(now.entitlementFen)}</td>
+      <td class="money">{formatFen(draft.entitlementFen)}</td>
+      <td class="money">{formatFen(draft.entitlementFen - now.entitlementFen)}</td>
+      <td class="money">{formatFen(now.advanceFen)}</td>
+      <td class="money">{formatFen(draft.advanceFen)}</td>
+      <td class="money">{formatFen(draft.advanceFen - now.advanceFen)}</td>
+    </>
+  );
+  return (
+    <section aria-labelledby="policy-preview-title" data-testid="policy-preview-result">
+      <h2 id="policy-preview-title">{t('policy.previewTitle', { version: preview.policyVersion })}</h2>
+      <p class="hint">{t('policy.previewNote')}</p>
+      {preview.districts.length === 0 ? <p class="empty">{t('policy.previewEmpty')}</p> : null}
+      {preview.districts.map((district) => {
+        const name = organisationName(organisations, district.districtCode);
+        return (
+          <ScrollRegion key={district.districtCode} label={name}>
+            <h3>{name}</h3>
+            <table class="data" data-testid="policy-preview-district" data-district={district.districtCode}>
+              <thead>
+                <tr>
+                  <th scope="col">{t('policy.preview.cohort')}</th>
+                  <th scope="col">{t('policy.preview.filedUnder')}</th>
+                  <th scope="col">{t('policy.preview.apprentices')}</th>
+                  <th scope="col">{t('policy.preview.entitlementNow')}</th>
+                  <th scope="col">{t('policy.preview.entitlementDraft')}</th>
+                  <th scope="col">{t('policy.preview.entitlementDiff')}</th>
+                  <th scope="col">{t('policy.preview.advanceNow')}</th>
+                  <th scope="col">{t('policy.preview.advanceDraft')}</th>
+                  <th scope="col">{t('policy.preview.advanceDiff')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {district.cohorts.map((cohort) => (
+                  <tr key={cohort.cohortId} data-cohort={cohort.cohortId}>
+                    <th scope="row">
+                      {organisationName(organisations, cohort.enterpriseId)}{' '}
+                      <span class="mono">{cohort.cohortId.slice(-6)}</span>
+                    </th>
+                    <td class="mono">{cohort.policyVersion}</td>
+                    <td class="number">{cohort.apprentices}</td>
+                    {cells(cohort.now, cohort.draft)}
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row" colSpan={3}>
+                    {t('policy.preview.totals')}
+                  </th>
+                  {cells(district.totals.now, district.totals.draft)}
+                </tr>
+              </tfoot>
+            </table>
+          </ScrollRegion>
+        );
+      })}
+      {preview.more ? <p class="hint">{t('policy.previewMore', { count: PREVIEW_PAGES * 100 })}</p> : null}
+    </section>
   );
 }
