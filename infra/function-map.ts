@@ -186,6 +186,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     access: { table: 'readwrite', startWorkflows: ['subsidy-claim'] },
   },
   {
+    // The commitment (承诺书) text in force: served from the bundle, no table.
+    name: 'get-commitment',
+    entry: 'functions/api/get-commitment.ts',
+    route: 'GET /commitments/current',
+    access: { table: 'none' },
+  },
+  {
     name: 'claim-history',
     entry: 'functions/api/claim-history.ts',
     route: 'GET /claims/{claimId}/history',

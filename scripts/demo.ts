@@ -195,9 +195,13 @@ async function main() {
       `enterprise clerk prepared the ${kind} claim ${prepared.claimId}: ${yuan(prepared.amountFen)}${prepared.recoveryFen ? `, recovery ${yuan(prepared.recoveryFen)}` : ''}`,
     );
     expect(
-      await api.as('ent-a-signatory').post(`/claims/${prepared.claimId}/submit`, undefined, {
-        idempotencyKey: `demo-${kind}-submit-${key}`,
-      }),
+      await api.as('ent-a-signatory').post(
+        `/claims/${prepared.claimId}/submit`,
+        { commitment: { accepted: true } },
+        {
+          idempotencyKey: `demo-${kind}-submit-${key}`,
+        },
+      ),
       200,
       'submit claim',
     );

@@ -15,8 +15,10 @@ import { DecisionBody } from '../schemas/decision.ts';
 import { CreateDocumentBody } from '../schemas/document.ts';
 import { CohortListQuery, IdentityQuery, PageQuery, WithdrawBody } from '../schemas/http.ts';
 import { PolicySchema } from '../schemas/policy.ts';
+import { SubmitClaimBody } from '../schemas/trust.ts';
 import * as z from '../schemas/zod.ts';
 import { CLAIM_SCHEMAS } from './openapi-claim.ts';
+import { TRUST_SCHEMAS } from './openapi-trust.ts';
 
 /**
  * OpenAPI 3.1, generated from the zod schemas that validate the requests (one source of truth),
@@ -41,6 +43,7 @@ const bodies = {
   CreateDocumentBody,
   PolicySchema,
   BudgetBody,
+  SubmitClaimBody,
 } as const;
 
 function schemaOf(schema: z.ZodMiniType) {
@@ -265,7 +268,7 @@ interface OperationSpec {
   /** The answer is not JSON only (the report: CSV too). */
   produces?: string[];
   /** The success body, by its name in `components.schemas`. */
-  answers?: keyof typeof CLAIM_SCHEMAS;
+  answers?: keyof typeof CLAIM_SCHEMAS | keyof typeof TRUST_SCHEMAS;
 }
 
 function operationOf(responses: ErrorResponses, method: string, spec: OperationSpec) {
@@ -361,6 +364,7 @@ function build(responses: ErrorResponses): Record<string, unknown> {
         FieldError: fieldError(),
         GatewayMessage: GATEWAY_MESSAGE,
         ...CLAIM_SCHEMAS,
+        ...TRUST_SCHEMAS,
       },
       responses: Object.fromEntries(Object.values(responses).map(({ name, response }) => [name, response])),
     },
@@ -634,10 +638,21 @@ function build(responses: ErrorResponses): Record<string, unknown> {
       '/claims/{claimId}/submit': {
         post: operation('post', {
           operationId: 'submit-claim',
-          summary: 'Submit (enterprise.signatory, not the preparer): starts subsidy-claim',
+          summary:
+            'Submit (enterprise.signatory, not the preparer), accepting the commitment: starts subsidy-claim',
+          answers: 'ClaimView',
           tag: 'claims',
+          body: 'SubmitClaimBody',
           parameters: [claimId, idempotencyKey],
           forbidden: true,
+        }),
+      },
+      '/commitments/current': {
+        get: operation('get', {
+          operationId: 'get-commitment',
+          summary: 'The commitment (承诺书) in force, which a signatory accepts when submitting a claim',
+          answers: 'CommitmentText',
+          tag: 'claims',
         }),
       },
       '/claims/{claimId}/history': {

@@ -952,11 +952,39 @@ describe('the web console', () => {
       .locator(`[data-testid="claims-to-sign"] tr[data-case="${advanceId}"]`)
       .getByRole('link', { name: '办理' })
       .click();
+    // The commitment (承诺书): read in the dialog, Escape closes it, confirming without the tick
+    // is refused in the dialog, the tick then submits.
     await signatory.getByTestId('sign-claim').click();
-    expect(await signatory.locator('dialog').textContent()).toContain('预支申领（¥105,000.00）');
+    await signatory.getByTestId('commitment-text').waitFor();
+    await poll(() => signatory.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]')))).toBe(
+      true,
+    );
+    await signatory.keyboard.press('Escape');
+    await poll(() => signatory.locator('dialog[open]').count()).toBe(0);
+    await signatory.getByTestId('sign-claim').click();
+    await signatory.getByTestId('commitment-text').waitFor();
+    const dialogText = await signatory.locator('dialog').textContent();
+    expect(dialogText).toContain('预支申领（¥105,000.00）');
+    expect(dialogText).toContain('承诺书版本：commitment-2026-12.1');
+    expect(dialogText).toContain('社会保险');
+    // Focus stays in the dialog: tabbing through every control never leaves it.
+    for (let step = 0; step < 6; step += 1) {
+      await signatory.keyboard.press('Tab');
+      expect(await signatory.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]')))).toBe(
+        true,
+      );
+    }
+    await checkScreen(signatory, 'the commitment before signing', 'claim-commitment');
+    await signatory.getByTestId('confirm-dialog').click();
+    await poll(() => signatory.locator('dialog').textContent()).toContain('请先勾选同意承诺书');
+    expect(await signatory.getByTestId('claim-case').getAttribute('data-status')).toBe('PREPARED');
+    await signatory.getByTestId('commitment-accept').check();
     await signatory.getByTestId('confirm-dialog').click();
     await poll(() => signatory.getByTestId('claim-case').getAttribute('data-status')).toBe(
       'SCHOOL_VERIFICATION',
+    );
+    expect(await signatory.getByTestId('claim-commitment').textContent()).toContain(
+      '承诺书（commitment-2026-12.1）由ent-a-signatory于',
     );
     await runtime.idle();
 
@@ -1165,6 +1193,7 @@ describe('the web console', () => {
     expect(await signatory.getByTestId('inbox-empty').count()).toBe(0);
     await toSign.getByRole('link', { name: '办理' }).click();
     await signatory.getByTestId('sign-claim').click();
+    await signatory.getByTestId('commitment-accept').check();
     await signatory.getByTestId('confirm-dialog').click();
     await poll(() => signatory.getByTestId('claim-case').getAttribute('data-status')).toBe(
       'SCHOOL_VERIFICATION',

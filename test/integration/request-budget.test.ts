@@ -252,6 +252,12 @@ describe('request budget: reads', () => {
     { user: 'ent-a-clerk', route: 'GET /occupations', path: () => '/occupations', reads: ['Query'] },
     { user: 'ent-a-clerk', route: 'GET /policy', path: () => '/policy', reads: ['Query'] },
     { user: 'ent-a-clerk', route: 'GET /openapi.json', path: () => '/openapi.json', reads: [] },
+    {
+      user: 'ent-a-signatory',
+      route: 'GET /commitments/current',
+      path: () => '/commitments/current',
+      reads: [],
+    },
     // TWO today: the audit records do not say who may see them, so the cohort is read first to
     // check the caller is a party (404 otherwise), then its AUDIT# items are queried. Both live
     // in the partition COHORT#<id>, so one Query could serve both (see the report to the lead).

@@ -193,7 +193,7 @@ const REQUESTS: Record<string, (fixture: Fixture | undefined) => { body?: unknow
   'PATCH /claims/{claimId}': (fixture) => ({
     body: { version: fixture!.version, evidence: evidence(fixture!.apprentices, 'advance') },
   }),
-  'POST /claims/{claimId}/submit': () => ({}),
+  'POST /claims/{claimId}/submit': () => ({ body: { commitment: { accepted: true } } }),
   'POST /cohorts/{cohortId}/documents': () => ({
     body: {
       kind: 'sign_in_sheet',
@@ -324,7 +324,9 @@ async function fixtureOf(
     fixture.claimId = prepared.body.claimId;
     fixture.secrets.push(proof.feeInvoiceNo, kind);
     if (kind !== 'PREPARED') {
-      const submitted = await api.as('ent-a-signatory').post(`/claims/${fixture.claimId}/submit`);
+      const submitted = await api
+        .as('ent-a-signatory')
+        .post(`/claims/${fixture.claimId}/submit`, { commitment: { accepted: true } });
       expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
       fixture.submitted = true;
       await runtime.idle();

@@ -194,7 +194,11 @@ const RECIPES: Record<string, Recipe> = {
       },
     }),
   },
-  'POST /claims/{claimId}/submit': { caller: 'ent-a-signatory', target: 'claim' },
+  'POST /claims/{claimId}/submit': {
+    caller: 'ent-a-signatory',
+    target: 'claim',
+    sample: () => ({ commitment: { accepted: true } }),
+  },
   'POST /claims/{claimId}/objection': {
     caller: 'bureau-reviewer',
     target: 'claim',

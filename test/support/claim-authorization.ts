@@ -109,6 +109,8 @@ export const CLAIM_EXPECTED: Record<string, ClaimExpectation> = {
     ok: 200,
   },
   'GET /claims/{claimId}/history': { roles: 'signed-in', scope: 'claim', ok: 200 },
+  // The commitment (承诺书) text a signatory accepts on submitting: everyone signed in reads it.
+  'GET /commitments/current': { roles: 'signed-in', ok: 200 },
   'POST /claims/{claimId}/objection': {
     roles: ['bureau.reviewer'],
     scope: 'claim',
