@@ -238,6 +238,25 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     access: write,
   },
   {
+    // The district's credit blacklist (失信名单, issue 13 item 5): kept by its bureau.admin.
+    name: 'put-credit-listing',
+    entry: 'functions/api/put-credit-listing.ts',
+    route: 'PUT /credit-blacklist/{enterpriseId}',
+    access: write,
+  },
+  {
+    name: 'delete-credit-listing',
+    entry: 'functions/api/delete-credit-listing.ts',
+    route: 'DELETE /credit-blacklist/{enterpriseId}',
+    access: write,
+  },
+  {
+    name: 'list-credit-blacklist',
+    entry: 'functions/api/list-credit-blacklist.ts',
+    route: 'GET /credit-blacklist',
+    access: read,
+  },
+  {
     name: 'subsidy-report',
     entry: 'functions/api/subsidy-report.ts',
     route: 'GET /reports/subsidies',

@@ -1,3 +1,5 @@
+import { COMMITMENT_VERSION } from './commitment-version.ts';
+
 /**
  * The enterprise's commitment (承诺书, domain.md "Employment verification"): before a claim is
  * submitted the signatory accepts it, and the claim keeps the version accepted, when and by whom.
@@ -13,7 +15,7 @@ export interface CommitmentText {
 }
 
 export const CURRENT_COMMITMENT: CommitmentText = {
-  version: 'commitment-2026-12.1',
+  version: COMMITMENT_VERSION,
   effectiveFrom: '2026-12-01',
   title: '企业新型学徒制培训补贴申领承诺书',
   paragraphs: [

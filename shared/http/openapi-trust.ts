@@ -36,4 +36,41 @@ export const ACCEPTED_COMMITMENT = {
   },
 };
 
-export const TRUST_SCHEMAS = { CommitmentText: COMMITMENT_TEXT, AcceptedCommitment: ACCEPTED_COMMITMENT };
+export const CREDIT_LISTING = {
+  type: 'object',
+  description:
+    'An enterprise on its district’s credit blacklist from one date to another (both included, China calendar)',
+  required: ['enterpriseId', 'districtCode', 'from', 'to', 'reason', 'inForce', 'version'],
+  properties: {
+    enterpriseId: { type: 'string', description: 'USCC' },
+    districtCode: { type: 'string' },
+    from: { type: 'string', format: 'date' },
+    to: { type: 'string', format: 'date' },
+    reason: { type: 'string' },
+    inForce: { type: 'boolean', description: 'from ≤ today ≤ to, today in China time' },
+    listedBy: {
+      type: 'object',
+      properties: { sub: { type: 'string' }, username: { type: 'string' } },
+    },
+    listedAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    version: { type: 'integer' },
+    removed: { type: 'boolean', description: 'DELETE: the listing was removed' },
+  },
+};
+
+export const CREDIT_LISTING_PAGE = {
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: {
+    items: { type: 'array', items: { $ref: '#/components/schemas/CreditListing' } },
+    nextCursor: { type: ['string', 'null'] },
+  },
+};
+
+export const TRUST_SCHEMAS = {
+  CommitmentText: COMMITMENT_TEXT,
+  AcceptedCommitment: ACCEPTED_COMMITMENT,
+  CreditListing: CREDIT_LISTING,
+  CreditListingPage: CREDIT_LISTING_PAGE,
+};

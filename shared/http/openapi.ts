@@ -15,7 +15,7 @@ import { DecisionBody } from '../schemas/decision.ts';
 import { CreateDocumentBody } from '../schemas/document.ts';
 import { CohortListQuery, IdentityQuery, PageQuery, WithdrawBody } from '../schemas/http.ts';
 import { PolicySchema } from '../schemas/policy.ts';
-import { SubmitClaimBody } from '../schemas/trust.ts';
+import { CreditListingBody, SubmitClaimBody } from '../schemas/trust.ts';
 import * as z from '../schemas/zod.ts';
 import { CLAIM_SCHEMAS } from './openapi-claim.ts';
 import { TRUST_SCHEMAS } from './openapi-trust.ts';
@@ -44,6 +44,7 @@ const bodies = {
   PolicySchema,
   BudgetBody,
   SubmitClaimBody,
+  CreditListingBody,
 } as const;
 
 function schemaOf(schema: z.ZodMiniType) {
@@ -686,6 +687,37 @@ function build(responses: ErrorResponses): Record<string, unknown> {
           tag: 'reference',
           body: 'BudgetBody',
           parameters: [pathParameter('districtCode'), pathParameter('year'), idempotencyKey],
+          forbidden: true,
+        }),
+      },
+      '/credit-blacklist': {
+        get: operation('get', {
+          operationId: 'list-credit-blacklist',
+          summary:
+            'The district’s credit blacklist (bureau roles); an enterprise’s clerk or signatory: its own listing only',
+          answers: 'CreditListingPage',
+          tag: 'reference',
+          parameters: queryParameters(PageQuery),
+          forbidden: true,
+        }),
+      },
+      '/credit-blacklist/{enterpriseId}': {
+        put: operation('put', {
+          operationId: 'put-credit-listing',
+          summary:
+            'List an enterprise, or change its listing (bureau.admin of its district): it submits no cohort or claim while listed',
+          answers: 'CreditListing',
+          tag: 'reference',
+          body: 'CreditListingBody',
+          parameters: [pathParameter('enterpriseId'), idempotencyKey],
+          forbidden: true,
+        }),
+        delete: operation('delete', {
+          operationId: 'delete-credit-listing',
+          summary: 'Take an enterprise off the list (bureau.admin of its district)',
+          answers: 'CreditListing',
+          tag: 'reference',
+          parameters: [pathParameter('enterpriseId'), idempotencyKey],
           forbidden: true,
         }),
       },

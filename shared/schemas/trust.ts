@@ -1,5 +1,6 @@
-import { CURRENT_COMMITMENT } from '../domain/commitment.ts';
+import { COMMITMENT_VERSION } from '../domain/commitment-version.ts';
 import { zodSays } from '../domain/error-codes.ts';
+import { IsoDate, Uscc } from './primitives.ts';
 import * as z from './zod.ts';
 
 /**
@@ -11,8 +12,27 @@ const SubmitClaimFields = z.strictObject({
 });
 export const SubmitClaimBody = z.optional(SubmitClaimFields).check(
   z.refine((body) => body?.commitment?.accepted === true, {
-    message: zodSays('commitment.not_accepted', { version: CURRENT_COMMITMENT.version }),
+    message: zodSays('commitment.not_accepted', { version: COMMITMENT_VERSION }),
     path: ['commitment', 'accepted'],
   }),
 );
 export type SubmitClaimBody = z.output<typeof SubmitClaimBody>;
+/** `PUT|DELETE /credit-blacklist/{enterpriseId}`. */
+export const CreditListingPath = z.strictObject({ enterpriseId: Uscc });
+
+/** A listing: from and to are dates of the China calendar, both days included. */
+export const CreditListingBody = z
+  .strictObject({
+    from: IsoDate,
+    to: IsoDate,
+    reason: z
+      .string()
+      .check(z.trim(), z.minLength(1, zodSays('credit_blacklist.reason_required')), z.maxLength(500)),
+  })
+  .check(
+    z.refine((body) => body.to >= body.from, {
+      message: zodSays('credit_blacklist.to_before_from'),
+      path: ['to'],
+    }),
+  );
+export type CreditListingBody = z.output<typeof CreditListingBody>;

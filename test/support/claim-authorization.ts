@@ -133,6 +133,23 @@ export const CLAIM_EXPECTED: Record<string, ClaimExpectation> = {
   'PUT /policy': { roles: ['city.admin'], ownOrganisation: true, ok: 201 },
   'GET /budgets/{districtCode}/{year}': { roles: 'signed-in', ok: 200 },
   'PUT /budgets/{districtCode}/{year}': { roles: ['bureau.admin'], ownOrganisation: true, ok: 200 },
+  // The district's credit blacklist (issue 13 item 5): kept by the administrator of the
+  // enterprise's district (another district's: 403), read by the bureau roles (their district's
+  // list) and by an enterprise's clerk and signatory (their own listing). The PUT lists enterprise
+  // A from 2099 (so no submission of the fixtures is stopped); the DELETE removes enterprise B's
+  // listing, written before the cases run.
+  'PUT /credit-blacklist/{enterpriseId}': { roles: ['bureau.admin'], ownOrganisation: true, ok: 201 },
+  'DELETE /credit-blacklist/{enterpriseId}': { roles: ['bureau.admin'], ownOrganisation: true, ok: 200 },
+  'GET /credit-blacklist': {
+    roles: [
+      'bureau.reviewer',
+      'bureau.treasurer',
+      'bureau.admin',
+      'enterprise.clerk',
+      'enterprise.signatory',
+    ],
+    ok: 200,
+  },
   'GET /reports/subsidies': {
     roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin', 'city.admin'],
     ok: 200,

@@ -2,7 +2,7 @@ import type { ClaimEvidenceBody, CreateClaimBody } from '../../schemas/claim.ts'
 import { GENESIS_HASH } from '../audit.ts';
 import { type ClaimKind, type ClaimRecord, claimView } from '../claim.ts';
 import type { CohortRecord } from '../cohort.ts';
-import { CURRENT_COMMITMENT } from '../commitment.ts';
+import { COMMITMENT_VERSION } from '../commitment-version.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, type FieldError, Forbidden, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { preparersOf, withPreparer } from '../four-eyes.ts';
@@ -127,6 +127,12 @@ export async function createClaim(
           record: withLedgerClaim(cohort, claim, 'PREPARED', at),
           expectedVersion: cohort.version,
         },
+        // A listed enterprise prepares no claim either (domain.md), decided in this transaction.
+        notListed: {
+          districtCode: cohort.districtCode,
+          enterpriseId: cohort.enterpriseId,
+          today: todayInChinaOf(deps.clock.now()),
+        },
       });
       return reply;
     },
@@ -239,7 +245,7 @@ export async function submitClaim(
         computation: computed.computation,
         submittedBy: principal.sub,
         commitment: {
-          version: CURRENT_COMMITMENT.version,
+          version: COMMITMENT_VERSION,
           acceptedAt: deps.clock.now().toISOString(),
           acceptedBy: { sub: principal.sub, username: principal.username },
         },
@@ -260,9 +266,15 @@ export async function submitClaim(
           actor: actorOf(principal),
           from: current.status,
           to: claim.status,
-          details: { round: claim.round, commitmentVersion: CURRENT_COMMITMENT.version },
+          details: { round: claim.round, commitmentVersion: COMMITMENT_VERSION },
         },
         idempotency: record(reply),
+        // A listed enterprise submits nothing (domain.md): decided in this very transaction.
+        notListed: {
+          districtCode: claim.districtCode,
+          enterpriseId: claim.enterpriseId,
+          today: todayInChinaOf(deps.clock.now()),
+        },
       });
       await start(claim, stageTimeoutSeconds);
       return reply;
