@@ -194,7 +194,7 @@ async function main() {
     step(
       `enterprise clerk prepared the ${kind} claim ${prepared.claimId}: ${yuan(prepared.amountFen)}${prepared.recoveryFen ? `, recovery ${yuan(prepared.recoveryFen)}` : ''}`,
     );
-    expect(
+    const submitted = expect(
       await api.as('ent-a-signatory').post(
         `/claims/${prepared.claimId}/submit`,
         { commitment: { accepted: true } },
@@ -205,7 +205,9 @@ async function main() {
       200,
       'submit claim',
     );
-    step('enterprise signatory submitted it');
+    step(
+      `enterprise signatory accepted the commitment (承诺书 ${submitted.commitment?.version ?? '?'}) and submitted it`,
+    );
     let claimTask = await api.waitForTask('school-a-registrar', prepared.claimId, 'SCHOOL_VERIFICATION');
     expect(
       await api.as('school-a-registrar').post(`/tasks/${claimTask.taskId}/decision`, {
