@@ -186,6 +186,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     access: { table: 'readwrite', startWorkflows: ['subsidy-claim'] },
   },
   {
+    // The commitment (承诺书) text in force: served from the bundle, no table.
+    name: 'get-commitment',
+    entry: 'functions/api/get-commitment.ts',
+    route: 'GET /commitments/current',
+    access: { table: 'none' },
+  },
+  {
     name: 'claim-history',
     entry: 'functions/api/claim-history.ts',
     route: 'GET /claims/{claimId}/history',
@@ -236,6 +243,25 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     entry: 'functions/api/put-budget.ts',
     route: 'PUT /budgets/{districtCode}/{year}',
     access: write,
+  },
+  {
+    // The district's credit blacklist (失信名单, issue 13 item 5): kept by its bureau.admin.
+    name: 'put-credit-listing',
+    entry: 'functions/api/put-credit-listing.ts',
+    route: 'PUT /credit-blacklist/{enterpriseId}',
+    access: write,
+  },
+  {
+    name: 'delete-credit-listing',
+    entry: 'functions/api/delete-credit-listing.ts',
+    route: 'DELETE /credit-blacklist/{enterpriseId}',
+    access: write,
+  },
+  {
+    name: 'list-credit-blacklist',
+    entry: 'functions/api/list-credit-blacklist.ts',
+    route: 'GET /credit-blacklist',
+    access: read,
   },
   {
     name: 'subsidy-report',

@@ -194,14 +194,20 @@ async function main() {
     step(
       `enterprise clerk prepared the ${kind} claim ${prepared.claimId}: ${yuan(prepared.amountFen)}${prepared.recoveryFen ? `, recovery ${yuan(prepared.recoveryFen)}` : ''}`,
     );
-    expect(
-      await api.as('ent-a-signatory').post(`/claims/${prepared.claimId}/submit`, undefined, {
-        idempotencyKey: `demo-${kind}-submit-${key}`,
-      }),
+    const submitted = expect(
+      await api.as('ent-a-signatory').post(
+        `/claims/${prepared.claimId}/submit`,
+        { commitment: { accepted: true } },
+        {
+          idempotencyKey: `demo-${kind}-submit-${key}`,
+        },
+      ),
       200,
       'submit claim',
     );
-    step('enterprise signatory submitted it');
+    step(
+      `enterprise signatory accepted the commitment (承诺书 ${submitted.commitment?.version ?? '?'}) and submitted it`,
+    );
     let claimTask = await api.waitForTask('school-a-registrar', prepared.claimId, 'SCHOOL_VERIFICATION');
     expect(
       await api.as('school-a-registrar').post(`/tasks/${claimTask.taskId}/decision`, {

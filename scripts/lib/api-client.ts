@@ -63,7 +63,8 @@ export class ApiClient {
         call<T>('PATCH', path, body, options),
       put: <T = any>(path: string, body?: unknown, options?: { idempotencyKey?: string }) =>
         call<T>('PUT', path, body, options),
-      delete: <T = any>(path: string) => call<T>('DELETE', path),
+      delete: <T = any>(path: string, options?: { idempotencyKey?: string }) =>
+        call<T>('DELETE', path, undefined, options),
     };
   }
 

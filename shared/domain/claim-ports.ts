@@ -1,6 +1,7 @@
 import type { AuditDraft, AuditRecord } from './audit.ts';
 import type { ClaimRecord, ClaimStatus } from './claim.ts';
 import type { CohortRecord } from './cohort.ts';
+import type { NotListedCheck } from './credit-blacklist.ts';
 import type { IdempotencyWrite, Page } from './ports.ts';
 import type { TaskRecord, TaskStatus } from './task.ts';
 
@@ -88,6 +89,8 @@ export interface ClaimChange {
   marks?: SubsidyMark[] | undefined;
   /** Written when a payment is released. */
   payment?: PaymentRecord | undefined;
+  /** Preparing or submitting: the enterprise is not on its district's credit blacklist today (ConditionCheck). */
+  notListed?: NotListedCheck | undefined;
 }
 
 export interface ClaimStore {

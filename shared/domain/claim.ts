@@ -1,3 +1,4 @@
+import type { AcceptedCommitment } from './commitment.ts';
 import { districtInCity, type Principal } from './principal.ts';
 import type { SettlementSteps } from './settlement.ts';
 
@@ -102,6 +103,8 @@ export interface ClaimRecord {
   /** Everyone who prepared or corrected the claim (four eyes: none of them submits or approves it). */
   preparers?: string[];
   submittedBy?: string;
+  /** The commitment (承诺书) the signatory accepted at the last submission: its version, when, by whom. */
+  commitment?: AcceptedCommitment;
   reviewedBy?: string;
   releasedBy?: string;
   round: number;

@@ -13,12 +13,14 @@ import { CLAIM_MESSAGES } from './error-codes/claims.ts';
 import { COHORT_MESSAGES } from './error-codes/cohorts.ts';
 import { FIELD_MESSAGES } from './error-codes/fields.ts';
 import { REQUEST_MESSAGES } from './error-codes/request.ts';
+import { TRUST_MESSAGES } from './error-codes/trust.ts';
 
 export const ERROR_MESSAGES = {
   ...REQUEST_MESSAGES,
   ...FIELD_MESSAGES,
   ...COHORT_MESSAGES,
   ...CLAIM_MESSAGES,
+  ...TRUST_MESSAGES,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -1,5 +1,6 @@
 import type { AuditDraft, AuditRecord } from './audit.ts';
 import type { CohortRecord, CohortStatus } from './cohort.ts';
+import type { NotListedCheck } from './credit-blacklist.ts';
 import type { Occupation } from './occupations.ts';
 import type { Organisation } from './organisation.ts';
 import type { Policy } from './policy.ts';
@@ -124,6 +125,8 @@ export interface CohortChange {
    * added when it is FILED, removed when it is COMPLETED (same transaction).
    */
   completionDue?: { endDate: string; due: boolean } | undefined;
+  /** A submission: the enterprise is not on its district's credit blacklist today (ConditionCheck). */
+  notListed?: NotListedCheck | undefined;
 }
 
 /** A filed cohort whose end date has passed, waiting for the scheduled completion. */

@@ -64,6 +64,11 @@ export interface RouteSpec<
   csv?: (text: string) => unknown;
   /** No token needed (health, openapi). */
   public?: boolean;
+  /**
+   * An empty body is validated as `undefined` (whatever the content type), so the schema names the
+   * field a client left out (`commitment.accepted`) rather than the body as a whole.
+   */
+  emptyBodyValidated?: boolean;
 }
 
 type Infer<S> = S extends AnySchema ? z.infer<S> : undefined;
@@ -187,7 +192,7 @@ function parseBody(
 ): unknown {
   // No body where the body is optional (`POST …/withdraw` without a reason): nothing to parse,
   // whatever the content type says — a client sending nothing need not name a media type.
-  if (raw === '' && spec.body?.safeParse(undefined).success) return undefined;
+  if (raw === '' && (spec.emptyBodyValidated || spec.body?.safeParse(undefined).success)) return undefined;
   const contentType = (headerOf(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (spec.csv && contentType === 'text/csv') return spec.csv(raw);
   if (contentType !== 'application/json' && !contentType.endsWith('+json')) {

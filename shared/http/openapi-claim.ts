@@ -142,6 +142,7 @@ export const CLAIM_VIEW = {
     amountFen: fen('Claimed, or approved after review'),
     computedAmountFen: fen('What the rules allow at the last computation'),
     preparedAmountFen: fen('What the rules allowed when it was submitted'),
+    commitment: { $ref: '#/components/schemas/AcceptedCommitment' },
     recoveryFen: fen('Owed back (final claims)'),
     recomputation: {
       type: 'object',

@@ -21,8 +21,10 @@ import {
   WithdrawBody,
 } from '../schemas/http.ts';
 import { PolicySchema } from '../schemas/policy.ts';
+import { CreditListingBody, SubmitClaimBody } from '../schemas/trust.ts';
 import * as z from '../schemas/zod.ts';
 import { CLAIM_SCHEMAS } from './openapi-claim.ts';
+import { TRUST_SCHEMAS } from './openapi-trust.ts';
 
 /**
  * OpenAPI 3.1, generated from the zod schemas that validate the requests (one source of truth),
@@ -47,6 +49,8 @@ const bodies = {
   CreateDocumentBody,
   PolicySchema,
   BudgetBody,
+  SubmitClaimBody,
+  CreditListingBody,
 } as const;
 
 function schemaOf(schema: z.ZodMiniType) {
@@ -273,7 +277,7 @@ interface OperationSpec {
   /** A POST that changes nothing (a preview): no 409. */
   readOnly?: boolean;
   /** The success body, by its name in `components.schemas`. */
-  answers?: keyof typeof CLAIM_SCHEMAS;
+  answers?: keyof typeof CLAIM_SCHEMAS | keyof typeof TRUST_SCHEMAS;
 }
 
 function operationOf(responses: ErrorResponses, method: string, spec: OperationSpec) {
@@ -369,6 +373,7 @@ function build(responses: ErrorResponses): Record<string, unknown> {
         FieldError: fieldError(),
         GatewayMessage: GATEWAY_MESSAGE,
         ...CLAIM_SCHEMAS,
+        ...TRUST_SCHEMAS,
       },
       responses: Object.fromEntries(Object.values(responses).map(({ name, response }) => [name, response])),
     },
@@ -655,10 +660,21 @@ function build(responses: ErrorResponses): Record<string, unknown> {
       '/claims/{claimId}/submit': {
         post: operation('post', {
           operationId: 'submit-claim',
-          summary: 'Submit (enterprise.signatory, not the preparer): starts subsidy-claim',
+          summary:
+            'Submit (enterprise.signatory, not the preparer), accepting the commitment: starts subsidy-claim',
+          answers: 'ClaimView',
           tag: 'claims',
+          body: 'SubmitClaimBody',
           parameters: [claimId, idempotencyKey],
           forbidden: true,
+        }),
+      },
+      '/commitments/current': {
+        get: operation('get', {
+          operationId: 'get-commitment',
+          summary: 'The commitment (承诺书) in force, which a signatory accepts when submitting a claim',
+          answers: 'CommitmentText',
+          tag: 'claims',
         }),
       },
       '/claims/{claimId}/history': {
@@ -692,6 +708,37 @@ function build(responses: ErrorResponses): Record<string, unknown> {
           tag: 'reference',
           body: 'BudgetBody',
           parameters: [pathParameter('districtCode'), pathParameter('year'), idempotencyKey],
+          forbidden: true,
+        }),
+      },
+      '/credit-blacklist': {
+        get: operation('get', {
+          operationId: 'list-credit-blacklist',
+          summary:
+            'The district’s credit blacklist (bureau roles); an enterprise’s clerk or signatory: its own listing only',
+          answers: 'CreditListingPage',
+          tag: 'reference',
+          parameters: queryParameters(PageQuery),
+          forbidden: true,
+        }),
+      },
+      '/credit-blacklist/{enterpriseId}': {
+        put: operation('put', {
+          operationId: 'put-credit-listing',
+          summary:
+            'List an enterprise, or change its listing (bureau.admin of its district): it submits no cohort or claim while listed',
+          answers: 'CreditListing',
+          tag: 'reference',
+          body: 'CreditListingBody',
+          parameters: [pathParameter('enterpriseId'), idempotencyKey],
+          forbidden: true,
+        }),
+        delete: operation('delete', {
+          operationId: 'delete-credit-listing',
+          summary: 'Take an enterprise off the list (bureau.admin of its district)',
+          answers: 'CreditListing',
+          tag: 'reference',
+          parameters: [pathParameter('enterpriseId'), idempotencyKey],
           forbidden: true,
         }),
       },

@@ -188,7 +188,7 @@ export async function payClaimMeasured(
       const signatory = api.as(CLAIM_PARTIES.signatory);
       await call('GET /claims/{claimId}', 200, () => signatory.get(`/claims/${claimId}`));
       await call('POST /claims/{claimId}/submit', 200, () =>
-        signatory.post(`/claims/${claimId}/submit`, undefined, idempotencyKey()),
+        signatory.post(`/claims/${claimId}/submit`, { commitment: { accepted: true } }, idempotencyKey()),
       );
 
       const school = api.as(CLAIM_PARTIES.school);
@@ -354,7 +354,7 @@ async function payClaimsConcurrently(
   );
   const signatory = api.as(CLAIM_PARTIES.signatory);
   await load('submit', claimIds.length, (index) =>
-    signatory.post(`/claims/${claimIds[index]}/submit`, undefined, idempotencyKey()),
+    signatory.post(`/claims/${claimIds[index]}/submit`, { commitment: { accepted: true } }, idempotencyKey()),
   );
   await runtime.idle();
 

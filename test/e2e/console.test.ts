@@ -12,7 +12,7 @@ import { buildConsole, firstLoadSize } from '../../web/build.ts';
 import { formatFen } from '../../web/src/format.ts';
 import { DICTIONARIES } from '../../web/src/words/all.ts';
 import { chromiumLaunchOptions, keepPhoneScreenshot } from '../support/browser.ts';
-import { decide, SCHOOL_A } from '../support/cohorts.ts';
+import { decide, ENT_A, SCHOOL_A } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
 /**
@@ -953,11 +953,39 @@ describe('the web console', () => {
       .locator(`[data-testid="claims-to-sign"] tr[data-case="${advanceId}"]`)
       .getByRole('link', { name: '办理' })
       .click();
+    // The commitment (承诺书): read in the dialog, Escape closes it, confirming without the tick
+    // is refused in the dialog, the tick then submits.
     await signatory.getByTestId('sign-claim').click();
-    expect(await signatory.locator('dialog').textContent()).toContain('预支申领（¥105,000.00）');
+    await signatory.getByTestId('commitment-text').waitFor();
+    await poll(() => signatory.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]')))).toBe(
+      true,
+    );
+    await signatory.keyboard.press('Escape');
+    await poll(() => signatory.locator('dialog[open]').count()).toBe(0);
+    await signatory.getByTestId('sign-claim').click();
+    await signatory.getByTestId('commitment-text').waitFor();
+    const dialogText = await signatory.locator('dialog').textContent();
+    expect(dialogText).toContain('预支申领（¥105,000.00）');
+    expect(dialogText).toContain('承诺书版本：commitment-2026-12.1');
+    expect(dialogText).toContain('社会保险');
+    // Focus stays in the dialog: tabbing through every control never leaves it.
+    for (let step = 0; step < 6; step += 1) {
+      await signatory.keyboard.press('Tab');
+      expect(await signatory.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]')))).toBe(
+        true,
+      );
+    }
+    await checkScreen(signatory, 'the commitment before signing', 'claim-commitment');
+    await signatory.getByTestId('confirm-dialog').click();
+    await poll(() => signatory.locator('dialog').textContent()).toContain('请先勾选同意承诺书');
+    expect(await signatory.getByTestId('claim-case').getAttribute('data-status')).toBe('PREPARED');
+    await signatory.getByTestId('commitment-accept').check();
     await signatory.getByTestId('confirm-dialog').click();
     await poll(() => signatory.getByTestId('claim-case').getAttribute('data-status')).toBe(
       'SCHOOL_VERIFICATION',
+    );
+    expect(await signatory.getByTestId('claim-commitment').textContent()).toContain(
+      '承诺书（commitment-2026-12.1）由ent-a-signatory于',
     );
     await runtime.idle();
 
@@ -1166,6 +1194,7 @@ describe('the web console', () => {
     expect(await signatory.getByTestId('inbox-empty').count()).toBe(0);
     await toSign.getByRole('link', { name: '办理' }).click();
     await signatory.getByTestId('sign-claim').click();
+    await signatory.getByTestId('commitment-accept').check();
     await signatory.getByTestId('confirm-dialog').click();
     await poll(() => signatory.getByTestId('claim-case').getAttribute('data-status')).toBe(
       'SCHOOL_VERIFICATION',
@@ -1534,6 +1563,68 @@ describe('the web console', () => {
     const refused = await expectSummaryFocusedInView(school, 'decision-problems');
     expect(await refused.textContent()).toContain('超过每位导师最多带教 8 人');
     await checkScreen(school, 'the enrolment with a mentor over the limit');
+  }, 180_000);
+
+  it('lets the district administrator keep the credit blacklist; a listed enterprise is told, and is free again once removed', async () => {
+    const now = await api.now();
+    const day = (offset: number) =>
+      new Date(now.getTime() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    const admin = await signedIn('bureau-admin');
+    await admin.getByTestId('menu-blacklist').click();
+    await admin.getByTestId('blacklist').waitFor();
+    // Nothing filled in: every field named in the summary, in the API's words by code.
+    await admin.getByTestId('blacklist-submit').click();
+    await poll(() => admin.getByTestId('blacklist-form').textContent()).toContain('请填写列入原因');
+    const summary = (await admin.getByTestId('blacklist-form').textContent()) ?? '';
+    expect(summary).toContain('企业：必填');
+    expect(summary).toContain('开始日期：应为日期');
+    // The dates the wrong way round.
+    await admin.locator('#blacklist-enterprise').selectOption(ENT_A);
+    await admin.locator('#blacklist-from').fill(day(10));
+    await admin.locator('#blacklist-to').fill(day(-1));
+    await admin.locator('#blacklist-reason').fill('虚报培训人数，骗取补贴');
+    await admin.getByTestId('blacklist-submit').click();
+    await poll(() => admin.getByTestId('blacklist-form').textContent()).toContain('结束日期不能早于开始日期');
+    expect(await api.as('bureau-admin').get('/credit-blacklist')).toMatchObject({ body: { items: [] } });
+    await admin.locator('#blacklist-from').fill(day(-1));
+    await admin.locator('#blacklist-to').fill(day(30));
+    await admin.getByTestId('blacklist-submit').click();
+    const row = admin.locator(`[data-testid="blacklist-table"] tr[data-enterprise="${ENT_A}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('列入中');
+    expect(await admin.getByTestId('alert-success').textContent()).toContain('列入失信名单');
+    await checkScreen(admin, 'the credit blacklist', 'credit-blacklist');
+
+    // The enterprise's clerk is told on every screen, and the API refuses its submission.
+    const clerk = await signedIn('ent-a-clerk');
+    await clerk.getByTestId('credit-alert').waitFor();
+    expect(await clerk.getByTestId('credit-alert').textContent()).toContain('本企业已被列入失信名单');
+    expect(await clerk.getByTestId('credit-alert').textContent()).toContain('虚报培训人数');
+    await checkScreen(clerk, 'a listed enterprise’s cohorts', 'credit-alert');
+    const draft = await api.as('ent-a-clerk').post(
+      '/cohorts',
+      makeCohortBody({
+        schoolId: SCHOOL_A,
+        startDate: '2029-09-01',
+        endDate: '2030-08-31',
+        count: 1,
+      }),
+    );
+    expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+    const refused = await api.as('ent-a-clerk').post(`/cohorts/${draft.body.cohortId}/submit`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('credit_blacklist.listed');
+
+    // Removed: gone from the list, the alert goes, and the submission goes through.
+    await row.getByTestId('blacklist-remove').click();
+    await admin.getByTestId('confirm-dialog').click();
+    await admin.getByTestId('blacklist-empty').waitFor();
+    await clerk.reload();
+    await clerk.getByTestId('menu-cohorts').waitFor();
+    await clerk.waitForLoadState('networkidle');
+    expect(await clerk.getByTestId('credit-alert').count()).toBe(0);
+    expect((await api.as('ent-a-clerk').post(`/cohorts/${draft.body.cohortId}/submit`)).status).toBe(200);
+    await runtime.idle();
   }, 180_000);
 
   it('writes Chinese by GB/T 15834 and English without Chinese punctuation, in every word of the console', () => {

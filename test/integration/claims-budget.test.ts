@@ -162,6 +162,7 @@ describe('four eyes, person by person', () => {
         { sub: 'u-ent-a-clerk', role: 'enterprise.signatory', org: ENT_A },
         'POST /claims/{claimId}/submit',
         { claimId: prepared.body.claimId },
+        { commitment: { accepted: true } },
       ) as never,
       {} as never,
     );
@@ -171,13 +172,25 @@ describe('four eyes, person by person', () => {
     // Submitted twice with one key: one submission, the same answer; with another key: 409.
     const first = await api
       .as('ent-a-signatory')
-      .post(`/claims/${prepared.body.claimId}/submit`, undefined, { idempotencyKey: 'sub-1' });
+      .post(
+        `/claims/${prepared.body.claimId}/submit`,
+        { commitment: { accepted: true } },
+        { idempotencyKey: 'sub-1' },
+      );
     const again = await api
       .as('ent-a-signatory')
-      .post(`/claims/${prepared.body.claimId}/submit`, undefined, { idempotencyKey: 'sub-1' });
+      .post(
+        `/claims/${prepared.body.claimId}/submit`,
+        { commitment: { accepted: true } },
+        { idempotencyKey: 'sub-1' },
+      );
     const other = await api
       .as('ent-a-signatory')
-      .post(`/claims/${prepared.body.claimId}/submit`, undefined, { idempotencyKey: 'sub-2' });
+      .post(
+        `/claims/${prepared.body.claimId}/submit`,
+        { commitment: { accepted: true } },
+        { idempotencyKey: 'sub-2' },
+      );
     expect(first.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(other.status).toBe(409);

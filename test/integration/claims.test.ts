@@ -47,14 +47,18 @@ describe('a cohort paid for, advance to final settlement', () => {
     });
     advanceFen = prepared.body.amountFen;
     // Four eyes: the clerk cannot submit what the clerk prepared.
-    const ownSubmission = await api.as('ent-a-clerk').post(`/claims/${prepared.body.claimId}/submit`);
+    const ownSubmission = await api
+      .as('ent-a-clerk')
+      .post(`/claims/${prepared.body.claimId}/submit`, { commitment: { accepted: true } });
     expect(ownSubmission.status).toBe(403);
     expect(ownSubmission.body).toMatchObject({
       code: 'auth.role_not_allowed',
       params: { role: 'enterprise.clerk' },
       detail: 'The role enterprise.clerk may not do this',
     });
-    const submitted = await api.as('ent-a-signatory').post(`/claims/${prepared.body.claimId}/submit`);
+    const submitted = await api
+      .as('ent-a-signatory')
+      .post(`/claims/${prepared.body.claimId}/submit`, { commitment: { accepted: true } });
     expect(submitted.body.status).toBe('SCHOOL_VERIFICATION');
     const claimId = prepared.body.claimId;
 

@@ -330,7 +330,14 @@ async function claimThrough(world: World, cohortId: string, kind: 'advance' | 'f
   );
   if (prepared.status !== 201) return;
   const claimId = prepared.body.claimId as string;
-  if ((await refusedOr(api.as('ent-a-signatory').post(`/claims/${claimId}/submit`), 200)).status !== 200)
+  if (
+    (
+      await refusedOr(
+        api.as('ent-a-signatory').post(`/claims/${claimId}/submit`, { commitment: { accepted: true } }),
+        200,
+      )
+    ).status !== 200
+  )
     return;
   await runtime.idle();
   const task = await findTask('school-a-registrar', claimId, 'SCHOOL_VERIFICATION');

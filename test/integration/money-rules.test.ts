@@ -77,7 +77,10 @@ async function claimToBureau(cohortId: string, kind: 'advance' | 'final'): Promi
     .post('/claims', { cohortId, kind, evidence: evidence(cohort.apprentices, kind, documents) });
   expect(prepared.status, JSON.stringify(prepared.body)).toBe(201);
   const claimId = prepared.body.claimId as string;
-  expect((await api.as('ent-a-signatory').post(`/claims/${claimId}/submit`)).status).toBe(200);
+  expect(
+    (await api.as('ent-a-signatory').post(`/claims/${claimId}/submit`, { commitment: { accepted: true } }))
+      .status,
+  ).toBe(200);
   const task = await api.waitForTask('school-a-registrar', claimId, 'SCHOOL_VERIFICATION');
   const verified = await api.as('school-a-registrar').post(`/tasks/${task.taskId}/decision`, {
     decision: 'approve',
@@ -226,7 +229,10 @@ describe('issue 10 · 6: the school verifies the hours of every apprentice the c
       .as('ent-a-clerk')
       .post('/claims', { cohortId, kind: 'advance', evidence: evidence(cohort.apprentices, 'advance') });
     const claimId = prepared.body.claimId;
-    expect((await api.as('ent-a-signatory').post(`/claims/${claimId}/submit`)).status).toBe(200);
+    expect(
+      (await api.as('ent-a-signatory').post(`/claims/${claimId}/submit`, { commitment: { accepted: true } }))
+        .status,
+    ).toBe(200);
     const task = await api.waitForTask('school-a-registrar', claimId, 'SCHOOL_VERIFICATION');
     const before = await claimOf(claimId);
     const partial = await api.as('school-a-registrar').post(`/tasks/${task.taskId}/decision`, {

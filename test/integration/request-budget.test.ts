@@ -4,7 +4,7 @@ import type { ApiClient, ApiResponse } from '../../scripts/lib/api-client.ts';
 import { makeCohortBody, makeEnrolment, makeRoster } from '../../scripts/lib/roster.ts';
 import { dynamoDbRequests } from '../../shared/adapters/dynamodb/request-counter.ts';
 import { type AttributedRequest, attributeRequests, requestsSince } from '../bench/attribution.ts';
-import { fileCohort, SCHOOL_A } from '../support/cohorts.ts';
+import { ENT_A, fileCohort, SCHOOL_A } from '../support/cohorts.ts';
 import { startTestRuntime } from '../support/runtime.ts';
 
 /**
@@ -252,6 +252,12 @@ describe('request budget: reads', () => {
     { user: 'ent-a-clerk', route: 'GET /occupations', path: () => '/occupations', reads: ['Query'] },
     { user: 'ent-a-clerk', route: 'GET /policy', path: () => '/policy', reads: ['Query'] },
     { user: 'ent-a-clerk', route: 'GET /openapi.json', path: () => '/openapi.json', reads: [] },
+    {
+      user: 'ent-a-signatory',
+      route: 'GET /commitments/current',
+      path: () => '/commitments/current',
+      reads: [],
+    },
     // TWO today: the audit records do not say who may see them, so the cohort is read first to
     // check the caller is a party (404 otherwise), then its AUDIT# items are queried. Both live
     // in the partition COHORT#<id>, so one Query could serve both (see the report to the lead).
@@ -306,6 +312,34 @@ describe('request budget: the policy preview (a read with a body)', () => {
       other: [],
     });
     expect(workflow).toEqual({ reads: [], transactions: [], other: [] });
+  });
+});
+
+describe('request budget: the credit blacklist', () => {
+  it('a listing, its change and its removal: one transaction each, with the audit record and the chain head', async () => {
+    const body = { from: '2099-01-01', to: '2099-12-31', reason: '请求预算：未来的列入' };
+    const listed = await measure(
+      () => api.as('bureau-admin').put(`/credit-blacklist/${ENT_A}`, body, key()),
+      201,
+    );
+    note('PUT /credit-blacklist/{enterpriseId}', listed.api);
+    // Reads: the idempotency record, the register (the enterprise's district), the listing, the
+    // chain head. One transaction: listing + audit record + head + idempotency record.
+    expect(listed.api).toEqual({ reads: Array(4).fill('GetItem'), transactions: [4], other: [] });
+    const changed = await measure(() =>
+      api.as('bureau-admin').put(`/credit-blacklist/${ENT_A}`, { ...body, to: '2099-06-30' }, key()),
+    );
+    expect(changed.api).toEqual({ reads: Array(4).fill('GetItem'), transactions: [4], other: [] });
+    const removed = await measure(() => api.as('bureau-admin').delete(`/credit-blacklist/${ENT_A}`, key()));
+    note('DELETE /credit-blacklist/{enterpriseId}', removed.api);
+    expect(removed.api).toEqual({ reads: Array(4).fill('GetItem'), transactions: [4], other: [] });
+  });
+
+  it('GET /credit-blacklist: one Query for a bureau; two GetItems for an enterprise (its district, then its listing)', async () => {
+    const bureau = await measure(() => api.as('bureau-reviewer').get('/credit-blacklist'));
+    expect(bureau.api).toEqual({ reads: ['Query'], transactions: [], other: [] });
+    const enterprise = await measure(() => api.as('ent-a-clerk').get('/credit-blacklist'));
+    expect(enterprise.api).toEqual({ reads: ['GetItem', 'GetItem'], transactions: [], other: [] });
   });
 });
 

@@ -57,7 +57,10 @@ function prepare(cohortId: string, kind: Kind, apprentices: { apprenticeId: stri
 
 /** Submitted by the signatory, verified by the school; waits for the bureau's review. */
 async function toBureau(claimId: string, cohortId: string, kind: Kind): Promise<void> {
-  expect((await api.as('ent-a-signatory').post(`/claims/${claimId}/submit`)).status).toBe(200);
+  expect(
+    (await api.as('ent-a-signatory').post(`/claims/${claimId}/submit`, { commitment: { accepted: true } }))
+      .status,
+  ).toBe(200);
   const cohort = await cohortOf(cohortId);
   const task = await api.waitForTask('school-a-registrar', claimId, 'SCHOOL_VERIFICATION');
   const verified = await api.as('school-a-registrar').post(`/tasks/${task.taskId}/decision`, {

@@ -188,7 +188,11 @@ describe('crashes of the embedded runtime', () => {
           await reliably(() =>
             api
               .as('ent-a-signatory')
-              .post(`/claims/${state.advance}/submit`, undefined, { idempotencyKey: 'crash-advance-submit' }),
+              .post(
+                `/claims/${state.advance}/submit`,
+                { commitment: { accepted: true } },
+                { idempotencyKey: 'crash-advance-submit' },
+              ),
           );
         },
       },
@@ -292,7 +296,11 @@ describe('crashes of the embedded runtime', () => {
           await reliably(() =>
             api
               .as('ent-a-signatory')
-              .post(`/claims/${state.final}/submit`, undefined, { idempotencyKey: 'crash-final-submit' }),
+              .post(
+                `/claims/${state.final}/submit`,
+                { commitment: { accepted: true } },
+                { idempotencyKey: 'crash-final-submit' },
+              ),
           );
         },
       },

@@ -297,7 +297,11 @@ async function fullFlow(run: number, invariants: { checked: number; violated: st
       () =>
         api
           .as('ent-a-signatory')
-          .post(`/claims/${claimId}/submit`, undefined, { idempotencyKey: key(`${kind}-submit`) }),
+          .post(
+            `/claims/${claimId}/submit`,
+            { commitment: { accepted: true } },
+            { idempotencyKey: key(`${kind}-submit`) },
+          ),
       `${kind} submit`,
     );
     await decide(

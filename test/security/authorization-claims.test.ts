@@ -23,6 +23,7 @@ import {
   type Caller,
   demoCaller,
   ENT_A,
+  ENT_B,
   OTHER_CITY,
   type RawResponse,
   send,
@@ -157,11 +158,17 @@ const PATH_PARAMETERS: Record<string, (fixture: Fixture | undefined) => string |
   year: () => String(year),
 };
 
+/** Where one route names another value than PATH_PARAMETERS does. */
+const ROUTE_PATH_PARAMETERS: Record<string, Record<string, () => string>> = {
+  'PUT /credit-blacklist/{enterpriseId}': { enterpriseId: () => ENT_A },
+  'DELETE /credit-blacklist/{enterpriseId}': { enterpriseId: () => ENT_B },
+};
+
 function pathOf(route: string, fixture: Fixture | undefined): string | undefined {
   const [, template] = route.split(' ') as [string, string];
   let missing = false;
   const path = template.replace(/\{(\w+)\}/g, (_match, name: string) => {
-    const value = PATH_PARAMETERS[name]!(fixture);
+    const value = (ROUTE_PATH_PARAMETERS[route]?.[name] ?? PATH_PARAMETERS[name]!)(fixture);
     if (value === undefined) missing = true;
     return encodeURIComponent(value ?? '');
   });
@@ -193,7 +200,7 @@ const REQUESTS: Record<string, (fixture: Fixture | undefined) => { body?: unknow
   'PATCH /claims/{claimId}': (fixture) => ({
     body: { version: fixture!.version, evidence: evidence(fixture!.apprentices, 'advance') },
   }),
-  'POST /claims/{claimId}/submit': () => ({}),
+  'POST /claims/{claimId}/submit': () => ({ body: { commitment: { accepted: true } } }),
   'POST /cohorts/{cohortId}/documents': () => ({
     body: {
       kind: 'sign_in_sheet',
@@ -226,6 +233,10 @@ const REQUESTS: Record<string, (fixture: Fixture | undefined) => { body?: unknow
     },
   }),
   'PUT /budgets/{districtCode}/{year}': () => ({ body: { budgetFen } }),
+  'PUT /credit-blacklist/{enterpriseId}': () => ({
+    body: { from: '2099-01-01', to: '2099-12-31', reason: '授权矩阵：未来的列入' },
+  }),
+  'DELETE /credit-blacklist/{enterpriseId}': () => ({}),
   'PUT /policy': () => ({
     body: { ...currentPolicy, policyVersion: `2099-01-01.${++policyVersions}`, effectiveFrom: '2099-01-01' },
   }),
@@ -327,7 +338,9 @@ async function fixtureOf(
     fixture.claimId = prepared.body.claimId;
     fixture.secrets.push(proof.feeInvoiceNo, kind);
     if (kind !== 'PREPARED') {
-      const submitted = await api.as('ent-a-signatory').post(`/claims/${fixture.claimId}/submit`);
+      const submitted = await api
+        .as('ent-a-signatory')
+        .post(`/claims/${fixture.claimId}/submit`, { commitment: { accepted: true } });
       expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
       fixture.submitted = true;
       await runtime.idle();
@@ -438,6 +451,13 @@ describe('every claim route × role × own/foreign organisation × claim state',
     ];
     const fixtures = [notice!, ...(await Promise.all(kinds.map((kind) => fixtureOf(kind))))];
     budgetFen = (await api.as('bureau-admin').get(`/budgets/${BUREAU_A}/${year}`)).body.budgetFen;
+    // The listing the DELETE of the table removes (far in the future: it stops no fixture).
+    const toRemove = await api.as('bureau-admin').put(`/credit-blacklist/${ENT_B}`, {
+      from: '2099-01-01',
+      to: '2099-12-31',
+      reason: '授权矩阵：待撤销',
+    });
+    expect(toRemove.status, JSON.stringify(toRemove.body)).toBe(201);
     const ghost: Fixture = {
       kind: 'FILED',
       cohortId: ulid(),

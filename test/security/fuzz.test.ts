@@ -19,7 +19,7 @@ import { evidence } from '../support/claims.ts';
 import { cohortBody, createCohort, fileCohort } from '../support/cohorts.ts';
 import { recordReliability } from '../support/reliability.ts';
 import { startTestRuntime } from '../support/runtime.ts';
-import { apiEvent, type Caller, demoCaller, lambdaContext } from '../support/security.ts';
+import { apiEvent, type Caller, demoCaller, ENT_B, ENT_C, lambdaContext } from '../support/security.ts';
 
 /**
  * Fuzzing (issue 4): fast-check bodies, content types, idempotency keys, path parameters and query
@@ -194,7 +194,11 @@ const RECIPES: Record<string, Recipe> = {
       },
     }),
   },
-  'POST /claims/{claimId}/submit': { caller: 'ent-a-signatory', target: 'claim' },
+  'POST /claims/{claimId}/submit': {
+    caller: 'ent-a-signatory',
+    target: 'claim',
+    sample: () => ({ commitment: { accepted: true } }),
+  },
   'POST /claims/{claimId}/objection': {
     caller: 'bureau-reviewer',
     target: 'claim',
@@ -244,6 +248,10 @@ const RECIPES: Record<string, Recipe> = {
   'POST /policy/preview': {
     caller: 'city-admin',
     sample: () => ({ ...policySample, policyVersion: '2099-01-01.99', effectiveFrom: '2099-01-01' }),
+  },
+  'PUT /credit-blacklist/{enterpriseId}': {
+    caller: 'bureau-admin',
+    sample: () => ({ from: '2099-01-01', to: '2099-06-30', reason: '模糊测试的列入' }),
   },
   'PUT /budgets/{districtCode}/{year}': {
     caller: 'bureau-admin',
@@ -455,6 +463,13 @@ const PARAMETERS: Record<string, (recipe: Recipe | undefined) => fc.Arbitrary<st
   documentId: (recipe) => withTarget(recipe, (target) => target.documentId ?? ulid()),
   districtCode: () => fc.oneof(fc.constantFrom('110108', '110105', '000000'), fc.string({ maxLength: 10 })),
   year: () => fc.oneof(fc.constantFrom('2027', '2026', '1999', '99999'), fc.string({ maxLength: 6 })),
+  // Enterprise B (listed or not, its submissions are not the targets'), C of another district, a
+  // code nobody registered, anything.
+  enterpriseId: () =>
+    fc.oneof(
+      { arbitrary: fc.constantFrom(ENT_B, ENT_B.toLowerCase(), ENT_C, '91350100M000100Y43'), weight: 8 },
+      { arbitrary: fc.oneof(fc.string({ maxLength: 30 }), nastyStrings), weight: 2 },
+    ),
 };
 
 function withTarget(recipe: Recipe | undefined, pick: (target: (typeof targets)[string]) => string) {

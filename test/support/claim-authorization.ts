@@ -109,6 +109,8 @@ export const CLAIM_EXPECTED: Record<string, ClaimExpectation> = {
     ok: 200,
   },
   'GET /claims/{claimId}/history': { roles: 'signed-in', scope: 'claim', ok: 200 },
+  // The commitment (承诺书) text a signatory accepts on submitting: everyone signed in reads it.
+  'GET /commitments/current': { roles: 'signed-in', ok: 200 },
   'POST /claims/{claimId}/objection': {
     roles: ['bureau.reviewer'],
     scope: 'claim',
@@ -133,6 +135,23 @@ export const CLAIM_EXPECTED: Record<string, ClaimExpectation> = {
   'POST /policy/preview': { roles: ['city.admin'], ownOrganisation: true, ok: 200 },
   'GET /budgets/{districtCode}/{year}': { roles: 'signed-in', ok: 200 },
   'PUT /budgets/{districtCode}/{year}': { roles: ['bureau.admin'], ownOrganisation: true, ok: 200 },
+  // The district's credit blacklist (issue 13 item 5): kept by the administrator of the
+  // enterprise's district (another district's: 403), read by the bureau roles (their district's
+  // list) and by an enterprise's clerk and signatory (their own listing). The PUT lists enterprise
+  // A from 2099 (so no submission of the fixtures is stopped); the DELETE removes enterprise B's
+  // listing, written before the cases run.
+  'PUT /credit-blacklist/{enterpriseId}': { roles: ['bureau.admin'], ownOrganisation: true, ok: 201 },
+  'DELETE /credit-blacklist/{enterpriseId}': { roles: ['bureau.admin'], ownOrganisation: true, ok: 200 },
+  'GET /credit-blacklist': {
+    roles: [
+      'bureau.reviewer',
+      'bureau.treasurer',
+      'bureau.admin',
+      'enterprise.clerk',
+      'enterprise.signatory',
+    ],
+    ok: 200,
+  },
   'GET /reports/subsidies': {
     roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin', 'city.admin'],
     ok: 200,

@@ -36,7 +36,9 @@ export async function claim(api: ApiClient, cohortId: string, kind: 'advance' | 
     .as('ent-a-clerk')
     .post('/claims', { cohortId, kind, evidence: evidence(cohort.apprentices, kind, documents) });
   expect(prepared.status, JSON.stringify(prepared.body)).toBe(201);
-  const submitted = await api.as('ent-a-signatory').post(`/claims/${prepared.body.claimId}/submit`);
+  const submitted = await api
+    .as('ent-a-signatory')
+    .post(`/claims/${prepared.body.claimId}/submit`, { commitment: { accepted: true } });
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
   return submitted.body as { claimId: string; amountFen: number; recoveryFen: number; status: string };
 }

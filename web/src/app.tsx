@@ -15,6 +15,7 @@ import { startRefreshing } from './refresh.ts';
 import { homeOf, mayOpen, type Screen } from './roles.ts';
 import { Link, mayLeave, navigate, parseRoute, type Route, useLocation } from './router.tsx';
 import { CohortList } from './screens/cohort-list.tsx';
+import { CreditAlert } from './screens/credit-alert.tsx';
 import { FeatureScreen } from './screens/feature.tsx';
 import { Inbox } from './screens/inbox.tsx';
 import { HostedCallback, SignIn } from './screens/sign-in.tsx';
@@ -180,6 +181,7 @@ function SignedIn(props: { config: ConsoleConfig; session: Session; route: Route
             <Alert kind="error">{t('error.generic', { message: String(failure) })}</Alert>
           ) : services ? (
             <AppContext.Provider value={services}>
+              <CreditAlert />
               <RouteScreen route={route} services={services} />
             </AppContext.Provider>
           ) : (
@@ -278,6 +280,13 @@ function Menu(props: { services: AppServices; route: Route }) {
       active: props.route.name === 'budget',
       shown: features.budget,
     },
+    {
+      screen: 'blacklist',
+      href: '/app/blacklist',
+      label: t('nav.blacklist'),
+      active: props.route.name === 'blacklist',
+      shown: true,
+    },
   ];
   return (
     <nav class="menu" aria-label={t('nav.label')}>
@@ -318,6 +327,7 @@ const SCREEN_OF: Partial<Record<Route['name'], Screen>> = {
   payments: 'payments',
   budget: 'budget',
   policy: 'policy',
+  blacklist: 'blacklist',
 };
 
 function RouteScreen(props: { route: Route; services: AppServices }) {
@@ -376,6 +386,8 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
       return <Lazy load={loadBudget} render={(module) => <module.BudgetDashboard />} />;
     case 'policy':
       return <Lazy load={loadPolicy} render={(module) => <module.PolicyPage />} />;
+    case 'blacklist':
+      return <Lazy load={loadBlacklist} render={(module) => <module.Blacklist />} />;
     default:
       return <Blocked title={t('error.pageNotFoundTitle')}>{t('error.pageNotFound')}</Blocked>;
   }
@@ -392,6 +404,7 @@ const loadReview = () => import('./screens/review.tsx');
 const loadClaims = () => import('./screens/claims.ts');
 const loadBudget = () => import('./screens/budget.tsx');
 const loadPolicy = () => import('./screens/policy.tsx');
+const loadBlacklist = () => import('./screens/blacklist.tsx');
 
 /** The system's time: the embedded runtime's `/health` says it (its clock may be moved); else the browser's. */
 async function systemNow(config: ConsoleConfig): Promise<Date> {

@@ -15,9 +15,16 @@ import { CLAIM_WORDS_ZH } from './error-words/claims.ts';
 import { COHORT_WORDS_ZH } from './error-words/cohorts.ts';
 import { FIELD_WORDS_ZH } from './error-words/fields.ts';
 import { REQUEST_WORDS_ZH } from './error-words/request.ts';
+import { TRUST_WORDS_ZH } from './error-words/trust.ts';
 
 export const ERROR_WORDS: Record<'zh-CN' | 'en', Record<ErrorCode, string>> = {
-  'zh-CN': { ...REQUEST_WORDS_ZH, ...FIELD_WORDS_ZH, ...COHORT_WORDS_ZH, ...CLAIM_WORDS_ZH },
+  'zh-CN': {
+    ...REQUEST_WORDS_ZH,
+    ...FIELD_WORDS_ZH,
+    ...COHORT_WORDS_ZH,
+    ...CLAIM_WORDS_ZH,
+    ...TRUST_WORDS_ZH,
+  },
   en: ERROR_MESSAGES,
 };
 

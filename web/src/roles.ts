@@ -24,7 +24,8 @@ export type Screen =
   | 'claimReview'
   | 'payments'
   | 'budget'
-  | 'policy';
+  | 'policy'
+  | 'blacklist';
 
 /** The roles that take part in cases: everyone but the municipal bureau, which reads them. */
 const PARTIES: readonly Role[] = [
@@ -60,6 +61,8 @@ export const SCREEN_ROLES: Readonly<Record<Screen, readonly Role[]>> = {
   budget: BUREAUS,
   // The city's policy: published by city.admin, read by the district bureaus.
   policy: BUREAUS,
+  // The district's credit blacklist: read by its bureau roles, kept by its administrator.
+  blacklist: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin'],
 };
 
 /** Only the municipal bureau publishes policy versions (domain.md, "Parties"). */

@@ -24,6 +24,7 @@ export type Route =
   | { name: 'payments' }
   | { name: 'budget' }
   | { name: 'policy' }
+  | { name: 'blacklist' }
   | { name: 'notFound' };
 
 const CASE_ID = '([0-9A-Za-z]{1,64})';
@@ -50,6 +51,7 @@ const PATTERNS: [RegExp, (match: RegExpExecArray) => Route][] = [
   [/^\/app\/payments$/, () => ({ name: 'payments' })],
   [/^\/app\/budget$/, () => ({ name: 'budget' })],
   [/^\/app\/policy$/, () => ({ name: 'policy' })],
+  [/^\/app\/blacklist$/, () => ({ name: 'blacklist' })],
 ];
 
 export function parseRoute(pathname: string): Route {

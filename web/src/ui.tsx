@@ -390,6 +390,7 @@ export function Dialog(props: {
         event.preventDefault();
         props.onClose();
       }}
+      onKeyDown={(event) => trapFocus(event, ref.current)}
     >
       {props.open ? (
         <div class="dialog-body">
@@ -399,6 +400,30 @@ export function Dialog(props: {
       ) : null}
     </dialog>
   );
+}
+
+/**
+ * Tab and Shift+Tab cycle through the dialog's own controls: a modal dialog alone would let the
+ * focus leave it for the browser's toolbar after its last control.
+ */
+function trapFocus(event: KeyboardEvent, dialog: HTMLDialogElement | null): void {
+  if (event.key !== 'Tab' || !dialog) return;
+  const focusable = [
+    ...dialog.querySelectorAll<HTMLElement>(
+      'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])',
+    ),
+  ].filter((element) => element.offsetParent !== null || element === document.activeElement);
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (!first || !last) return;
+  const active = document.activeElement;
+  if (event.shiftKey && (active === first || !dialog.contains(active))) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || !dialog.contains(active))) {
+    event.preventDefault();
+    first.focus();
+  }
 }
 
 /**

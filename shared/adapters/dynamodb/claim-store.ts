@@ -15,6 +15,7 @@ import { DuplicateRequest } from '../../domain/idempotency.ts';
 import type { Page } from '../../domain/ports.ts';
 import type { Clock } from '../clock.ts';
 import * as settings from '../config.ts';
+import { listedRefusal, notListedWrite } from './credit-blacklist-check.ts';
 import { caseIdOf, indexKeys, keys } from './keys.ts';
 import {
   auditItem,
@@ -36,6 +37,7 @@ type Tag =
   | 'cohort'
   | 'budget'
   | 'payment'
+  | 'listing'
   | { mark: SubsidyMark };
 
 /** Marks held in their own transactions when a payment's persons do not fit beside it. */
@@ -128,6 +130,7 @@ export class DynamoClaimStore implements ClaimStore {
         });
       }
     }
+    if (change.notListed) add('listing', notListedWrite(change.notListed));
     // Marks beyond what fits beside the payment are held first, in transactions of their own. A
     // held mark names this claim's cohort, which is at PAYMENT and will be paid (a retry holds it again).
     const marks = change.marks ?? [];
@@ -149,6 +152,8 @@ export class DynamoClaimStore implements ClaimStore {
       if (!(error instanceof WriteConditionFailed)) throw error;
       const failed = error.failed.map((index) => tags[index]!);
       if (failed.includes('idempotency')) throw new DuplicateRequest();
+      if (failed.includes('listing') && change.notListed)
+        throw await listedRefusal(this.table, change.notListed);
       const contested = failed.flatMap((tag) => (typeof tag === 'object' ? [tag.mark.idHash] : []));
       if (contested.length > 0 && !failed.includes('claim')) throw new SubsidyMarksContested(contested);
       if (failed.includes('claim')) {

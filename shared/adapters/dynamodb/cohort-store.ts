@@ -17,6 +17,7 @@ import { PersonsTaken } from '../../domain/ports.ts';
 import type { TaskRecord } from '../../domain/task.ts';
 import type { Clock } from '../clock.ts';
 import * as settings from '../config.ts';
+import { listedRefusal, notListedWrite } from './credit-blacklist-check.ts';
 import { indexKeys, keys, mentorNumberOf } from './keys.ts';
 import {
   auditItem,
@@ -35,7 +36,15 @@ import { type Item, type Table, type Write, WriteConditionFailed } from './table
 /** Writes per transaction, leaving room under DynamoDB's 100 for the cohort, audit, idempotency and task. */
 const CLAIMS_PER_CHUNK = 90;
 
-type Tag = 'cohort' | 'audit' | 'idempotency' | 'task' | 'mentor' | 'completion' | { person: PersonLock };
+type Tag =
+  | 'cohort'
+  | 'audit'
+  | 'idempotency'
+  | 'task'
+  | 'mentor'
+  | 'completion'
+  | 'listing'
+  | { person: PersonLock };
 
 export class DynamoCohortStore implements CohortStore {
   constructor(
@@ -103,6 +112,8 @@ export class DynamoCohortStore implements CohortStore {
       );
     }
 
+    if (change.notListed) add('listing', notListedWrite(change.notListed));
+
     // Person claims beyond what fits beside the cohort go first, in their own transactions. They
     // are harmless if the cohort write then fails: a claim counts only while the cohort it names
     // exists, is active and holds the person (checked whenever a claim is contested).
@@ -153,6 +164,8 @@ export class DynamoCohortStore implements CohortStore {
       const failedTags = error.failed.map((index) => tags[index]!);
       const contested = failedTags.flatMap((tag) => (typeof tag === 'object' ? [tag.person] : []));
       if (failedTags.includes('idempotency')) throw new DuplicateRequest();
+      if (failedTags.includes('listing') && change.notListed)
+        throw await listedRefusal(this.table, change.notListed);
       if (contested.length > 0 && failedTags.every((tag) => typeof tag === 'object')) {
         await this.releaseStaleClaims(cohort.cohortId, contested);
         return this.save({ ...change, claimPersons: claims.filter((lock) => !early.includes(lock)) });

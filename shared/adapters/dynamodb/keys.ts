@@ -13,7 +13,7 @@ const LEGACY_MENTOR_PREFIX = 'MENTOR#';
 const LEGACY_LOAD = 'LOAD';
 
 /** Case partitions: a case item and its audit trail share the partition. */
-export type CaseKind = 'COHORT' | 'CLAIM' | 'DOCUMENT';
+export type CaseKind = 'COHORT' | 'CLAIM' | 'DOCUMENT' | 'CREDIT';
 
 export const keys = {
   cohort: (cohortId: string) => ({ pk: `COHORT#${cohortId}`, sk: 'COHORT' }),
@@ -80,7 +80,23 @@ export const keys = {
   /** The latest policy version in force on `date` (sort keys at most this). */
   policiesUpTo: (date: string) => ({ pk: POLICY, skAtMost: `VERSION#${date}#9999` }),
   budget: (districtCode: string, year: number) => ({ pk: `BUDGET#${districtCode}#${year}`, sk: 'BUDGET' }),
+  /**
+   * A district's credit blacklist (失信名单) is one partition: a listing per enterprise, the audit
+   * records of the list (`audit('CREDIT', districtCode, seq)`) and the head of their chain. A
+   * submission's transaction checks the listing item by key.
+   */
+  creditListing: (districtCode: string, enterpriseId: string) => ({
+    pk: `CREDIT#${districtCode}`,
+    sk: `${CREDIT_LISTING_PREFIX}${enterpriseId}`,
+  }),
+  creditListings: (districtCode: string) => ({
+    pk: `CREDIT#${districtCode}`,
+    skPrefix: CREDIT_LISTING_PREFIX,
+  }),
+  creditHead: (districtCode: string) => ({ pk: `CREDIT#${districtCode}`, sk: 'HEAD' }),
 };
+
+const CREDIT_LISTING_PREFIX = 'LISTING#';
 
 const COMPLETIONS = 'COMPLETIONS';
 const POLICY = 'POLICY';

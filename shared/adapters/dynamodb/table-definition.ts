@@ -21,6 +21,9 @@
  * | an organisation's mentors with their loads| pk = MENTORS#ENT|SCHOOL#<uscc>, sk begins_with MENTOR#| table |
  * | idempotency record                        | pk = IDEM#<sub>#<key>, sk = IDEM                      | table |
  * | organisation, policy, occupation, budget  | pk = ORG#<id> / POLICY / OCC#<code> / BUDGET#<d>#<y>  | table |
+ * | a district's credit blacklist (失信名单)     | pk = CREDIT#<district>, sk begins_with LISTING#       | table |
+ * | an enterprise's listing (submission check)| pk = CREDIT#<district>, sk = LISTING#<uscc>           | table |
+ * | the blacklist's audit trail and its head  | pk = CREDIT#<district>, sk begins_with AUDIT# / = HEAD| table |
  *
  * A person's PERSON# items are kept under each of their look-up hashes (one per crypto suite), so
  * the person is found whichever suite wrote or reads them.

@@ -2,6 +2,7 @@ import type { ClaimEvidenceBody, CreateClaimBody } from '../../schemas/claim.ts'
 import { GENESIS_HASH } from '../audit.ts';
 import { type ClaimKind, type ClaimRecord, claimView } from '../claim.ts';
 import type { CohortRecord } from '../cohort.ts';
+import { COMMITMENT_VERSION } from '../commitment-version.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, type FieldError, Forbidden, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { preparersOf, withPreparer } from '../four-eyes.ts';
@@ -126,6 +127,12 @@ export async function createClaim(
           record: withLedgerClaim(cohort, claim, 'PREPARED', at),
           expectedVersion: cohort.version,
         },
+        // A listed enterprise prepares no claim either (domain.md), decided in this transaction.
+        notListed: {
+          districtCode: cohort.districtCode,
+          enterpriseId: cohort.enterpriseId,
+          today: todayInChinaOf(deps.clock.now()),
+        },
       });
       return reply;
     },
@@ -203,6 +210,8 @@ export async function submitClaim(
   claimId: string,
   meta: RequestMeta,
 ): Promise<Reply> {
+  // The body's schema (`SubmitClaimBody`) admits only an accepted commitment: what was accepted is
+  // the text in force, whose version the claim keeps with when and by whom.
   const start = (claim: Pick<ClaimRecord, 'claimId' | 'kind' | 'round'>, stageTimeoutSeconds: number) =>
     deps.workflows.start('subsidy-claim', claimExecutionName(claim.claimId, claim.round), {
       claimId: claim.claimId,
@@ -235,6 +244,11 @@ export async function submitClaim(
         recoveryFen: computed.recoveryFen,
         computation: computed.computation,
         submittedBy: principal.sub,
+        commitment: {
+          version: COMMITMENT_VERSION,
+          acceptedAt: deps.clock.now().toISOString(),
+          acceptedBy: { sub: principal.sub, username: principal.username },
+        },
         round: current.round + 1,
         returnReason: undefined,
         pendingReason: undefined,
@@ -252,9 +266,15 @@ export async function submitClaim(
           actor: actorOf(principal),
           from: current.status,
           to: claim.status,
-          details: { round: claim.round },
+          details: { round: claim.round, commitmentVersion: COMMITMENT_VERSION },
         },
         idempotency: record(reply),
+        // A listed enterprise submits nothing (domain.md): decided in this very transaction.
+        notListed: {
+          districtCode: claim.districtCode,
+          enterpriseId: claim.enterpriseId,
+          today: todayInChinaOf(deps.clock.now()),
+        },
       });
       await start(claim, stageTimeoutSeconds);
       return reply;

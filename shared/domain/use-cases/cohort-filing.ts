@@ -73,6 +73,12 @@ export async function submitCohort(
           details: { round: cohort.round, apprentices: cohort.apprentices.length },
         },
         idempotency: record(reply),
+        // A listed enterprise submits nothing (domain.md): decided in this very transaction.
+        notListed: {
+          districtCode: cohort.districtCode,
+          enterpriseId: cohort.enterpriseId,
+          today: todayInChinaOf(deps.clock.now()),
+        },
       });
       await start(cohort, stageTimeoutSeconds);
       return reply;

@@ -4,15 +4,17 @@
  * a prepared (or returned) claim, the clerk corrects a returned one, the school and the bureau go to
  * their screens, the treasurer to the payment queue.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../context.ts';
-import { formatFen } from '../format.ts';
+import { formatFen, formatInstant } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import {
   Alert,
   ConfirmDialog,
+  ErrorSummary,
   PageHeader,
+  type Problem,
   Progress,
   StatusBadge,
   Unavailable,
@@ -35,7 +37,7 @@ import { CaseRef, type CohortView, Timeline } from './cohort-parts.tsx';
 const WAITING = ['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT'];
 
 export function ClaimCase(props: { claimId: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { api, session } = useApp();
   const [flash, setFlash] = useState<string | undefined>(takeFlash);
   const loaded = useLoad(async () => {
@@ -72,7 +74,20 @@ export function ClaimCase(props: { claimId: string }) {
       <div class="case-columns">
         <div>
           <h2>{t('claim.summary')}</h2>
-          <ClaimFacts claim={claim} cohort={cohort} />
+          <ClaimFacts claim={claim} cohort={cohort}>
+            {claim.commitment ? (
+              <>
+                <dt>{t('commitment.label')}</dt>
+                <dd data-testid="claim-commitment">
+                  {t('commitment.accepted', {
+                    version: claim.commitment.version,
+                    by: claim.commitment.acceptedBy.username,
+                    at: formatInstant(claim.commitment.acceptedAt, lang),
+                  })}
+                </dd>
+              </>
+            ) : null}
+          </ClaimFacts>
         </div>
       </div>
       <ClaimComputation claim={claim} cohort={cohort} />
@@ -141,27 +156,56 @@ function Actions(props: { claim: ClaimView; onChanged: (message?: string) => voi
   );
 }
 
-/** The signatory signs for the company: the claim starts its workflow at the school's verification. */
+/** The commitment (承诺书) as `GET /commitments/current` serves it. */
+interface CommitmentText {
+  version: string;
+  title: string;
+  paragraphs: string[];
+  en: { title: string; paragraphs: string[] };
+}
+
+/**
+ * The signatory signs for the company: the commitment (承诺书) is read in the dialog and accepted
+ * with a tick, then the claim starts its workflow at the school's verification.
+ */
 function SignAndSubmit(props: { claim: ClaimView; onChanged: (message?: string) => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { api } = useApp();
   const { claim } = props;
   const [open, setOpen] = useState(false);
-  const submit = async () => {
-    await api.post(`/claims/${claim.claimId}/submit`);
+  const [accepted, setAccepted] = useState(false);
+  const [text, setText] = useState<CommitmentText>();
+  const [failed, setFailed] = useState<unknown>();
+  useEffect(() => {
+    if (!open || text) return;
+    api.get<CommitmentText>('/commitments/current').then(setText, setFailed);
+  }, [open]);
+  const submit = async (): Promise<Problem[] | undefined> => {
+    if (!accepted) return [{ text: t('commitment.mustAccept'), target: 'commitment-accept' }];
+    await api.post(`/claims/${claim.claimId}/submit`, { body: { commitment: { accepted: true } } });
     setOpen(false);
     props.onChanged(t('claim.submitted'));
   };
+  const shown = text ? (lang === 'en' ? text.en : text) : undefined;
   return (
     <div class="action-row">
-      <button type="button" class="button-primary" onClick={() => setOpen(true)} data-testid="sign-claim">
+      <button
+        type="button"
+        class="button-primary"
+        onClick={() => {
+          setAccepted(false);
+          setOpen(true);
+        }}
+        data-testid="sign-claim"
+      >
         {t('claim.sign')}
       </button>
       <ConfirmDialog
         open={open}
-        title={t('claim.sign')}
+        title={t('commitment.title')}
         onClose={() => setOpen(false)}
         onConfirm={submit}
+        confirmLabel={t('commitment.submit')}
         notFound="error.claimNotFound"
       >
         <p>
@@ -170,6 +214,36 @@ function SignAndSubmit(props: { claim: ClaimView; onChanged: (message?: string) 
             amount: formatFen(claim.amountFen),
           })}
         </p>
+        {failed !== undefined ? (
+          <ErrorSummary attempt={0} error={failed} />
+        ) : !text || !shown ? (
+          <Progress label={t('commitment.loading')} />
+        ) : (
+          <section class="commitment" aria-labelledby="commitment-title" data-testid="commitment-text">
+            <h3 id="commitment-title" lang={lang === 'en' ? 'en' : 'zh-CN'}>
+              {shown.title}
+            </h3>
+            <div lang={lang === 'en' ? 'en' : 'zh-CN'}>
+              {shown.paragraphs.map((paragraph) => (
+                <p key={paragraph}>{paragraph}</p>
+              ))}
+            </div>
+            <p class="hint">
+              {t('commitment.version', { version: text.version })}
+              {lang === 'en' ? ` ${t('commitment.binding')}` : ''}
+            </p>
+            <label class="checkbox">
+              <input
+                id="commitment-accept"
+                type="checkbox"
+                checked={accepted}
+                data-testid="commitment-accept"
+                onChange={(event) => setAccepted((event.target as HTMLInputElement).checked)}
+              />{' '}
+              {t('commitment.accept')}
+            </label>
+          </section>
+        )}
       </ConfirmDialog>
     </div>
   );
