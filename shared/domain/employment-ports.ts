@@ -9,7 +9,13 @@ import type { IdempotencyWrite, Page } from './ports.ts';
  */
 export interface RegisterState {
   active: boolean;
-  pointer?: { version: number; months: Record<string, string> } | undefined;
+  pointer?: { version: number; months: Record<string, MonthInForce> } | undefined;
+}
+
+/** The import in force for one month of an enterprise, and how many chunks its records take. */
+export interface MonthInForce {
+  importId: string;
+  chunks: number;
 }
 
 /**
@@ -34,13 +40,16 @@ export class EmploymentRecordsMoved extends Error {
 /** The reads of a check and the record of a failed run (decide-task bundles only this). */
 export interface EmploymentChecks {
   register(districtCode: string, enterpriseId: string): Promise<RegisterState>;
-  /** One Query: the person's months at the enterprise in the district, counting the imports in force only. */
+  /**
+   * The enterprise's records of these months in the district, as the imports in force have them
+   * (one BatchGetItem of their chunks): each person's months by look-up hash.
+   */
   insuredMonths(
-    idHash: string,
-    enterpriseId: string,
     districtCode: string,
-    inForce: Record<string, string>,
-  ): Promise<InsuredMonths>;
+    enterpriseId: string,
+    inForce: Record<string, MonthInForce>,
+    months: readonly string[],
+  ): Promise<ReadonlyMap<string, InsuredMonths>>;
   overridesOf(districtCode: string, caseId: string): Promise<OverrideRecord[]>;
   /** A failed run, recorded on its own (the decision it refused writes nothing). */
   recordRun(run: CheckRun): Promise<void>;

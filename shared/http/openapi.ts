@@ -13,6 +13,7 @@ import {
 import { AddApprenticesBody, CreateCohortBody, UpdateCohortBody } from '../schemas/cohort.ts';
 import { DecisionBody } from '../schemas/decision.ts';
 import { CreateDocumentBody } from '../schemas/document.ts';
+import { ContributionImportBody, OverrideBody, OverrideListQuery } from '../schemas/employment.ts';
 import {
   CohortListQuery,
   IdentityQuery,
@@ -21,7 +22,6 @@ import {
   WithdrawBody,
 } from '../schemas/http.ts';
 import { PolicySchema } from '../schemas/policy.ts';
-import { ContributionImportBody, OverrideBody, OverrideListQuery } from '../schemas/employment.ts';
 import { CreditListingBody, SubmitClaimBody } from '../schemas/trust.ts';
 import * as z from '../schemas/zod.ts';
 import { CLAIM_SCHEMAS } from './openapi-claim.ts';

@@ -434,7 +434,7 @@ describe('request budget: employment verification (社保 check)', () => {
       201,
     );
     note('POST /employment-records/imports (3 rows)', imported.api);
-    // 3 rows × 2 look-up hashes = 6 items: one BatchWriteItem. Reads: the idempotency record, the
+    // One enterprise, one month: one item (3 persons × 2 look-up hashes), one BatchWriteItem. Reads: the idempotency record, the
     // pointers (one BatchGetItem), the register's head. One transaction: pointer + import + audit
     // record + head + idempotency record.
     expect(imported.api).toEqual({
@@ -447,10 +447,11 @@ describe('request budget: employment verification (社保 check)', () => {
     note('decision at BUREAU_REVIEW (employment check, 3 apprentices)', checked.work);
     // Both read the register's head and the enterprise's pointer (GetItems: the first learns that
     // the district has no register yet); the check adds the policy in force (a Query) and one
-    // Query per apprentice; in the decision's own transaction its ConditionCheck stays and the
-    // run's record is added.
+    // BatchGetItem of the window's months of the enterprise (every apprentice at once); in the
+    // decision's own transaction its ConditionCheck stays and the run's record is added.
     const count = (work: Work, command: string) => work.reads.filter((read) => read === command).length;
-    expect(count(checked.work, 'Query') - count(unchecked.work, 'Query')).toBe(1 + 3);
+    expect(count(checked.work, 'Query') - count(unchecked.work, 'Query')).toBe(1);
+    expect(count(checked.work, 'BatchGetItem') - count(unchecked.work, 'BatchGetItem')).toBe(1);
     expect(count(checked.work, 'GetItem') - count(unchecked.work, 'GetItem')).toBe(0);
     expect(checked.work.transactions).toHaveLength(DECISION_TRANSACTIONS);
     expect(checked.work.transactions[0]! - unchecked.work.transactions[0]!).toBe(1);

@@ -1,5 +1,10 @@
 import type { CheckRun, OverrideRecord } from '../../domain/employment.ts';
-import type { EmploymentChecks, EmploymentGuard, RegisterState } from '../../domain/employment-ports.ts';
+import type {
+  EmploymentChecks,
+  EmploymentGuard,
+  MonthInForce,
+  RegisterState,
+} from '../../domain/employment-ports.ts';
 import { keys } from './keys.ts';
 import { stripKeys } from './rows.ts';
 import type { Item, Table, Write } from './table.ts';
@@ -14,7 +19,7 @@ export class DynamoEmploymentChecks implements EmploymentChecks {
   async register(districtCode: string, enterpriseId: string): Promise<RegisterState> {
     const [head, pointer] = await Promise.all([
       this.table.get<Item>(keys.employmentHead(districtCode)),
-      this.table.get<{ version: number; months: Record<string, string> }>(
+      this.table.get<{ version: number; months: Record<string, MonthInForce> }>(
         keys.employmentPointer(districtCode, enterpriseId),
       ),
     ]);
@@ -25,28 +30,30 @@ export class DynamoEmploymentChecks implements EmploymentChecks {
   }
 
   async insuredMonths(
-    idHash: string,
-    enterpriseId: string,
     districtCode: string,
-    inForce: Record<string, string>,
-  ): Promise<Map<string, boolean>> {
-    const months = new Map<string, boolean>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.table.query<{
-        month: string;
-        importId: string;
-        districtCode: string;
-        insured: boolean;
-      }>({ ...keys.contributionsAt(idHash, enterpriseId), limit: 100, cursor });
-      for (const row of page.items) {
-        if (row.districtCode === districtCode && inForce[row.month] === row.importId) {
-          months.set(row.month, row.insured);
-        }
+    enterpriseId: string,
+    inForce: Record<string, MonthInForce>,
+    months: readonly string[],
+  ): Promise<Map<string, Map<string, boolean>>> {
+    const wanted = months.flatMap((month) => {
+      const named = inForce[month];
+      return named
+        ? Array.from({ length: named.chunks }, (_, index) =>
+            keys.contributionChunk({ districtCode, enterpriseId, month, importId: named.importId, index }),
+          )
+        : [];
+    });
+    const people = new Map<string, Map<string, boolean>>();
+    for (const chunk of await this.table.batchGet<{ month: string; insured: Record<string, boolean> }>(
+      wanted,
+    )) {
+      for (const [idHash, insured] of Object.entries(chunk.insured)) {
+        const of = people.get(idHash) ?? new Map<string, boolean>();
+        of.set(chunk.month, insured);
+        people.set(idHash, of);
       }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return months;
+    }
+    return people;
   }
 
   async overridesOf(districtCode: string, caseId: string): Promise<OverrideRecord[]> {

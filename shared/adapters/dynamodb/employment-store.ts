@@ -4,6 +4,7 @@ import type { CheckRun, OverrideRecord } from '../../domain/employment.ts';
 import type {
   ContributionImport,
   EmploymentStore,
+  MonthInForce,
   StoredContribution,
 } from '../../domain/employment-ports.ts';
 import { says } from '../../domain/error-codes.ts';
@@ -17,18 +18,24 @@ import { type CaseKind, keys } from './keys.ts';
 import { auditItem, idempotencyWrite, stripKeys } from './rows.ts';
 import { type Item, type Table, toAttributes, type Write, WriteConditionFailed } from './table.ts';
 
-/** BatchWriteItem takes 25 puts; this many go out at once (DynamoDB Local and on-demand tables both keep up). */
-const BATCH = 25;
-const PARALLEL_BATCHES = 8;
+/** BatchWriteItem takes 25 puts (and 16 MB); this many go out at once. */
+const BATCH = 10;
+const PARALLEL_BATCHES = 4;
+/**
+ * Persons (look-up hashes) per item: a hash and its flag take about 60 bytes, so an item of 2,500
+ * is about 150 KB, well inside DynamoDB's 400 KB, and ten of them inside BatchWriteItem's 16 MB.
+ */
+const CHUNK_ENTRIES = 2_500;
 /** Pointer writes per transaction, leaving room for the head, audit, import and idempotency records. */
 const POINTERS_PER_TRANSACTION = 95;
 
 /**
- * The district's employment register on the one table (keys.ts `contribution`, `employment*`,
- * `employmentCheck`, `override*`). An import writes its rows first, each under its own import id
- * so nothing counts yet, then switches each enterprise's pointer to it for the file's months:
- * a check reads only rows of the import its pointer names, so a re-import replaces that month's
- * rows of each enterprise in the file at once, and a failed import leaves only rows nobody counts.
+ * The district's employment register on the one table (keys.ts `contributionChunk`, `employment*`,
+ * `employmentCheck`, `override*`). An import writes its records first, each enterprise's month
+ * under the import's own id so nothing counts yet, then switches each enterprise's pointer to it
+ * for the file's months: a check reads only the records its pointer names, so a re-import replaces
+ * that month of each enterprise in the file at once, and a failed import leaves only records
+ * nobody counts.
  */
 export class DynamoEmploymentStore extends DynamoEmploymentChecks implements EmploymentStore {
   constructor(
@@ -45,15 +52,10 @@ export class DynamoEmploymentStore extends DynamoEmploymentChecks implements Emp
     idempotency?: IdempotencyWrite | undefined;
   }): Promise<void> {
     const { record } = input;
-    await this.putRows(record.importId, input.rows);
-    const monthsOf = new Map<string, Set<string>>();
-    for (const row of input.rows) {
-      const months = monthsOf.get(row.enterpriseId) ?? new Set<string>();
-      months.add(row.month);
-      monthsOf.set(row.enterpriseId, months);
-    }
+    // Chunks of each enterprise's month first (no pointer names them yet), then the pointers.
+    const monthsOf = await this.putChunks(record, input.rows);
     const enterprises = [...monthsOf.keys()];
-    const current = new Map<string, { version: number; months: Record<string, string> }>();
+    const current = new Map<string, { version: number; months: Record<string, MonthInForce> }>();
     const read = await this.table.batchGet<Item>(
       enterprises.map((enterpriseId) => keys.employmentPointer(record.districtCode, enterpriseId)),
     );
@@ -61,7 +63,8 @@ export class DynamoEmploymentStore extends DynamoEmploymentChecks implements Emp
     const pointerWrites: Write[] = enterprises.map((enterpriseId) => {
       const before = current.get(enterpriseId);
       const months = { ...before?.months };
-      for (const month of monthsOf.get(enterpriseId)!) months[month] = record.importId;
+      for (const [month, chunks] of monthsOf.get(enterpriseId)!)
+        months[month] = { importId: record.importId, chunks };
       const put = {
         ...keys.employmentPointer(record.districtCode, enterpriseId),
         entityType: 'EmploymentPointer',
@@ -105,23 +108,47 @@ export class DynamoEmploymentStore extends DynamoEmploymentChecks implements Emp
     );
   }
 
-  /** BatchWriteItem in chunks, a few at once, each retried for what DynamoDB left unprocessed. */
-  private async putRows(importId: string, rows: StoredContribution[]): Promise<void> {
-    const items: Record<string, AttributeValue>[] = [];
+  /**
+   * One item per enterprise and month (in chunks of CHUNK_ENTRIES persons: items stay far below
+   * DynamoDB's 400 KB), each person under every look-up hash; BatchWriteItem, a few at once, each
+   * retried for what DynamoDB left unprocessed. Answers each enterprise's months and their chunks.
+   */
+  private async putChunks(
+    record: ContributionImport,
+    rows: StoredContribution[],
+  ): Promise<Map<string, Map<string, number>>> {
+    const groups = new Map<string, { enterpriseId: string; month: string; entries: [string, boolean][] }>();
     for (const row of rows) {
-      for (const idHash of row.idHashes) {
+      const at = `${row.enterpriseId}#${row.month}`;
+      const group = groups.get(at) ?? { enterpriseId: row.enterpriseId, month: row.month, entries: [] };
+      for (const idHash of row.idHashes) group.entries.push([idHash, row.insured]);
+      groups.set(at, group);
+    }
+    const items: Record<string, AttributeValue>[] = [];
+    const monthsOf = new Map<string, Map<string, number>>();
+    for (const { enterpriseId, month, entries } of groups.values()) {
+      const chunks = Math.ceil(entries.length / CHUNK_ENTRIES);
+      for (let index = 0; index < chunks; index++) {
         items.push(
           toAttributes({
-            ...keys.contribution({ idHash, enterpriseId: row.enterpriseId, month: row.month, importId }),
-            entityType: 'Contribution',
-            enterpriseId: row.enterpriseId,
-            districtCode: row.districtCode,
-            month: row.month,
-            insured: row.insured,
-            importId,
+            ...keys.contributionChunk({
+              districtCode: record.districtCode,
+              enterpriseId,
+              month,
+              importId: record.importId,
+              index,
+            }),
+            entityType: 'Contributions',
+            enterpriseId,
+            month,
+            importId: record.importId,
+            insured: Object.fromEntries(entries.slice(index * CHUNK_ENTRIES, (index + 1) * CHUNK_ENTRIES)),
           }),
         );
       }
+      const months = monthsOf.get(enterpriseId) ?? new Map<string, number>();
+      months.set(month, chunks);
+      monthsOf.set(enterpriseId, months);
     }
     let next = 0;
     const worker = async () => {
@@ -129,7 +156,7 @@ export class DynamoEmploymentStore extends DynamoEmploymentChecks implements Emp
         let batch = items.slice(next, next + BATCH).map((Item) => ({ PutRequest: { Item } }));
         next += BATCH;
         for (let attempt = 0; batch.length > 0; attempt++) {
-          if (attempt > 10) throw new Error('contribution rows left unprocessed');
+          if (attempt > 10) throw new Error('contribution records left unprocessed');
           if (attempt > 0)
             await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
           const out = await this.table.client.send(
@@ -140,6 +167,7 @@ export class DynamoEmploymentStore extends DynamoEmploymentChecks implements Emp
       }
     };
     await Promise.all(Array.from({ length: PARALLEL_BATCHES }, worker));
+    return monthsOf;
   }
 
   async runs(

@@ -95,18 +95,20 @@ export const keys = {
   }),
   creditHead: (districtCode: string) => ({ pk: `CREDIT#${districtCode}`, sk: 'HEAD' }),
   /**
-   * Social-insurance contribution records (社保缴费记录), one item per row of an imported file,
-   * keyed by the person's look-up hash (one item under each suite's hash, never the ID number):
-   * a check reads one person's months at one enterprise with one Query. Rows of every import stay;
-   * only those of the import a pointer names for their month count (`employmentPointer`).
+   * Social-insurance contribution records (社保缴费记录) of one enterprise in one month, as one import
+   * had them: persons by their look-up hash (each under every crypto suite's hash, never the ID
+   * number) → insured, in chunks of a few thousand. A check reads the months it needs of one
+   * enterprise at once; only the import the enterprise's pointer names for a month counts.
    */
-  contribution: (row: { idHash: string; enterpriseId: string; month: string; importId: string }) => ({
-    pk: `EMPLOY#${row.idHash}`,
-    sk: `ENT#${row.enterpriseId}#${row.month}#${row.importId}`,
-  }),
-  contributionsAt: (idHash: string, enterpriseId: string) => ({
-    pk: `EMPLOY#${idHash}`,
-    skPrefix: `ENT#${enterpriseId}#`,
+  contributionChunk: (chunk: {
+    districtCode: string;
+    enterpriseId: string;
+    month: string;
+    importId: string;
+    index: number;
+  }) => ({
+    pk: `CONTRIB#${chunk.districtCode}#${chunk.enterpriseId}#${chunk.month}`,
+    sk: `IMPORT#${chunk.importId}#${String(chunk.index).padStart(4, '0')}`,
   }),
   /**
    * A district's employment register is one partition: the head (its version moves with every

@@ -1,8 +1,9 @@
-import type { CohortRecord } from '../cohort.ts';
+import { type ApprenticeRecord, type CohortRecord, personHashes } from '../cohort.ts';
 import {
   type CheckResult,
   employmentRules,
   filingChecks,
+  type InsuredMonths,
   overrideHolds,
   paymentCheck,
 } from '../employment.ts';
@@ -55,22 +56,25 @@ export async function checkEmployment(
   if (!state.active) return guard;
   const rules = employmentRules(await deps.reference.policyInForce(today));
   const inForce = state.pointer?.months ?? {};
-  const drafts = (
-    await Promise.all(
-      cohort.apprentices.map(async (apprentice, row) => {
-        if (stage === 'BUREAU_REVIEW' && apprentice.status === 'withdrawn') return [];
-        const months = await employment.insuredMonths(
-          apprentice.idHash,
-          cohort.enterpriseId,
-          cohort.districtCode,
-          inForce,
-        );
-        return stage === 'BUREAU_REVIEW'
-          ? filingChecks(apprentice, row, months, rules)
-          : [paymentCheck(apprentice, row, months, rules, today)];
-      }),
-    )
-  ).flat();
+  const checked = cohort.apprentices.flatMap((apprentice, row) =>
+    stage === 'BUREAU_REVIEW' && apprentice.status === 'withdrawn' ? [] : [{ apprentice, row }],
+  );
+  const draftsOf = (months: (apprentice: ApprenticeRecord) => InsuredMonths) =>
+    checked.flatMap(({ apprentice, row }) =>
+      stage === 'BUREAU_REVIEW'
+        ? filingChecks(apprentice, row, months(apprentice), rules)
+        : [paymentCheck(apprentice, row, months(apprentice), rules, today)],
+    );
+  // The windows first (they do not depend on the records), then one read of those months.
+  const none: InsuredMonths = new Map();
+  const needed = [...new Set(draftsOf(() => none).flatMap((draft) => draft.checkedMonths))];
+  const people = await employment.insuredMonths(cohort.districtCode, cohort.enterpriseId, inForce, needed);
+  const drafts = draftsOf(
+    (apprentice) =>
+      personHashes(apprentice)
+        .map((idHash) => people.get(idHash))
+        .find(Boolean) ?? none,
+  );
   const overrides = drafts.some((draft) => draft.result === 'fail')
     ? await employment.overridesOf(cohort.districtCode, caseId)
     : [];
