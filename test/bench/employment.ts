@@ -149,15 +149,15 @@ export async function measureEmployment(bench: BenchRuntime, rows: number): Prom
       readUnits: imported.readUnits,
     },
     check: {
-      apprentices: CHECKED,
+      apprentices: persons.length,
       perDecision: {
         requests: decisionReads,
         monthReadRequests: perPerson.readRequests,
         monthReadUnits: perPerson.readUnits,
       },
       perApprentice: {
-        readUnits: perPerson.readUnits / CHECKED,
-        runRecordWriteUnits: runUnits / CHECKED,
+        readUnits: perPerson.readUnits / persons.length,
+        runRecordWriteUnits: runUnits / persons.length,
       },
     },
   };
