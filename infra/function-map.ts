@@ -19,9 +19,10 @@ export interface FunctionAccess {
   /**
    * Evidence documents' bucket: `upload` signs PUT URLs (s3:PutObject, with the key's
    * GenerateDataKey), `download` signs GET URLs (s3:GetObject, Decrypt), `inspect` reads an
-   * object's size and checksum (s3:GetObject for HeadObject; no data key needed).
+   * object's size and checksum (s3:GetObject for HeadObject; no data key needed), `keep` stores
+   * a file the function received itself (s3:PutObject under `imports/`, with GenerateDataKey).
    */
-  documents?: readonly ('upload' | 'download' | 'inspect')[];
+  documents?: readonly ('upload' | 'download' | 'inspect' | 'keep')[];
 }
 
 export type WorkflowName = 'cohort-filing' | 'subsidy-claim';
@@ -263,6 +264,36 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     route: 'GET /credit-blacklist',
     access: read,
   },
+  // Employment verification (社保 check, issue 13 items 1-3).
+  {
+    // The district's monthly contribution file: hashed ID numbers (PII key), the file kept as it came.
+    name: 'import-contributions',
+    entry: 'functions/api/import-contributions.ts',
+    route: 'POST /employment-records/imports',
+    access: { table: 'readwrite', piiKey: true, documents: ['keep'] },
+    // 50,000 rows: validated, hashed and written in one request (test/bench/employment.ts).
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'list-employment-checks',
+    entry: 'functions/api/list-employment-checks.ts',
+    route: 'GET /cohorts/{cohortId}/employment-checks',
+    access: read,
+  },
+  {
+    name: 'write-override',
+    entry: 'functions/api/write-override.ts',
+    route: 'POST /overrides',
+    access: write,
+  },
+  {
+    name: 'confirm-override',
+    entry: 'functions/api/confirm-override.ts',
+    route: 'POST /overrides/{overrideId}/confirm',
+    access: write,
+  },
+  { name: 'list-overrides', entry: 'functions/api/list-overrides.ts', route: 'GET /overrides', access: read },
   {
     name: 'subsidy-report',
     entry: 'functions/api/subsidy-report.ts',

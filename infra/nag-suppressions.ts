@@ -51,6 +51,8 @@ const REASONS = {
     'CDK’s own BucketDeployment handler (a singleton Lambda CDK writes, not ours): it reads the synthesized console build from the CDK asset bucket, writes it to the console bucket and invalidates the distribution, with the grants, managed policy and runtime CDK gives it.',
   documentObjects:
     'Evidence documents are objects `cohorts/<cohortId>/<documentId>` created at run time; `<bucket>/cohorts/*` names the application’s objects in the one documents bucket and nothing else, with only the action the function’s presigned URLs or reads need (asserted in test/infra/stack.test.ts).',
+  keptImports:
+    'Contribution files are kept as objects `imports/employment/<district>/<importId>.csv` named at run time; `<bucket>/imports/*` names those objects in the one documents bucket and nothing else, with s3:PutObject only (asserted in test/infra/stack.test.ts).',
   documentEventsDeadLetters:
     'This queue is itself a dead-letter queue: of the EventBridge rule that sends S3 “Object Created” events to confirm-document (cdk-nag recognises only SQS redrive policies). Events that failed a day of retries wait here 14 days for a replay.',
   consoleAccessLogs:
@@ -145,6 +147,12 @@ export function applyNagSuppressions(stack: ApprenticeFlowStack): NagAcknowledge
         resources.every((r) => r === `<${documents}.Arn>/cohorts/*`)
       )
         return REASONS.documentObjects;
+      if (
+        spec.access.documents?.includes('keep') &&
+        actions.every((action) => action === 's3:PutObject') &&
+        resources.every((r) => r === `<${documents}.Arn>/imports/*`)
+      )
+        return REASONS.keptImports;
       return undefined;
     });
   }

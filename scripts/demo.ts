@@ -1,5 +1,7 @@
 import { localSettings } from '../infra/local/settings.ts';
+import { shiftMonth } from '../shared/domain/employment.ts';
 import { ApiClient } from './lib/api-client.ts';
+import { importContributions, insuredThroughout } from './lib/contributions.ts';
 import { sampleEvidenceFiles, uploadEvidence } from './lib/evidence.ts';
 import { makeCohortBody, makeEnrolment, uniqueSuffix } from './lib/roster.ts';
 
@@ -13,6 +15,7 @@ import { makeCohortBody, makeEnrolment, uniqueSuffix } from './lib/roster.ts';
 const { port } = localSettings();
 const api = new ApiClient(process.env.API_URL ?? `http://127.0.0.1:${port}`);
 const SCHOOL_A = '52110108MJ0AA1000A';
+const ENT_A = '91110108MA01AAAA0M';
 
 function expect(response: { status: number; body: unknown }, status: number, what: string) {
   if (response.status !== status) {
@@ -39,14 +42,11 @@ async function main() {
   const key = uniqueSuffix();
 
   const clerk = api.as('ent-a-clerk');
+  const body = makeCohortBody({ schoolId: SCHOOL_A, startDate: iso(start), endDate: iso(end), count: 30 });
   const created = expect(
-    await clerk.post(
-      '/cohorts',
-      makeCohortBody({ schoolId: SCHOOL_A, startDate: iso(start), endDate: iso(end), count: 30 }),
-      {
-        idempotencyKey: `demo-create-${key}`,
-      },
-    ),
+    await clerk.post('/cohorts', body, {
+      idempotencyKey: `demo-create-${key}`,
+    }),
     201,
     'create cohort',
   );
@@ -123,6 +123,28 @@ async function main() {
   );
   step('school registrar confirmed enrolment: student numbers and school mentors for all 30');
 
+  // The social-insurance office's file (社保缴费记录) for the district: every apprentice insured by
+  // enterprise A from the contract's first month to the month after the training, but for one
+  // apprentice's second-to-last month (paid late): the final payment will show it.
+  const lastMonth = iso(end).slice(0, 7);
+  const lateMonth = shiftMonth(lastMonth, -1);
+  const late = body.apprentices[4]!;
+  const contributions = insuredThroughout(
+    body.apprentices,
+    { enterpriseId: ENT_A, districtCode: '110108' },
+    iso(start).slice(0, 7),
+    shiftMonth(lastMonth, 2),
+    (idNumber, month) => idNumber === late.idNumber && month === lateMonth,
+  );
+  const imported = expect(
+    await importContributions(api, contributions, 'bureau-admin', `demo-contributions-${key}`),
+    201,
+    'contribution import',
+  );
+  step(
+    `bureau admin imported the district's contribution file (社保缴费记录): ${imported.rows} rows, ${imported.months[0]} – ${imported.months.at(-1)}, SHA-256 ${String(imported.sha256).slice(0, 12)}… kept`,
+  );
+
   task = await api.waitForTask('bureau-reviewer', cohortId, 'BUREAU_REVIEW');
   expect(
     await api
@@ -131,7 +153,14 @@ async function main() {
     200,
     'bureau filing',
   );
-  step('bureau reviewer filed it');
+  const filingChecks = expect(
+    await api.as('bureau-reviewer').get(`/cohorts/${cohortId}/employment-checks?limit=100`),
+    200,
+    'employment checks',
+  ).items as { result: string }[];
+  step(
+    `bureau reviewer filed it: employment check (社保 check) at filing ${filingChecks.filter((c) => c.result === 'pass').length}/${filingChecks.length} passed (insured at the contract's start; new hires not insured here before)`,
+  );
 
   const filed = expect(await clerk.get(`/cohorts/${cohortId}`), 200, 'read filed cohort');
   if (filed.status !== 'FILED') throw new Error(`Expected FILED, got ${filed.status}`);
@@ -242,6 +271,7 @@ async function main() {
       await api.setClock(new Date(Date.parse(onNotice.notice.endsAt) + 3600_000).toISOString());
     }
     claimTask = await api.waitForTask('bureau-treasurer', prepared.claimId, 'PAYMENT');
+    if (kind === 'final') await overrideTheLateMonth(prepared.claimId, claimTask.taskId);
     const paid = expect(
       await api
         .as('bureau-treasurer')
@@ -255,6 +285,57 @@ async function main() {
     );
     step(`bureau treasurer released the payment: ${paid.claim.status}`);
     return prepared.claimId as string;
+  };
+
+  /**
+   * The final release is refused by the employment check (the late month); a bureau reviewer
+   * records an override with the case reference, the reviewer cannot confirm it alone (four eyes),
+   * the bureau admin confirms it, and the release goes through.
+   */
+  const overrideTheLateMonth = async (claimId: string, taskId: string) => {
+    const refused = expect(
+      await api.as('bureau-treasurer').post(`/tasks/${taskId}/decision`, { decision: 'approve' }),
+      409,
+      'release before the override',
+    );
+    const lateRow = body.apprentices.indexOf(late);
+    const lateApprentice = apprentices[lateRow]!;
+    step(
+      `bureau treasurer's release refused (${refused.code}): ${refused.errors.map((e: { path: string; message: string }) => `${e.path} ${e.message}`).join('; ')}`,
+    );
+    const written = expect(
+      await api.as('bureau-reviewer').post(
+        '/overrides',
+        {
+          caseId: claimId,
+          apprenticeIds: [lateApprentice.apprenticeId],
+          check: 'employment',
+          reason: `${lateMonth} 社保费补缴，已核对补缴凭证`,
+          caseReference: `HD-${key}`,
+          expiresOn: iso(new Date((await api.now()).getTime() + 30 * 86_400_000)),
+        },
+        { idempotencyKey: `demo-override-${key}` },
+      ),
+      201,
+      'override',
+    );
+    step(
+      `bureau reviewer wrote override ${written.overrideId} for ${lateApprentice.name} (${written.status})`,
+    );
+    const own = expect(
+      await api.as('bureau-reviewer').post(`/overrides/${written.overrideId}/confirm`),
+      403,
+      'confirmation by the writer',
+    );
+    step(`the same reviewer cannot confirm it (${own.code})`);
+    const confirmed = expect(
+      await api.as('bureau-admin').post(`/overrides/${written.overrideId}/confirm`, undefined, {
+        idempotencyKey: `demo-confirm-${key}`,
+      }),
+      200,
+      'confirmation',
+    );
+    step(`bureau admin confirmed it: ${confirmed.status} until ${confirmed.expiresOn}`);
   };
 
   const advanceId = await payClaim('advance');

@@ -1,4 +1,5 @@
 import { baseDeps } from '../../shared/adapters/deps/base.ts';
+import { employmentChecks } from '../../shared/adapters/deps/employment-checks.ts';
 import { stepFunctions } from '../../shared/adapters/deps/workflows.ts';
 import { says } from '../../shared/domain/error-codes.ts';
 import { CASE_ROLES } from '../../shared/domain/principal.ts';
@@ -14,7 +15,7 @@ import { TaskPath } from '../../shared/schemas/http.ts';
 const deciders = { roles: CASE_ROLES, refused: says('auth.city_reads_only') };
 
 export const handler = httpHandler({ ...deciders, params: TaskPath, body: DecisionBody }, (request) => {
-  const deps = { ...baseDeps(), workflows: stepFunctions() };
+  const deps = { ...baseDeps(), workflows: stepFunctions(), employment: employmentChecks() };
   return decideTask(
     { ...deps, reviews: { 'cohort-filing': cohortReviews(deps), 'subsidy-claim': claimReviews(deps) } },
     request.principal,

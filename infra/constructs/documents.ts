@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 
 /** Objects of the application live under this prefix (`cohorts/<cohortId>/<documentId>`). */
 export const DOCUMENT_PREFIX = 'cohorts/';
+/** Files the application received and keeps as they came (contribution files): `imports/<kind>/<district>/…`. */
+export const IMPORT_PREFIX = 'imports/';
 
 export interface EvidenceDocumentsProps {
   /** Origins of the web console, which uploads straight to presigned URLs. */

@@ -14,7 +14,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type CryptoSuite, functionEnvironment } from '../../shared/adapters/config.ts';
 import { FUNCTIONS, type FunctionSpec, type WorkflowName } from '../function-map.ts';
-import { DOCUMENT_PREFIX } from './documents.ts';
+import { DOCUMENT_PREFIX, IMPORT_PREFIX } from './documents.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -200,6 +200,16 @@ export class Functions extends Construct {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
     }
     if (uses.has('download')) props.documents.key.grant(fn, 'kms:Decrypt');
+    if (uses.has('keep')) {
+      // Files a function receives and keeps as they came (contribution files), apart from the evidence.
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:PutObject'],
+          resources: [props.documents.bucket.arnForObjects(`${IMPORT_PREFIX}*`)],
+        }),
+      );
+      props.documents.key.grant(fn, 'kms:GenerateDataKey');
+    }
   }
 }
 

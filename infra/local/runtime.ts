@@ -208,6 +208,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     region: REGION,
     credentials,
     onObjectCreated: async (created) => {
+      // The stack's rule matches the evidence documents' prefix only (not the kept imports).
+      if (!created.key.startsWith('cohorts/')) return; // DOCUMENT_PREFIX of infra/constructs/documents.ts
       for (const spec of objectCreatedFunctions) {
         await (await handlerOf(spec))(objectCreatedEvent(created), lambdaContext(spec.name));
       }

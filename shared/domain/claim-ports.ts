@@ -2,6 +2,7 @@ import type { AuditDraft, AuditRecord } from './audit.ts';
 import type { ClaimRecord, ClaimStatus } from './claim.ts';
 import type { CohortRecord } from './cohort.ts';
 import type { NotListedCheck } from './credit-blacklist.ts';
+import type { EmploymentGuard } from './employment-ports.ts';
 import type { IdempotencyWrite, Page } from './ports.ts';
 import type { TaskRecord, TaskStatus } from './task.ts';
 
@@ -91,6 +92,8 @@ export interface ClaimChange {
   payment?: PaymentRecord | undefined;
   /** Preparing or submitting: the enterprise is not on its district's credit blacklist today (ConditionCheck). */
   notListed?: NotListedCheck | undefined;
+  /** A payment's release: the employment check it passed still holds, and its run is recorded. */
+  employment?: EmploymentGuard | undefined;
 }
 
 export interface ClaimStore {

@@ -8,7 +8,6 @@ import { compareDates } from './dates.ts';
 import { type Said, says } from './error-codes.ts';
 
 export type { Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
-export { PolicySchema } from '../schemas/policy.ts';
 
 /** Target levels of a new-type apprenticeship: 4 中级工 … 1 高级技师 (5 初级工 is not a target). */
 export type TargetLevel = 1 | 2 | 3 | 4;

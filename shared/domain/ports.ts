@@ -1,6 +1,7 @@
 import type { AuditDraft, AuditRecord } from './audit.ts';
 import type { CohortRecord, CohortStatus } from './cohort.ts';
 import type { NotListedCheck } from './credit-blacklist.ts';
+import type { EmploymentGuard } from './employment-ports.ts';
 import type { Occupation } from './occupations.ts';
 import type { Organisation } from './organisation.ts';
 import type { Policy } from './policy.ts';
@@ -127,6 +128,8 @@ export interface CohortChange {
   completionDue?: { endDate: string; due: boolean } | undefined;
   /** A submission: the enterprise is not on its district's credit blacklist today (ConditionCheck). */
   notListed?: NotListedCheck | undefined;
+  /** The bureau's filing: the employment check it passed still holds, and its run is recorded. */
+  employment?: EmploymentGuard | undefined;
 }
 
 /** A filed cohort whose end date has passed, waiting for the scheduled completion. */

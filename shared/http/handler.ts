@@ -43,6 +43,8 @@ export interface RequestContext<B, P, Q> {
   idempotencyKey: string | undefined;
   /** Hash of what the request asks for (route, path parameters, body): a replayed key must match it. */
   fingerprint: string;
+  /** The body as it came (decoded from base64 where API Gateway encoded it). */
+  rawBody: string;
   event: HttpEvent;
 }
 
@@ -62,6 +64,8 @@ export interface RouteSpec<
   query?: QS;
   /** Also accept `text/csv`; the parser turns the text into the value `body` validates. */
   csv?: (text: string) => unknown;
+  /** A larger body than `MAX_BODY_BYTES` (a contribution file); still within Lambda's 6 MB. */
+  maxBodyBytes?: number;
   /** No token needed (health, openapi). */
   public?: boolean;
   /**
@@ -95,7 +99,7 @@ export function httpHandler<
     if (spec.roles && !spec.roles.includes(principal.role)) {
       throw new Forbidden(spec.refused ?? says('auth.role_not_allowed', { role: principal.role }));
     }
-    const rawBody = readBody(event);
+    const rawBody = readBody(event, spec.maxBodyBytes ?? MAX_BODY_BYTES);
     const errors: FieldError[] = [];
     const body = spec.body ? parseBody(event, rawBody, spec) : undefined;
     const validBody = spec.body ? validate(spec.body, body, '', errors) : undefined;
@@ -120,6 +124,7 @@ export function httpHandler<
       query: query as Infer<QS>,
       idempotencyKey,
       fingerprint,
+      rawBody,
       event,
     });
     // A non-JSON answer (CSV reports) carries its own content type.
@@ -176,11 +181,11 @@ function headerOf(event: HttpEvent, name: string): string | undefined {
   return undefined;
 }
 
-function readBody(event: HttpEvent): string {
+function readBody(event: HttpEvent, maxBytes: number): string {
   if (!event.body) return '';
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new PayloadTooLarge(says('body.too_large', { maxBytes: MAX_BODY_BYTES }));
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+    throw new PayloadTooLarge(says('body.too_large', { maxBytes }));
   }
   return text;
 }

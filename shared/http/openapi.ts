@@ -13,6 +13,7 @@ import {
 import { AddApprenticesBody, CreateCohortBody, UpdateCohortBody } from '../schemas/cohort.ts';
 import { DecisionBody } from '../schemas/decision.ts';
 import { CreateDocumentBody } from '../schemas/document.ts';
+import { ContributionImportBody, OverrideBody, OverrideListQuery } from '../schemas/employment.ts';
 import {
   CohortListQuery,
   IdentityQuery,
@@ -24,6 +25,7 @@ import { PolicySchema } from '../schemas/policy.ts';
 import { CreditListingBody, SubmitClaimBody } from '../schemas/trust.ts';
 import * as z from '../schemas/zod.ts';
 import { CLAIM_SCHEMAS } from './openapi-claim.ts';
+import { EMPLOYMENT_SCHEMAS } from './openapi-employment.ts';
 import { TRUST_SCHEMAS } from './openapi-trust.ts';
 
 /**
@@ -51,6 +53,8 @@ const bodies = {
   BudgetBody,
   SubmitClaimBody,
   CreditListingBody,
+  ContributionImportBody,
+  OverrideBody,
 } as const;
 
 function schemaOf(schema: z.ZodMiniType) {
@@ -277,7 +281,7 @@ interface OperationSpec {
   /** A POST that changes nothing (a preview): no 409. */
   readOnly?: boolean;
   /** The success body, by its name in `components.schemas`. */
-  answers?: keyof typeof CLAIM_SCHEMAS | keyof typeof TRUST_SCHEMAS;
+  answers?: keyof typeof CLAIM_SCHEMAS | keyof typeof TRUST_SCHEMAS | keyof typeof EMPLOYMENT_SCHEMAS;
 }
 
 function operationOf(responses: ErrorResponses, method: string, spec: OperationSpec) {
@@ -374,6 +378,7 @@ function build(responses: ErrorResponses): Record<string, unknown> {
         GatewayMessage: GATEWAY_MESSAGE,
         ...CLAIM_SCHEMAS,
         ...TRUST_SCHEMAS,
+        ...EMPLOYMENT_SCHEMAS,
       },
       responses: Object.fromEntries(Object.values(responses).map(({ name, response }) => [name, response])),
     },
@@ -739,6 +744,62 @@ function build(responses: ErrorResponses): Record<string, unknown> {
           answers: 'CreditListing',
           tag: 'reference',
           parameters: [pathParameter('enterpriseId'), idempotencyKey],
+          forbidden: true,
+        }),
+      },
+      '/employment-records/imports': {
+        post: operation('post', {
+          operationId: 'import-contributions',
+          summary:
+            'Import the district’s contribution file (bureau.admin): text/csv or JSON rows idNumber,enterpriseId,districtCode,month,insured; any bad row → 400 rows.N.field and nothing stored; each enterprise’s months in the file replaced',
+          answers: 'ContributionImport',
+          tag: 'reference',
+          body: 'ContributionImportBody',
+          csv: true,
+          created: true,
+          parameters: [idempotencyKey],
+          forbidden: true,
+        }),
+      },
+      '/cohorts/{cohortId}/employment-checks': {
+        get: operation('get', {
+          operationId: 'list-employment-checks',
+          summary:
+            'Every employment check run for the cohort (at filing and before each payment), oldest first',
+          answers: 'EmploymentCheckPage',
+          tag: 'cohorts',
+          parameters: [pathParameter('cohortId'), ...queryParameters(PageQuery)],
+        }),
+      },
+      '/overrides': {
+        get: operation('get', {
+          operationId: 'list-overrides',
+          summary: 'The district’s overrides of failed employment checks, newest first (bureau roles)',
+          answers: 'OverridePage',
+          tag: 'reference',
+          parameters: queryParameters(OverrideListQuery),
+          forbidden: true,
+        }),
+        post: operation('post', {
+          operationId: 'write-override',
+          summary:
+            'Write an override of failed employment checks of one case (bureau.reviewer): PENDING until another bureau user confirms it',
+          answers: 'Override',
+          tag: 'reference',
+          body: 'OverrideBody',
+          created: true,
+          parameters: [idempotencyKey],
+          forbidden: true,
+        }),
+      },
+      '/overrides/{overrideId}/confirm': {
+        post: operation('post', {
+          operationId: 'confirm-override',
+          summary:
+            'Confirm an override (another bureau.reviewer or the bureau.admin; its writer 403): ACTIVE until expiresOn',
+          answers: 'Override',
+          tag: 'reference',
+          parameters: [pathParameter('overrideId'), idempotencyKey],
           forbidden: true,
         }),
       },

@@ -62,6 +62,20 @@ export const SettlementRules = z.strictObject(
   { error: typeMessage('field.not_object') },
 );
 
+/**
+ * Employment verification (社保 check, domain.md): the grace after the contract's start, the
+ * months before it a new hire must not have been insured by the enterprise, and the months
+ * insured before each payment. Every field may be left out and takes the default written here.
+ */
+export const EmploymentRules = z.strictObject(
+  {
+    insuranceGraceDays: z._default(integer(0, 366), 30),
+    newHireLookbackMonths: z._default(integer(0, 36), 6),
+    insuredMonthsBeforePayment: z._default(integer(1, 36), 3),
+  },
+  { error: typeMessage('field.not_object') },
+);
+
 export const PolicySchema = z
   .strictObject(
     {
@@ -79,6 +93,7 @@ export const PolicySchema = z
        */
       advanceShareBasisPoints: z.optional(BasisPoints),
       settlement: z.optional(SettlementRules),
+      employment: z.optional(EmploymentRules),
       publicNoticeWorkingDays: integer(1, 60),
       stageTimeLimitDays: integer(1, 365),
       mentorMaxApprentices: integer(1, 200),

@@ -1,5 +1,6 @@
 import type { DraftToPaidThroughput } from './claims.ts';
 import type { CaseCost, FixedMonthlyCost, WorkPerCase } from './cost.ts';
+import type { EmploymentFigures } from './employment.ts';
 import type { GrowthPoint } from './growth.ts';
 import type { LoadResult } from './load.ts';
 import { PRICES } from './prices.ts';
@@ -8,6 +9,8 @@ import type { FilingThroughput } from './throughput.ts';
 
 /** What one `npm run bench` measured; printed as one table and written as results.json. */
 export interface BenchResults {
+  /** Employment verification (issue 13): the 50,000-row import and the check per apprentice. */
+  employment?: EmploymentFigures;
   generatedAt: string;
   mode: 'full' | 'quick';
   wallSeconds: number;

@@ -18,6 +18,7 @@ import {
 } from './claims.ts';
 import { caseCost, fixedMonthlyCost, workPerCase } from './cost.ts';
 import { startBenchRuntime } from './embedded.ts';
+import { measureEmployment, renderEmployment } from './employment.ts';
 import { type CaseWork, FILING_PARTIES, fileCohortMeasured } from './filing.ts';
 import { measureGrowthPoint } from './growth.ts';
 import { measureImportTimes } from './import-time.ts';
@@ -45,7 +46,9 @@ import { fileCohortsConcurrently, prepareSteadyInbox, readLatency, STEADY_INBOX_
  *     outcomes, final settlement) through the API;
  *  4. work per case (DynamoDB, Step Functions, Lambda, KMS, events, logs) and its AWS cost, per
  *     cohort filed, per claim paid and for the whole case;
- *  5. growth: cohorts of 10/30/100/200 apprentices, 1,000 and 10,000 cases already in the table.
+ *  5. growth: cohorts of 10/30/100/200 apprentices, 1,000 and 10,000 cases already in the table;
+ *  6. employment verification: a 50,000-row contribution file imported in one request, and the
+ *     check's cost per apprentice (last: the import makes the district's later decisions checked).
  * The claims run last: a final claim needs the clock past the cohorts' end date, and moving the
  * clock would expire the waiting reviews the task-list measurements read.
  * Timings are reported, never asserted: the deterministic budgets are tests (`npm test`).
@@ -258,6 +261,12 @@ try {
     final: finalStage,
     retried: retried.count,
   });
+  // Last: the district's first contribution import makes every later filing and payment of it checked.
+  const importRows = quick ? 2_000 : 50_000;
+  log(
+    `employment verification: a contribution file of ${importRows.toLocaleString('en')} rows, then the check's reads`,
+  );
+  const employment = await measureEmployment(bench, importRows);
   const priced = (cases: CaseWork[]) => {
     const work = workPerCase(cases);
     return { work, cost: caseCost(work) };
@@ -307,10 +316,13 @@ try {
     fixedMonthly: fixedMonthlyCost(whole.cost.logGbPer1000Apprentices, scheduled),
     scheduled,
     growth,
+    employment,
   };
   const file = join(import.meta.dirname, 'results.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`${renderTable(results)}\n\nThe same figures as JSON: ${file}\n`);
+  process.stdout.write(
+    `${renderTable(results)}\n\n${renderEmployment(employment)}\n\nThe same figures as JSON: ${file}\n`,
+  );
 } finally {
   await bench.stop();
 }

@@ -1627,6 +1627,98 @@ describe('the web console', () => {
     await runtime.idle();
   }, 180_000);
 
+  // After every test that files or pays in 110108: the district's first import makes its later filings checked.
+  it('imports the district’s contribution file (a bad row refused by row, then the file), shows the failed month on the bureau review, and an override confirmed from the second user’s inbox', async () => {
+    const body = makeCohortBody({
+      schoolId: SCHOOL_A,
+      startDate: '2029-09-01',
+      endDate: '2030-08-31',
+      count: 2,
+    });
+    for (const row of body.apprentices) row.hireType = 'transfer';
+    const created = await api.as('ent-a-clerk').post('/cohorts', body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const cohortId = created.body.cohortId as string;
+    expect((await api.as('ent-a-clerk').post(`/cohorts/${cohortId}/submit`)).status).toBe(200);
+    await decide(api, 'ent-a-signatory', cohortId, 'COMPANY_REVIEW', { decision: 'approve' });
+    await decide(
+      api,
+      'school-a-registrar',
+      cohortId,
+      'SCHOOL_REVIEW',
+      makeEnrolment(created.body.apprentices),
+    );
+    const [first] = body.apprentices;
+    const header = 'idNumber,enterpriseId,districtCode,month,insured';
+    const badId = `${first!.idNumber.slice(0, 17)}${first!.idNumber.endsWith('1') ? '2' : '1'}`;
+
+    const admin = await signedIn('bureau-admin');
+    await admin.getByTestId('menu-employment').click();
+    await admin.getByTestId('employment').waitFor();
+    await admin.locator('#import-file').setInputFiles({
+      name: '缴费记录-2029-09.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        [header, `${first!.idNumber},${ENT_A},110108,2029-09,1`, `${badId},${ENT_A},110108,2029-9,1`].join(
+          '\n',
+        ),
+      ),
+    });
+    expect(await admin.getByTestId('import-rows').textContent()).toContain('2 行');
+    await admin.getByTestId('import-submit').click();
+    await admin.getByTestId('import-errors').waitFor();
+    const errors = (await admin.getByTestId('import-errors').textContent()) ?? '';
+    expect(errors).toContain('整份文件未导入');
+    expect(errors).toContain('校验码错误');
+    expect(errors).toContain('月份应为 YYYY-MM 格式');
+    await checkScreen(admin, 'the contribution import with its errors by row', 'employment-import-errors');
+    // Only the first apprentice insured in the contract's month: the second's filing fails.
+    await admin.locator('#import-file').setInputFiles({
+      name: '缴费记录-2029-09.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from([header, `${first!.idNumber},${ENT_A},110108,2029-09,1`].join('\n')),
+    });
+    await admin.getByTestId('import-submit').click();
+    await poll(() => admin.getByTestId('import-done').textContent()).toContain('已导入 1 行');
+
+    const task = await api.waitForTask('bureau-reviewer', cohortId, 'BUREAU_REVIEW');
+    const refused = await api
+      .as('bureau-reviewer')
+      .post(`/tasks/${task.taskId}/decision`, { decision: 'approve' });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    const reviewer = await signedIn('bureau-reviewer', DESKTOP, `/app/cohorts/${cohortId}/review`);
+    await reviewer.getByTestId('employment-checks').waitFor();
+    const failed = reviewer.locator(`[data-testid="employment-checks"] tr[data-result="fail"]`);
+    await failed.first().waitFor();
+    expect(await failed.count()).toBe(1);
+    // The contract starts 2029-09-01 with 30 days' grace: neither September nor October insured.
+    expect((await failed.getByTestId('failed-month').allTextContents()).map((month) => month.trim())).toEqual(
+      ['2029-09', '2029-10'],
+    );
+    await reviewer.locator('#override-reason').fill('入职当月社保由上一家单位转入，已核对转移凭证');
+    await reviewer.locator('#override-reference').fill('HD-2029-088');
+    await reviewer.locator('#override-expires').fill('2099-12-31');
+    await reviewer.getByTestId('override-submit').click();
+    await poll(() => reviewer.getByTestId('employment-checks').textContent()).toContain(
+      '待另一名人社局用户确认',
+    );
+    await checkScreen(reviewer, 'the bureau review with its employment checks', 'employment-checks');
+
+    // The second bureau user's inbox says it waits; confirmed there, the filing goes through.
+    await admin.getByTestId('menu-inbox').click();
+    await admin.getByTestId('pending-overrides').click();
+    await admin.getByTestId('employment').waitFor();
+    await admin.getByTestId('override-confirm').click();
+    await poll(() => admin.getByTestId('overrides').textContent()).toContain('已确认生效');
+    expect(await admin.locator('[data-testid="overrides"] tr[data-status="ACTIVE"]').count()).toBe(1);
+    const filed = await api
+      .as('bureau-reviewer')
+      .post(`/tasks/${task.taskId}/decision`, { decision: 'approve' });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(200);
+    expect(filed.body.cohort.status).toBe('FILED');
+    await runtime.idle();
+  }, 180_000);
+
   it('writes Chinese by GB/T 15834 and English without Chinese punctuation, in every word of the console', () => {
     const asciiNextToChinese = /[\u4e00-\u9fff][,;:?!()"]|[,;:?!("][\u4e00-\u9fff]|\.\.\./;
     for (const [key, text] of Object.entries(DICTIONARIES['zh-CN'])) {

@@ -512,17 +512,26 @@ describe('functions', () => {
       if (access.events) expect(on(id.bus)).toEqual(['events:PutEvents']);
       else expect(all.filter((action) => action.startsWith('events:'))).toEqual([]);
 
-      // Evidence documents: objects under cohorts/ only, and only what the function's URLs or reads need.
+      // Evidence documents: objects under cohorts/ only, and only what the function's URLs or reads
+      // need; a kept file (a contribution file) under imports/ only, put and nothing else.
       const uses = new Set(access.documents ?? []);
       const s3 = statements.filter((statement) => actionsOf(statement).some((a) => a.startsWith('s3:')));
-      for (const statement of s3) expect(JSON.stringify(statement.Resource)).toContain('/cohorts/*');
+      const kept = s3.filter((statement) => JSON.stringify(statement.Resource).includes('/imports/*'));
+      for (const statement of s3.filter((statement) => !kept.includes(statement)))
+        expect(JSON.stringify(statement.Resource)).toContain('/cohorts/*');
+      expect(kept.flatMap(actionsOf)).toEqual(uses.has('keep') ? ['s3:PutObject'] : []);
       const expectedS3 = [
         ...(uses.has('upload') ? ['s3:PutObject'] : []),
         ...(uses.has('download') || uses.has('inspect') ? ['s3:GetObject'] : []),
       ];
-      expect(s3.flatMap(actionsOf).sort()).toEqual(expectedS3.sort());
+      expect(
+        s3
+          .filter((statement) => !kept.includes(statement))
+          .flatMap(actionsOf)
+          .sort(),
+      ).toEqual(expectedS3.sort());
       const expectedKey = [
-        ...(uses.has('upload') ? ['kms:GenerateDataKey'] : []),
+        ...(uses.has('upload') || uses.has('keep') ? ['kms:GenerateDataKey'] : []),
         ...(uses.has('download') ? ['kms:Decrypt'] : []),
       ];
       expect(on(id.documentsKey).sort()).toEqual(expectedKey.sort());

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRuntime } from '../../infra/local/runtime.ts';
 import type { ApiClient, ApiResponse } from '../../scripts/lib/api-client.ts';
+import { contributionCsv, insuredThroughout } from '../../scripts/lib/contributions.ts';
 import { makeCohortBody, makeEnrolment, makeRoster } from '../../scripts/lib/roster.ts';
 import { dynamoDbRequests } from '../../shared/adapters/dynamodb/request-counter.ts';
 import { type AttributedRequest, attributeRequests, requestsSince } from '../bench/attribution.ts';
@@ -380,5 +381,120 @@ describe('request budget: a cohort larger than one transaction', () => {
     expect(Math.max(...work.transactions)).toBeLessThanOrEqual(100);
     expect(work.transactions.reduce((sum, writes) => sum + writes, 0)).toBeGreaterThanOrEqual(403);
     expect(work.other).toEqual([]);
+  });
+});
+
+// Last in the file: the district's first import makes every later filing and payment of 110108 checked.
+describe('request budget: employment verification (社保 check)', () => {
+  /** A 3-apprentice cohort through the company and the school; the bureau's approval measured. */
+  async function fileMeasured(body: ReturnType<typeof cohortBody>) {
+    const created = await api.as('ent-a-clerk').post('/cohorts', body, key());
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const cohortId = created.body.cohortId as string;
+    expect((await api.as('ent-a-clerk').post(`/cohorts/${cohortId}/submit`, undefined, key())).status).toBe(
+      200,
+    );
+    await runtime.idle();
+    for (const [user, stage] of [
+      ['ent-a-signatory', 'COMPANY_REVIEW'],
+      ['school-a-registrar', 'SCHOOL_REVIEW'],
+    ] as const) {
+      const taskId = await taskOf(user, cohortId, stage);
+      const cohort = (await api.as(user).get(`/cohorts/${cohortId}`)).body;
+      const decision =
+        stage === 'SCHOOL_REVIEW' ? makeEnrolment(cohort.apprentices) : { decision: 'approve' };
+      expect((await api.as(user).post(`/tasks/${taskId}/decision`, decision, key())).status).toBe(200);
+      await runtime.idle();
+    }
+    const taskId = await taskOf('bureau-reviewer', cohortId, 'BUREAU_REVIEW');
+    const filed = await measure(() =>
+      api.as('bureau-reviewer').post(`/tasks/${taskId}/decision`, { decision: 'approve' }, key()),
+    );
+    return { cohortId, work: filed.api };
+  }
+
+  it('an import writes its rows in batches, then switches the pointers in one transaction with its audit record; a filing adds the check to its own transaction', async () => {
+    // Before the district's first import: no check, one ConditionCheck that it has none.
+    const unchecked = await fileMeasured(cohortBody(3));
+
+    const body = cohortBody(3);
+    const lines = insuredThroughout(
+      body.apprentices,
+      { enterpriseId: ENT_A, districtCode: '110108' },
+      '2027-03',
+      '2027-03',
+    );
+    const imported = await measure(
+      () =>
+        api.as('bureau-admin').post('/employment-records/imports', undefined, {
+          raw: contributionCsv(lines),
+          contentType: 'text/csv',
+          ...key(),
+        }),
+      201,
+    );
+    note('POST /employment-records/imports (3 rows)', imported.api);
+    // One enterprise, one month: one item (3 persons × 2 look-up hashes), one BatchWriteItem. Reads: the idempotency record, the
+    // pointers (one BatchGetItem), the register's head. One transaction: pointer + import + audit
+    // record + head + idempotency record.
+    expect(imported.api).toEqual({
+      reads: ['GetItem', 'BatchGetItem', 'GetItem'],
+      transactions: [5],
+      other: ['BatchWriteItem'],
+    });
+
+    const checked = await fileMeasured(body);
+    note('decision at BUREAU_REVIEW (employment check, 3 apprentices)', checked.work);
+    // Both read the register's head and the enterprise's pointer (GetItems: the first learns that
+    // the district has no register yet); the check adds the policy in force (a Query) and one
+    // BatchGetItem of the window's months of the enterprise (every apprentice at once); in the
+    // decision's own transaction its ConditionCheck stays and the run's record is added.
+    const count = (work: Work, command: string) => work.reads.filter((read) => read === command).length;
+    expect(count(checked.work, 'Query') - count(unchecked.work, 'Query')).toBe(1);
+    expect(count(checked.work, 'BatchGetItem') - count(unchecked.work, 'BatchGetItem')).toBe(1);
+    expect(count(checked.work, 'GetItem') - count(unchecked.work, 'GetItem')).toBe(0);
+    expect(checked.work.transactions).toHaveLength(DECISION_TRANSACTIONS);
+    expect(checked.work.transactions[0]! - unchecked.work.transactions[0]!).toBe(1);
+    expect(checked.work.other).toEqual([]);
+
+    const checks = await measure(() =>
+      api.as('bureau-reviewer').get(`/cohorts/${checked.cohortId}/employment-checks`),
+    );
+    // The cohort (who may see it), then one Query of its runs.
+    expect(checks.api).toEqual({ reads: ['GetItem', 'Query'], transactions: [], other: [] });
+    expect(checks.response.body.items).toHaveLength(
+      3 + body.apprentices.filter((a) => a.hireType === 'new_hire').length,
+    );
+  });
+
+  it('an override and its confirmation: one transaction each, with the audit record and the chain head', async () => {
+    const cohort = (await api.as('bureau-reviewer').get('/cohorts?limit=1')).body.items[0];
+    const full = (await api.as('bureau-reviewer').get(`/cohorts/${cohort.cohortId}`)).body;
+    const written = await measure(
+      () =>
+        api.as('bureau-reviewer').post(
+          '/overrides',
+          {
+            caseId: full.cohortId,
+            apprenticeIds: [full.apprentices[0].apprenticeId],
+            check: 'employment',
+            reason: '请求预算',
+            caseReference: 'RB-1',
+            expiresOn: '2099-12-31',
+          },
+          key(),
+        ),
+      201,
+    );
+    note('POST /overrides', written.api);
+    // Reads: the idempotency record, the case as a claim (none), as a cohort, the chain head.
+    expect(written.api).toEqual({ reads: Array(4).fill('GetItem'), transactions: [4], other: [] });
+    const confirmed = await measure(() =>
+      api.as('bureau-admin').post(`/overrides/${written.response.body.overrideId}/confirm`, undefined, key()),
+    );
+    note('POST /overrides/{overrideId}/confirm', confirmed.api);
+    expect(confirmed.api).toEqual({ reads: Array(3).fill('GetItem'), transactions: [4], other: [] });
+    const listed = await measure(() => api.as('bureau-treasurer').get('/overrides'));
+    expect(listed.api).toEqual({ reads: ['Query'], transactions: [], other: [] });
   });
 });

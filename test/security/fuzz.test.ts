@@ -19,7 +19,15 @@ import { evidence } from '../support/claims.ts';
 import { cohortBody, createCohort, fileCohort } from '../support/cohorts.ts';
 import { recordReliability } from '../support/reliability.ts';
 import { startTestRuntime } from '../support/runtime.ts';
-import { apiEvent, type Caller, demoCaller, ENT_B, ENT_C, lambdaContext } from '../support/security.ts';
+import {
+  apiEvent,
+  type Caller,
+  demoCaller,
+  ENT_A,
+  ENT_B,
+  ENT_C,
+  lambdaContext,
+} from '../support/security.ts';
 
 /**
  * Fuzzing (issue 4): fast-check bodies, content types, idempotency keys, path parameters and query
@@ -67,6 +75,7 @@ const targets: Record<
     taskId?: string;
     claimId?: string;
     documentId?: string;
+    overrideId?: string;
   }
 > = {};
 let policySample: Record<string, unknown> = {};
@@ -128,7 +137,20 @@ beforeAll(async () => {
   expect(prepared.status, JSON.stringify(prepared.body)).toBe(201);
   Object.assign(claim, { claimId: prepared.body.claimId, version: prepared.body.version });
   policySample = (await api.as('bureau-admin').get('/policy')).body;
+  // An override PENDING for the claim, written by the reviewer: the administrator's confirmation is fuzzed.
+  const override = await api.as('bureau-reviewer').post('/overrides', overrideSample());
+  expect(override.status, JSON.stringify(override.body)).toBe(201);
+  targets.override = { ...claim, overrideId: override.body.overrideId };
   await runtime.idle();
+});
+
+const overrideSample = () => ({
+  caseId: targets.claim!.claimId,
+  apprenticeIds: [targets.claim!.apprenticeId],
+  check: 'employment',
+  reason: '模糊测试的核验例外',
+  caseReference: 'FUZZ-1',
+  expiresOn: '2099-12-31',
 });
 afterAll(async () => {
   await runtime?.stop();
@@ -253,6 +275,23 @@ const RECIPES: Record<string, Recipe> = {
     caller: 'bureau-admin',
     sample: () => ({ from: '2099-01-01', to: '2099-06-30', reason: '模糊测试的列入' }),
   },
+  // A valid row of the district's file (a person made up, insured by enterprise A).
+  'POST /employment-records/imports': {
+    caller: 'bureau-admin',
+    sample: () => ({
+      rows: [
+        {
+          idNumber: cohortBody(1).apprentices[0]!.idNumber,
+          enterpriseId: ENT_A,
+          districtCode: '110108',
+          month: '2027-03',
+          insured: true,
+        },
+      ],
+    }),
+  },
+  'POST /overrides': { caller: 'bureau-reviewer', sample: overrideSample },
+  'POST /overrides/{overrideId}/confirm': { caller: 'bureau-admin', target: 'override' },
   'PUT /budgets/{districtCode}/{year}': {
     caller: 'bureau-admin',
     sample: () => ({ budgetFen: 1_000_000_000 }),
@@ -461,6 +500,7 @@ const PARAMETERS: Record<string, (recipe: Recipe | undefined) => fc.Arbitrary<st
   taskId: (recipe) => withTarget(recipe, (target) => target.taskId ?? ulid()),
   claimId: (recipe) => withTarget(recipe, (target) => target.claimId ?? ulid()),
   documentId: (recipe) => withTarget(recipe, (target) => target.documentId ?? ulid()),
+  overrideId: (recipe) => withTarget(recipe, (target) => target.overrideId ?? ulid()),
   districtCode: () => fc.oneof(fc.constantFrom('110108', '110105', '000000'), fc.string({ maxLength: 10 })),
   year: () => fc.oneof(fc.constantFrom('2027', '2026', '1999', '99999'), fc.string({ maxLength: 6 })),
   // Enterprise B (listed or not, its submissions are not the targets'), C of another district, a

@@ -35,7 +35,7 @@ export interface ClaimExpectation {
    * Only the caller's own organisation (a budget is set by its own bureau's administrator, the
    * policy by the register's municipal bureau): 403 otherwise.
    */
-  ownOrganisation?: true;
+  ownOrganisation?: true | 404;
   /**
    * What the route acts on: a claim (404 unless the caller's organisation is a party and, for a
    * school or bureau, the claim was submitted), the claim's task (also 403 unless it is the
@@ -150,6 +150,22 @@ export const CLAIM_EXPECTED: Record<string, ClaimExpectation> = {
       'enterprise.clerk',
       'enterprise.signatory',
     ],
+    ok: 200,
+  },
+  // Employment verification (issue 13 items 1-3). The import is the district administrator's; the
+  // table sends a file with no rows (400 past the role check): a real import would start checking
+  // every filing and payment of the district, the fixtures' releases among them.
+  'POST /employment-records/imports': { roles: ['bureau.admin'], ok: 400 },
+  // The checks of a cohort: its parties (and the city), like its history.
+  'GET /cohorts/{cohortId}/employment-checks': { roles: 'signed-in', scope: 'cohort', ok: 200 },
+  'GET /overrides': { roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin'], ok: 200 },
+  // An override names a case of the reviewer's district (another district's: 404, as the case is not theirs).
+  'POST /overrides': { roles: ['bureau.reviewer'], scope: 'cohort', ok: 201 },
+  // Confirmed by another bureau user of the district (each call gets an override of its own, written
+  // by a reviewer none of the callers is); another district's override is not found there.
+  'POST /overrides/{overrideId}/confirm': {
+    roles: ['bureau.reviewer', 'bureau.admin'],
+    ownOrganisation: 404,
     ok: 200,
   },
   'GET /reports/subsidies': {

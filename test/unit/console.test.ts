@@ -5,7 +5,8 @@ import { consoleRoutes, embeddedConsoleConfig } from '../../infra/local/console-
 import { DEMO_USERS } from '../../infra/local/demo-register.ts';
 import { makeCohortBody } from '../../scripts/lib/roster.ts';
 import { SEED_OCCUPATIONS } from '../../shared/domain/occupations.ts';
-import { DEFAULT_POLICY, PolicySchema } from '../../shared/domain/policy.ts';
+import { DEFAULT_POLICY } from '../../shared/domain/policy.ts';
+import { PolicySchema } from '../../shared/schemas/policy.ts';
 import { formatDate, formatFen, formatInstant } from '../../web/src/format.ts';
 import { homeOf, mayOpen, mayPublishPolicy } from '../../web/src/roles.ts';
 import {

@@ -8,8 +8,9 @@ import {
   standardFen,
 } from '../../shared/domain/entitlement.ts';
 import { ValidationFailed } from '../../shared/domain/errors.ts';
-import { DEFAULT_POLICY, type Policy, PolicySchema, policyInForce } from '../../shared/domain/policy.ts';
+import { DEFAULT_POLICY, type Policy, policyInForce } from '../../shared/domain/policy.ts';
 import { zodIssuesToFieldErrors } from '../../shared/schemas/errors.ts';
+import { PolicySchema } from '../../shared/schemas/policy.ts';
 
 function policy(overrides: Partial<Policy> = {}): Policy {
   return { ...structuredClone(DEFAULT_POLICY), ...overrides };

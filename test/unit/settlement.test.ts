@@ -7,12 +7,12 @@ import { addDays, addMonths, monthsInPeriod } from '../../shared/domain/dates.ts
 import {
   DEFAULT_POLICY,
   type Policy,
-  PolicySchema,
   type SettlementRules,
   settlementRules,
   withSettlement,
 } from '../../shared/domain/policy.ts';
 import { type SettlementInput, type SettlementSteps, settle } from '../../shared/domain/settlement.ts';
+import { PolicySchema } from '../../shared/schemas/policy.ts';
 
 /**
  * The settlement formula (domain.md, "Settlement formula"): worked examples of real bureaus, with

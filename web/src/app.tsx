@@ -287,6 +287,13 @@ function Menu(props: { services: AppServices; route: Route }) {
       active: props.route.name === 'blacklist',
       shown: true,
     },
+    {
+      screen: 'employment',
+      href: '/app/employment',
+      label: t('nav.employment'),
+      active: props.route.name === 'employment',
+      shown: true,
+    },
   ];
   return (
     <nav class="menu" aria-label={t('nav.label')}>
@@ -328,6 +335,7 @@ const SCREEN_OF: Partial<Record<Route['name'], Screen>> = {
   budget: 'budget',
   policy: 'policy',
   blacklist: 'blacklist',
+  employment: 'employment',
 };
 
 function RouteScreen(props: { route: Route; services: AppServices }) {
@@ -388,6 +396,8 @@ function RouteScreen(props: { route: Route; services: AppServices }) {
       return <Lazy load={loadPolicy} render={(module) => <module.PolicyPage />} />;
     case 'blacklist':
       return <Lazy load={loadBlacklist} render={(module) => <module.Blacklist />} />;
+    case 'employment':
+      return <Lazy load={loadEmployment} render={(module) => <module.EmploymentPage />} />;
     default:
       return <Blocked title={t('error.pageNotFoundTitle')}>{t('error.pageNotFound')}</Blocked>;
   }
@@ -405,6 +415,7 @@ const loadClaims = () => import('./screens/claims.ts');
 const loadBudget = () => import('./screens/budget.tsx');
 const loadPolicy = () => import('./screens/policy.tsx');
 const loadBlacklist = () => import('./screens/blacklist.tsx');
+const loadEmployment = () => import('./screens/employment.tsx');
 
 /** The system's time: the embedded runtime's `/health` says it (its clock may be moved); else the browser's. */
 async function systemNow(config: ConsoleConfig): Promise<Date> {

@@ -13,6 +13,7 @@ import {
 } from '../../shared/domain/error-codes.ts';
 import { CLAIM_WORDS_ZH } from './error-words/claims.ts';
 import { COHORT_WORDS_ZH } from './error-words/cohorts.ts';
+import { EMPLOYMENT_WORDS_ZH } from './error-words/employment.ts';
 import { FIELD_WORDS_ZH } from './error-words/fields.ts';
 import { REQUEST_WORDS_ZH } from './error-words/request.ts';
 import { TRUST_WORDS_ZH } from './error-words/trust.ts';
@@ -24,6 +25,7 @@ export const ERROR_WORDS: Record<'zh-CN' | 'en', Record<ErrorCode, string>> = {
     ...COHORT_WORDS_ZH,
     ...CLAIM_WORDS_ZH,
     ...TRUST_WORDS_ZH,
+    ...EMPLOYMENT_WORDS_ZH,
   },
   en: ERROR_MESSAGES,
 };

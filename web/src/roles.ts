@@ -25,7 +25,8 @@ export type Screen =
   | 'payments'
   | 'budget'
   | 'policy'
-  | 'blacklist';
+  | 'blacklist'
+  | 'employment';
 
 /** The roles that take part in cases: everyone but the municipal bureau, which reads them. */
 const PARTIES: readonly Role[] = [
@@ -63,6 +64,8 @@ export const SCREEN_ROLES: Readonly<Record<Screen, readonly Role[]>> = {
   policy: BUREAUS,
   // The district's credit blacklist: read by its bureau roles, kept by its administrator.
   blacklist: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin'],
+  // The district's employment register (社保核验): imports by its administrator, overrides by its bureau.
+  employment: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin'],
 };
 
 /** Only the municipal bureau publishes policy versions (domain.md, "Parties"). */

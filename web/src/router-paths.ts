@@ -25,6 +25,7 @@ export type Route =
   | { name: 'budget' }
   | { name: 'policy' }
   | { name: 'blacklist' }
+  | { name: 'employment' }
   | { name: 'notFound' };
 
 const CASE_ID = '([0-9A-Za-z]{1,64})';
@@ -52,6 +53,7 @@ const PATTERNS: [RegExp, (match: RegExpExecArray) => Route][] = [
   [/^\/app\/budget$/, () => ({ name: 'budget' })],
   [/^\/app\/policy$/, () => ({ name: 'policy' })],
   [/^\/app\/blacklist$/, () => ({ name: 'blacklist' })],
+  [/^\/app\/employment$/, () => ({ name: 'employment' })],
 ];
 
 export function parseRoute(pathname: string): Route {

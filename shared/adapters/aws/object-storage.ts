@@ -117,6 +117,29 @@ export class S3ObjectStorage implements ObjectStorage {
     };
   }
 
+  /**
+   * Keeps a file the function itself received (a contribution file): one signed PUT carrying the
+   * bytes and their SHA-256, which S3 checks (`BadDigest` otherwise).
+   */
+  async keep(input: { key: string; body: Buffer; contentType: string; sha256: string }): Promise<void> {
+    const signed = await this.signer.sign(
+      this.request('PUT', input.key, {
+        'content-type': input.contentType,
+        'content-length': String(input.body.byteLength),
+        'x-amz-checksum-sha256': hexToBase64(input.sha256),
+        'x-amz-content-sha256': input.sha256,
+      }),
+    );
+    const { host: _host, 'content-length': _length, ...headers } = signed.headers;
+    const response = await fetch(urlOf(signed), { method: 'PUT', headers, body: input.body });
+    if (!response.ok) {
+      throw Object.assign(new Error(`S3 PUT ${input.key} answered ${response.status}`), {
+        name: response.status === 503 || response.status === 500 ? 'ServiceUnavailable' : 'S3Error',
+        $metadata: { httpStatusCode: response.status },
+      });
+    }
+  }
+
   /** The request as S3 addresses it: virtual-hosted on AWS, path-style on a custom endpoint. */
   private request(method: string, key: string, headers: Record<string, string>) {
     const path = `/${key.split('/').map(rfc3986).join('/')}`;

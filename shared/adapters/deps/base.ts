@@ -1,4 +1,3 @@
-import { ulid } from 'ulid';
 import { clock } from '../clock.ts';
 import { DynamoClaimStore } from '../dynamodb/claim-store.ts';
 import { dynamoDb, tableName } from '../dynamodb/client.ts';
@@ -6,6 +5,7 @@ import { DynamoCohortStore } from '../dynamodb/cohort-store.ts';
 import { DynamoDocumentStore } from '../dynamodb/document-store.ts';
 import { DynamoReferenceData } from '../dynamodb/reference-data.ts';
 import { Table } from '../dynamodb/table.ts';
+import { newUlid } from '../ids.ts';
 
 /**
  * Wiring of the ports every function needs, made once per process (per Lambda container). Each
@@ -22,7 +22,7 @@ function make() {
     documents: new DynamoDocumentStore(table, clock),
     reference: new DynamoReferenceData(table),
     clock,
-    newId: () => ulid(),
+    newId: () => newUlid(),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type SubsidyMark,
   SubsidyMarksContested,
 } from '../../domain/claim-ports.ts';
+import { EmploymentRecordsMoved } from '../../domain/employment-ports.ts';
 import { says } from '../../domain/error-codes.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
@@ -16,6 +17,7 @@ import type { Page } from '../../domain/ports.ts';
 import type { Clock } from '../clock.ts';
 import * as settings from '../config.ts';
 import { listedRefusal, notListedWrite } from './credit-blacklist-check.ts';
+import { employmentWrites } from './employment-checks.ts';
 import { caseIdOf, indexKeys, keys } from './keys.ts';
 import {
   auditItem,
@@ -38,6 +40,7 @@ type Tag =
   | 'budget'
   | 'payment'
   | 'listing'
+  | 'employment'
   | { mark: SubsidyMark };
 
 /** Marks held in their own transactions when a payment's persons do not fit beside it. */
@@ -131,6 +134,8 @@ export class DynamoClaimStore implements ClaimStore {
       }
     }
     if (change.notListed) add('listing', notListedWrite(change.notListed));
+    for (const write of change.employment ? employmentWrites(change.employment) : [])
+      add('employment', write);
     // Marks beyond what fits beside the payment are held first, in transactions of their own. A
     // held mark names this claim's cohort, which is at PAYMENT and will be paid (a retry holds it again).
     const marks = change.marks ?? [];
@@ -169,6 +174,7 @@ export class DynamoClaimStore implements ClaimStore {
           : undefined;
         throw new BudgetDoesNotFit(change.budget?.amountFen ?? 0, budget);
       }
+      if (failed.includes('employment')) throw new EmploymentRecordsMoved();
       if (failed.includes('task')) throw new Conflict(says('task.already_closed'));
       if (failed.includes('cohort')) throw new Conflict(says('cohort.changed_meanwhile'));
       throw new Conflict(says('change.conflicts'));

@@ -1,5 +1,6 @@
 import { type AuditDraft, type AuditRecord, chainAuditRecord } from '../../domain/audit.ts';
 import { type CohortRecord, type CohortStatus, personHashes, TERMINAL } from '../../domain/cohort.ts';
+import { EmploymentRecordsMoved } from '../../domain/employment-ports.ts';
 import { says } from '../../domain/error-codes.ts';
 import { Conflict } from '../../domain/errors.ts';
 import { DuplicateRequest } from '../../domain/idempotency.ts';
@@ -18,6 +19,7 @@ import type { TaskRecord } from '../../domain/task.ts';
 import type { Clock } from '../clock.ts';
 import * as settings from '../config.ts';
 import { listedRefusal, notListedWrite } from './credit-blacklist-check.ts';
+import { employmentWrites } from './employment-checks.ts';
 import { indexKeys, keys, mentorNumberOf } from './keys.ts';
 import {
   auditItem,
@@ -44,6 +46,7 @@ type Tag =
   | 'mentor'
   | 'completion'
   | 'listing'
+  | 'employment'
   | { person: PersonLock };
 
 export class DynamoCohortStore implements CohortStore {
@@ -113,6 +116,8 @@ export class DynamoCohortStore implements CohortStore {
     }
 
     if (change.notListed) add('listing', notListedWrite(change.notListed));
+    for (const write of change.employment ? employmentWrites(change.employment) : [])
+      add('employment', write);
 
     // Person claims beyond what fits beside the cohort go first, in their own transactions. They
     // are harmless if the cohort write then fails: a claim counts only while the cohort it names
@@ -177,6 +182,7 @@ export class DynamoCohortStore implements CohortStore {
           version: current?.version,
         });
       }
+      if (failedTags.includes('employment')) throw new EmploymentRecordsMoved();
       if (failedTags.includes('task')) throw new Conflict(says('task.already_closed'));
       if (failedTags.includes('mentor')) throw new Conflict(says('mentor.load_changed_meanwhile'));
       throw new Conflict(says('change.conflicts'));

@@ -13,7 +13,7 @@ const LEGACY_MENTOR_PREFIX = 'MENTOR#';
 const LEGACY_LOAD = 'LOAD';
 
 /** Case partitions: a case item and its audit trail share the partition. */
-export type CaseKind = 'COHORT' | 'CLAIM' | 'DOCUMENT' | 'CREDIT';
+export type CaseKind = 'COHORT' | 'CLAIM' | 'DOCUMENT' | 'CREDIT' | 'EMPLOYMENT' | 'OVERRIDE';
 
 export const keys = {
   cohort: (cohortId: string) => ({ pk: `COHORT#${cohortId}`, sk: 'COHORT' }),
@@ -94,7 +94,53 @@ export const keys = {
     skPrefix: CREDIT_LISTING_PREFIX,
   }),
   creditHead: (districtCode: string) => ({ pk: `CREDIT#${districtCode}`, sk: 'HEAD' }),
+  /**
+   * Social-insurance contribution records (社保缴费记录) of one enterprise in one month, as one import
+   * had them: persons by their look-up hash (each under every crypto suite's hash, never the ID
+   * number) → insured, in chunks of a few thousand. A check reads the months it needs of one
+   * enterprise at once; only the import the enterprise's pointer names for a month counts.
+   */
+  contributionChunk: (chunk: {
+    districtCode: string;
+    enterpriseId: string;
+    month: string;
+    importId: string;
+    index: number;
+  }) => ({
+    pk: `CONTRIB#${chunk.districtCode}#${chunk.enterpriseId}#${chunk.month}`,
+    sk: `IMPORT#${chunk.importId}#${String(chunk.index).padStart(4, '0')}`,
+  }),
+  /**
+   * A district's employment register is one partition: the head (its version moves with every
+   * import; its audit chain), one pointer per enterprise naming the import in force for each month,
+   * the imports themselves and their audit records (`audit('EMPLOYMENT', districtCode, seq)`).
+   */
+  employmentHead: (districtCode: string) => ({ pk: `EMPLOYMENT#${districtCode}`, sk: 'HEAD' }),
+  employmentPointer: (districtCode: string, enterpriseId: string) => ({
+    pk: `EMPLOYMENT#${districtCode}`,
+    sk: `ENT#${enterpriseId}`,
+  }),
+  employmentImport: (districtCode: string, importId: string) => ({
+    pk: `EMPLOYMENT#${districtCode}`,
+    sk: `IMPORT#${importId}`,
+  }),
+  /** The employment checks run for a cohort, in its partition, oldest first. */
+  employmentCheck: (cohortId: string, at: string, runId: string) => ({
+    pk: `COHORT#${cohortId}`,
+    sk: `${EMPLOYMENT_CHECK_PREFIX}${at}#${runId}`,
+  }),
+  employmentChecks: (cohortId: string) => ({ pk: `COHORT#${cohortId}`, skPrefix: EMPLOYMENT_CHECK_PREFIX }),
+  /** A district's overrides of failed checks: one partition with their audit chain and its head. */
+  override: (districtCode: string, overrideId: string) => ({
+    pk: `OVERRIDE#${districtCode}`,
+    sk: `${OVERRIDE_PREFIX}${overrideId}`,
+  }),
+  overrides: (districtCode: string) => ({ pk: `OVERRIDE#${districtCode}`, skPrefix: OVERRIDE_PREFIX }),
+  overrideHead: (districtCode: string) => ({ pk: `OVERRIDE#${districtCode}`, sk: 'HEAD' }),
 };
+
+const EMPLOYMENT_CHECK_PREFIX = 'EMPCHECK#';
+const OVERRIDE_PREFIX = 'ITEM#';
 
 const CREDIT_LISTING_PREFIX = 'LISTING#';
 

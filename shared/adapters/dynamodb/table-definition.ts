@@ -24,6 +24,10 @@
  * | a district's credit blacklist (失信名单)     | pk = CREDIT#<district>, sk begins_with LISTING#       | table |
  * | an enterprise's listing (submission check)| pk = CREDIT#<district>, sk = LISTING#<uscc>           | table |
  * | the blacklist's audit trail and its head  | pk = CREDIT#<district>, sk begins_with AUDIT# / = HEAD| table |
+ * | an enterprise's contributions of a month  | pk = CONTRIB#<district>#<uscc>#<month>, sk = IMPORT#<id>#<n> | table |
+ * | the district's employment register        | pk = EMPLOYMENT#<district>, sk = HEAD / ENT#<uscc> / IMPORT#<id> / AUDIT# | table |
+ * | a cohort's employment checks              | pk = COHORT#<id>, sk begins_with EMPCHECK#            | table |
+ * | a district's overrides of failed checks   | pk = OVERRIDE#<district>, sk begins_with ITEM#        | table |
  *
  * A person's PERSON# items are kept under each of their look-up hashes (one per crypto suite), so
  * the person is found whichever suite wrote or reads them.

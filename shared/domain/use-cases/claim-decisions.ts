@@ -23,6 +23,7 @@ import {
   whyChanged,
   withLedgerClaim,
 } from './claim-computation.ts';
+import { checkEmployment, type EmploymentCheckDeps } from './employment-checks.ts';
 
 /**
  * The change each stage of a claim's review makes (school verification, bureau approval with
@@ -31,7 +32,7 @@ import {
  */
 export type ReviewDeps = Pick<CohortDeps, 'store' | 'reference' | 'clock'> & {
   claims: ClaimStore;
-};
+} & Partial<Pick<EmploymentCheckDeps, 'employment' | 'newId'>>;
 
 /** What one decision changes besides the claim itself, written with it in one transaction. */
 export interface StagePlan {
@@ -41,6 +42,7 @@ export interface StagePlan {
   cohort?: ClaimChange['cohort'];
   payment?: PaymentRecord;
   marks?: SubsidyMark[];
+  employment?: ClaimChange['employment'];
 }
 
 export async function planDecision(
@@ -204,6 +206,14 @@ async function releasePayment(
   at: string,
 ): Promise<StagePlan> {
   refuseSamePerson(principal, current.reviewedBy, says('four_eyes.reviewer_releases'));
+  // Insured in each of the last months (社保 check), held in the release's own transaction.
+  const employment = await checkEmployment(deps, {
+    stage: 'PAYMENT',
+    caseId: current.claimId,
+    cohort,
+    at,
+    current,
+  });
   const allowed = await allowedClaim(deps, cohort, claimBasis(current), current.claimId);
   const paid = Math.min(current.amountFen, allowed.amountFen);
   const recovery = current.kind === 'final' ? allowed.recoveryFen : 0;
@@ -249,6 +259,7 @@ async function releasePayment(
           }
         : undefined,
     cohort: { record: updated, expectedVersion: cohort.version },
+    employment,
     payment: {
       claimId: current.claimId,
       cohortId: current.cohortId,

@@ -8,6 +8,7 @@ import {
   claimView,
 } from '../claim.ts';
 import { BudgetDoesNotFit, SubsidyMarksContested } from '../claim-ports.ts';
+import { EmploymentRecordsMoved } from '../employment-ports.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, fieldError, ValidationFailed } from '../errors.ts';
 import { refuseOwnCase, refuseSamePerson } from '../four-eyes.ts';
@@ -63,7 +64,7 @@ export function claimReviews(deps: ReviewDeps): CaseReviews<ClaimRecord> {
       }),
     async recover(error, { principal, current, plan, at }) {
       // Another cohort's payment marked some of these persons first: plan again without them.
-      if (error instanceof SubsidyMarksContested) return 'replan';
+      if (error instanceof SubsidyMarksContested || error instanceof EmploymentRecordsMoved) return 'replan';
       if (error instanceof BudgetDoesNotFit)
         return keepAtReview(deps, principal, current, plan.next, error, at);
       throw error;

@@ -7,6 +7,7 @@ import {
   type ReviewStage,
   STAGE_ROLE,
 } from '../cohort.ts';
+import { EmploymentRecordsMoved } from '../employment-ports.ts';
 import { cohortEntitlementFen } from '../entitlement.ts';
 import { says } from '../error-codes.ts';
 import { type FieldError, fieldError, ValidationFailed } from '../errors.ts';
@@ -16,11 +17,12 @@ import type { CohortChange, CohortDeps } from '../ports.ts';
 import { orgKindOf } from '../principal.ts';
 import type { DecisionOutcome } from '../task.ts';
 import { todayInChinaOf } from '../time.ts';
+import { checkEmployment, type EmploymentCheckDeps } from './employment-checks.ts';
 import { type GuardDeps, holdFilingRules, saveClaimingPersons } from './filing-guards.ts';
 import type { CaseReviews } from './review-lifecycle.ts';
 
 /** What a cohort's decision writes beside the cohort (same transaction). */
-type CohortExtra = Pick<CohortChange, 'claimPersons' | 'mentorLoads' | 'completionDue'>;
+type CohortExtra = Pick<CohortChange, 'claimPersons' | 'mentorLoads' | 'completionDue' | 'employment'>;
 
 /**
  * The cohort as a case of the review lifecycle (`cohort-filing`): company, school and bureau
@@ -28,7 +30,9 @@ type CohortExtra = Pick<CohortChange, 'claimPersons' | 'mentorLoads' | 'completi
  * persons, person claims, mentor loads), the school's names its student numbers and mentors, the
  * bureau's files the cohort with its entitlement; a return voids the round's approvals.
  */
-export function cohortReviews(deps: GuardDeps & Pick<CohortDeps, 'store'>): CaseReviews<CohortRecord> {
+export function cohortReviews(
+  deps: GuardDeps & Pick<CohortDeps, 'store'> & Partial<Pick<EmploymentCheckDeps, 'employment' | 'newId'>>,
+): CaseReviews<CohortRecord> {
   return {
     noun: 'cohort',
     workflow: 'cohort-filing',
@@ -89,7 +93,16 @@ export function cohortReviews(deps: GuardDeps & Pick<CohortDeps, 'store'>): Case
       }
       // Every approval holds the money rules again, decided in the decision's transaction.
       const guards = await holdFilingRules(deps, next, { before: current, claim: 'all', transition: true });
+      let employment: CohortChange['employment'];
       if (stage === 'BUREAU_REVIEW') {
+        // Insured by the enterprise at the contract's start (社保 check), held in the same transaction.
+        employment = await checkEmployment(deps, {
+          stage,
+          caseId: current.cohortId,
+          cohort: next,
+          at,
+          current,
+        });
         next = await file(deps, next, at);
         details.entitlementFen = next.entitlementFen;
         details.policyVersion = next.policyVersion;
@@ -98,6 +111,7 @@ export function cohortReviews(deps: GuardDeps & Pick<CohortDeps, 'store'>): Case
         ...guards,
         // A filed cohort waits in the list the scheduled completion reads (cohort-completion.ts).
         completionDue: next.status === 'FILED' ? { endDate: next.endDate, due: true } : undefined,
+        employment,
       };
       return { next, action, details, extra };
     },
@@ -110,6 +124,11 @@ export function cohortReviews(deps: GuardDeps & Pick<CohortDeps, 'store'>): Case
         task: change.task,
         ...(change.extra as CohortExtra | undefined),
       }),
+    // A contribution file imported (or an override changed) since the check read it: check again.
+    async recover(error) {
+      if (error instanceof EmploymentRecordsMoved) return 'replan';
+      throw error;
+    },
     // A review that outlives its time limit returns the cohort to the enterprise.
     expire: (cohort, stage, at) => {
       const reason = `expired at ${stage}`;

@@ -33,6 +33,7 @@ import {
   SchoolVerification,
 } from './claim-parts.tsx';
 import { CaseRef, type CohortView, Timeline } from './cohort-parts.tsx';
+import { EmploymentChecks } from './employment-checks.tsx';
 
 const WAITING = ['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT'];
 
@@ -93,6 +94,14 @@ export function ClaimCase(props: { claimId: string }) {
       <ClaimComputation claim={claim} cohort={cohort} />
       <ClaimEvidence claim={claim} />
       <SchoolVerification claim={claim} />
+      {session.role.startsWith('bureau.') && cohort ? (
+        <EmploymentChecks
+          cohortId={claim.cohortId}
+          caseId={claim.claimId}
+          names={new Map(cohort.apprentices.map((apprentice) => [apprentice.apprenticeId, apprentice.name]))}
+          refreshKey={claim.version}
+        />
+      ) : null}
       <Timeline claimId={claim.claimId} refreshKey={claim.version} />
     </section>
   );

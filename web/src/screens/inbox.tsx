@@ -29,6 +29,7 @@ import {
   stageName,
   type Task,
 } from './cohort-parts.tsx';
+import { PendingOverridesNotice } from './pending-overrides.tsx';
 
 /** Where each stage is decided. */
 export function taskHref(task: Pick<Task, 'stage' | 'caseId' | 'workflow'>): string {
@@ -121,6 +122,9 @@ export function Inbox() {
   return (
     <section>
       <PageHeader title={t('inbox.title')} />
+      {session.role === 'bureau.reviewer' || session.role === 'bureau.admin' ? (
+        <PendingOverridesNotice />
+      ) : null}
       {inbox.loading && !data ? (
         <Progress
           label={t('inbox.loading', { done: progress.done, total: progress.total })}

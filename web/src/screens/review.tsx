@@ -37,6 +37,7 @@ import {
   Timeline,
 } from './cohort-parts.tsx';
 import { DecisionPanel } from './decision.tsx';
+import { EmploymentChecks } from './employment-checks.tsx';
 
 export function Review(props: { cohortId: string }) {
   const { t } = useI18n();
@@ -132,6 +133,11 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
           ) : null}
         </aside>
       </div>
+      <EmploymentChecks
+        cohortId={cohort.cohortId}
+        names={new Map(cohort.apprentices.map((apprentice) => [apprentice.apprenticeId, apprentice.name]))}
+        refreshKey={`${cohort.version}-${decided ?? ''}`}
+      />
       <Timeline cohortId={cohort.cohortId} refreshKey={`${cohort.version}-${auditTick}`} />
     </section>
   );
