@@ -86,9 +86,7 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
   // Payment by the treasurer; an expired payment task is opened again.
   const awaitPayment = awaitTask('AwaitPaymentRelease', 'PAYMENT', '$.stageTimeoutSeconds');
   const paymentExpiry = checkExpiry('CheckPaymentReleaseExpiry', 'PAYMENT');
-  const paymentDecision = new sfn.Choice(scope, 'PaymentDecision')
-    .when(outcomeIs('expired'), awaitPayment)
-    .otherwise(publish);
+  const paymentDecision = new sfn.Choice(scope, 'PaymentDecision').when(outcomeIs('expired'), awaitPayment);
   awaitPayment.addCatch(paymentExpiry, { errors: ['States.Timeout'], resultPath: '$.failure' });
   awaitPayment.addCatch(publish, { errors: ['CaseWithdrawn'], resultPath: '$.failure' });
   awaitPayment.next(paymentDecision);
@@ -128,6 +126,8 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
   const reviewDecision = new sfn.Choice(scope, 'BureauClaimDecision')
     .when(outcomeIs('approve'), isFinal)
     .otherwise(publish);
+  // A public objection upheld after the notice ran out takes the claim back from payment to review.
+  paymentDecision.when(outcomeIs('objection'), awaitReview).otherwise(publish);
   awaitReview.addCatch(reviewExpiry, { errors: ['States.Timeout'], resultPath: '$.failure' });
   awaitReview.addCatch(publish, { errors: ['CaseWithdrawn'], resultPath: '$.failure' });
   awaitReview.next(reviewDecision);

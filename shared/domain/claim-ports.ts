@@ -91,6 +91,15 @@ export interface ClaimChange {
   payment?: PaymentRecord | undefined;
   /** Preparing or submitting: the enterprise is not on its district's credit blacklist today (ConditionCheck). */
   notListed?: NotListedCheck | undefined;
+  /** Other tasks the change writes (an upheld objection decides the notice's wait too). */
+  otherTasks?: { record: TaskRecord; expectedStatus: TaskStatus | null }[] | undefined;
+  /** A public objection counted against its address's hourly allowance (refused past `max`: ObjectionsThrottled). */
+  throttle?: { addressHash: string; hour: string; max: number; expiresAt: number } | undefined;
+}
+
+/** The address already lodged its hourly allowance of public objections. */
+export class ObjectionsThrottled extends Error {
+  override name = 'ObjectionsThrottled';
 }
 
 export interface ClaimStore {

@@ -121,6 +121,14 @@ export interface ClaimRecord {
     forApprovalAt?: string | undefined;
     objections: { by: string; at: string; reason: string }[];
   };
+  /** Objections lodged by the public through the notice page (their tasks hold what was written). */
+  publicObjections?: {
+    objectionId: string;
+    taskId: string;
+    lodgedAt: string;
+    status: 'OPEN' | 'UPHELD' | 'DISMISSED';
+    reason?: string;
+  }[];
   returnReason?: string;
   rejectReason?: string;
   /** Why an approval could not be completed (e.g. the budget does not fit); shown at review. */

@@ -13,6 +13,7 @@ import { CLAIM_MESSAGES } from './error-codes/claims.ts';
 import { COHORT_MESSAGES } from './error-codes/cohorts.ts';
 import { FIELD_MESSAGES } from './error-codes/fields.ts';
 import { REQUEST_MESSAGES } from './error-codes/request.ts';
+import { STATUTORY_MESSAGES } from './error-codes/statutory.ts';
 import { TRUST_MESSAGES } from './error-codes/trust.ts';
 
 export const ERROR_MESSAGES = {
@@ -21,6 +22,7 @@ export const ERROR_MESSAGES = {
   ...COHORT_MESSAGES,
   ...CLAIM_MESSAGES,
   ...TRUST_MESSAGES,
+  ...STATUTORY_MESSAGES,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -3,11 +3,11 @@
  * change with an effective date, never in code. `DEFAULT_POLICY` is what the system seeds.
  */
 
-import type { Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
+import type { HandlingLimits, Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
 import { compareDates } from './dates.ts';
 import { type Said, says } from './error-codes.ts';
 
-export type { Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
+export type { HandlingLimits, Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
 export { PolicySchema } from '../schemas/policy.ts';
 
 /** Target levels of a new-type apprenticeship: 4 中级工 … 1 高级技师 (5 初级工 is not a target). */
@@ -121,6 +121,7 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
     interimClaims: true,
   },
   publicNoticeWorkingDays: 5,
+  handling: { acceptanceDays: 5, reviewDays: 10, objectionDays: 5 },
   stageTimeLimitDays: 14,
   mentorMaxApprentices: 8,
   cohortMinApprentices: 1,
@@ -154,6 +155,18 @@ const SETTLEMENT_DEFAULTS: SettlementRules = Object.freeze({
 export function settlementRules(policy: Policy): SettlementRules {
   const share = policy.advanceShareBasisPoints ?? SETTLEMENT_DEFAULTS.advanceShareBasisPoints;
   return { ...SETTLEMENT_DEFAULTS, advanceShareBasisPoints: share, ...policy.settlement };
+}
+
+/** domain.md's defaults of the bureau's handling limits (working days). */
+const HANDLING_DEFAULTS: HandlingLimits = Object.freeze({
+  acceptanceDays: 5,
+  reviewDays: 10,
+  objectionDays: 5,
+});
+
+/** The handling limits of a policy; one stored before the `handling` block existed reads as the defaults. */
+export function handlingLimits(policy: Policy): HandlingLimits {
+  return { ...HANDLING_DEFAULTS, ...policy.handling };
 }
 
 /** The policy with its settlement block written out and the top-level share mirroring it (as stored and shown). */

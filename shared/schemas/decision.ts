@@ -37,7 +37,8 @@ const MAX_ENROLMENT_ROWS = 10_000;
 export const DecisionBody = z
   .strictObject(
     {
-      decision: z.enum(['approve', 'return', 'reject'], {
+      /** `uphold` and `dismiss` decide a public objection's task (issue 14), with a reason. */
+      decision: z.enum(['approve', 'return', 'reject', 'uphold', 'dismiss'], {
         error: requiredOr('decision.unknown'),
       }),
       /** Optional for approve, required for return and reject. */

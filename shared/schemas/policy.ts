@@ -62,6 +62,22 @@ export const SettlementRules = z.strictObject(
   { error: typeMessage('field.not_object') },
 );
 
+/**
+ * The bureau's promised handling limits (承诺时限, domain.md), in working days of the policy's
+ * calendar; each may be left out and takes the default written here.
+ */
+export const HandlingLimits = z.strictObject(
+  {
+    /** The bureau's filing of a cohort (acceptance, 受理: Luohu 5). */
+    acceptanceDays: z._default(integer(1, 60), 5),
+    /** The bureau's review of a claim. */
+    reviewDays: z._default(integer(1, 60), 10),
+    /** A public objection, from its lodging (Shenzhen 5). */
+    objectionDays: z._default(integer(1, 60), 5),
+  },
+  { error: typeMessage('field.not_object') },
+);
+
 export const PolicySchema = z
   .strictObject(
     {
@@ -80,6 +96,8 @@ export const PolicySchema = z
       advanceShareBasisPoints: z.optional(BasisPoints),
       settlement: z.optional(SettlementRules),
       publicNoticeWorkingDays: integer(1, 60),
+      /** The bureau's handling limits in working days (issue 14); absent: the defaults. */
+      handling: z.optional(HandlingLimits),
       stageTimeLimitDays: integer(1, 365),
       mentorMaxApprentices: integer(1, 200),
       cohortMinApprentices: integer(1, 10_000),
@@ -165,3 +183,4 @@ export const PolicySchema = z
 export type Policy = z.output<typeof PolicySchema>;
 export type SubsidyStandard = z.output<typeof SubsidyStandard>;
 export type SettlementRules = z.output<typeof SettlementRules>;
+export type HandlingLimits = z.output<typeof HandlingLimits>;

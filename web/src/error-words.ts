@@ -15,6 +15,7 @@ import { CLAIM_WORDS_ZH } from './error-words/claims.ts';
 import { COHORT_WORDS_ZH } from './error-words/cohorts.ts';
 import { FIELD_WORDS_ZH } from './error-words/fields.ts';
 import { REQUEST_WORDS_ZH } from './error-words/request.ts';
+import { STATUTORY_WORDS_ZH } from './error-words/statutory.ts';
 import { TRUST_WORDS_ZH } from './error-words/trust.ts';
 
 export const ERROR_WORDS: Record<'zh-CN' | 'en', Record<ErrorCode, string>> = {
@@ -24,6 +25,7 @@ export const ERROR_WORDS: Record<'zh-CN' | 'en', Record<ErrorCode, string>> = {
     ...COHORT_WORDS_ZH,
     ...CLAIM_WORDS_ZH,
     ...TRUST_WORDS_ZH,
+    ...STATUTORY_WORDS_ZH,
   },
   en: ERROR_MESSAGES,
 };

@@ -93,6 +93,13 @@ function refuseWhatIsNotDecided(
   if (body.schoolMentors || body.enrolment) {
     throw new ValidationFailed([fieldError('enrolment', says('claim.enrolment_not_here'))]);
   }
+  if (
+    task.stage === 'PAYMENT' &&
+    current.publicObjections?.some((objection) => objection.status === 'OPEN')
+  ) {
+    // The notice ran out with a public objection undecided: no money leaves before it is decided.
+    throw new Conflict(says('objection.open'), { status: current.status, version: current.version });
+  }
   if (body.decision !== 'approve' && task.stage === 'PAYMENT') {
     throw new ValidationFailed([fieldError('decision', says('payment.approve_only'))]);
   }
@@ -114,7 +121,8 @@ export function claimOutcomeAfter(claim: ClaimRecord, stage: string): DecisionOu
     PAYMENT: ['PAID'],
   };
   if (after[stage]?.includes(claim.status)) return 'approve';
-  if (stage === 'PUBLIC_NOTICE' && claim.status === 'BUREAU_REVIEW') return 'objection';
+  if ((stage === 'PUBLIC_NOTICE' || stage === 'PAYMENT') && claim.status === 'BUREAU_REVIEW')
+    return 'objection';
   if (stage !== 'PAYMENT' && stage !== 'PUBLIC_NOTICE' && claim.status === 'RETURNED') return 'return';
   if (stage !== 'PAYMENT' && stage !== 'PUBLIC_NOTICE' && claim.status === 'REJECTED') return 'reject';
   return undefined;

@@ -1,7 +1,7 @@
 import type { DecisionBody } from '../../schemas/decision.ts';
 import type { AuditDraft } from '../audit.ts';
 import { says } from '../error-codes.ts';
-import { Conflict, Forbidden, NotFound } from '../errors.ts';
+import { Conflict, Forbidden, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
 import {
   CallbackNotAccepted,
@@ -109,6 +109,21 @@ export interface LifecycleDeps {
   newId(): string;
   /** The case types, by the workflow of their tasks. */
   reviews: Partial<Record<WorkflowName, CaseReviews<ReviewCase>>>;
+  /**
+   * Tasks no workflow waits on, by stage (a public objection, issue 14): decided by their own use
+   * case under the same idempotency; `replay` finishes what a first attempt may have left undone.
+   */
+  standalone?: Partial<Record<TaskRecord['stage'], StandaloneTask>>;
+}
+
+export interface StandaloneTask {
+  decide(input: {
+    principal: Principal;
+    task: TaskRecord;
+    body: DecisionBody;
+    record: (reply: Reply) => IdempotencyWrite | undefined;
+  }): Promise<Reply>;
+  replay?(task: TaskRecord): Promise<void>;
 }
 
 /** A decision on a planned write may be re-planned this many times (contested subsidy marks). */
@@ -132,9 +147,14 @@ export async function decideTask(
     { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
     async (record) => {
       const task = await deps.store.task(taskId);
+      const standalone = task ? deps.standalone?.[task.stage] : undefined;
+      if (task && standalone) return standalone.decide({ principal, task, body, record });
       const reviews = task ? deps.reviews[task.workflow] : undefined;
       if (!task || !reviews) throw new NotFound(says('task.not_found', { taskId }));
       const current = await openCaseOf(reviews, principal, task);
+      if (body.decision === 'uphold' || body.decision === 'dismiss') {
+        throw new ValidationFailed([fieldError('decision', says('decision.objections_only'))]);
+      }
       const at = deps.clock.now().toISOString();
       const decided: TaskRecord = {
         ...task,
@@ -185,6 +205,7 @@ export async function decideTask(
     async () => {
       const task = await deps.store.task(taskId);
       if (task?.callbackPending) await deliverDecision(deps, task);
+      else if (task) await deps.standalone?.[task.stage]?.replay?.(task);
     },
   );
 }
