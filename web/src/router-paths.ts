@@ -25,6 +25,7 @@ export type Route =
   | { name: 'budget' }
   | { name: 'policy' }
   | { name: 'blacklist' }
+  | { name: 'publicNotices'; districtCode: string }
   | { name: 'notFound' };
 
 const CASE_ID = '([0-9A-Za-z]{1,64})';
@@ -52,6 +53,8 @@ const PATTERNS: [RegExp, (match: RegExpExecArray) => Route][] = [
   [/^\/app\/budget$/, () => ({ name: 'budget' })],
   [/^\/app\/policy$/, () => ({ name: 'policy' })],
   [/^\/app\/blacklist$/, () => ({ name: 'blacklist' })],
+  // The public notice page (issue 14): anyone, no sign-in.
+  [/^\/app\/public\/notices\/(\d{6})$/, (m) => ({ name: 'publicNotices', districtCode: m[1]! })],
 ];
 
 export function parseRoute(pathname: string): Route {
