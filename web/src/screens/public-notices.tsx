@@ -150,21 +150,21 @@ export function PublicNotices(props: { config: ConsoleConfig; districtCode: stri
               <h2>{item.enterpriseName}</h2>
               <dl>
                 <dt>{say(lang, 'school')}</dt>
-                <dd>{item.schoolName}</dd>
+                <dd class="notice-value">{item.schoolName}</dd>
                 <dt>{say(lang, 'occupation')}</dt>
-                <dd>{item.occupationName}</dd>
+                <dd class="notice-value">{item.occupationName}</dd>
                 <dt>{say(lang, 'level')}</dt>
-                <dd>{say(lang, `level.${item.targetLevel}` as Word)}</dd>
+                <dd class="notice-value">{say(lang, `level.${item.targetLevel}` as Word)}</dd>
                 <dt>{say(lang, 'headcount')}</dt>
-                <dd>{say(lang, 'people', { n: formatCount(item.headcount) })}</dd>
+                <dd class="notice-value">{say(lang, 'people', { n: formatCount(item.headcount) })}</dd>
                 <dt>{say(lang, 'amount')}</dt>
-                <dd>{formatFen(item.amountFen)}</dd>
+                <dd class="notice-value">{formatFen(item.amountFen)}</dd>
                 <dt>{say(lang, 'period')}</dt>
-                <dd>
+                <dd class="notice-value">
                   {formatDate(item.startsOn, lang)} – {formatDate(item.endsOn, lang)}
                 </dd>
                 <dt>{say(lang, 'phone')}</dt>
-                <dd>
+                <dd class="notice-value">
                   {item.contactPhone ? <a href={`tel:${item.contactPhone}`}>{item.contactPhone}</a> : '—'}
                 </dd>
               </dl>
@@ -242,15 +242,29 @@ function ObjectionForm(props: {
       <h3 id={id('title')}>{say(lang, 'formTitle', { enterprise: item.enterpriseName })}</h3>
       <div class="field">
         <label for={id('name')}>{say(lang, 'name')}</label>
-        <input id={id('name')} name="name" required maxLength={50} autoComplete="name" />
+        <input
+          class="objection-input"
+          id={id('name')}
+          name="name"
+          required
+          maxLength={50}
+          autoComplete="name"
+        />
       </div>
       <div class="field">
         <label for={id('contact')}>{say(lang, 'contact')}</label>
-        <input id={id('contact')} name="contact" required maxLength={100} autoComplete="tel" />
+        <input
+          class="objection-input"
+          id={id('contact')}
+          name="contact"
+          required
+          maxLength={100}
+          autoComplete="tel"
+        />
       </div>
       <div class="field">
         <label for={id('text')}>{say(lang, 'text')}</label>
-        <textarea id={id('text')} name="text" required maxLength={2000} rows={4} />
+        <textarea class="objection-input" id={id('text')} name="text" required maxLength={2000} rows={4} />
       </div>
       <p class="hint">{say(lang, 'privacy')}</p>
       {error ? <Alert kind="error">{say(lang, 'failed', { reason: error })}</Alert> : null}
