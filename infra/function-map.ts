@@ -314,6 +314,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     access: write,
   },
   { name: 'check-claim-task-expiry', entry: 'functions/steps/check-claim-task-expiry.ts', access: write },
+  // Before a bureau stage's wait: its handling limit in working days (issue 14), from the policy.
+  { name: 'plan-handling-limit', entry: 'functions/steps/plan-handling-limit.ts', access: read },
   { name: 'plan-public-notice', entry: 'functions/steps/plan-public-notice.ts', access: write },
   {
     name: 'publish-claim-outcome',

@@ -1,6 +1,8 @@
 import type { AcceptedCommitment } from './commitment.ts';
+import { paymentDueOn as paymentDueOn_ } from './handling.ts';
 import { districtInCity, type Principal } from './principal.ts';
 import type { SettlementSteps } from './settlement.ts';
+import { todayInChinaOf } from './time.ts';
 
 /**
  * A training-fund claim (domain.md, "Claim workflow"): an advance once the cohort is FILED, an
@@ -108,7 +110,9 @@ export interface ClaimRecord {
   reviewedBy?: string;
   releasedBy?: string;
   round: number;
-  openTask?: { taskId: string; stage: ClaimStage | 'PUBLIC_NOTICE' } | undefined;
+  openTask?:
+    | { taskId: string; stage: ClaimStage | 'PUBLIC_NOTICE'; dueAt?: string; overdueAt?: string }
+    | undefined;
   /** The budget year the reservation was charged to (the year the bureau approved it). */
   budgetYear?: number;
   reservedFen?: number;
@@ -155,4 +159,26 @@ export function canSeeClaim(
 export function claimView(claim: ClaimRecord) {
   const { auditHead: _head, auditSeq: _seq, openTask, ...rest } = claim;
   return { ...rest, currentTask: openTask ?? null };
+}
+
+/** A claim as the reads show it: with its payment deadline (issue 14), late or not today. */
+export function claimReadView(claim: ClaimRecord, now?: Date) {
+  return { ...claimView(claim), ...paymentDeadline(claim, now) };
+}
+
+/**
+ * Payment is due by the end of the month after the notice ends (domain.md; an advance, which has
+ * no notice: after the month of its approval). `paymentLate`: not paid by then (or paid after).
+ */
+export function paymentDeadline(
+  claim: Pick<ClaimRecord, 'status' | 'notice' | 'approvedAt' | 'paidAt'>,
+  now?: Date,
+): { paymentDueOn?: string; paymentLate?: boolean } {
+  if (!['PAYMENT', 'PAID'].includes(claim.status)) return {};
+  const from =
+    claim.notice?.lastDay ?? (claim.approvedAt ? todayInChinaOf(new Date(claim.approvedAt)) : undefined);
+  if (!from) return {};
+  const paymentDueOn = paymentDueOn_(from);
+  const day = claim.paidAt ? todayInChinaOf(new Date(claim.paidAt)) : now ? todayInChinaOf(now) : undefined;
+  return { paymentDueOn, ...(day ? { paymentLate: day > paymentDueOn } : {}) };
 }

@@ -127,7 +127,8 @@ export interface CohortRecord {
   round: number;
   /** Approvals of the current round (void after a return). */
   approvals: { stage: ReviewStage; by: string; at: string }[];
-  openTask?: { taskId: string; stage: ReviewStage } | undefined;
+  /** The waiting stage's task; `dueAt`/`overdueAt` at the bureau's stage (issue 14: handling limits). */
+  openTask?: { taskId: string; stage: ReviewStage; dueAt?: string; overdueAt?: string } | undefined;
   returnReason?: string;
   rejectReason?: string;
   entitlementFen?: number;

@@ -45,3 +45,31 @@ export function paymentDueOn(lastDay: string): string {
   const dueMonth = month === 12 ? 1 : month + 1;
   return `${String(dueYear).padStart(4, '0')}-${String(dueMonth).padStart(2, '0')}-${String(daysInMonth(dueYear, dueMonth)).padStart(2, '0')}`;
 }
+
+/**
+ * Step `plan-handling-limit`, before a bureau stage's wait: the seconds until the stage's handling
+ * limit ends (its working days from today under the policy in force), which the wait takes as its
+ * time limit — when it runs out the stage is marked OVERDUE, never returned.
+ */
+export async function planHandlingLimit(
+  deps: { reference: { policyInForce(date: string): Promise<Policy> }; clock: { now(): Date } },
+  input: { workflow: 'cohort-filing' | 'subsidy-claim'; stage: string },
+): Promise<number> {
+  const now = deps.clock.now();
+  const policy = await deps.reference.policyInForce(todayInChinaOf(now));
+  const days = handlingDaysOf(policy, input.stage, input.workflow) ?? policy.stageTimeLimitDays;
+  const { dueAt } = workingDaysDue(now, days, policy);
+  return Math.max(1, Math.ceil((Date.parse(dueAt) - now.getTime()) / 1000));
+}
+
+/** When a bureau stage opened now is due: the end of its handling limit's last working day. */
+export async function bureauDueAt(
+  deps: { reference: { policyInForce(date: string): Promise<Policy> } },
+  workflow: 'cohort-filing' | 'subsidy-claim',
+  stage: string,
+  now: Date,
+): Promise<string | undefined> {
+  if (stage !== 'BUREAU_REVIEW') return undefined;
+  const policy = await deps.reference.policyInForce(todayInChinaOf(now));
+  return workingDaysDue(now, handlingDaysOf(policy, stage, workflow)!, policy).dueAt;
+}

@@ -2,6 +2,7 @@ import { type CohortRecord, cohortView, isReviewStage, type ReviewStage, WITHDRA
 import { says } from '../error-codes.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { withPreparer } from '../four-eyes.ts';
+import { bureauDueAt } from '../handling.ts';
 import { idempotent } from '../idempotency.ts';
 import { CallbackNotAccepted, type CohortDeps } from '../ports.ts';
 import { actorOf, orgKindOf, type Principal } from '../principal.ts';
@@ -12,7 +13,7 @@ import { checkRules, type RequestMeta } from './cohort-drafts.ts';
 import { cohortReviews } from './cohort-review.ts';
 import { visibleCohort } from './common.ts';
 import { type GuardDeps, holdFilingRules, saveClaimingPersons } from './filing-guards.ts';
-import { checkExpiry, openTask } from './review-lifecycle.ts';
+import { checkExpiry, openTask, type StageTiming } from './review-lifecycle.ts';
 
 const _SYSTEM = { system: 'cohort-filing' };
 
@@ -177,7 +178,7 @@ export function openReviewTask(
   deps: GuardDeps & Pick<CohortDeps, 'newId'>,
   input: { taskToken: string; cohortId: string; round: number; stage: ReviewStage; timeoutSeconds: number },
 ): Promise<{ taskId: string }> {
-  return openTask(deps, cohortReviews(deps), { ...input, caseId: input.cohortId });
+  return openTask(deps, cohortReviews(deps), { ...input, caseId: input.cohortId }, cohortTiming(deps));
 }
 
 /**
@@ -188,8 +189,19 @@ export function openReviewTask(
 export function checkExpiredReview(
   deps: GuardDeps,
   input: { cohortId: string; round: number; stage: ReviewStage },
-): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' }> {
-  return checkExpiry(deps, cohortReviews(deps), { ...input, caseId: input.cohortId });
+): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' | 'overdue' }> {
+  return checkExpiry(deps, cohortReviews(deps), { ...input, caseId: input.cohortId }, cohortTiming(deps));
+}
+
+/**
+ * The bureau's filing runs on its acceptance limit in working days; past it the cohort is OVERDUE
+ * and escalated, never returned (issue 14). Company and school keep their time limit.
+ */
+function cohortTiming(deps: Pick<GuardDeps, 'reference'>): StageTiming<CohortRecord> {
+  return {
+    escalates: (stage) => stage === 'BUREAU_REVIEW',
+    dueAt: (_cohort, stage, now) => bureauDueAt(deps, 'cohort-filing', stage, now),
+  };
 }
 
 /** Step `publish-filing-outcome`: the domain event for however the filing round ended. */

@@ -30,7 +30,7 @@ export interface ReviewCase {
   status: string;
   round: number;
   version: number;
-  openTask?: { taskId: string; stage: string } | undefined;
+  openTask?: { taskId: string; stage: string; dueAt?: string; overdueAt?: string } | undefined;
 }
 
 /** A decision's change of the case, and what else it writes with it. */
@@ -100,6 +100,21 @@ export interface CaseReviews<C extends ReviewCase> {
     stage: string,
     at: string,
   ): { next: C; audit: AuditDraft; outcome: DecisionOutcome | 'expired' };
+}
+
+/**
+ * The timing of a case type's stages beyond their waits' time limits (issue 14), given by the
+ * workflow steps that open and expire tasks (so the decision API's bundle does not carry the
+ * working-day calendar).
+ */
+export interface StageTiming<C extends ReviewCase> {
+  /** When a stage's task is due: a bureau stage's handling limit in working days, a payment's deadline. */
+  dueAt?(current: C, stage: string, now: Date): Promise<string | undefined>;
+  /**
+   * A stage the bureau must decide however late (domain.md "handling limits"): a wait that ran out
+   * marks the task OVERDUE and escalates it (the workflow waits again); it never ends the stage.
+   */
+  escalates?(stage: string): boolean;
 }
 
 export interface LifecycleDeps {
@@ -259,6 +274,7 @@ export async function openTask<C extends ReviewCase>(
   deps: Pick<LifecycleDeps, 'store' | 'clock' | 'newId'>,
   reviews: CaseReviews<C>,
   input: { taskToken: string; caseId: string; round: number; stage: string; timeoutSeconds: number },
+  timing: StageTiming<C> = {},
 ): Promise<{ taskId: string }> {
   const current = await reviews.load(input.caseId);
   if (!current || current.round !== input.round || current.status === 'WITHDRAWN') {
@@ -314,11 +330,19 @@ export async function openTask<C extends ReviewCase>(
         taskId: deps.newId(),
         status: 'OPEN',
         createdAt: at,
-        dueAt: new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString(),
+        dueAt:
+          (await timing.dueAt?.(current, input.stage, now)) ??
+          new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString(),
         ...(party.listed === undefined ? {} : { listed: party.listed }),
       };
+  const openTask = {
+    taskId: task.taskId,
+    stage: input.stage,
+    dueAt: task.dueAt,
+    ...(task.overdueAt ? { overdueAt: task.overdueAt } : {}),
+  };
   await reviews.write({
-    next: { ...current, openTask: { taskId: task.taskId, stage: input.stage }, version: current.version + 1 },
+    next: { ...current, openTask, version: current.version + 1 },
     expectedVersion: current.version,
     audit: {
       action: reviews.opened.action,
@@ -340,7 +364,8 @@ export async function checkExpiry<C extends ReviewCase>(
   deps: Pick<LifecycleDeps, 'store' | 'clock'>,
   reviews: CaseReviews<C>,
   input: { caseId: string; round: number; stage: string },
-): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' }> {
+  timing: StageTiming<C> = {},
+): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' | 'overdue' }> {
   const current = await reviews.load(input.caseId);
   if (!current || current.round !== input.round) return { outcome: 'closed' };
   const task = current.openTask ? await deps.store.task(current.openTask.taskId) : undefined;
@@ -355,6 +380,7 @@ export async function checkExpiry<C extends ReviewCase>(
         current.status === 'WITHDRAWN' ? 'closed' : (reviews.outcomeAfter(current, input.stage) ?? 'closed'),
     };
   }
+  if (timing.escalates?.(input.stage)) return markOverdue(deps, reviews, current, task, input.stage);
   const ended = reviews.expire(current, input.stage, deps.clock.now().toISOString());
   await reviews.write({
     next: ended.next,
@@ -366,4 +392,38 @@ export async function checkExpiry<C extends ReviewCase>(
         : undefined,
   });
   return { outcome: ended.outcome };
+}
+
+/**
+ * A bureau stage past its handling limit: its task is marked OVERDUE once (audited, escalated to
+ * the district's bureau.admin, whose inbox lists it) and stays open for the reviewer to decide;
+ * the workflow waits again. A wait that ran out before the task is due (a timer set earlier, under
+ * another limit) marks nothing.
+ */
+async function markOverdue<C extends ReviewCase>(
+  deps: Pick<LifecycleDeps, 'clock'>,
+  reviews: CaseReviews<C>,
+  current: C,
+  task: TaskRecord | undefined,
+  stage: string,
+): Promise<{ outcome: 'overdue' }> {
+  const at = deps.clock.now().toISOString();
+  if (task?.status !== 'OPEN' || task.stage !== stage || task.overdueAt || at < task.dueAt) {
+    return { outcome: 'overdue' };
+  }
+  await reviews.write({
+    next: {
+      ...current,
+      ...(current.openTask ? { openTask: { ...current.openTask, overdueAt: at } } : {}),
+      version: current.version + 1,
+    },
+    expectedVersion: current.version,
+    audit: {
+      action: 'task.overdue',
+      actor: reviews.system,
+      details: { taskId: task.taskId, stage, dueAt: task.dueAt, escalatedTo: 'bureau.admin' },
+    },
+    task: { record: { ...task, overdueAt: at }, expectedStatus: 'OPEN' },
+  });
+  return { outcome: 'overdue' };
 }
