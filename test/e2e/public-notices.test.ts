@@ -23,7 +23,7 @@ let claimId: string;
 let amountFen: number;
 
 beforeAll(async () => {
-  ({ runtime, api } = await startTestRuntime());
+  ({ runtime, api } = await startTestRuntime({ discoverableIssuer: true }));
   expect((await fetch(`${runtime.url}/`)).status).toBe(200); // builds the console
   const cohortId = await fileCohort(api, 2);
   await api.setClock('2028-03-06T02:00:00Z');
@@ -116,6 +116,31 @@ describe('the public notice page at 390 px', () => {
     ).toMatchObject({
       objection: { name: '王五', contact: '137****1111' },
     });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the reviewer the objection on the claim’s page, with the inbox’s due marker, and dismisses it', async () => {
+    const { page, errors } = await phonePage();
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.goto(`${runtime.url}/app/inbox`);
+    await page.getByTestId('sign-in').click();
+    await page.locator('button[data-user="bureau-reviewer"]').click();
+    await page.getByTestId('menu-cohorts').waitFor();
+    await page.goto(`${runtime.url}/app/inbox`);
+    const row = page.locator(`tr[data-case="${claimId}"]`).filter({ hasText: '处理公示异议' });
+    await row.waitFor();
+    expect(await row.getByTestId('task-due').textContent()).toMatch(/剩余 \d+ 天/);
+    await page.goto(`${runtime.url}/app/claims/${claimId}`);
+    const card = page.getByTestId('objection-task').first();
+    await card.waitFor();
+    expect(await card.textContent()).toContain('王五（137****1111）');
+    await card.getByLabel('处理意见').fill('经核查考勤记录，异议不成立');
+    await card.getByTestId('objection-dismiss').click();
+    await page.getByText('已处理该异议。').waitFor();
+    const inbox = (await api.as('bureau-reviewer').get('/tasks?limit=100')).body.items;
+    expect(inbox.filter((task: any) => task.caseId === claimId && task.stage === 'PUBLIC_OBJECTION')).toEqual(
+      [],
+    );
     expect(errors).toEqual([]);
   });
 });

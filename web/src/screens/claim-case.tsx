@@ -4,6 +4,7 @@
  * a prepared (or returned) claim, the clerk corrects a returned one, the school and the bureau go to
  * their screens, the treasurer to the payment queue.
  */
+
 import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../context.ts';
 import { formatFen, formatInstant } from '../format.ts';
@@ -22,6 +23,7 @@ import {
   useLoad,
 } from '../ui.tsx';
 import { takeFlash } from './checks.ts';
+import { ClaimObjections } from './claim-objections.tsx';
 import {
   ClaimComputation,
   ClaimEvidence,
@@ -64,6 +66,7 @@ export function ClaimCase(props: { claimId: string }) {
         </p>
       ) : null}
       <ClaimNotices claim={claim} />
+      <ClaimObjections claimId={claim.claimId} onDecided={loaded.reload} />
       <Actions
         claim={claim}
         onChanged={(message) => {
