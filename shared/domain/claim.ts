@@ -1,4 +1,5 @@
 import type { AcceptedCommitment } from './commitment.ts';
+import { type CorrectionNotice, correctionsView } from './corrections.ts';
 import { paymentDueOn as paymentDueOn_ } from './handling.ts';
 import { districtInCity, type Principal } from './principal.ts';
 import type { SettlementSteps } from './settlement.ts';
@@ -134,6 +135,8 @@ export interface ClaimRecord {
     reason?: string;
   }[];
   returnReason?: string;
+  /** The one-time correction notices of its returns, oldest first (issue 14). */
+  corrections?: CorrectionNotice[];
   rejectReason?: string;
   /** Why an approval could not be completed (e.g. the budget does not fit); shown at review. */
   pendingReason?: string;
@@ -161,9 +164,24 @@ export function claimView(claim: ClaimRecord) {
   return { ...rest, currentTask: openTask ?? null };
 }
 
-/** A claim as the reads show it: with its payment deadline (issue 14), late or not today. */
+/**
+ * A claim as the reads show it (issue 14): with its payment deadline, late or not today, and its
+ * latest correction notice (each item `changed` while it is with the enterprise, as it stood at
+ * the resubmission afterwards).
+ */
 export function claimReadView(claim: ClaimRecord, now?: Date) {
-  return { ...claimView(claim), ...paymentDeadline(claim, now) };
+  return {
+    ...claimView(claim),
+    ...paymentDeadline(claim, now),
+    corrections:
+      correctionsView(claim.corrections, claim, claimDocuments(claim), claim.status === 'RETURNED') ?? null,
+  };
+}
+
+/** A claim's evidence documents of a kind, by checksum: a correction of that kind is ticked off when they change. */
+export function claimDocuments(claim: Pick<ClaimRecord, 'evidence'>) {
+  return (kind: string) =>
+    claim.evidence.documents.filter((document) => document.kind === kind).map((document) => document.sha256);
 }
 
 /**

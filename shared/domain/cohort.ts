@@ -1,3 +1,4 @@
+import { type CorrectionNotice, correctionsView } from './corrections.ts';
 import type { CohortEntitlement } from './entitlement.ts';
 import { districtInCity, type Principal, type Role } from './principal.ts';
 
@@ -130,6 +131,8 @@ export interface CohortRecord {
   /** The waiting stage's task; `dueAt`/`overdueAt` at the bureau's stage (issue 14: handling limits). */
   openTask?: { taskId: string; stage: ReviewStage; dueAt?: string; overdueAt?: string } | undefined;
   returnReason?: string;
+  /** The one-time correction notices of its returns, oldest first (issue 14). */
+  corrections?: CorrectionNotice[];
   rejectReason?: string;
   entitlementFen?: number;
   /** How the entitlement was computed (standard, months, per apprentice), for the reviewer. */
@@ -223,4 +226,21 @@ export function cohortView(cohort: CohortRecord) {
   };
 }
 
-export type CohortView = ReturnType<typeof cohortView>;
+/** A cohort as `GET /cohorts/{cohortId}` answers it (with its latest correction notice). */
+export type CohortView = ReturnType<typeof cohortReadView>;
+
+/** A cohort under review holds no documents (evidence is uploaded once it is FILED). */
+export const noDocuments = (): undefined => undefined;
+
+/**
+ * A cohort as `GET /cohorts/{cohortId}` shows it: with its latest correction notice (issue 14), each
+ * item `changed` while the cohort is with the enterprise, and as it stood at the resubmission
+ * afterwards (what the reviewers see changed).
+ */
+export function cohortReadView(cohort: CohortRecord) {
+  return {
+    ...cohortView(cohort),
+    corrections:
+      correctionsView(cohort.corrections, cohort, noDocuments, cohort.status === 'RETURNED') ?? null,
+  };
+}

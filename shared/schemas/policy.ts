@@ -66,14 +66,16 @@ export const SettlementRules = z.strictObject(
  * The bureau's promised handling limits (承诺时限, domain.md), in working days of the policy's
  * calendar; each may be left out and takes the default written here.
  */
+const workingDays = (fallback: number) => z._default(integer(1, 60), fallback);
+
 export const HandlingLimits = z.strictObject(
   {
     /** The bureau's filing of a cohort (acceptance, 受理: Luohu 5). */
-    acceptanceDays: z._default(integer(1, 60), 5),
+    acceptanceDays: workingDays(5),
     /** The bureau's review of a claim. */
-    reviewDays: z._default(integer(1, 60), 10),
+    reviewDays: workingDays(10),
     /** A public objection, from its lodging (Shenzhen 5). */
-    objectionDays: z._default(integer(1, 60), 5),
+    objectionDays: workingDays(5),
   },
   { error: typeMessage('field.not_object') },
 );

@@ -219,7 +219,7 @@ describe('the public notice page', () => {
       .as('bureau-reviewer')
       .post(`/tasks/${noticeTask.taskId}/decision`, { decision: 'uphold', reason: '异议成立' });
     expect(wrong.status).toBe(400);
-    expect(wrong.body.errors[0].code).toBe('decision.objections_only');
+    expect(wrong.body.errors[0].code).toBe('decision.unknown');
     const upheld = await api
       .as('bureau-reviewer')
       .post(`/tasks/${task.taskId}/decision`, { decision: 'uphold', reason: '经核查，学徒未实际参训' });

@@ -4,10 +4,13 @@
  * bundle carries the whole catalogue.
  */
 export const STATUTORY_MESSAGES = {
-  'public_notice.not_found': 'Claim {claimId} is not on public notice',
-  'objection.throttled': 'At most {max} objections an hour from one address',
-  'objection.uphold_or_dismiss': 'uphold or dismiss an objection',
-  'decision.objections_only': 'for objection tasks only',
-  'objection.open': 'An objection to this claim is open: decide it first',
-  'objection.decided': 'The objection is {status} already',
+  'public_notice.not_found': '{claimId}: not on public notice',
+  'objection.throttled': 'at most {max} an hour',
+  'objection.uphold_or_dismiss': 'uphold or dismiss',
+  'objection.open': 'objection open',
+  'objection.decided': '{status} already',
+  'corrections.unknown_path': 'no such field',
+  'corrections.new_items_reason': 'name {item}: not in the first list',
+  'corrections.return_only': 'return only',
+  'corrections.path_or_document': 'path or documentKind',
 } as const satisfies Record<string, string>;

@@ -40,7 +40,6 @@ export function claimReviews(deps: ReviewDeps): CaseReviews<ClaimRecord> {
             org: stage === 'SCHOOL_VERIFICATION' ? claim.schoolId : claim.districtCode,
             listed: true,
           },
-    outcomeAfter: claimOutcomeAfter,
     async plan({ principal, current, task, body, at }) {
       refuseWhatIsNotDecided(principal, current, task, body);
       const plan = await planDecision(deps, principal, current, task.stage as ClaimStage, body, at);
@@ -68,8 +67,6 @@ export function claimReviews(deps: ReviewDeps): CaseReviews<ClaimRecord> {
         return keepAtReview(deps, principal, current, plan.next, error, at);
       throw error;
     },
-    overdueAtOpening: noticeRanOut,
-    expire: expireStage,
   };
 }
 
@@ -129,7 +126,7 @@ export function claimOutcomeAfter(claim: ClaimRecord, stage: string): DecisionOu
 }
 
 /** A notice that ran out while its wait was being opened again moves on to payment. */
-function noticeRanOut(claim: ClaimRecord, stage: string, at: string) {
+export function noticeRanOut(claim: ClaimRecord, stage: string, at: string) {
   if (stage !== 'PUBLIC_NOTICE' || !claim.notice || at < claim.notice.endsAt) return undefined;
   return {
     next: {
@@ -158,7 +155,7 @@ function noticeEnded(claim: ClaimRecord) {
  * A wait that ran out: a notice without objection moves on to payment, an expired payment task
  * is opened again, an expired review returns the claim to the enterprise.
  */
-function expireStage(claim: ClaimRecord, stage: string, at: string) {
+export function expireStage(claim: ClaimRecord, stage: string, at: string) {
   const base = { ...claim, openTask: undefined, version: claim.version + 1, updatedAt: at };
   if (stage === 'PUBLIC_NOTICE') {
     return {

@@ -5,7 +5,7 @@ import { bureauDueAt, endOfChinaDay } from '../handling.ts';
 import type { CohortDeps } from '../ports.ts';
 import type { DecisionOutcome } from '../task.ts';
 import type { ClaimDeps } from './claim-reads.ts';
-import { claimReviews } from './claim-review.ts';
+import { claimOutcomeAfter, claimReviews, expireStage, noticeRanOut } from './claim-review.ts';
 import { checkExpiry, openTask, type StageTiming } from './review-lifecycle.ts';
 
 /**
@@ -47,6 +47,9 @@ export function checkClaimTaskExpiry(
  */
 function claimTiming(deps: Pick<StepDeps, 'reference'>): StageTiming<ClaimRecord> {
   return {
+    outcomeAfter: claimOutcomeAfter,
+    overdueAtOpening: noticeRanOut,
+    expire: expireStage,
     escalates: (stage) => stage === 'BUREAU_REVIEW',
     dueAt: async (claim, stage, now) => {
       if (stage === 'PAYMENT') {

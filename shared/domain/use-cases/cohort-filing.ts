@@ -1,4 +1,12 @@
-import { type CohortRecord, cohortView, isReviewStage, type ReviewStage, WITHDRAWABLE } from '../cohort.ts';
+import {
+  type CohortRecord,
+  cohortView,
+  isReviewStage,
+  noDocuments,
+  type ReviewStage,
+  WITHDRAWABLE,
+} from '../cohort.ts';
+import { changedItems } from '../corrections.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { withPreparer } from '../four-eyes.ts';
@@ -10,7 +18,7 @@ import type { Reply } from '../reply.ts';
 import type { DecisionOutcome, TaskRecord } from '../task.ts';
 import { todayInChinaOf } from '../time.ts';
 import { checkRules, type RequestMeta } from './cohort-drafts.ts';
-import { cohortReviews } from './cohort-review.ts';
+import { cohortReviews, expireCohortReview, outcomeAfter } from './cohort-review.ts';
 import { visibleCohort } from './common.ts';
 import { type GuardDeps, holdFilingRules, saveClaimingPersons } from './filing-guards.ts';
 import { checkExpiry, openTask, type StageTiming } from './review-lifecycle.ts';
@@ -48,8 +56,18 @@ export async function submitCohort(
       await checkRules(deps, current, undefined, true);
       const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
       const stageTimeoutSeconds = policy.stageTimeLimitDays * 86_400;
+      // Resubmitted after a correction notice: which of its items changed, for the reviewers.
+      const notice = current.status === 'RETURNED' ? current.corrections?.at(-1) : undefined;
+      const corrections =
+        notice && notice.round === current.round && notice.changed === undefined
+          ? [
+              ...current.corrections!.slice(0, -1),
+              { ...notice, changed: changedItems(notice, current, noDocuments) },
+            ]
+          : current.corrections;
       const cohort: CohortRecord = {
         ...current,
+        ...(corrections ? { corrections } : {}),
         status: 'COMPANY_REVIEW',
         round: current.round + 1,
         approvals: [],
@@ -201,6 +219,8 @@ function cohortTiming(deps: Pick<GuardDeps, 'reference'>): StageTiming<CohortRec
   return {
     escalates: (stage) => stage === 'BUREAU_REVIEW',
     dueAt: (_cohort, stage, now) => bureauDueAt(deps, 'cohort-filing', stage, now),
+    outcomeAfter,
+    expire: expireCohortReview,
   };
 }
 

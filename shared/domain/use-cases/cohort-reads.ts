@@ -1,5 +1,5 @@
 import type { CohortStatus } from '../cohort.ts';
-import { cohortView } from '../cohort.ts';
+import { cohortReadView } from '../cohort.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import type { CohortDeps } from '../ports.ts';
@@ -11,7 +11,7 @@ import { visibleCohort } from './common.ts';
 type Reads = Pick<CohortDeps, 'store'>;
 
 export async function getCohort(deps: Reads, principal: Principal, cohortId: string) {
-  return cohortView(await visibleCohort(deps.store, principal, cohortId));
+  return cohortReadView(await visibleCohort(deps.store, principal, cohortId));
 }
 
 /**

@@ -251,18 +251,17 @@ export async function decidePublicObjection(
     throw new NotFound(says('task.not_found', { taskId: task.taskId }));
   }
   if (task.role !== principal.role) throw new Forbidden(says('task.wrong_role', { role: task.role }));
+  // The task's own write is conditioned on it being OPEN: a decision racing this one fails there.
   const entry = claim.publicObjections?.find((item) => item.taskId === task.taskId);
-  if (task.status !== 'OPEN' || !entry || entry.status !== 'OPEN') {
-    throw new Conflict(says('objection.decided', { status: entry?.status ?? task.status }), {
-      status: claim.status,
-      version: claim.version,
-    });
+  if (entry?.status !== 'OPEN') {
+    throw new Conflict(says('objection.decided', { status: entry?.status ?? task.status }));
   }
   const at = deps.clock.now().toISOString();
-  const reason = body.reason ?? '';
-  const objections = (claim.publicObjections ?? []).map((item) =>
-    item.taskId === task.taskId
-      ? { ...item, status: body.decision === 'uphold' ? ('UPHELD' as const) : ('DISMISSED' as const), reason }
+  const reason = body.reason!;
+  const uphold = body.decision === 'uphold';
+  const objections = claim.publicObjections!.map((item) =>
+    item === entry
+      ? { ...item, status: uphold ? ('UPHELD' as const) : ('DISMISSED' as const), reason }
       : item,
   );
   const decidedObjection: TaskRecord = {
@@ -273,7 +272,7 @@ export async function decidePublicObjection(
     decidedAt: at,
   };
   const audit: AuditDraft = {
-    action: `notice.public_objection_${body.decision === 'uphold' ? 'upheld' : 'dismissed'}`,
+    action: `notice.public_objection_${uphold ? 'upheld' : 'dismissed'}`,
     actor: actorOf(principal),
     reason,
     details: { objectionId: task.objection?.objectionId, taskId: task.taskId },
@@ -281,9 +280,7 @@ export async function decidePublicObjection(
   const waiting = claim.openTask ? await deps.store.task(claim.openTask.taskId) : undefined;
   // Upheld while the claim still waits on its notice or its payment: back to review.
   const sendsBack =
-    body.decision === 'uphold' &&
-    (claim.status === 'PUBLIC_NOTICE' || claim.status === 'PAYMENT') &&
-    waiting?.status === 'OPEN';
+    uphold && waiting?.status === 'OPEN' && ['PUBLIC_NOTICE', 'PAYMENT'].includes(claim.status);
   let next: ClaimRecord = {
     ...claim,
     publicObjections: objections,
@@ -305,11 +302,7 @@ export async function decidePublicObjection(
       decidedAt: at,
       callbackPending: true,
     };
-    decidedObjection.objection = task.objection && {
-      ...task.objection,
-      noticeTaskId: waiting.taskId,
-      reason,
-    };
+    decidedObjection.objection = { ...task.objection!, noticeTaskId: waiting.taskId };
     // The upheld objection is in `publicObjections` (the bureau's own are in `notice.objections`).
     next = { ...next, status: 'BUREAU_REVIEW', openTask: undefined, reservedFen: 0 };
     change = {

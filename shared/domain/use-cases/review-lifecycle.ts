@@ -79,12 +79,20 @@ export interface CaseReviews<C extends ReviewCase> {
     input: { principal: Principal; current: C; plan: DecisionPlan<C>; at: string },
   ): Promise<'replan'>;
   view(current: C): unknown;
-  /** The decision the case's later state shows was taken at `stage`, if any. */
-  outcomeAfter(current: C, stage: string): DecisionOutcome | undefined;
   /** Who decides a stage, for a task opened for it. */
   party(current: C, stage: string): { role: TaskRecord['role']; org: string; listed?: boolean };
   /** The audit action of an opened task and of a redelivered decision. */
   readonly opened: { action: string; redelivered: string };
+}
+
+/**
+ * What a case type does at the workflow's own steps — a stage's due time (issue 14: a bureau
+ * stage's working days), whether a late stage escalates, how a stage that ran out ends — given by
+ * the steps that open and expire tasks, so the decision API's bundle carries none of it.
+ */
+export interface StageTiming<C extends ReviewCase> {
+  /** The decision the case's later state shows was taken at `stage`, if any. */
+  outcomeAfter(current: C, stage: string): DecisionOutcome | undefined;
   /**
    * A task opened after its wait already ran out (a retried opening step): the case type's own
    * ending of the stage, handed to this token. Undefined when the stage has none.
@@ -100,14 +108,6 @@ export interface CaseReviews<C extends ReviewCase> {
     stage: string,
     at: string,
   ): { next: C; audit: AuditDraft; outcome: DecisionOutcome | 'expired' };
-}
-
-/**
- * The timing of a case type's stages beyond their waits' time limits (issue 14), given by the
- * workflow steps that open and expire tasks (so the decision API's bundle does not carry the
- * working-day calendar).
- */
-export interface StageTiming<C extends ReviewCase> {
   /** When a stage's task is due: a bureau stage's handling limit in working days, a payment's deadline. */
   dueAt?(current: C, stage: string, now: Date): Promise<string | undefined>;
   /**
@@ -168,7 +168,7 @@ export async function decideTask(
       if (!task || !reviews) throw new NotFound(says('task.not_found', { taskId }));
       const current = await openCaseOf(reviews, principal, task);
       if (body.decision === 'uphold' || body.decision === 'dismiss') {
-        throw new ValidationFailed([fieldError('decision', says('decision.objections_only'))]);
+        throw new ValidationFailed([fieldError('decision', says('decision.unknown'))]);
       }
       const at = deps.clock.now().toISOString();
       const decided: TaskRecord = {
@@ -274,7 +274,7 @@ export async function openTask<C extends ReviewCase>(
   deps: Pick<LifecycleDeps, 'store' | 'clock' | 'newId'>,
   reviews: CaseReviews<C>,
   input: { taskToken: string; caseId: string; round: number; stage: string; timeoutSeconds: number },
-  timing: StageTiming<C> = {},
+  timing: Partial<StageTiming<C>> = {},
 ): Promise<{ taskId: string }> {
   const current = await reviews.load(input.caseId);
   if (!current || current.round !== input.round || current.status === 'WITHDRAWN') {
@@ -306,7 +306,7 @@ export async function openTask<C extends ReviewCase>(
       .then(() => ({ taskId: task.taskId }));
   };
   if (current.status !== reviews.statusAt(input.stage)) {
-    const outcome = reviews.outcomeAfter(current, input.stage);
+    const outcome = timing.outcomeAfter?.(current, input.stage);
     if (!outcome) throw new CaseWithdrawn(`${reviews.noun} ${input.caseId} is no longer at ${input.stage}`);
     return handOver(
       outcome,
@@ -318,7 +318,7 @@ export async function openTask<C extends ReviewCase>(
       },
     );
   }
-  const overdue = reviews.overdueAtOpening?.(current, input.stage, at);
+  const overdue = timing.overdueAtOpening?.(current, input.stage, at);
   if (overdue) return handOver(overdue.decision, overdue.next, overdue.audit);
   const existing =
     current.openTask?.stage === input.stage ? await deps.store.task(current.openTask.taskId) : undefined;
@@ -364,7 +364,7 @@ export async function checkExpiry<C extends ReviewCase>(
   deps: Pick<LifecycleDeps, 'store' | 'clock'>,
   reviews: CaseReviews<C>,
   input: { caseId: string; round: number; stage: string },
-  timing: StageTiming<C> = {},
+  timing: StageTiming<C>,
 ): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' | 'overdue' }> {
   const current = await reviews.load(input.caseId);
   if (!current || current.round !== input.round) return { outcome: 'closed' };
@@ -377,11 +377,11 @@ export async function checkExpiry<C extends ReviewCase>(
   if (current.status !== reviews.statusAt(input.stage)) {
     return {
       outcome:
-        current.status === 'WITHDRAWN' ? 'closed' : (reviews.outcomeAfter(current, input.stage) ?? 'closed'),
+        current.status === 'WITHDRAWN' ? 'closed' : (timing.outcomeAfter(current, input.stage) ?? 'closed'),
     };
   }
   if (timing.escalates?.(input.stage)) return markOverdue(deps, reviews, current, task, input.stage);
-  const ended = reviews.expire(current, input.stage, deps.clock.now().toISOString());
+  const ended = timing.expire(current, input.stage, deps.clock.now().toISOString());
   await reviews.write({
     next: ended.next,
     expectedVersion: current.version,

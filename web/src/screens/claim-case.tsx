@@ -35,6 +35,7 @@ import {
   SchoolVerification,
 } from './claim-parts.tsx';
 import { CaseRef, type CohortView, Timeline } from './cohort-parts.tsx';
+import { CorrectionChecklist, claimTargets, targetLabel } from './corrections.tsx';
 
 const WAITING = ['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT'];
 
@@ -67,6 +68,7 @@ export function ClaimCase(props: { claimId: string }) {
       ) : null}
       <ClaimNotices claim={claim} />
       <ClaimObjections claimId={claim.claimId} onDecided={loaded.reload} />
+      <CorrectionChecklist notice={claim.corrections} label={targetLabel(claimTargets(t))} />
       <Actions
         claim={claim}
         onChanged={(message) => {
