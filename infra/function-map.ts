@@ -36,6 +36,11 @@ export interface FunctionSpec {
   route?: `${HttpMethod} /${string}`;
   /** Whether the route is public (no JWT authorizer). */
   public?: boolean;
+  /**
+   * Route-level throttling on the API's stage (requests per second across all callers), below the
+   * stage's default: API Gateway cannot throttle per address, which the use case itself does.
+   */
+  throttle?: { rateLimit: number; burstLimit: number };
   /** Run on a schedule (minutes between runs on AWS; the embedded runtime runs it every few seconds). */
   scheduleMinutes?: number;
   /** Run for each object created in the documents bucket (S3 → EventBridge; the stand-in locally). */
@@ -205,6 +210,23 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     route: 'POST /claims/{claimId}/objection',
     access: { table: 'readwrite', callbackWorkflows: ['subsidy-claim'] },
   },
+  // The public notice page (issue 14): no token, on the same HTTP API without the authorizer.
+  {
+    name: 'list-public-notices',
+    entry: 'functions/api/list-public-notices.ts',
+    route: 'GET /public/notices',
+    public: true,
+    throttle: { rateLimit: 20, burstLimit: 40 },
+    access: read,
+  },
+  {
+    name: 'lodge-public-objection',
+    entry: 'functions/api/lodge-public-objection.ts',
+    route: 'POST /public/notices/{claimId}/objections',
+    public: true,
+    throttle: { rateLimit: 2, burstLimit: 10 },
+    access: { table: 'readwrite', piiKey: true },
+  },
   // Evidence documents: records on the table, bytes in the documents bucket.
   {
     name: 'create-document',
@@ -323,6 +345,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     access: write,
   },
   { name: 'check-claim-task-expiry', entry: 'functions/steps/check-claim-task-expiry.ts', access: write },
+  // Before a bureau stage's wait: its handling limit in working days (issue 14), from the policy.
+  { name: 'plan-handling-limit', entry: 'functions/steps/plan-handling-limit.ts', access: read },
   { name: 'plan-public-notice', entry: 'functions/steps/plan-public-notice.ts', access: write },
   {
     name: 'publish-claim-outcome',

@@ -65,6 +65,8 @@ const REASONS = {
     'In the AWS China regions CloudFront offers no origin access control: an origin access identity is what reads the private console bucket there (the global deployment uses origin access control).',
   chinaTracing:
     'In the AWS China regions Lambda has no X-Ray integration, so the state machines are not traced either (issue 18); execution history and the ALL-level execution logs remain.',
+  publicNoticesWaf:
+    'No WAF on the public notice list: it is cached a minute and its route is throttled at the API stage; objections are limited per address by the application (issue 14).',
   consoleWaf:
     'No WAF on the static console: it serves fixed files, and the API it calls is throttled at its stage. A WAF (and its cost) is a deployment decision.',
 } as const;
@@ -197,6 +199,13 @@ export function applyNagSuppressions(stack: ApprenticeFlowStack): NagAcknowledge
   acknowledge(site.distribution, 'AwsSolutions-CFR4', REASONS.consoleTls);
   acknowledge(site.distribution, 'AwsSolutions-CFR1', REASONS.consoleGeo);
   acknowledge(site.distribution, 'AwsSolutions-CFR2', REASONS.consoleWaf);
+  const notices = site.publicNoticesDistribution;
+  if (notices) {
+    acknowledge(notices, 'AwsSolutions-CFR3', REASONS.consoleAccessLogs);
+    acknowledge(notices, 'AwsSolutions-CFR4', REASONS.consoleTls);
+    acknowledge(notices, 'AwsSolutions-CFR1', REASONS.consoleGeo);
+    acknowledge(notices, 'AwsSolutions-CFR2', REASONS.publicNoticesWaf);
+  }
   if (stack.deployment.china) {
     acknowledge(site.distribution, 'AwsSolutions-CFR7', REASONS.chinaOriginAccess);
     for (const stateMachine of Object.values(stack.workflows.stateMachines)) {

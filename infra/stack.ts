@@ -120,6 +120,7 @@ export class ApprenticeFlowStack extends Stack {
 
     this.webConsole.publish({
       apiUrl: this.api.url,
+      apiNamesDistribution: consoleOrigin === this.webConsole.origin && !this.deployment.consoleDomain,
       auth: this.auth
         ? { kind: 'cognito', userPool: this.auth.userPool, client: this.auth.consoleClient }
         : { kind: 'oidc', issuer: trusted.issuer, clientId: trusted.audience[0]! },

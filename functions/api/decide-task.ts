@@ -5,6 +5,7 @@ import { says } from '../../shared/domain/error-codes.ts';
 import { CASE_ROLES } from '../../shared/domain/principal.ts';
 import { claimReviews } from '../../shared/domain/use-cases/claim-review.ts';
 import { cohortReviews } from '../../shared/domain/use-cases/cohort-review.ts';
+import { decidePublicObjection, redeliverUpheld } from '../../shared/domain/use-cases/public-notice.ts';
 import { decideTask } from '../../shared/domain/use-cases/review-lifecycle.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { DecisionBody } from '../../shared/schemas/decision.ts';
@@ -16,8 +17,16 @@ const deciders = { roles: CASE_ROLES, refused: says('auth.city_reads_only') };
 
 export const handler = httpHandler({ ...deciders, params: TaskPath, body: DecisionBody }, (request) => {
   const deps = { ...baseDeps(), workflows: stepFunctions(), employment: employmentChecks() };
+  const publicObjection = {
+    decide: (input: Parameters<typeof decidePublicObjection>[1]) => decidePublicObjection(deps, input),
+    replay: (task: Parameters<typeof redeliverUpheld>[1]) => redeliverUpheld(deps, task),
+  };
   return decideTask(
-    { ...deps, reviews: { 'cohort-filing': cohortReviews(deps), 'subsidy-claim': claimReviews(deps) } },
+    {
+      ...deps,
+      reviews: { 'cohort-filing': cohortReviews(deps), 'subsidy-claim': claimReviews(deps) },
+      standalone: { PUBLIC_OBJECTION: publicObjection },
+    },
     request.principal,
     request.params.taskId,
     request.body,

@@ -98,6 +98,33 @@ export class Api extends Construct {
       });
       this.routes.set(spec.name, route!);
     }
+
+    // The public routes (no token) get their own, lower limits on the stage (issue 14); the
+    // per-address allowance of objections is the use case's, in DynamoDB.
+    const routeSettings = Object.fromEntries(
+      props.functions.flatMap(([spec]) =>
+        spec.route && spec.throttle
+          ? [
+              [
+                spec.route,
+                {
+                  ThrottlingRateLimit: spec.throttle.rateLimit,
+                  ThrottlingBurstLimit: spec.throttle.burstLimit,
+                },
+              ],
+            ]
+          : [],
+      ),
+    );
+    if (Object.keys(routeSettings).length > 0) {
+      const cfnStage = this.stage.node.defaultChild as apigw.CfnStage;
+      cfnStage.addPropertyOverride('RouteSettings', routeSettings);
+      // A route's settings name its key: the route exists before the stage is updated.
+      for (const [spec] of props.functions) {
+        const route = spec.throttle ? this.routes.get(spec.name) : undefined;
+        if (route) cfnStage.node.addDependency(route);
+      }
+    }
   }
 
   get url(): string {

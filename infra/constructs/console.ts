@@ -1,4 +1,4 @@
-import { AssetHashType, DockerImage, Duration, Stack } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -45,6 +45,12 @@ export interface WebConsoleProps {
 export interface ConsolePublishProps {
   /** Base URL of the HTTP API the console calls. */
   apiUrl: string;
+  /**
+   * The API's CORS names this distribution's own domain (no `consoleDomain`, no `consoleOrigin`):
+   * a behaviour of it pointing at the API would close a dependency cycle, so the public notice list
+   * gets a small distribution of its own.
+   */
+  apiNamesDistribution?: boolean;
   auth:
     | {
         kind: 'cognito';
@@ -82,6 +88,8 @@ export interface ConsolePublishProps {
 export class WebConsole extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
+  /** The public notice list's own distribution, when it cannot be a behaviour of the console's. */
+  publicNoticesDistribution: cloudfront.Distribution | undefined;
   /** `https://<distribution domain>` */
   readonly origin: string;
 
@@ -110,6 +118,8 @@ export class WebConsole extends Construct {
             `https://*.execute-api.${region}.${urlSuffix}`,
             ...signIn,
             `https://*.s3.${region}.${urlSuffix}`,
+            // The public notice list's own distribution, where it has one (no console domain).
+            ...(props.domain || props.china ? [] : ['https://*.cloudfront.net']),
           ]),
           override: true,
         },
@@ -185,6 +195,42 @@ export class WebConsole extends Construct {
   }
 
   /**
+   * `GET /public/notices` (issue 14) through the console's distribution, cached for a minute per
+   * district (the query string is the key): the public page may be read by many, the list changes
+   * when a notice starts or ends. Objections (POST) go to the API itself, which must see the
+   * caller's own address. The China regions take cache policies as the console's own behaviour does.
+   */
+  private cachePublicNotices(apiUrl: string, separate: boolean): string {
+    const apiDomain = Fn.select(2, Fn.split('/', apiUrl));
+    const behavior = {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: new cloudfront.CachePolicy(this, 'PublicNoticesCache', {
+        comment: 'ApprenticeFlow public notices: one minute per district',
+        defaultTtl: Duration.seconds(60),
+        minTtl: Duration.seconds(0),
+        maxTtl: Duration.seconds(60),
+        queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('districtCode', 'limit', 'cursor'),
+        headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+        cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+      }),
+      compress: true,
+    };
+    if (!separate) {
+      this.distribution.addBehavior('/public/notices', new origins.HttpOrigin(apiDomain), behavior);
+      return this.origin;
+    }
+    this.publicNoticesDistribution = new cloudfront.Distribution(this, 'PublicNotices', {
+      comment: 'ApprenticeFlow public notices (GET /public/notices, cached a minute)',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      defaultBehavior: { ...behavior, origin: new origins.HttpOrigin(apiDomain) },
+    });
+    return `https://${this.publicNoticesDistribution.distributionDomainName}`;
+  }
+
+  /**
    * Uploads the console: hashed assets cached for a year (old ones kept, so open pages can still
    * load their chunks after a deploy), `index.html` and `console-config.json` never cached, and a
    * CloudFront invalidation of those two.
@@ -233,9 +279,12 @@ export class WebConsole extends Construct {
         },
       },
     });
+    const publicNoticesOrigin = this.cachePublicNotices(props.apiUrl, props.apiNamesDistribution ?? false);
     const config = deployment.Source.jsonData('console-config.json', {
       apiUrl: props.apiUrl,
       auth,
+      // The public notice page reads the list through CloudFront (cached a minute).
+      publicNoticesOrigin,
     });
 
     new deployment.BucketDeployment(this, 'Assets', {

@@ -32,6 +32,7 @@ export class Workflows extends Construct {
       openReviewTask: props.fn('open-review-task'),
       checkExpiredReview: props.fn('check-expired-review'),
       publishFilingOutcome: props.fn('publish-filing-outcome'),
+      planHandlingLimit: props.fn('plan-handling-limit'),
     });
 
     const subsidyClaim = subsidyClaimDefinition(new Construct(this, 'SubsidyClaimStates'), {
@@ -39,6 +40,7 @@ export class Workflows extends Construct {
       checkClaimTaskExpiry: props.fn('check-claim-task-expiry'),
       planPublicNotice: props.fn('plan-public-notice'),
       publishClaimOutcome: props.fn('publish-claim-outcome'),
+      planHandlingLimit: props.fn('plan-handling-limit'),
     });
 
     this.stateMachines = {

@@ -16,6 +16,8 @@ export interface DemoOrganisation {
   /** Enterprises: basic bank account (stored encrypted, shown masked). */
   bankAccount?: string;
   bankName?: string;
+  /** Bureaus: the office's public phone (the public notice page shows it). */
+  contactPhone?: string;
   /** Schools: 技工院校 | 职业院校 | 职业培训机构 | 企业培训中心 */
   schoolType?: string;
 }
@@ -32,8 +34,21 @@ export interface DemoUser {
 export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
   // The municipal bureau publishes the policy for every district and reads their cases (domain.md).
   { orgId: '110000', kind: 'city', name: '北京市人力资源和社会保障局', districtCode: '110000' },
-  { orgId: '110108', kind: 'bureau', name: '北京市海淀区人力资源和社会保障局', districtCode: '110108' },
-  { orgId: '110105', kind: 'bureau', name: '北京市朝阳区人力资源和社会保障局', districtCode: '110105' },
+  // The bureaus' office phones are demo numbers, shown on the public notice page.
+  {
+    orgId: '110108',
+    kind: 'bureau',
+    name: '北京市海淀区人力资源和社会保障局',
+    districtCode: '110108',
+    contactPhone: '010-12333108',
+  },
+  {
+    orgId: '110105',
+    kind: 'bureau',
+    name: '北京市朝阳区人力资源和社会保障局',
+    districtCode: '110105',
+    contactPhone: '010-12333105',
+  },
   {
     orgId: '91110108MA01AAAA0M',
     kind: 'enterprise',

@@ -9,9 +9,11 @@ import type { Construct } from 'constructs';
  *
  * Each review is a `.waitForTaskToken` task whose step function opens an inbox task carrying the
  * token; the decision API records the decision in DynamoDB first and then sends the callback with
- * `{"outcome": "approve" | "return" | "reject"}`. A review that outlives its stage time limit
- * (`$.stageTimeoutSeconds`, from the policy at submission) is caught as `States.Timeout` and
- * checked: a decision already recorded wins, otherwise the cohort is returned as expired.
+ * `{"outcome": "approve" | "return" | "reject"}`. A company or school review that outlives its
+ * stage time limit (`$.stageTimeoutSeconds`, from the policy at submission) is caught as
+ * `States.Timeout` and checked: a decision already recorded wins, otherwise the cohort is returned
+ * as expired. The bureau's filing waits its handling limit in working days (planned just before it);
+ * running out marks it OVERDUE (escalated) and it waits again — never returned (issue 14).
  * A withdrawal fails the waiting task with `CaseWithdrawn`. Every way out publishes the outcome.
  *
  * JSONPath only (no JSONata, no Assign) so that the embedded engine runs this very definition.
@@ -20,6 +22,7 @@ export interface CohortFilingFunctions {
   openReviewTask: lambda.IFunction;
   checkExpiredReview: lambda.IFunction;
   publishFilingOutcome: lambda.IFunction;
+  planHandlingLimit: lambda.IFunction;
 }
 
 export const COHORT_REVIEW_STAGES = [
@@ -39,7 +42,10 @@ export const COHORT_REVIEW_STAGES = [
     stage: 'BUREAU_REVIEW',
     state: 'AwaitBureauFiling',
     route: 'BureauDecision',
-    expiry: 'CheckBureauFilingExpiry',
+    // The bureau's stage runs on its handling limit (working days): planned first, and when the
+    // wait runs out the task is marked OVERDUE and the wait starts again (issue 14).
+    expiry: 'MarkBureauFilingOverdue',
+    limit: 'PlanBureauFilingLimit',
   },
 ] as const;
 
@@ -75,9 +81,10 @@ export function cohortFilingDefinition(scope: Construct, fns: CohortFilingFuncti
   let next: sfn.IChainable = publishOutcome;
   const awaits: tasks.LambdaInvoke[] = [];
   for (const spec of [...COHORT_REVIEW_STAGES].reverse()) {
-    const route = new sfn.Choice(scope, spec.route)
-      .when(sfn.Condition.stringEquals('$.decision.outcome', 'approve'), next)
-      .otherwise(publishOutcome);
+    const route = new sfn.Choice(scope, spec.route).when(
+      sfn.Condition.stringEquals('$.decision.outcome', 'approve'),
+      next,
+    );
 
     const expiry = new tasks.LambdaInvoke(scope, spec.expiry, {
       lambdaFunction: fns.checkExpiredReview,
@@ -112,8 +119,26 @@ export function cohortFilingDefinition(scope: Construct, fns: CohortFilingFuncti
     awaitDecision.addCatch(expiry, { errors: ['States.Timeout'], resultPath: '$.failure' });
     awaitDecision.addCatch(publishOutcome, { errors: ['CaseWithdrawn'], resultPath: '$.failure' });
     awaitDecision.next(route);
+    let entry: sfn.IChainable = awaitDecision;
+    if ('limit' in spec) {
+      // Marked overdue: the same review waits again (its open task is kept, with a new token).
+      route.when(sfn.Condition.stringEquals('$.decision.outcome', 'overdue'), awaitDecision);
+      // The limit's seconds go where the wait reads its time limit, so a wait begun under the
+      // definition before (14 days there) resumes under this one unchanged.
+      const plan = new tasks.LambdaInvoke(scope, spec.limit, {
+        lambdaFunction: fns.planHandlingLimit,
+        payload: sfn.TaskInput.fromObject({ workflow: 'cohort-filing', stage: spec.stage }),
+        payloadResponseOnly: true,
+        resultPath: '$.stageTimeoutSeconds',
+        retryOnServiceExceptions: false,
+      });
+      plan.addRetry(STEP_RETRY);
+      plan.next(awaitDecision);
+      entry = plan;
+    }
+    route.otherwise(publishOutcome);
     awaits.unshift(awaitDecision);
-    next = awaitDecision;
+    next = entry;
   }
   return awaits[0]!;
 }

@@ -35,6 +35,7 @@ export function renderWorkflowAsl(workflow: WorkflowName): Record<string, unknow
         openReviewTask: fn('open-review-task'),
         checkExpiredReview: fn('check-expired-review'),
         publishFilingOutcome: fn('publish-filing-outcome'),
+        planHandlingLimit: fn('plan-handling-limit'),
       });
       break;
     case 'subsidy-claim':
@@ -43,6 +44,7 @@ export function renderWorkflowAsl(workflow: WorkflowName): Record<string, unknow
         checkClaimTaskExpiry: fn('check-claim-task-expiry'),
         planPublicNotice: fn('plan-public-notice'),
         publishClaimOutcome: fn('publish-claim-outcome'),
+        planHandlingLimit: fn('plan-handling-limit'),
       });
       break;
   }

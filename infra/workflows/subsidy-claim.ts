@@ -12,14 +12,16 @@ import type { Construct } from 'constructs';
  * token); the decision API records first and calls back with `{"outcome": …}`. The public notice
  * is a callback task too, whose time limit is the notice period: an objection calls back with
  * `objection` (back to review); the period running out (`States.Timeout`) moves on to payment.
- * Stage time limits come from the policy (`$.stageTimeoutSeconds`); an expired review returns the
- * claim, an expired payment task is opened again (approved money is never dropped).
+ * Stage time limits come from the policy (`$.stageTimeoutSeconds`): an expired school verification
+ * returns the claim, the bureau's review past its handling limit is marked OVERDUE and waits again
+ * (issue 14), an expired payment task is opened again (approved money is never dropped).
  */
 export interface SubsidyClaimFunctions {
   openClaimTask: lambda.IFunction;
   checkClaimTaskExpiry: lambda.IFunction;
   planPublicNotice: lambda.IFunction;
   publishClaimOutcome: lambda.IFunction;
+  planHandlingLimit: lambda.IFunction;
 }
 
 const STEP_RETRY: sfn.RetryProps = {
@@ -86,17 +88,26 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
   // Payment by the treasurer; an expired payment task is opened again.
   const awaitPayment = awaitTask('AwaitPaymentRelease', 'PAYMENT', '$.stageTimeoutSeconds');
   const paymentExpiry = checkExpiry('CheckPaymentReleaseExpiry', 'PAYMENT');
-  const paymentDecision = new sfn.Choice(scope, 'PaymentDecision')
-    .when(outcomeIs('expired'), awaitPayment)
-    .otherwise(publish);
+  const paymentDecision = new sfn.Choice(scope, 'PaymentDecision').when(outcomeIs('expired'), awaitPayment);
   awaitPayment.addCatch(paymentExpiry, { errors: ['States.Timeout'], resultPath: '$.failure' });
   awaitPayment.addCatch(publish, { errors: ['CaseWithdrawn'], resultPath: '$.failure' });
   awaitPayment.next(paymentDecision);
   paymentExpiry.next(paymentDecision);
 
-  // Bureau review, then public notice for final claims.
+  // Bureau review on its handling limit (working days, planned first; running out marks it
+  // OVERDUE and it waits again, never returned), then public notice for final claims. The limit's
+  // seconds go where the wait reads its time limit, so a wait begun under the definition before
+  // resumes unchanged; the payment after it is reminded on that interval too (its due date is its
+  // own: the end of the month after the notice).
   const awaitReview = awaitTask('AwaitBureauClaimReview', 'BUREAU_REVIEW', '$.stageTimeoutSeconds');
-  const reviewExpiry = checkExpiry('CheckBureauClaimReviewExpiry', 'BUREAU_REVIEW');
+  const reviewExpiry = checkExpiry('MarkBureauClaimReviewOverdue', 'BUREAU_REVIEW');
+  const planReview = step(
+    'PlanBureauClaimReviewLimit',
+    fns.planHandlingLimit,
+    { workflow: 'subsidy-claim', stage: 'BUREAU_REVIEW' },
+    '$.stageTimeoutSeconds',
+  );
+  planReview.next(awaitReview);
   const planNotice = step(
     'PlanPublicNotice',
     fns.planPublicNotice,
@@ -106,7 +117,7 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
   const awaitNotice = awaitTask('AwaitPublicNoticePeriod', 'PUBLIC_NOTICE', '$.notice.timeoutSeconds');
   const closeNotice = checkExpiry('ClosePublicNotice', 'PUBLIC_NOTICE');
   const noticeDecision = new sfn.Choice(scope, 'PublicNoticeOutcome')
-    .when(outcomeIs('objection'), awaitReview)
+    .when(outcomeIs('objection'), planReview)
     .when(outcomeIs('approve'), awaitPayment)
     .otherwise(publish);
   awaitNotice.addCatch(closeNotice, { errors: ['States.Timeout'], resultPath: '$.failure' });
@@ -127,7 +138,10 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
     .otherwise(awaitPayment);
   const reviewDecision = new sfn.Choice(scope, 'BureauClaimDecision')
     .when(outcomeIs('approve'), isFinal)
+    .when(outcomeIs('overdue'), awaitReview)
     .otherwise(publish);
+  // A public objection upheld after the notice ran out takes the claim back from payment to review.
+  paymentDecision.when(outcomeIs('objection'), planReview).otherwise(publish);
   awaitReview.addCatch(reviewExpiry, { errors: ['States.Timeout'], resultPath: '$.failure' });
   awaitReview.addCatch(publish, { errors: ['CaseWithdrawn'], resultPath: '$.failure' });
   awaitReview.next(reviewDecision);
@@ -137,7 +151,7 @@ export function subsidyClaimDefinition(scope: Construct, fns: SubsidyClaimFuncti
   const awaitSchool = awaitTask('AwaitSchoolVerification', 'SCHOOL_VERIFICATION', '$.stageTimeoutSeconds');
   const schoolExpiry = checkExpiry('CheckSchoolVerificationExpiry', 'SCHOOL_VERIFICATION');
   const schoolDecision = new sfn.Choice(scope, 'SchoolVerificationDecision')
-    .when(outcomeIs('approve'), awaitReview)
+    .when(outcomeIs('approve'), planReview)
     .otherwise(publish);
   awaitSchool.addCatch(schoolExpiry, { errors: ['States.Timeout'], resultPath: '$.failure' });
   awaitSchool.addCatch(publish, { errors: ['CaseWithdrawn'], resultPath: '$.failure' });

@@ -94,6 +94,15 @@ export interface ClaimChange {
   notListed?: NotListedCheck | undefined;
   /** A payment's release: the employment check it passed still holds, and its run is recorded. */
   employment?: EmploymentGuard | undefined;
+  /** Other tasks the change writes (an upheld objection decides the notice's wait too). */
+  otherTasks?: { record: TaskRecord; expectedStatus: TaskStatus | null }[] | undefined;
+  /** A public objection counted against its address's hourly allowance (refused past `max`: ObjectionsThrottled). */
+  throttle?: { addressHash: string; hour: string; max: number; expiresAt: number } | undefined;
+}
+
+/** The address already lodged its hourly allowance of public objections. */
+export class ObjectionsThrottled extends Error {
+  override name = 'ObjectionsThrottled';
 }
 
 export interface ClaimStore {

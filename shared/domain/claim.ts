@@ -1,6 +1,9 @@
 import type { AcceptedCommitment } from './commitment.ts';
+import { type CorrectionNotice, correctionsView } from './corrections.ts';
+import { paymentDueOn as paymentDueOn_ } from './handling.ts';
 import { districtInCity, type Principal } from './principal.ts';
 import type { SettlementSteps } from './settlement.ts';
+import { todayInChinaOf } from './time.ts';
 
 /**
  * A training-fund claim (domain.md, "Claim workflow"): an advance once the cohort is FILED, an
@@ -108,7 +111,9 @@ export interface ClaimRecord {
   reviewedBy?: string;
   releasedBy?: string;
   round: number;
-  openTask?: { taskId: string; stage: ClaimStage | 'PUBLIC_NOTICE' } | undefined;
+  openTask?:
+    | { taskId: string; stage: ClaimStage | 'PUBLIC_NOTICE'; dueAt?: string; overdueAt?: string }
+    | undefined;
   /** The budget year the reservation was charged to (the year the bureau approved it). */
   budgetYear?: number;
   reservedFen?: number;
@@ -121,7 +126,17 @@ export interface ClaimRecord {
     forApprovalAt?: string | undefined;
     objections: { by: string; at: string; reason: string }[];
   };
+  /** Objections lodged by the public through the notice page (their tasks hold what was written). */
+  publicObjections?: {
+    objectionId: string;
+    taskId: string;
+    lodgedAt: string;
+    status: 'OPEN' | 'UPHELD' | 'DISMISSED';
+    reason?: string;
+  }[];
   returnReason?: string;
+  /** The one-time correction notices of its returns, oldest first (issue 14). */
+  corrections?: CorrectionNotice[];
   rejectReason?: string;
   /** Why an approval could not be completed (e.g. the budget does not fit); shown at review. */
   pendingReason?: string;
@@ -147,4 +162,41 @@ export function canSeeClaim(
 export function claimView(claim: ClaimRecord) {
   const { auditHead: _head, auditSeq: _seq, openTask, ...rest } = claim;
   return { ...rest, currentTask: openTask ?? null };
+}
+
+/**
+ * A claim as the reads show it (issue 14): with its payment deadline, late or not today, and its
+ * latest correction notice (each item `changed` while it is with the enterprise, as it stood at
+ * the resubmission afterwards).
+ */
+export function claimReadView(claim: ClaimRecord, now?: Date) {
+  return {
+    ...claimView(claim),
+    ...paymentDeadline(claim, now),
+    corrections:
+      correctionsView(claim.corrections, claim, claimDocuments(claim), claim.status === 'RETURNED') ?? null,
+  };
+}
+
+/** A claim's evidence documents of a kind, by checksum: a correction of that kind is ticked off when they change. */
+export function claimDocuments(claim: Pick<ClaimRecord, 'evidence'>) {
+  return (kind: string) =>
+    claim.evidence.documents.filter((document) => document.kind === kind).map((document) => document.sha256);
+}
+
+/**
+ * Payment is due by the end of the month after the notice ends (domain.md; an advance, which has
+ * no notice: after the month of its approval). `paymentLate`: not paid by then (or paid after).
+ */
+export function paymentDeadline(
+  claim: Pick<ClaimRecord, 'status' | 'notice' | 'approvedAt' | 'paidAt'>,
+  now?: Date,
+): { paymentDueOn?: string; paymentLate?: boolean } {
+  if (!['PAYMENT', 'PAID'].includes(claim.status)) return {};
+  const from =
+    claim.notice?.lastDay ?? (claim.approvedAt ? todayInChinaOf(new Date(claim.approvedAt)) : undefined);
+  if (!from) return {};
+  const paymentDueOn = paymentDueOn_(from);
+  const day = claim.paidAt ? todayInChinaOf(new Date(claim.paidAt)) : now ? todayInChinaOf(now) : undefined;
+  return { paymentDueOn, ...(day ? { paymentLate: day > paymentDueOn } : {}) };
 }

@@ -1,3 +1,4 @@
+import { type CorrectionNotice, correctionsView } from './corrections.ts';
 import type { CohortEntitlement } from './entitlement.ts';
 import { districtInCity, type Principal, type Role } from './principal.ts';
 
@@ -127,8 +128,11 @@ export interface CohortRecord {
   round: number;
   /** Approvals of the current round (void after a return). */
   approvals: { stage: ReviewStage; by: string; at: string }[];
-  openTask?: { taskId: string; stage: ReviewStage } | undefined;
+  /** The waiting stage's task; `dueAt`/`overdueAt` at the bureau's stage (issue 14: handling limits). */
+  openTask?: { taskId: string; stage: ReviewStage; dueAt?: string; overdueAt?: string } | undefined;
   returnReason?: string;
+  /** The one-time correction notices of its returns, oldest first (issue 14). */
+  corrections?: CorrectionNotice[];
   rejectReason?: string;
   entitlementFen?: number;
   /** How the entitlement was computed (standard, months, per apprentice), for the reviewer. */
@@ -222,4 +226,21 @@ export function cohortView(cohort: CohortRecord) {
   };
 }
 
-export type CohortView = ReturnType<typeof cohortView>;
+/** A cohort as `GET /cohorts/{cohortId}` answers it (with its latest correction notice). */
+export type CohortView = ReturnType<typeof cohortReadView>;
+
+/** A cohort under review holds no documents (evidence is uploaded once it is FILED). */
+export const noDocuments = (): undefined => undefined;
+
+/**
+ * A cohort as `GET /cohorts/{cohortId}` shows it: with its latest correction notice (issue 14), each
+ * item `changed` while the cohort is with the enterprise, and as it stood at the resubmission
+ * afterwards (what the reviewers see changed).
+ */
+export function cohortReadView(cohort: CohortRecord) {
+  return {
+    ...cohortView(cohort),
+    corrections:
+      correctionsView(cohort.corrections, cohort, noDocuments, cohort.status === 'RETURNED') ?? null,
+  };
+}

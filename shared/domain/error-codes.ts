@@ -14,6 +14,7 @@ import { COHORT_MESSAGES } from './error-codes/cohorts.ts';
 import { EMPLOYMENT_MESSAGES } from './error-codes/employment.ts';
 import { FIELD_MESSAGES } from './error-codes/fields.ts';
 import { REQUEST_MESSAGES } from './error-codes/request.ts';
+import { STATUTORY_MESSAGES } from './error-codes/statutory.ts';
 import { TRUST_MESSAGES } from './error-codes/trust.ts';
 
 export const ERROR_MESSAGES = {
@@ -23,6 +24,7 @@ export const ERROR_MESSAGES = {
   ...CLAIM_MESSAGES,
   ...TRUST_MESSAGES,
   ...EMPLOYMENT_MESSAGES,
+  ...STATUTORY_MESSAGES,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

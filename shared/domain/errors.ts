@@ -75,6 +75,12 @@ export class Conflict extends DomainError {
   }
 }
 
+/** Too many requests of one kind from one address (the public objections, issue 14). */
+export class Throttled extends DomainError {
+  readonly status = 429;
+  readonly title = 'Too many requests';
+}
+
 export class PayloadTooLarge extends DomainError {
   readonly status = 413;
   readonly title = 'Payload too large';

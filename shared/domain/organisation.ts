@@ -11,4 +11,6 @@ export interface Organisation {
   bankName?: string;
   /** Masked; the full account is stored encrypted and used only for payment. */
   bankAccountMasked?: string;
+  /** Bureaus: the office's public phone, shown on the public notice page. */
+  contactPhone?: string;
 }

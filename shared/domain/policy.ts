@@ -3,11 +3,11 @@
  * change with an effective date, never in code. `DEFAULT_POLICY` is what the system seeds.
  */
 
-import type { Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
+import type { HandlingLimits, Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
 import { compareDates } from './dates.ts';
 import { type Said, says } from './error-codes.ts';
 
-export type { Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
+export type { HandlingLimits, Policy, SettlementRules, SubsidyStandard } from '../schemas/policy.ts';
 
 /** Target levels of a new-type apprenticeship: 4 中级工 … 1 高级技师 (5 初级工 is not a target). */
 export type TargetLevel = 1 | 2 | 3 | 4;
@@ -101,39 +101,43 @@ const HOLIDAYS_2028 = [
  * year; shortage occupations ¥7,000 and ¥8,000), none for 技师 and 高级技师, advances of at most
  * 50%, and the limits of 人社部发〔2021〕39号.
  */
-export const DEFAULT_POLICY: Policy = deepFreeze({
-  policyVersion: '2026-01-01.1',
-  effectiveFrom: '2026-01-01',
-  source:
-    'Seeded default: Beijing 京人社能发〔2019〕128号 standards (since superseded by 〔2022〕11号 and 〔2024〕15号, amounts not known to the seed); settlement rules as domain.md defaults. Replace with the rule in force.',
-  standardsFen: {
-    '4': { standard: 500_000, shortage: 700_000 },
-    '3': { standard: 600_000, shortage: 800_000 },
-  },
-  advanceShareBasisPoints: 5000,
-  settlement: {
-    completedRate: 0,
-    withdrawnMode: 'none',
-    feeCapBasisPoints: null,
-    advanceBasis: 'first_year',
+// Built in a pure function call, so that a bundle which never reads it (every function: only the
+// seed does) leaves it and its holiday lists out.
+export const DEFAULT_POLICY: Policy = /* @__PURE__ */ (() =>
+  deepFreeze<Policy>({
+    policyVersion: '2026-01-01.1',
+    effectiveFrom: '2026-01-01',
+    source:
+      'Seeded default: Beijing 京人社能发〔2019〕128号 standards (since superseded by 〔2022〕11号 and 〔2024〕15号, amounts not known to the seed); settlement rules as domain.md defaults. Replace with the rule in force.',
+    standardsFen: {
+      '4': { standard: 500_000, shortage: 700_000 },
+      '3': { standard: 600_000, shortage: 800_000 },
+    },
     advanceShareBasisPoints: 5000,
-    interimClaims: true,
-  },
-  publicNoticeWorkingDays: 5,
-  stageTimeLimitDays: 14,
-  mentorMaxApprentices: 8,
-  cohortMinApprentices: 1,
-  cohortMaxApprentices: 200,
-  minPlannedHoursPerYear: 600,
-  minConcentratedHoursPerYear: 160,
-  minMentorSkillLevel: 3,
-  minAgeYears: 16,
-  contractMinMonths: 12,
-  contractStartMaxDaysAfterCohortStart: 30,
-  trainingMonths: { min: 12, max: 24, maxWithJustification: 36 },
-  holidays: [...HOLIDAYS_2026, ...HOLIDAYS_2027, ...HOLIDAYS_2028],
-  makeUpWorkingDays: MAKE_UP_WORKING_DAYS_2026,
-});
+    settlement: {
+      completedRate: 0,
+      withdrawnMode: 'none',
+      feeCapBasisPoints: null,
+      advanceBasis: 'first_year',
+      advanceShareBasisPoints: 5000,
+      interimClaims: true,
+    },
+    publicNoticeWorkingDays: 5,
+    handling: { acceptanceDays: 5, reviewDays: 10, objectionDays: 5 },
+    stageTimeLimitDays: 14,
+    mentorMaxApprentices: 8,
+    cohortMinApprentices: 1,
+    cohortMaxApprentices: 200,
+    minPlannedHoursPerYear: 600,
+    minConcentratedHoursPerYear: 160,
+    minMentorSkillLevel: 3,
+    minAgeYears: 16,
+    contractMinMonths: 12,
+    contractStartMaxDaysAfterCohortStart: 30,
+    trainingMonths: { min: 12, max: 24, maxWithJustification: 36 },
+    holidays: [...HOLIDAYS_2026, ...HOLIDAYS_2027, ...HOLIDAYS_2028],
+    makeUpWorkingDays: MAKE_UP_WORKING_DAYS_2026,
+  }))();
 
 /** domain.md's defaults of the settlement formula. */
 const SETTLEMENT_DEFAULTS: SettlementRules = Object.freeze({
@@ -153,6 +157,18 @@ const SETTLEMENT_DEFAULTS: SettlementRules = Object.freeze({
 export function settlementRules(policy: Policy): SettlementRules {
   const share = policy.advanceShareBasisPoints ?? SETTLEMENT_DEFAULTS.advanceShareBasisPoints;
   return { ...SETTLEMENT_DEFAULTS, advanceShareBasisPoints: share, ...policy.settlement };
+}
+
+/** domain.md's defaults of the bureau's handling limits (working days). */
+const HANDLING_DEFAULTS: HandlingLimits = Object.freeze({
+  acceptanceDays: 5,
+  reviewDays: 10,
+  objectionDays: 5,
+});
+
+/** The handling limits of a policy; one stored before the `handling` block existed reads as the defaults. */
+export function handlingLimits(policy: Policy): HandlingLimits {
+  return { ...HANDLING_DEFAULTS, ...policy.handling };
 }
 
 /** The policy with its settlement block written out and the top-level share mirroring it (as stored and shown). */

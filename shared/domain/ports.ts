@@ -167,7 +167,8 @@ export interface CohortStore {
   inbox(
     role: string,
     org: string,
-    options: { limit: number; cursor?: string | undefined },
+    /** `dueBy`: only the tasks due at or before this instant (the overdue ones: escalations). */
+    options: { limit: number; cursor?: string | undefined; dueBy?: string | undefined },
   ): Promise<Page<TaskRecord>>;
   /** Marks a decided task's callback as delivered. */
   closeTask(taskId: string): Promise<void>;

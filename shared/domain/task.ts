@@ -3,7 +3,7 @@ import type { ReviewStage } from './cohort.ts';
 import type { Role } from './principal.ts';
 
 export type TaskStatus = 'OPEN' | 'DECIDED' | 'CLOSED' | 'EXPIRED';
-export type DecisionOutcome = 'approve' | 'return' | 'reject' | 'objection';
+export type DecisionOutcome = 'approve' | 'return' | 'reject' | 'objection' | 'uphold' | 'dismiss';
 
 /**
  * A human decision a workflow waits for. It holds the Step Functions task token, which never
@@ -14,7 +14,7 @@ export interface TaskRecord {
   workflow: 'cohort-filing' | 'subsidy-claim';
   caseId: string;
   round: number;
-  stage: ReviewStage | ClaimStage | 'PUBLIC_NOTICE';
+  stage: ReviewStage | ClaimStage | 'PUBLIC_NOTICE' | 'PUBLIC_OBJECTION';
   role: Role;
   /** The organisation whose inbox holds it. */
   org: string;
@@ -29,10 +29,36 @@ export interface TaskRecord {
   callbackPending?: boolean;
   /** False for a wait nobody decides in an inbox (the public notice period). */
   listed?: boolean;
+  /** A public objection's task (stage PUBLIC_OBJECTION): what the citizen wrote; no workflow waits on it. */
+  objection?: PublicObjectionOnTask;
+  /** Set once when a bureau stage ran past its handling limit (escalated to the district's bureau.admin). */
+  overdueAt?: string;
   version?: number;
 }
 
-export function taskView(task: TaskRecord) {
+/** What a citizen lodged through the public page; the contact is sealed, only its mask is shown. */
+export interface PublicObjectionOnTask {
+  objectionId: string;
+  name: string;
+  contactMasked: string;
+  contactSealed: string;
+  wrappedKey: string;
+  text: string;
+  /** Keyed hash (HMAC) of the address it came from: for throttling and abuse reports, never the address. */
+  addressHash: string;
+  lodgedAt: string;
+  /** Uphold: the notice's wait task decided with it (its callback may be pending). */
+  noticeTaskId?: string;
+  reason?: string;
+}
+
+/** Whether an open task ran past its due time (working days at bureau stages). */
+export function isOverdue(task: Pick<TaskRecord, 'status' | 'dueAt' | 'overdueAt'>, now: Date): boolean {
+  return task.status === 'OPEN' && (task.overdueAt !== undefined || Date.parse(task.dueAt) <= now.getTime());
+}
+
+export function taskView(task: TaskRecord, now?: Date) {
+  const objection = task.objection;
   return {
     taskId: task.taskId,
     workflow: task.workflow,
@@ -42,6 +68,18 @@ export function taskView(task: TaskRecord) {
     status: task.status,
     createdAt: task.createdAt,
     dueAt: task.dueAt,
+    ...(now ? { overdue: isOverdue(task, now) } : {}),
+    ...(objection
+      ? {
+          objection: {
+            objectionId: objection.objectionId,
+            name: objection.name,
+            contact: objection.contactMasked,
+            text: objection.text,
+            lodgedAt: objection.lodgedAt,
+          },
+        }
+      : {}),
   };
 }
 

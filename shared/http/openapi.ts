@@ -22,6 +22,7 @@ import {
   WithdrawBody,
 } from '../schemas/http.ts';
 import { PolicySchema } from '../schemas/policy.ts';
+import { PublicNoticesQuery, PublicObjectionBody } from '../schemas/public-notice.ts';
 import { CreditListingBody, SubmitClaimBody } from '../schemas/trust.ts';
 import * as z from '../schemas/zod.ts';
 import { CLAIM_SCHEMAS } from './openapi-claim.ts';
@@ -55,6 +56,7 @@ const bodies = {
   CreditListingBody,
   ContributionImportBody,
   OverrideBody,
+  PublicObjectionBody,
 } as const;
 
 function schemaOf(schema: z.ZodMiniType) {
@@ -93,6 +95,7 @@ export const ERROR_CODES: Partial<Record<ErrorStatus, readonly ErrorCode[]>> = {
   '413': ['body.too_large'],
   '415': codesOf('media_type'),
   '422': ['idempotency.key_reused'],
+  '429': ['objection.throttled'],
   '503': ['request.unavailable'],
 };
 /** A field error (and a record standing in the way of a 409) carries any code but the generic ones. */
@@ -213,8 +216,9 @@ const errorResponses = (): ErrorResponses => ({
   '429': {
     name: 'Throttled',
     response: {
-      description: 'Throttled by the API’s stage limits (`{"message":"Too Many Requests"}`); retry later',
-      content: gatewayContent,
+      description:
+        'Throttled by the API’s stage limits (`{"message":"Too Many Requests"}`), or past an allowance per address (problem `objection.throttled`); retry later',
+      content: { ...problemContent('429'), ...gatewayContent },
     },
   },
   '503': {
@@ -698,6 +702,27 @@ function build(responses: ErrorResponses): Record<string, unknown> {
           body: 'ObjectionBody',
           parameters: [claimId, idempotencyKey],
           forbidden: true,
+        }),
+      },
+      '/public/notices': {
+        get: operation('get', {
+          operationId: 'list-public-notices',
+          summary:
+            'The claims on public notice (公示) in a district, for anyone (no token): enterprise, school, occupation, level, headcount, amount, period and the bureau’s phone — nothing personal about apprentices. Cached a minute',
+          tag: 'claims',
+          public: true,
+          parameters: queryParameters(PublicNoticesQuery),
+        }),
+      },
+      '/public/notices/{claimId}/objections': {
+        post: operation('post', {
+          operationId: 'lodge-public-objection',
+          summary:
+            'Object to a claim on notice, for anyone (no token): 202 {"objectionId"}, a bureau task due within the policy’s objectionDays working days; 404 when the claim is not on notice; 429 past 5 an hour from one address',
+          tag: 'claims',
+          public: true,
+          body: 'PublicObjectionBody',
+          parameters: [claimId, idempotencyKey],
         }),
       },
       '/budgets/{districtCode}/{year}': {

@@ -13,6 +13,7 @@ import {
   PersonName,
   ReferenceNo,
   requiredOr,
+  text,
   typeMessage,
   Ulid,
 } from './primitives.ts';
@@ -37,7 +38,8 @@ const MAX_ENROLMENT_ROWS = 10_000;
 export const DecisionBody = z
   .strictObject(
     {
-      decision: z.enum(['approve', 'return', 'reject'], {
+      /** `uphold` and `dismiss` decide a public objection's task (issue 14), with a reason. */
+      decision: z.enum(['approve', 'return', 'reject', 'uphold', 'dismiss'], {
         error: requiredOr('decision.unknown'),
       }),
       /** Optional for approve, required for return and reject. */
@@ -66,11 +68,33 @@ export const DecisionBody = z
       ),
       /** School verification of a final claim: every assessment result checked again. */
       outcomesConfirmed: z.optional(Flag),
+      /** Return only: the one-time correction notice (一次性告知), each a field path or a document kind. */
+      corrections: z.optional(
+        list(
+          z.strictObject(
+            { path: z.optional(text(200)), documentKind: z.optional(text(40)), note: text(500) },
+            objectError,
+          ),
+          50,
+          1,
+        ),
+      ),
     },
     objectError,
   )
   .check(
     z.superRefine((body, ctx) => {
+      body.corrections?.forEach((item, index) => {
+        if ((item.path === undefined) === (item.documentKind === undefined) || body.decision !== 'return') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['corrections', index],
+            message: zodSays(
+              body.decision === 'return' ? 'corrections.path_or_document' : 'corrections.return_only',
+            ),
+          });
+        }
+      });
       if (body.decision !== 'approve') {
         if (body.reason === undefined) {
           ctx.addIssue({

@@ -76,6 +76,24 @@ export const EmploymentRules = z.strictObject(
   { error: typeMessage('field.not_object') },
 );
 
+/**
+ * The bureau's promised handling limits (承诺时限, domain.md), in working days of the policy's
+ * calendar; each may be left out and takes the default written here.
+ */
+const workingDays = (fallback: number) => z._default(integer(1, 60), fallback);
+
+export const HandlingLimits = z.strictObject(
+  {
+    /** The bureau's filing of a cohort (acceptance, 受理: Luohu 5). */
+    acceptanceDays: workingDays(5),
+    /** The bureau's review of a claim. */
+    reviewDays: workingDays(10),
+    /** A public objection, from its lodging (Shenzhen 5). */
+    objectionDays: workingDays(5),
+  },
+  { error: typeMessage('field.not_object') },
+);
+
 export const PolicySchema = z
   .strictObject(
     {
@@ -95,6 +113,8 @@ export const PolicySchema = z
       settlement: z.optional(SettlementRules),
       employment: z.optional(EmploymentRules),
       publicNoticeWorkingDays: integer(1, 60),
+      /** The bureau's handling limits in working days (issue 14); absent: the defaults. */
+      handling: z.optional(HandlingLimits),
       stageTimeLimitDays: integer(1, 365),
       mentorMaxApprentices: integer(1, 200),
       cohortMinApprentices: integer(1, 10_000),
@@ -180,3 +200,4 @@ export const PolicySchema = z
 export type Policy = z.output<typeof PolicySchema>;
 export type SubsidyStandard = z.output<typeof SubsidyStandard>;
 export type SettlementRules = z.output<typeof SettlementRules>;
+export type HandlingLimits = z.output<typeof HandlingLimits>;

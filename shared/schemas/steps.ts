@@ -16,3 +16,9 @@ export const OpenClaimTaskInput = z.extend(ClaimStageInput, {
   taskToken: nonEmpty,
   timeoutSeconds: positive,
 });
+
+/** `plan-handling-limit`: which bureau stage of which workflow is about to wait. */
+export const HandlingLimitInput = z.object({
+  workflow: z.enum(['cohort-filing', 'subsidy-claim']),
+  stage: z.enum(['BUREAU_REVIEW']),
+});

@@ -35,6 +35,49 @@ const distributionOrigin = () => ({
   'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [id.distribution, 'DomainName'] }]],
 });
 
+describe('the public notice list (issue 14)', () => {
+  it('is cached a minute by CloudFront, per district, GET and HEAD only, from the API itself', () => {
+    const { stack, logicalId } = synthesized;
+    const notices = stack.webConsole.publicNoticesDistribution;
+    expect(notices).toBeDefined();
+    template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({
+        DefaultTTL: 60,
+        MaxTTL: 60,
+        MinTTL: 0,
+        ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({
+          QueryStringsConfig: {
+            QueryStringBehavior: 'whitelist',
+            QueryStrings: ['districtCode', 'limit', 'cursor'],
+          },
+          CookiesConfig: { CookieBehavior: 'none' },
+        }),
+      }),
+    });
+    const config = template.findResources('AWS::CloudFront::Distribution')[logicalId(notices!)]!.Properties
+      .DistributionConfig;
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      AllowedMethods: ['GET', 'HEAD'],
+      ViewerProtocolPolicy: 'https-only',
+    });
+    expect(JSON.stringify(config.Origins[0].DomainName)).toContain(id.api);
+  });
+
+  it('is throttled on the API stage per route, below the stage default, and has no authorizer', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!.Properties;
+    expect(stage.RouteSettings).toEqual({
+      'GET /public/notices': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      'POST /public/notices/{claimId}/objections': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 10 },
+    });
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties,
+    );
+    for (const key of ['GET /public/notices', 'POST /public/notices/{claimId}/objections']) {
+      expect(routes.find((route) => route.RouteKey === key)).toMatchObject({ AuthorizationType: 'NONE' });
+    }
+  });
+});
+
 describe('hosting', () => {
   it('keeps the bucket private: all public access blocked, encrypted, TLS only, owner-enforced', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -63,7 +106,8 @@ describe('hosting', () => {
   });
 
   it('serves it through CloudFront with origin access control only (no OAI), HTTPS, security headers', () => {
-    template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    // The console's, and the public notice list's own (issue 14: no console domain here).
+    template.resourceCountIs('AWS::CloudFront::Distribution', 2);
     template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
     template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
       OriginAccessControlConfig: {
@@ -120,7 +164,7 @@ describe('hosting', () => {
       .join(separator);
     expect(csp).toMatch(/^default-src 'self'.*frame-ancestors 'none'$/);
     expect(csp).toContain(
-      "connect-src 'self' https://*.execute-api.us-east-1.amazonaws.com https://cognito-idp.us-east-1.amazonaws.com https://*.amazoncognito.com https://*.s3.us-east-1.amazonaws.com;",
+      "connect-src 'self' https://*.execute-api.us-east-1.amazonaws.com https://cognito-idp.us-east-1.amazonaws.com https://*.amazoncognito.com https://*.s3.us-east-1.amazonaws.com https://*.cloudfront.net;",
     );
   });
 

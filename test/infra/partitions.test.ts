@@ -132,6 +132,10 @@ describe.each(['cn-north-1', 'cn-northwest-1'])(
         MinimumProtocolVersion: 'TLSv1.2_2021',
       });
       expect(config.DefaultCacheBehavior.FunctionAssociations).toBeUndefined();
+      // The public notice list (issue 14) is a behaviour of this distribution, on the same domain.
+      expect(config.CacheBehaviors).toEqual([
+        expect.objectContaining({ PathPattern: '/public/notices', AllowedMethods: ['GET', 'HEAD'] }),
+      ]);
       expect(config.CustomErrorResponses).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ ErrorCode: 403, ResponseCode: 200, ResponsePagePath: '/index.html' }),

@@ -358,10 +358,19 @@ describe('workflows', () => {
   });
 
   it.each([
-    ['cohort-filing', ['check-expired-review', 'open-review-task', 'publish-filing-outcome']],
+    [
+      'cohort-filing',
+      ['check-expired-review', 'open-review-task', 'plan-handling-limit', 'publish-filing-outcome'],
+    ],
     [
       'subsidy-claim',
-      ['check-claim-task-expiry', 'open-claim-task', 'plan-public-notice', 'publish-claim-outcome'],
+      [
+        'check-claim-task-expiry',
+        'open-claim-task',
+        'plan-handling-limit',
+        'plan-public-notice',
+        'publish-claim-outcome',
+      ],
     ],
   ] as const)('%s may invoke exactly its own step functions', (workflow, steps) => {
     const stateMachine = template.findResources('AWS::StepFunctions::StateMachine')[

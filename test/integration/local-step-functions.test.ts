@@ -62,6 +62,9 @@ const invokeFunction: LocalStepFunctionsOptions['invokeFunction'] = async (funct
     case 'check-expired-review':
       calls.checkExpiredReview.push(payload as { cohortId: string; stage: string });
       return { outcome: 'expired' };
+    case 'plan-handling-limit':
+      // The bureau's handling limit (issue 14): here the same seconds as the other stages.
+      return 86_400;
     case 'publish-filing-outcome':
       calls.publishFilingOutcome.push(payload as { cohortId: string; round: number });
       return { published: true };

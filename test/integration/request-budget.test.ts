@@ -187,7 +187,15 @@ describe('request budget: a cohort from DRAFT to FILED, every call counted', () 
       expect(work.transactions[0], stage).toBeGreaterThanOrEqual(4);
       expect(work.transactions[1], stage).toBe(1);
       expect(work.other).toEqual([]);
-      if (next === 'open-review-task') {
+      if (stage === 'SCHOOL_REVIEW') {
+        // The bureau's stage next (issue 14): plan-handling-limit reads the policy in force, the
+        // opening step the cohort and the policy again for the task's working-day due time.
+        expect(workflow, stage).toEqual({
+          reads: ['Query', 'GetItem', 'Query'],
+          transactions: [3],
+          other: [],
+        });
+      } else if (next === 'open-review-task') {
         expect(workflow, stage).toEqual({ reads: ['GetItem'], transactions: [3], other: [] });
       } else {
         expect(workflow, stage).toEqual({ reads: ['GetItem'], transactions: [], other: [] });
@@ -350,6 +358,11 @@ describe('request budget: the workflow alone', () => {
     // Every review still waiting in this runtime expires with it.
     const waiting = (await api.as('ent-a-signatory').get('/tasks?limit=100')).body.items.length;
     expect(waiting).toBeGreaterThanOrEqual(1);
+    // A bureau stage waiting here does not expire (issue 14): marked overdue (the cohort, its task,
+    // one transaction), then its wait opens again (the cohort, the task kept, one transaction).
+    const bureau = ((await api.as('bureau-reviewer').get('/tasks?limit=100')).body.items as any[]).filter(
+      (task) => task.workflow === 'cohort-filing' && !task.overdue,
+    ).length;
     const mark = dynamoDbRequests.mark();
     const now = await api.now();
     await api.setClock(new Date(now.getTime() + 30 * 86_400_000).toISOString());
@@ -358,8 +371,8 @@ describe('request budget: the workflow alone', () => {
     // Per expired review — check-expired-review: the cohort, its task, then cohort + audit + task
     // in one transaction; publish-filing-outcome: the cohort.
     expect(work).toEqual({
-      reads: Array(3 * waiting).fill('GetItem'),
-      transactions: Array(waiting).fill(3),
+      reads: Array(3 * waiting + 4 * bureau).fill('GetItem'),
+      transactions: Array(waiting + 2 * bureau).fill(3),
       other: [],
     });
     expect((await api.as('ent-a-clerk').get(`/cohorts/${cohortId}`)).body.status).toBe('RETURNED');

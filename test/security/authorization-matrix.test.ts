@@ -105,6 +105,10 @@ interface Expectation {
 const EXPECTED: Record<string, Expectation> = {
   'GET /health': { roles: 'public', ok: 200 },
   'GET /openapi.json': { roles: 'public', ok: 200 },
+  // The public notice page (issue 14): anyone, no token. No claim here is on notice, so an
+  // objection is 404 for everyone alike (test/integration/public-notice.test.ts has the rest).
+  'GET /public/notices': { roles: 'public', ok: 200 },
+  'POST /public/notices/{claimId}/objections': { roles: 'public', ok: 404 },
   'GET /organisations': { roles: 'signed-in', ok: 200 },
   'GET /occupations': { roles: 'signed-in', ok: 200 },
   'GET /policy': { roles: 'signed-in', ok: 200 },
@@ -177,6 +181,8 @@ const PATH_PARAMETERS: Record<string, (fixture: Fixture) => string | undefined> 
   cohortId: (fixture) => fixture.cohortId,
   apprenticeId: (fixture) => fixture.apprentices[0]?.apprenticeId,
   taskId: (fixture) => fixture.task?.taskId,
+  /** No claim is made here: a public objection names one that never existed. */
+  claimId: () => '01ARZ3NDEKTSV4RRFFQ69G5FAV',
 };
 
 /**
@@ -187,6 +193,10 @@ const REQUESTS: Record<string, (fixture: Fixture) => { body?: unknown; query?: s
   'GET /organisations': () => ({ query: 'limit=100' }),
   'GET /cohorts': () => ({ query: 'limit=100' }),
   'GET /tasks': () => ({ query: 'limit=100' }),
+  'GET /public/notices': () => ({ query: 'districtCode=110108' }),
+  'POST /public/notices/{claimId}/objections': () => ({
+    body: { name: '张三', contact: '13912345678', text: '该企业学徒未到岗参训' },
+  }),
   'GET /cohorts/{cohortId}/history': () => ({ query: 'limit=100' }),
   'POST /cohorts': () => ({ body: cohortBody(1) }),
   'PATCH /cohorts/{cohortId}': (fixture) => ({
@@ -300,7 +310,7 @@ function pathOf(route: string, fixture: Fixture | undefined): string | undefined
   const [, template] = route.split(' ') as [string, string];
   let missing = false;
   const path = template.replace(/\{(\w+)\}/g, (_match, name: string) => {
-    const value = fixture ? PATH_PARAMETERS[name]?.(fixture) : undefined;
+    const value = fixture || name === 'claimId' ? PATH_PARAMETERS[name]?.(fixture!) : undefined;
     if (value === undefined) missing = true;
     return encodeURIComponent(value ?? '');
   });

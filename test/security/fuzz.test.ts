@@ -226,6 +226,12 @@ const RECIPES: Record<string, Recipe> = {
     target: 'claim',
     sample: () => ({ reason: '群众反映培训记录不实' }),
   },
+  // Public, no token: the claim here is not on notice, so a valid body answers 404 and stores nothing.
+  'POST /public/notices/{claimId}/objections': {
+    caller: 'ent-a-clerk',
+    target: 'claim',
+    sample: () => ({ name: '张三', contact: '13912345678', text: '该企业学徒未到岗参训' }),
+  },
   'POST /cohorts/{cohortId}/apprentices/{apprenticeId}/withdrawal': {
     caller: 'ent-a-clerk',
     target: 'filed',

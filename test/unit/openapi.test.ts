@@ -123,14 +123,14 @@ describe('the OpenAPI document for client generators', () => {
     }
   });
 
-  it('gives every error a problem+json body, except what only API Gateway answers (429)', () => {
+  it('gives every error a problem+json body; 429 also API Gateway’s own `{"message"}` (stage throttling)', () => {
     for (const { route, operation } of operations) {
       for (const [status, response] of Object.entries(operation.responses)) {
         if (Number(status) < 400) continue;
         const name = response.$ref?.split('/').pop() ?? '';
         const content = document.components.responses[name]?.content ?? {};
-        if (status === '429') expect(Object.keys(content), route).toEqual(['application/json']);
-        else expect(Object.keys(content), `${route} ${status}`).toContain('application/problem+json');
+        if (status === '429') expect(Object.keys(content), route).toContain('application/json');
+        expect(Object.keys(content), `${route} ${status}`).toContain('application/problem+json');
       }
     }
   });

@@ -86,6 +86,15 @@ function Console({ config }: { config: ConsoleConfig }) {
     });
   }, []);
 
+  if (route.name === 'publicNotices') {
+    // Anyone, signed in or not: its own light chunk.
+    return (
+      <Lazy
+        load={loadPublicNotices}
+        render={(module) => <module.PublicNotices config={config} districtCode={route.districtCode} />}
+      />
+    );
+  }
   if (route.name === 'callback') {
     return (
       <HostedCallback
@@ -416,6 +425,7 @@ const loadBudget = () => import('./screens/budget.tsx');
 const loadPolicy = () => import('./screens/policy.tsx');
 const loadBlacklist = () => import('./screens/blacklist.tsx');
 const loadEmployment = () => import('./screens/employment.tsx');
+const loadPublicNotices = () => import('./screens/public-notices.tsx');
 
 /** The system's time: the embedded runtime's `/health` says it (its clock may be moved); else the browser's. */
 async function systemNow(config: ConsoleConfig): Promise<Date> {

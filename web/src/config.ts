@@ -40,6 +40,8 @@ export interface ConsoleConfig {
   /** Base URL of the HTTP API; empty when it is the console's own origin. */
   apiUrl: string;
   auth: SignInConfig;
+  /** Where the public notice list is read (CloudFront's cached path on AWS); default the API. */
+  publicNoticesOrigin?: string;
   /** The seeded users' names (embedded runtime only), to name the people a history shows. */
   people?: DemoUserOption[];
 }

@@ -16,6 +16,7 @@ import { COHORT_WORDS_ZH } from './error-words/cohorts.ts';
 import { EMPLOYMENT_WORDS_ZH } from './error-words/employment.ts';
 import { FIELD_WORDS_ZH } from './error-words/fields.ts';
 import { REQUEST_WORDS_ZH } from './error-words/request.ts';
+import { STATUTORY_WORDS_ZH } from './error-words/statutory.ts';
 import { TRUST_WORDS_ZH } from './error-words/trust.ts';
 
 export const ERROR_WORDS: Record<'zh-CN' | 'en', Record<ErrorCode, string>> = {
@@ -26,6 +27,7 @@ export const ERROR_WORDS: Record<'zh-CN' | 'en', Record<ErrorCode, string>> = {
     ...CLAIM_WORDS_ZH,
     ...TRUST_WORDS_ZH,
     ...EMPLOYMENT_WORDS_ZH,
+    ...STATUTORY_WORDS_ZH,
   },
   en: ERROR_MESSAGES,
 };

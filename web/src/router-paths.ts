@@ -26,6 +26,7 @@ export type Route =
   | { name: 'policy' }
   | { name: 'blacklist' }
   | { name: 'employment' }
+  | { name: 'publicNotices'; districtCode: string }
   | { name: 'notFound' };
 
 const CASE_ID = '([0-9A-Za-z]{1,64})';
@@ -54,6 +55,8 @@ const PATTERNS: [RegExp, (match: RegExpExecArray) => Route][] = [
   [/^\/app\/policy$/, () => ({ name: 'policy' })],
   [/^\/app\/blacklist$/, () => ({ name: 'blacklist' })],
   [/^\/app\/employment$/, () => ({ name: 'employment' })],
+  // The public notice page (issue 14): anyone, no sign-in.
+  [/^\/app\/public\/notices\/(\d{6})$/, (m) => ({ name: 'publicNotices', districtCode: m[1]! })],
 ];
 
 export function parseRoute(pathname: string): Route {

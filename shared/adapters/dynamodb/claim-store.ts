@@ -5,6 +5,7 @@ import {
   BudgetDoesNotFit,
   type ClaimChange,
   type ClaimStore,
+  ObjectionsThrottled,
   type PaymentRecord,
   type SubsidyMark,
   SubsidyMarksContested,
@@ -41,6 +42,7 @@ type Tag =
   | 'payment'
   | 'listing'
   | 'employment'
+  | 'throttle'
   | { mark: SubsidyMark };
 
 /** Marks held in their own transactions when a payment's persons do not fit beside it. */
@@ -84,6 +86,17 @@ export class DynamoClaimStore implements ClaimStore {
     add('audit', { put: auditItem(record, 'CLAIM'), condition: 'attribute_not_exists(pk)' });
     if (change.idempotency) add('idempotency', idempotencyWrite(change.idempotency, now));
     if (change.task) add('task', taskWrite(change.task));
+    for (const other of change.otherTasks ?? []) add('task', taskWrite(other));
+    if (change.throttle) {
+      const { addressHash, hour, max, expiresAt } = change.throttle;
+      // Counted in the objection's own transaction: an objection refused for any reason is not counted.
+      add('throttle', {
+        update: keys.objectionThrottle(addressHash, hour),
+        set: 'ADD objections :one SET expiresAt = :ttl',
+        condition: 'attribute_not_exists(objections) OR objections < :max',
+        values: { ':one': 1, ':ttl': expiresAt, ':max': max },
+      });
+    }
     if (change.cohort) {
       add('cohort', {
         put: cohortItem(change.cohort.record),
@@ -157,6 +170,7 @@ export class DynamoClaimStore implements ClaimStore {
       if (!(error instanceof WriteConditionFailed)) throw error;
       const failed = error.failed.map((index) => tags[index]!);
       if (failed.includes('idempotency')) throw new DuplicateRequest();
+      if (failed.includes('throttle')) throw new ObjectionsThrottled();
       if (failed.includes('listing') && change.notListed)
         throw await listedRefusal(this.table, change.notListed);
       const contested = failed.flatMap((tag) => (typeof tag === 'object' ? [tag.mark.idHash] : []));

@@ -337,11 +337,13 @@ export class DynamoCohortStore implements CohortStore {
   async inbox(
     role: string,
     org: string,
-    options: { limit: number; cursor?: string | undefined },
+    options: { limit: number; cursor?: string | undefined; dueBy?: string | undefined },
   ): Promise<Page<TaskRecord>> {
     const page = await this.table.query<Item>({
       index: 'GSI1',
       pk: indexKeys.inbox(role, org),
+      // The inbox sorts by `<dueAt>#<taskId>`: everything due by an instant is one key range.
+      ...(options.dueBy ? { skAtMost: options.dueBy } : {}),
       limit: options.limit,
       cursor: options.cursor,
     });

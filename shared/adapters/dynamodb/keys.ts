@@ -27,6 +27,11 @@ export const keys = {
   }),
   auditPrefix: 'AUDIT#',
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
+  /** Public objections from one address (keyed hash) in one hour (`YYYY-MM-DDTHH`, UTC); TTL'd. */
+  objectionThrottle: (addressHash: string, hour: string) => ({
+    pk: `THROTTLE#${addressHash}`,
+    sk: `OBJECTIONS#${hour}`,
+  }),
   /**
    * One active cohort per person (a keyed hash of the ID number, never the number). A person has
    * one look-up hash per crypto suite and holds this item, and each subsidy mark, under every one.
@@ -186,6 +191,8 @@ export const indexKeys = {
   /** Open tasks in a role's inbox, soonest due first. */
   inbox: (role: string, org: string) => `INBOX#${role}#${org}`,
   inboxSort: (dueAt: string, taskId: string) => `${dueAt}#${taskId}`,
+  /** Claims on public notice in a district (their notice's wait task), soonest ending first. */
+  notices: (districtCode: string) => `NOTICES#${districtCode}`,
   /** Decisions whose callback is not yet acknowledged (the reconciler's list). */
   pendingCallbacks: 'CALLBACKS#PENDING',
   pendingCallbackSort: (decidedAt: string, taskId: string) => `${decidedAt}#${taskId}`,

@@ -130,9 +130,18 @@ export class DynamoReferenceData implements ReferenceData {
 }
 
 function toOrganisation(item: Item): Organisation {
-  const { orgId, kind, name, districtCode, schoolType, bankName, bankAccountMasked } =
+  const { orgId, kind, name, districtCode, schoolType, bankName, bankAccountMasked, contactPhone } =
     item as unknown as Organisation;
-  return { orgId, kind, name, districtCode, schoolType, bankName, bankAccountMasked };
+  return {
+    orgId,
+    kind,
+    name,
+    districtCode,
+    schoolType,
+    bankName,
+    bankAccountMasked,
+    ...(contactPhone ? { contactPhone } : {}),
+  };
 }
 
 function toOccupation(item: Item): Occupation {

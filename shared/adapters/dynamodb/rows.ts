@@ -38,6 +38,8 @@ export function auditItem(record: AuditRecord, kind: CaseKind = 'COHORT'): Item 
 export function taskItem(task: TaskRecord): Item {
   // Only open tasks that ask someone to decide are in an inbox (a public notice waits for no one).
   const open = task.status === 'OPEN' && task.listed !== false;
+  // A running notice is listed on the district's public page instead (issue 14).
+  const notice = task.status === 'OPEN' && task.listed === false && task.stage === 'PUBLIC_NOTICE';
   // A decision whose callback is not yet acknowledged waits in the reconciler's list instead.
   const pending = task.status === 'DECIDED' && task.callbackPending === true;
   return {
@@ -45,12 +47,19 @@ export function taskItem(task: TaskRecord): Item {
     entityType: 'Task',
     ...task,
     version: (task.version ?? 0) + 1,
-    gsi1pk: open ? indexKeys.inbox(task.role, task.org) : pending ? indexKeys.pendingCallbacks : undefined,
-    gsi1sk: open
-      ? indexKeys.inboxSort(task.dueAt, task.taskId)
-      : pending
-        ? indexKeys.pendingCallbackSort(task.decidedAt ?? '', task.taskId)
-        : undefined,
+    gsi1pk: open
+      ? indexKeys.inbox(task.role, task.org)
+      : notice
+        ? indexKeys.notices(task.org)
+        : pending
+          ? indexKeys.pendingCallbacks
+          : undefined,
+    gsi1sk:
+      open || notice
+        ? indexKeys.inboxSort(task.dueAt, task.taskId)
+        : pending
+          ? indexKeys.pendingCallbackSort(task.decidedAt ?? '', task.taskId)
+          : undefined,
   };
 }
 

@@ -15,6 +15,9 @@
  * | cohorts naming a school                   | gsi2pk = SCHOOL#<uscc>, gsi2sk begins_with COHORT#    | GSI2  |
  * | cohorts in a bureau's district            | gsi3pk = DISTRICT#<code>, gsi3sk begins_with COHORT#  | GSI3  |
  * | task by id (decision)                     | pk = TASK#<id>, sk = TASK                             | table |
+ * | overdue tasks of a district (escalations) | gsi1pk = INBOX#<role>#<district>, gsi1sk <= <now>     | GSI1  |
+ * | claims on public notice in a district     | gsi1pk = NOTICES#<district>, gsi1sk = <dueAt>#<taskId>| GSI1  |
+ * | public objections of an address this hour | pk = THROTTLE#<hmac>, sk = OBJECTIONS#<hour> (TTL)    | table |
  * | person in an active cohort (uniqueness)   | pk = PERSON#<hmac>, sk = ACTIVE                       | table |
  * | person already subsidised (occupation)    | pk = PERSON#<hmac>, sk begins_with SUBSIDISED#        | table |
  * | mentor load (name, level, cohorts taken)  | pk = MENTORS#ENT|SCHOOL#<uscc>, sk = MENTOR#<no>      | table |

@@ -1,5 +1,5 @@
 import type { DecisionBody } from '../../schemas/decision.ts';
-import type { ClaimRecord, ClaimStage } from '../claim.ts';
+import { type ClaimRecord, type ClaimStage, claimDocuments } from '../claim.ts';
 import { yuan } from '../claim-money.ts';
 import type {
   BudgetDoesNotFit,
@@ -9,6 +9,7 @@ import type {
   SubsidyMark,
 } from '../claim-ports.ts';
 import { type CohortRecord, personHashes } from '../cohort.ts';
+import { correctionNotice } from '../corrections.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, type FieldError, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { refuseSamePerson } from '../four-eyes.ts';
@@ -55,7 +56,18 @@ export async function planDecision(
 ): Promise<StagePlan> {
   const claim: ClaimRecord = { ...current, openTask: undefined, version: current.version + 1, updatedAt: at };
   if (body.decision === 'return') {
-    return { claim: { ...claim, status: 'RETURNED', returnReason: body.reason }, details: {} };
+    // The one-time correction notice, when listed: fields of the claim or kinds of its documents.
+    const notice = body.corrections
+      ? correctionNotice(
+          current,
+          claimDocuments(current),
+          { items: body.corrections, reason: body.reason! },
+          { stage, round: current.round, at, by: principal.sub },
+        )
+      : undefined;
+    if (Array.isArray(notice)) throw new ValidationFailed(notice);
+    const corrections = notice ? [...(current.corrections ?? []), notice] : current.corrections;
+    return { claim: { ...claim, status: 'RETURNED', returnReason: body.reason, corrections }, details: {} };
   }
   if (body.decision === 'reject') {
     const cohort = await deps.store.get(current.cohortId);

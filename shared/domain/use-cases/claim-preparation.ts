@@ -1,8 +1,9 @@
 import type { ClaimEvidenceBody, CreateClaimBody } from '../../schemas/claim.ts';
 import { GENESIS_HASH } from '../audit.ts';
-import { type ClaimKind, type ClaimRecord, claimView } from '../claim.ts';
+import { type ClaimKind, type ClaimRecord, claimDocuments, claimView } from '../claim.ts';
 import type { CohortRecord } from '../cohort.ts';
 import { COMMITMENT_VERSION } from '../commitment-version.ts';
+import { changedItems } from '../corrections.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, type FieldError, Forbidden, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { preparersOf, withPreparer } from '../four-eyes.ts';
@@ -236,8 +237,18 @@ export async function submitClaim(
       const computed = await allowedClaim(deps, cohort, claimBasis(current), claimId);
       const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
       const stageTimeoutSeconds = policy.stageTimeLimitDays * 86_400;
+      // Resubmitted after a correction notice: which of its items changed, for the reviewers.
+      const notice = current.status === 'RETURNED' ? current.corrections?.at(-1) : undefined;
+      const corrections =
+        notice && notice.round === current.round && notice.changed === undefined
+          ? [
+              ...current.corrections!.slice(0, -1),
+              { ...notice, changed: changedItems(notice, current, claimDocuments(current)) },
+            ]
+          : current.corrections;
       const claim: ClaimRecord = {
         ...current,
+        ...(corrections ? { corrections } : {}),
         status: 'SCHOOL_VERIFICATION',
         computedAmountFen: computed.amountFen,
         amountFen: computed.amountFen,

@@ -1,5 +1,5 @@
 import type { ClaimStatus } from '../claim.ts';
-import { type ClaimRecord, canSeeClaim, claimView } from '../claim.ts';
+import { type ClaimRecord, canSeeClaim, claimReadView } from '../claim.ts';
 import type { ClaimStore } from '../claim-ports.ts';
 import type { DocumentStore } from '../document-ports.ts';
 import { says } from '../error-codes.ts';
@@ -25,24 +25,29 @@ export async function visibleClaim(
   return claim;
 }
 
-export async function getClaim(deps: Pick<ClaimDeps, 'claims'>, principal: Principal, claimId: string) {
-  return claimView(await visibleClaim(deps.claims, principal, claimId));
+export async function getClaim(
+  deps: Pick<ClaimDeps, 'claims'> & Partial<Pick<ClaimDeps, 'clock'>>,
+  principal: Principal,
+  claimId: string,
+) {
+  return claimReadView(await visibleClaim(deps.claims, principal, claimId), deps.clock?.now());
 }
 
 /** The caller's claims by its party's index; the municipal bureau's walk its districts' (as cohorts do). */
 export async function listClaims(
-  deps: Pick<ClaimDeps, 'claims' | 'reference'>,
+  deps: Pick<ClaimDeps, 'claims' | 'reference'> & Partial<Pick<ClaimDeps, 'clock'>>,
   principal: Principal,
   query: { status?: ClaimStatus | undefined; limit: number; cursor?: string | undefined },
 ) {
   const kind = orgKindOf(principal.role);
+  const now = deps.clock?.now();
   const page =
     kind === 'city'
       ? await acrossDistricts(deps.reference, principal.orgId, query, (districtCode, part) =>
           deps.claims.listForParty({ kind: 'bureau', orgId: districtCode }, { ...query, ...part }),
         )
       : await deps.claims.listForParty({ kind, orgId: principal.orgId }, query);
-  return { items: page.items.map(claimView), nextCursor: page.nextCursor };
+  return { items: page.items.map((claim) => claimReadView(claim, now)), nextCursor: page.nextCursor };
 }
 
 export async function claimHistory(

@@ -41,7 +41,6 @@ export function claimReviews(deps: ReviewDeps): CaseReviews<ClaimRecord> {
             org: stage === 'SCHOOL_VERIFICATION' ? claim.schoolId : claim.districtCode,
             listed: true,
           },
-    outcomeAfter: claimOutcomeAfter,
     async plan({ principal, current, task, body, at }) {
       refuseWhatIsNotDecided(principal, current, task, body);
       const plan = await planDecision(deps, principal, current, task.stage as ClaimStage, body, at);
@@ -69,8 +68,6 @@ export function claimReviews(deps: ReviewDeps): CaseReviews<ClaimRecord> {
         return keepAtReview(deps, principal, current, plan.next, error, at);
       throw error;
     },
-    overdueAtOpening: noticeRanOut,
-    expire: expireStage,
   };
 }
 
@@ -94,6 +91,13 @@ function refuseWhatIsNotDecided(
   if (body.schoolMentors || body.enrolment) {
     throw new ValidationFailed([fieldError('enrolment', says('claim.enrolment_not_here'))]);
   }
+  if (
+    task.stage === 'PAYMENT' &&
+    current.publicObjections?.some((objection) => objection.status === 'OPEN')
+  ) {
+    // The notice ran out with a public objection undecided: no money leaves before it is decided.
+    throw new Conflict(says('objection.open'), { status: current.status, version: current.version });
+  }
   if (body.decision !== 'approve' && task.stage === 'PAYMENT') {
     throw new ValidationFailed([fieldError('decision', says('payment.approve_only'))]);
   }
@@ -115,14 +119,15 @@ export function claimOutcomeAfter(claim: ClaimRecord, stage: string): DecisionOu
     PAYMENT: ['PAID'],
   };
   if (after[stage]?.includes(claim.status)) return 'approve';
-  if (stage === 'PUBLIC_NOTICE' && claim.status === 'BUREAU_REVIEW') return 'objection';
+  if ((stage === 'PUBLIC_NOTICE' || stage === 'PAYMENT') && claim.status === 'BUREAU_REVIEW')
+    return 'objection';
   if (stage !== 'PAYMENT' && stage !== 'PUBLIC_NOTICE' && claim.status === 'RETURNED') return 'return';
   if (stage !== 'PAYMENT' && stage !== 'PUBLIC_NOTICE' && claim.status === 'REJECTED') return 'reject';
   return undefined;
 }
 
 /** A notice that ran out while its wait was being opened again moves on to payment. */
-function noticeRanOut(claim: ClaimRecord, stage: string, at: string) {
+export function noticeRanOut(claim: ClaimRecord, stage: string, at: string) {
   if (stage !== 'PUBLIC_NOTICE' || !claim.notice || at < claim.notice.endsAt) return undefined;
   return {
     next: {
@@ -151,7 +156,7 @@ function noticeEnded(claim: ClaimRecord) {
  * A wait that ran out: a notice without objection moves on to payment, an expired payment task
  * is opened again, an expired review returns the claim to the enterprise.
  */
-function expireStage(claim: ClaimRecord, stage: string, at: string) {
+export function expireStage(claim: ClaimRecord, stage: string, at: string) {
   const base = { ...claim, openTask: undefined, version: claim.version + 1, updatedAt: at };
   if (stage === 'PUBLIC_NOTICE') {
     return {

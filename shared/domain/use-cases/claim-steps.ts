@@ -1,11 +1,12 @@
-import type { ClaimStage } from '../claim.ts';
+import { type ClaimRecord, type ClaimStage, paymentDeadline } from '../claim.ts';
 import { says } from '../error-codes.ts';
 import { NotFound } from '../errors.ts';
+import { bureauDueAt, endOfChinaDay } from '../handling.ts';
 import type { CohortDeps } from '../ports.ts';
 import type { DecisionOutcome } from '../task.ts';
 import type { ClaimDeps } from './claim-reads.ts';
-import { claimReviews } from './claim-review.ts';
-import { checkExpiry, openTask } from './review-lifecycle.ts';
+import { claimOutcomeAfter, claimReviews, expireStage, noticeRanOut } from './claim-review.ts';
+import { checkExpiry, openTask, type StageTiming } from './review-lifecycle.ts';
 
 /**
  * Workflow steps of `subsidy-claim`: the waiting stages are opened and expired by the one review
@@ -25,7 +26,7 @@ export function openClaimTask(
     timeoutSeconds: number;
   },
 ): Promise<{ taskId: string }> {
-  return openTask(deps, reviewsOf(deps), { ...input, caseId: input.claimId });
+  return openTask(deps, reviewsOf(deps), { ...input, caseId: input.claimId }, claimTiming(deps));
 }
 
 /**
@@ -36,8 +37,28 @@ export function openClaimTask(
 export function checkClaimTaskExpiry(
   deps: StepDeps,
   input: { claimId: string; round: number; stage: ClaimStage | 'PUBLIC_NOTICE' },
-): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' }> {
-  return checkExpiry(deps, reviewsOf(deps), { ...input, caseId: input.claimId });
+): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' | 'overdue' }> {
+  return checkExpiry(deps, reviewsOf(deps), { ...input, caseId: input.claimId }, claimTiming(deps));
+}
+
+/**
+ * The bureau's review runs on its limit in working days, the payment to its deadline (the end of
+ * the month after the notice); neither returns the claim when late (issue 14).
+ */
+function claimTiming(deps: Pick<StepDeps, 'reference'>): StageTiming<ClaimRecord> {
+  return {
+    outcomeAfter: claimOutcomeAfter,
+    overdueAtOpening: noticeRanOut,
+    expire: expireStage,
+    escalates: (stage) => stage === 'BUREAU_REVIEW',
+    dueAt: async (claim, stage, now) => {
+      if (stage === 'PAYMENT') {
+        const { paymentDueOn } = paymentDeadline({ ...claim, status: 'PAYMENT' });
+        return paymentDueOn ? endOfChinaDay(paymentDueOn) : undefined;
+      }
+      return bureauDueAt(deps, 'subsidy-claim', stage, now);
+    },
+  };
 }
 
 /** Step `publish-claim-outcome`: the domain event for however the claim's round ended. */

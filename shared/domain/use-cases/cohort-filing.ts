@@ -1,7 +1,16 @@
-import { type CohortRecord, cohortView, isReviewStage, type ReviewStage, WITHDRAWABLE } from '../cohort.ts';
+import {
+  type CohortRecord,
+  cohortView,
+  isReviewStage,
+  noDocuments,
+  type ReviewStage,
+  WITHDRAWABLE,
+} from '../cohort.ts';
+import { changedItems } from '../corrections.ts';
 import { says } from '../error-codes.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { withPreparer } from '../four-eyes.ts';
+import { bureauDueAt } from '../handling.ts';
 import { idempotent } from '../idempotency.ts';
 import { CallbackNotAccepted, type CohortDeps } from '../ports.ts';
 import { actorOf, orgKindOf, type Principal } from '../principal.ts';
@@ -9,10 +18,10 @@ import type { Reply } from '../reply.ts';
 import type { DecisionOutcome, TaskRecord } from '../task.ts';
 import { todayInChinaOf } from '../time.ts';
 import { checkRules, type RequestMeta } from './cohort-drafts.ts';
-import { cohortReviews } from './cohort-review.ts';
+import { cohortReviews, expireCohortReview, outcomeAfter } from './cohort-review.ts';
 import { visibleCohort } from './common.ts';
 import { type GuardDeps, holdFilingRules, saveClaimingPersons } from './filing-guards.ts';
-import { checkExpiry, openTask } from './review-lifecycle.ts';
+import { checkExpiry, openTask, type StageTiming } from './review-lifecycle.ts';
 
 const _SYSTEM = { system: 'cohort-filing' };
 
@@ -47,8 +56,18 @@ export async function submitCohort(
       await checkRules(deps, current, undefined, true);
       const policy = await deps.reference.policyInForce(todayInChinaOf(deps.clock.now()));
       const stageTimeoutSeconds = policy.stageTimeLimitDays * 86_400;
+      // Resubmitted after a correction notice: which of its items changed, for the reviewers.
+      const notice = current.status === 'RETURNED' ? current.corrections?.at(-1) : undefined;
+      const corrections =
+        notice && notice.round === current.round && notice.changed === undefined
+          ? [
+              ...current.corrections!.slice(0, -1),
+              { ...notice, changed: changedItems(notice, current, noDocuments) },
+            ]
+          : current.corrections;
       const cohort: CohortRecord = {
         ...current,
+        ...(corrections ? { corrections } : {}),
         status: 'COMPANY_REVIEW',
         round: current.round + 1,
         approvals: [],
@@ -177,7 +196,7 @@ export function openReviewTask(
   deps: GuardDeps & Pick<CohortDeps, 'newId'>,
   input: { taskToken: string; cohortId: string; round: number; stage: ReviewStage; timeoutSeconds: number },
 ): Promise<{ taskId: string }> {
-  return openTask(deps, cohortReviews(deps), { ...input, caseId: input.cohortId });
+  return openTask(deps, cohortReviews(deps), { ...input, caseId: input.cohortId }, cohortTiming(deps));
 }
 
 /**
@@ -188,8 +207,21 @@ export function openReviewTask(
 export function checkExpiredReview(
   deps: GuardDeps,
   input: { cohortId: string; round: number; stage: ReviewStage },
-): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' }> {
-  return checkExpiry(deps, cohortReviews(deps), { ...input, caseId: input.cohortId });
+): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' | 'overdue' }> {
+  return checkExpiry(deps, cohortReviews(deps), { ...input, caseId: input.cohortId }, cohortTiming(deps));
+}
+
+/**
+ * The bureau's filing runs on its acceptance limit in working days; past it the cohort is OVERDUE
+ * and escalated, never returned (issue 14). Company and school keep their time limit.
+ */
+function cohortTiming(deps: Pick<GuardDeps, 'reference'>): StageTiming<CohortRecord> {
+  return {
+    escalates: (stage) => stage === 'BUREAU_REVIEW',
+    dueAt: (_cohort, stage, now) => bureauDueAt(deps, 'cohort-filing', stage, now),
+    outcomeAfter,
+    expire: expireCohortReview,
+  };
 }
 
 /** Step `publish-filing-outcome`: the domain event for however the filing round ended. */

@@ -1,4 +1,5 @@
 import type { DecisionBody } from '../../schemas/decision.ts';
+import type { AuditDraft } from '../audit.ts';
 import {
   type CohortRecord,
   canSee,
@@ -7,6 +8,7 @@ import {
   type ReviewStage,
   STAGE_ROLE,
 } from '../cohort.ts';
+import { correctionNotice } from '../corrections.ts';
 import { EmploymentRecordsMoved } from '../employment-ports.ts';
 import { cohortEntitlementFen } from '../entitlement.ts';
 import { says } from '../error-codes.ts';
@@ -57,7 +59,6 @@ export function cohortReviews(
               : cohort.districtCode,
       };
     },
-    outcomeAfter,
     async plan({ principal, current, task, body, at }) {
       const stage = task.stage as ReviewStage;
       const base: CohortRecord = {
@@ -68,7 +69,7 @@ export function cohortReviews(
       };
       const action = `review.${body.decision}`;
       if (body.decision === 'return') {
-        return { next: { ...base, status: 'RETURNED', returnReason: body.reason, approvals: [] }, action };
+        return { next: { ...base, ...correctionsOf(current, stage, body, principal, at) }, action };
       }
       if (body.decision === 'reject') {
         return { next: { ...base, status: 'REJECTED', rejectReason: body.reason }, action };
@@ -129,29 +130,6 @@ export function cohortReviews(
       if (error instanceof EmploymentRecordsMoved) return 'replan';
       throw error;
     },
-    // A review that outlives its time limit returns the cohort to the enterprise.
-    expire: (cohort, stage, at) => {
-      const reason = `expired at ${stage}`;
-      return {
-        next: {
-          ...cohort,
-          status: 'RETURNED',
-          returnReason: reason,
-          approvals: [],
-          openTask: undefined,
-          version: cohort.version + 1,
-          updatedAt: at,
-        },
-        audit: {
-          action: 'review.expired',
-          actor: { system: 'cohort-filing' },
-          from: stage,
-          to: 'RETURNED',
-          reason,
-        },
-        outcome: 'expired',
-      };
-    },
   };
 }
 
@@ -161,7 +139,7 @@ function outcomeOf(cohort: CohortRecord, stage: string): DecisionOutcome | undef
   if (cohort.approvals.some((approval) => approval.stage === stage)) return 'approve';
   return undefined;
 }
-const outcomeAfter = outcomeOf;
+export const outcomeAfter = outcomeOf;
 
 /** The school's approval: a student number and a school mentor for every enrolled apprentice. */
 function enrol(cohort: CohortRecord, body: DecisionBody): { cohort: CohortRecord; count: number } {
@@ -230,5 +208,54 @@ async function file(
     entitlement,
     policyVersion: policy.policyVersion,
     filedAt: at,
+  };
+}
+
+/** A return: RETURNED with its reason and, when listed, the one-time correction notice. */
+function correctionsOf(
+  current: CohortRecord,
+  stage: ReviewStage,
+  body: DecisionBody,
+  principal: { sub: string },
+  at: string,
+): Pick<CohortRecord, 'status' | 'returnReason' | 'approvals' | 'corrections'> {
+  const returned = { status: 'RETURNED' as const, returnReason: body.reason, approvals: [] };
+  if (!body.corrections) return returned;
+  // A cohort under review has no documents (evidence is uploaded once it is FILED).
+  const notice = correctionNotice(
+    current,
+    undefined,
+    { items: body.corrections, reason: body.reason ?? '' },
+    { stage, round: current.round, at, by: principal.sub },
+  );
+  if (Array.isArray(notice)) throw new ValidationFailed(notice);
+  return { ...returned, corrections: [...(current.corrections ?? []), notice] };
+}
+
+/** A company or school review that outlives its time limit returns the cohort to the enterprise. */
+export function expireCohortReview(
+  cohort: CohortRecord,
+  stage: string,
+  at: string,
+): { next: CohortRecord; audit: AuditDraft; outcome: 'expired' } {
+  const reason = `expired at ${stage}`;
+  return {
+    next: {
+      ...cohort,
+      status: 'RETURNED',
+      returnReason: reason,
+      approvals: [],
+      openTask: undefined,
+      version: cohort.version + 1,
+      updatedAt: at,
+    },
+    audit: {
+      action: 'review.expired',
+      actor: { system: 'cohort-filing' },
+      from: stage,
+      to: 'RETURNED',
+      reason,
+    },
+    outcome: 'expired',
   };
 }

@@ -1,7 +1,7 @@
 import type { DecisionBody } from '../../schemas/decision.ts';
 import type { AuditDraft } from '../audit.ts';
 import { says } from '../error-codes.ts';
-import { Conflict, Forbidden, NotFound } from '../errors.ts';
+import { Conflict, Forbidden, fieldError, NotFound, ValidationFailed } from '../errors.ts';
 import { idempotent } from '../idempotency.ts';
 import {
   CallbackNotAccepted,
@@ -30,7 +30,7 @@ export interface ReviewCase {
   status: string;
   round: number;
   version: number;
-  openTask?: { taskId: string; stage: string } | undefined;
+  openTask?: { taskId: string; stage: string; dueAt?: string; overdueAt?: string } | undefined;
 }
 
 /** A decision's change of the case, and what else it writes with it. */
@@ -79,12 +79,20 @@ export interface CaseReviews<C extends ReviewCase> {
     input: { principal: Principal; current: C; plan: DecisionPlan<C>; at: string },
   ): Promise<'replan'>;
   view(current: C): unknown;
-  /** The decision the case's later state shows was taken at `stage`, if any. */
-  outcomeAfter(current: C, stage: string): DecisionOutcome | undefined;
   /** Who decides a stage, for a task opened for it. */
   party(current: C, stage: string): { role: TaskRecord['role']; org: string; listed?: boolean };
   /** The audit action of an opened task and of a redelivered decision. */
   readonly opened: { action: string; redelivered: string };
+}
+
+/**
+ * What a case type does at the workflow's own steps — a stage's due time (issue 14: a bureau
+ * stage's working days), whether a late stage escalates, how a stage that ran out ends — given by
+ * the steps that open and expire tasks, so the decision API's bundle carries none of it.
+ */
+export interface StageTiming<C extends ReviewCase> {
+  /** The decision the case's later state shows was taken at `stage`, if any. */
+  outcomeAfter(current: C, stage: string): DecisionOutcome | undefined;
   /**
    * A task opened after its wait already ran out (a retried opening step): the case type's own
    * ending of the stage, handed to this token. Undefined when the stage has none.
@@ -100,6 +108,13 @@ export interface CaseReviews<C extends ReviewCase> {
     stage: string,
     at: string,
   ): { next: C; audit: AuditDraft; outcome: DecisionOutcome | 'expired' };
+  /** When a stage's task is due: a bureau stage's handling limit in working days, a payment's deadline. */
+  dueAt?(current: C, stage: string, now: Date): Promise<string | undefined>;
+  /**
+   * A stage the bureau must decide however late (domain.md "handling limits"): a wait that ran out
+   * marks the task OVERDUE and escalates it (the workflow waits again); it never ends the stage.
+   */
+  escalates?(stage: string): boolean;
 }
 
 export interface LifecycleDeps {
@@ -109,6 +124,21 @@ export interface LifecycleDeps {
   newId(): string;
   /** The case types, by the workflow of their tasks. */
   reviews: Partial<Record<WorkflowName, CaseReviews<ReviewCase>>>;
+  /**
+   * Tasks no workflow waits on, by stage (a public objection, issue 14): decided by their own use
+   * case under the same idempotency; `replay` finishes what a first attempt may have left undone.
+   */
+  standalone?: Partial<Record<TaskRecord['stage'], StandaloneTask>>;
+}
+
+export interface StandaloneTask {
+  decide(input: {
+    principal: Principal;
+    task: TaskRecord;
+    body: DecisionBody;
+    record: (reply: Reply) => IdempotencyWrite | undefined;
+  }): Promise<Reply>;
+  replay?(task: TaskRecord): Promise<void>;
 }
 
 /** A decision on a planned write may be re-planned this many times (contested subsidy marks). */
@@ -132,9 +162,14 @@ export async function decideTask(
     { sub: principal.sub, key: meta.idempotencyKey, fingerprint: meta.fingerprint },
     async (record) => {
       const task = await deps.store.task(taskId);
+      const standalone = task ? deps.standalone?.[task.stage] : undefined;
+      if (task && standalone) return standalone.decide({ principal, task, body, record });
       const reviews = task ? deps.reviews[task.workflow] : undefined;
       if (!task || !reviews) throw new NotFound(says('task.not_found', { taskId }));
       const current = await openCaseOf(reviews, principal, task);
+      if (body.decision === 'uphold' || body.decision === 'dismiss') {
+        throw new ValidationFailed([fieldError('decision', says('decision.unknown'))]);
+      }
       const at = deps.clock.now().toISOString();
       const decided: TaskRecord = {
         ...task,
@@ -185,6 +220,7 @@ export async function decideTask(
     async () => {
       const task = await deps.store.task(taskId);
       if (task?.callbackPending) await deliverDecision(deps, task);
+      else if (task) await deps.standalone?.[task.stage]?.replay?.(task);
     },
   );
 }
@@ -238,6 +274,7 @@ export async function openTask<C extends ReviewCase>(
   deps: Pick<LifecycleDeps, 'store' | 'clock' | 'newId'>,
   reviews: CaseReviews<C>,
   input: { taskToken: string; caseId: string; round: number; stage: string; timeoutSeconds: number },
+  timing: Partial<StageTiming<C>> = {},
 ): Promise<{ taskId: string }> {
   const current = await reviews.load(input.caseId);
   if (!current || current.round !== input.round || current.status === 'WITHDRAWN') {
@@ -269,7 +306,7 @@ export async function openTask<C extends ReviewCase>(
       .then(() => ({ taskId: task.taskId }));
   };
   if (current.status !== reviews.statusAt(input.stage)) {
-    const outcome = reviews.outcomeAfter(current, input.stage);
+    const outcome = timing.outcomeAfter?.(current, input.stage);
     if (!outcome) throw new CaseWithdrawn(`${reviews.noun} ${input.caseId} is no longer at ${input.stage}`);
     return handOver(
       outcome,
@@ -281,7 +318,7 @@ export async function openTask<C extends ReviewCase>(
       },
     );
   }
-  const overdue = reviews.overdueAtOpening?.(current, input.stage, at);
+  const overdue = timing.overdueAtOpening?.(current, input.stage, at);
   if (overdue) return handOver(overdue.decision, overdue.next, overdue.audit);
   const existing =
     current.openTask?.stage === input.stage ? await deps.store.task(current.openTask.taskId) : undefined;
@@ -293,11 +330,19 @@ export async function openTask<C extends ReviewCase>(
         taskId: deps.newId(),
         status: 'OPEN',
         createdAt: at,
-        dueAt: new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString(),
+        dueAt:
+          (await timing.dueAt?.(current, input.stage, now)) ??
+          new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString(),
         ...(party.listed === undefined ? {} : { listed: party.listed }),
       };
+  const openTask = {
+    taskId: task.taskId,
+    stage: input.stage,
+    dueAt: task.dueAt,
+    ...(task.overdueAt ? { overdueAt: task.overdueAt } : {}),
+  };
   await reviews.write({
-    next: { ...current, openTask: { taskId: task.taskId, stage: input.stage }, version: current.version + 1 },
+    next: { ...current, openTask, version: current.version + 1 },
     expectedVersion: current.version,
     audit: {
       action: reviews.opened.action,
@@ -319,7 +364,8 @@ export async function checkExpiry<C extends ReviewCase>(
   deps: Pick<LifecycleDeps, 'store' | 'clock'>,
   reviews: CaseReviews<C>,
   input: { caseId: string; round: number; stage: string },
-): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' }> {
+  timing: StageTiming<C>,
+): Promise<{ outcome: DecisionOutcome | 'expired' | 'closed' | 'overdue' }> {
   const current = await reviews.load(input.caseId);
   if (!current || current.round !== input.round) return { outcome: 'closed' };
   const task = current.openTask ? await deps.store.task(current.openTask.taskId) : undefined;
@@ -331,10 +377,11 @@ export async function checkExpiry<C extends ReviewCase>(
   if (current.status !== reviews.statusAt(input.stage)) {
     return {
       outcome:
-        current.status === 'WITHDRAWN' ? 'closed' : (reviews.outcomeAfter(current, input.stage) ?? 'closed'),
+        current.status === 'WITHDRAWN' ? 'closed' : (timing.outcomeAfter(current, input.stage) ?? 'closed'),
     };
   }
-  const ended = reviews.expire(current, input.stage, deps.clock.now().toISOString());
+  if (timing.escalates?.(input.stage)) return markOverdue(deps, reviews, current, task, input.stage);
+  const ended = timing.expire(current, input.stage, deps.clock.now().toISOString());
   await reviews.write({
     next: ended.next,
     expectedVersion: current.version,
@@ -345,4 +392,38 @@ export async function checkExpiry<C extends ReviewCase>(
         : undefined,
   });
   return { outcome: ended.outcome };
+}
+
+/**
+ * A bureau stage past its handling limit: its task is marked OVERDUE once (audited, escalated to
+ * the district's bureau.admin, whose inbox lists it) and stays open for the reviewer to decide;
+ * the workflow waits again. A wait that ran out before the task is due (a timer set earlier, under
+ * another limit) marks nothing.
+ */
+async function markOverdue<C extends ReviewCase>(
+  deps: Pick<LifecycleDeps, 'clock'>,
+  reviews: CaseReviews<C>,
+  current: C,
+  task: TaskRecord | undefined,
+  stage: string,
+): Promise<{ outcome: 'overdue' }> {
+  const at = deps.clock.now().toISOString();
+  if (task?.status !== 'OPEN' || task.stage !== stage || task.overdueAt || at < task.dueAt) {
+    return { outcome: 'overdue' };
+  }
+  await reviews.write({
+    next: {
+      ...current,
+      ...(current.openTask ? { openTask: { ...current.openTask, overdueAt: at } } : {}),
+      version: current.version + 1,
+    },
+    expectedVersion: current.version,
+    audit: {
+      action: 'task.overdue',
+      actor: reviews.system,
+      details: { taskId: task.taskId, stage, dueAt: task.dueAt, escalatedTo: 'bureau.admin' },
+    },
+    task: { record: { ...task, overdueAt: at }, expectedStatus: 'OPEN' },
+  });
+  return { outcome: 'overdue' };
 }

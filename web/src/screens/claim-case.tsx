@@ -4,6 +4,7 @@
  * a prepared (or returned) claim, the clerk corrects a returned one, the school and the bureau go to
  * their screens, the treasurer to the payment queue.
  */
+
 import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../context.ts';
 import { formatFen, formatInstant } from '../format.ts';
@@ -22,6 +23,7 @@ import {
   useLoad,
 } from '../ui.tsx';
 import { takeFlash } from './checks.ts';
+import { ClaimObjections } from './claim-objections.tsx';
 import {
   ClaimComputation,
   ClaimEvidence,
@@ -33,6 +35,7 @@ import {
   SchoolVerification,
 } from './claim-parts.tsx';
 import { CaseRef, type CohortView, Timeline } from './cohort-parts.tsx';
+import { CorrectionChecklist, claimTargets, targetLabel } from './corrections.tsx';
 import { EmploymentChecks } from './employment-checks.tsx';
 
 const WAITING = ['SCHOOL_VERIFICATION', 'BUREAU_REVIEW', 'PUBLIC_NOTICE', 'PAYMENT'];
@@ -65,6 +68,8 @@ export function ClaimCase(props: { claimId: string }) {
         </p>
       ) : null}
       <ClaimNotices claim={claim} />
+      <ClaimObjections claimId={claim.claimId} onDecided={loaded.reload} />
+      <CorrectionChecklist notice={claim.corrections} label={targetLabel(claimTargets(t))} />
       <Actions
         claim={claim}
         onChanged={(message) => {

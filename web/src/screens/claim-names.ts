@@ -3,12 +3,13 @@
  * level in words. (The claim screens themselves load in their own chunk.)
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { claimView } from '../../../shared/domain/claim.ts';
+import type { claimReadView } from '../../../shared/domain/claim.ts';
 import { useApp } from '../context.ts';
 import type { MessageKey, useI18n } from '../i18n.ts';
 import { type CohortView, cohortTitle, levelName } from './cohort-parts.tsx';
 
-export type ClaimView = ReturnType<typeof claimView>;
+/** A claim as `GET /claims/{claimId}` answers it (with its payment deadline). */
+export type ClaimView = ReturnType<typeof claimReadView>;
 type T = ReturnType<typeof useI18n>['t'];
 
 /** `预支 · 人工智能训练师 · 四级/中级工` */

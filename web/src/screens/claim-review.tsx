@@ -36,6 +36,7 @@ import {
   SchoolVerification,
 } from './claim-parts.tsx';
 import { CaseRef, type CohortView, Timeline } from './cohort-parts.tsx';
+import { CorrectionEditor, claimTargets, correctionsBody, useCorrectionRows } from './corrections.tsx';
 import { DecisionPanel } from './decision.tsx';
 
 export function ClaimReview(props: { claimId: string }) {
@@ -183,9 +184,12 @@ function ClaimDecision(props: { claim: ClaimView; onDecided: (message: string) =
   const [amountError, setAmountError] = useState<string>();
   const approved = parseYuan(amount);
   const lowered = approved !== undefined && approved < claim.computedAmountFen;
+  const [rows, setRows] = useCorrectionRows();
   return (
     <DecisionPanel
       task={claim.currentTask}
+      returnBody={() => correctionsBody(rows)}
+      returnFields={<CorrectionEditor targets={claimTargets(t)} rows={rows} onChange={setRows} />}
       approveLabel={t('claimReview.approve', { amount: approved === undefined ? '—' : formatFen(approved) })}
       approveBody={() => (lowered ? { approvedAmountFen: approved } : {})}
       target={(path) =>

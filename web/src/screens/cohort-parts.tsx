@@ -53,6 +53,12 @@ export interface Task {
   status: string;
   createdAt: string;
   dueAt: string;
+  /** Past its due time (a bureau stage: its handling limit in working days). */
+  overdue?: boolean;
+  /** In a bureau admin's inbox: a reviewer's task past its limit. */
+  escalated?: boolean;
+  /** A public objection's task: what the citizen wrote (the contact masked). */
+  objection?: { objectionId: string; name: string; contact: string; text: string; lodgedAt: string };
 }
 
 export function levelName(t: ReturnType<typeof useI18n>['t'], level: number): string {

@@ -30,6 +30,10 @@ export function DecisionPanel(props: {
   children?: ComponentChildren;
   /** Stage data sent with an approval. */
   approveBody?: (reason: string) => Record<string, unknown>;
+  /** Sent with a return: the one-time correction notice (issue 14). */
+  returnBody?: () => Record<string, unknown>;
+  /** Shown under the reason: the correction list edited for a return. */
+  returnFields?: ComponentChildren;
   /** Problems the screen finds in its stage data before approving (blocks the approval); `reason` ones show at the reason. */
   checkApproval?: (reason: string) => CodedField[];
   /** The API refused the stage data: its field errors, for the screen to show. */
@@ -92,6 +96,7 @@ export function DecisionPanel(props: {
       decision,
       ...(reason.trim() ? { reason: reason.trim() } : {}),
       ...(decision === 'approve' && props.approveBody ? props.approveBody(reason.trim()) : {}),
+      ...(decision === 'return' && props.returnBody ? props.returnBody() : {}),
     };
     setSending(decision);
     try {
@@ -141,6 +146,7 @@ export function DecisionPanel(props: {
           </small>
         ) : null}
       </div>
+      {props.returnFields}
       <ErrorSummary
         attempt={attempt}
         problems={problems}

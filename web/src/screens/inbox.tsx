@@ -160,6 +160,8 @@ export function Inbox() {
             <tbody>
               {data.entries.map(({ task, cohort, claim }) => {
                 const days = daysUntil(task.dueAt, data.now);
+                // The server says when a task is overdue (working days at the bureau's stages).
+                const late = task.overdue ?? days < 0;
                 const enterpriseId = claim?.enterpriseId ?? cohort?.enterpriseId;
                 return (
                   <tr key={task.taskId} data-case={task.caseId} data-workflow={task.workflow}>
@@ -172,10 +174,20 @@ export function Inbox() {
                         </small>
                       ) : null}
                     </td>
-                    <td class={days < 0 ? 'overdue' : days <= 3 ? 'due-soon' : ''}>
+                    <td
+                      class={late ? 'overdue' : days <= 3 ? 'due-soon' : ''}
+                      data-testid="task-due"
+                      data-overdue={late ? 'true' : 'false'}
+                    >
                       {formatInstant(task.dueAt, lang)}
                       <br />
-                      <small>{days < 0 ? t('inbox.overdue') : t('inbox.dueIn', { n: days })}</small>
+                      <small>
+                        {task.escalated
+                          ? t('inbox.escalated')
+                          : late
+                            ? t('inbox.overdue')
+                            : t('inbox.dueIn', { n: Math.max(0, days) })}
+                      </small>
                     </td>
                     <td class="money">{claim ? formatFen(claim.amountFen) : '—'}</td>
                     <td>{enterpriseId ? organisationName(organisations, enterpriseId) : '—'}</td>

@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import { organisationName, useApp } from '../context.ts';
-import { daysUntil, formatFen, formatInstant } from '../format.ts';
+import { daysUntil, formatDate, formatFen, formatInstant } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { learnActors, usePeople } from '../people.ts';
 import { Link } from '../router.tsx';
@@ -144,8 +144,18 @@ export function Payments() {
                         <small data-testid="approved-by">{person(claim?.reviewedBy)}</small>
                         <br />
                         <small class={days < 0 ? 'overdue' : days <= 3 ? 'due-soon' : ''}>
-                          {t('payments.due', { at: formatInstant(task.dueAt, lang) })}
+                          {claim?.paymentDueOn
+                            ? t('payments.deadline', { date: formatDate(claim.paymentDueOn, lang) })
+                            : t('payments.due', { at: formatInstant(task.dueAt, lang) })}
                         </small>
+                        {claim?.paymentLate ? (
+                          <>
+                            <br />
+                            <strong class="overdue-flag" data-testid="payment-late">
+                              {t('payments.late')}
+                            </strong>
+                          </>
+                        ) : null}
                       </td>
                       <td class="actions-column">
                         <button

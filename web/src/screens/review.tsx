@@ -36,6 +36,14 @@ import {
   StageSteps,
   Timeline,
 } from './cohort-parts.tsx';
+import {
+  CorrectionChecklist,
+  CorrectionEditor,
+  cohortTargets,
+  correctionsBody,
+  targetLabel,
+  useCorrectionRows,
+} from './corrections.tsx';
 import { DecisionPanel } from './decision.tsx';
 import { EmploymentChecks } from './employment-checks.tsx';
 
@@ -72,6 +80,8 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
   const [auditTick, setAuditTick] = useState(0);
   const [decided, setDecided] = useState<string>();
   const deciding = cohort.status === 'BUREAU_REVIEW' && cohort.currentTask;
+  const [rows, setRows] = useCorrectionRows();
+  const targets = cohortTargets(t, cohort);
   return (
     <section data-testid="review" data-status={cohort.status}>
       <PageHeader
@@ -102,6 +112,7 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
           </section>
         </div>
         <aside class="review-side">
+          <CorrectionChecklist notice={cohort.corrections} label={targetLabel(targets)} />
           <section aria-labelledby="approvals-title">
             <h2 id="approvals-title">{t('review.approvals')}</h2>
             {cohort.approvals.length ? (
@@ -123,6 +134,8 @@ function ReviewPage(props: { cohort: CohortView; policy: Policy; shortage: boole
           {deciding && !decided ? (
             <DecisionPanel
               task={cohort.currentTask}
+              returnBody={() => correctionsBody(rows)}
+              returnFields={<CorrectionEditor targets={targets} rows={rows} onChange={setRows} />}
               approveLabel={t('review.approve')}
               approvedMessage={t('decision.done.filed')}
               onDecided={(_outcome, message) => {

@@ -5,6 +5,7 @@
  * apprentices of a draft (cohort-drafts), `apprenticeship.tsx` records the changes while FILED
  * (apprenticeship), `subsidy.tsx` shows the cohort's ledger and claims (claims).
  */
+
 import { useState } from 'preact/hooks';
 import { useApp } from '../../context.ts';
 import { useI18n } from '../../i18n.ts';
@@ -28,6 +29,7 @@ import {
   StageSteps,
   Timeline,
 } from '../cohort-parts.tsx';
+import { CorrectionChecklist, cohortTargets, targetLabel } from '../corrections.tsx';
 import { MentorChange, WithdrawableApprentices } from './apprenticeship.tsx';
 import { AddApprentices, RemovableApprentices } from './drafts.tsx';
 import { Actions, EDITABLE } from './filing.tsx';
@@ -76,6 +78,7 @@ function CaseView(props: { cohort: CohortView; flash: string | undefined; onChan
         </p>
       ) : null}
       <CaseNotices cohort={cohort} />
+      <CorrectionChecklist notice={cohort.corrections} label={targetLabel(cohortTargets(t, cohort))} />
       <Actions cohort={cohort} onChanged={props.onChanged} />
       <div class="case-columns">
         <div>
