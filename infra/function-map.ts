@@ -45,6 +45,8 @@ export interface FunctionSpec {
   scheduleMinutes?: number;
   /** Run for each object created in the documents bucket (S3 → EventBridge; the stand-in locally). */
   onObjectCreated?: boolean;
+  /** Run for each `case.changed` domain event (an audit record in a case's partition; issue 15). */
+  onCaseChanged?: boolean;
   access: FunctionAccess;
   memoryMb?: number;
   timeoutSeconds?: number;
@@ -321,6 +323,44 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     entry: 'functions/api/subsidy-report.ts',
     route: 'GET /reports/subsidies',
     access: read,
+  },
+  // What the bureau watches (issue 15): reports read the read models the projector keeps.
+  {
+    name: 'liability-report',
+    entry: 'functions/api/liability-report.ts',
+    route: 'GET /reports/liability',
+    access: read,
+  },
+  {
+    name: 'pipeline-report',
+    entry: 'functions/api/pipeline-report.ts',
+    route: 'GET /reports/pipeline',
+    access: read,
+  },
+  {
+    name: 'stage-times-report',
+    entry: 'functions/api/stage-times-report.ts',
+    route: 'GET /reports/stage-times',
+    access: read,
+  },
+  {
+    name: 'demand-report',
+    entry: 'functions/api/demand-report.ts',
+    route: 'GET /reports/demand',
+    access: read,
+  },
+  {
+    name: 'put-demand-list',
+    entry: 'functions/api/put-demand-list.ts',
+    route: 'PUT /demand-lists/{period}',
+    access: write,
+  },
+  {
+    // case.changed (an audit record in a case's partition) → the case's read-model cells again.
+    name: 'project-case',
+    entry: 'functions/events/project-case.ts',
+    onCaseChanged: true,
+    access: write,
   },
   // Workflow steps (invoked by Step Functions, never by HTTP).
   { name: 'open-review-task', entry: 'functions/steps/open-review-task.ts', access: write },
