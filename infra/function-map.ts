@@ -45,7 +45,19 @@ export interface FunctionSpec {
   scheduleMinutes?: number;
   /** Run for each object created in the documents bucket (S3 → EventBridge; the stand-in locally). */
   onObjectCreated?: boolean;
-  /** Run for each `case.changed` domain event (an audit record in a case's partition; issue 15). */
+  /**
+   * Read the table's stream (KEYS_ONLY): on AWS a Lambda event source mapping filtered to the
+   * case changes (shared/adapters/case-changes.ts `CASE_CHANGE_RECORDS`), with bisection, retries
+   * and an SQS on-failure destination; in the embedded runtime its stream poller. The grants to
+   * read the stream (and decrypt it with the table's key) come with the mapping, whatever `access`
+   * says of the table itself.
+   */
+  onTableStream?: boolean;
+  /**
+   * Run for each `case.changed` event on the domain bus (a cohort or a claim changed: the key of
+   * its new audit record), through the bus's rule, retried a day, then to a dead-letter queue; in
+   * the embedded runtime the local bus delivers it, retrying likewise. The read models' projector.
+   */
   onCaseChanged?: boolean;
   access: FunctionAccess;
   memoryMb?: number;
@@ -247,6 +259,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     entry: 'functions/events/confirm-document.ts',
     onObjectCreated: true,
     access: { table: 'readwrite', documents: ['inspect'] },
+  },
+  {
+    // The table's stream → one `case.changed` event per audit record of a cohort or a claim, on
+    // the domain bus for the read models (issue 15 item 5). Reads nothing of the table itself.
+    name: 'publish-case-changes',
+    entry: 'functions/events/publish-case-changes.ts',
+    onTableStream: true,
+    access: { table: 'none', events: true },
   },
   // Reference data kept by bureau.admin, and reports.
   { name: 'put-policy', entry: 'functions/api/put-policy.ts', route: 'PUT /policy', access: write },
