@@ -1,4 +1,5 @@
-import { ERROR_MESSAGES, type ErrorCode } from '../domain/error-codes.ts';
+import { ALL_ERROR_MESSAGES as ERROR_MESSAGES } from '../domain/error-codes/all.ts';
+import type { ErrorCode } from '../domain/error-codes.ts';
 import {
   BudgetBody,
   ClaimListQuery,
@@ -23,6 +24,13 @@ import {
 } from '../schemas/http.ts';
 import { PolicySchema } from '../schemas/policy.ts';
 import { PublicNoticesQuery, PublicObjectionBody } from '../schemas/public-notice.ts';
+import {
+  DemandListBody,
+  DemandPath,
+  DemandQuery,
+  PipelineQuery,
+  WatchReportQuery,
+} from '../schemas/reports.ts';
 import { CreditListingBody, SubmitClaimBody } from '../schemas/trust.ts';
 import * as z from '../schemas/zod.ts';
 import { CLAIM_SCHEMAS } from './openapi-claim.ts';
@@ -57,6 +65,7 @@ const bodies = {
   ContributionImportBody,
   OverrideBody,
   PublicObjectionBody,
+  DemandListBody,
 } as const;
 
 function schemaOf(schema: z.ZodMiniType) {
@@ -837,6 +846,62 @@ function build(responses: ErrorResponses): Record<string, unknown> {
           parameters: queryParameters(ReportQuery),
           forbidden: true,
           produces: ['application/json', 'text/csv'],
+        }),
+      },
+      // What the bureau watches (issue 15): read models kept by the projector from the domain events.
+      '/reports/liability': {
+        get: operation('get', {
+          operationId: 'liability-report',
+          summary:
+            'Open liability (filed entitlement − paid − recoveries) and the remaining claims by the month each is expected (json or csv)',
+          tag: 'reports',
+          parameters: queryParameters(WatchReportQuery),
+          forbidden: true,
+          produces: ['application/json', 'text/csv'],
+        }),
+      },
+      '/reports/pipeline': {
+        get: operation('get', {
+          operationId: 'pipeline-report',
+          summary:
+            'Apprentices of the cohorts starting in a year by occupation, level and school: enrolled, in training, outcomes, withdrawals by reason, rates, expected completions by month',
+          tag: 'reports',
+          parameters: queryParameters(PipelineQuery),
+          forbidden: true,
+          produces: ['application/json', 'text/csv'],
+        }),
+      },
+      '/reports/stage-times': {
+        get: operation('get', {
+          operationId: 'stage-times-report',
+          summary:
+            'Days cases spent in each stage of both workflows (median, 90th percentile) and overdue marks, per stage and month, from the audit trails',
+          tag: 'reports',
+          parameters: queryParameters(WatchReportQuery),
+          forbidden: true,
+          produces: ['application/json', 'text/csv'],
+        }),
+      },
+      '/reports/demand': {
+        get: operation('get', {
+          operationId: 'demand-report',
+          summary: 'Apprentices in training beside the period’s demand list, one row per digital occupation',
+          tag: 'reports',
+          parameters: queryParameters(DemandQuery),
+          forbidden: true,
+          produces: ['application/json', 'text/csv'],
+        }),
+      },
+      '/demand-lists/{period}': {
+        put: operation('put', {
+          operationId: 'put-demand-list',
+          summary:
+            'The district’s demand list of a period (bureau.admin): text/csv or JSON rows occupationCode,demandRatio,rank; replaces the period’s list; any bad row → 400 rows.N.field and nothing stored',
+          tag: 'reference',
+          body: 'DemandListBody',
+          csv: true,
+          parameters: Object.keys(DemandPath.shape).map((name) => pathParameter(name)),
+          forbidden: true,
         }),
       },
     },

@@ -1,6 +1,9 @@
-import { zodSays } from '../domain/error-codes.ts';
+import { WATCH_MESSAGES } from '../domain/error-codes/watch.ts';
+import { withRoom, zodSays } from '../domain/error-codes.ts';
 import { list, typeMessage, Uscc } from './primitives.ts';
 import * as z from './zod.ts';
+
+withRoom(WATCH_MESSAGES);
 
 /** Queries and bodies of the reports of "what the bureau watches" (issue 15). */
 const year = z.coerce.number().check(z.int(), z.gte(2000), z.lte(2100));

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_MESSAGES, type ErrorCode, renderTemplate, says } from '../../shared/domain/error-codes.ts';
+import { ALL_ERROR_MESSAGES as ERROR_MESSAGES } from '../../shared/domain/error-codes/all.ts';
+import { type ErrorCode, renderTemplate, says } from '../../shared/domain/error-codes.ts';
 import { ERROR_WORDS, errorWords, renderErrorWords } from '../../web/src/error-words.ts';
 import { DICTIONARIES } from '../../web/src/words/all.ts';
 

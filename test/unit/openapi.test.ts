@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../infra/function-map.ts';
-import { ERROR_MESSAGES } from '../../shared/domain/error-codes.ts';
+import { ALL_ERROR_MESSAGES as ERROR_MESSAGES } from '../../shared/domain/error-codes/all.ts';
 import { ERROR_CODES, openApiDocument } from '../../shared/http/openapi.ts';
 
 /** `GET /openapi.json` names every route the function map deploys, so the document cannot drift. */

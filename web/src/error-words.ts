@@ -5,12 +5,8 @@
  * (paths and the English count from 0); `{kind:docKind}` names a value through the console's
  * dictionary (`docKind.certificate` → 证书) when it has words for it.
  */
-import {
-  ERROR_MESSAGES,
-  type ErrorCode,
-  type ErrorParams,
-  isErrorCode,
-} from '../../shared/domain/error-codes.ts';
+import { ALL_ERROR_MESSAGES } from '../../shared/domain/error-codes/all.ts';
+import { type ErrorCode, type ErrorParams, isErrorCode } from '../../shared/domain/error-codes.ts';
 import { CLAIM_WORDS_ZH } from './error-words/claims.ts';
 import { COHORT_WORDS_ZH } from './error-words/cohorts.ts';
 import { EMPLOYMENT_WORDS_ZH } from './error-words/employment.ts';
@@ -31,7 +27,7 @@ export const ERROR_WORDS: Record<'zh-CN' | 'en', Record<ErrorCode, string>> = {
     ...STATUTORY_WORDS_ZH,
     ...WATCH_WORDS_ZH,
   },
-  en: ERROR_MESSAGES,
+  en: ALL_ERROR_MESSAGES,
 };
 
 /** An error as the API words it: a field error, a problem (`ApiError`), or a check of the console's own. */

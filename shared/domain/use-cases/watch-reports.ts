@@ -1,4 +1,5 @@
-import { says } from '../error-codes.ts';
+import { WATCH_MESSAGES } from '../error-codes/watch.ts';
+import { says, withRoom } from '../error-codes.ts';
 import { Conflict, type FieldError, Forbidden, fieldError, ValidationFailed } from '../errors.ts';
 import type { Occupation } from '../occupations.ts';
 import type { ReferenceData } from '../ports.ts';
@@ -11,6 +12,8 @@ import {
   type Workflow,
 } from '../read-models/cells.ts';
 import type { DemandList, ReadModelStore, ReportRow } from '../read-models/ports.ts';
+
+withRoom(WATCH_MESSAGES);
 
 /**
  * What the bureau watches (domain.md; issue 15): liability by expected month, the pipeline by
