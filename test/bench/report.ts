@@ -6,11 +6,13 @@ import type { LoadResult } from './load.ts';
 import { PRICES } from './prices.ts';
 import type { ScheduledWork } from './scheduled.ts';
 import type { FilingThroughput } from './throughput.ts';
+import type { WatchFigures } from './watch.ts';
 
 /** What one `npm run bench` measured; printed as one table and written as results.json. */
 export interface BenchResults {
   /** Employment verification (issue 13): the 50,000-row import and the check per apprentice. */
   employment?: EmploymentFigures;
+  watch?: WatchFigures;
   generatedAt: string;
   mode: 'full' | 'quick';
   wallSeconds: number;

@@ -34,6 +34,7 @@ import {
 import { measureScheduledFunctions } from './scheduled.ts';
 import { seedCopiesOfCase } from './seed.ts';
 import { fileCohortsConcurrently, prepareSteadyInbox, readLatency, STEADY_INBOX_USER } from './throughput.ts';
+import { measureWatchReports, renderWatch } from './watch.ts';
 
 /**
  * `npm run bench`: every figure of issue 6 measured in this one run, printed as one table and
@@ -267,6 +268,11 @@ try {
     `employment verification: a contribution file of ${importRows.toLocaleString('en')} rows, then the check's reads`,
   );
   const employment = await measureEmployment(bench, importRows);
+  const watchCohorts = quick ? 1_000 : 10_000;
+  log(
+    `what the bureau watches: the four reports of a district with ${watchCohorts.toLocaleString('en')} filed cohorts`,
+  );
+  const watch = await measureWatchReports(bench, watchCohorts, quick ? 20 : 200);
   const priced = (cases: CaseWork[]) => {
     const work = workPerCase(cases);
     return { work, cost: caseCost(work) };
@@ -317,11 +323,12 @@ try {
     scheduled,
     growth,
     employment,
+    watch,
   };
   const file = join(import.meta.dirname, 'results.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(
-    `${renderTable(results)}\n\n${renderEmployment(employment)}\n\nThe same figures as JSON: ${file}\n`,
+    `${renderTable(results)}\n\n${renderEmployment(employment)}\n\n${renderWatch(watch)}\n\nThe same figures as JSON: ${file}\n`,
   );
 } finally {
   await bench.stop();
