@@ -31,9 +31,15 @@
  * | the district's employment register        | pk = EMPLOYMENT#<district>, sk = HEAD / ENT#<uscc> / IMPORT#<id> / AUDIT# | table |
  * | a cohort's employment checks              | pk = COHORT#<id>, sk begins_with EMPCHECK#            | table |
  * | a district's overrides of failed checks   | pk = OVERRIDE#<district>, sk begins_with ITEM#        | table |
+ * | a report's read model (issue 15)          | pk = RM#LIAB#<d> / RM#PIPE#<d>#<y> / RM#STAGE#<d>#<y> / RM#TRAIN#<d> | table |
+ * | a case's cells as last projected          | pk = PROJ#<case pk>, sk = PROJ                        | table |
+ * | a district's demand list of a period      | pk = DEMAND#<district>, sk = PERIOD#<period> / HEAD / AUDIT# | table |
  *
  * A person's PERSON# items are kept under each of their look-up hashes (one per crypto suite), so
  * the person is found whichever suite wrote or reads them.
+ *
+ * Maintenance only (`maintenance/rebuild-read-models.ts`, `npm run rebuild:read-models`): a Scan of
+ * the case items, the read-model rows and the kept cells, to recompute and compare them.
  *
  * Migration only (`migrations/mentor-loads.ts`, run by `npm start` and `npm run migrate`, never on a
  * request path — the one Scan): load items of the shape before the mentor register,
