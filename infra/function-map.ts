@@ -45,6 +45,20 @@ export interface FunctionSpec {
   scheduleMinutes?: number;
   /** Run for each object created in the documents bucket (S3 → EventBridge; the stand-in locally). */
   onObjectCreated?: boolean;
+  /**
+   * Read the table's stream (KEYS_ONLY): on AWS a Lambda event source mapping filtered to the
+   * case changes (shared/adapters/case-changes.ts `CASE_CHANGE_RECORDS`), with bisection, retries
+   * and an SQS on-failure destination; in the embedded runtime its stream poller. The grants to
+   * read the stream (and decrypt it with the table's key) come with the mapping, whatever `access`
+   * says of the table itself.
+   */
+  onTableStream?: boolean;
+  /**
+   * Run for each `case.changed` event on the domain bus (a cohort or a claim changed: the key of
+   * its new audit record), through the bus's rule, retried a day, then to a dead-letter queue; in
+   * the embedded runtime the local bus delivers it, retrying likewise. The read models' projector.
+   */
+  onCaseChanged?: boolean;
   access: FunctionAccess;
   memoryMb?: number;
   timeoutSeconds?: number;
@@ -246,6 +260,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     onObjectCreated: true,
     access: { table: 'readwrite', documents: ['inspect'] },
   },
+  {
+    // The table's stream → one `case.changed` event per audit record of a cohort or a claim, on
+    // the domain bus for the read models (issue 15 item 5). Reads nothing of the table itself.
+    name: 'publish-case-changes',
+    entry: 'functions/events/publish-case-changes.ts',
+    onTableStream: true,
+    access: { table: 'none', events: true },
+  },
   // Reference data kept by bureau.admin, and reports.
   { name: 'put-policy', entry: 'functions/api/put-policy.ts', route: 'PUT /policy', access: write },
   {
@@ -321,6 +343,44 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     entry: 'functions/api/subsidy-report.ts',
     route: 'GET /reports/subsidies',
     access: read,
+  },
+  // What the bureau watches (issue 15): reports read the read models the projector keeps.
+  {
+    name: 'liability-report',
+    entry: 'functions/api/liability-report.ts',
+    route: 'GET /reports/liability',
+    access: read,
+  },
+  {
+    name: 'pipeline-report',
+    entry: 'functions/api/pipeline-report.ts',
+    route: 'GET /reports/pipeline',
+    access: read,
+  },
+  {
+    name: 'stage-times-report',
+    entry: 'functions/api/stage-times-report.ts',
+    route: 'GET /reports/stage-times',
+    access: read,
+  },
+  {
+    name: 'demand-report',
+    entry: 'functions/api/demand-report.ts',
+    route: 'GET /reports/demand',
+    access: read,
+  },
+  {
+    name: 'put-demand-list',
+    entry: 'functions/api/put-demand-list.ts',
+    route: 'PUT /demand-lists/{period}',
+    access: write,
+  },
+  {
+    // case.changed (an audit record in a case's partition) → the case's read-model cells again.
+    name: 'project-case',
+    entry: 'functions/events/project-case.ts',
+    onCaseChanged: true,
+    access: write,
   },
   // Workflow steps (invoked by Step Functions, never by HTTP).
   { name: 'open-review-task', entry: 'functions/steps/open-review-task.ts', access: write },

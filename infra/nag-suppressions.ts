@@ -55,6 +55,10 @@ const REASONS = {
     'Contribution files are kept as objects `imports/employment/<district>/<importId>.csv` named at run time; `<bucket>/imports/*` names those objects in the one documents bucket and nothing else, with s3:PutObject only (asserted in test/infra/stack.test.ts).',
   documentEventsDeadLetters:
     'This queue is itself a dead-letter queue: of the EventBridge rule that sends S3 “Object Created” events to confirm-document (cdk-nag recognises only SQS redrive policies). Events that failed a day of retries wait here 14 days for a replay.',
+  tableStreamFailures:
+    'This queue is itself a dead-letter destination: the on-failure destination of the table stream’s event source mapping to publish-case-changes (cdk-nag recognises only SQS redrive policies). It receives where in the stream a batch the function gave up on lies (shard and sequence numbers, never item data), kept 14 days to publish it again.',
+  caseEventsDeadLetters:
+    'This queue is itself a dead-letter queue: of the EventBridge rules that send case.changed events from the domain bus to the read-model projector (cdk-nag recognises only SQS redrive policies). Events that failed a day of retries wait here 14 days for a replay.',
   consoleAccessLogs:
     'The console bucket and distribution serve only the static build of the web console (no personal data, no API data); every data access goes through the HTTP API, whose stage writes access logs.',
   consoleTls:
@@ -191,6 +195,12 @@ export function applyNagSuppressions(stack: ApprenticeFlowStack): NagAcknowledge
     'AwsSolutions-SQS3',
     REASONS.documentEventsDeadLetters,
   );
+
+  // The domain-event path to the read models: the stream's failures and the rule's dead letters.
+  if (stack.functions.tableStreamFailures)
+    acknowledge(stack.functions.tableStreamFailures, 'AwsSolutions-SQS3', REASONS.tableStreamFailures);
+  if (stack.functions.caseEventsDeadLetters)
+    acknowledge(stack.functions.caseEventsDeadLetters, 'AwsSolutions-SQS3', REASONS.caseEventsDeadLetters);
 
   // The web console: static files behind CloudFront, uploaded by CDK's BucketDeployment.
   const site = stack.webConsole;

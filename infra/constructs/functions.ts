@@ -6,12 +6,18 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  CASE_CHANGE_RECORDS,
+  CASE_CHANGED_DELIVERY,
+  CASE_CHANGED_RULE,
+} from '../../shared/adapters/case-changes.ts';
 import { type CryptoSuite, functionEnvironment } from '../../shared/adapters/config.ts';
 import { FUNCTIONS, type FunctionSpec, type WorkflowName } from '../function-map.ts';
 import { DOCUMENT_PREFIX, IMPORT_PREFIX } from './documents.ts';
@@ -74,6 +80,17 @@ export class Functions extends Construct {
   private readonly byName = new Map<string, nodejs.NodejsFunction>();
   /** Events for `onObjectCreated` functions that failed every retry, kept 14 days for a replay. */
   readonly objectEventsDeadLetters: sqs.Queue;
+  /**
+   * Where the table stream's event source mapping sends a batch of records it gave up on (after
+   * its retries, or older than the stream keeps records): the shard and sequence numbers of the
+   * batch, kept 14 days, to publish again by hand. Only when an `onTableStream` function exists.
+   */
+  readonly tableStreamFailures: sqs.Queue | undefined;
+  /**
+   * `case.changed` events an `onCaseChanged` function failed on for a day of retries, kept 14
+   * days for a replay. Only when an `onCaseChanged` function exists.
+   */
+  readonly caseEventsDeadLetters: sqs.Queue | undefined;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
@@ -82,6 +99,18 @@ export class Functions extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    const deadLetterQueue = (id: string) =>
+      new sqs.Queue(this, id, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+    this.tableStreamFailures = FUNCTIONS.some((spec) => spec.onTableStream)
+      ? deadLetterQueue('TableStreamFailures')
+      : undefined;
+    this.caseEventsDeadLetters = FUNCTIONS.some((spec) => spec.onCaseChanged)
+      ? deadLetterQueue('CaseEventsDeadLetters')
+      : undefined;
     for (const spec of FUNCTIONS) {
       const fn = this.createFunction(spec, props);
       this.grantDataAccess(fn, spec, props);
@@ -109,6 +138,43 @@ export class Functions extends Construct {
               retryAttempts: 185,
               maxEventAge: Duration.hours(24),
               deadLetterQueue: this.objectEventsDeadLetters,
+            }),
+          ],
+        });
+      }
+      if (spec.onTableStream) {
+        // The table's stream → this function, only the case changes (the same filter the embedded
+        // poller applies). A failing batch is split to find the failing record, retried while the
+        // stream keeps it (24 h), then its position goes to an SQS queue; the function reports the
+        // first record it could not publish, so the retry starts there (nothing lost, nothing skipped).
+        fn.addEventSource(
+          new sources.DynamoEventSource(props.table, {
+            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+            batchSize: 100,
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            retryAttempts: 10_000,
+            maxRecordAge: Duration.hours(24),
+            onFailure: new sources.SqsDlq(this.tableStreamFailures!),
+            filters: [lambda.FilterCriteria.filter(CASE_CHANGE_RECORDS)],
+          }),
+        );
+      }
+      if (spec.onCaseChanged) {
+        // The domain bus → this function, for every `case.changed` (what publish-case-changes
+        // puts), retried a day, then kept for a replay. One rule per function: a rule has at most
+        // five targets.
+        new events.Rule(this, `${pascalCase(spec.name)}CaseChanged`, {
+          eventBus: props.eventBus,
+          eventPattern: {
+            source: [...CASE_CHANGED_RULE.source],
+            detailType: [...CASE_CHANGED_RULE['detail-type']],
+          },
+          targets: [
+            new targets.LambdaFunction(fn, {
+              retryAttempts: CASE_CHANGED_DELIVERY.retryAttempts,
+              maxEventAge: Duration.hours(CASE_CHANGED_DELIVERY.maxEventAgeHours),
+              deadLetterQueue: this.caseEventsDeadLetters,
             }),
           ],
         });
@@ -154,7 +220,7 @@ export class Functions extends Construct {
     const id = pascalCase(spec.name);
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_YEAR });
     return new nodejs.NodejsFunction(this, id, {
-      description: `ApprenticeFlow ${spec.name}${spec.route ? ` (${spec.route})` : ' (workflow step)'}`,
+      description: `ApprenticeFlow ${spec.name} (${describeTrigger(spec)})`,
       entry: `${PROJECT_ROOT}${spec.entry}`,
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
@@ -211,6 +277,13 @@ export class Functions extends Construct {
       props.documents.key.grant(fn, 'kms:GenerateDataKey');
     }
   }
+}
+
+function describeTrigger(spec: FunctionSpec): string {
+  if (spec.route) return spec.route;
+  if (spec.onTableStream) return 'table stream';
+  if (spec.onCaseChanged) return 'case.changed';
+  return 'workflow step';
 }
 
 /** `create-cohort` → `CreateCohort` (construct ids, hence logical ids). */

@@ -2,7 +2,12 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.ts';
+import {
+  INDEXES,
+  STREAM_VIEW_TYPE,
+  TABLE_KEYS,
+  TTL_ATTRIBUTE,
+} from '../../shared/adapters/dynamodb/table-definition.ts';
 
 /** Alias of the key whose data keys encrypt ID numbers and phone numbers field by field. */
 export const PII_KEY_ALIAS = 'alias/apprenticeflow-pii';
@@ -49,6 +54,9 @@ export class DataStore extends Construct {
         nonKeyAttributes: [...index.nonKeyAttributes],
       })),
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // Keys only (no personal data in the records): feeds the read models through
+      // publish-case-changes (infra/constructs/functions.ts).
+      dynamoStream: dynamodb.StreamViewType[STREAM_VIEW_TYPE],
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,

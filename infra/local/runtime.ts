@@ -7,8 +7,14 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
+import {
+  CASE_CHANGE_RECORDS,
+  CASE_CHANGED_DELIVERY,
+  CASE_CHANGED_RULE,
+} from '../../shared/adapters/case-changes.ts';
 import {
   clock,
   clockOffsetMs,
@@ -28,7 +34,7 @@ import {
   migrateMentorLoads,
 } from '../../shared/adapters/dynamodb/migrations/mentor-loads.ts';
 import { Table } from '../../shared/adapters/dynamodb/table.ts';
-import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.ts';
+import { createTableInput, STREAM_VIEW_TYPE } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { FUNCTIONS, type FunctionSpec, functionByName } from '../function-map.ts';
 import { localStateMachineArn, renderWorkflowAsl } from '../workflows/render.ts';
 import { type ExtraRoute, type LambdaRoute, startApiGateway } from './api-gateway/index.ts';
@@ -36,9 +42,11 @@ import { consoleRoutes } from './console-assets.ts';
 import { createDevIssuer, DEV_AUDIENCE, devIssuerRoutes } from './dev-issuer.ts';
 import { DEV_ISSUER_SCOPES, startDevIssuerServer } from './dev-issuer-server.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type BusEvent, LocalEventOutbox, type RuleTarget } from './event-bus.ts';
 import { type LocalObjectStorage, type ObjectCreated, startObjectStorage } from './object-storage/index.ts';
 import { seedDemoData } from './seed.ts';
 import { createLocalStepFunctions, startStepFunctionsEndpoint } from './step-functions/index.ts';
+import { startTableStream, type TableStreamPoller } from './table-stream.ts';
 
 /**
  * The embedded runtime: the whole system on one machine, on loopback. DynamoDB Local stands in
@@ -75,6 +83,15 @@ export interface RuntimeOptions {
   claims?: { roles: string; org: string };
   /** CRYPTO_SUITE of the functions; default `standard`. */
   cryptoSuite?: CryptoSuite;
+  /**
+   * More targets of the `case.changed` rule beside the function map's `onCaseChanged` functions
+   * (tests: a target that fails, one that records what it got).
+   */
+  caseChangedTargets?: readonly RuleTarget[];
+  /** How often the table's stream is read when caught up; default 200 ms. */
+  streamPollIntervalMs?: number;
+  /** The local bus's first retry of a failed delivery (each next one doubles); default 200 ms. */
+  eventRetryBaseMs?: number;
 }
 
 export interface RunningRuntime {
@@ -88,6 +105,13 @@ export interface RunningRuntime {
   tableName: string;
   /** Resolves when no execution is between states (all waiting for people, or finished). */
   idle(): Promise<void>;
+  /**
+   * Resolves once every record written to the table's stream before the call has been read (and
+   * handed to the `onTableStream` functions) and every delivery of the events that resulted has
+   * succeeded — what a read model shows is then up to date with every change made before. Rejects
+   * after `timeoutMs` (default 30 s), saying what is still owed.
+   */
+  settleEvents(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -96,6 +120,7 @@ const REGION = 'us-east-1';
 /** The documents bucket's name in the embedded runtime (a folder under `.data/objects/`). */
 export const DOCUMENTS_BUCKET = 'apprenticeflow-documents';
 const CLOCK_KEY = { pk: 'LOCAL#CLOCK', sk: 'CLOCK' };
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const dataDir = resolve(options.dataDir ?? join(ROOT, '.data'));
@@ -153,7 +178,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const client = new DynamoDBClient({
     endpoint: dynamodbEndpoint,
     region: REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
   });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
@@ -238,7 +263,27 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       };
     },
   );
-  const outbox = new LocalEventOutbox(table);
+  // The domain bus, with the stack's rule to the `onCaseChanged` functions (infra/constructs/functions.ts).
+  const caseChangedTargets: RuleTarget[] = [
+    ...FUNCTIONS.filter((spec) => spec.onCaseChanged).map((spec) => ({
+      name: spec.name,
+      handler: async (event: BusEvent) => (await handlerOf(spec))(event, lambdaContext(spec.name)),
+    })),
+    ...(options.caseChangedTargets ?? []),
+  ];
+  const outbox = new LocalEventOutbox(table, {
+    rules: [
+      {
+        name: 'case-changed',
+        pattern: CASE_CHANGED_RULE,
+        targets: caseChangedTargets,
+        retryAttempts: CASE_CHANGED_DELIVERY.retryAttempts,
+      },
+    ],
+    region: REGION,
+    retryBaseMs: options.eventRetryBaseMs,
+    log,
+  });
   const extraRoutes: ExtraRoute[] = [
     ...devIssuerRoutes(issuer),
     // The web console at `/` (built on first request), as CloudFront serves it on AWS.
@@ -292,6 +337,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   });
   const resumed = await engine.resumeWaiting();
   log(`step functions: ${JSON.stringify(resumed ?? {})} resumed`);
+  outbox.redeliverOwed();
+
+  // The table's stream → the `onTableStream` functions, with the stack's filter; the API (where
+  // PutEvents is answered) is up by now.
+  const streamPollers: TableStreamPoller[] = [];
+  for (const spec of FUNCTIONS.filter((candidate) => candidate.onTableStream)) {
+    streamPollers.push(
+      await startTableStream({
+        client,
+        connection: { endpoint: dynamodbEndpoint, region: REGION, credentials: LOCAL_CREDENTIALS },
+        table,
+        functionName: spec.name,
+        filter: CASE_CHANGE_RECORDS,
+        handler: async (event) => (await handlerOf(spec))(event, lambdaContext(spec.name)),
+        intervalMs: options.streamPollIntervalMs,
+        log,
+      }),
+    );
+  }
   const stopClockListener = onClockMoved(() => undefined);
 
   // Scheduled functions (the callback reconciler) run every few seconds here, every few minutes on AWS.
@@ -317,10 +381,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     issuer: issuer.issuer,
     tableName,
     idle: () => engine.idle(),
+    async settleEvents(timeoutMs = 30_000) {
+      const deadline = new AbortController();
+      const timer = setTimeout(
+        () =>
+          deadline.abort(
+            new Error(
+              `events not settled within ${timeoutMs} ms (${outbox.owedCount} deliveries still owed)`,
+            ),
+          ),
+        timeoutMs,
+      );
+      try {
+        for (const poller of streamPollers) await poller.settle(deadline.signal);
+        await outbox.settle(deadline.signal);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     async stop() {
       clearInterval(scheduleTimer);
       await scheduledRun;
       stopClockListener();
+      // The stream first (its function puts events through the API), then the bus's deliveries.
+      for (const poller of streamPollers) await poller.stop();
+      await outbox.stop();
       await api.close();
       await oidc.close();
       await objects.idle();
@@ -334,12 +419,28 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
 }
 
 async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  let stream: { StreamEnabled?: boolean; StreamViewType?: string } | undefined;
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    stream = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table
+      ?.StreamSpecification;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(new CreateTableCommand(createTableInput(tableName)));
+    return;
   }
+  // A table made before it had a stream (a `.data` of an earlier version) gets it now, as the
+  // stack's update gives the deployed one; a stream of another view type is replaced.
+  if (stream?.StreamEnabled && stream.StreamViewType === STREAM_VIEW_TYPE) return;
+  if (stream?.StreamEnabled)
+    await client.send(
+      new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }),
+    );
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
+    }),
+  );
 }
 
 function parseClockBody(body: string): Date | undefined {
@@ -393,56 +494,4 @@ function lambdaContext(functionName: string) {
     fail: () => undefined,
     succeed: () => undefined,
   };
-}
-
-/**
- * The embedded EventBridge: answers PutEvents (AWS JSON 1.1) and keeps the events as an outbox in
- * the table (`OUTBOX`), newest first, for the console and the demo to show.
- */
-class LocalEventOutbox {
-  constructor(private readonly table: Table) {}
-
-  async putEvents(headers: Record<string, string>, body: string) {
-    const target = headers['x-amz-target'] ?? '';
-    if (target !== 'AWSEvents.PutEvents')
-      return json(400, { __type: 'UnknownOperationException', message: target });
-    const request = JSON.parse(body) as {
-      Entries?: { Source?: string; DetailType?: string; Detail?: string; EventBusName?: string }[];
-    };
-    const entries = request.Entries ?? [];
-    const results = [];
-    for (const entry of entries) {
-      const eventId = ulid();
-      await this.table.transact([
-        {
-          put: {
-            pk: 'OUTBOX',
-            sk: `${clock.now().toISOString()}#${eventId}`,
-            entityType: 'Event',
-            eventId,
-            source: entry.Source,
-            detailType: entry.DetailType,
-            detail: entry.Detail ? JSON.parse(entry.Detail) : {},
-            bus: entry.EventBusName,
-            version: 1,
-          },
-        },
-      ]);
-      results.push({ EventId: eventId });
-    }
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'application/x-amz-json-1.1' },
-      body: JSON.stringify({ FailedEntryCount: 0, Entries: results }),
-    };
-  }
-
-  async recent() {
-    const page = await this.table.query<Record<string, unknown>>({
-      pk: 'OUTBOX',
-      limit: 50,
-      newestFirst: true,
-    });
-    return page.items.map(({ pk: _pk, sk: _sk, entityType: _type, version: _version, ...event }) => event);
-  }
 }

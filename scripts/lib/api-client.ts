@@ -61,8 +61,11 @@ export class ApiClient {
       ) => call<T>('POST', path, body, options),
       patch: <T = any>(path: string, body?: unknown, options?: { idempotencyKey?: string }) =>
         call<T>('PATCH', path, body, options),
-      put: <T = any>(path: string, body?: unknown, options?: { idempotencyKey?: string }) =>
-        call<T>('PUT', path, body, options),
+      put: <T = any>(
+        path: string,
+        body?: unknown,
+        options?: { idempotencyKey?: string; contentType?: string; raw?: string },
+      ) => call<T>('PUT', path, body, options),
       delete: <T = any>(path: string, options?: { idempotencyKey?: string }) =>
         call<T>('DELETE', path, undefined, options),
     };

@@ -16,6 +16,7 @@ import { FIELD_MESSAGES } from './error-codes/fields.ts';
 import { REQUEST_MESSAGES } from './error-codes/request.ts';
 import { STATUTORY_MESSAGES } from './error-codes/statutory.ts';
 import { TRUST_MESSAGES } from './error-codes/trust.ts';
+import { WATCH_MESSAGES } from './error-codes/watch.ts';
 
 export const ERROR_MESSAGES = {
   ...REQUEST_MESSAGES,
@@ -25,6 +26,7 @@ export const ERROR_MESSAGES = {
   ...TRUST_MESSAGES,
   ...EMPLOYMENT_MESSAGES,
   ...STATUTORY_MESSAGES,
+  ...WATCH_MESSAGES,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

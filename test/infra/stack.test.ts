@@ -17,6 +17,7 @@ let id: {
   bus: string;
   documents: string;
   documentsKey: string;
+  tableStreamFailures: string;
   userPool: string;
   client: string;
   authorizer: string;
@@ -37,6 +38,7 @@ beforeAll(() => {
     bus: logicalId(stack.domainEvents.bus),
     documents: logicalId(stack.documents.bucket),
     documentsKey: logicalId(stack.documents.key),
+    tableStreamFailures: logicalId(stack.functions.tableStreamFailures!),
     userPool: logicalId(stack.auth!.userPool),
     client: logicalId(stack.auth!.consoleClient),
     authorizer: Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!,
@@ -414,6 +416,12 @@ const TABLE_WRITE = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+const STREAM_READ = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+];
 const TASK_RESPONSE = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
 
 describe('functions', () => {
@@ -457,10 +465,19 @@ describe('functions', () => {
       const on = (logicalId: string) =>
         statements.filter((statement) => mentions(statement.Resource, logicalId)).flatMap(actionsOf);
 
-      // Nothing but allows, on the services the map can grant (X-Ray for active tracing).
+      // Nothing but allows, on the services the map can grant (X-Ray for active tracing; SQS for
+      // the on-failure destination of a table stream's event source mapping).
       for (const statement of statements) expect(statement.Effect).toBe('Allow');
-      for (const action of all)
-        expect(['dynamodb', 'kms', 'states', 'events', 's3', 'xray']).toContain(action.split(':')[0]);
+      const services = [
+        'dynamodb',
+        'kms',
+        'states',
+        'events',
+        's3',
+        'xray',
+        ...(spec.onTableStream ? ['sqs'] : []),
+      ];
+      for (const action of all) expect(services).toContain(action.split(':')[0]);
       // Each action on the resource of its kind, never a wildcard (X-Ray has no resources).
       for (const statement of statements) {
         for (const action of actionsOf(statement)) {
@@ -476,7 +493,9 @@ describe('functions', () => {
                     ? Object.values(id.stateMachine)
                     : service === 'events'
                       ? [id.bus]
-                      : [];
+                      : service === 'sqs'
+                        ? [id.tableStreamFailures]
+                        : [];
           if (service === 'xray') expect(statement.Resource).toBe('*');
           else
             expect(
@@ -486,11 +505,28 @@ describe('functions', () => {
         }
       }
 
+      // The table's stream: read by the `onTableStream` functions alone (its event source mapping's
+      // grants), decrypted with the table's key; nothing of the table itself follows from it.
+      const streamStatements = statements.filter((statement) =>
+        JSON.stringify(statement.Resource).includes('"StreamArn"'),
+      );
+      if (spec.onTableStream) {
+        for (const statement of streamStatements)
+          expect(statement.Resource).toEqual({ 'Fn::GetAtt': [id.table, 'StreamArn'] });
+        expect(streamStatements.flatMap(actionsOf).sort()).toEqual(STREAM_READ);
+        expect(on(id.tableStreamFailures).sort()).toEqual([
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:SendMessage',
+        ]);
+      } else expect(streamStatements).toEqual([]);
+      const streamKey = spec.onTableStream ? ['kms:Decrypt', 'kms:DescribeKey'] : [];
+
       // Table.
-      const dynamo = all.filter((action) => action.startsWith('dynamodb:'));
+      const dynamo = all.filter((action) => action.startsWith('dynamodb:') && !STREAM_READ.includes(action));
       if (access.table === 'none') {
         expect(dynamo).toEqual([]);
-        expect(on(id.tableKey)).toEqual([]);
+        expect(on(id.tableKey).sort()).toEqual(streamKey);
       } else {
         expect(dynamo).toEqual(expect.arrayContaining(TABLE_READ));
         if (access.table === 'readwrite') expect(dynamo).toEqual(expect.arrayContaining(TABLE_WRITE));

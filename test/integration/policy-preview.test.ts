@@ -82,6 +82,8 @@ describe('POST /policy/preview', () => {
     const cohort = (await api.as('city-admin').get(`/cohorts/${cohortId}`)).body;
     const history = (await api.as('city-admin').get(`/cohorts/${cohortId}/history`)).body.items;
     await runtime.idle();
+    // The filing's case.changed events are stored by the local bus in the background.
+    await runtime.settleEvents();
     const itemsBefore = await tableItemCount();
 
     const draft = {
@@ -148,6 +150,8 @@ describe('POST /policy/preview', () => {
   it('answers a bad draft with 400 and the path of the field, storing nothing', async () => {
     const inForce = (await api.as('city-admin').get('/policy')).body;
     await runtime.idle();
+    // The filing's case.changed events are stored by the local bus in the background.
+    await runtime.settleEvents();
     const itemsBefore = await tableItemCount();
     const bad = await api.as('city-admin').post('/policy/preview', {
       ...inForce,

@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import { inject } from 'vitest';
 import { DEV_ISSUER } from '../../infra/local/dev-issuer.ts';
 import { freePort } from '../../infra/local/free-port.ts';
-import { type RunningRuntime, startRuntime } from '../../infra/local/runtime.ts';
+import { type RunningRuntime, type RuntimeOptions, startRuntime } from '../../infra/local/runtime.ts';
 import { ApiClient } from '../../scripts/lib/api-client.ts';
 import type { CryptoSuite } from '../../shared/adapters/config.ts';
 import { scanLogLine } from './log-scan.ts';
@@ -35,7 +35,7 @@ export async function startTestRuntime(
     claims?: { roles: string; org: string };
     /** CRYPTO_SUITE of the functions; default `standard`. */
     cryptoSuite?: CryptoSuite;
-  } = {},
+  } & Pick<RuntimeOptions, 'caseChangedTargets' | 'streamPollIntervalMs' | 'eventRetryBaseMs'> = {},
 ): Promise<{
   runtime: RunningRuntime;
   api: ApiClient;
@@ -67,6 +67,9 @@ export async function startTestRuntime(
     log: options.log ?? ((line) => scanLogLine(line)),
     claims: options.claims,
     cryptoSuite: options.cryptoSuite,
+    caseChangedTargets: options.caseChangedTargets,
+    streamPollIntervalMs: options.streamPollIntervalMs,
+    eventRetryBaseMs: options.eventRetryBaseMs,
   });
   return { runtime, api: new ApiClient(runtime.url), dataDir };
 }

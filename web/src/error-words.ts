@@ -18,6 +18,7 @@ import { FIELD_WORDS_ZH } from './error-words/fields.ts';
 import { REQUEST_WORDS_ZH } from './error-words/request.ts';
 import { STATUTORY_WORDS_ZH } from './error-words/statutory.ts';
 import { TRUST_WORDS_ZH } from './error-words/trust.ts';
+import { WATCH_WORDS_ZH } from './error-words/watch.ts';
 
 export const ERROR_WORDS: Record<'zh-CN' | 'en', Record<ErrorCode, string>> = {
   'zh-CN': {
@@ -28,6 +29,7 @@ export const ERROR_WORDS: Record<'zh-CN' | 'en', Record<ErrorCode, string>> = {
     ...TRUST_WORDS_ZH,
     ...EMPLOYMENT_WORDS_ZH,
     ...STATUTORY_WORDS_ZH,
+    ...WATCH_WORDS_ZH,
   },
   en: ERROR_MESSAGES,
 };

@@ -13,7 +13,7 @@ const LEGACY_MENTOR_PREFIX = 'MENTOR#';
 const LEGACY_LOAD = 'LOAD';
 
 /** Case partitions: a case item and its audit trail share the partition. */
-export type CaseKind = 'COHORT' | 'CLAIM' | 'DOCUMENT' | 'CREDIT' | 'EMPLOYMENT' | 'OVERRIDE';
+export type CaseKind = 'COHORT' | 'CLAIM' | 'DOCUMENT' | 'CREDIT' | 'EMPLOYMENT' | 'OVERRIDE' | 'DEMAND';
 
 export const keys = {
   cohort: (cohortId: string) => ({ pk: `COHORT#${cohortId}`, sk: 'COHORT' }),
@@ -142,6 +142,18 @@ export const keys = {
   }),
   overrides: (districtCode: string) => ({ pk: `OVERRIDE#${districtCode}`, skPrefix: OVERRIDE_PREFIX }),
   overrideHead: (districtCode: string) => ({ pk: `OVERRIDE#${districtCode}`, sk: 'HEAD' }),
+  /**
+   * The read models of "what the bureau watches" (issue 15): a case's cells as last projected, kept
+   * beside nothing else so no case Query reads them. The aggregate rows (`RM#…`) are keyed in
+   * `domain/read-models/cells.ts` (`cellKeys`), which computes them.
+   */
+  projection: (casePk: string) => ({ pk: `PROJ#${casePk}`, sk: 'PROJ' }),
+  /** A district's demand lists (需求目录, e.g. the quarterly 最缺工 list): one item per period, an audit chain. */
+  demandList: (districtCode: string, period: string) => ({
+    pk: `DEMAND#${districtCode}`,
+    sk: `PERIOD#${period}`,
+  }),
+  demandHead: (districtCode: string) => ({ pk: `DEMAND#${districtCode}`, sk: 'HEAD' }),
 };
 
 const EMPLOYMENT_CHECK_PREFIX = 'EMPCHECK#';

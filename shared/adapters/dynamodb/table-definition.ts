@@ -42,6 +42,15 @@
  *
  * GSI projections include only the attributes a list shows, so listing cohorts never reads
  * 200 apprentices' worth of item per row.
+ *
+ * The table has a stream of view type KEYS_ONLY: a record names the key of an item written, never
+ * its attributes, so no personal data leaves the table in it. It feeds the read models: each audit
+ * record inserted in a cohort's or a claim's partition becomes one `case.changed` event on the
+ * domain bus (`publish-case-changes`, filtered by `CASE_CHANGE_RECORDS` of
+ * `shared/adapters/case-changes.ts`), which the bus's rule delivers to the read-model projector.
+ * On AWS a Lambda event source mapping reads the stream; in the embedded runtime a poller does
+ * (`infra/local/table-stream.ts`), keeping its place in the table (`LOCAL#STREAM`/`CHECKPOINT`),
+ * with the local bus's deliveries still owed (`LOCAL#EVENT-DELIVERIES`).
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
@@ -105,6 +114,9 @@ export const INDEXES: readonly IndexDefinition[] = [
 
 export const TTL_ATTRIBUTE = 'expiresAt';
 
+/** Keys only: the stream says which item changed, not what it holds (no personal data in events). */
+export const STREAM_VIEW_TYPE = 'KEYS_ONLY' as const;
+
 /** The low-level CreateTable input for DynamoDB Local and tests (on AWS, CDK's TableV2 says the same). */
 export function createTableInput(tableName: string) {
   const attributeNames = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
@@ -131,5 +143,6 @@ export function createTableInput(tableName: string) {
       ],
       Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] },
     })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
   };
 }
