@@ -37,7 +37,7 @@ export const reportsEn: Record<ReportKey, string> = {
   'liability.tableCaption': 'Subsidies expected to be claimed by month, {year}',
   'pipeline.title': 'Pipeline of the cohorts started in {year}',
   'pipeline.hint':
-    'Cohorts that started in {year}. The certification rate is those certified at the target level among those completed; the withdrawal rate is those who left among those enrolled.',
+    'Cohorts that started in {year}. The certification rate is those certified among those with an outcome; the withdrawal rate is those who left among those enrolled.',
   'pipeline.byTrack': 'By occupation and level: in training, completed, withdrawn',
   'pipeline.cohorts': 'Cohorts',
   'pipeline.enrolled': 'Enrolled',
@@ -64,7 +64,7 @@ export const reportsEn: Record<ReportKey, string> = {
   'pipeline.people': '{n}',
   'stageTimes.title': 'Handling times by stage, {year}',
   'stageTimes.hint':
-    'Stages finished in the year, in calendar days; overdue are those past their handling limit.',
+    'Cases that left each stage in the year, in calendar days; overdue counts the cases marked past their handling limit.',
   'stageTimes.chart': 'Days per stage: median and 90th percentile',
   'stageTimes.overdueChart': 'Overdue cases per stage',
   'stageTimes.stage': 'Stage',
@@ -75,7 +75,7 @@ export const reportsEn: Record<ReportKey, string> = {
   'stageTimes.days': '{n} days',
   'stageTimes.cases': '{n}',
   'stageTimes.empty': 'No stage was finished in {year}.',
-  'stageTimes.tableCaption': 'Handling times by stage, {year}',
+  'stageTimes.tableCaption': 'Days and overdue cases by stage, {year}',
   'stageTimes.byMonth': 'By month',
   'stageTimes.monthCaption': 'Handling times by month and stage, {year}',
   'stageTimes.workflow.cohort-filing': 'Cohort filing',
@@ -93,6 +93,9 @@ export const reportsEn: Record<ReportKey, string> = {
   'demand.listImported': "This period's list was imported on {at} by {by}: {n} occupations.",
   'demand.noList': 'No demand list has been imported for {period}.',
   'demand.chart': 'Per digital occupation: apprentices in training and demand ratio',
+  'demand.nothingToChart': 'No apprentice in training and no list for this period.',
+  'demand.notCharted':
+    '{n} more digital occupations have no apprentice in training and are not on this period’s list: see the table.',
   'demand.scaleNote': 'Each set of bars is drawn to its own largest value; their lengths do not compare.',
   'demand.inTraining': 'In training',
   'demand.demandRatio': 'Demand ratio',

@@ -16,11 +16,16 @@ import { PairedBars } from '../charts.tsx';
 import { RowErrors } from '../row-errors.tsx';
 import { CsvDownload, FiguresTable, Filter, useReportQuery, useReportWords } from './parts.tsx';
 import { apiQuery, periodsOf } from './query.ts';
-import type { DemandListSaved, DemandReport } from './types.ts';
+import type { DemandListSaved, DemandReport, DemandRow } from './types.ts';
 
 /** A ratio as the list gives it, two decimals (`2.35`); none → `—`. */
 function formatRatio(ratio: number | null): string {
   return ratio === null || !Number.isFinite(ratio) ? '—' : ratio.toFixed(2);
+}
+
+/** The occupations the chart draws: those with apprentices in training or on the period's list. */
+function charted(rows: readonly DemandRow[]): DemandRow[] {
+  return rows.filter((row) => row.inTraining > 0 || row.demandRatio !== null || row.rank !== null);
 }
 
 export function DemandView(props: { period: string; district: string }) {
@@ -66,27 +71,36 @@ export function DemandView(props: { period: string; district: string }) {
             testId="download-demand"
           />
           <h3>{rt('demand.chart')}</h3>
-          <PairedBars
-            title={rt('demand.chart')}
-            testId="chart-demand"
-            sharedScale={false}
-            scaleNote={rt('demand.scaleNote')}
-            series={[
-              { key: 'inTraining', label: rt('demand.inTraining'), color: '#5b8def' },
-              { key: 'demandRatio', label: rt('demand.demandRatio'), color: '#d99a00' },
-            ]}
-            rows={data.rows.map((row) => ({
-              key: row.occupationCode,
-              label: row.shortage
-                ? rt('demand.shortageName', { name: row.occupationName })
-                : row.occupationName,
-              values: [row.inTraining, row.demandRatio],
-              displays: [
-                rt('demand.people', { n: formatCount(row.inTraining) }),
-                formatRatio(row.demandRatio),
-              ],
-            }))}
-          />
+          {charted(data.rows).length === 0 ? (
+            <p class="empty">{rt('demand.nothingToChart')}</p>
+          ) : (
+            <PairedBars
+              title={rt('demand.chart')}
+              testId="chart-demand"
+              sharedScale={false}
+              scaleNote={rt('demand.scaleNote')}
+              series={[
+                { key: 'inTraining', label: rt('demand.inTraining'), color: '#5b8def' },
+                { key: 'demandRatio', label: rt('demand.demandRatio'), color: '#d99a00' },
+              ]}
+              rows={charted(data.rows).map((row) => ({
+                key: row.occupationCode,
+                label: row.shortage
+                  ? rt('demand.shortageName', { name: row.occupationName })
+                  : row.occupationName,
+                values: [row.inTraining, row.demandRatio],
+                displays: [
+                  rt('demand.people', { n: formatCount(row.inTraining) }),
+                  formatRatio(row.demandRatio),
+                ],
+              }))}
+            />
+          )}
+          {charted(data.rows).length < data.rows.length ? (
+            <p class="hint" data-testid="demand-not-charted">
+              {rt('demand.notCharted', { n: data.rows.length - charted(data.rows).length })}
+            </p>
+          ) : null}
           <FiguresTable
             caption={rt('demand.tableCaption', { period: formatPeriod(props.period, lang) })}
             testId="table-demand"

@@ -30,16 +30,15 @@ export function PipelineView(props: {
 }) {
   const { t, lang } = useI18n();
   const rt = useReportWords();
-  const { api, organisations, occupations, session } = useApp();
+  const { api, organisations, occupations } = useApp();
   const [, update] = useReportQuery();
   const [catalogue, setCatalogue] = useState<Occupation[]>([]);
   useEffect(() => {
     occupations().then(setCatalogue, () => undefined);
   }, [occupations]);
-  // The schools of the district shown (all the city's when the municipal bureau reads the whole city).
-  const district = props.district || (session.role === 'city.admin' ? '' : session.orgId);
+  // Every registered school: a district's cohorts may train at a school of another district.
   const schools = [...organisations.values()]
-    .filter((org) => org.kind === 'school' && (!district || org.districtCode === district))
+    .filter((org) => org.kind === 'school')
     .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
   const query = apiQuery({
     year: props.year,
