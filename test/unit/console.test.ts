@@ -7,7 +7,16 @@ import { makeCohortBody } from '../../scripts/lib/roster.ts';
 import { SEED_OCCUPATIONS } from '../../shared/domain/occupations.ts';
 import { DEFAULT_POLICY } from '../../shared/domain/policy.ts';
 import { PolicySchema } from '../../shared/schemas/policy.ts';
-import { formatDate, formatFen, formatInstant } from '../../web/src/format.ts';
+import {
+  formatDate,
+  formatDays,
+  formatFen,
+  formatInstant,
+  formatMonth,
+  formatMonthShort,
+  formatPeriod,
+  formatRate,
+} from '../../web/src/format.ts';
 import { homeOf, mayOpen, mayPublishPolicy } from '../../web/src/roles.ts';
 import {
   cellOfPath,
@@ -26,7 +35,17 @@ import {
   POLICY_CHOICES,
   policyFields,
 } from '../../web/src/screens/policy-draft.ts';
+import {
+  apiQuery,
+  parseReportQuery,
+  periodOf,
+  periodsOf,
+  reportHref,
+} from '../../web/src/screens/reports/query.ts';
 import { DICTIONARIES } from '../../web/src/words/all.ts';
+import { reportsEn } from '../../web/src/words/reports-en.ts';
+import { reportsZh } from '../../web/src/words/reports-zh.ts';
+import { zh as consoleZh } from '../../web/src/words/zh.ts';
 
 /** The console's own logic, in Node: formats, roster files, the browser-side checks, routes. */
 describe('money and dates', () => {
@@ -59,6 +78,72 @@ describe('words', () => {
     const en = DICTIONARIES.en;
     expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
     for (const [key, text] of [...Object.entries(zh), ...Object.entries(en)]) expect(text, key).not.toBe('');
+  });
+
+  it('keeps the reports’ words (loaded with the dashboard) apart from the first load’s, in both languages', () => {
+    expect(Object.keys(reportsEn).sort()).toEqual(Object.keys(reportsZh).sort());
+    expect(Object.keys(reportsZh).filter((key) => key in consoleZh)).toEqual([]);
+    for (const key of Object.keys(reportsZh)) expect(DICTIONARIES['zh-CN'], key).toHaveProperty([key]);
+    // GB/T 15834 as the e2e suite checks every word (test/e2e/console.test.ts), here for these alone.
+    for (const [key, text] of Object.entries(reportsZh)) {
+      expect(text, key).not.toMatch(/[\u4e00-\u9fff][,;:?!()"]|[,;:?!("][\u4e00-\u9fff]|\.\.\./);
+      expect(text, key).not.toMatch(/[\u4e00-\u9fff]\s*\(|\)\s*[\u4e00-\u9fff]/);
+    }
+    for (const [key, text] of Object.entries(reportsEn))
+      expect(text, key).not.toMatch(/[，。、；：？！（）《》【】]/);
+  });
+});
+
+describe('the dashboard’s reports (issue 15 item 6)', () => {
+  it('writes months, periods, rates and days the local way', () => {
+    expect(formatMonth('2027-03', 'zh-CN')).toBe('2027年3月');
+    expect(formatMonth('2027-12', 'en')).toBe('Dec 2027');
+    expect(formatMonthShort('2027-03', 'zh-CN')).toBe('3月');
+    expect(formatMonthShort('2027-03', 'en')).toBe('Mar');
+    expect(formatPeriod('2027-Q1', 'zh-CN')).toBe('2027年第一季度');
+    expect(formatPeriod('2027-Q4', 'en')).toBe('Q4 2027');
+    expect(formatPeriod('2027-03', 'zh-CN')).toBe('2027年3月');
+    expect(formatRate(0.2)).toBe('20.0%');
+    expect(formatRate(0.8571)).toBe('85.7%');
+    expect(formatRate(1)).toBe('100.0%');
+    expect(formatRate(null)).toBe('—');
+    expect(formatDays(3.5)).toBe('3.5');
+    expect(formatDays(0)).toBe('0.0');
+    expect(formatDays(null)).toBe('—');
+  });
+
+  it('keeps the view and its filters in the address, and reads back what it wrote', () => {
+    const query = {
+      view: 'pipeline' as const,
+      year: 2027,
+      district: undefined,
+      occupation: '4-04-05-05',
+      school: '52110108MJ0AA1000A',
+      period: undefined,
+    };
+    const href = reportHref(query);
+    expect(href).toBe('/app/budget?view=pipeline&year=2027&occupation=4-04-05-05&school=52110108MJ0AA1000A');
+    expect(parseReportQuery(href.slice(href.indexOf('?')))).toEqual(query);
+    expect(reportHref({ view: 'overview' })).toBe('/app/budget');
+    // Whatever is typed by hand: an unknown view is the overview, a bad year or period no filter.
+    expect(parseReportQuery('?view=nope&year=abc&period=2027-Q5')).toMatchObject({
+      view: 'overview',
+      year: undefined,
+      period: undefined,
+    });
+    expect(parseReportQuery('?view=demand&period=2027-03').period).toBe('2027-03');
+    expect(apiQuery({ year: 2027, districtCode: undefined, schoolId: '' })).toBe('year=2027');
+  });
+
+  it('takes the demand list’s period from the address, keeps its quarter or month when the year changes', () => {
+    const now = new Date('2027-05-04T02:00:00Z');
+    expect(periodOf(2027, undefined, now)).toBe('2027-Q2');
+    expect(periodOf(2027, '2027-03', now)).toBe('2027-03');
+    expect(periodOf(2028, '2027-03', now)).toBe('2028-03');
+    // 31 December 17:00 UTC is 1 January in China.
+    expect(periodOf(2028, undefined, new Date('2027-12-31T17:00:00Z'))).toBe('2028-Q1');
+    expect(periodsOf(2027)).toHaveLength(16);
+    expect(periodsOf(2027).slice(3, 6)).toEqual(['2027-Q4', '2027-01', '2027-02']);
   });
 });
 

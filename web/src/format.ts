@@ -34,6 +34,42 @@ export function formatDate(date: string | null | undefined, lang: Lang): string 
     : `${MONTHS[Number(month) - 1]} ${Number(day)}, ${year}`;
 }
 
+/** `2027-03` → `2027年3月` (zh-CN) or `Mar 2027` (en). */
+export function formatMonth(month: string, lang: Lang): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!match) return month;
+  const [, year, number] = match as unknown as [string, string, string];
+  return lang === 'zh-CN' ? `${year}年${Number(number)}月` : `${MONTHS[Number(number) - 1]} ${year}`;
+}
+
+/** A month without its year, under a chart's column: `3月` / `Mar`. */
+export function formatMonthShort(month: string, lang: Lang): string {
+  const number = Number(month.slice(5, 7));
+  return lang === 'zh-CN' ? `${number}月` : (MONTHS[number - 1] ?? month);
+}
+
+const QUARTERS_ZH = ['一', '二', '三', '四'];
+
+/** A demand list's period: `2027-Q1` → `2027年第一季度` / `Q1 2027`; a month as `formatMonth`. */
+export function formatPeriod(period: string, lang: Lang): string {
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (!quarter) return formatMonth(period, lang);
+  const [, year, n] = quarter as unknown as [string, string, string];
+  return lang === 'zh-CN' ? `${year}年第${QUARTERS_ZH[Number(n) - 1]}季度` : `Q${n} ${year}`;
+}
+
+/** A rate of 0..1 as a percentage with one decimal (`0.857` → `85.7%`); none → `—`. */
+export function formatRate(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
+  return `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
+}
+
+/** Days with the API's one decimal (`3.5`); none → `—`. */
+export function formatDays(days: number | null | undefined): string {
+  if (days === null || days === undefined || !Number.isFinite(days)) return '—';
+  return days.toFixed(1);
+}
+
 const CHINA_OFFSET_MS = 8 * 3600_000;
 
 /** An ISO instant in China Standard Time: `2027年3月1日 14:03` or `Mar 1, 2027 14:03`. */

@@ -65,7 +65,7 @@ export function hasNavigated(): boolean {
  */
 export function navigate(
   to: string,
-  options: { replace?: boolean; leave?: boolean; arrival?: boolean } = {},
+  options: { replace?: boolean; leave?: boolean; arrival?: boolean; keepScroll?: boolean } = {},
 ): void {
   // A click on the link of the page already open (its menu item) reads it again.
   if (`${location.pathname}${location.search}` === to) {
@@ -78,7 +78,8 @@ export function navigate(
   else history.pushState(null, '', to);
   if (!options.arrival) navigated = true;
   for (const listener of listeners) listener();
-  window.scrollTo(0, 0);
+  // A filter changed on the same screen (the dashboard's year) keeps the person where they are.
+  if (!options.keepScroll) window.scrollTo(0, 0);
 }
 
 /** The current location, re-rendered on navigation and on the browser's back and forward. */

@@ -26,9 +26,9 @@ export async function loadDictionary(lang: Lang): Promise<Dictionary> {
   return en;
 }
 
-export function translate(
-  dictionary: Dictionary,
-  key: MessageKey,
+export function translate<K extends string = MessageKey>(
+  dictionary: Readonly<Record<K, string>>,
+  key: K,
   params: Record<string, string | number> = {},
 ): string {
   const template = dictionary[key] ?? key;

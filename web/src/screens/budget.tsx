@@ -1,19 +1,29 @@
 /**
- * The bureau's budget dashboard for a year: the budget as reserved, paid and left
+ * The bureau's dashboard for a year. Its overview: the budget as reserved, paid and left
  * (`GET /budgets/{district}/{year}`); what was paid by occupation and by level
  * (`GET /reports/subsidies`, with its CSV for download); and the district's cases by stage and by
- * how long they have waited there (`GET /cohorts`, `GET /claims`, every page).
+ * how long they have waited there (`GET /cohorts`, `GET /claims`, every page). Then what the bureau
+ * watches (issue 15), one view each: what it still owes (`reports/liability.tsx`), the apprentices
+ * in the pipeline (`pipeline.tsx`), how long each stage takes (`stage-times.tsx`) and training
+ * beside the labour market's demand (`demand.tsx`). The view and its filters are in the address.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { organisationName, useApp } from '../context.ts';
 import { formatFen, todayInChina } from '../format.ts';
 import { type MessageKey, useI18n } from '../i18n.ts';
+import { Link } from '../router.tsx';
 import { Alert, ErrorAlert, PageHeader, Progress, ScrollRegion, useFocusHeading, useLoad } from '../ui.tsx';
 import { BarChart, StackedBar, StackedBars } from './charts.tsx';
 import { CLAIM_STATUSES } from './claim-list.tsx';
 import { type Budget, type ClaimView, type SubsidyReport, useOccupationNames } from './claim-parts.tsx';
 import { type CohortSummary, levelName } from './cohort-parts.tsx';
+import { DemandView } from './reports/demand.tsx';
+import { LiabilityView } from './reports/liability.tsx';
+import { CsvDownload, useReportQuery, useReportWords } from './reports/parts.tsx';
+import { PipelineView } from './reports/pipeline.tsx';
+import { apiQuery, periodOf, type ReportView, reportHref } from './reports/query.ts';
+import { StageTimesView } from './reports/stage-times.tsx';
 
 const COHORT_STATUSES = [
   'DRAFT',
@@ -37,25 +47,34 @@ const AGE_BUCKETS = [
 
 export function BudgetDashboard() {
   const { t } = useI18n();
+  const rt = useReportWords();
   const { systemNow, session, organisations } = useApp();
+  const [query, update] = useReportQuery();
   // The municipal bureau has no budget: it reads the city's report, by district or one district at a time.
   const city = session.role === 'city.admin';
   const districts = [...organisations.values()].filter((org) => org.kind === 'bureau');
-  const [district, setDistrict] = useState('');
-  const [year, setYear] = useState<number>();
   const [now, setNow] = useState<Date>();
   useFocusHeading('budget');
   useEffect(() => {
-    systemNow().then((current) => {
-      setNow(current);
-      setYear(Number(todayInChina(current).slice(0, 4)));
-    });
+    systemNow().then(setNow);
   }, [systemNow]);
-  if (year === undefined || !now) return <Progress label={t('app.loading')} />;
+  if (!now) return <Progress label={t('app.loading')} />;
   const thisYear = Number(todayInChina(now).slice(0, 4));
-  const years = [thisYear - 2, thisYear - 1, thisYear, thisYear + 1];
+  const year = query.year ?? (query.period ? Number(query.period.slice(0, 4)) : thisYear);
+  // Years of cohorts that may still be running, and of claims still to come.
+  const years = [
+    ...new Set([thisYear - 3, thisYear - 2, thisYear - 1, thisYear, thisYear + 1, thisYear + 2, year]),
+  ].sort();
+  const district = city ? (query.district ?? '') : '';
+  const views: { view: ReportView; label: string }[] = [
+    { view: 'overview', label: rt('reports.view.overview') },
+    { view: 'liability', label: rt('reports.view.liability') },
+    { view: 'pipeline', label: rt('reports.view.pipeline') },
+    { view: 'stageTimes', label: rt('reports.view.stageTimes') },
+    { view: 'demand', label: rt('reports.view.demand') },
+  ];
   return (
-    <section data-testid="budget-dashboard" data-year={year}>
+    <section data-testid="budget-dashboard" data-year={year} data-view={query.view}>
       <PageHeader title={city ? t('city.dashboardTitle') : t('budget.title')}>
         {city ? (
           <label class="inline-field">
@@ -63,7 +82,7 @@ export function BudgetDashboard() {
             <select
               id="report-district"
               value={district}
-              onChange={(event) => setDistrict(event.currentTarget.value)}
+              onChange={(event) => update({ district: event.currentTarget.value || undefined })}
             >
               <option value="">{t('city.allDistricts')}</option>
               {districts.map((org) => (
@@ -79,7 +98,14 @@ export function BudgetDashboard() {
           <select
             id="budget-year"
             value={String(year)}
-            onChange={(event) => setYear(Number(event.currentTarget.value))}
+            onChange={(event) => {
+              const chosen = Number(event.currentTarget.value);
+              // The demand list's period moves with the year (the same quarter or month).
+              update({
+                year: chosen,
+                period: query.period ? `${chosen}${query.period.slice(4)}` : undefined,
+              });
+            }}
           >
             {years.map((value) => (
               <option key={value} value={String(value)}>
@@ -89,12 +115,39 @@ export function BudgetDashboard() {
           </select>
         </label>
       </PageHeader>
+      <nav class="report-views" aria-label={rt('reports.views')}>
+        <ul>
+          {views.map((entry) => (
+            <li key={entry.view}>
+              <Link
+                href={reportHref({ ...query, view: entry.view })}
+                aria-current={entry.view === query.view ? 'page' : undefined}
+                data-testid={`report-view-${entry.view}`}
+              >
+                {entry.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
       {city ? <Alert kind="info">{t('city.readOnly')}</Alert> : null}
-      <div class="dashboard">
-        {city ? null : <BudgetPanel year={year} />}
-        <ReportPanel year={year} district={district} />
-      </div>
-      <CasesPanel now={now} />
+      {query.view === 'overview' ? (
+        <>
+          <div class="dashboard">
+            {city ? null : <BudgetPanel year={year} />}
+            <ReportPanel year={year} district={district} />
+          </div>
+          <CasesPanel now={now} />
+        </>
+      ) : null}
+      {query.view === 'liability' ? <LiabilityView year={year} district={district} /> : null}
+      {query.view === 'pipeline' ? (
+        <PipelineView year={year} district={district} occupation={query.occupation} school={query.school} />
+      ) : null}
+      {query.view === 'stageTimes' ? <StageTimesView year={year} district={district} /> : null}
+      {query.view === 'demand' ? (
+        <DemandView period={periodOf(year, query.period, now)} district={district} />
+      ) : null}
     </section>
   );
 }
@@ -161,34 +214,8 @@ function ReportPanel(props: { year: number; district: string }) {
   const { t } = useI18n();
   const { api, organisations } = useApp();
   const names = useOccupationNames();
-  const [downloading, setDownloading] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
-  const query = `year=${props.year}${props.district ? `&districtCode=${props.district}` : ''}`;
+  const query = apiQuery({ year: props.year, districtCode: props.district || undefined });
   const report = useLoad(() => api.get<SubsidyReport>(`/reports/subsidies?${query}`), [query]);
-
-  const download = async () => {
-    setDownloading(true);
-    setFailure(undefined);
-    try {
-      const csv = await api.text(`/reports/subsidies?${query}&format=csv`, 'text/csv');
-      // The API writes a BOM so Excel reads UTF-8; the browser's decoder drops it, so it goes back on.
-      const blob = new Blob([csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}`], {
-        type: 'text/csv;charset=utf-8',
-      });
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `subsidies-${report.data?.districtCode ?? 'report'}-${props.year}.csv`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setDownloading(false);
-    }
-  };
 
   const data = report.data;
   return (
@@ -196,7 +223,6 @@ function ReportPanel(props: { year: number; district: string }) {
       <h2 id="report-panel-title">{t('report.title', { year: props.year })}</h2>
       {report.loading ? <Progress label={t('app.loading')} /> : null}
       {report.error ? <ErrorAlert error={report.error} onRetry={report.reload} /> : null}
-      {failure ? <ErrorAlert error={failure} /> : null}
       {data ? (
         <>
           <p class="big-figure" data-testid="report-totals">
@@ -206,17 +232,11 @@ function ReportPanel(props: { year: number; district: string }) {
               recovery: formatFen(data.totals.recoveryFen),
             })}
           </p>
-          <div class="action-row">
-            <button
-              type="button"
-              class="button-secondary"
-              disabled={downloading}
-              onClick={() => void download()}
-              data-testid="download-report"
-            >
-              {downloading ? t('report.downloading') : t('report.download')}
-            </button>
-          </div>
+          <CsvDownload
+            path={`/reports/subsidies?${query}`}
+            filename={`subsidies-${data.districtCode}-${props.year}.csv`}
+            testId="download-report"
+          />
           {data.byDistrict ? (
             <ScrollRegion label={t('city.byDistrict')}>
               <h3>{t('city.byDistrict')}</h3>

@@ -116,11 +116,14 @@ export function StackedBars(props: {
   series: { key: string; label: string; color: string }[];
   rows: StackedRow[];
   testId?: string;
+  /** Room for the row names (occupation · level needs more than a stage). */
+  labelWidth?: number;
 }) {
   const totals = props.rows.map((row) => row.values.reduce((sum, value) => sum + value, 0));
   const max = Math.max(1, ...totals);
   const rowHeight = 30;
-  const labelWidth = 150;
+  const labelWidth = props.labelWidth ?? 150;
+  const maxChars = Math.floor(labelWidth / 14);
   const barSpace = WIDTH - labelWidth - 60;
   const height = Math.max(1, props.rows.length) * rowHeight + 8;
   return (
@@ -145,7 +148,7 @@ export function StackedBars(props: {
           return (
             <g key={row.key} data-row={row.key}>
               <text x={labelWidth - 8} y={y + 19} text-anchor="end" font-size="13" fill="#1f2933">
-                {row.label}
+                {row.label.length > maxChars ? `${row.label.slice(0, maxChars - 1)}…` : row.label}
               </text>
               {row.values.map((value, i) => {
                 const width = (value / max) * barSpace;
@@ -180,6 +183,196 @@ export function StackedBars(props: {
             </li>
           ))}
         </ul>
+      </figcaption>
+    </figure>
+  );
+}
+
+/** A round number at or above `value` (1, 2 or 5 times a power of ten), the top of an axis. */
+export function niceCeiling(value: number): number {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
+  return 10 * power;
+}
+
+export interface Column {
+  key: string;
+  /** Under the column (3月 / Mar). */
+  label: string;
+  /** Its full name for the figure's description (2027年3月). */
+  name: string;
+  /** One value per series, in the order of `series`. */
+  values: number[];
+}
+
+/**
+ * Vertical columns, one per month, each stacked by series (advance, interim, final), on an axis
+ * with three marks. The exact figures are in the table beside it; each segment names its own.
+ */
+export function ColumnChart(props: {
+  title: string;
+  series: { key: string; label: string; color: string }[];
+  columns: Column[];
+  /** How a value is written (¥1,234.56, 3 人). */
+  format: (value: number) => string;
+  testId?: string;
+}) {
+  const height = 220;
+  const left = 96;
+  const top = 10;
+  const bottom = 26;
+  const plot = height - top - bottom;
+  const totals = props.columns.map((column) =>
+    column.values.reduce((sum, value) => sum + Math.max(0, value), 0),
+  );
+  const ceiling = niceCeiling(Math.max(0, ...totals));
+  const slot = (WIDTH - left - 8) / Math.max(1, props.columns.length);
+  const barWidth = Math.max(4, Math.min(36, slot * 0.7));
+  const p = punct();
+  return (
+    <figure class="chart" data-testid={props.testId}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        width="100%"
+        role="img"
+        aria-label={`${props.title}${p.colon}${props.columns
+          .map((column, index) => `${column.name} ${props.format(totals[index] ?? 0)}`)
+          .join(p.comma)}`}
+      >
+        {[0, 0.5, 1].map((share) => {
+          const y = top + plot - share * plot;
+          return (
+            <g key={share}>
+              <line x1={left} x2={WIDTH - 4} y1={y} y2={y} stroke="#d5dae1" stroke-width="1" />
+              <text x={left - 6} y={y + 4} text-anchor="end" font-size="11" fill="#52606d">
+                {props.format(Math.round(ceiling * share))}
+              </text>
+            </g>
+          );
+        })}
+        {props.columns.map((column, index) => {
+          const x = left + index * slot + (slot - barWidth) / 2;
+          let y = top + plot;
+          return (
+            <g key={column.key} data-column={column.key}>
+              {column.values.map((value, i) => {
+                const h = (Math.max(0, value) / ceiling) * plot;
+                y -= h;
+                const series = props.series[i]!;
+                return (
+                  <rect key={series.key} x={x} y={y} width={barWidth} height={h} fill={series.color}>
+                    <title>{`${column.name} · ${series.label}${p.colon}${props.format(value)}`}</title>
+                  </rect>
+                );
+              })}
+              <text x={x + barWidth / 2} y={height - 8} text-anchor="middle" font-size="11" fill="#1f2933">
+                {column.label}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      {props.series.length > 1 ? (
+        <figcaption>
+          <ul class="legend">
+            {props.series.map((series) => (
+              <li key={series.key}>
+                <span class="swatch" style={{ background: series.color }} aria-hidden="true" />
+                {series.label}
+              </li>
+            ))}
+          </ul>
+        </figcaption>
+      ) : null}
+    </figure>
+  );
+}
+
+export interface PairSeries {
+  key: string;
+  label: string;
+  color: string;
+}
+
+export interface PairRow {
+  key: string;
+  label: string;
+  /** One value per series; null is "no figure" (no bar, a dash). */
+  values: [number | null, number | null];
+  displays: [string, string];
+}
+
+/**
+ * Two bars per row (median and 90th percentile of a stage; apprentices in training beside the
+ * demand ratio of an occupation), each with its figure. `sharedScale`: both series in one unit on
+ * one scale; otherwise each is scaled to its own largest value, as the legend says.
+ */
+export function PairedBars(props: {
+  title: string;
+  series: [PairSeries, PairSeries];
+  rows: PairRow[];
+  sharedScale: boolean;
+  /** Said under the legend when the scales differ. */
+  scaleNote?: string;
+  testId?: string;
+}) {
+  const rowHeight = 46;
+  const labelWidth = 200;
+  const barSpace = WIDTH - labelWidth - 110;
+  const maxChars = Math.floor(labelWidth / 14);
+  const own = [0, 1].map((i) => Math.max(0, ...props.rows.map((row) => row.values[i] ?? 0)));
+  const maxOf = (i: number) => Math.max(Number.MIN_VALUE, props.sharedScale ? Math.max(...own) : own[i]!);
+  const height = Math.max(1, props.rows.length) * rowHeight + 8;
+  const p = punct();
+  return (
+    <figure class="chart" data-testid={props.testId}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        width="100%"
+        role="img"
+        aria-label={`${props.title}${p.colon}${props.rows
+          .map(
+            (row) =>
+              `${row.label}${p.open}${props.series[0].label} ${row.displays[0]}${p.comma}${props.series[1].label} ${row.displays[1]}${p.close}`,
+          )
+          .join(p.semi)}`}
+      >
+        {props.rows.map((row, index) => {
+          const y = 4 + index * rowHeight;
+          return (
+            <g key={row.key} data-row={row.key}>
+              <text x={labelWidth - 8} y={y + 26} text-anchor="end" font-size="13" fill="#1f2933">
+                {row.label.length > maxChars ? `${row.label.slice(0, maxChars - 1)}…` : row.label}
+                <title>{row.label}</title>
+              </text>
+              {props.series.map((series, i) => {
+                const value = row.values[i as 0 | 1];
+                const width = value === null ? 0 : Math.max(1, (Math.max(0, value) / maxOf(i)) * barSpace);
+                const barY = y + 4 + i * 19;
+                return (
+                  <g key={series.key}>
+                    <rect x={labelWidth} y={barY} width={width} height={16} rx="2" fill={series.color} />
+                    <text x={labelWidth + width + 6} y={barY + 13} font-size="12" fill="#1f2933">
+                      {row.displays[i as 0 | 1]}
+                    </text>
+                  </g>
+                );
+              })}
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption>
+        <ul class="legend">
+          {props.series.map((series) => (
+            <li key={series.key}>
+              <span class="swatch" style={{ background: series.color }} aria-hidden="true" />
+              {series.label}
+            </li>
+          ))}
+        </ul>
+        {props.scaleNote ? <p class="hint">{props.scaleNote}</p> : null}
       </figcaption>
     </figure>
   );

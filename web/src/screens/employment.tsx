@@ -20,6 +20,7 @@ import {
   useLoad,
 } from '../ui.tsx';
 import type { MessageKey } from '../words/zh.ts';
+import { RowErrors } from './row-errors.tsx';
 
 interface OverrideView {
   overrideId: string;
@@ -54,7 +55,7 @@ function dataRows(text: string): number {
 }
 
 function ImportForm() {
-  const { t, m } = useI18n();
+  const { t } = useI18n();
   const { api } = useApp();
   const [file, setFile] = useState<{ name: string; text: string }>();
   const [share, setShare] = useState<number>();
@@ -119,34 +120,12 @@ function ImportForm() {
       ) : null}
       {failure && rowErrors.length === 0 ? <ErrorAlert error={failure} /> : null}
       {rowErrors.length > 0 ? (
-        <div data-testid="import-errors">
-          <Alert kind="error">{t('employment.rowErrors', { n: rowErrors.length })}</Alert>
-          <ScrollRegion label={t('employment.rowErrorsTitle')}>
-            <table class="data">
-              <caption class="visually-hidden">{t('employment.rowErrorsTitle')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('employment.row')}</th>
-                  <th scope="col">{t('employment.column')}</th>
-                  <th scope="col">{t('employment.problem')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rowErrors.map((error, index) => {
-                  const [, row, column] = /^rows\.(\d+)\.?(\w*)/.exec(error.path) ?? [];
-                  return (
-                    <tr key={`${error.path}-${index}`}>
-                      {/* Row 1 is the first line after the header. */}
-                      <td>{row === undefined ? '—' : Number(row) + 1}</td>
-                      <td class="mono">{column || '—'}</td>
-                      <td>{m(error)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </ScrollRegion>
-        </div>
+        <RowErrors
+          errors={rowErrors}
+          title={t('employment.rowErrorsTitle')}
+          summary={t('employment.rowErrors', { n: rowErrors.length })}
+          testId="import-errors"
+        />
       ) : null}
       <div class="form-actions">
         <button
