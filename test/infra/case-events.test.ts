@@ -6,7 +6,6 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { FunctionSpec } from '../../infra/function-map.ts';
 import { applyNagSuppressions } from '../../infra/nag-suppressions.ts';
 import { ApprenticeFlowStack, STACK_NAME } from '../../infra/stack.ts';
 import {
@@ -20,24 +19,9 @@ import { createTableInput } from '../../shared/adapters/dynamodb/table-definitio
  * The domain-event path to the read models on AWS (issue 15 item 5): the table's KEYS_ONLY stream,
  * the filtered event source mapping to `publish-case-changes` (bisect, retries, an SQS on-failure
  * destination), and one rule on the domain bus per `onCaseChanged` function, retried with a
- * dead-letter queue. The function map has no `onCaseChanged` function yet (the read-model
- * projector comes with the read models), so this file adds a stand-in to it; cdk-nag and CDK's
- * CloudFormation validation run on that stack in the global and a China partition.
+ * dead-letter queue — the read-model projector, `project-case`; cdk-nag and CDK's CloudFormation
+ * validation run on that stack in the global and a China partition.
  */
-const { STAND_IN } = vi.hoisted(() => ({
-  STAND_IN: {
-    name: 'read-model-stand-in',
-    entry: 'functions/events/publish-case-changes.ts',
-    onCaseChanged: true,
-    access: { table: 'readwrite' },
-  } satisfies FunctionSpec,
-}));
-
-vi.mock('../../infra/function-map.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../infra/function-map.ts')>();
-  return { ...original, FUNCTIONS: [...original.FUNCTIONS, STAND_IN] };
-});
-
 const ROOT = join(import.meta.dirname, '..', '..');
 const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as {
   context?: Record<string, unknown>;
@@ -152,7 +136,7 @@ describe('case.changed on the domain bus', () => {
     );
     const targets = rules.flatMap((rule) => rule.Properties.Targets as Record<string, any>[]);
     expect(targets.map((target) => target.Arn)).toEqual([
-      arnOf(logicalId(stack.functions.get(STAND_IN.name))),
+      arnOf(logicalId(stack.functions.get('project-case'))),
     ]);
     for (const rule of rules) {
       expect(rule.Properties.EventBusName).toEqual({ Ref: busId });
@@ -175,7 +159,7 @@ describe('case.changed on the domain bus', () => {
     );
     expect(JSON.stringify(queuePolicies)).toContain('events.amazonaws.com');
     template.hasResourceProperties('AWS::Lambda::Permission', {
-      FunctionName: arnOf(logicalId(stack.functions.get(STAND_IN.name))),
+      FunctionName: arnOf(logicalId(stack.functions.get('project-case'))),
       Principal: 'events.amazonaws.com',
     });
   });
