@@ -15,7 +15,9 @@ import { type CountedRequest, dynamoDbRequests } from '../../shared/adapters/dyn
 export type Origin =
   | { kind: 'api'; method: string; path: string }
   | { kind: 'workflow' }
-  | { kind: 'scheduled'; name: string };
+  | { kind: 'scheduled'; name: string }
+  /** The embedded EventBridge (PutEvents at the API's URL) and what its rule delivers: the read-model projector. */
+  | { kind: 'events' };
 
 const origins = new AsyncLocalStorage<Origin>();
 
@@ -30,9 +32,11 @@ export function attributeRequests(apiPort: number): () => void {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : undefined;
     origins.enterWith(
-      port === apiPort
-        ? { kind: 'api', method: request.method ?? '', path: (request.url ?? '').split('?')[0]! }
-        : { kind: 'workflow' },
+      port === apiPort && request.headers['x-amz-target'] !== undefined
+        ? { kind: 'events' }
+        : port === apiPort
+          ? { kind: 'api', method: request.method ?? '', path: (request.url ?? '').split('?')[0]! }
+          : { kind: 'workflow' },
     );
   };
   diagnostics.subscribe('http.server.request.start', onRequest);

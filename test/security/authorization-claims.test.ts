@@ -163,6 +163,7 @@ const PATH_PARAMETERS: Record<string, (fixture: Fixture | undefined) => string |
 /** Where one route names another value than PATH_PARAMETERS does. */
 const ROUTE_PATH_PARAMETERS: Record<string, Record<string, () => string>> = {
   'PUT /credit-blacklist/{enterpriseId}': { enterpriseId: () => ENT_A },
+  'PUT /demand-lists/{period}': { period: () => '2027-Q1' },
   'DELETE /credit-blacklist/{enterpriseId}': { enterpriseId: () => ENT_B },
   'POST /overrides/{overrideId}/confirm': { overrideId: () => pendingOverrides.shift() ?? ulid() },
 };
@@ -195,6 +196,13 @@ const REQUESTS: Record<string, (fixture: Fixture | undefined) => { body?: unknow
   'GET /claims': () => ({ query: 'limit=100' }),
   'GET /claims/{claimId}/history': () => ({ query: 'limit=100' }),
   'GET /reports/subsidies': () => ({ query: `year=${year}` }),
+  'GET /reports/liability': () => ({ query: `year=${year}` }),
+  'GET /reports/pipeline': () => ({ query: `year=${year}` }),
+  'GET /reports/stage-times': () => ({ query: `year=${year}` }),
+  'GET /reports/demand': () => ({ query: 'period=2027-Q1' }),
+  'PUT /demand-lists/{period}': () => ({
+    body: { rows: [{ occupationCode: '4-04-05-05', demandRatio: 1.5 }] },
+  }),
   'POST /claims': (fixture) => ({
     body: {
       cohortId: fixture!.cohortId,
@@ -554,7 +562,7 @@ describe('every claim route × role × own/foreign organisation × claim state',
             `${where}: the ${answer.status} answer leaks ${leaked.length} value(s) of the case or its state`,
           );
       }
-      if (route === 'GET /reports/subsidies' && caller.relation === 'foreign' && answer.status === 200) {
+      if (route.startsWith('GET /reports/') && caller.relation === 'foreign' && answer.status === 200) {
         invariants++;
         if (answer.text.includes(ENT_A) || answer.text.includes(SCHOOL_A))
           problems.push(`${where}: another district's report names enterprise A or school A`);

@@ -298,6 +298,10 @@ const RECIPES: Record<string, Recipe> = {
   },
   'POST /overrides': { caller: 'bureau-reviewer', sample: overrideSample },
   'POST /overrides/{overrideId}/confirm': { caller: 'bureau-admin', target: 'override' },
+  'PUT /demand-lists/{period}': {
+    caller: 'bureau-admin',
+    sample: () => ({ rows: [{ occupationCode: '4-04-05-05', demandRatio: 2.5, rank: 1 }] }),
+  },
   'PUT /budgets/{districtCode}/{year}': {
     caller: 'bureau-admin',
     sample: () => ({ budgetFen: 1_000_000_000 }),
@@ -509,6 +513,8 @@ const PARAMETERS: Record<string, (recipe: Recipe | undefined) => fc.Arbitrary<st
   overrideId: (recipe) => withTarget(recipe, (target) => target.overrideId ?? ulid()),
   districtCode: () => fc.oneof(fc.constantFrom('110108', '110105', '000000'), fc.string({ maxLength: 10 })),
   year: () => fc.oneof(fc.constantFrom('2027', '2026', '1999', '99999'), fc.string({ maxLength: 6 })),
+  period: () =>
+    fc.oneof(fc.constantFrom('2027-Q1', '2027-03', '2027-Q5', '2027-13'), fc.string({ maxLength: 10 })),
   // Enterprise B (listed or not, its submissions are not the targets'), C of another district, a
   // code nobody registered, anything.
   enterpriseId: () =>
@@ -656,6 +662,7 @@ function regressions(
     claimId: target?.claimId,
     districtCode: '110108',
     year: '2027',
+    period: '2027-Q1',
   };
   const pathParameters =
     names.length === 0 ? undefined : Object.fromEntries(names.map((name) => [name, pick[name] ?? ulid()]));

@@ -172,4 +172,23 @@ export const CLAIM_EXPECTED: Record<string, ClaimExpectation> = {
     roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin', 'city.admin'],
     ok: 200,
   },
+  // What the bureau watches (issue 15): the bureau roles and the city read the reports; the demand
+  // list is the district administrator's own (it is kept under the caller's district).
+  'GET /reports/liability': {
+    roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin', 'city.admin'],
+    ok: 200,
+  },
+  'GET /reports/pipeline': {
+    roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin', 'city.admin'],
+    ok: 200,
+  },
+  'GET /reports/stage-times': {
+    roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin', 'city.admin'],
+    ok: 200,
+  },
+  'GET /reports/demand': {
+    roles: ['bureau.reviewer', 'bureau.treasurer', 'bureau.admin', 'city.admin'],
+    ok: 200,
+  },
+  'PUT /demand-lists/{period}': { roles: ['bureau.admin'], ok: 200 },
 };
