@@ -22,10 +22,15 @@ export function ClaimObjections(props: { claimId: string; onDecided: () => void 
         : [],
     [props.claimId],
   );
-  if (!tasks.data || tasks.data.length === 0) return null;
+  // Kept here, not on the card: the decided task leaves the list when it reloads, and the
+  // confirmation must stay after it (it vanished with the card when the reload was quick).
+  const [decided, setDecided] = useState(false);
+  const confirmation = decided ? <Alert kind="success">{t('objections.decided')}</Alert> : null;
+  if (!tasks.data || tasks.data.length === 0) return confirmation;
   return (
     <section aria-labelledby="objections-title" data-testid="claim-objections">
       <h2 id="objections-title">{t('objections.title')}</h2>
+      {confirmation}
       <ul class="notice-list">
         {tasks.data.map((task) => (
           <li key={task.taskId} class="notice-card" data-testid="objection-task">
@@ -46,6 +51,7 @@ export function ClaimObjections(props: { claimId: string; onDecided: () => void 
             <ObjectionDecision
               task={task}
               onDecided={() => {
+                setDecided(true);
                 tasks.reload();
                 props.onDecided();
               }}
@@ -62,19 +68,16 @@ function ObjectionDecision(props: { task: Task; onDecided: () => void }) {
   const { api } = useApp();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>();
-  const [done, setDone] = useState(false);
   const id = `objection-reason-${props.task.taskId}`;
   const decide = async (decision: 'uphold' | 'dismiss') => {
     setError(undefined);
     try {
       await api.post(`/tasks/${props.task.taskId}/decision`, { body: { decision, reason } });
-      setDone(true);
       props.onDecided();
     } catch (failure) {
       setError(failure);
     }
   };
-  if (done) return <Alert kind="success">{t('objections.decided')}</Alert>;
   return (
     <div>
       <div class="field">
