@@ -9,5 +9,5 @@ import { CaseChangedEvent } from '../../shared/schemas/reports.ts';
  * failure is thrown, so EventBridge delivers the event again (the projection is idempotent).
  */
 export const handler = stepHandler(CaseChangedEvent, (event) =>
-  projectCaseChange(readModelDeps(), event.detail.pk),
+  projectCaseChange(readModelDeps(), event.detail.pk, event.detail.sk),
 );

@@ -8,7 +8,7 @@ import { TableStreamEvent } from '../../shared/schemas/table-stream.ts';
 
 /**
  * The table's stream (KEYS_ONLY) → the domain bus: one `case.changed` event (`detail: {pk, sk}`,
- * the audit record's key) for each audit record inserted in a cohort's or a claim's partition,
+ * the key of its latest audit record) for each cohort or claim whose partition gained audit records in the batch,
  * which the read-model projector (every `onCaseChanged` function) receives through the bus's rule.
  *
  * A Lambda bridge rather than EventBridge Pipes: one service fewer to rely on in the China regions
@@ -26,9 +26,14 @@ export const handler = middy(
       const result = await publishCaseChanges(Records, (entries) =>
         domainEvents().putBatch(CASE_CHANGED.source, entries),
       );
-      const summary = { records: Records.length, published: result.published, skipped: result.skipped };
+      const summary = {
+        records: Records.length,
+        published: result.published,
+        coalesced: result.coalesced,
+        skipped: result.skipped,
+      };
       if (result.failedFrom === undefined) {
-        logger.info('case changes published', summary);
+        logger.debug('case changes published', summary);
         return { batchItemFailures: [] };
       }
       logger.warn('case changes not all published; the stream is read again from the first', {

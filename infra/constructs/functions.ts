@@ -14,6 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
+  CASE_CHANGE_BATCHING,
   CASE_CHANGE_RECORDS,
   CASE_CHANGED_DELIVERY,
   CASE_CHANGED_RULE,
@@ -150,7 +151,8 @@ export class Functions extends Construct {
         fn.addEventSource(
           new sources.DynamoEventSource(props.table, {
             startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-            batchSize: 100,
+            batchSize: CASE_CHANGE_BATCHING.batchSize,
+            maxBatchingWindow: Duration.seconds(CASE_CHANGE_BATCHING.windowSeconds),
             bisectBatchOnError: true,
             reportBatchItemFailures: true,
             retryAttempts: 10_000,

@@ -7,12 +7,16 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { type EventPattern, matchesPattern } from '../../shared/adapters/case-changes.ts';
+import {
+  CASE_CHANGE_BATCHING,
+  type EventPattern,
+  matchesPattern,
+} from '../../shared/adapters/case-changes.ts';
 import type { Table } from '../../shared/adapters/dynamodb/table.ts';
 
 /**
  * The embedded runtime's Lambda event source mapping on the table's stream (DynamoDB Local serves
- * the DynamoDB Streams API on its own endpoint): every ~200 ms it reads each shard of the table's
+ * the DynamoDB Streams API on its own endpoint): every second (the mapping's batching window) it reads each shard of the table's
  * latest stream — parents before children, as shard lineage requires — keeps the records that
  * match the mapping's filter (the very pattern CDK puts on the AWS mapping) and hands them to the
  * function as a `DynamoDBStreamEvent`, at most `batchSize` records at a time.
@@ -46,7 +50,7 @@ export interface TableStreamOptions {
   handler: (event: DynamoDBStreamEvent) => Promise<unknown>;
   /** Records handed over at most at once (the mapping's `batchSize`); default 100. */
   batchSize?: number;
-  /** Pause between reads when caught up; default 200 ms. */
+  /** Pause between reads when caught up; default the mapping's batching window (1 s). */
   intervalMs?: number;
   log: (line: string) => void;
 }
@@ -93,8 +97,8 @@ const MAX_BACKOFF_MS = 5_000;
 
 export async function startTableStream(options: TableStreamOptions): Promise<TableStreamPoller> {
   const { table, log } = options;
-  const intervalMs = options.intervalMs ?? 200;
-  const batchSize = options.batchSize ?? 100;
+  const intervalMs = options.intervalMs ?? CASE_CHANGE_BATCHING.windowSeconds * 1000;
+  const batchSize = options.batchSize ?? CASE_CHANGE_BATCHING.batchSize;
   const checkpointKey = { pk: CHECKPOINT_PARTITION, sk: `CHECKPOINT#${options.functionName}` };
   const streams = new DynamoDBStreamsClient(options.connection);
   const stopped = new AbortController();

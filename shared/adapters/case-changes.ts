@@ -52,6 +52,13 @@ export const CASE_CHANGE_RECORDS = {
   },
 } as const satisfies EventPattern;
 
+/**
+ * How the stream's records reach the publisher, on AWS (the event source mapping) and locally (the
+ * poller): up to 100 at a time, gathered for up to a second, so a burst of changes to one case
+ * becomes one `case.changed` (the publisher puts one event per case of a batch).
+ */
+export const CASE_CHANGE_BATCHING = { batchSize: 100, windowSeconds: 1 } as const;
+
 /** The bus rule to the `onCaseChanged` functions. */
 export const CASE_CHANGED_RULE = {
   source: [CASE_CHANGED.source],
@@ -109,6 +116,8 @@ export interface PublishedCaseChanges {
   published: number;
   /** Records that are not case changes (a filter on the event source mapping leaves none). */
   skipped: number;
+  /** Case changes folded into a later change of the same case in the batch (one event per case). */
+  coalesced: number;
   /** The sequence number of the first record not published: the stream is read again from there. */
   failedFrom: string | undefined;
   /** Why the last PutEvents of the failed entry threw, when it did (rather than refuse the entry). */
@@ -121,24 +130,37 @@ const PUT_EVENTS_BATCH = 10;
 const PUT_ATTEMPTS = 3;
 
 /**
- * Puts one `case.changed` event per case-change record on the bus, in stream order, 10 to a
- * PutEvents. Entries the bus refuses are put again (a couple of times, with a short pause); if one
- * still fails — or the call keeps throwing — nothing after it is put and `failedFrom` names its record, which
- * the caller reports as the batch's item failure so the stream is read again from there (at least
- * once: the projector is idempotent, a repeated event changes nothing).
+ * Puts one `case.changed` event per case changed in the batch — naming its latest audit record,
+ * since the projector reads the case whole: one event says all that several would — in the order
+ * the cases first changed, 10 to a PutEvents. Entries the bus refuses are put again (a couple of
+ * times, with a short pause); if one still fails — or the call keeps throwing — nothing after it
+ * is put and `failedFrom` names the first record of its case in the batch, which the caller
+ * reports as the batch's item failure so the stream is read again from there (at least once: the
+ * projector is idempotent, a repeated event changes nothing).
  */
 export async function publishCaseChanges(
   records: readonly StreamRecordLike[],
   put: (entries: { detailType: string; detail: CaseChangedDetail }[]) => Promise<number[]>,
   pause: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
 ): Promise<PublishedCaseChanges> {
-  const changes = records.flatMap((record) => {
+  /** One per case: the sequence number of its first record in the batch, the key of its latest audit record. */
+  const changes: { sequenceNumber: string; detail: CaseChangedDetail }[] = [];
+  const caseAt = new Map<string, number>();
+  let caseChanges = 0;
+  for (const record of records) {
     const detail = caseChangeOf(record);
-    return detail ? [{ sequenceNumber: record.dynamodb.SequenceNumber, detail }] : [];
-  });
+    if (!detail) continue;
+    caseChanges++;
+    const at = caseAt.get(detail.pk);
+    if (at === undefined) {
+      caseAt.set(detail.pk, changes.length);
+      changes.push({ sequenceNumber: record.dynamodb.SequenceNumber, detail });
+    } else if (detail.sk > changes[at]!.detail.sk) changes[at]!.detail = detail;
+  }
   const result: PublishedCaseChanges = {
     published: 0,
-    skipped: records.length - changes.length,
+    skipped: records.length - caseChanges,
+    coalesced: caseChanges - changes.length,
     failedFrom: undefined,
   };
   for (let start = 0; start < changes.length; start += PUT_EVENTS_BATCH) {

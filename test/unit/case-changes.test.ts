@@ -76,7 +76,7 @@ describe('publishCaseChanges', () => {
 
   it('puts one event per case change, in stream order, ten to a PutEvents, skipping other records', async () => {
     const records = [
-      ...Array.from({ length: 23 }, (_, index) => record('COHORT#c1', audit(index + 1), index + 1)),
+      ...Array.from({ length: 23 }, (_, index) => record(`COHORT#c${index}`, audit(index + 1), index + 1)),
       record('COHORT#c1', 'COHORT', 100, 'MODIFY'),
     ];
     const calls: { detailType: string; detail: { pk: string; sk: string } }[][] = [];
@@ -93,11 +93,61 @@ describe('publishCaseChanges', () => {
       records.slice(0, 23).map((r) => r.dynamodb.Keys.sk.S),
     );
     expect(calls.flat().every((entry) => entry.detailType === 'case.changed')).toBe(true);
-    expect(result).toEqual({ published: 23, skipped: 1, failedFrom: undefined });
+    expect(result).toEqual({ published: 23, skipped: 1, coalesced: 0, failedFrom: undefined });
+  });
+
+  it('puts one event per case of the batch, naming its latest audit record, in the order the cases first changed', async () => {
+    const records = [
+      record('COHORT#a', audit(1), 1),
+      record('CLAIM#b', audit(4), 2),
+      record('COHORT#a', audit(2), 3),
+      record('COHORT#a', 'COHORT', 4, 'MODIFY'),
+      record('COHORT#c', audit(1), 5),
+      record('COHORT#a', audit(3), 6),
+      record('CLAIM#b', audit(5), 7),
+    ];
+    const calls: { pk: string; sk: string }[][] = [];
+    const result = await publishCaseChanges(
+      records,
+      async (entries) => {
+        calls.push(entries.map((entry) => entry.detail));
+        return [];
+      },
+      noPause,
+    );
+    expect(calls).toEqual([
+      [
+        { pk: 'COHORT#a', sk: audit(3) },
+        { pk: 'CLAIM#b', sk: audit(5) },
+        { pk: 'COHORT#c', sk: audit(1) },
+      ],
+    ]);
+    expect(result).toEqual({ published: 3, skipped: 1, coalesced: 3, failedFrom: undefined });
+  });
+
+  it('names the first record of a refused case in the batch, so every change of it is read again', async () => {
+    const records = [
+      record('COHORT#a', audit(1), 1),
+      record('COHORT#b', audit(1), 2),
+      record('COHORT#a', audit(2), 3),
+      record('COHORT#b', audit(2), 4),
+    ];
+    const result = await publishCaseChanges(
+      records,
+      async (entries) => entries.flatMap((entry, index) => (entry.detail.pk === 'COHORT#b' ? [index] : [])),
+      noPause,
+    );
+    expect(result).toMatchObject({
+      published: 1,
+      coalesced: 2,
+      failedFrom: records[1]!.dynamodb.SequenceNumber,
+    });
   });
 
   it('puts a refused entry again, and when it keeps being refused names its record and puts nothing after it', async () => {
-    const records = Array.from({ length: 25 }, (_, index) => record('CLAIM#k1', audit(index + 1), index + 1));
+    const records = Array.from({ length: 25 }, (_, index) =>
+      record(`CLAIM#k${index}`, audit(index + 1), index + 1),
+    );
     // Entry 13 (the fourth of the second PutEvents) is refused every time; entry 2 once.
     let refusedSecond = false;
     const calls: string[][] = [];
@@ -129,7 +179,7 @@ describe('publishCaseChanges', () => {
 
   it('names the first record of a PutEvents that keeps throwing', async () => {
     const records = Array.from({ length: 12 }, (_, index) =>
-      record('COHORT#c2', audit(index + 1), index + 1),
+      record(`COHORT#c${index}`, audit(index + 1), index + 1),
     );
     let calls = 0;
     const result = await publishCaseChanges(
@@ -214,7 +264,7 @@ describe('the publish-case-changes handler against a PutEvents endpoint', () => 
   it('reports the record of an entry the bus keeps refusing as the batch item failure', async () => {
     const { handler } = await import('../../functions/events/publish-case-changes.ts');
     refuse = new Set([audit(2)]);
-    const records = [1, 2, 3].map((seq) => record('CLAIM#k9', audit(seq), seq));
+    const records = [1, 2, 3].map((seq) => record(`CLAIM#k${seq}`, audit(seq), seq));
     const out = await handler({ Records: records }, context);
     expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]!.dynamodb.SequenceNumber }] });
     refuse = new Set();

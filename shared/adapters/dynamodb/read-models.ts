@@ -38,9 +38,11 @@ export class DynamoReadModelStore implements ReadModelStore {
     return undefined;
   }
 
-  async keptCells(casePk: string): Promise<{ cells: Cells; version: number } | undefined> {
-    const item = await this.table.get<{ cells: Cells; version: number }>(keys.projection(casePk));
-    return item ? { cells: item.cells, version: item.version } : undefined;
+  async keptCells(casePk: string): Promise<{ cells: Cells; version: number; auditSeq: number } | undefined> {
+    const item = await this.table.get<{ cells: Cells; version: number; auditSeq?: number }>(
+      keys.projection(casePk),
+    );
+    return item ? { cells: item.cells, version: item.version, auditSeq: item.auditSeq ?? 0 } : undefined;
   }
 
   /**

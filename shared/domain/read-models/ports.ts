@@ -25,7 +25,8 @@ export interface DemandList {
 
 export interface ReadModelStore {
   casePartition(pk: string): Promise<CasePartition | undefined>;
-  keptCells(casePk: string): Promise<{ cells: Cells; version: number } | undefined>;
+  /** The case's kept cells, their version and the last audit record they were projected from. */
+  keptCells(casePk: string): Promise<{ cells: Cells; version: number; auditSeq: number } | undefined>;
   applyCells(
     casePk: string,
     next: { cells: Cells; auditSeq: number },

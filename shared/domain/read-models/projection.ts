@@ -40,41 +40,64 @@ function termsOfPolicy(policy: Policy | undefined): SettlementTerms {
 
 const ATTEMPTS = 8;
 
+/** The sequence number of an audit record's sort key (`AUDIT#0000000012` → 12), when it is one. */
+function seqOf(sk: string | undefined): number | undefined {
+  const match = sk ? /^AUDIT#(\d+)$/.exec(sk) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
  * The projector (issue 15 item 5): a case changed (an audit record was written in its partition),
  * so its cells are computed again from the partition and the difference is added to the
  * aggregates. A claim's change also projects its cohort: a payment moves the cohort's ledger in
  * the claim's transaction. Idempotent: projecting an unchanged case adds nothing, and a
  * redelivered event only projects the case again.
+ *
+ * The kept cells remember the last audit record they were projected from, so an event for a
+ * record already projected (a burst of changes to one case: the first projection read them all;
+ * a redelivery) costs one GetItem, not a read of the partition. A claim's cohort is projected
+ * before the claim's own cells are kept, so a claim whose kept cells cover the record also had
+ * its cohort projected from a read after it.
  */
-export async function projectCaseChange(deps: ProjectionDeps, pk: string): Promise<{ projected: string[] }> {
+export async function projectCaseChange(
+  deps: ProjectionDeps,
+  pk: string,
+  sk?: string,
+): Promise<{ projected: string[] }> {
   const projected: string[] = [];
-  const cohortPk = await projectPartition(deps, pk);
-  projected.push(pk);
-  if (cohortPk) {
-    await projectPartition(deps, cohortPk);
-    projected.push(cohortPk);
-  }
+  await projectPartition(deps, pk, seqOf(sk), projected);
   return { projected };
 }
 
-/** Projects one case partition; answers its cohort's partition when the case is a claim. */
-async function projectPartition(deps: ProjectionDeps, pk: string): Promise<string | undefined> {
+/** Projects one case partition (a claim's cohort first), unless its kept cells already cover `seq`. */
+async function projectPartition(
+  deps: ProjectionDeps,
+  pk: string,
+  seq: number | undefined,
+  projected: string[],
+): Promise<void> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     // The kept cells first, then the case: a projection that commits in between makes ours stale.
     const kept = await deps.readModels.keptCells(pk);
+    if (seq !== undefined && kept && kept.auditSeq >= seq) return;
     const partition = await deps.readModels.casePartition(pk);
-    if (!partition) return undefined;
-    const cohortPk = partition.kind === 'claim' ? `COHORT#${partition.claim.cohortId}` : undefined;
+    if (!partition) return;
+    if (partition.kind === 'claim') {
+      const cohortPk = `COHORT#${partition.claim.cohortId}`;
+      if (!projected.includes(cohortPk)) await projectPartition(deps, cohortPk, undefined, projected);
+    }
     const cells = await cellsOf(deps, partition);
     const delta = cellsDelta(kept?.cells ?? {}, cells);
-    if (Object.keys(delta).length === 0) return cohortPk;
     const auditSeq = partition.audit.at(-1)?.seq ?? 0;
+    // Nothing to add, and the kept cells already say which record they were read at.
+    if (Object.keys(delta).length === 0 && kept && kept.auditSeq >= auditSeq) break;
     const outcome = await deps.readModels.applyCells(pk, { cells, auditSeq }, delta, kept?.version);
-    if (outcome === 'applied') return cohortPk;
+    if (outcome === 'applied') break;
+    if (attempt === ATTEMPTS)
+      throw new Error(
+        `Projection of ${pk} lost ${ATTEMPTS} times to concurrent projections; the event is retried`,
+      );
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
   }
-  throw new Error(
-    `Projection of ${pk} lost ${ATTEMPTS} times to concurrent projections; the event is retried`,
-  );
+  if (!projected.includes(pk)) projected.push(pk);
 }
