@@ -85,12 +85,15 @@ export class ApiClient {
     return new Date(((await response.json()) as { now: string }).now);
   }
 
-  /** Polls the user's inbox until a task for the case and stage appears. */
+  /**
+   * Polls the user's inbox until a task for the case and stage appears (a workflow step away; on a
+   * busy 2-core machine with fifty workflows under way that took more than 15 s once, so 45).
+   */
   async waitForTask(
     user: string,
     caseId: string,
     stage: string,
-    timeoutMs = 15_000,
+    timeoutMs = 45_000,
   ): Promise<{ taskId: string; dueAt: string }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
