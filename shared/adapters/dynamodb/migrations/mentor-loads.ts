@@ -33,7 +33,8 @@ import {
  * of the load that names the mentor — one BatchGet of those cohorts' mentor lists — so the
  * register shows names at once; none found leaves them to the next filing that moves the load.
  *
- * Not a request path: the Scan (filtered, paginated, consistent) is the one Scan of the code base.
+ * Not a request path: the Scan (filtered, paginated, consistent) is one of the two in the code base,
+ * both in maintenance commands (the other rebuilds the read models); requests only Query and Get.
  */
 export interface MovedLoad {
   mentor: MentorRef;
