@@ -86,8 +86,8 @@ export class LocalEventOutbox {
     const entries = request.Entries ?? [];
     if (entries.length < 1 || entries.length > 10)
       return json(400, { __type: 'ValidationException', message: 'Entries must hold 1 to 10 entries' });
-    // The request's events and their deliveries are stored in one transaction (PutEvents takes at
-    // most 10 entries; a transaction 100 items): one write per request, not per event.
+    // The request's events and their deliveries are stored in one transaction (at most 10 entries,
+    // each with a delivery per target, fit its 100 items): one write per request, not per event.
     const accepted: { eventId: string; deliveries: Delivery[] }[] = [];
     const writes: Write[] = [];
     for (const entry of entries) {
@@ -135,8 +135,7 @@ export class LocalEventOutbox {
     }
     let stored = true;
     try {
-      for (let start = 0; start < writes.length; start += 100)
-        await this.table.transact(writes.slice(start, start + 100));
+      await this.table.transact(writes);
     } catch (error) {
       // As PutEvents answers entries it could not take: the caller puts them again.
       this.options.log(`[events] ${entries.length} events not stored: ${describe(error)}`);

@@ -29,6 +29,22 @@ function record(pk: string, sk: string, seq: number, eventName: 'INSERT' | 'MODI
   } satisfies DynamoDBRecord;
 }
 
+const noPause = async () => undefined;
+
+/** Publishes with a bus that accepts every entry; answers each PutEvents' entries and the result. */
+async function publishAccepted(records: Parameters<typeof publishCaseChanges>[0]) {
+  const calls: { detailType: string; detail: { pk: string; sk: string } }[][] = [];
+  const result = await publishCaseChanges(
+    records,
+    async (entries) => {
+      calls.push(entries);
+      return [];
+    },
+    noPause,
+  );
+  return { calls, result };
+}
+
 const audit = (seq: number) => `AUDIT#${String(seq).padStart(10, '0')}`;
 
 describe('the case-change filter (the event source mapping’s, the poller’s and the publisher’s)', () => {
@@ -72,22 +88,12 @@ describe('the case-change filter (the event source mapping’s, the poller’s a
 });
 
 describe('publishCaseChanges', () => {
-  const noPause = async () => undefined;
-
   it('puts one event per case change, in stream order, ten to a PutEvents, skipping other records', async () => {
     const records = [
       ...Array.from({ length: 23 }, (_, index) => record(`COHORT#c${index}`, audit(index + 1), index + 1)),
       record('COHORT#c1', 'COHORT', 100, 'MODIFY'),
     ];
-    const calls: { detailType: string; detail: { pk: string; sk: string } }[][] = [];
-    const result = await publishCaseChanges(
-      records,
-      async (entries) => {
-        calls.push(entries);
-        return [];
-      },
-      noPause,
-    );
+    const { calls, result } = await publishAccepted(records);
     expect(calls.map((entries) => entries.length)).toEqual([10, 10, 3]);
     expect(calls.flat().map((entry) => entry.detail.sk)).toEqual(
       records.slice(0, 23).map((r) => r.dynamodb.Keys.sk.S),
@@ -106,16 +112,8 @@ describe('publishCaseChanges', () => {
       record('COHORT#a', audit(3), 6),
       record('CLAIM#b', audit(5), 7),
     ];
-    const calls: { pk: string; sk: string }[][] = [];
-    const result = await publishCaseChanges(
-      records,
-      async (entries) => {
-        calls.push(entries.map((entry) => entry.detail));
-        return [];
-      },
-      noPause,
-    );
-    expect(calls).toEqual([
+    const { calls, result } = await publishAccepted(records);
+    expect(calls.map((entries) => entries.map((entry) => entry.detail))).toEqual([
       [
         { pk: 'COHORT#a', sk: audit(3) },
         { pk: 'CLAIM#b', sk: audit(5) },
