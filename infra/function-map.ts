@@ -261,7 +261,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     access: { table: 'readwrite', documents: ['inspect'] },
   },
   {
-    // The table's stream → one `case.changed` event per audit record of a cohort or a claim, on
+    // The table's stream → one `case.changed` event per cohort or claim changed in a batch, on
     // the domain bus for the read models (issue 15 item 5). Reads nothing of the table itself.
     name: 'publish-case-changes',
     entry: 'functions/events/publish-case-changes.ts',

@@ -88,7 +88,7 @@ export interface RuntimeOptions {
    * (tests: a target that fails, one that records what it got).
    */
   caseChangedTargets?: readonly RuleTarget[];
-  /** How often the table's stream is read when caught up; default 200 ms. */
+  /** How often the table's stream is read when caught up; default the mapping's batching window (1 s). */
   streamPollIntervalMs?: number;
   /** The local bus's first retry of a failed delivery (each next one doubles); default 200 ms. */
   eventRetryBaseMs?: number;
