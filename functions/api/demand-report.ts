@@ -1,5 +1,6 @@
 import { readModelDeps } from '../../shared/adapters/deps/read-models.ts';
-import { demandCsv, demandReport } from '../../shared/domain/use-cases/watch-reports.ts';
+import { demandReport } from '../../shared/domain/use-cases/watch-reports.ts';
+import { demandCsv } from '../../shared/domain/use-cases/watch-reports-csv.ts';
 import { csvReply } from '../../shared/http/csv-reply.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { DemandQuery } from '../../shared/schemas/reports.ts';

@@ -1,5 +1,6 @@
 import { readModelDeps } from '../../shared/adapters/deps/read-models.ts';
-import { liabilityCsv, liabilityReport } from '../../shared/domain/use-cases/watch-reports.ts';
+import { liabilityReport } from '../../shared/domain/use-cases/watch-reports.ts';
+import { liabilityCsv } from '../../shared/domain/use-cases/watch-reports-csv.ts';
 import { csvReply } from '../../shared/http/csv-reply.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { WatchReportQuery } from '../../shared/schemas/reports.ts';

@@ -1,5 +1,6 @@
 import { readModelDeps } from '../../shared/adapters/deps/read-models.ts';
-import { pipelineCsv, pipelineReport } from '../../shared/domain/use-cases/watch-reports.ts';
+import { pipelineReport } from '../../shared/domain/use-cases/watch-reports.ts';
+import { pipelineCsv } from '../../shared/domain/use-cases/watch-reports-csv.ts';
 import { csvReply } from '../../shared/http/csv-reply.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { PipelineQuery } from '../../shared/schemas/reports.ts';

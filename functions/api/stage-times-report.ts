@@ -1,5 +1,6 @@
 import { readModelDeps } from '../../shared/adapters/deps/read-models.ts';
-import { stageTimesCsv, stageTimesReport } from '../../shared/domain/use-cases/watch-reports.ts';
+import { stageTimesReport } from '../../shared/domain/use-cases/watch-reports.ts';
+import { stageTimesCsv } from '../../shared/domain/use-cases/watch-reports-csv.ts';
 import { csvReply } from '../../shared/http/csv-reply.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { WatchReportQuery } from '../../shared/schemas/reports.ts';

@@ -3,6 +3,7 @@ import { says } from '../error-codes.ts';
 import { Forbidden, fieldError, ValidationFailed } from '../errors.ts';
 import type { ReferenceData } from '../ports.ts';
 import { districtInCity, orgKindOf, type Principal } from '../principal.ts';
+import { spreadsheetCsv, yuan } from '../spreadsheet-csv.ts';
 
 /**
  * `GET /reports/subsidies`: what a bureau paid in a year (by the China date of payment), with
@@ -115,8 +116,6 @@ export async function subsidyReport(
 
 /** The report as CSV a spreadsheet opens correctly: UTF-8 with BOM, CRLF, amounts in yuan with two decimals. */
 export function reportCsv(report: SubsidyReport): string {
-  const yuan = (fen: number) =>
-    `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
   const rows: string[][] = [
     ['维度 dimension', '代码 key', '笔数 claims', '拨付金额(元) paid (yuan)', '应追回(元) recovery (yuan)'],
   ];
@@ -128,6 +127,5 @@ export function reportCsv(report: SubsidyReport): string {
   for (const row of report.byLevel) add('等级 level', String(row.targetLevel), row);
   for (const row of report.byEnterprise) add('企业 enterprise', row.enterpriseId, row);
   for (const row of report.bySchool) add('院校 school', row.schoolId, row);
-  const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-  return `\uFEFF${rows.map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
+  return spreadsheetCsv(rows);
 }
